@@ -1,0 +1,5 @@
+"""Allow ``python -m docsgen``."""
+
+from docsgen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""The app factory: settings in, a ready ``web.Application`` out.
+
+Resources (database pool, process pool, HTTP client, run registry, reaper) are
+opened in ``cleanup_ctx`` and closed in reverse order; nothing happens at
+import time.  Runs are finished or failed before the pools close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from types import ModuleType
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from docsgen.api import openapi
+from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
+from docsgen.api.middleware import errors_middleware
+from docsgen.api.routes import docs, generate, health, repositories
+from docsgen.db.migrations import apply_migrations
+from docsgen.db.pool import create_pool
+from docsgen.jobs.lifecycle import RunDeps, reap_forever
+from docsgen.jobs.registry import RunRegistry
+from docsgen.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Every feature's routes; a module may describe its paths in ``OPENAPI_PATHS``.
+ROUTE_MODULES: tuple[ModuleType, ...] = (health, openapi, generate, repositories, docs)
+
+
+def openapi_paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for module in ROUTE_MODULES:
+        paths.update(getattr(module, "OPENAPI_PATHS", {}))
+    return paths
+
+
+def create_app(settings: Settings, *, database_url: str | None = None) -> web.Application:
+    """Build the service.  ``database_url`` overrides the settings' (embedded database)."""
+    dsn = database_url or settings.database_url
+    if dsn is None:
+        raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
+    app = web.Application(middlewares=[errors_middleware], client_max_size=64 * 1024)
+    app[SETTINGS] = settings
+    app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
+    for module in ROUTE_MODULES:
+        app.add_routes(module.routes)
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        pool = await create_pool(dsn, settings)
+        async with pool.acquire() as conn:
+            await apply_migrations(conn)
+        app[POOL] = pool
+        yield
+        await pool.close()
+
+    async def runs(app: web.Application) -> AsyncIterator[None]:
+        context = multiprocessing.get_context("forkserver")
+        executor = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context)
+        http = aiohttp.ClientSession()
+        deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
+        app[RUN_DEPS] = deps
+        reaper = asyncio.create_task(reap_forever(deps), name="docsgen-reaper")
+        yield
+        await deps.registry.shutdown(settings.shutdown_grace_seconds)
+        reaper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reaper
+        await http.close()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    app.cleanup_ctx.append(database)
+    app.cleanup_ctx.append(runs)
+    return app

@@ -1,0 +1,56 @@
+"""The one place where errors become HTTP answers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import asyncpg
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from docsgen.errors import DocsgenError, ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+_DATABASE_DOWN = (
+    asyncpg.CannotConnectNowError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    ConnectionError,
+    asyncio.TimeoutError,
+)
+
+
+def error_response(error: DocsgenError) -> web.Response:
+    return web.json_response(error.body(), status=error.status)
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DocsgenError as exc:
+        return error_response(exc)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        message = {404: "Not found", 405: "Method not allowed"}.get(exc.status, exc.reason)
+        if exc.status == 413:
+            message = "Request body is too large"
+        response = web.json_response({"error": message}, status=exc.status)
+        for name in ("Allow", "Retry-After"):
+            if name in exc.headers:
+                response.headers[name] = exc.headers[name]
+        return response
+    except _DATABASE_DOWN as exc:
+        log.warning("database unavailable during %s %s: %r", request.method, request.path, exc)
+        return error_response(
+            ServiceUnavailable("The database is unavailable; try again in a moment")
+        )
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        return web.json_response({"error": "Internal server error"}, status=500)

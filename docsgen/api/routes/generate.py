@@ -1,0 +1,30 @@
+"""``POST /api/generate-docs``: the original design's generateDocs route (CONTRACT §4)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from docsgen.api.auth import authenticate
+from docsgen.api.bodies import parse_uuid, read_json_object
+from docsgen.api.keys import POOL, RUN_DEPS
+from docsgen.db.repositories import get_repository
+from docsgen.jobs.lifecycle import start_generation
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/generate-docs")
+async def generate_docs(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    body = await read_json_object(request)
+    repository_id = parse_uuid(body.get("repository_id"), "repository_id")
+    repository = await get_repository(request.app[POOL], user.id, repository_id)
+    await start_generation(request.app[RUN_DEPS], repository)
+    return web.json_response(
+        {
+            "success": True,
+            "message": "Documentation generation started",
+            "data": {"repository_id": str(repository.id), "status": "generating"},
+        },
+        status=202,
+    )

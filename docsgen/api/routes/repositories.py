@@ -1,0 +1,113 @@
+"""Repositories of the caller: register, list, show, delete (CONTRACT §4)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlparse
+
+from aiohttp import web
+
+from docsgen.api.auth import authenticate
+from docsgen.api.bodies import parse_uuid, read_json_object, required_string
+from docsgen.api.keys import POOL, SETTINGS
+from docsgen.db import jobs
+from docsgen.db.repositories import (
+    Repository,
+    create_repository,
+    delete_repository,
+    get_repository,
+    list_repositories,
+)
+from docsgen.errors import BadRequest, SourceUnreadable
+from docsgen.sources.local import check_local_path
+
+routes = web.RouteTableDef()
+
+_FULL_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+
+
+def parse_github_name(raw: str, web_url: str) -> str:
+    """``owner/name`` from ``owner/name`` or a GitHub URL; ``BadRequest`` otherwise."""
+    text = raw.strip()
+    if "://" in text:
+        url = urlparse(text)
+        allowed = {urlparse(web_url).netloc.lower(), "github.com", "www.github.com"}
+        if url.netloc.lower() not in allowed:
+            raise BadRequest(f"Not a GitHub repository URL: {raw[:200]}")
+        text = "/".join(url.path.strip("/").split("/")[:2])
+    text = text.removesuffix(".git")
+    if not _FULL_NAME.match(text) or text.endswith("/.") or text.endswith("/.."):
+        raise BadRequest("full_name must look like 'owner/name' or a GitHub repository URL")
+    return text
+
+
+def repository_json(repository: Repository, status: jobs.DocsStatus) -> dict[str, Any]:
+    return {**repository.to_json(), "docs": status.to_json()}
+
+
+async def caller_repository(request: web.Request) -> Repository:
+    """The repository named in the path, if the caller owns it (else 404)."""
+    user = await authenticate(request)
+    repository_id = parse_uuid(request.match_info["id"], "repository id")
+    return await get_repository(request.app[POOL], user.id, repository_id)
+
+
+@routes.post("/api/repositories")
+async def register(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    body = await read_json_object(request)
+    settings = request.app[SETTINGS]
+    provider = body.get("provider")
+    if provider == "github":
+        raw = body.get("full_name") or body.get("url")
+        if not isinstance(raw, str) or not raw.strip():
+            raise BadRequest("full_name is required for a GitHub repository")
+        name = parse_github_name(raw, settings.github_web_url)
+        repository = await create_repository(request.app[POOL], user.id, "github", full_name=name)
+    elif provider == "local":
+        raw_path = required_string(body, "path")
+        try:
+            path = check_local_path(raw_path, settings.local_roots)
+        except SourceUnreadable as exc:
+            raise BadRequest(exc.message) from None
+        if not path.is_dir():
+            raise BadRequest(f"Not a folder: {raw_path}")
+        repository = await create_repository(request.app[POOL], user.id, "local", path=str(path))
+    else:
+        raise BadRequest("provider must be 'github' or 'local'")
+    return web.json_response(
+        repository_json(repository, jobs.DocsStatus.idle(repository.id)), status=201
+    )
+
+
+@routes.get("/api/repositories")
+async def list_all(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    pool = request.app[POOL]
+    repositories = await list_repositories(pool, user.id)
+    statuses = await jobs.read_statuses(
+        pool, [r.id for r in repositories], request.app[SETTINGS].lease_seconds
+    )
+    return web.json_response(
+        {"repositories": [repository_json(r, statuses[r.id]) for r in repositories]}
+    )
+
+
+@routes.get("/api/repositories/{id}")
+async def show(request: web.Request) -> web.Response:
+    repository = await caller_repository(request)
+    status = await jobs.read_status(
+        request.app[POOL], repository.id, request.app[SETTINGS].lease_seconds
+    )
+    return web.json_response(repository_json(repository, status))
+
+
+@routes.delete("/api/repositories/{id}")
+async def delete(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    repository_id = parse_uuid(request.match_info["id"], "repository id")
+    await delete_repository(
+        request.app[POOL], user.id, repository_id, request.app[SETTINGS].lease_seconds
+    )
+    return web.Response(status=204)

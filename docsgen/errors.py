@@ -1,0 +1,121 @@
+"""One exception hierarchy for the whole service.
+
+Every error carries the message a person will read.  ``ApiError`` subclasses
+carry their HTTP status; the HTTP layer maps them in one place
+(``docsgen.api.middleware``).  ``GenerationError`` subclasses end a run with
+their message as the row's ``error_message`` (CONTRACT §6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DocsgenError(Exception):
+    """Base of every error the service raises on purpose."""
+
+    status = 500
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.message, **self.extra}
+
+
+# --- answers of the HTTP API -------------------------------------------------
+
+
+class ApiError(DocsgenError):
+    """An error answered to an HTTP request."""
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class Unauthorized(ApiError):
+    status = 401
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+
+
+class TooManyRequests(ApiError):
+    status = 429
+
+
+class ServiceUnavailable(ApiError):
+    status = 503
+
+
+# --- reasons a generation run fails (CONTRACT §6) ------------------------------
+
+
+class GenerationError(DocsgenError):
+    """A run failed for a reason the user can act on; ``message`` is stored as is."""
+
+
+class RepositoryNotFound(GenerationError):
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(f"Repository not found: {name}" if name else "Repository not found")
+
+
+class RepositoryEmpty(GenerationError):
+    def __init__(self) -> None:
+        super().__init__("Repository appears to be empty")
+
+
+class RepositoryTooLarge(GenerationError):
+    """The repository exceeds a configured limit; the message states the limit."""
+
+
+class SourceUnreadable(GenerationError):
+    """A local repository cannot be read (not a git checkout, permissions...)."""
+
+
+class GitHubTokenMissing(GenerationError):
+    def __init__(self) -> None:
+        super().__init__("GitHub token missing. Please reconnect your GitHub account")
+
+
+class GitHubTokenRejected(GenerationError):
+    def __init__(self) -> None:
+        super().__init__("GitHub rejected the stored token. Please reconnect your GitHub account")
+
+
+class GitHubRateLimited(GenerationError):
+    """GitHub's rate limit is exhausted; the message carries the reset time."""
+
+
+class GitHubApiFailed(GenerationError):
+    """GitHub answered an unexpected status; the message has it and GitHub's text."""
+
+
+# --- internal signals ----------------------------------------------------------
+
+
+class FenceLost(DocsgenError):
+    """A run's fencing token no longer matches the row: a newer run owns it.
+
+    The run must stop at once and write nothing more.
+    """

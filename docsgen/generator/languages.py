@@ -1,0 +1,42 @@
+"""Which language a file is written in, by its name.  Pure data."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+_BY_EXTENSION: dict[str, str] = {
+    ".py": "Python", ".pyi": "Python",
+    ".ts": "TypeScript", ".tsx": "TypeScript", ".mts": "TypeScript", ".cts": "TypeScript",
+    ".js": "JavaScript", ".jsx": "JavaScript", ".mjs": "JavaScript", ".cjs": "JavaScript",
+    ".go": "Go", ".rs": "Rust", ".java": "Java",
+    ".c": "C", ".h": "C", ".cc": "C++", ".cpp": "C++", ".cxx": "C++", ".hpp": "C++", ".hh": "C++",
+    ".cs": "C#", ".rb": "Ruby", ".php": "PHP", ".kt": "Kotlin", ".kts": "Kotlin",
+    ".swift": "Swift", ".scala": "Scala", ".m": "Objective-C", ".sh": "Shell", ".bash": "Shell",
+    ".zsh": "Shell", ".ps1": "PowerShell", ".lua": "Lua", ".pl": "Perl", ".r": "R",
+    ".dart": "Dart", ".ex": "Elixir", ".exs": "Elixir", ".erl": "Erlang", ".hs": "Haskell",
+    ".clj": "Clojure", ".sql": "SQL", ".html": "HTML", ".htm": "HTML", ".css": "CSS",
+    ".scss": "SCSS", ".less": "Less", ".vue": "Vue", ".svelte": "Svelte",
+    ".md": "Markdown", ".rst": "reStructuredText", ".txt": "Text",
+    ".json": "JSON", ".yaml": "YAML", ".yml": "YAML", ".toml": "TOML", ".ini": "INI",
+    ".cfg": "INI", ".xml": "XML", ".proto": "Protocol Buffers", ".graphql": "GraphQL",
+}  # fmt: skip
+
+_BY_NAME: dict[str, str] = {
+    "Makefile": "Makefile", "GNUmakefile": "Makefile", "Dockerfile": "Dockerfile",
+    "CMakeLists.txt": "CMake", "Rakefile": "Ruby", "Gemfile": "Ruby",
+}  # fmt: skip
+
+# Languages whose code the generator analyses ([Generator] fills the analysers in).
+ANALYSED = frozenset({"Python", "TypeScript", "JavaScript", "Go", "Rust", "Java"})
+
+# Prose and data: counted, but not "code that was not analysed".
+NOT_CODE = frozenset({"Markdown", "reStructuredText", "Text", "JSON", "YAML", "TOML", "INI", "XML"})
+
+
+def language_of(path: str) -> str | None:
+    p = PurePosixPath(path)
+    if p.name in _BY_NAME:
+        return _BY_NAME[p.name]
+    if p.name.startswith("Dockerfile"):
+        return "Dockerfile"
+    return _BY_EXTENSION.get(p.suffix.lower())

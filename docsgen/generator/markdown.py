@@ -1,0 +1,71 @@
+"""Writing Markdown that cites its sources and flags what it cannot prove."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docsgen.generator.model import Citation
+from docsgen.snapshot import Snapshot
+
+WARNING_SIGN = "⚠️"
+
+
+def anchor(title: str) -> str:
+    """The anchor GitHub-style renderers give a heading."""
+    slug = re.sub(r"[^\w\- ]", "", title.strip().lower())
+    return re.sub(r"\s", "-", slug)
+
+
+def escape(text: str) -> str:
+    """Escape text from the repository so Markdown shows it literally."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", text)
+
+
+def code(text: str) -> str:
+    """An inline code span that survives backticks in ``text``."""
+    ticks = "`"
+    while ticks in text:
+        ticks += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def fence(text: str, info: str = "") -> str:
+    """A fenced code block whose fence cannot be closed by ``text``."""
+    fence_len = 3
+    for run in re.findall(r"`{3,}", text):
+        fence_len = max(fence_len, len(run) + 1)
+    f = "`" * fence_len
+    return f"{f}{info}\n{text.rstrip(chr(10))}\n{f}"
+
+
+@dataclass
+class SectionWriter:
+    """Collects a section's Markdown, its citations and its warnings as it is written."""
+
+    snapshot: Snapshot
+    parts: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def cite(self, path: str, line: int, name: str | None = None) -> str:
+        """Record a citation and return its Markdown (a link when the source has URLs)."""
+        self.citations.append(Citation(path, line, name))
+        label = code(f"{path}:{line}")
+        url = self.snapshot.source_url(path, line)
+        return f"[{label}]({url})" if url else label
+
+    def warn(self, text: str) -> str:
+        """Record a warning and return its Markdown line."""
+        self.warnings.append(text)
+        return f"> {WARNING_SIGN} {text}"
+
+    def add(self, markdown: str) -> None:
+        self.parts.append(markdown)
+
+    def add_warning(self, text: str) -> None:
+        self.parts.append(self.warn(text))
+
+    def markdown(self) -> str:
+        return "\n\n".join(p.strip("\n") for p in self.parts if p.strip()) + "\n"

@@ -1,0 +1,104 @@
+"""Project Structure: the directory tree with counts, big and foreign folders folded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docsgen.generator.markdown import SectionWriter, anchor, fence
+from docsgen.generator.model import GENERATED_DIRS, VENDORED_DIRS, RepositoryModel
+from docsgen.generator.sections.base import Section, SectionResult
+
+TITLE = "Project Structure"
+MAX_DEPTH = 4  # folders deeper than this are summarised by their counts
+MAX_FILES_SHOWN = 12  # per folder; the rest are counted
+MAX_FOLDERS_SHOWN = 40  # per folder; the rest are counted
+
+
+@dataclass
+class _Dir:
+    name: str
+    files: list[str] = field(default_factory=list)
+    dirs: dict[str, _Dir] = field(default_factory=dict)
+
+    def total_files(self) -> int:
+        return len(self.files) + sum(d.total_files() for d in self.dirs.values())
+
+
+def _label(name: str) -> str:
+    if name in VENDORED_DIRS:
+        return " — vendored, not analysed"
+    if name in GENERATED_DIRS:
+        return " — generated or build output, not analysed"
+    return ""
+
+
+def _render(d: _Dir, prefix: str, depth: int, out: list[str]) -> None:
+    dirs = sorted(d.dirs.values(), key=lambda x: x.name)
+    files = sorted(d.files)
+    entries: list[tuple[str, _Dir | None]] = [(x.name, x) for x in dirs[:MAX_FOLDERS_SHOWN]]
+    if len(dirs) > MAX_FOLDERS_SHOWN:
+        hidden = dirs[MAX_FOLDERS_SHOWN:]
+        n = sum(x.total_files() for x in hidden)
+        entries.append((f"… {len(hidden)} more folders ({n} files)", None))
+    entries += [(f, None) for f in files[:MAX_FILES_SHOWN]]
+    if len(files) > MAX_FILES_SHOWN:
+        entries.append((f"… {len(files) - MAX_FILES_SHOWN} more files", None))
+    for i, (name, sub) in enumerate(entries):
+        last = i == len(entries) - 1
+        branch = "└── " if last else "├── "
+        if sub is None:
+            out.append(f"{prefix}{branch}{name}")
+            continue
+        label = _label(sub.name)
+        count = sub.total_files()
+        out.append(f"{prefix}{branch}{sub.name}/ ({count} file{'s' if count != 1 else ''}){label}")
+        if not label and depth < MAX_DEPTH:
+            _render(sub, prefix + ("    " if last else "│   "), depth + 1, out)
+
+
+def build(model: RepositoryModel) -> SectionResult:
+    w = SectionWriter(model.snapshot)
+    root = _Dir(model.name)
+    for f in model.files:
+        *folders, filename = f.path.split("/")
+        node = root
+        for part in folders:
+            node = node.dirs.setdefault(part, _Dir(part))
+        node.files.append(filename)
+    lines = [f"{model.name.rsplit('/', 1)[-1]}/ ({root.total_files()} files)"]
+    _render(root, "", 1, lines)
+    w.add(
+        f"Files tracked at commit `{model.commit_sha[:12]}`, by folder. Counts include "
+        f"subfolders; folders deeper than {MAX_DEPTH} levels and long listings are summarised."
+    )
+    w.add(fence("\n".join(lines), "text"))
+    top = sorted(
+        ((d.name, d.total_files()) for d in root.dirs.values() if not _label(d.name)),
+        key=lambda x: (-x[1], x[0]),
+    )
+    if top:
+        w.add(
+            "**Largest top-level folders:** "
+            + ", ".join(f"`{name}/` ({n} files)" for name, n in top[:5])
+            + "."
+        )
+    vendored = [f for f in model.files if f.folder_kind]
+    if vendored:
+        folders = sorted({_foreign_folder(f.path) for f in vendored})
+        w.add_warning(
+            f"{len(vendored)} file(s) in vendored or generated folders are listed but not "
+            "analysed: " + ", ".join(f"`{p}/`" for p in folders[:10])
+            + (f" and {len(folders) - 10} more" if len(folders) > 10 else "") + "."
+        )  # fmt: skip
+    return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
+
+
+def _foreign_folder(path: str) -> str:
+    parts = path.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part in VENDORED_DIRS or part in GENERATED_DIRS:
+            return "/".join(parts[: i + 1])
+    return parts[0]
+
+
+SECTION = Section("structure", TITLE, build)

@@ -1,0 +1,140 @@
+"""Settings, read once from the environment into a typed object.
+
+Nothing else in the package reads ``os.environ`` for configuration: the
+settings object is built at start and passed in.  A malformed value stops the
+service with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import platformdirs
+
+
+class SettingsError(ValueError):
+    """A setting is malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("docsgen")))
+    secret_key: str | None = None
+    github_api_url: str = "https://api.github.com"
+    github_web_url: str = "https://github.com"
+    github_oauth_client_id: str | None = None
+    github_oauth_client_secret: str | None = None
+    github_webhook_secret: str | None = None
+    github_token: str | None = None
+    local_roots: tuple[Path, ...] = ()
+    lease_seconds: float = 60.0
+    heartbeat_seconds: float = 10.0
+    reaper_interval_seconds: float = 10.0
+    shutdown_grace_seconds: float = 10.0
+    poll_interval_seconds: float = 5.0
+    max_repository_bytes: int = 512 * 1024 * 1024
+    max_file_bytes: int = 1024 * 1024
+    max_files: int = 50_000
+    analysis_workers: int = 0  # 0: one per core
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+    log_json: bool = False
+
+    @property
+    def workers(self) -> int:
+        return self.analysis_workers or (os.cpu_count() or 1)
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be greater than 0, got {raw!r}")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    raw = env.get(name) or default
+    parsed = urlparse(raw)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise SettingsError(f"{name} must be a {' or '.join(schemes)} URL, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+    database_url = env.get("DATABASE_URL") or None
+    if database_url is not None:
+        _url(env, "DATABASE_URL", database_url, ("postgres", "postgresql"))
+    data_dir_raw = env.get("DOCSGEN_DATA_DIR")
+    data_dir = Path(data_dir_raw).expanduser() if data_dir_raw else Settings().data_dir
+    roots_raw = env.get("DOCSGEN_LOCAL_ROOTS", "")
+    local_roots = tuple(Path(p).expanduser().resolve() for p in roots_raw.split(":") if p)
+    for root in local_roots:
+        if not root.is_absolute():
+            raise SettingsError(f"DOCSGEN_LOCAL_ROOTS entries must be absolute paths: {root}")
+    if database_url is None and not roots_raw:
+        # Embedded mode is a personal install: the user's own files are allowed.
+        local_roots = (Path.home().resolve(),)
+    lease = _float(env, "DOCSGEN_LEASE_SECONDS", 60.0)
+    return Settings(
+        database_url=database_url,
+        host=env.get("DOCSGEN_HOST") or "127.0.0.1",
+        port=_int(env, "DOCSGEN_PORT", 8080),
+        data_dir=data_dir,
+        secret_key=env.get("DOCSGEN_SECRET_KEY") or None,
+        github_api_url=_url(env, "GITHUB_API_URL", "https://api.github.com", ("http", "https")),
+        github_web_url=_url(env, "GITHUB_WEB_URL", "https://github.com", ("http", "https")),
+        github_oauth_client_id=env.get("GITHUB_OAUTH_CLIENT_ID") or None,
+        github_oauth_client_secret=env.get("GITHUB_OAUTH_CLIENT_SECRET") or None,
+        github_webhook_secret=env.get("GITHUB_WEBHOOK_SECRET") or None,
+        github_token=env.get("GITHUB_TOKEN") or None,
+        local_roots=local_roots,
+        lease_seconds=lease,
+        heartbeat_seconds=_float(env, "DOCSGEN_HEARTBEAT_SECONDS", min(10.0, lease / 3)),
+        reaper_interval_seconds=_float(env, "DOCSGEN_REAPER_SECONDS", min(10.0, lease / 2)),
+        shutdown_grace_seconds=_float(env, "DOCSGEN_SHUTDOWN_GRACE_SECONDS", 10.0),
+        poll_interval_seconds=_float(env, "DOCSGEN_POLL_SECONDS", 5.0),
+        max_repository_bytes=_int(env, "DOCSGEN_MAX_REPOSITORY_BYTES", 512 * 1024 * 1024, 1),
+        max_file_bytes=_int(env, "DOCSGEN_MAX_FILE_BYTES", 1024 * 1024, 1),
+        max_files=_int(env, "DOCSGEN_MAX_FILES", 50_000, 1),
+        analysis_workers=_int(env, "DOCSGEN_ANALYSIS_WORKERS", 0),
+        pool_min_size=_int(env, "DOCSGEN_POOL_MIN_SIZE", 2, 1),
+        pool_max_size=_int(env, "DOCSGEN_POOL_MAX_SIZE", 10, 1),
+        log_json=_bool(env, "DOCSGEN_LOG_JSON"),
+    )

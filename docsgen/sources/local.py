@@ -1,0 +1,170 @@
+"""Local git checkouts: the files git tracks at HEAD, read through git itself.
+
+Repository code is never executed: only plumbing commands that run no hooks,
+filters or fsmonitor are used, with the user's and system's git config ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable
+from docsgen.generator.pipeline import ProgressCallback
+from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
+from docsgen.sources.base import SourceLimits
+from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
+
+_GIT_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "LC_ALL": "C",
+}
+
+
+def is_under_roots(path: Path, roots: Sequence[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
+
+
+def check_local_path(raw: str, roots: Sequence[Path]) -> Path:
+    """Validate a path given by a user: absolute, inside a configured root, a folder.
+
+    Raises ``SourceUnreadable`` with a message the user can act on.
+    """
+    path = Path(raw)
+    if not path.is_absolute():
+        raise SourceUnreadable(f"Local repository path must be absolute: {raw}")
+    if not roots:
+        raise SourceUnreadable(
+            "Local repositories are disabled on this server (DOCSGEN_LOCAL_ROOTS is not set)"
+        )
+    if not is_under_roots(path, roots):
+        raise SourceUnreadable(
+            f"Local repository path {raw} is outside the allowed folders: "
+            + ", ".join(str(r) for r in roots)
+        )
+    return path.resolve()
+
+
+@dataclass(frozen=True)
+class _TreeEntry:
+    sha: str
+    size: int
+    path: str
+
+
+class LocalSource:
+    def __init__(
+        self, path: Path, *, name: str, roots: Sequence[Path], limits: SourceLimits
+    ) -> None:
+        self.path = path
+        self.name = name
+        self.roots = tuple(roots)
+        self.limits = limits
+
+    async def _git(self, *args: str, stdin: bytes | None = None) -> bytes:
+        proc = await asyncio.create_subprocess_exec(
+            "git", "-c", "core.fsmonitor=false", "-c", f"safe.directory={self.path}",
+            "-C", str(self.path), *args,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**_GIT_ENV, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        )  # fmt: skip
+        out, err = await proc.communicate(stdin)
+        if proc.returncode != 0:
+            raise _GitFailed(err.decode(errors="replace").strip())
+        return out
+
+    async def fetch(self, progress: ProgressCallback) -> Snapshot:
+        await progress(*FETCHING_METADATA)
+        check_local_path(str(self.path), self.roots)
+        if not self.path.is_dir():
+            raise SourceUnreadable(f"Local repository folder not found: {self.path}")
+        try:
+            await self._git("rev-parse", "--git-dir")
+        except _GitFailed:
+            raise SourceUnreadable(f"Not a git repository: {self.path}") from None
+        try:
+            commit = (
+                (await self._git("rev-parse", "--verify", "-q", "HEAD^{commit}")).decode().strip()
+            )
+        except _GitFailed:
+            raise RepositoryEmpty() from None
+
+        await progress(*FETCHING_AUTH)
+        if not os.access(self.path, os.R_OK | os.X_OK):
+            raise SourceUnreadable(f"The service cannot read {self.path}")
+
+        await progress(*FETCHING_TREE)
+        entries = self._parse_tree(
+            await self._git("ls-tree", "-r", "-l", "-z", "--full-tree", commit)
+        )
+        if not entries:
+            raise RepositoryEmpty()
+        self._check_limits(entries)
+        files = await self._read_blobs(entries)
+        return Snapshot(name=self.name, provider="local", commit_sha=commit, files=tuple(files))
+
+    @staticmethod
+    def _parse_tree(raw: bytes) -> list[_TreeEntry]:
+        entries = []
+        for record in raw.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            mode, kind, sha, size = meta.split()
+            # Only regular files: symlinks (120000) and submodules (commit) are not content.
+            if kind != b"blob" or mode == b"120000":
+                continue
+            entries.append(
+                _TreeEntry(sha.decode(), int(size), path.decode("utf-8", errors="surrogateescape"))
+            )
+        return entries
+
+    def _check_limits(self, entries: list[_TreeEntry]) -> None:
+        total = sum(e.size for e in entries)
+        if total > self.limits.max_repository_bytes:
+            raise RepositoryTooLarge(
+                f"Repository is too large: {human_size(total)} of files, over the limit of "
+                f"{human_size(self.limits.max_repository_bytes)}"
+            )
+        if len(entries) > self.limits.max_files:
+            raise RepositoryTooLarge(
+                f"Repository is too large: {len(entries)} files, over the limit of "
+                f"{self.limits.max_files} files"
+            )
+
+    async def _read_blobs(self, entries: list[_TreeEntry]) -> list[SnapshotFile]:
+        wanted = [e for e in entries if e.size <= self.limits.max_file_bytes]
+        stdin = "".join(f"{e.sha}\n" for e in wanted).encode()
+        out = await self._git("cat-file", "--batch", stdin=stdin) if wanted else b""
+        blobs: dict[str, bytes] = {}
+        pos = 0
+        while pos < len(out):
+            header_end = out.index(b"\n", pos)
+            sha, _kind, size = out[pos:header_end].split()
+            start = header_end + 1
+            blobs[sha.decode()] = out[start : start + int(size)]
+            pos = start + int(size) + 1
+        files = []
+        limit = human_size(self.limits.max_file_bytes)
+        for e in entries:
+            data = blobs.get(e.sha)
+            if data is None:
+                files.append(SnapshotFile(e.path, e.size, e.sha, None, f"larger than {limit}"))
+            elif looks_binary(data):
+                files.append(SnapshotFile(e.path, e.size, e.sha, None, "binary file"))
+            else:
+                files.append(SnapshotFile(e.path, e.size, e.sha, data))
+        return files
+
+
+class _GitFailed(Exception):
+    """git exited non-zero; the message is its stderr."""

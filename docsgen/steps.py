@@ -1,0 +1,18 @@
+"""The progress schedule of CONTRACT §3: every step's percentage and text, in one place."""
+
+from __future__ import annotations
+
+INITIALIZING = (0, "Initializing...")
+FETCHING_METADATA = (20, "Fetching repository metadata")
+# For a local repository this step checks that the path is readable instead of a
+# token; the text stays the contract's so every run shows the same schedule.
+FETCHING_AUTH = (30, "Fetching GitHub authentication")
+FETCHING_TREE = (40, "Fetching repository file tree")
+ANALYZING = (50, "Analyzing code structure")
+SAVING = (90, "Saving documentation")
+COMPLETED = (100, "Completed")
+
+
+def section_step(index: int, count: int, title: str) -> tuple[int, str]:
+    """Section ``index`` (1-based) of ``count`` reaches 50 + 30·index/count."""
+    return 50 + (30 * index) // count, f"Generating documentation: {title}..."

@@ -1,0 +1,92 @@
+"""Shared fixtures: a real PostgreSQL database per test, the app, a user, repositories."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from docsgen.api.app import create_app
+from docsgen.api.keys import POOL
+from docsgen.db import accounts
+from docsgen.settings import Settings
+from tests.support import database
+from tests.support.gitrepo import SAMPLE_FILES, make_repo
+
+
+@pytest.fixture(scope="session")
+def admin_database_url() -> str:
+    return database.admin_url()
+
+
+@pytest.fixture(scope="session")
+def template_database(admin_database_url: str) -> Iterator[str]:
+    name = asyncio.run(database.create_template(admin_database_url))
+    yield name
+    asyncio.run(database.drop(admin_database_url, name))
+
+
+@pytest.fixture
+async def database_url(admin_database_url: str, template_database: str) -> AsyncIterator[str]:
+    name = await database.create_from_template(admin_database_url, template_database)
+    yield database.with_database(admin_database_url, name)
+    await database.drop(admin_database_url, name)
+
+
+@pytest.fixture
+def repos_root(tmp_path: Path) -> Path:
+    root = tmp_path / "repos"
+    root.mkdir()
+    return root.resolve()
+
+
+@pytest.fixture
+def settings(database_url: str, repos_root: Path, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-key-0123456789abcdef",
+        local_roots=(repos_root,),
+        analysis_workers=1,
+        pool_min_size=1,
+        pool_max_size=10,
+        shutdown_grace_seconds=5.0,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> web.Application:
+    return create_app(settings)
+
+
+AiohttpClient = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+@pytest.fixture
+async def client(app: web.Application, aiohttp_client: AiohttpClient) -> TestClient[Any, Any]:
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+async def user(app: web.Application, client: TestClient[Any, Any]) -> tuple[accounts.User, str]:
+    """A user and one of their API tokens."""
+    pool = app[POOL]
+    created = await accounts.create_user(pool, "alice")
+    return created, await accounts.issue_token(pool, created)
+
+
+@pytest.fixture
+def auth(user: tuple[accounts.User, str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {user[1]}"}
+
+
+@pytest.fixture
+def sample_repo(repos_root: Path) -> Path:
+    path = repos_root / "sample"
+    make_repo(path, SAMPLE_FILES)
+    return path
