@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from docsgen.generator.languages import language_of
+from docsgen.generator.analysis import analyse_file
+from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.languages import NOT_CODE, language_of
 from docsgen.snapshot import Snapshot, looks_binary
 
 # Folders whose content is not the project's own: excluded from analysis and labelled.
@@ -55,6 +57,8 @@ class RepositoryModel:
     snapshot: Snapshot  # metadata and notes; file bytes are dropped (see build_model)
     files: list[FileInfo]
     texts: dict[str, str] = field(default_factory=dict)
+    # Analysis of every readable file outside vendored/generated folders, by path.
+    analyses: dict[str, FileAnalysis] = field(default_factory=dict)
 
     def file(self, path: str) -> FileInfo | None:
         for f in self.files:
@@ -90,6 +94,7 @@ def build_model(snapshot: Snapshot) -> RepositoryModel:
     """Read every file once: language, line count, skip reasons, quoted texts."""
     infos: list[FileInfo] = []
     texts: dict[str, str] = {}
+    analyses: dict[str, FileAnalysis] = {}
     for f in sorted(snapshot.files, key=lambda f: f.path):
         kind = folder_kind(f.path)
         skipped = f.skipped
@@ -99,8 +104,12 @@ def build_model(snapshot: Snapshot) -> RepositoryModel:
                 skipped = "binary file"
             else:
                 lines = count_lines(f.data)
-                if kind is None and _TEXT_FILE_NAMES.match(PurePosixPath(f.path).name):
-                    texts[f.path] = decode_text(f.data)[0]
+                if kind is None:
+                    text = decode_text(f.data)[0]
+                    if _TEXT_FILE_NAMES.match(PurePosixPath(f.path).name):
+                        texts[f.path] = text
+                    if language_of(f.path) not in NOT_CODE:
+                        analyses[f.path] = analyse_file(f.path, text)
         infos.append(FileInfo(f.path, f.size, lines, language_of(f.path), skipped, kind))
     light = Snapshot(
         name=snapshot.name,

@@ -1,0 +1,134 @@
+"""What analysing one file yields: plain, picklable facts, each with its line.
+
+``FileAnalysis`` is cached by the file's git blob SHA, so everything in it must
+depend on the file's bytes (and its path) alone, and stay picklable and
+JSON-serialisable through ``to_json``/``from_json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Bump when the analysers change what they extract: cached analyses of older
+# versions are ignored.
+ANALYSIS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    # "positional-only", "positional-or-keyword", "var-positional", "keyword-only",
+    # "var-keyword" (Python's inspect kinds); other languages use "positional-or-keyword".
+    kind: str = "positional-or-keyword"
+    annotation: str | None = None
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A declaration: module, class, function, method, interface, type, constant, ..."""
+
+    kind: str  # "module", "class", "function", "method", "property", "attribute",
+    # "constant", "interface", "type", "enum", "struct", "trait", "field"
+    name: str
+    qualname: str  # dotted path within the module, e.g. "Client.get"
+    line: int  # 1-based line of the declaration (the line that names it)
+    signature: str | None = None  # as it reads in the language, e.g. "(a: int, *, b=1) -> str"
+    parameters: tuple[Parameter, ...] = ()
+    returns: str | None = None
+    doc: str | None = None  # the doc comment / docstring, cleaned
+    decorators: tuple[str, ...] = ()
+    public: bool = True
+    parent: str | None = None  # qualname of the enclosing class, if any
+
+
+@dataclass(frozen=True)
+class Import:
+    """A dependency of this file on a module, as written (resolved later, per repository)."""
+
+    module: str
+    line: int
+    names: tuple[str, ...] = ()
+    level: int = 0  # Python relative import level
+
+
+@dataclass(frozen=True)
+class EnvRead:
+    """Configuration read from the environment or a config key."""
+
+    name: str
+    line: int
+    default: str | None = None
+    how: str = ""  # e.g. "os.getenv", "process.env"
+
+
+@dataclass(frozen=True)
+class Route:
+    """An HTTP route declared in code."""
+
+    method: str
+    path: str
+    handler: str
+    line: int
+    framework: str
+
+
+@dataclass(frozen=True)
+class FileAnalysis:
+    path: str
+    language: str | None
+    module: str | None = None  # importable module name (Python) or package path
+    doc: str | None = None  # module docstring / package doc comment
+    symbols: tuple[Symbol, ...] = ()
+    exports: tuple[str, ...] | None = None  # ``__all__`` or explicit export list, if any
+    imports: tuple[Import, ...] = ()
+    env_reads: tuple[EnvRead, ...] = ()
+    routes: tuple[Route, ...] = ()
+    entry_points: tuple[tuple[str, str, int], ...] = ()  # (name, target, line) from manifests
+    # Problems the docs must show as ⚠️: parse errors, dynamic exports, truncation.
+    warnings: tuple[str, ...] = ()
+    analysed: bool = True  # False: the language has no analyser
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileAnalysis:
+        def syms(items: list[dict[str, Any]]) -> tuple[Symbol, ...]:
+            return tuple(
+                Symbol(
+                    **{
+                        **s,
+                        "parameters": tuple(Parameter(**p) for p in s["parameters"]),
+                        "decorators": tuple(s["decorators"]),
+                    }
+                )
+                for s in items
+            )
+
+        return cls(
+            path=data["path"],
+            language=data["language"],
+            module=data.get("module"),
+            doc=data.get("doc"),
+            symbols=syms(data.get("symbols", [])),
+            exports=tuple(data["exports"]) if data.get("exports") is not None else None,
+            imports=tuple(
+                Import(**{**i, "names": tuple(i["names"])}) for i in data.get("imports", [])
+            ),
+            env_reads=tuple(EnvRead(**e) for e in data.get("env_reads", [])),
+            routes=tuple(Route(**r) for r in data.get("routes", [])),
+            entry_points=tuple((e[0], e[1], e[2]) for e in data.get("entry_points", [])),
+            warnings=tuple(data.get("warnings", [])),
+            analysed=data.get("analysed", True),
+        )
+
+
+@dataclass
+class AnalysisStats:
+    """How a run's analysis went: files analysed anew vs. taken from the cache."""
+
+    analysed: int = 0
+    cached: int = 0
+    paths_analysed: list[str] = field(default_factory=list)
