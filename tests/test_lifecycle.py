@@ -237,3 +237,33 @@ async def test_status_of_a_dead_run_reads_failed_before_any_reaper(
     )
     assert retry.status == 202
     await wait_for_runs(app)
+
+
+async def test_concurrent_starts_split_across_two_app_instances_give_one_run(
+    settings: Any, aiohttp_client: Any, auth: dict[str, str], client: TestClient[Any, Any],
+    app: web.Application, sample_repo: Path,
+) -> None:  # fmt: skip
+    from docsgen.api.app import create_app
+
+    repo = await register_local(client, auth, sample_repo)
+    other_app = create_app(settings)  # its own pool and process pool, the same database
+    other = await aiohttp_client(other_app)
+    gates = [
+        Gate(hold_at="Fetching repository metadata"),
+        Gate(hold_at="Fetching repository metadata"),
+    ]
+    app[RUN_DEPS].on_progress.append(gates[0])
+    other_app[RUN_DEPS].on_progress.append(gates[1])
+
+    async def start(c: TestClient[Any, Any]) -> int:
+        r = await c.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+        return r.status
+
+    statuses = await asyncio.gather(*(start(client if i % 2 else other) for i in range(50)))
+    assert sorted(statuses) == [202] + [409] * 49
+    for gate in gates:
+        gate.release.set()
+    await wait_for_runs(app)
+    await wait_for_runs(other_app)
+    started = [g.steps.count((20, "Fetching repository metadata")) for g in gates]
+    assert sum(started) == 1
