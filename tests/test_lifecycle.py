@@ -267,3 +267,36 @@ async def test_concurrent_starts_split_across_two_app_instances_give_one_run(
     await wait_for_runs(other_app)
     started = [g.steps.count((20, "Fetching repository metadata")) for g in gates]
     assert sum(started) == 1
+
+
+async def test_a_live_run_outlasts_its_lease_through_heartbeats(
+    settings: Any, aiohttp_client: Any, repos_root: Path, sample_repo: Path
+) -> None:
+    from dataclasses import replace
+
+    from docsgen.api.app import create_app
+    from docsgen.db import accounts
+
+    short = replace(settings, lease_seconds=0.6, heartbeat_seconds=0.1, reaper_interval_seconds=0.1)
+    app = create_app(short)
+    client = await aiohttp_client(app)
+    user = await accounts.create_user(app[POOL], "hb")
+    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
+    repo = await register_local(client, auth, sample_repo)
+    gate = Gate(hold_at="Analyzing code structure")
+    app[RUN_DEPS].on_progress.append(gate)
+    await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+    await gate.reached.wait()
+    # Time passing is the point here: three leases go by while the run is held.
+    await asyncio.sleep(1.8)
+    assert await jobs.reap_expired_runs(app[POOL], short.lease_seconds) == []
+    status = await (
+        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
+    ).json()
+    assert status["status"] == "generating"
+    gate.release.set()
+    await wait_for_runs(app)
+    status = await (
+        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
+    ).json()
+    assert status["status"] == "completed"
