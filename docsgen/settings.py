@@ -39,6 +39,8 @@ class Settings:
     reaper_interval_seconds: float = 10.0
     shutdown_grace_seconds: float = 10.0
     poll_interval_seconds: float = 5.0
+    sse_keepalive_seconds: float = 15.0
+    listener_check_seconds: float = 10.0
     max_repository_bytes: int = 512 * 1024 * 1024
     max_file_bytes: int = 1024 * 1024
     max_files: int = 50_000
@@ -130,6 +132,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reaper_interval_seconds=_float(env, "DOCSGEN_REAPER_SECONDS", min(10.0, lease / 2)),
         shutdown_grace_seconds=_float(env, "DOCSGEN_SHUTDOWN_GRACE_SECONDS", 10.0),
         poll_interval_seconds=_float(env, "DOCSGEN_POLL_SECONDS", 5.0),
+        sse_keepalive_seconds=_float(env, "DOCSGEN_SSE_KEEPALIVE_SECONDS", 15.0),
+        listener_check_seconds=_float(env, "DOCSGEN_LISTENER_CHECK_SECONDS", 10.0),
         max_repository_bytes=_int(env, "DOCSGEN_MAX_REPOSITORY_BYTES", 512 * 1024 * 1024, 1),
         max_file_bytes=_int(env, "DOCSGEN_MAX_FILE_BYTES", 1024 * 1024, 1),
         max_files=_int(env, "DOCSGEN_MAX_FILES", 50_000, 1),

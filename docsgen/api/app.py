@@ -20,19 +20,20 @@ import aiohttp
 from aiohttp import web
 
 from docsgen.api import openapi
-from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
+from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, generate, health, repositories
+from docsgen.api.routes import docs, events, generate, health, repositories
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
+from docsgen.live.hub import Hub
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Every feature's routes; a module may describe its paths in ``OPENAPI_PATHS``.
-ROUTE_MODULES: tuple[ModuleType, ...] = (health, openapi, generate, repositories, docs)
+ROUTE_MODULES: tuple[ModuleType, ...] = (health, openapi, generate, repositories, docs, events)
 
 
 def openapi_paths() -> dict[str, Any]:
@@ -76,6 +77,20 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         await http.close()
         executor.shutdown(wait=True, cancel_futures=True)
 
+    async def live(app: web.Application) -> AsyncIterator[None]:
+        hub = Hub(app[POOL], dsn, settings)
+        await hub.start()
+        app[LIVE_HUB] = hub
+        yield
+        await hub.stop()
+
+    async def end_streams(app: web.Application) -> None:
+        # Streams end at shutdown, before the server waits for open requests.
+        if LIVE_HUB in app:
+            app[LIVE_HUB].close_subscriptions()
+
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(runs)
+    app.cleanup_ctx.append(live)
+    app.on_shutdown.append(end_streams)
     return app

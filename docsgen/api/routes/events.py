@@ -1,0 +1,134 @@
+"""Live progress of a repository's documentation as Server-Sent Events (CONTRACT §5).
+
+Each event is ``progress`` with the status JSON of the status endpoint and
+``id`` = the row version.  ``Last-Event-ID`` resumes: only newer states are
+sent (the current one at once if it is newer).  The stream ends after a
+terminal status; a reconnect that has already seen it gets 204, which makes
+EventSource stop.  A comment every keep-alive interval keeps proxies from
+closing an idle stream and reveals a client that has gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from docsgen.api.keys import LIVE_HUB, SETTINGS
+from docsgen.api.routes.repositories import caller_repository
+from docsgen.errors import BadRequest, ServiceUnavailable
+from docsgen.live import sse
+
+routes = web.RouteTableDef()
+
+# How long a new subscriber may wait for the first read of its row.
+FIRST_STATE_SECONDS = 10.0
+# A client that accepts nothing for this long is dropped.
+SEND_TIMEOUT_SECONDS = 30.0
+
+
+def last_event_id(request: web.Request) -> int | None:
+    """The ``Last-Event-ID`` header as a row version, None if absent; 400 if malformed."""
+    raw = request.headers.get("Last-Event-ID")
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        raise BadRequest(
+            f"Last-Event-ID must be the id of a progress event (a whole number), got {raw[:40]!r}"
+        )
+    return int(text)
+
+
+@routes.get("/api/repositories/{id}/docs/events")
+async def events(request: web.Request) -> web.StreamResponse:
+    repository = await caller_repository(request)
+    resume_after = last_event_id(request)
+    keepalive = request.app[SETTINGS].sse_keepalive_seconds
+    with request.app[LIVE_HUB].subscribe(repository.id) as subscription:
+        first = await subscription.get(FIRST_STATE_SECONDS)
+        if first is None:
+            raise ServiceUnavailable("The progress of this repository cannot be read right now")
+        if first.terminal and resume_after is not None and resume_after >= first.version:
+            return web.Response(status=204)  # nothing will follow: EventSource stops
+        response = web.StreamResponse(headers=sse.HEADERS)
+        await response.prepare(request)
+        sent = -1 if resume_after is None else resume_after
+        progress: sse.Progress | None = first
+        try:
+            while True:
+                if progress is not None:
+                    if progress.version > sent:
+                        await _write(response, progress.frame)
+                        sent = progress.version
+                        if progress.terminal:
+                            break
+                elif subscription.closed:
+                    break
+                else:
+                    await _write(response, sse.KEEPALIVE)
+                progress = await subscription.get(keepalive)
+        except ConnectionResetError:
+            return response  # the client left
+        except TimeoutError:
+            # A client that stopped reading: drop it rather than buffer for it.
+            if request.transport is not None:
+                request.transport.abort()
+            return response
+    await response.write_eof()
+    return response
+
+
+async def _write(response: web.StreamResponse, data: bytes) -> None:
+    async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+        await response.write(data)
+
+
+_ID_PARAM = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
+OPENAPI_PATHS: dict[str, Any] = {
+    "/api/repositories/{id}/docs/events": {
+        "parameters": [_ID_PARAM],
+        "get": {
+            "summary": "Live progress as Server-Sent Events (event `progress`, id = row version)",
+            "description": (
+                "Sends the status JSON at once and on every change; a keep-alive comment "
+                "every 15 s; the stream ends after `completed` or `failed`. With "
+                "`Last-Event-ID`, only newer states are sent, and 204 answers a client "
+                "that has already seen the terminal state."
+            ),
+            "security": [{"bearer": []}],
+            "parameters": [
+                {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "The event stream",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                "204": {"description": "The terminal state was already seen; nothing follows"},
+                "400": _error("Malformed repository id or Last-Event-ID"),
+                "401": _error("No or bad credentials"),
+                "404": _error("Unknown repository, or one the caller does not own"),
+                "503": _error("Database unavailable or the service is shutting down"),
+            },
+        },
+    }
+}
