@@ -63,6 +63,12 @@ class Listener:
             await self._changed.wait()
         return self.generation
 
+    async def wait_down(self) -> None:
+        """Wait until the listener has noticed that its connection is gone."""
+        while self.connected:
+            self._changed.clear()
+            await self._changed.wait()
+
     async def run(self) -> None:
         """Listen until cancelled, reconnecting after every loss."""
         backoff = min(0.1, self._max_backoff)
