@@ -35,35 +35,61 @@ _READ_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceE
 
 
 class Subscription:
-    """One subscriber's queue of states; wait on it with :meth:`get`."""
+    """One subscriber's queue of states; wait on it with :meth:`get`.
 
-    __slots__ = ("_pending", "_topic", "_waiter", "closed")
+    There is no timer per subscriber: the hub's keep-alive ticker wakes a
+    subscription that has been quiet for the keep-alive interval.
+    """
+
+    __slots__ = ("_keepalive_due", "_pending", "_topic", "_waiter", "closed", "quiet_since")
 
     def __init__(self, topic: _Topic) -> None:
         self._topic = topic
         self._pending: collections.deque[Progress] = collections.deque()
         self._waiter: asyncio.Future[None] | None = None
+        self._keepalive_due = False
         self.closed = False
+        # Loop time of the subscriber's last write; the ticker reads it.
+        self.quiet_since = asyncio.get_running_loop().time()
 
     @property
     def repository_id(self) -> uuid.UUID:
         return self._topic.repository_id
 
-    async def get(self, wait_seconds: float) -> Progress | None:
-        """The next state, or None after ``wait_seconds`` without one or once closed."""
-        if not self._pending and not self.closed:
-            waiter = self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                async with asyncio.timeout(wait_seconds):
-                    await waiter
-            except TimeoutError:
-                pass
-            finally:
-                self._waiter = None
+    async def first(self, wait_seconds: float) -> Progress | None:
+        """The first state, or None if the row could not be read within ``wait_seconds``."""
+        try:
+            async with asyncio.timeout(wait_seconds):
+                while not self._pending and not self.closed:
+                    await self._wait()
+        except TimeoutError:
+            pass
         return self._pending.popleft() if self._pending else None
+
+    async def get(self) -> Progress | None:
+        """The next state; None when a keep-alive is due or the subscription is closed."""
+        while not self._pending and not self.closed and not self._keepalive_due:
+            await self._wait()
+        self._keepalive_due = False
+        return self._pending.popleft() if self._pending else None
+
+    def sent(self, now: float) -> None:
+        """Record a write to the subscriber (it resets the keep-alive clock)."""
+        self.quiet_since = now
+
+    async def _wait(self) -> None:
+        waiter = self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await waiter
+        finally:
+            self._waiter = None
 
     def _push(self, progress: Progress) -> None:
         self._pending.append(progress)
+        self._wake()
+
+    def _keepalive(self) -> None:
+        self._keepalive_due = True
         self._wake()
 
     def _close(self) -> None:
@@ -125,6 +151,7 @@ class Hub:
             asyncio.create_task(self.listener.run(), name="docsgen-live-listener"),
             asyncio.create_task(self._read_forever(), name="docsgen-live-reader"),
             asyncio.create_task(self._poll_while_down(), name="docsgen-live-poller"),
+            asyncio.create_task(self._keepalive_forever(), name="docsgen-live-keepalive"),
         ]
         try:
             await asyncio.wait_for(self.listener.wait_up(), connect_timeout)
@@ -250,3 +277,19 @@ class Hub:
             if self._down.is_set():
                 for repository_id in self._topics:
                     self._mark(repository_id)
+
+    async def _keepalive_forever(self) -> None:
+        """Wake subscribers that have been quiet for about the keep-alive interval.
+
+        One ticker for all subscribers instead of a timer each; ticking four
+        times per interval spreads the keep-alive writes of many subscribers.
+        """
+        interval = self._settings.sse_keepalive_seconds
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(interval / 4)
+            due = loop.time() - interval * 3 / 4
+            for topic in self._topics.values():
+                for subscriber in topic.subscribers:
+                    if subscriber.quiet_since <= due:
+                        subscriber._keepalive()

@@ -15,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from docsgen.api.keys import LIVE_HUB, SETTINGS
+from docsgen.api.keys import LIVE_HUB
 from docsgen.api.routes.repositories import caller_repository
 from docsgen.errors import BadRequest, ServiceUnavailable
 from docsgen.live import sse
@@ -24,8 +24,9 @@ routes = web.RouteTableDef()
 
 # How long a new subscriber may wait for the first read of its row.
 FIRST_STATE_SECONDS = 10.0
-# A client that accepts nothing for this long is dropped.
-SEND_TIMEOUT_SECONDS = 30.0
+# A client with this much unsent data has stopped reading: it is dropped
+# before aiohttp would wait for it (its flow control pauses above 64 KiB).
+STALLED_CLIENT_BYTES = 32 * 1024
 
 
 def last_event_id(request: web.Request) -> int | None:
@@ -45,9 +46,8 @@ def last_event_id(request: web.Request) -> int | None:
 async def events(request: web.Request) -> web.StreamResponse:
     repository = await caller_repository(request)
     resume_after = last_event_id(request)
-    keepalive = request.app[SETTINGS].sse_keepalive_seconds
     with request.app[LIVE_HUB].subscribe(repository.id) as subscription:
-        first = await subscription.get(FIRST_STATE_SECONDS)
+        first = await subscription.first(FIRST_STATE_SECONDS)
         if first is None:
             raise ServiceUnavailable("The progress of this repository cannot be read right now")
         if first.terminal and resume_after is not None and resume_after >= first.version:
@@ -56,33 +56,34 @@ async def events(request: web.Request) -> web.StreamResponse:
         await response.prepare(request)
         sent = -1 if resume_after is None else resume_after
         progress: sse.Progress | None = first
+        loop = asyncio.get_running_loop()
         try:
             while True:
                 if progress is not None:
                     if progress.version > sent:
-                        await _write(response, progress.frame)
+                        await _write(request, response, progress.frame)
+                        subscription.sent(loop.time())
                         sent = progress.version
                         if progress.terminal:
                             break
                 elif subscription.closed:
                     break
                 else:
-                    await _write(response, sse.KEEPALIVE)
-                progress = await subscription.get(keepalive)
+                    await _write(request, response, sse.KEEPALIVE)
+                    subscription.sent(loop.time())
+                progress = await subscription.get()
         except ConnectionResetError:
-            return response  # the client left
-        except TimeoutError:
-            # A client that stopped reading: drop it rather than buffer for it.
-            if request.transport is not None:
-                request.transport.abort()
-            return response
+            return response  # the client left (or stopped reading and was dropped)
     await response.write_eof()
     return response
 
 
-async def _write(response: web.StreamResponse, data: bytes) -> None:
-    async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
-        await response.write(data)
+async def _write(request: web.Request, response: web.StreamResponse, data: bytes) -> None:
+    transport = request.transport
+    if transport is not None and transport.get_write_buffer_size() > STALLED_CLIENT_BYTES:
+        transport.abort()
+        raise ConnectionResetError("the client stopped reading")
+    await response.write(data)
 
 
 _ID_PARAM = {
