@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -101,4 +102,42 @@ async def test_a_subscriber_that_leaves_is_dropped_at_the_next_keepalive(
         for stream in streams:
             stream.close()
         await asyncio.wait_for(hub.wait_unwatched(uuid.UUID(repo["id"])), 10)
+    assert hub.subscriber_count == 0
+
+
+async def test_a_subscriber_that_stops_reading_is_dropped_not_buffered_for(
+    app: web.Application, client: TestClient[Any, Any], auth: dict[str, str], sample_repo: Path
+) -> None:
+    repo = await register_local(client, auth, sample_repo)
+    repository_id = uuid.UUID(repo["id"])
+    hub = app[LIVE_HUB]
+    pool = app[POOL]
+    run_id = await jobs.claim_run(pool, repository_id, 60)
+    assert run_id is not None
+    with hub.subscribe(repository_id) as probe:
+        await next_state(probe)
+        # A client that sends its request and then never reads a byte.
+        stalled = socket.socket()
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        stalled.setblocking(False)
+        try:
+            await asyncio.get_running_loop().sock_connect(stalled, (client.host, client.port))
+            request = (
+                f"GET {events_path(repo['id'])} HTTP/1.1\r\nHost: {client.host}\r\n"
+                f"Authorization: {auth['Authorization']}\r\n\r\n"
+            )
+            await asyncio.get_running_loop().sock_sendall(stalled, request.encode())
+            # Keep writing (each write delivered before the next) until the
+            # stalled subscriber has joined and then been dropped.
+            joined, writes = False, 0
+            while not joined or hub.subscriber_count == 2:
+                joined = joined or hub.subscriber_count == 2
+                assert writes < 2000, "the stalled subscriber was never dropped"
+                step = f"Generating documentation: {'x' * 20_000} {writes}..."
+                assert await jobs.update_progress(pool, run_id, 60, step)
+                writes += 1
+                assert (await next_state(probe)).status.current_step == step
+        finally:
+            stalled.close()
+    # Dropped after its unsent data passed the limit; the service kept serving.
     assert hub.subscriber_count == 0

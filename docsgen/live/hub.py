@@ -257,8 +257,13 @@ class Hub:
                 statuses = await jobs.read_statuses(
                     self._pool, wanted, self._settings.lease_seconds
                 )
-            except _READ_ERRORS as exc:
-                log.warning("live hub could not read %d row(s): %s", len(wanted), exc)
+            except Exception as exc:
+                # Keep the marks and try again shortly: a reader that gave up
+                # would silently freeze every stream of this process.
+                if isinstance(exc, _READ_ERRORS):
+                    log.warning("live hub could not read %d row(s): %s", len(wanted), exc)
+                else:
+                    log.exception("live hub failed to read %d row(s)", len(wanted))
                 self._dirty.update(wanted)
                 await asyncio.sleep(min(1.0, self._settings.poll_interval_seconds))
                 self._work.set()

@@ -11,7 +11,7 @@ closing an idle stream and reveals a client that has gone.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 
@@ -24,9 +24,12 @@ routes = web.RouteTableDef()
 
 # How long a new subscriber may wait for the first read of its row.
 FIRST_STATE_SECONDS = 10.0
-# A client with this much unsent data has stopped reading: it is dropped
-# before aiohttp would wait for it (its flow control pauses above 64 KiB).
+# A client with this much unsent data has stopped reading: it is dropped.
+# Below it, a small write cannot reach the transport's pause threshold
+# (64 KiB), so it never waits and needs no timer; a write that could wait
+# gets SEND_TIMEOUT_SECONDS.
 STALLED_CLIENT_BYTES = 32 * 1024
+SEND_TIMEOUT_SECONDS = 30.0
 
 
 def last_event_id(request: web.Request) -> int | None:
@@ -80,10 +83,24 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 async def _write(request: web.Request, response: web.StreamResponse, data: bytes) -> None:
     transport = request.transport
-    if transport is not None and transport.get_write_buffer_size() > STALLED_CLIENT_BYTES:
-        transport.abort()
-        raise ConnectionResetError("the client stopped reading")
-    await response.write(data)
+    unsent = transport.get_write_buffer_size() if transport is not None else 0
+    if unsent > STALLED_CLIENT_BYTES:
+        _drop(request)
+    if unsent + len(data) <= STALLED_CLIENT_BYTES:
+        await response.write(data)
+        return
+    try:
+        async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+            await response.write(data)
+    except TimeoutError:
+        _drop(request)
+
+
+def _drop(request: web.Request) -> NoReturn:
+    """Abort the connection of a client that stopped reading."""
+    if request.transport is not None:
+        request.transport.abort()
+    raise ConnectionResetError("the client stopped reading")
 
 
 _ID_PARAM = {
