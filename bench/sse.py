@@ -242,7 +242,7 @@ async def main() -> int:
             await asyncio.wait_for(many.all_ended.wait(), 60)
             ordered = all(c.versions == sorted(set(c.versions)) for c in clients)
             counts = {len(c.versions) for c in clients}
-            print(f"every stream ended after the terminal event: yes; "
+            print(f"streams ended after the terminal event: {many.ended}/{args.subscribers}; "
                   f"events per subscriber {sorted(counts)}; in version order: {'yes' if ordered else 'NO'}")  # fmt: skip
 
             per = (rss_open - rss_before) / args.subscribers
