@@ -64,6 +64,7 @@ class Subscription:
                     await self._wait()
         except TimeoutError:
             pass
+        self._keepalive_due = False  # the first state is about to be written
         return self._pending.popleft() if self._pending else None
 
     async def get(self) -> Progress | None:
