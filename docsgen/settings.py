@@ -46,6 +46,12 @@ class Settings:
     pool_min_size: int = 2
     pool_max_size: int = 10
     log_json: bool = False
+    # Spam prevention beyond the one-run-per-repository rule.
+    max_runs_per_user: int = 5
+    max_runs_per_process: int = 20
+    state_changes_per_minute: int = 120
+    # Seconds to wait for a pooled connection / a statement before answering 503.
+    database_timeout_seconds: float = 5.0
 
     @property
     def workers(self) -> int:
@@ -137,4 +143,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         pool_min_size=_int(env, "DOCSGEN_POOL_MIN_SIZE", 2, 1),
         pool_max_size=_int(env, "DOCSGEN_POOL_MAX_SIZE", 10, 1),
         log_json=_bool(env, "DOCSGEN_LOG_JSON"),
+        max_runs_per_user=_int(env, "DOCSGEN_MAX_RUNS_PER_USER", 5, 1),
+        max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),
+        state_changes_per_minute=_int(env, "DOCSGEN_STATE_CHANGES_PER_MINUTE", 120, 1),
+        database_timeout_seconds=_float(env, "DOCSGEN_DATABASE_TIMEOUT_SECONDS", 5.0),
     )

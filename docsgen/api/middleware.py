@@ -24,7 +24,7 @@ _DATABASE_DOWN = (
 
 
 def error_response(error: DocsgenError) -> web.Response:
-    return web.json_response(error.body(), status=error.status)
+    return web.json_response(error.body(), status=error.status, headers=error.headers)
 
 
 @web.middleware

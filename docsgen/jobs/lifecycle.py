@@ -23,7 +23,13 @@ import asyncpg
 
 from docsgen.db import jobs
 from docsgen.db.repositories import Repository, get_repository_any_owner
-from docsgen.errors import Conflict, FenceLost, GenerationError, RepositoryNotFound
+from docsgen.errors import (
+    Conflict,
+    FenceLost,
+    GenerationError,
+    RepositoryNotFound,
+    TooManyRequests,
+)
 from docsgen.generator.pipeline import generate
 from docsgen.jobs.registry import RunRegistry
 from docsgen.render import render_html
@@ -73,11 +79,39 @@ class Run:
 
 
 async def start_generation(deps: RunDeps, repository: Repository) -> uuid.UUID:
-    """Claim the repository and start a run task; 409 if a live run holds it."""
-    try:
-        run_id = await jobs.claim_run(deps.pool, repository.id, deps.settings.lease_seconds)
-    except asyncpg.ForeignKeyViolationError:
-        raise RepositoryNotFound() from None  # deleted between lookup and claim
+    """Claim the repository and start a run task.
+
+    409 if a live run holds the repository (CONTRACT §4); 429 when the owner
+    already has their cap of live runs, or this process its cap.  The per-user
+    count and the claim happen under a per-user lock, so the cap is exact.
+    """
+    settings = deps.settings
+    async with deps.pool.acquire() as conn, conn.transaction():
+        await jobs.lock_claims_of_user(conn, repository.user_id)
+        if len(deps.registry) >= settings.max_runs_per_process:
+            if not await jobs.is_generation_in_progress(
+                conn, repository.id, settings.lease_seconds
+            ):
+                raise TooManyRequests(
+                    "This server is running its maximum of "
+                    f"{settings.max_runs_per_process} generations; try again shortly",
+                    headers={"Retry-After": "10"},
+                )
+        running = await jobs.count_live_runs_of_user(
+            conn, repository.user_id, settings.lease_seconds
+        )
+        if running >= settings.max_runs_per_user and not await jobs.is_generation_in_progress(
+            conn, repository.id, settings.lease_seconds
+        ):
+            raise TooManyRequests(
+                f"You already have {running} generations running (the limit is "
+                f"{settings.max_runs_per_user}); wait for one to finish",
+                headers={"Retry-After": "10"},
+            )
+        try:
+            run_id = await jobs.claim_run(conn, repository.id, settings.lease_seconds)
+        except asyncpg.ForeignKeyViolationError:
+            raise RepositoryNotFound() from None  # deleted between lookup and claim
     if run_id is None:
         raise Conflict(
             "Documentation generation is already in progress",
