@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 import asyncpg
 
-from docsgen.db import jobs
+from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
     Conflict,
@@ -133,7 +133,7 @@ async def _heartbeat(run: Run, main: asyncio.Task[Any]) -> None:
         await asyncio.sleep(interval)
         try:
             alive = await jobs.heartbeat(run.deps.pool, run.run_id)
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("heartbeat of run %s failed: %s", run.run_id, exc)
             continue
         if not alive:
@@ -170,6 +170,9 @@ async def generate_docs_for_repository(
             outcome = "interrupted"
             await _fail(run, jobs.SHUTDOWN_MESSAGE)
             raise
+    except DATABASE_ERRORS as exc:
+        log.warning("run %s lost the database while %s: %r", run_id, run.step, exc)
+        await _fail(run, failure_message(run.step, DatabaseUnavailable()))
     except Exception as exc:
         log.exception("run %s failed while %s", run_id, run.step)
         await _fail(run, failure_message(run.step, exc))
@@ -182,6 +185,11 @@ async def generate_docs_for_repository(
                 await hook(run, outcome)
             except Exception:
                 log.exception("hook after run %s failed", run_id)
+
+
+class DatabaseUnavailable(Exception):
+    def __str__(self) -> str:
+        return "the database became unavailable; try again"
 
 
 def failure_message(step: str, exc: BaseException) -> str:
@@ -215,12 +223,25 @@ async def _execute(run: Run) -> str:
 
 
 async def _fail(run: Run, message: str) -> None:
-    # Shielded: a failure must be recorded even while the task is being cancelled.
-    try:
-        await asyncio.shield(jobs.fail_run(run.deps.pool, run.run_id, message))
-    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
-        # The reaper will fail the run once its lease runs out.
-        log.error("could not record the failure of run %s: %s", run.run_id, exc)
+    """Record the failure, retrying while the database is unreachable.
+
+    Shielded: a failure must be recorded even while the task is being
+    cancelled.  If the database stays away longer than the lease, the reaper of
+    whichever process sees it first records the run as stopped.
+    """
+    delay = 0.2
+    deadline = time.monotonic() + run.deps.settings.lease_seconds
+    while True:
+        try:
+            await asyncio.shield(jobs.fail_run(run.deps.pool, run.run_id, message))
+            return
+        except DATABASE_ERRORS as exc:
+            if time.monotonic() + delay > deadline:
+                log.error("could not record the failure of run %s: %s", run.run_id, exc)
+                return
+            log.warning("recording the failure of run %s must wait: %s", run.run_id, exc)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 async def reap_forever(deps: RunDeps) -> None:
@@ -232,6 +253,6 @@ async def reap_forever(deps: RunDeps) -> None:
                 log.warning(
                     "run of repository %s stopped unexpectedly; marked failed", repository_id
                 )
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("reaper could not reach the database: %s", exc)
         await asyncio.sleep(deps.settings.reaper_interval_seconds)
