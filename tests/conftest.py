@@ -18,6 +18,9 @@ from docsgen.settings import Settings
 from tests.support import database
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
 
+# Shared fakes of external parties, as fixtures for every test module.
+pytest_plugins = ["tests.support.fake_github", "tests.support.leaks"]
+
 
 @pytest.fixture(scope="session")
 def admin_database_url() -> str:
