@@ -361,6 +361,7 @@ async def test_a_secondary_rate_limit_is_waited_out_and_shown_as_the_current_ste
     assert timedelta(0) <= until - before.replace(microsecond=0) <= timedelta(seconds=3)
     waiting = steps.seen.index((40, row["current_step"]))
     assert steps.seen[waiting + 1] == (40, "Fetching repository file tree")  # back after the wait
+    await retry_completes(app, client, auth, repo["id"])
 
 
 @pytest.mark.parametrize("github_overrides", [{"github_rate_limit_max_wait_seconds": 5.0}])
@@ -402,6 +403,8 @@ async def test_two_server_errors_then_success_completes(
     status = await generate(app, client, auth, repo["id"])
     assert status["status"] == "completed", status
     assert fake_github.count("repo") == 3
+    await retry_completes(app, client, auth, repo["id"])
+    assert fake_github.count("repo") == 4
 
 
 async def test_persistent_server_errors_fail_with_githubs_status_and_message(

@@ -205,7 +205,7 @@ class GitHubClient:
             ) as response:
                 if response.status in _REDIRECTS and "Location" in response.headers:
                     # The location may carry a short-lived token: it is never logged.
-                    target = response.url.join(URL(response.headers["Location"]))
+                    target = _redirect_target(response.url, response.headers["Location"])
                     continue
                 if response.status != 200:
                     body = await response.content.read(64 * 1024)
@@ -373,6 +373,17 @@ def primary_rate_limited(reset: datetime) -> GitHubRateLimited:
 
 def tarball_too_large(limit: int) -> str:
     return f"Repository is too large: its tarball is over the download limit of {human_size(limit)}"
+
+
+def _redirect_target(base: URL, location: str) -> URL:
+    """Where a redirect points; a malformed one fails without quoting it (it may hold a token)."""
+    try:
+        target = base.join(URL(location))
+    except ValueError:
+        target = None
+    if target is None or target.scheme not in ("http", "https") or not target.host:
+        raise GitHubApiFailed("GitHub redirected the tarball download to an invalid address")
+    return target
 
 
 def _parse_retry_after(raw: str) -> float:

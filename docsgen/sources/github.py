@@ -10,6 +10,7 @@ at the same percentage.
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -78,7 +79,7 @@ class GitHubSource:
             self._step = at
             await progress(*at)
 
-        async def waiting(until: Any) -> None:
+        async def waiting(until: datetime) -> None:
             await progress(self._step[0], rate_limit_step(utc_clock(until)))
 
         async def resumed() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from docsgen.api.auth import authenticate
@@ -60,7 +61,7 @@ def github_answers(*, new_token: bool = False) -> Iterator[None]:
         raise BadGateway(exc.message) from None
 
 
-def _http(request: web.Request) -> Any:
+def _http(request: web.Request) -> aiohttp.ClientSession:
     return request.app[RUN_DEPS].http
 
 
