@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import CancelledError as FutureCancelled
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -222,8 +223,12 @@ class GitHubClient:
         limit = self._settings.max_tarball_bytes
         if response.content_length is not None and response.content_length > limit:
             raise RepositoryTooLarge(tarball_too_large(limit))
-        bridge = _StreamBridge(asyncio.get_running_loop(), response.content, limit)
-        work = asyncio.get_running_loop().run_in_executor(None, consume, bridge)
+        loop = asyncio.get_running_loop()
+        bridge = _StreamBridge(loop, response.content, limit)
+        # A thread of its own: a slow download must not hold one of the loop's
+        # default executor threads (DNS lookups use those).
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docsgen-tarball")
+        work = loop.run_in_executor(thread, consume, bridge)
         try:
             return await asyncio.shield(work)
         finally:
@@ -232,6 +237,9 @@ class GitHubClient:
                 # response (its data source) is closed.
                 bridge.abort()
                 await asyncio.wait([work])
+                if not work.cancelled():
+                    work.exception()  # retrieved: it is the abort we caused
+            thread.shutdown(wait=False)
 
     # --- OAuth web flow (on the web URL) ------------------------------------------
 
