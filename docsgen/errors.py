@@ -67,6 +67,12 @@ class TooManyRequests(ApiError):
     status = 429
 
 
+class BadGateway(ApiError):
+    """An upstream service (GitHub) failed; the message says how."""
+
+    status = 502
+
+
 class ServiceUnavailable(ApiError):
     status = 503
 

@@ -22,6 +22,9 @@ from tests.support.secrets_guard import find_secrets
 
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef"
 
+# Shared fakes of external parties, as fixtures for every test module.
+pytest_plugins = ["tests.support.fake_github", "tests.support.leaks"]
+
 
 @pytest.fixture(scope="session")
 def admin_database_url() -> str:

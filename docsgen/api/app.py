@@ -23,7 +23,7 @@ from docsgen.api import openapi
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, generate, health, repositories
+from docsgen.api.routes import docs, generate, github, health, repositories
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
@@ -33,7 +33,14 @@ from docsgen.settings import Settings
 log = logging.getLogger(__name__)
 
 # Every feature's routes; a module may describe its paths in ``OPENAPI_PATHS``.
-ROUTE_MODULES: tuple[ModuleType, ...] = (health, openapi, generate, repositories, docs)
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    health,
+    openapi,
+    generate,
+    repositories,
+    docs,
+    github,
+)
 
 
 def openapi_paths() -> dict[str, Any]:
