@@ -90,7 +90,7 @@ def _config(m: Masked, facts: GoFacts) -> None:
             facts.env_reads.append(EnvRead(name, m.line(found.start("s")), None, how))
         else:
             expr = m.text[found.start("expr") : found.end("expr")].strip()
-            facts.env_reads.append(EnvRead(expr, m.line(found.start()), None, how, True))
+            facts.env_reads.append(EnvRead(expr, m.line(found.start("expr")), None, how, True))
     for found in _FLAG.finditer(m.code):
         default = m.text[found.start("d") : found.end("d")].strip()
         literal = bool(re.fullmatch(r"\".*\"|`.*`|-?[\d.]+\w*|true|false", default))

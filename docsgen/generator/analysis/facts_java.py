@@ -84,7 +84,7 @@ def _config(m: Masked, facts: JavaFacts) -> None:
         else:
             expr = m.text[found.start("expr") : found.end("expr")].strip()
             facts.env_reads.append(
-                EnvRead(expr, m.line(found.start()), default, "System.getenv", True)
+                EnvRead(expr, m.line(found.start("expr")), default, "System.getenv", True)
             )
     for found in _GETENV_MAP.finditer(m.code):
         default = None

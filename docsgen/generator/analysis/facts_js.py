@@ -129,7 +129,7 @@ def _env(m: Masked, facts: JsFacts) -> None:
             else:
                 expr = m.text[found.start("expr") : found.end("expr")].strip()
                 facts.env_reads.append(
-                    EnvRead(expr, m.line(found.start()), default, how, True, literal)
+                    EnvRead(expr, m.line(found.start("expr")), default, how, True, literal)
                 )
     for found in _DESTRUCTURE.finditer(code):
         body_start = found.start("body")

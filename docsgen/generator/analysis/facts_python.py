@@ -202,7 +202,7 @@ class _Reader:
             )
         elif key is not None:
             self.facts.env_reads.append(
-                EnvRead(self._text(key), owner.lineno, default_text, how, True, literal)
+                EnvRead(self._text(key), key.lineno, default_text, how, True, literal)
             )
 
     def _subscript(self, node: ast.Subscript) -> None:

@@ -117,7 +117,7 @@ def _env(m: Masked, facts: RustFacts) -> None:
             facts.env_reads.append(EnvRead(name, m.line(found.start("s")), default, how))
         else:
             expr = m.text[found.start("expr") : found.end("expr")].strip()
-            facts.env_reads.append(EnvRead(expr, m.line(found.start()), default, how, True))
+            facts.env_reads.append(EnvRead(expr, m.line(found.start("expr")), default, how, True))
     for found in _ENV_MACRO.finditer(m.code):
         name = m.literal(found.start("s"), found.end("s"))
         facts.env_reads.append(EnvRead(name, m.line(found.start("s")), None, f"{found['how']}!"))

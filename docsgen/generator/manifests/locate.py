@@ -198,3 +198,26 @@ def ini_values(text: str, section: str, key: str) -> list[IniValue]:
             if first:
                 values.append(IniValue(first, number))
     return values
+
+
+def ini_keys(text: str, section: str) -> list[str]:
+    """Keys assigned in ``[section]`` (continuation lines are not keys)."""
+    keys: list[str] = []
+    current = None
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        header = re.fullmatch(r"\[([^\]]+)\]", stripped)
+        if header:
+            current = header.group(1).strip()
+            continue
+        if current != section or raw[:1] in (" ", "\t") or stripped.startswith(("#", ";")):
+            continue
+        assignment = re.match(r"^([^=:\s][^=:]*?)\s*[=:]", raw)
+        if assignment:
+            keys.append(assignment.group(1).strip())
+    return keys
+
+
+def blank_xml_comments(text: str) -> str:
+    """``<!-- ... -->`` replaced by spaces (newlines kept), so offsets and lines stay."""
+    return re.sub(r"<!--[\s\S]*?(?:-->|$)", lambda m: re.sub(r"[^\n]", " ", m.group()), text)
