@@ -189,3 +189,38 @@ def test_analysis_round_trips_through_json() -> None:
     found = py(text)
     assert found.imports and found.env_reads and found.routes and found.entry_points
     assert FileAnalysis.from_json(found.to_json()) == found
+
+
+SINGLE_FACT_FILES = [
+    ('import os as o\nX = o.environ["X"]\n', "env"),
+    ('from os import getenv as g\nX = g("X")\n', "env"),
+    ('from os import environ as e\nX = "X" in e\n', "env"),
+    ('app.router.add_get("/x", h)\n', "route"),
+    ('from aiohttp import web as w\nr = [w.get("/x", h)]\n', "route"),
+    ('from django.urls import path\nurlpatterns = [path("x/", v)]\n', "route"),
+    ('from starlette.routing import Route\nr = Route("/x", h)\n', "route"),
+    ('bp.add_url_rule("/x", view_func=v)\n', "route"),
+    ('@app.get("/x")\ndef x(): ...\n', "route"),
+]
+
+
+def test_each_kind_of_fact_is_found_alone_in_its_file() -> None:
+    for text, kind in SINGLE_FACT_FILES:
+        found = py(text)
+        assert found.env_reads if kind == "env" else found.routes, text
+
+
+def test_imports_under_type_checking_are_marked() -> None:
+    text = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from a import B\n"
+        "    import c\n"
+        "import d\n"
+    )
+    assert [(i.module, i.kind) for i in py(text).imports] == [
+        ("typing", "from"),
+        ("a", "typing"),
+        ("c", "typing"),
+        ("d", "import"),
+    ]

@@ -152,3 +152,12 @@ def test_no_imports_between_modules_is_said_plainly() -> None:
     assert "No module of the repository imports another one." in result.markdown
     assert "```mermaid" not in result.markdown
     assert not architecture.SECTION.applies(model_of({"README.md": "# x\n"}))
+
+
+def test_type_checking_imports_are_edges_but_make_no_cycle() -> None:
+    files: dict[str, str | bytes] = {
+        "a.py": "import b\n",
+        "b.py": "import typing\nif typing.TYPE_CHECKING:\n    import a\n",
+    }
+    assert edges_of(files) == {("a.py", "b.py"), ("b.py", "a.py")}
+    assert "### Import cycles" not in architecture.build(model_of(files)).markdown

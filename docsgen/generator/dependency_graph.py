@@ -44,6 +44,7 @@ class Edge:
     path: str  # the importing file
     line: int
     token: str  # the module as written on ``line``, for the citation
+    typing_only: bool = False  # Python ``if TYPE_CHECKING:`` import: no run-time dependency
 
 
 @dataclass
@@ -95,7 +96,8 @@ def build_graph(model: RepositoryModel) -> ModuleGraph:
                 key = (source, target, path, imp.line)
                 if target != source and key not in seen:
                     seen.add(key)
-                    graph.edges.append(Edge(source, target, path, imp.line, token))
+                    typing_only = imp.kind == "typing"
+                    graph.edges.append(Edge(source, target, path, imp.line, token, typing_only))
     graph.edges.sort(key=lambda e: (e.source, e.target, e.path, e.line))
     return graph
 
@@ -163,7 +165,7 @@ class _Resolver:
                     found.add(module)
             return found
         found = set()
-        if imp.kind == "from":
+        if imp.names:
             for name in imp.names:
                 hit = self.python.get(f"{imp.module}.{name}")
                 if hit:

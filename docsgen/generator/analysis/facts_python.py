@@ -10,6 +10,7 @@ its name is written.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from docsgen.generator.analysis.model import EnvRead, Import, Route
@@ -25,6 +26,11 @@ _ROUTER_MAKERS = {
     "Quart": "Quart", "Sanic": "Sanic", "RouteTableDef": "aiohttp", "Starlette": "Starlette",
 }  # fmt: skip
 _MAX_TEXT = 80
+# Words without which a file holds no environment read or route call (aliases included:
+# ``from os import getenv as g`` still writes "getenv").
+_EXPRESSION_HINTS = re.compile(r"environ|getenv|add_|aiohttp|django|Route\b|\bsetup\s*\(")
+# Fields of statements that hold nested statements.
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 @dataclass
@@ -62,6 +68,7 @@ def extract(path: str, text: str, tree: ast.Module | None = None) -> PythonFacts
 class _Reader:
     def __init__(self, path: str, text: str, facts: PythonFacts) -> None:
         self.path = path
+        self.text = text
         self.lines = text.splitlines()
         self.facts = facts
         self.os_names: set[str] = set()
@@ -74,47 +81,46 @@ class _Reader:
         self.prefixes: dict[str, str] = {}  # router variable -> its ``prefix=``/``url_prefix=``
         self.receivers: dict[str, str] = {}  # router variable -> its framework
         self.or_defaults: dict[int, ast.expr] = {}
+        self.typing_only: set[int] = set()  # ids of imports under ``if TYPE_CHECKING:``
 
     # -- traversal ---------------------------------------------------------------
 
     def read(self, tree: ast.Module) -> None:
-        nodes: list[tuple[ast.AST, str]] = []
-        stack: list[tuple[ast.AST, str]] = [(tree, "")]
-        while stack:  # iterative: deep trees must not exhaust the recursion limit
-            node, scope = stack.pop()
-            nodes.append((node, scope))
-            inner = scope
-            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-                inner = f"{scope}.{node.name}" if scope else node.name
-            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
-        for node, _ in nodes:
+        statements = _statements(tree)
+        self.typing_only = _type_checking_imports(statements)
+        for node, _ in statements:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self._import(node)
-        self.framework = self._framework()
-        for node, _ in nodes:
-            if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
-                self.or_defaults[id(node.values[0])] = node.values[1]
             elif isinstance(node, ast.Assign):
                 self._router(node)
-        for node, scope in nodes:
-            if isinstance(node, ast.Call):
-                self._call(node)
-            elif isinstance(node, ast.Subscript):
-                self._subscript(node)
-            elif isinstance(node, ast.Compare):
-                self._compare(node)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        self.framework = self._framework()
+        for node, scope in statements:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self._decorators(node, scope)
         for stmt in tree.body:
             if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
                 self.facts.entry_points.append(("__main__", self.path, stmt.lineno))
+        if not _EXPRESSION_HINTS.search(self.text):
+            return  # no environment read or route call can be in this file: skip expressions
+        everything = list(ast.walk(tree))  # iterative, like everything here
+        for each in everything:
+            if isinstance(each, ast.BoolOp) and isinstance(each.op, ast.Or):
+                self.or_defaults[id(each.values[0])] = each.values[1]
+        for each in everything:
+            if isinstance(each, ast.Call):
+                self._call(each)
+            elif isinstance(each, ast.Subscript):
+                self._subscript(each)
+            elif isinstance(each, ast.Compare):
+                self._compare(each)
 
     # -- imports -----------------------------------------------------------------
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
-                self.facts.imports.append(Import(alias.name, node.lineno, kind="import"))
+                kind = "typing" if id(node) in self.typing_only else "import"
+                self.facts.imports.append(Import(alias.name, node.lineno, kind=kind))
                 local = alias.asname or alias.name
                 if alias.name == "os":
                     self.os_names.add(local)
@@ -123,7 +129,8 @@ class _Reader:
             return
         module = node.module or ""
         names = tuple(a.name for a in node.names)
-        self.facts.imports.append(Import(module, node.lineno, names, node.level, kind="from"))
+        kind = "typing" if id(node) in self.typing_only else "from"
+        self.facts.imports.append(Import(module, node.lineno, names, node.level, kind=kind))
         if node.level:
             return
         for alias in node.names:
@@ -392,3 +399,40 @@ def _is_main_guard(test: ast.expr) -> bool:
     return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
         _str(s) == "__main__" for s in sides
     )
+
+
+def _statements(tree: ast.Module) -> list[tuple[ast.stmt, str]]:
+    """Every statement, nested ones included, with the qualified name of its scope.
+
+    Statements only: imports, definitions and assignments are statements, and
+    skipping the (far more numerous) expression nodes is what keeps this cheap.
+    """
+    found: list[tuple[ast.stmt, str]] = []
+    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    while stack:  # iterative: deep trees must not exhaust the recursion limit
+        node, scope = stack.pop()
+        inner = scope
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            inner = f"{scope}.{node.name}" if scope else node.name
+        if isinstance(node, ast.stmt):
+            found.append((node, scope))
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                stack.extend((child, inner) for child in reversed(block))
+    return found
+
+
+def _type_checking_imports(statements: list[tuple[ast.stmt, str]]) -> set[int]:
+    """Ids of the imports inside ``if TYPE_CHECKING:`` blocks (not imported at run time)."""
+    found: set[int] = set()
+    for node, _ in statements:
+        if not isinstance(node, ast.If):
+            continue
+        test = node.test
+        name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+        if name != "TYPE_CHECKING":
+            continue
+        inner = _statements(ast.Module(body=node.body, type_ignores=[]))
+        found |= {id(s) for s, _ in inner if isinstance(s, ast.Import | ast.ImportFrom)}
+    return found

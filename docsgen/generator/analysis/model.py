@@ -51,7 +51,8 @@ class Import:
     line: int
     names: tuple[str, ...] = ()
     level: int = 0  # Python relative import level
-    # "import", "from" (Python), "require", "dynamic" (JS ``import()``), "export" (JS
+    # "import", "from" (Python), "typing" (Python, under ``if TYPE_CHECKING:``: not
+    # imported at run time), "require", "dynamic" (JS ``import()``), "export" (JS
     # re-export), "use", "mod" (Rust ``mod x;``: the file declares its child module).
     kind: str = "import"
 

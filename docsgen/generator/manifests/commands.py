@@ -29,7 +29,8 @@ _HEADING_TOPICS = (  # first match wins: "Running the tests" is about tests
     (BUILD, re.compile(r"\bbuild|compil", re.I)),
     (DEVELOP, re.compile(r"develop|contribut|hacking", re.I)),
     (RUN, re.compile(
-        r"usage|\brun|start|quick|getting started|serve|deploy|launch|example|\bcli\b|docker|use\b",
+        r"usage|\brun|start|quick|getting started|serve|deploy|launch|example|\bcli\b|docker|"
+        r"\bus(e|ing)\b",
         re.I,
     )),
 )  # fmt: skip

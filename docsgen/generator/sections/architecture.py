@@ -182,14 +182,19 @@ def _cycles(w: SectionWriter, graph: ModuleGraph) -> None:
         inside = set(members)
         cites = []
         for node in members:
-            edge = next(e for e in graph.edges if e.source == node and e.target in inside)
+            edge = next(
+                e
+                for e in graph.edges
+                if e.source == node and e.target in inside and not e.typing_only
+            )
             cites.append(
                 f"{code(_label(node, graph))} ({w.cite(edge.path, edge.line, edge.token)})"
             )
         lines.append("- " + " ↔ ".join(cites))
     w.add(
-        "Modules that import each other, directly or through others (each cited at one of its "
-        "imports inside the cycle):\n\n" + "\n".join(lines)
+        "Modules that import each other at run time, directly or through others (each cited at "
+        "one of its imports inside the cycle; imports under `if TYPE_CHECKING:` do not count):\n\n"
+        + "\n".join(lines)
     )
     if len(components) > MAX_CYCLES:
         w.add(f"… and {len(components) - MAX_CYCLES} more cycles.")
@@ -199,7 +204,8 @@ def _strongly_connected(graph: ModuleGraph) -> list[list[str]]:
     """Tarjan's algorithm, iterative (deep graphs must not hit the recursion limit)."""
     succ: dict[str, list[str]] = defaultdict(list)
     for e in graph.edges:
-        succ[e.source].append(e.target)
+        if not e.typing_only:
+            succ[e.source].append(e.target)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
