@@ -161,3 +161,14 @@ def test_type_checking_imports_are_edges_but_make_no_cycle() -> None:
     }
     assert edges_of(files) == {("a.py", "b.py"), ("b.py", "a.py")}
     assert "### Import cycles" not in architecture.build(model_of(files)).markdown
+
+
+def test_requiring_a_data_file_is_not_a_broken_import() -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "x"}\n',
+        "lib/a.js": "const pkg = require('../package.json');\nconst b = require('./b');\n",
+        "lib/b.js": "module.exports = 1;\n",
+    }
+    result = architecture.build(model_of(files))
+    assert result.warnings == ()
+    assert edges_of(files) == {("lib/a.js", "lib/b.js")}

@@ -161,3 +161,21 @@ def test_the_citation_check_catches_a_wrong_line_name_or_file() -> None:
         "a.py:3: no such line (2 lines)",
         "b.py:1: no such file",
     ]
+
+
+def test_garbage_manifests_and_readmes_never_break_a_section() -> None:
+    rng = random.Random(7)
+    alphabet = [*'[]{}"=\n:.#-\t ', "[project]", "dependencies", "require (", "<dependency>",
+                "```sh\n", "## Install\n", "bin", "scripts", "[[bin]]", "\\"]  # fmt: skip
+    names = ["pyproject.toml", "package.json", "Cargo.toml", "go.mod", "pom.xml", "setup.cfg",
+             "setup.py", "requirements.txt", "Makefile", "Dockerfile", "README.md",
+             "build.gradle", "Pipfile"]  # fmt: skip
+    for _ in range(40):
+        files: dict[str, str | bytes] = {
+            name: "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+            for name in names
+        }
+        model = model_of(files)
+        for section in SECTIONS:
+            if section.applies(model):
+                section.build(model)

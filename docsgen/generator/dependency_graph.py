@@ -209,8 +209,10 @@ class _Resolver:
 
     def _js_file(self, base: str) -> str | None:
         base = base.removeprefix("./")
-        if base in self.paths and base.endswith(_JS_EXTENSIONS):
-            return base
+        if base in self.paths and (
+            base.endswith(_JS_EXTENSIONS) or "." in PurePosixPath(base).name
+        ):
+            return base  # a module, or another file (``require("./data.json")``): not broken
         stem, ext = posixpath.splitext(base)
         for alt in _JS_SOURCE_FOR.get(ext, ()):
             if stem + alt in self.paths:

@@ -36,11 +36,17 @@ def extract(
         return _extract(path, text, language, tree)
     except (RecursionError, MemoryError) as e:
         problem = "nested too deeply" if isinstance(e, RecursionError) else "too large"
-        return FileAnalysis(
-            path=path,
-            language=language,
-            warnings=(f"Imports, environment reads and routes not read: the file is {problem}.",),
-        )
+        return _failed(path, language, f"the file is {problem}")
+    except Exception as e:  # a bug of ours must not fail the run: it becomes a visible ⚠️
+        return _failed(path, language, f"the extractor failed ({type(e).__name__}: {e})")
+
+
+def _failed(path: str, language: str | None, why: str) -> FileAnalysis:
+    return FileAnalysis(
+        path=path,
+        language=language,
+        warnings=(f"Imports, environment reads and routes not read: {why}.",),
+    )
 
 
 def _extract(path: str, text: str, language: str | None, tree: ast.Module | None) -> FileAnalysis:

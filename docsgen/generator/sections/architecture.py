@@ -88,7 +88,10 @@ def _graph(w: SectionWriter, graph: ModuleGraph) -> None:
         )
     isolated = len(graph.nodes) - len(linked)
     if isolated:
-        w.add(f"{isolated} modules neither import nor are imported by another module; not drawn.")
+        w.add(
+            f"{isolated} module{'s' if isolated != 1 else ''} neither import nor are imported by "
+            "another module; not drawn."
+        )
     w.add(fence(mermaid.flowchart(labels, edges), "mermaid"))
     if len(weights) > MAX_EDGES:
         w.add_warning(
