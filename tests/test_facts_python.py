@@ -224,3 +224,22 @@ def test_imports_under_type_checking_are_marked() -> None:
         ("c", "typing"),
         ("d", "import"),
     ]
+
+
+def test_reads_in_decorators_defaults_and_multiline_calls_are_found() -> None:
+    text = (
+        "import os\n"
+        "@retry(times=os.getenv('TIMES', '3'))\n"
+        "def f(x=os.environ.get('X_DEFAULT')):\n"
+        "    return [os.getenv(k) for k in KEYS]\n"
+        "Y = os.getenv(\n"
+        "    'Y',\n"
+        "    'y',\n"
+        ")\n"
+    )
+    assert [(r.name, r.line, r.default) for r in py(text).env_reads] == [
+        ("TIMES", 2, "'3'"),
+        ("X_DEFAULT", 3, None),
+        ("k", 4, None),
+        ("Y", 6, "'y'"),
+    ]

@@ -26,9 +26,6 @@ _ROUTER_MAKERS = {
     "Quart": "Quart", "Sanic": "Sanic", "RouteTableDef": "aiohttp", "Starlette": "Starlette",
 }  # fmt: skip
 _MAX_TEXT = 80
-# Words without which a file holds no environment read or route call (aliases included:
-# ``from os import getenv as g`` still writes "getenv").
-_EXPRESSION_HINTS = re.compile(r"environ|getenv|add_|aiohttp|django|Route\b|\bsetup\s*\(")
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -100,19 +97,47 @@ class _Reader:
         for stmt in tree.body:
             if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
                 self.facts.entry_points.append(("__main__", self.path, stmt.lineno))
-        if not _EXPRESSION_HINTS.search(self.text):
-            return  # no environment read or route call can be in this file: skip expressions
-        everything = list(ast.walk(tree))  # iterative, like everything here
-        for each in everything:
+        hint_lines = self._hint_lines()
+        if not hint_lines:
+            return  # no environment read or route call can be in this file
+        # Only the expressions of statements on those lines: walking every node of
+        # every file would cost as much as parsing it.
+        nodes: list[ast.AST] = []
+        for stmt, _ in statements:
+            end = getattr(stmt, "end_lineno", None) or stmt.lineno
+            if any(stmt.lineno <= line <= end for line in hint_lines):
+                nodes.extend(_own_expressions(stmt))
+        for each in nodes:
             if isinstance(each, ast.BoolOp) and isinstance(each.op, ast.Or):
                 self.or_defaults[id(each.values[0])] = each.values[1]
-        for each in everything:
+        for each in nodes:
             if isinstance(each, ast.Call):
                 self._call(each)
             elif isinstance(each, ast.Subscript):
                 self._subscript(each)
             elif isinstance(each, ast.Compare):
                 self._compare(each)
+
+    def _hint_lines(self) -> list[int]:
+        """Lines that may hold an environment read or a route call, by their words."""
+        words = [
+            r"environ|getenv|console_scripts|"
+            r"add_(?:get|post|put|patch|delete|head|options|route|view|api_route|url_rule)\b"
+        ]
+        for names, after in (
+            (self.environ_names | self.getenv_names, r"\b"),  # ``from os import getenv as g``
+            (self.web_names, r"\s*\."),
+            (self.django_funcs, r"\s*\("),
+            (set(self.starlette_routes), r"\s*\("),
+        ):
+            if names:
+                words.append(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + ")" + after)
+        pattern = re.compile("|".join(words))
+        lines: list[int] = []
+        for number, line in enumerate(self.lines, start=1):
+            if pattern.search(line):
+                lines.append(number)
+        return lines
 
     # -- imports -----------------------------------------------------------------
 
@@ -435,4 +460,16 @@ def _type_checking_imports(statements: list[tuple[ast.stmt, str]]) -> set[int]:
             continue
         inner = _statements(ast.Module(body=node.body, type_ignores=[]))
         found |= {id(s) for s, _ in inner if isinstance(s, ast.Import | ast.ImportFrom)}
+    return found
+
+
+def _own_expressions(stmt: ast.stmt) -> list[ast.AST]:
+    """Every node of a statement except its nested statements (listed on their own)."""
+    found: list[ast.AST] = []
+    for name, value in ast.iter_fields(stmt):
+        if name in _BLOCKS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                found.extend(ast.walk(item))
     return found
