@@ -27,12 +27,15 @@ from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
+from docsgen.ops import metrics as ops_metrics
+from docsgen.ops import routes as ops_routes
+from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Every feature's routes; a module may describe its paths in ``OPENAPI_PATHS``.
-ROUTE_MODULES: tuple[ModuleType, ...] = (health, openapi, generate, repositories, docs)
+ROUTE_MODULES: tuple[ModuleType, ...] = (health, openapi, generate, repositories, docs, ops_routes)
 
 
 def openapi_paths() -> dict[str, Any]:
@@ -47,7 +50,11 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     dsn = database_url or settings.database_url
     if dsn is None:
         raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
-    app = web.Application(middlewares=[errors_middleware], client_max_size=64 * 1024)
+    app = web.Application(
+        middlewares=[request_id_middleware, ops_metrics.metrics_middleware, errors_middleware],
+        client_max_size=64 * 1024,
+    )
+    app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
     app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
     for module in ROUTE_MODULES:
@@ -78,4 +85,5 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
 
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(runs)
+    ops_metrics.install(app)
     return app

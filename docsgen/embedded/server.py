@@ -164,8 +164,9 @@ class EmbeddedPostgres:
         """Attach to the running server or start it; return its URL.  Pair with ``release``."""
         if self._using is not None:
             raise RuntimeError("this EmbeddedPostgres is already acquired")
-        self._prepare_data_dir()
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         with _lock(self.data_dir / "postgres.lock", fcntl.LOCK_EX):
+            self._ensure_password()
             info = self.running()
             if info is None:
                 info = self._start()
@@ -206,8 +207,7 @@ class EmbeddedPostgres:
 
     # --- creating, starting, stopping -------------------------------------------
 
-    def _prepare_data_dir(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    def _ensure_password(self) -> None:
         if not self.password_file.exists():
             fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
