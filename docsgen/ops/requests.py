@@ -40,13 +40,10 @@ async def request_id_middleware(request: web.Request, handler: Handler) -> web.S
         status = exc.status
         raise
     finally:
-        log.info(
-            "%s %s %d %.1fms",
-            request.method,
-            request.rel_url.path,
-            status,
-            (time.perf_counter() - started) * 1000,
-        )
+        ms = round((time.perf_counter() - started) * 1000, 1)
+        path = request.rel_url.path
+        fields = {"method": request.method, "path": path, "status": status, "duration_ms": ms}
+        log.info("%s %s %d %.1fms", request.method, path, status, ms, extra={"fields": fields})
         REQUEST_ID.reset(token)
 
 
