@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "docsgen_request_id", default=None
@@ -52,9 +52,11 @@ class JsonFormatter(logging.Formatter):
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
-def configure_logging(*, json_lines: bool, level: int = logging.INFO) -> None:
-    """Send logs to stderr, as JSON lines or plain text; replaces earlier handlers."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(
+    *, json_lines: bool, level: int = logging.INFO, stream: TextIO | None = None
+) -> None:
+    """Send logs to ``stream`` (stderr), as JSON lines or plain text; replaces earlier handlers."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(_RequestIdFilter())
     handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter(PLAIN_FORMAT))
     root = logging.getLogger()
