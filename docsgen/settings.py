@@ -45,6 +45,7 @@ class Settings:
     analysis_workers: int = 0  # 0: one per core
     pool_min_size: int = 2
     pool_max_size: int = 10
+    statement_cache_size: int = 100  # 0 behind pgbouncer in transaction mode
     log_json: bool = False
 
     @property
@@ -136,5 +137,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         analysis_workers=_int(env, "DOCSGEN_ANALYSIS_WORKERS", 0),
         pool_min_size=_int(env, "DOCSGEN_POOL_MIN_SIZE", 2, 1),
         pool_max_size=_int(env, "DOCSGEN_POOL_MAX_SIZE", 10, 1),
+        statement_cache_size=_int(env, "DOCSGEN_STATEMENT_CACHE_SIZE", 100),
         log_json=_bool(env, "DOCSGEN_LOG_JSON"),
     )

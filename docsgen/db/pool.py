@@ -20,6 +20,7 @@ async def create_pool(dsn: str, settings: Settings) -> asyncpg.Pool:
         max_size=settings.pool_max_size,
         init=_init_connection,
         command_timeout=30,
+        statement_cache_size=settings.statement_cache_size,
     )
     assert pool is not None
     return pool
