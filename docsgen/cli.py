@@ -224,7 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"docsgen: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     except (OSError, asyncpg.PostgresError) as exc:
-        print(f"docsgen: database error: {exc}", file=sys.stderr)
+        what = "cannot serve" if args.command == "serve" else "database error"
+        print(f"docsgen: {what}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

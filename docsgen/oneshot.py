@@ -46,8 +46,8 @@ def _github_source(target: Target, settings: Settings, http: aiohttp.ClientSessi
     source: Source = github.GitHubSource(
         target.name,
         token=settings.github_token,
-        api_url=settings.github_api_url,
-        http=http,
+        session=http,
+        settings=settings,
         limits=SourceLimits.from_settings(settings),
     )
     return source

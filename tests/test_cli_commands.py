@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -50,13 +51,23 @@ def test_users_create_and_token_print_a_token_alone_on_the_last_line(database_ur
     assert unknown.stderr.strip() == "docsgen: No user named 'nobody-here'"
 
 
-def test_migrate_without_database_url_uses_the_embedded_database(tmp_path: Path) -> None:
+def test_without_database_url_migrate_and_users_start_and_stop_the_embedded_database(
+    tmp_path: Path,
+) -> None:
     env = docsgen_env({"DOCSGEN_DATA_DIR": str(tmp_path / "data")})
     result = docsgen("migrate", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith("applied 2 migration(s)")
     assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()
     assert EmbeddedPostgres(tmp_path / "data").running() is None, "stopped again"
+
+    created = docsgen("users", "create", "bob", env=env)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.strip().splitlines()[-1].startswith("dg_")
+    again = docsgen("users", "create", "bob", env=env)
+    assert again.returncode == 1, "the user was kept in the data folder's database"
+    assert again.stderr.strip() == "docsgen: A user named 'bob' already exists"
+    assert EmbeddedPostgres(tmp_path / "data").running() is None
 
 
 def test_a_malformed_setting_exits_2_naming_it() -> None:
@@ -71,3 +82,15 @@ def test_an_unreachable_database_exits_1_with_a_database_error() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("docsgen: database error:")
     assert "Traceback" not in result.stderr
+
+
+def test_serve_on_a_taken_port_exits_1_saying_why(database_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = docsgen_env({"DATABASE_URL": database_url, "DOCSGEN_PORT": str(port)})
+        result = docsgen("serve", env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("docsgen: cannot serve:")
+    assert "address already in use" in result.stderr

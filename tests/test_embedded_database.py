@@ -54,6 +54,9 @@ async def test_first_use_creates_a_private_cluster_and_the_last_release_stops_it
     conn = await asyncpg.connect(url)
     assert await conn.fetchval("SELECT current_database()") == "docsgen"
     await conn.close()
+    without_password = url.split(":", 2)[0] + "://docsgen@" + url.split("@", 1)[1]
+    with pytest.raises(asyncpg.InvalidPasswordError):
+        await asyncpg.connect(without_password)
     assert _mode(data_dir) == 0o700
     assert _mode(first.password_file) == 0o600
     running = first.running()
@@ -80,13 +83,6 @@ async def test_data_is_kept_across_restarts(data_dir: Path) -> None:
         conn = await asyncpg.connect(url)
         assert await conn.fetchval("SELECT note FROM kept") == "hello"
         await conn.close()
-
-
-async def test_connections_need_the_generated_password(data_dir: Path) -> None:
-    with EmbeddedPostgres(data_dir, durable=False) as url:
-        without_password = url.split(":", 2)[0] + "://docsgen@" + url.split("@", 1)[1]
-        with pytest.raises(asyncpg.InvalidPasswordError):
-            await asyncpg.connect(without_password)
 
 
 def test_a_server_left_by_a_killed_process_is_reused_and_then_stopped(data_dir: Path) -> None:

@@ -67,16 +67,3 @@ def test_serve_with_nothing_configured_keeps_its_data_across_restarts(tmp_path: 
         assert again.body == markdown.body
     assert key_file.read_text() == secret_key, "the secret key is generated once"
     assert EmbeddedPostgres(data_dir).running() is None
-
-
-def test_users_create_without_a_running_service_starts_and_stops_the_database(
-    tmp_path: Path,
-) -> None:
-    env = docsgen_env({"DOCSGEN_DATA_DIR": str(tmp_path / "data")})
-    created = docsgen("users", "create", "bob", env=env)
-    assert created.returncode == 0, created.stderr
-    assert created.stdout.strip().splitlines()[-1].startswith("dg_")
-    assert EmbeddedPostgres(tmp_path / "data").running() is None
-    again = docsgen("users", "create", "bob", env=env)
-    assert again.returncode == 1
-    assert "already exists" in again.stderr
