@@ -23,7 +23,6 @@ from docsgen import __version__
 from docsgen.datadir import with_secret_key
 from docsgen.db import accounts
 from docsgen.db.migrations import apply_migrations
-from docsgen.embedded import EmbeddedPostgres
 from docsgen.errors import DocsgenError, GenerationError
 from docsgen.generator.pipeline import GeneratedDocs
 from docsgen.jobs.lifecycle import failure_message
@@ -84,6 +83,8 @@ def database(settings: Settings) -> Iterator[str]:
     if settings.database_url is not None:
         yield settings.database_url
         return
+    from docsgen.embedded import EmbeddedPostgres  # POSIX only: imported when needed
+
     with EmbeddedPostgres(settings.data_dir) as url:
         yield url
 
