@@ -79,6 +79,8 @@ async def test_data_is_kept_across_restarts(data_dir: Path) -> None:
         conn = await asyncpg.connect(url)
         await conn.execute("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('hello')")
         await conn.close()
+    # As if the first start had been interrupted after initdb: it resumes, deleting nothing.
+    (data_dir / "postgres" / "docsgen.ready").unlink()
     with EmbeddedPostgres(data_dir, durable=False) as url:
         conn = await asyncpg.connect(url)
         assert await conn.fetchval("SELECT note FROM kept") == "hello"
@@ -112,6 +114,14 @@ def test_a_server_left_by_a_killed_process_is_reused_and_then_stopped(data_dir: 
     embedded.release()
     assert embedded.running() is None
     assert not _port_open(left.port)
+
+
+def test_a_data_folder_holding_something_else_is_left_alone(data_dir: Path) -> None:
+    (data_dir / "postgres").mkdir(parents=True)
+    (data_dir / "postgres" / "notes.txt").write_text("mine")
+    with pytest.raises(EmbeddedDatabaseError, match="is not empty but holds no PostgreSQL"):
+        EmbeddedPostgres(data_dir, durable=False).acquire()
+    assert (data_dir / "postgres" / "notes.txt").read_text() == "mine"
 
 
 def test_a_cluster_of_another_postgresql_version_is_refused_with_advice(data_dir: Path) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -57,10 +56,9 @@ class Running:
 
 def _alive(pid: int) -> bool:
     """Whether ``pid`` runs (a zombie left to an init that does not reap does not count)."""
-    stat_file = Path(f"/proc/{pid}/stat")
-    if stat_file.parent.parent.is_dir() and Path("/proc/self").exists():
+    if Path("/proc/self/stat").exists():  # Linux: tell zombies from live processes
         try:
-            state = stat_file.read_text().rsplit(")", 1)[1].split()[0]
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (FileNotFoundError, ProcessLookupError, IndexError):
             return False
         return state not in ("Z", "X")
@@ -213,8 +211,8 @@ class EmbeddedPostgres:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_urlsafe(32) + "\n")
 
-    def _run(self, program: list[str], stdin: str | None = None) -> None:
-        """Run a PostgreSQL program in the foreground, confined; raise with its output."""
+    def _run(self, program: list[str], stdin: str | None = None) -> str:
+        """Run a PostgreSQL program in the foreground, confined; its output, or an error."""
         result = subprocess.run(
             launcher_command(self.mode, "-", self.data_dir, program),
             input=stdin,
@@ -229,12 +227,32 @@ class EmbeddedPostgres:
                 f"{Path(program[0]).name} failed for the embedded database in "
                 f"{self.pgdata}: {output[-2000:]}"
             )
+        return result.stdout + result.stderr
 
     def _initdb(self) -> None:
-        """Create the cluster and its database.  A half-made cluster is removed first."""
-        if self.pgdata.exists():
-            shutil.rmtree(self.pgdata)
-        self.pgdata.mkdir(mode=0o700)
+        """Create the cluster (unless initdb already ran) and docsgen's database in it.
+
+        Nothing is ever deleted: an interrupted first start resumes where it stopped.
+        """
+        if not (self.pgdata / "PG_VERSION").exists():
+            self._make_cluster()
+        chown_tree(self.pgdata, *owner_for(self.mode))
+        self._check_version()
+        output = self._run(
+            [str(self.bin_dir / "postgres"), "--single", "-D", str(self.pgdata), "postgres"],
+            stdin=f'CREATE DATABASE "{DATABASE}";\n',
+        )
+        if "ERROR" in output and "already exists" not in output:
+            raise EmbeddedDatabaseError(f"Could not create the database in {self.pgdata}: {output}")
+        (self.pgdata / "docsgen.ready").write_text("initialised by docsgen\n")
+
+    def _make_cluster(self) -> None:
+        if self.pgdata.exists() and any(self.pgdata.iterdir()):
+            raise EmbeddedDatabaseError(
+                f"{self.pgdata} is not empty but holds no PostgreSQL cluster: "
+                "move it away, or set DOCSGEN_DATA_DIR to another folder"
+            )
+        self.pgdata.mkdir(mode=0o700, exist_ok=True)
         chown_tree(self.pgdata, *owner_for(self.mode))
         # initdb reads the password from a file its (possibly dropped) user can open.
         pwfile = self.data_dir / "postgres.initpw"
@@ -257,11 +275,6 @@ class EmbeddedPostgres:
             self._run(initdb)
         finally:
             pwfile.unlink()
-        self._run(
-            [str(self.bin_dir / "postgres"), "--single", "-D", str(self.pgdata), "postgres"],
-            stdin=f'CREATE DATABASE "{DATABASE}";\n',
-        )
-        (self.pgdata / "docsgen.ready").write_text("initialised by docsgen\n")
 
     def _check_version(self) -> None:
         made_by = int((self.pgdata / "PG_VERSION").read_text().strip())
