@@ -67,8 +67,10 @@ async def _users(settings: Settings, action: str, login: str) -> None:
 
 def _serve(settings: Settings) -> None:
     from docsgen.api.app import create_app
+    from docsgen.api.sessions import print_signin_link
 
     app = create_app(settings, database_url=_database_url(settings))
+    print_signin_link(app)
     web.run_app(
         app,
         host=settings.host,

@@ -19,10 +19,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from docsgen.api import openapi
+from docsgen.api import openapi, sessions
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, generate, health, repositories
+from docsgen.api.routes import docs, generate, health, pages, repositories
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
@@ -32,7 +32,15 @@ from docsgen.settings import Settings
 log = logging.getLogger(__name__)
 
 # Every feature's routes; a module may describe its paths in ``OPENAPI_PATHS``.
-ROUTE_MODULES: tuple[ModuleType, ...] = (health, openapi, generate, repositories, docs)
+ROUTE_MODULES: tuple[ModuleType, ...] = (
+    health,
+    openapi,
+    generate,
+    repositories,
+    docs,
+    sessions,
+    pages,
+)
 
 
 def openapi_paths() -> dict[str, Any]:
