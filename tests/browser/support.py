@@ -153,15 +153,20 @@ async def start_service(app: web.Application, aiohttp_server: Any) -> Service:
 
 
 class StepGate:
-    """Holds a run at every step it reaches until the test lets it go on."""
+    """Holds a run at every step it reaches until the test lets it go on (or opens it)."""
 
     def __init__(self) -> None:
         self.arrived: asyncio.Queue[tuple[int, str, asyncio.Event]] = asyncio.Queue()
         self.steps: list[tuple[int, str]] = []
+        self._held: list[asyncio.Event] = []
+        self._open = False
 
     async def __call__(self, run: Run, progress: int, step: str) -> None:
         self.steps.append((progress, step))
+        if self._open:
+            return
         go = asyncio.Event()
+        self._held.append(go)
         await self.arrived.put((progress, step, go))
         await go.wait()
 
@@ -169,6 +174,12 @@ class StepGate:
         """The next step the run reached, with the event that lets it go on."""
         async with asyncio.timeout(WAIT_SECONDS):
             return await self.arrived.get()
+
+    def open(self) -> None:
+        """Let every run go on, now and from now on."""
+        self._open = True
+        for go in self._held:
+            go.set()
 
 
 Context = tuple[BrowserContext, Watch]
@@ -190,3 +201,12 @@ async def signed_in_page(context: Context, service: Service) -> Page:
 def artifact(name: str) -> str:
     ARTIFACTS.mkdir(exist_ok=True)
     return str(ARTIFACTS / name)
+
+
+async def screenshot(page: Page, name: str) -> None:
+    """Save the whole page, transitions finished, as a test artifact."""
+    await page.screenshot(path=artifact(name), full_page=True, animations="disabled")
+
+
+def detail_url(service: Service, repository_id: str) -> str:
+    return f"{service.base}/repositories/{repository_id}"

@@ -16,7 +16,7 @@ from playwright.async_api import Page, Route, expect
 
 from docsgen.api.keys import RUN_DEPS
 from docsgen.api.sessions import print_signin_link
-from tests.browser.support import Context, StepGate, artifact, new_page, start_service
+from tests.browser.support import Context, StepGate, new_page, screenshot, start_service
 
 CONTRACT_START = [
     (20, "Fetching repository metadata"),
@@ -54,9 +54,7 @@ async def test_sign_in_add_generate_and_read_the_docs(
     await expect(page.get_by_role("heading", name="Repositories", exact=True)).to_be_visible()
     await expect(page.locator("#account-login")).to_have_text("admin")
     await expect(page.get_by_text("No repositories yet")).to_be_visible()
-    await page.screenshot(
-        path=artifact("flow-01-repositories-empty.png"), full_page=True, animations="disabled"
-    )
+    await screenshot(page, "flow-01-repositories-empty.png")
 
     # Add the local repository through the form.
     await page.get_by_role("radio", name="Local folder").check()
@@ -68,9 +66,7 @@ async def test_sign_in_add_generate_and_read_the_docs(
     await expect(generate).to_have_text("Generate Documentation")
     await expect(generate).to_be_enabled()
     await expect(page.get_by_text("No documentation yet")).to_be_visible()
-    await page.screenshot(
-        path=artifact("flow-02-not-started.png"), full_page=True, animations="disabled"
-    )
+    await screenshot(page, "flow-02-not-started.png")
 
     gate = StepGate()
     app[RUN_DEPS].on_progress.append(gate)
@@ -90,9 +86,7 @@ async def test_sign_in_add_generate_and_read_the_docs(
     await expect(step_line).to_have_text("Initializing...")
     await expect(page.locator(".progress-percent")).to_have_text("0%")
     await expect(generate).to_be_disabled()
-    await page.screenshot(
-        path=artifact("flow-03-progress-000.png"), full_page=True, animations="disabled"
-    )
+    await screenshot(page, "flow-03-progress-000.png")
     first_poll.set()
     await page.unroute("**/docs/status")
 
@@ -105,11 +99,7 @@ async def test_sign_in_add_generate_and_read_the_docs(
         await expect(generate).to_be_disabled()
         await expect(page.locator(".badge-generating")).to_have_text(f"Generating {progress}%")
         seen.append((progress, step))
-        await page.screenshot(
-            path=artifact(f"flow-04-progress-{progress:03d}.png"),
-            full_page=True,
-            animations="disabled",
-        )
+        await screenshot(page, f"flow-04-progress-{progress:03d}.png")
         go.set()
         if step == "Saving documentation":
             break
@@ -134,9 +124,7 @@ async def test_sign_in_add_generate_and_read_the_docs(
     await expect(toc.get_by_role("link")).to_have_text(["Overview", "Project Structure"])
     await expect(page.locator(".repo-meta")).to_contain_text("Documentation of commit")
     await expect(page.locator(".banner")).to_be_hidden()
-    await page.screenshot(
-        path=artifact("flow-05-completed.png"), full_page=True, animations="disabled"
-    )
+    await screenshot(page, "flow-05-completed.png")
 
     # A section link scrolls to its section.
     await toc.get_by_role("link", name="Project Structure").click()
@@ -152,9 +140,7 @@ async def test_sign_in_add_generate_and_read_the_docs(
 
     # Phone width: nothing overflows sideways.
     await page.set_viewport_size({"width": 390, "height": 844})
-    await page.screenshot(
-        path=artifact("flow-06-completed-phone.png"), full_page=True, animations="disabled"
-    )
+    await screenshot(page, "flow-06-completed-phone.png")
     assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # The list shows the status badge and when the docs were generated.
@@ -163,16 +149,12 @@ async def test_sign_in_add_generate_and_read_the_docs(
     card = page.locator(".repo-card")
     await expect(card.locator(".badge-completed")).to_have_text("Completed")
     await expect(card).to_contain_text("Docs generated")
-    await page.screenshot(
-        path=artifact("flow-07-repositories.png"), full_page=True, animations="disabled"
-    )
+    await screenshot(page, "flow-07-repositories.png")
 
     # Signing out ends the session: the page asks to sign in, and the cookie no longer works.
     await page.get_by_role("button", name="Sign out").click()
     await expect(page.get_by_role("heading", name="Sign in to docsgen")).to_be_visible()
-    await page.screenshot(
-        path=artifact("flow-08-signed-out.png"), full_page=True, animations="disabled"
-    )
+    await screenshot(page, "flow-08-signed-out.png")
     await context[1].assert_clean()
     answer = await page.evaluate("fetch('/api/repositories').then((r) => r.status)")
     assert answer == 401
