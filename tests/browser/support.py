@@ -44,7 +44,9 @@ for (const name of ["alert", "confirm", "prompt", "print"]) {
   window[name] = (...args) => { window.__dialogs.push([name, ...args.map(String)]); };
 }
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample});
+  const target = e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 300) : null;
+  window.__csp.push({directive: e.violatedDirective, blocked: e.blockedURI,
+                     source: `${e.sourceFile}:${e.lineNumber}`, target});
 });
 """
 
@@ -125,13 +127,25 @@ class Watch:
 
         page.on("dialog", on_dialog)
 
-    async def assert_clean(self, allow_console: tuple[str, ...] = ()) -> None:
-        """Nothing ran that should not have, and nothing broke."""
+    async def assert_clean(
+        self, allow_console: tuple[str, ...] = (), blocked_by_csp: tuple[str, ...] = ()
+    ) -> None:
+        """Nothing ran that should not have, and nothing broke.
+
+        ``blocked_by_csp``: directives whose blocks of inline script are expected
+        (hostile markup the CSP stopped); anything else the CSP reports fails.
+        """
         for page in self.pages:
             if page.is_closed():
                 continue
             assert await page.evaluate("window.__dialogs") == []
-            assert await page.evaluate("window.__csp") == []
+            violations = await page.evaluate("window.__csp")
+            unexpected_csp = [
+                v
+                for v in violations
+                if not (v["directive"] in blocked_by_csp and v["blocked"] == "inline")
+            ]
+            assert unexpected_csp == []
         assert self.dialogs == []
         assert self.page_errors == []
         unexpected = [e for e in self.console_errors if not any(a in e for a in allow_console)]
