@@ -150,6 +150,10 @@ async def test_sign_in_add_generate_and_read_the_docs(
     await expect(card.locator(".badge-completed")).to_have_text("Completed")
     await expect(card).to_contain_text("Docs generated")
     await screenshot(page, "flow-07-repositories.png")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await screenshot(page, "flow-07-repositories-phone.png")
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await page.set_viewport_size({"width": 1280, "height": 860})
 
     # Signing out ends the session: the page asks to sign in, and the cookie no longer works.
     await page.get_by_role("button", name="Sign out").click()

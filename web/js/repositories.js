@@ -50,7 +50,6 @@ export function mountRepositories(main, ctx) {
 
   loadList();
   loadGithub().catch((error) => fill(githubCard, h("p", { class: "muted" }, `GitHub: ${error.message}`)));
-  ctx.onRepositoryAdded = loadList;
 
   return () => {
     disposed = true;
