@@ -16,10 +16,13 @@ class DocsgenError(Exception):
 
     status = 500
 
-    def __init__(self, message: str, **extra: Any) -> None:
+    def __init__(
+        self, message: str, *, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.extra = extra
+        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         return {"error": self.message, **self.extra}
@@ -62,6 +65,12 @@ class UnsupportedMediaType(ApiError):
 
 class TooManyRequests(ApiError):
     status = 429
+
+
+class BadGateway(ApiError):
+    """An upstream service (GitHub) failed; the message says how."""
+
+    status = 502
 
 
 class ServiceUnavailable(ApiError):

@@ -45,10 +45,31 @@ class Settings:
     max_repository_bytes: int = 512 * 1024 * 1024
     max_file_bytes: int = 1024 * 1024
     max_files: int = 50_000
+    # GitHub: the downloaded tarball (compressed) and what it unpacks to (a gzip bomb stops here).
+    max_tarball_bytes: int = 256 * 1024 * 1024
+    max_tarball_uncompressed_bytes: int = 1024 * 1024 * 1024
+    # GitHub requests: per-request timeout, retries of 5xx and timeouts with capped
+    # exponential backoff, and the longest rate-limit wait before a run gives up.
+    github_timeout_seconds: float = 30.0
+    github_retries: int = 3
+    github_backoff_seconds: float = 1.0
+    github_backoff_max_seconds: float = 30.0
+    github_rate_limit_max_wait_seconds: float = 60.0
+    # A secondary rate limit without ``retry-after``: GitHub asks for at least a minute.
+    github_secondary_wait_seconds: float = 60.0
+    github_oauth_state_seconds: float = 600.0
+    # Keys that encrypted stored tokens before ``secret_key``; tokens are re-encrypted on use.
+    previous_secret_keys: tuple[str, ...] = ()
     analysis_workers: int = 0  # 0: one per core
     pool_min_size: int = 2
     pool_max_size: int = 10
     log_json: bool = False
+    # Spam prevention beyond the one-run-per-repository rule.
+    max_runs_per_user: int = 5
+    max_runs_per_process: int = 20
+    state_changes_per_minute: int = 120
+    # Seconds to wait for a pooled connection / a statement before answering 503.
+    database_timeout_seconds: float = 5.0
 
     @property
     def workers(self) -> int:
@@ -141,8 +162,43 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_repository_bytes=_int(env, "DOCSGEN_MAX_REPOSITORY_BYTES", 512 * 1024 * 1024, 1),
         max_file_bytes=_int(env, "DOCSGEN_MAX_FILE_BYTES", 1024 * 1024, 1),
         max_files=_int(env, "DOCSGEN_MAX_FILES", 50_000, 1),
+        max_tarball_bytes=_int(env, "DOCSGEN_MAX_TARBALL_BYTES", Settings.max_tarball_bytes, 1),
+        max_tarball_uncompressed_bytes=_int(
+            env,
+            "DOCSGEN_MAX_TARBALL_UNCOMPRESSED_BYTES",
+            Settings.max_tarball_uncompressed_bytes,
+            1,
+        ),
+        github_timeout_seconds=_float(
+            env, "DOCSGEN_GITHUB_TIMEOUT_SECONDS", Settings.github_timeout_seconds
+        ),
+        github_retries=_int(env, "DOCSGEN_GITHUB_RETRIES", Settings.github_retries),
+        github_backoff_seconds=_float(
+            env, "DOCSGEN_GITHUB_BACKOFF_SECONDS", Settings.github_backoff_seconds
+        ),
+        github_backoff_max_seconds=_float(
+            env, "DOCSGEN_GITHUB_BACKOFF_MAX_SECONDS", Settings.github_backoff_max_seconds
+        ),
+        github_rate_limit_max_wait_seconds=_float(
+            env,
+            "DOCSGEN_GITHUB_RATE_LIMIT_MAX_WAIT_SECONDS",
+            Settings.github_rate_limit_max_wait_seconds,
+        ),
+        github_secondary_wait_seconds=_float(
+            env, "DOCSGEN_GITHUB_SECONDARY_WAIT_SECONDS", Settings.github_secondary_wait_seconds
+        ),
+        github_oauth_state_seconds=_float(
+            env, "DOCSGEN_GITHUB_OAUTH_STATE_SECONDS", Settings.github_oauth_state_seconds
+        ),
+        previous_secret_keys=tuple(
+            k for k in (env.get("DOCSGEN_PREVIOUS_SECRET_KEYS") or "").split() if k
+        ),
         analysis_workers=_int(env, "DOCSGEN_ANALYSIS_WORKERS", 0),
         pool_min_size=_int(env, "DOCSGEN_POOL_MIN_SIZE", 2, 1),
         pool_max_size=_int(env, "DOCSGEN_POOL_MAX_SIZE", 10, 1),
         log_json=_bool(env, "DOCSGEN_LOG_JSON"),
+        max_runs_per_user=_int(env, "DOCSGEN_MAX_RUNS_PER_USER", 5, 1),
+        max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),
+        state_changes_per_minute=_int(env, "DOCSGEN_STATE_CHANGES_PER_MINUTE", 120, 1),
+        database_timeout_seconds=_float(env, "DOCSGEN_DATABASE_TIMEOUT_SECONDS", 5.0),
     )

@@ -8,6 +8,7 @@ one of these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 BINARY_SNIFF_BYTES = 8000
 
@@ -45,13 +46,13 @@ class Snapshot:
     metadata: RepositoryMetadata = field(default_factory=RepositoryMetadata)
     # Facts about the snapshot itself the docs must warn of (e.g. a truncated tree).
     notes: tuple[str, ...] = ()
-    # ``{path}`` and ``{line}`` are substituted; None: citations are plain ``path:line``.
+    # ``{path}`` (URL-quoted) and ``{line}`` are substituted; None: plain ``path:line``.
     source_url_template: str | None = None
 
     def source_url(self, path: str, line: int) -> str | None:
         if self.source_url_template is None:
             return None
-        return self.source_url_template.format(path=path, line=line)
+        return self.source_url_template.format(path=quote(path, safe="/"), line=line)
 
 
 def looks_binary(data: bytes) -> bool:

@@ -63,7 +63,10 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
     sections = gate.steps[4:-1]
     assert [s for _, s in sections] == [
         "Generating documentation: Overview...",
+        "Generating documentation: Getting Started...",
         "Generating documentation: Project Structure...",
+        "Generating documentation: Architecture...",
+        "Generating documentation: Dependencies...",
     ]
     n = len(sections)
     assert [p for p, _ in sections] == [50 + 30 * i // n for i in range(1, n + 1)]
@@ -81,7 +84,13 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
     assert len(status["commit_sha"]) == 40
     docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
     assert docs["content"].startswith("# sample\n")
-    assert [s["title"] for s in docs["sections"]] == ["Overview", "Project Structure"]
+    assert [s["title"] for s in docs["sections"]] == [
+        "Overview",
+        "Getting Started",
+        "Project Structure",
+        "Architecture",
+        "Dependencies",
+    ]
     assert "Sample is a tiny library that greets people." in docs["content"]
 
     again = await client.post(
@@ -237,3 +246,66 @@ async def test_status_of_a_dead_run_reads_failed_before_any_reaper(
     )
     assert retry.status == 202
     await wait_for_runs(app)
+
+
+async def test_concurrent_starts_split_across_two_app_instances_give_one_run(
+    settings: Any, aiohttp_client: Any, auth: dict[str, str], client: TestClient[Any, Any],
+    app: web.Application, sample_repo: Path,
+) -> None:  # fmt: skip
+    from docsgen.api.app import create_app
+
+    repo = await register_local(client, auth, sample_repo)
+    other_app = create_app(settings)  # its own pool and process pool, the same database
+    other = await aiohttp_client(other_app)
+    gates = [
+        Gate(hold_at="Fetching repository metadata"),
+        Gate(hold_at="Fetching repository metadata"),
+    ]
+    app[RUN_DEPS].on_progress.append(gates[0])
+    other_app[RUN_DEPS].on_progress.append(gates[1])
+
+    async def start(c: TestClient[Any, Any]) -> int:
+        r = await c.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+        return r.status
+
+    statuses = await asyncio.gather(*(start(client if i % 2 else other) for i in range(50)))
+    assert sorted(statuses) == [202] + [409] * 49
+    for gate in gates:
+        gate.release.set()
+    await wait_for_runs(app)
+    await wait_for_runs(other_app)
+    started = [g.steps.count((20, "Fetching repository metadata")) for g in gates]
+    assert sum(started) == 1
+
+
+async def test_a_live_run_outlasts_its_lease_through_heartbeats(
+    settings: Any, aiohttp_client: Any, repos_root: Path, sample_repo: Path
+) -> None:
+    from dataclasses import replace
+
+    from docsgen.api.app import create_app
+    from docsgen.db import accounts
+
+    short = replace(settings, lease_seconds=0.6, heartbeat_seconds=0.1, reaper_interval_seconds=0.1)
+    app = create_app(short)
+    client = await aiohttp_client(app)
+    user = await accounts.create_user(app[POOL], "hb")
+    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
+    repo = await register_local(client, auth, sample_repo)
+    gate = Gate(hold_at="Analyzing code structure")
+    app[RUN_DEPS].on_progress.append(gate)
+    await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+    await gate.reached.wait()
+    # Time passing is the point here: three leases go by while the run is held.
+    await asyncio.sleep(1.8)
+    assert await jobs.reap_expired_runs(app[POOL], short.lease_seconds) == []
+    status = await (
+        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
+    ).json()
+    assert status["status"] == "generating"
+    gate.release.set()
+    await wait_for_runs(app)
+    status = await (
+        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
+    ).json()
+    assert status["status"] == "completed"

@@ -307,3 +307,22 @@ async def test_docsgen_serve_prints_a_working_signin_link(
         proc.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
             await proc.wait()
+
+
+async def test_requests_that_need_no_caller_ignore_the_session_cookie(
+    app: web.Application, client: TestClient[Any, Any], user: tuple[accounts.User, str]
+) -> None:
+    """A browser sends its cookie with everything: a CSP report, or signing in
+    again, must not be refused for the missing CSRF token they never carry."""
+    session_id, _ = await open_session(client, app)
+    report = await client.post(
+        "/api/csp-report",
+        json={"csp-report": {"violated-directive": "script-src-elem", "blocked-uri": "inline"}},
+        headers=cookie(session_id),
+    )
+    assert report.status == 204
+    again = await client.post("/api/session", json={"token": user[1]}, headers=cookie(session_id))
+    assert again.status == 201
+    client.session.cookie_jar.clear()
+    # The new session replaced the old one.
+    assert (await client.get("/api/session", headers=cookie(session_id))).status == 401

@@ -21,8 +21,9 @@ from aiohttp import web
 
 from docsgen.api import openapi, sessions
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
+from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, generate, health, pages, repositories
+from docsgen.api.routes import docs, generate, github, health, pages, repositories
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
@@ -38,6 +39,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     generate,
     repositories,
     docs,
+    github,
     sessions,
     pages,
 )
@@ -55,8 +57,11 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     dsn = database_url or settings.database_url
     if dsn is None:
         raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
-    app = web.Application(middlewares=[errors_middleware], client_max_size=64 * 1024)
+    app = web.Application(
+        middlewares=[errors_middleware, rate_limit_middleware], client_max_size=64 * 1024
+    )
     app[SETTINGS] = settings
+    app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
     app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)

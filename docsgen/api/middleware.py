@@ -5,26 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import asyncpg
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from docsgen.db import DATABASE_ERRORS
 from docsgen.errors import DocsgenError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
-_DATABASE_DOWN = (
-    asyncpg.CannotConnectNowError,
-    asyncpg.ConnectionDoesNotExistError,
-    asyncpg.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    ConnectionError,
-    asyncio.TimeoutError,
-)
-
 
 def error_response(error: DocsgenError) -> web.Response:
-    return web.json_response(error.body(), status=error.status)
+    return web.json_response(error.body(), status=error.status, headers=error.headers)
 
 
 @web.middleware
@@ -44,7 +35,7 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
             if name in exc.headers:
                 response.headers[name] = exc.headers[name]
         return response
-    except _DATABASE_DOWN as exc:
+    except DATABASE_ERRORS as exc:
         log.warning("database unavailable during %s %s: %r", request.method, request.path, exc)
         return error_response(
             ServiceUnavailable("The database is unavailable; try again in a moment")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from docsgen.db import Queryable
 from docsgen.errors import BadRequest, Conflict, NotFound
 
 TOKEN_PREFIX = "dg_"
@@ -28,7 +29,7 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-async def create_user(conn: asyncpg.Connection | asyncpg.Pool, login: str) -> User:
+async def create_user(conn: Queryable, login: str) -> User:
     try:
         row = await conn.fetchrow(
             "INSERT INTO users (login) VALUES ($1) RETURNING id, login", login
@@ -43,14 +44,14 @@ async def create_user(conn: asyncpg.Connection | asyncpg.Pool, login: str) -> Us
     return User(row["id"], row["login"])
 
 
-async def find_user(conn: asyncpg.Connection | asyncpg.Pool, login: str) -> User:
+async def find_user(conn: Queryable, login: str) -> User:
     row = await conn.fetchrow("SELECT id, login FROM users WHERE login = $1", login)
     if row is None:
         raise NotFound(f"No user named {login!r}")
     return User(row["id"], row["login"])
 
 
-async def issue_token(conn: asyncpg.Connection | asyncpg.Pool, user: User) -> str:
+async def issue_token(conn: Queryable, user: User) -> str:
     """Create a new API token for ``user``; the plain token is returned once, never stored."""
     token = new_token()
     await conn.execute(
@@ -59,7 +60,7 @@ async def issue_token(conn: asyncpg.Connection | asyncpg.Pool, user: User) -> st
     return token
 
 
-async def user_for_token(conn: asyncpg.Connection | asyncpg.Pool, token: str) -> User | None:
+async def user_for_token(conn: Queryable, token: str) -> User | None:
     row = await conn.fetchrow(
         "SELECT u.id, u.login FROM api_tokens t JOIN users u ON u.id = t.user_id "
         "WHERE t.token_hash = $1",

@@ -15,6 +15,8 @@ from typing import Any
 
 import asyncpg
 
+from docsgen.db import Queryable
+
 STALE_MESSAGE = (
     "Generation stopped unexpectedly (the process running it stopped responding). "
     "It can be retried."
@@ -89,7 +91,7 @@ class StoredDocs:
 
 
 async def claim_run(
-    conn: asyncpg.Connection | asyncpg.Pool, repository_id: uuid.UUID, lease_seconds: float
+    conn: Queryable, repository_id: uuid.UUID, lease_seconds: float
 ) -> uuid.UUID | None:
     """Atomically start a run: the new run id, or None if a live run holds the repository.
 
@@ -118,6 +120,24 @@ async def claim_run(
         lease_seconds,
     )
     return claimed
+
+
+async def lock_claims_of_user(conn: Queryable, user_id: uuid.UUID) -> None:
+    """Serialise claims of one user until the transaction ends (for the per-user cap)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", str(user_id))
+
+
+async def count_live_runs_of_user(conn: Queryable, user_id: uuid.UUID, lease_seconds: float) -> int:
+    count: int = await conn.fetchval(
+        """
+        SELECT count(*) FROM generated_docs d JOIN repositories r ON r.id = d.repository_id
+        WHERE r.user_id = $1 AND d.status = 'generating'
+          AND d.heartbeat_at >= now() - make_interval(secs => $2)
+        """,
+        user_id,
+        lease_seconds,
+    )
+    return count
 
 
 async def update_progress(pool: asyncpg.Pool, run_id: uuid.UUID, progress: int, step: str) -> bool:
@@ -207,7 +227,7 @@ async def reap_expired_runs(pool: asyncpg.Pool, lease_seconds: float) -> list[uu
 
 
 async def is_generation_in_progress(
-    conn: asyncpg.Connection | asyncpg.Pool, repository_id: uuid.UUID, lease_seconds: float
+    conn: Queryable, repository_id: uuid.UUID, lease_seconds: float
 ) -> bool:
     """True while a live run holds the repository (a stale one does not count)."""
     status = await read_status(conn, repository_id, lease_seconds)
@@ -215,7 +235,7 @@ async def is_generation_in_progress(
 
 
 async def read_status(
-    conn: asyncpg.Connection | asyncpg.Pool, repository_id: uuid.UUID, lease_seconds: float
+    conn: Queryable, repository_id: uuid.UUID, lease_seconds: float
 ) -> DocsStatus:
     row = await conn.fetchrow(
         f"SELECT {_STATUS_COLUMNS} FROM generated_docs d WHERE d.repository_id = $1",
@@ -227,7 +247,7 @@ async def read_status(
 
 
 async def read_statuses(
-    conn: asyncpg.Connection | asyncpg.Pool, repository_ids: list[uuid.UUID], lease_seconds: float
+    conn: Queryable, repository_ids: list[uuid.UUID], lease_seconds: float
 ) -> dict[uuid.UUID, DocsStatus]:
     rows = await conn.fetch(
         f"SELECT {_STATUS_COLUMNS} FROM generated_docs d WHERE d.repository_id = ANY($1::uuid[])",
@@ -239,9 +259,7 @@ async def read_statuses(
     return {rid: found.get(rid) or DocsStatus.idle(rid) for rid in repository_ids}
 
 
-async def read_docs(
-    conn: asyncpg.Connection | asyncpg.Pool, repository_id: uuid.UUID
-) -> StoredDocs | None:
+async def read_docs(conn: Queryable, repository_id: uuid.UUID) -> StoredDocs | None:
     row = await conn.fetchrow(
         "SELECT content, sections, html FROM generated_docs "
         "WHERE repository_id = $1 AND content IS NOT NULL",

@@ -19,6 +19,8 @@ async def create_pool(dsn: str, settings: Settings) -> asyncpg.Pool:
         min_size=min(settings.pool_min_size, settings.pool_max_size),
         max_size=settings.pool_max_size,
         init=_init_connection,
+        # Fail fast instead of hanging when the server is down or unreachable.
+        timeout=settings.database_timeout_seconds,
         command_timeout=30,
     )
     assert pool is not None

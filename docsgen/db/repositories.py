@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 
+from docsgen.db import Queryable
 from docsgen.errors import Conflict, NotFound
 
 
@@ -55,7 +56,7 @@ def source_key(provider: str, full_name: str | None, path: str | None) -> str:
 
 
 async def create_repository(
-    conn: asyncpg.Connection | asyncpg.Pool,
+    conn: Queryable,
     user_id: uuid.UUID,
     provider: str,
     *,
@@ -82,7 +83,7 @@ async def create_repository(
 
 
 async def get_repository(
-    conn: asyncpg.Connection | asyncpg.Pool, user_id: uuid.UUID, repository_id: uuid.UUID
+    conn: Queryable, user_id: uuid.UUID, repository_id: uuid.UUID
 ) -> Repository:
     row = await conn.fetchrow(
         f"SELECT {_COLUMNS} FROM repositories WHERE id = $1 AND user_id = $2",
@@ -94,17 +95,13 @@ async def get_repository(
     return _from_record(row)
 
 
-async def get_repository_any_owner(
-    conn: asyncpg.Connection | asyncpg.Pool, repository_id: uuid.UUID
-) -> Repository | None:
+async def get_repository_any_owner(conn: Queryable, repository_id: uuid.UUID) -> Repository | None:
     """For a run, which acts for the owner it was started by."""
     row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM repositories WHERE id = $1", repository_id)
     return _from_record(row) if row else None
 
 
-async def list_repositories(
-    conn: asyncpg.Connection | asyncpg.Pool, user_id: uuid.UUID
-) -> list[Repository]:
+async def list_repositories(conn: Queryable, user_id: uuid.UUID) -> list[Repository]:
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM repositories WHERE user_id = $1 ORDER BY created_at, id", user_id
     )
@@ -112,7 +109,7 @@ async def list_repositories(
 
 
 async def delete_repository(
-    conn: asyncpg.Connection | asyncpg.Pool,
+    conn: Queryable,
     user_id: uuid.UUID,
     repository_id: uuid.UUID,
     lease_seconds: float,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from docsgen.generator.analysis import analyse_file
+from docsgen.generator.analysis.facts_manifests import is_manifest
 from docsgen.generator.analysis.model import FileAnalysis
 from docsgen.generator.languages import NOT_CODE, language_of
 from docsgen.snapshot import Snapshot, looks_binary
@@ -25,7 +26,8 @@ GENERATED_DIRS = frozenset({"dist", "build", "__pycache__", "target", ".next", "
 # Files whose text the sections quote (READMEs, manifests); kept whole in the model.
 _TEXT_FILE_NAMES = re.compile(
     r"^(readme(\.[a-z]+)?|pyproject\.toml|setup\.cfg|setup\.py|package\.json|makefile|"
-    r"dockerfile|go\.mod|cargo\.toml|pom\.xml|build\.gradle(\.kts)?|requirements[\w.-]*\.txt)$",
+    r"dockerfile|go\.mod|cargo\.toml|pom\.xml|build\.gradle(\.kts)?|requirements[\w.-]*\.txt|"
+    r"gnumakefile|pipfile)$",
     re.IGNORECASE,
 )
 
@@ -108,7 +110,8 @@ def build_model(snapshot: Snapshot) -> RepositoryModel:
                     text = decode_text(f.data)[0]
                     if _TEXT_FILE_NAMES.match(PurePosixPath(f.path).name):
                         texts[f.path] = text
-                    if language_of(f.path) not in NOT_CODE:
+                    # Manifests are analysed too: they declare entry points.
+                    if language_of(f.path) not in NOT_CODE or is_manifest(f.path):
                         analyses[f.path] = analyse_file(f.path, text)
         infos.append(FileInfo(f.path, f.size, lines, language_of(f.path), skipped, kind))
     light = Snapshot(
@@ -121,5 +124,5 @@ def build_model(snapshot: Snapshot) -> RepositoryModel:
         source_url_template=snapshot.source_url_template,
     )
     return RepositoryModel(
-        snapshot.name, snapshot.provider, snapshot.commit_sha, light, infos, texts
+        snapshot.name, snapshot.provider, snapshot.commit_sha, light, infos, texts, analyses
     )

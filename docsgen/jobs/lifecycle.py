@@ -21,9 +21,15 @@ from typing import Any
 import aiohttp
 import asyncpg
 
-from docsgen.db import jobs
+from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.repositories import Repository, get_repository_any_owner
-from docsgen.errors import Conflict, FenceLost, GenerationError, RepositoryNotFound
+from docsgen.errors import (
+    Conflict,
+    FenceLost,
+    GenerationError,
+    RepositoryNotFound,
+    TooManyRequests,
+)
 from docsgen.generator.pipeline import generate
 from docsgen.jobs.registry import RunRegistry
 from docsgen.render import render_html
@@ -73,11 +79,39 @@ class Run:
 
 
 async def start_generation(deps: RunDeps, repository: Repository) -> uuid.UUID:
-    """Claim the repository and start a run task; 409 if a live run holds it."""
-    try:
-        run_id = await jobs.claim_run(deps.pool, repository.id, deps.settings.lease_seconds)
-    except asyncpg.ForeignKeyViolationError:
-        raise RepositoryNotFound() from None  # deleted between lookup and claim
+    """Claim the repository and start a run task.
+
+    409 if a live run holds the repository (CONTRACT §4); 429 when the owner
+    already has their cap of live runs, or this process its cap.  The per-user
+    count and the claim happen under a per-user lock, so the cap is exact.
+    """
+    settings = deps.settings
+    async with deps.pool.acquire() as conn, conn.transaction():
+        await jobs.lock_claims_of_user(conn, repository.user_id)
+        if len(deps.registry) >= settings.max_runs_per_process:
+            if not await jobs.is_generation_in_progress(
+                conn, repository.id, settings.lease_seconds
+            ):
+                raise TooManyRequests(
+                    "This server is running its maximum of "
+                    f"{settings.max_runs_per_process} generations; try again shortly",
+                    headers={"Retry-After": "10"},
+                )
+        running = await jobs.count_live_runs_of_user(
+            conn, repository.user_id, settings.lease_seconds
+        )
+        if running >= settings.max_runs_per_user and not await jobs.is_generation_in_progress(
+            conn, repository.id, settings.lease_seconds
+        ):
+            raise TooManyRequests(
+                f"You already have {running} generations running (the limit is "
+                f"{settings.max_runs_per_user}); wait for one to finish",
+                headers={"Retry-After": "10"},
+            )
+        try:
+            run_id = await jobs.claim_run(conn, repository.id, settings.lease_seconds)
+        except asyncpg.ForeignKeyViolationError:
+            raise RepositoryNotFound() from None  # deleted between lookup and claim
     if run_id is None:
         raise Conflict(
             "Documentation generation is already in progress",
@@ -99,7 +133,7 @@ async def _heartbeat(run: Run, main: asyncio.Task[Any]) -> None:
         await asyncio.sleep(interval)
         try:
             alive = await jobs.heartbeat(run.deps.pool, run.run_id)
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("heartbeat of run %s failed: %s", run.run_id, exc)
             continue
         if not alive:
@@ -136,6 +170,9 @@ async def generate_docs_for_repository(
             outcome = "interrupted"
             await _fail(run, jobs.SHUTDOWN_MESSAGE)
             raise
+    except DATABASE_ERRORS as exc:
+        log.warning("run %s lost the database while %s: %r", run_id, run.step, exc)
+        await _fail(run, failure_message(run.step, DatabaseUnavailable()))
     except Exception as exc:
         log.exception("run %s failed while %s", run_id, run.step)
         await _fail(run, failure_message(run.step, exc))
@@ -148,6 +185,11 @@ async def generate_docs_for_repository(
                 await hook(run, outcome)
             except Exception:
                 log.exception("hook after run %s failed", run_id)
+
+
+class DatabaseUnavailable(Exception):
+    def __str__(self) -> str:
+        return "the database became unavailable; try again"
 
 
 def failure_message(step: str, exc: BaseException) -> str:
@@ -181,12 +223,25 @@ async def _execute(run: Run) -> str:
 
 
 async def _fail(run: Run, message: str) -> None:
-    # Shielded: a failure must be recorded even while the task is being cancelled.
-    try:
-        await asyncio.shield(jobs.fail_run(run.deps.pool, run.run_id, message))
-    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
-        # The reaper will fail the run once its lease runs out.
-        log.error("could not record the failure of run %s: %s", run.run_id, exc)
+    """Record the failure, retrying while the database is unreachable.
+
+    Shielded: a failure must be recorded even while the task is being
+    cancelled.  If the database stays away longer than the lease, the reaper of
+    whichever process sees it first records the run as stopped.
+    """
+    delay = 0.2
+    deadline = time.monotonic() + run.deps.settings.lease_seconds
+    while True:
+        try:
+            await asyncio.shield(jobs.fail_run(run.deps.pool, run.run_id, message))
+            return
+        except DATABASE_ERRORS as exc:
+            if time.monotonic() + delay > deadline:
+                log.error("could not record the failure of run %s: %s", run.run_id, exc)
+                return
+            log.warning("recording the failure of run %s must wait: %s", run.run_id, exc)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 async def reap_forever(deps: RunDeps) -> None:
@@ -198,6 +253,6 @@ async def reap_forever(deps: RunDeps) -> None:
                 log.warning(
                     "run of repository %s stopped unexpectedly; marked failed", repository_id
                 )
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+        except DATABASE_ERRORS as exc:
             log.warning("reaper could not reach the database: %s", exc)
         await asyncio.sleep(deps.settings.reaper_interval_seconds)

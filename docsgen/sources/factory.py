@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from docsgen.db.repositories import Repository
 from docsgen.errors import GenerationError
+from docsgen.github.connections import load_token
 from docsgen.sources.base import Source, SourceLimits
+from docsgen.sources.github import GitHubSource
 from docsgen.sources.local import LocalSource
 
 if TYPE_CHECKING:
@@ -20,4 +22,14 @@ async def source_for(repository: Repository, deps: RunDeps) -> Source:
         assert repository.path is not None
         path = Path(repository.path)
         return LocalSource(path, name=path.name, roots=deps.settings.local_roots, limits=limits)
+    if repository.provider == "github":
+        assert repository.full_name is not None
+        token = await load_token(deps.pool, deps.settings, repository.user_id)
+        return GitHubSource(
+            repository.full_name,
+            token=token,
+            session=deps.http,
+            settings=deps.settings,
+            limits=limits,
+        )
     raise GenerationError(f"Repositories from {repository.provider} are not supported yet")

@@ -12,7 +12,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,10 @@ class Import:
     line: int
     names: tuple[str, ...] = ()
     level: int = 0  # Python relative import level
+    # "import", "from" (Python), "typing" (Python, under ``if TYPE_CHECKING:``: not
+    # imported at run time), "require", "dynamic" (JS ``import()``), "export" (JS
+    # re-export), "use", "mod" (Rust ``mod x;``: the file declares its child module).
+    kind: str = "import"
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,12 @@ class EnvRead:
 
     name: str
     line: int
-    default: str | None = None
-    how: str = ""  # e.g. "os.getenv", "process.env"
+    default: str | None = None  # as written in the code, e.g. ``"8080"``
+    how: str = ""  # e.g. "os.getenv", "process.env"; its last word appears on ``line``
+    # True: the name is computed (``name`` holds the expression as written).
+    dynamic: bool = False
+    # False: ``default`` is an expression (a constant's name, a call), not a literal.
+    default_literal: bool = True
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,11 @@ class Route:
     method: str
     path: str
     handler: str
-    line: int
+    line: int  # the line where ``path`` is written (the route's declaration when it is empty)
     framework: str
+    # A prefix declared elsewhere in the file (a class-level ``@RequestMapping``, a
+    # router's ``prefix=``); the route answers at ``prefix + path``.
+    prefix: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from docsgen.generator.sections import overview, structure
+from docsgen.generator.sections import (
+    architecture,
+    configuration,
+    dependencies,
+    getting_started,
+    http_interface,
+    overview,
+    structure,
+)
 from docsgen.generator.sections.base import Section, SectionResult
 
-SECTIONS: tuple[Section, ...] = (overview.SECTION, structure.SECTION)
+SECTIONS: tuple[Section, ...] = (
+    overview.SECTION,
+    getting_started.SECTION,
+    structure.SECTION,
+    architecture.SECTION,
+    configuration.SECTION,
+    http_interface.SECTION,
+    dependencies.SECTION,
+)
 
 __all__ = ["SECTIONS", "Section", "SectionResult", "section_by_key"]
 

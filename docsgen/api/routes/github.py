@@ -1,0 +1,312 @@
+"""Connecting a GitHub account (token or OAuth) and listing what it can see.
+
+``PUT/GET/DELETE /api/github/connection``, ``GET /api/github/repos``, and the
+OAuth web flow at ``/auth/github/login`` → GitHub → ``/auth/github/callback``.
+The token is checked against GitHub, stored encrypted, and never answered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from docsgen.api.auth import authenticate
+from docsgen.api.bodies import read_json_object
+from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
+from docsgen.db.repositories import list_repositories
+from docsgen.errors import (
+    BadGateway,
+    BadRequest,
+    Conflict,
+    GitHubApiFailed,
+    GitHubRateLimited,
+    GitHubTokenMissing,
+    GitHubTokenRejected,
+    TooManyRequests,
+)
+from docsgen.github import connections, oauth
+from docsgen.github.client import GitHubClient
+from docsgen.github.crypto import TokenCipher
+
+routes = web.RouteTableDef()
+
+# The page offers at most this many repositories (``per_page=100``, ten pages).
+MAX_LISTED_REPOSITORIES = 1000
+# GitHub tokens are printable ASCII without spaces (ghp_..., github_pat_..., gho_...).
+_TOKEN_SHAPE = re.compile(r"^[\x21-\x7e]{1,512}$")
+
+
+@contextmanager
+def github_answers(*, new_token: bool = False) -> Iterator[None]:
+    """GitHub's failures as HTTP answers (a run stores them; a request answers them)."""
+    try:
+        yield
+    except GitHubTokenRejected:
+        if new_token:
+            raise BadRequest(
+                "GitHub rejected this token (401 Bad credentials); check that it is a valid, "
+                "unexpired personal access token"
+            ) from None
+        raise Conflict(GitHubTokenRejected().message) from None
+    except GitHubTokenMissing as exc:
+        raise Conflict(exc.message) from None
+    except GitHubRateLimited as exc:
+        raise TooManyRequests(exc.message) from None
+    except GitHubApiFailed as exc:
+        raise BadGateway(exc.message) from None
+
+
+def _http(request: web.Request) -> aiohttp.ClientSession:
+    return request.app[RUN_DEPS].http
+
+
+@routes.put("/api/github/connection")
+async def put_connection(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    body = await read_json_object(request)
+    token = body.get("token")
+    if not isinstance(token, str) or not token.strip():
+        raise BadRequest("token is required: a GitHub personal access token")
+    token = token.strip()
+    if not _TOKEN_SHAPE.match(token):
+        raise BadRequest("token does not look like a GitHub token (printable, no spaces)")
+    settings = request.app[SETTINGS]
+    cipher = TokenCipher.required(settings)
+    with github_answers(new_token=True):
+        account = await GitHubClient(_http(request), settings, token=token).user()
+    connection = await connections.save_connection(
+        request.app[POOL], cipher, user.id, token=token, login=account.login,
+        github_user_id=account.id, scopes=account.scopes, method="token",
+    )  # fmt: skip
+    return web.json_response(connection.to_json())
+
+
+@routes.get("/api/github/connection")
+async def get_connection(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    connection = await connections.get_connection(request.app[POOL], user.id)
+    if connection is None:
+        return web.json_response({"connected": False})
+    return web.json_response(connection.to_json())
+
+
+@routes.delete("/api/github/connection")
+async def delete_connection(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    await connections.delete_connection(request.app[POOL], user.id)
+    return web.Response(status=204)
+
+
+@routes.get("/api/github/repos")
+async def list_github_repositories(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    pool = request.app[POOL]
+    settings = request.app[SETTINGS]
+    token = await connections.load_token(pool, settings, user.id)
+    with github_answers():
+        if token is None:
+            raise GitHubTokenMissing()
+        found = await GitHubClient(_http(request), settings, token=token).repositories(
+            MAX_LISTED_REPOSITORIES
+        )
+    registered = {
+        r.full_name.lower(): str(r.id)
+        for r in await list_repositories(pool, user.id)
+        if r.provider == "github" and r.full_name
+    }
+    return web.json_response(
+        {
+            "repositories": [
+                {
+                    "full_name": r.get("full_name"),
+                    "private": r.get("private"),
+                    "description": r.get("description"),
+                    "default_branch": r.get("default_branch"),
+                    "html_url": r.get("html_url"),
+                    "archived": r.get("archived"),
+                    "updated_at": r.get("updated_at"),
+                    "registered_id": registered.get(str(r.get("full_name")).lower()),
+                }
+                for r in found
+            ],
+            "truncated": len(found) >= MAX_LISTED_REPOSITORIES,
+        }
+    )
+
+
+def _redirect_uri(request: web.Request) -> str:
+    return str(request.url.with_path("/auth/github/callback").with_query(None))
+
+
+@routes.get("/auth/github/login")
+async def oauth_login(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    settings = request.app[SETTINGS]
+    url, state = await oauth.begin(
+        request.app[POOL], settings, _http(request), user.id, _redirect_uri(request)
+    )
+    response = web.Response(status=302, headers={"Location": url})
+    response.set_cookie(
+        oauth.STATE_COOKIE,
+        state,
+        max_age=int(settings.github_oauth_state_seconds),
+        path=oauth.COOKIE_PATH,
+        httponly=True,
+        samesite="Lax",
+        secure=request.secure,
+    )
+    return response
+
+
+@routes.get("/auth/github/callback")
+async def oauth_callback(request: web.Request) -> web.Response:
+    user = await authenticate(request)
+    query = request.query
+    with github_answers():
+        await oauth.finish(
+            request.app[POOL],
+            request.app[SETTINGS],
+            _http(request),
+            user.id,
+            state=query.get("state"),
+            cookie_state=request.cookies.get(oauth.STATE_COOKIE),
+            code=query.get("code"),
+            error=query.get("error_description") or query.get("error"),
+            redirect_uri=_redirect_uri(request),
+        )
+    response = web.Response(status=302, headers={"Location": "/"})
+    response.del_cookie(oauth.STATE_COOKIE, path=oauth.COOKIE_PATH)
+    return response
+
+
+# --- OpenAPI ----------------------------------------------------------------------
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(_ERROR, description)
+
+
+_CONNECTION = {
+    "type": "object",
+    "required": ["connected"],
+    "properties": {
+        "connected": {"type": "boolean"},
+        "login": {"type": "string"},
+        "github_user_id": {"type": ["integer", "null"]},
+        "scopes": {"type": ["array", "null"], "items": {"type": "string"}},
+        "method": {"enum": ["token", "oauth"]},
+        "connected_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+OPENAPI_PATHS: dict[str, Any] = {
+    "/api/github/connection": {
+        "get": {
+            "summary": "The caller's GitHub connection (never the token)",
+            "security": _SECURED,
+            "responses": {
+                "200": _json(_CONNECTION, "Connection, or {connected: false}"),
+                "401": _error("No or bad credentials"),
+            },
+        },
+        "put": {
+            "summary": "Connect a GitHub account with a personal access token",
+            "description": "The token is checked with GET /user, then stored encrypted.",
+            "security": _SECURED,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["token"],
+                            "properties": {"token": {"type": "string"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(_CONNECTION, "Connected"),
+                "400": _error("Missing or malformed token, or GitHub rejected it"),
+                "401": _error("No or bad credentials"),
+                "413": _error("Body over 64 KiB"),
+                "415": _error("Body is not JSON"),
+                "429": _error("GitHub rate limit, with the time it resets"),
+                "502": _error("GitHub failed, with its status and message"),
+                "503": _error("No secret key to encrypt tokens with, or database unavailable"),
+            },
+        },
+        "delete": {
+            "summary": "Disconnect the caller's GitHub account",
+            "security": _SECURED,
+            "responses": {
+                "204": {"description": "Disconnected (or was not connected)"},
+                "401": _error("No or bad credentials"),
+            },
+        },
+    },
+    "/api/github/repos": {
+        "get": {
+            "summary": "Repositories the connected GitHub account can see",
+            "security": _SECURED,
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "repositories": {"type": "array", "items": {"type": "object"}},
+                            "truncated": {"type": "boolean"},
+                        },
+                    },
+                    "Repositories, with the id of each one already registered",
+                ),
+                "401": _error("No or bad credentials"),
+                "409": _error("No GitHub account connected, or GitHub rejected its token"),
+                "429": _error("GitHub rate limit, with the time it resets"),
+                "502": _error("GitHub failed, with its status and message"),
+            },
+        }
+    },
+    "/auth/github/login": {
+        "get": {
+            "summary": "Start GitHub's OAuth web flow (redirects to GitHub)",
+            "security": _SECURED,
+            "responses": {
+                "302": {"description": "To GitHub's authorize page, with a state cookie"},
+                "401": _error("No or bad credentials"),
+                "404": _error("OAuth is not configured on this server"),
+                "503": _error("No secret key to encrypt tokens with"),
+            },
+        }
+    },
+    "/auth/github/callback": {
+        "get": {
+            "summary": "GitHub's OAuth redirect back: checks the state, stores the token",
+            "security": _SECURED,
+            "parameters": [
+                {"name": "code", "in": "query", "schema": {"type": "string"}},
+                {"name": "state", "in": "query", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "302": {"description": "Connected; back to the page"},
+                "400": _error("Wrong, expired or replayed state, or GitHub refused the code"),
+                "401": _error("No or bad credentials"),
+                "404": _error("OAuth is not configured on this server"),
+                "502": _error("GitHub failed, with its status and message"),
+            },
+        }
+    },
+}

@@ -1,0 +1,144 @@
+"""Facts of a Rust file, matched on its masked text (see ``facts_lexer``).
+
+``use`` trees (expanded: ``use a::{b, c::d}`` imports ``b`` and ``c::d`` from
+``a``), ``mod x;`` declarations, ``extern crate``, environment reads
+(``std::env::var``, ``env::var_os``, ``env!``, ``option_env!``) with the
+literal of a following ``unwrap_or``/``unwrap_or_else`` as default, routes
+(actix-web/Rocket attributes ``#[get("/x")]``, axum ``.route("/x", get(h))``)
+and ``fn main``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docsgen.generator.analysis.facts_lexer import Masked, mask
+from docsgen.generator.analysis.model import EnvRead, Import, Route
+
+_Q = r"(?P<q>\")(?P<s>[^\"\n]*)\""
+_USE = re.compile(r"(?<![\w:])(?:pub(?:\s*\([^)]*\))?\s+)?use\s+(?P<tree>[^;]+);")
+_MOD = re.compile(r"(?<![\w:])(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?P<name>[A-Za-z_]\w*)\s*;")
+_EXTERN = re.compile(r"(?<![\w:])extern\s+crate\s+(?P<name>[A-Za-z_]\w*)")
+_ENV = re.compile(
+    r"(?<![\w])(?P<how>(?:std::)?env::var(?:_os)?)\s*\(\s*(?:" + _Q + r"|(?P<expr>[^)\n]+?))\s*\)"
+)
+_ENV_MACRO = re.compile(r"(?<![\w:])(?P<how>env|option_env)!\s*\(\s*" + _Q)
+_DEFAULT = re.compile(
+    r"\s*\.\s*unwrap_or(?:_else)?\s*\(\s*(?:\|[^|]*\|\s*)?(?:String::from\s*\(\s*)?"
+    r"(?P<lit>\"[^\"\n]*\"|-?\d[\w.]*|true|false)"
+)
+_ATTR_ROUTE = re.compile(
+    r"#\[\s*(?:[\w:]+::)?(?P<method>get|post|put|patch|delete|head|options)\s*\(\s*"
+    + _Q
+    + r"[^\]]*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?fn\s+(?P<fn>\w+)"
+)
+_AXUM_ROUTE = re.compile(r"\.\s*route\s*\(\s*" + _Q + r"\s*,")
+_AXUM_METHOD = re.compile(
+    r"\s*\.?\s*(?:[\w:]+::)?(?P<method>get|post|put|patch|delete|head|options|any)\s*\(\s*"
+    r"(?P<h>[A-Za-z_][\w:]*)\s*\)"
+)
+_FN_MAIN = re.compile(r"(?m)^(?:pub\s+)?(?:async\s+)?fn\s+(?P<name>main)\s*\(\s*\)")
+_FRAMEWORKS = (("actix_web", "actix-web"), ("rocket", "Rocket"), ("axum", "axum"))
+
+
+@dataclass
+class RustFacts:
+    imports: list[Import] = field(default_factory=list)
+    env_reads: list[EnvRead] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    entry_points: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def extract(path: str, text: str) -> RustFacts:
+    m = mask(text, "rust")
+    facts = RustFacts()
+    for found in _USE.finditer(m.code):
+        prefix, names = split_use_tree(found["tree"])
+        facts.imports.append(Import(prefix, m.line(found.start("tree")), names, kind="use"))
+    for found in _MOD.finditer(m.code):
+        facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="mod"))
+    for found in _EXTERN.finditer(m.code):
+        facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="use"))
+    _env(m, facts)
+    _routes(m, facts)
+    for found in _FN_MAIN.finditer(m.code):
+        facts.entry_points.append(("main", path, m.line(found.start("name"))))
+    return facts
+
+
+def split_use_tree(tree: str) -> tuple[str, tuple[str, ...]]:
+    """``a::b::{c,d::{e,f}}`` -> ("a::b", ("c", "d::e", "d::f")); ``a::b`` -> ("a::b", ())."""
+    tree = re.sub(r"\s*(::|[{},])\s*", r"\1", re.sub(r"\s+", " ", tree.strip()))
+    brace = tree.find("{")
+    if brace < 0:
+        return _drop_alias(tree).rstrip(":"), ()
+    prefix = tree[:brace].rstrip(":")
+    return prefix, tuple(_expand(tree[brace + 1 : tree.rfind("}")]))
+
+
+def _expand(group: str) -> list[str]:
+    items: list[str] = []
+    depth = 0
+    start = 0
+    for i, c in enumerate(group + ","):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            item = group[start:i]
+            start = i + 1
+            if not item:
+                continue
+            inner = item.find("{")
+            if inner < 0:
+                items.append(_drop_alias(item))
+                continue
+            head = item[:inner].rstrip(":")
+            for rest in _expand(item[inner + 1 : item.rfind("}")]):
+                items.append(f"{head}::{rest}" if rest != "self" else head)
+    return items
+
+
+def _drop_alias(item: str) -> str:
+    return re.sub(r"\s+as\s+\w+$", "", item)
+
+
+def _env(m: Masked, facts: RustFacts) -> None:
+    for found in _ENV.finditer(m.code):
+        default = None
+        d = _DEFAULT.match(m.code, found.end())
+        if d is not None:
+            default = m.text[d.start("lit") : d.end("lit")]
+        how = found["how"]
+        if found["s"] is not None:
+            name = m.literal(found.start("s"), found.end("s"))
+            facts.env_reads.append(EnvRead(name, m.line(found.start("s")), default, how))
+        else:
+            expr = m.text[found.start("expr") : found.end("expr")].strip()
+            facts.env_reads.append(EnvRead(expr, m.line(found.start("expr")), default, how, True))
+    for found in _ENV_MACRO.finditer(m.code):
+        name = m.literal(found.start("s"), found.end("s"))
+        facts.env_reads.append(EnvRead(name, m.line(found.start("s")), None, f"{found['how']}!"))
+
+
+def _routes(m: Masked, facts: RustFacts) -> None:
+    roots = {i.module.split("::")[0] for i in facts.imports} | {
+        n.split("::")[0] for i in facts.imports for n in i.names
+    }
+    framework = next((label for mod, label in _FRAMEWORKS if mod in roots), "")
+    if not framework:
+        return
+    for found in _ATTR_ROUTE.finditer(m.code):
+        path = m.literal(found.start("s"), found.end("s"))
+        facts.routes.append(
+            Route(found["method"].upper(), path, found["fn"], m.line(found.start("s")), framework)
+        )
+    for found in _AXUM_ROUTE.finditer(m.code):
+        path = m.literal(found.start("s"), found.end("s"))
+        pos = found.end()
+        while (method := _AXUM_METHOD.match(m.code, pos)) is not None:
+            verb = method["method"].upper()
+            facts.routes.append(Route(verb, path, method["h"], m.line(found.start("s")), framework))
+            pos = method.end()

@@ -1,0 +1,434 @@
+"""The repository's internal module dependency graph: imports resolved to its own files.
+
+A node is a module: a file for Python, JavaScript/TypeScript, Rust and Java, a
+package folder for Go.  An edge is an import statement of one module that
+resolves to another module of the same repository; imports of anything else
+(the standard library, third-party packages) are not edges.  Resolution is
+static and per language:
+
+- Python: absolute imports against the package tree (folders with
+  ``__init__.py``), relative imports against the importing file's folder.
+- JavaScript/TypeScript: relative specifiers with the usual extensions and
+  ``index`` files, and workspace packages named in a ``package.json``.
+- Go: import paths under a ``go.mod`` module path, to the package folder.
+- Rust: ``crate::``, ``self::``, ``super::``, workspace crate names and
+  ``mod x;`` declarations, to ``x.rs`` or ``x/mod.rs`` under the crate's ``src``.
+- Java: class imports to ``a/b/C.java`` (and ``a.b.*`` to that folder's files).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from docsgen.generator.analysis.model import FileAnalysis, Import
+from docsgen.generator.model import RepositoryModel
+
+GRAPH_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript", "Go", "Rust", "Java"})
+_JS_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
+_JS_SOURCE_FOR = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One import statement of ``source`` that resolves to ``target``."""
+
+    source: str
+    target: str
+    path: str  # the importing file
+    line: int
+    token: str  # the module as written on ``line``, for the citation
+    typing_only: bool = False  # Python ``if TYPE_CHECKING:`` import: no run-time dependency
+
+
+@dataclass
+class ModuleGraph:
+    nodes: dict[str, str] = field(default_factory=dict)  # node -> language
+    edges: list[Edge] = field(default_factory=list)
+    # Relative imports that name no file of the repository (broken, or generated code).
+    unresolved: list[Edge] = field(default_factory=list)
+
+    def importers(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for e in self.edges:
+            found[e.target].add(e.source)
+        return found
+
+
+def node_of(analysis: FileAnalysis) -> str:
+    """The module a file belongs to: the file itself, or its folder for Go."""
+    if analysis.language == "Go":
+        parent = posixpath.dirname(analysis.path)
+        return parent or "."
+    return analysis.path
+
+
+def build_graph(model: RepositoryModel) -> ModuleGraph:
+    analyses = {
+        p: a
+        for p, a in sorted(model.analyses.items())
+        if a.language in GRAPH_LANGUAGES and not p.endswith((".d.ts",))
+    }
+    paths = {f.path for f in model.files if f.folder_kind is None and f.skipped is None}
+    resolver = _Resolver(model, paths)
+    graph = ModuleGraph()
+    for analysis in analyses.values():
+        graph.nodes[node_of(analysis)] = analysis.language or ""
+    seen: set[tuple[str, str, str, int]] = set()
+    for path, analysis in analyses.items():
+        source = node_of(analysis)
+        for imp in analysis.imports:
+            targets, relative = resolver.resolve(analysis, imp)
+            token = _token(analysis, imp)
+            if not targets and relative:
+                graph.unresolved.append(Edge(source, "", path, imp.line, token))
+            for target_path in sorted(targets):
+                target_analysis = analyses.get(target_path)
+                if target_analysis is None:
+                    continue
+                target = node_of(target_analysis)
+                key = (source, target, path, imp.line)
+                if target != source and key not in seen:
+                    seen.add(key)
+                    typing_only = imp.kind == "typing"
+                    graph.edges.append(Edge(source, target, path, imp.line, token, typing_only))
+    graph.edges.sort(key=lambda e: (e.source, e.target, e.path, e.line))
+    return graph
+
+
+def _token(analysis: FileAnalysis, imp: Import) -> str:
+    if analysis.language == "Python" and imp.level:
+        return "." * imp.level + imp.module
+    return imp.module
+
+
+class _Resolver:
+    def __init__(self, model: RepositoryModel, paths: set[str]) -> None:
+        self.paths = paths
+        self.python = _python_modules(paths)
+        self.js_packages = _js_packages(model)
+        self.go_modules = _go_modules(model)
+        self.go_dirs = {posixpath.dirname(p) or "." for p in paths if p.endswith(".go")}
+        self.go_files: dict[str, list[str]] = defaultdict(list)
+        for p in sorted(paths):
+            if p.endswith(".go"):
+                self.go_files[posixpath.dirname(p) or "."].append(p)
+        self.rust = _RustCrates(model, paths)
+        self.java_by_name: dict[str, list[str]] = defaultdict(list)
+        for p in sorted(paths):
+            if p.endswith(".java"):
+                self.java_by_name[PurePosixPath(p).name].append(p)
+
+    def resolve(self, analysis: FileAnalysis, imp: Import) -> tuple[set[str], bool]:
+        """Files ``imp`` names, and whether it was a relative import (must resolve)."""
+        language = analysis.language
+        if language == "Python":
+            return self._python(analysis.path, imp), imp.level > 0
+        if language in ("JavaScript", "TypeScript"):
+            relative = imp.module.startswith(".")
+            return self._js(analysis.path, imp.module), relative
+        if language == "Go":
+            return self._go(imp.module), False
+        if language == "Rust":
+            found = self.rust.resolve(analysis.path, imp)
+            relative = imp.kind == "mod" or imp.module.split("::")[0] in ("crate", "self", "super")
+            return found, relative and self.rust.crate_of(analysis.path) is not None
+        if language == "Java":
+            return self._java(imp), False
+        return set(), False
+
+    # -- Python ------------------------------------------------------------------
+
+    def _python(self, path: str, imp: Import) -> set[str]:
+        if imp.level:
+            base = posixpath.dirname(path)
+            for _ in range(imp.level - 1):
+                base = posixpath.dirname(base)
+            parts = [p for p in imp.module.split(".") if p]
+            target_dir = posixpath.join(base, *parts) if parts else base
+            found: set[str] = set()
+            for name in imp.names:
+                sub = _python_file(self.paths, posixpath.join(target_dir, name))
+                if sub:
+                    found.add(sub)
+            if not found or len(found) < len(imp.names):
+                module = _python_file(self.paths, target_dir) if parts else None
+                if module is None and not parts:
+                    module = _python_file(self.paths, posixpath.join(base, "__init__"))
+                if module:
+                    found.add(module)
+            return found
+        found = set()
+        if imp.names:
+            for name in imp.names:
+                hit = self.python.get(f"{imp.module}.{name}")
+                if hit:
+                    found.add(hit)
+            if len(found) == len(imp.names):
+                return found
+        parts = imp.module.split(".")
+        for i in range(len(parts), 0, -1):
+            hit = self.python.get(".".join(parts[:i]))
+            if hit:
+                found.add(hit)
+                break
+        return found
+
+    # -- JavaScript / TypeScript -------------------------------------------------------
+
+    def _js(self, path: str, spec: str) -> set[str]:
+        if spec.startswith("."):
+            base = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec))
+            hit = self._js_file(base)
+            return {hit} if hit else set()
+        for name, folder, main in self.js_packages:
+            if spec == name or spec.startswith(name + "/"):
+                rest = spec[len(name) + 1 :]
+                if rest:
+                    hit = self._js_file(posixpath.join(folder, rest)) or self._js_file(
+                        posixpath.join(folder, "src", rest)
+                    )
+                else:
+                    hit = (
+                        (
+                            self._js_file(posixpath.normpath(posixpath.join(folder, main)))
+                            if main
+                            else None
+                        )
+                        or self._js_file(posixpath.join(folder, "src", "index"))
+                        or self._js_file(posixpath.join(folder, "index"))
+                    )
+                return {hit} if hit else set()
+        return set()
+
+    def _js_file(self, base: str) -> str | None:
+        base = base.removeprefix("./")
+        if base in self.paths and (
+            base.endswith(_JS_EXTENSIONS) or "." in PurePosixPath(base).name
+        ):
+            return base  # a module, or another file (``require("./data.json")``): not broken
+        stem, ext = posixpath.splitext(base)
+        for alt in _JS_SOURCE_FOR.get(ext, ()):
+            if stem + alt in self.paths:
+                return stem + alt
+        for ext in _JS_EXTENSIONS:
+            if base + ext in self.paths:
+                return base + ext
+        for ext in _JS_EXTENSIONS:
+            candidate = posixpath.join(base, "index" + ext)
+            if candidate in self.paths:
+                return candidate
+        return None
+
+    # -- Go ------------------------------------------------------------------------
+
+    def _go(self, import_path: str) -> set[str]:
+        for module, folder in self.go_modules:
+            if import_path == module or import_path.startswith(module + "/"):
+                rest = import_path[len(module) + 1 :]
+                target = posixpath.normpath(posixpath.join(folder, rest)) if rest else folder
+                files = [f for f in self.go_files.get(target, []) if not f.endswith("_test.go")]
+                return set(files[:1])
+        return set()
+
+    # -- Java ------------------------------------------------------------------------
+
+    def _java(self, imp: Import) -> set[str]:
+        parts = imp.module.split(".")
+        if imp.names == ("*",):
+            folder = "/".join(parts)
+            return {
+                p
+                for files in self.java_by_name.values()
+                for p in files
+                if posixpath.dirname(p) == folder or posixpath.dirname(p).endswith("/" + folder)
+            }
+        for end in range(len(parts), max(len(parts) - 3, 0), -1):
+            suffix = "/".join(parts[:end]) + ".java"
+            hits = [
+                p
+                for p in self.java_by_name.get(parts[end - 1] + ".java", [])
+                if p == suffix or p.endswith("/" + suffix)
+            ]
+            if hits:
+                return {sorted(hits)[0]}
+        return set()
+
+
+def _python_file(paths: set[str], base: str) -> str | None:
+    for candidate in (base + ".py", posixpath.join(base, "__init__.py"), base + ".pyi"):
+        if candidate in paths:
+            return candidate
+    return None
+
+
+def _python_modules(paths: set[str]) -> dict[str, str]:
+    """Dotted module names -> files, rooted at the first folder that is not a package."""
+    packages = {posixpath.dirname(p) for p in paths if PurePosixPath(p).name == "__init__.py"}
+    roots_ok = {"", "src", "lib", "python"}
+    manifest_dirs = {
+        posixpath.dirname(p)
+        for p in paths
+        if PurePosixPath(p).name in ("pyproject.toml", "setup.py", "setup.cfg")
+    }
+    modules: dict[str, str] = {}
+    for p in sorted(paths, key=lambda x: (x.endswith(".pyi"), x)):
+        if not p.endswith((".py", ".pyi")):
+            continue
+        folder = posixpath.dirname(p)
+        stem = PurePosixPath(p).stem
+        parts = [] if stem == "__init__" else [stem]
+        while folder in packages and folder:
+            parts.insert(0, posixpath.basename(folder))
+            folder = posixpath.dirname(folder)
+        if not parts:
+            continue
+        in_package = len(parts) > 1 or stem == "__init__"
+        if in_package or folder in roots_ok or folder in manifest_dirs:
+            modules.setdefault(".".join(parts), p)
+    return modules
+
+
+def _js_packages(model: RepositoryModel) -> list[tuple[str, str, str]]:
+    """Workspace packages: (name, folder, main) from every package.json."""
+    found = []
+    for path, text in sorted(model.texts.items()):
+        if PurePosixPath(path).name != "package.json":
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            main = data.get("main") if isinstance(data.get("main"), str) else ""
+            found.append((data["name"], posixpath.dirname(path), str(main)))
+    # Longest names first: "@a/b-c" before "@a/b".
+    return sorted(found, key=lambda x: (-len(x[0]), x[0]))
+
+
+def _go_modules(model: RepositoryModel) -> list[tuple[str, str]]:
+    found = []
+    for path, text in sorted(model.texts.items()):
+        if PurePosixPath(path).name != "go.mod":
+            continue
+        m = re.search(r"(?m)^\s*module\s+\"?([^\s\"]+)\"?", text)
+        if m:
+            found.append((m.group(1), posixpath.dirname(path) or "."))
+    return sorted(found, key=lambda x: (-len(x[0]), x[0]))
+
+
+class _RustCrates:
+    """Module paths of the files of each crate (a folder with Cargo.toml and src/)."""
+
+    def __init__(self, model: RepositoryModel, paths: set[str]) -> None:
+        self.crate_dirs: list[str] = []
+        self.names: dict[str, str] = {}  # crate name (as used in paths) -> crate dir
+        for path, text in sorted(model.texts.items()):
+            if PurePosixPath(path).name.lower() != "cargo.toml":
+                continue
+            folder = posixpath.dirname(path)
+            self.crate_dirs.append(folder)
+            try:
+                data = tomllib.loads(text)
+            except (ValueError, RecursionError):
+                continue
+            package = data.get("package")
+            if isinstance(package, dict) and isinstance(package.get("name"), str):
+                self.names[package["name"].replace("-", "_")] = folder
+            lib = data.get("lib")
+            if isinstance(lib, dict) and isinstance(lib.get("name"), str):
+                self.names[lib["name"].replace("-", "_")] = folder
+        self.crate_dirs.sort(key=len, reverse=True)
+        self.files: dict[tuple[str, tuple[str, ...]], str] = {}
+        for p in sorted(paths):
+            if not p.endswith(".rs"):
+                continue
+            located = self._module_path(p)
+            if located is not None:
+                crate, module = located
+                key = (crate, module)
+                # The library root wins over main.rs for ``crate::``-less lookups.
+                if key not in self.files or p.endswith("/lib.rs"):
+                    self.files[key] = p
+
+    def crate_of(self, path: str) -> str | None:
+        for folder in self.crate_dirs:
+            src = posixpath.join(folder, "src") + "/"
+            if path.startswith(src.removeprefix("/")):
+                return folder
+        return None
+
+    def _module_path(self, path: str) -> tuple[str, tuple[str, ...]] | None:
+        crate = self.crate_of(path)
+        if crate is None:
+            return None
+        rel = path[len(posixpath.join(crate, "src")) + 1 :].removeprefix("/")
+        parts = rel[: -len(".rs")].split("/")
+        if parts in (["lib"], ["main"]) or parts[0] == "bin":
+            return crate, ()
+        if parts[-1] == "mod":
+            parts = parts[:-1]
+        return crate, tuple(parts)
+
+    def resolve(self, path: str, imp: Import) -> set[str]:
+        located = self._module_path(path)
+        if located is None:
+            return set()
+        crate, here = located
+        if path.endswith("/main.rs") or "/src/bin/" in path:
+            here = ()
+        if imp.kind == "mod":
+            hit = self.files.get((crate, (*here, imp.module)))
+            return {hit} if hit else set()
+        found: set[str] = set()
+        for full in _use_paths(imp):
+            hit = self._resolve_path(crate, here, full)
+            if hit and hit != path:
+                found.add(hit)
+        return found
+
+    def _resolve_path(self, crate: str, here: tuple[str, ...], segments: list[str]) -> str | None:
+        if not segments:
+            return None
+        head, rest = segments[0], segments[1:]
+        bases: list[tuple[str, tuple[str, ...]]] = []
+        if head == "crate":
+            bases = [(crate, ())]
+        elif head == "self":
+            bases = [(crate, here)]
+        elif head == "super":
+            base = here
+            while rest and rest[0] == "super":
+                base, rest = base[:-1], rest[1:]
+            bases = [(crate, base[:-1])]
+        elif head in self.names:
+            bases = [(self.names[head], ())]
+        else:
+            rest = segments
+            bases = [(crate, here), (crate, ())]
+        for target_crate, base in bases:
+            for end in range(len(rest), 0, -1):
+                hit = self.files.get((target_crate, (*base, *rest[:end])))
+                if hit:
+                    return hit
+            if head in self.names and not rest:
+                return self.files.get((target_crate, ()))
+        if head in self.names:
+            return self.files.get((self.names[head], ()))
+        return None
+
+
+def _use_paths(imp: Import) -> Iterable[list[str]]:
+    prefix = [s for s in imp.module.split("::") if s]
+    if not imp.names:
+        yield prefix
+        return
+    for name in imp.names:
+        extra = [s for s in name.split("::") if s and s != "self" and s != "*"]
+        yield prefix + extra

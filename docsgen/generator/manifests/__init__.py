@@ -1,0 +1,1 @@
+"""Reading manifests (pyproject.toml, package.json, go.mod, Cargo.toml, ...) with lines."""

@@ -1,0 +1,555 @@
+"""Install, build, run and test commands found in a repository's README and build files.
+
+Two kinds, never mixed up: commands *written* in the repository (README shell
+blocks, ``package.json`` scripts, ``Makefile`` targets, ``Dockerfile``
+instructions, declared console scripts) and commands *implied* by a manifest
+(``go.mod`` implies ``go build ./...``).  Each carries the line it comes from
+and a word written on that line.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from docsgen.generator.manifests.locate import LineIndex, TomlLines, json_key_line
+from docsgen.generator.model import RepositoryModel
+
+INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER = "Install", "Build", "Run", "Test", "Develop", "Other"
+PURPOSES = (INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER)
+
+_HEADING_TOPICS = (  # first match wins: "Running the tests" is about tests
+    (TEST, re.compile(r"\btest", re.I)),
+    (INSTALL, re.compile(r"install|set ?up\b|setup|requirement|prerequisite|dependenc", re.I)),
+    (BUILD, re.compile(r"\bbuild|compil", re.I)),
+    (DEVELOP, re.compile(r"develop|contribut|hacking", re.I)),
+    (RUN, re.compile(
+        r"usage|\brun|start|quick|getting started|serve|deploy|launch|example|\bcli\b|docker|"
+        r"\bus(e|ing)\b",
+        re.I,
+    )),
+)  # fmt: skip
+_SHELL_INFOS = frozenset(
+    {"sh", "bash", "shell", "console", "zsh", "shell-session", "shellsession", "terminal",
+     "cmd", "powershell", "ps", "ps1", "pwsh", "fish", "bat", "batch", "sh-session"}
+)  # fmt: skip
+_COMMAND_WORDS = frozenset(
+    {"pip", "pip3", "python", "python3", "py", "npm", "npx", "yarn", "pnpm", "go", "cargo",
+     "make", "docker", "docker-compose", "git", "mvn", "gradle", "./gradlew", "curl", "poetry",
+     "uv", "uvx", "pipx", "brew", "apt", "apt-get", "pytest", "tox", "nox", "bundle", "gem",
+     "cmake", "just", "deno", "bun", "node", "export", "cd", "source", "conda", "sudo",
+     "rustup", "java", "dotnet", "kubectl", "helm", "hatch", "pdm"}
+)  # fmt: skip
+_PROMPT = re.compile(r"^\s*(?:\$|>|%|PS>|PS [^>]*>)\s+")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^`\s]*)[^`]*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+MAX_BLOCK_LINES = 25
+MAX_README_BLOCKS = 12
+
+
+@dataclass(frozen=True)
+class ReadmeBlock:
+    heading: str
+    purpose: str
+    info: str
+    text: str
+    line: int  # first command line
+    token: str  # the command word on ``line``
+
+
+@dataclass(frozen=True)
+class Command:
+    purpose: str
+    command: str
+    detail: str  # what it runs / what it is, Markdown-free text
+    path: str
+    line: int
+    token: str | None
+    implied: bool = False
+
+
+def heading_purpose(heading: str) -> str | None:
+    for purpose, pattern in _HEADING_TOPICS:
+        if pattern.search(heading):
+            return purpose
+    return None
+
+
+def readme_blocks(text: str) -> list[ReadmeBlock]:
+    """Shell blocks under install/usage/build/test-like headings (nearest such heading)."""
+    lines = text.splitlines()
+    stack: list[tuple[int, str]] = []  # (level, heading)
+    blocks: list[ReadmeBlock] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        fence = _FENCE.match(line)
+        if fence:
+            marker, info = fence.group(2), fence.group(3).lower()
+            body_start = i + 1
+            j = body_start
+            while j < len(lines) and not lines[j].strip().startswith(marker[0] * len(marker)):
+                j += 1
+            block = _block(lines, body_start, j, info, stack)
+            if block is not None:
+                blocks.append(block)
+            i = j + 1
+            continue
+        level_heading = _heading(lines, i)
+        if level_heading is not None:
+            level, heading = level_heading
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, heading))
+        i += 1
+    return blocks[:MAX_README_BLOCKS]
+
+
+def _heading(lines: list[str], i: int) -> tuple[int, str] | None:
+    atx = _ATX.match(lines[i])
+    if atx:
+        return len(atx.group(1)), atx.group(2)
+    if i + 1 < len(lines) and lines[i].strip() and not lines[i].startswith((" ", "\t")):
+        under = lines[i + 1].strip()
+        if re.fullmatch(r"=+", under) and len(under) >= 3:
+            return 1, lines[i].strip()
+        if re.fullmatch(r"-+", under) and len(under) >= 3:
+            return 2, lines[i].strip()
+    return None
+
+
+def _block(
+    lines: list[str], start: int, end: int, info: str, stack: list[tuple[int, str]]
+) -> ReadmeBlock | None:
+    heading, purpose = "", None
+    for _, h in reversed(stack):
+        purpose = heading_purpose(h)
+        if purpose:
+            heading = h
+            break
+    if purpose is None:
+        return None
+    body = lines[start:end]
+    first = next((k for k, line in enumerate(body) if line.strip()), None)
+    if first is None:
+        return None
+    word = _command_word(body[first])
+    if info not in _SHELL_INFOS and not (
+        info == "" and (_PROMPT.match(body[first]) or word in _COMMAND_WORDS)
+    ):
+        return None
+    if not word or word not in body[first]:
+        return None
+    shown = body[:MAX_BLOCK_LINES]
+    if len(body) > MAX_BLOCK_LINES:
+        shown.append(f"# … {len(body) - MAX_BLOCK_LINES} more lines")
+    return ReadmeBlock(heading, purpose, info, "\n".join(shown), start + first + 1, word)
+
+
+def _command_word(line: str) -> str:
+    words = _PROMPT.sub("", line).split()
+    return words[0] if words else ""
+
+
+# -- build files ----------------------------------------------------------------------
+
+
+def manifest_commands(model: RepositoryModel) -> list[Command]:
+    found: list[Command] = []
+    names = {f.path for f in model.files}
+    for path, text in sorted(model.texts.items()):
+        name = PurePosixPath(path).name.lower()
+        folder = posixpath.dirname(path)
+        try:
+            if name == "package.json":
+                found += _package_json(path, text, names)
+            elif name in ("makefile", "gnumakefile"):
+                found += _makefile(path, text)
+            elif name == "dockerfile" or name.startswith("dockerfile."):
+                found += _dockerfile(path, text)
+            elif name == "pyproject.toml":
+                found += _pyproject(path, text)
+            elif name.startswith("requirements") and name.endswith(".txt"):
+                found += _requirements(path, text)
+            elif name == "go.mod":
+                found += _go_mod(path, text, folder)
+            elif name == "cargo.toml":
+                found += _cargo(path, text, folder)
+            elif name == "pom.xml":
+                found += _maven(path, text, folder)
+            elif name.startswith("build.gradle"):
+                found += _gradle(path, text, folder, names)
+        except (ValueError, RecursionError):
+            continue  # a malformed manifest: the Dependencies section reports it
+    found += _declared_entry_points(model)
+    return found
+
+
+def _in(folder: str) -> str:
+    return f" (in {folder}/)" if folder else ""
+
+
+def _script_purpose(name: str) -> str:
+    lowered = name.lower()
+    for purpose, words in (
+        (TEST, ("test", "e2e", "spec", "coverage")),
+        (BUILD, ("build", "compile", "bundle", "dist", "package")),
+        (RUN, ("start", "serve", "dev", "run", "preview", "watch")),
+        (INSTALL, ("install", "setup", "bootstrap", "deps")),
+        (DEVELOP, ("lint", "format", "fmt", "check", "typecheck", "type-check", "clean", "docs")),
+    ):
+        if any(w in lowered for w in words):
+            return purpose
+    return OTHER
+
+
+def _package_json(path: str, text: str, names: set[str]) -> list[Command]:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        return []
+    folder = posixpath.dirname(path)
+    manager = _node_manager(data, folder, names)
+    index = LineIndex(text)
+    found = []
+    scripts = data.get("scripts")
+    if isinstance(scripts, dict):
+        for name, body in sorted(scripts.items()):
+            line = json_key_line(text, index, name, within="scripts")
+            if line is None or not isinstance(body, str):
+                continue
+            if manager == "npm":
+                command = f"npm {name}" if name in ("test", "start") else f"npm run {name}"
+            else:
+                command = f"{manager} run {name}" if manager == "bun" else f"{manager} {name}"
+            found.append(
+                Command(
+                    _script_purpose(name), command + _in(folder), f"runs {body}", path, line, name
+                )
+            )
+    anchor_key = "dependencies" if "dependencies" in data else "name"
+    line = json_key_line(text, index, anchor_key)
+    if line is not None and (data.get("dependencies") or data.get("devDependencies")):
+        install = "yarn install" if manager == "yarn" else f"{manager} install"
+        found.append(
+            Command(
+                INSTALL,
+                install + _in(folder),
+                f"installs the {manager} dependencies",
+                path,
+                line,
+                anchor_key,
+                implied=True,
+            )
+        )
+    return found
+
+
+def _node_manager(data: dict[str, Any], folder: str, names: set[str]) -> str:
+    declared = data.get("packageManager")
+    if isinstance(declared, str) and declared.split("@")[0] in ("npm", "yarn", "pnpm", "bun"):
+        return declared.split("@")[0]
+    for lock, manager in (("pnpm-lock.yaml", "pnpm"), ("yarn.lock", "yarn"), ("bun.lockb", "bun"),
+                          ("bun.lock", "bun")):  # fmt: skip
+        if posixpath.join(folder, lock) in names:
+            return manager
+    return "npm"
+
+
+_MAKE_RULE = re.compile(
+    r"^([A-Za-z0-9_][A-Za-z0-9_./-]*(?:[ \t]+[A-Za-z0-9_][A-Za-z0-9_./-]*)*)[ \t]*:(?![:=])(.*)$"
+)
+
+
+def _makefile(path: str, text: str) -> list[Command]:
+    folder = posixpath.dirname(path)
+    lines = text.splitlines()
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(("\t", " ", "#")):
+            continue
+        rule = _MAKE_RULE.match(line)
+        if rule is None or "=" in rule.group(2).split("#")[0].split(";")[0][:1]:
+            continue
+        help_text = ""
+        comment = re.search(r"##\s*(.+)$", rule.group(2))
+        if comment:
+            help_text = comment.group(1).strip()
+        recipe = []
+        for following in lines[number:]:
+            if not following.startswith("\t"):
+                break
+            if following.strip():
+                recipe.append(following.strip())
+        detail = help_text or ("runs " + "; ".join(recipe[:3]) + (" …" if len(recipe) > 3 else "")
+                               if recipe else "no recipe of its own")  # fmt: skip
+        for target in rule.group(1).split():
+            make = f"make -C {folder} {target}" if folder else f"make {target}"
+            found.append(Command(_script_purpose(target), make, detail, path, number, target))
+    return found
+
+
+def _dockerfile(path: str, text: str) -> list[Command]:
+    found = []
+    lines = text.splitlines()
+    first_from = None
+    number = 0
+    while number < len(lines):
+        start = number
+        instruction = lines[number].strip()
+        while instruction.endswith("\\") and number + 1 < len(lines):
+            number += 1
+            instruction = instruction[:-1].rstrip() + " " + lines[number].strip()
+        number += 1
+        m = re.match(r"^(FROM|EXPOSE|CMD|ENTRYPOINT)\s+(.*)$", instruction, re.IGNORECASE)
+        if not m:
+            continue
+        keyword = lines[start].strip().split()[0]
+        kind, rest = m.group(1).upper(), m.group(2).strip()
+        if kind == "FROM" and first_from is None:
+            first_from = (start + 1, keyword)
+        elif kind == "EXPOSE":
+            found.append(
+                Command(
+                    RUN,
+                    f"EXPOSE {rest}",
+                    "ports the container listens on",
+                    path,
+                    start + 1,
+                    keyword,
+                )
+            )
+        elif kind in ("CMD", "ENTRYPOINT"):
+            found.append(
+                Command(RUN, f"{kind} {rest}", "what the container runs", path, start + 1, keyword)
+            )
+    if first_from is not None:
+        folder = posixpath.dirname(path)
+        name = PurePosixPath(path).name
+        command = (
+            "docker build ." if not folder and name == "Dockerfile" else f"docker build -f {path} ."
+        )
+        found.append(
+            Command(
+                BUILD,
+                command,
+                "builds the container image",
+                path,
+                first_from[0],
+                first_from[1],
+                implied=True,
+            )
+        )
+    return found
+
+
+def _pyproject(path: str, text: str) -> list[Command]:
+    data = tomllib.loads(text)
+    lines = TomlLines(text)
+    folder = posixpath.dirname(path)
+    found = []
+    build_system = data.get("build-system")
+    backend = build_system.get("build-backend") if isinstance(build_system, dict) else None
+    backend_line = lines.key_line(("build-system",), "build-backend")
+    project_line = lines.table_line(("project",))
+    target = "." if not folder else f"./{folder}"
+    if isinstance(backend, str) and backend_line is not None:
+        found.append(
+            Command(
+                INSTALL,
+                f"pip install {target}",
+                f"builds and installs the package with {backend}",
+                path,
+                backend_line,
+                "build-backend",
+                implied=True,
+            )
+        )
+    elif project_line is not None:
+        found.append(
+            Command(
+                INSTALL,
+                f"pip install {target}",
+                "installs the package declared in [project]",
+                path,
+                project_line,
+                "project",
+                implied=True,
+            )
+        )
+    extras = data.get("project", {}).get("optional-dependencies", {})
+    if isinstance(extras, dict):
+        for extra in sorted(extras):
+            if extra.lower() in (
+                "test",
+                "tests",
+                "testing",
+                "dev",
+                "develop",
+                "development",
+                "all",
+            ):
+                line = lines.key_line(("project", "optional-dependencies"), extra)
+                if line is not None:
+                    found.append(
+                        Command(
+                            INSTALL,
+                            f'pip install -e "{target}[{extra}]"',
+                            f"installs the package with its {extra} extra",
+                            path,
+                            line,
+                            extra,
+                            implied=True,
+                        )
+                    )
+    tool = data.get("tool", {}) if isinstance(data.get("tool"), dict) else {}
+    pytest_line = lines.table_line(("tool", "pytest", "ini_options"))
+    if "pytest" in tool and pytest_line is not None:
+        found.append(
+            Command(
+                TEST,
+                "pytest",
+                "pytest is configured in [tool.pytest.ini_options]",
+                path,
+                pytest_line,
+                "pytest",
+                implied=True,
+            )
+        )
+    poetry_line = lines.table_line(("tool", "poetry"))
+    if "poetry" in tool and poetry_line is not None:
+        found.append(
+            Command(
+                INSTALL,
+                "poetry install",
+                "the project is managed with Poetry",
+                path,
+                poetry_line,
+                "poetry",
+                implied=True,
+            )
+        )
+    return found
+
+
+def _requirements(path: str, text: str) -> list[Command]:
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        word = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", line)
+        if word:
+            return [
+                Command(
+                    INSTALL,
+                    f"pip install -r {path}",
+                    "installs the listed requirements",
+                    path,
+                    number,
+                    word.group(),
+                    implied=True,
+                )
+            ]
+    return []
+
+
+def _toolchain(
+    path: str, line: int, token: str, folder: str, commands: list[tuple[str, str, str]]
+) -> list[Command]:
+    """A build tool's standard commands, implied by its manifest at ``path:line``."""
+    where = _in(folder)
+    return [
+        Command(purpose, command + where, detail, path, line, token, implied=True)
+        for purpose, command, detail in commands
+    ]
+
+
+def _go_mod(path: str, text: str, folder: str) -> list[Command]:
+    m = re.search(r"(?m)^\s*(module)\s+\S+", text)
+    if m is None:
+        return []
+    line = text.count("\n", 0, m.start(1)) + 1
+    return _toolchain(path, line, "module", folder, [
+        (BUILD, "go build ./...", "the Go toolchain builds every package"),
+        (TEST, "go test ./...", "the Go toolchain runs every package's tests"),
+    ])  # fmt: skip
+
+
+def _cargo(path: str, text: str, folder: str) -> list[Command]:
+    lines = TomlLines(text)
+    line, token = lines.table_line(("package",)), "package"
+    if line is None:
+        line, token = lines.table_line(("workspace",)), "workspace"
+    if line is None:
+        return []
+    return _toolchain(path, line, token, folder, [
+        (BUILD, "cargo build", "Cargo builds the crate"),
+        (TEST, "cargo test", "Cargo runs the crate's tests"),
+    ])  # fmt: skip
+
+
+def _maven(path: str, text: str, folder: str) -> list[Command]:
+    m = re.search(r"<(project)\b", text)
+    if m is None:
+        return []
+    line = text.count("\n", 0, m.start()) + 1
+    return _toolchain(path, line, "project", folder, [
+        (BUILD, "mvn package", "Maven builds the project"),
+        (TEST, "mvn test", "Maven runs the tests"),
+    ])  # fmt: skip
+
+
+def _gradle(path: str, text: str, folder: str, names: set[str]) -> list[Command]:
+    m = re.search(r"\b(plugins|dependencies|apply)\b", text)
+    if m is None:
+        return []
+    line = text.count("\n", 0, m.start()) + 1
+    gradle = "./gradlew" if posixpath.join(folder, "gradlew") in names else "gradle"
+    return _toolchain(path, line, m.group(1), folder, [
+        (BUILD, f"{gradle} build", "Gradle builds the project"),
+        (TEST, f"{gradle} test", "Gradle runs the tests"),
+    ])  # fmt: skip
+
+
+def _declared_entry_points(model: RepositoryModel) -> list[Command]:
+    """Console scripts and binaries declared in manifests, and Go ``main`` packages."""
+    found = []
+    for path, analysis in sorted(model.analyses.items()):
+        name = PurePosixPath(path).name.lower()
+        for entry, target, line in analysis.entry_points:
+            if name in ("pyproject.toml", "setup.cfg") or (
+                analysis.language == "Python" and entry != "__main__"
+            ):
+                found.append(
+                    Command(RUN, entry, f"console script, calls {target}", path, line, entry)
+                )
+            elif name == "package.json":
+                found.append(Command(RUN, entry, f"command, runs {target}", path, line, entry))
+            elif name == "cargo.toml":
+                found.append(
+                    Command(
+                        RUN,
+                        f"cargo run --bin {entry}",
+                        f"binary target {target}",
+                        path,
+                        line,
+                        entry,
+                    )
+                )
+            elif analysis.language == "Go" and entry == "main":
+                package = posixpath.dirname(path)
+                command = f"go run ./{package}" if package else "go run ."
+                found.append(
+                    Command(
+                        RUN,
+                        command,
+                        "the package's main function",
+                        path,
+                        line,
+                        "main",
+                        implied=True,
+                    )
+                )
+    return found

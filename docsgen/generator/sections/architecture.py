@@ -1,0 +1,316 @@
+"""Architecture: the internal module dependency graph, entry points, central modules.
+
+The graph is drawn as a Mermaid flowchart.  Past ``MAX_NODES`` modules it is
+summarised by folder (the deepest folder level that keeps it readable), each
+arrow labelled with the number of imports it stands for.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter, defaultdict
+from pathlib import PurePosixPath
+
+from docsgen.generator import mermaid
+from docsgen.generator.dependency_graph import GRAPH_LANGUAGES, Edge, ModuleGraph, build_graph
+from docsgen.generator.languages import ANALYSED, NOT_CODE
+from docsgen.generator.markdown import SectionWriter, anchor, code, fence
+from docsgen.generator.model import RepositoryModel
+from docsgen.generator.sections.base import Section, SectionResult
+from docsgen.generator.sections.cells import cell_code
+
+TITLE = "Architecture"
+MAX_NODES = 40  # more modules than this are grouped by folder
+MAX_EDGES = 150  # arrows beyond this (the lightest) are left out of the diagram
+TOP_MODULES = 10
+MAX_CYCLES = 5
+MAX_LISTED = 10
+# Languages without imports to resolve (build files, markup, styles, queries).
+_NO_IMPORTS = frozenset(
+    {"Dockerfile", "Makefile", "CMake", "HTML", "CSS", "SCSS", "Less", "SQL", "Protocol Buffers",
+     "GraphQL", "Shell", "PowerShell"}
+)  # fmt: skip
+_MANIFEST_KINDS = {
+    "pyproject.toml": "console script",
+    "setup.cfg": "console script",
+    "package.json": "command (`bin`)",
+    "cargo.toml": "binary target",
+}
+
+
+def applies(model: RepositoryModel) -> bool:
+    return any(a.language in GRAPH_LANGUAGES or a.entry_points for a in model.analyses.values())
+
+
+def build(model: RepositoryModel) -> SectionResult:
+    w = SectionWriter(model.snapshot)
+    graph = build_graph(model)
+    _graph(w, graph)
+    _central(w, graph)
+    _cycles(w, graph)
+    _entry_points(w, model)
+    _unresolved(w, graph)
+    _other_languages(w, model)
+    return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
+
+
+def _label(node: str, graph: ModuleGraph) -> str:
+    return node.rstrip("/") + "/" if graph.nodes.get(node) == "Go" else node
+
+
+def _graph(w: SectionWriter, graph: ModuleGraph) -> None:
+    linked = sorted({e.source for e in graph.edges} | {e.target for e in graph.edges})
+    w.add("### Module dependencies")
+    w.add(
+        f"{len(graph.nodes)} modules (files; folders for Go packages) in "
+        f"{_language_list(graph)}; {len(graph.edges)} imports between them, resolved from the "
+        "import statements. Imports of the standard library and of third-party packages are "
+        "not shown."
+    )
+    if not graph.edges:
+        w.add("No module of the repository imports another one.")
+        return
+    groups = _grouping(linked, graph)
+    weights: Counter[tuple[str, str]] = Counter()
+    for e in graph.edges:
+        a, b = groups[e.source], groups[e.target]
+        if a != b:
+            weights[(a, b)] += 1
+    grouped = len(set(groups.values())) < len(linked)
+    shown = sorted(weights, key=lambda k: (-weights[k], k))[:MAX_EDGES]
+    labels = sorted({x for pair in shown for x in pair})
+    edges = [(a, b, str(weights[(a, b)]) if grouped else None) for a, b in shown]
+    if grouped:
+        w.add(
+            f"The {len(linked)} modules that import or are imported are grouped by folder to keep "
+            f"the diagram readable ({len(labels)} groups); an arrow's label counts the imports it "
+            "stands for. Imports within a group are not drawn."
+        )
+    isolated = len(graph.nodes) - len(linked)
+    if isolated:
+        w.add(
+            f"{isolated} module{'s' if isolated != 1 else ''} neither import nor are imported by "
+            "another module; not drawn."
+        )
+    w.add(fence(mermaid.flowchart(labels, edges), "mermaid"))
+    if len(weights) > MAX_EDGES:
+        w.add_warning(
+            f"The diagram shows the {MAX_EDGES} heaviest of {len(weights)} dependencies between "
+            "groups; the lightest are left out."
+        )
+
+
+def _grouping(nodes: list[str], graph: ModuleGraph) -> dict[str, str]:
+    """Each node's group label: itself when few, else its folder at the best depth."""
+    labels = {n: _label(n, graph) for n in nodes}
+    if len(nodes) <= MAX_NODES:
+        return labels
+    folders = {n: _folder_parts(n, graph) for n in nodes}
+    common = _common_prefix(list(folders.values()))
+    deepest = max(len(f) for f in folders.values()) - len(common)
+    best: dict[str, str] | None = None
+    for depth in range(max(deepest, 1), 0, -1):
+        candidate = {n: _group_label(n, folders[n], common, depth, labels) for n in nodes}
+        if len(set(candidate.values())) <= MAX_NODES:
+            best = candidate
+            break
+    if best is None:
+        best = {n: _group_label(n, folders[n], common, 1, labels) for n in nodes}
+    return best
+
+
+def _folder_parts(node: str, graph: ModuleGraph) -> tuple[str, ...]:
+    if graph.nodes.get(node) == "Go":
+        return () if node == "." else tuple(node.split("/"))
+    return tuple(PurePosixPath(node).parts[:-1])
+
+
+def _common_prefix(items: list[tuple[str, ...]]) -> tuple[str, ...]:
+    if not items:
+        return ()
+    prefix = items[0]
+    for item in items[1:]:
+        n = 0
+        while n < min(len(prefix), len(item)) and prefix[n] == item[n]:
+            n += 1
+        prefix = prefix[:n]
+    return prefix
+
+
+def _group_label(
+    node: str, folder: tuple[str, ...], common: tuple[str, ...], depth: int, labels: dict[str, str]
+) -> str:
+    rest = folder[len(common) :]
+    if not rest:
+        return labels[node]
+    return "/".join(common + rest[:depth]) + "/"
+
+
+def _language_list(graph: ModuleGraph) -> str:
+    counts = Counter(graph.nodes.values())
+    return ", ".join(f"{lang} ({n})" for lang, n in sorted(counts.items()))
+
+
+def _central(w: SectionWriter, graph: ModuleGraph) -> None:
+    importers = graph.importers()
+    if not importers:
+        return
+    first_edge: dict[str, Edge] = {}
+    for e in graph.edges:
+        if e.target not in first_edge or (e.path, e.line) < (
+            first_edge[e.target].path,
+            first_edge[e.target].line,
+        ):
+            first_edge[e.target] = e
+    ranked = sorted(importers, key=lambda n: (-len(importers[n]), n))[:TOP_MODULES]
+    rows = ["| Module | Imported by | For example |", "|---|---:|---|"]
+    for node in ranked:
+        e = first_edge[node]
+        rows.append(
+            f"| {cell_code(_label(node, graph))} | {len(importers[node])} | "
+            f"{cell_code(e.token)} in {w.cite(e.path, e.line, e.token)} |"
+        )
+    w.add("### Most depended-on modules")
+    w.add("The modules imported by the largest number of other modules:\n\n" + "\n".join(rows))
+
+
+def _cycles(w: SectionWriter, graph: ModuleGraph) -> None:
+    components = [c for c in _strongly_connected(graph) if len(c) > 1]
+    if not components:
+        return
+    components.sort(key=lambda c: (-len(c), c))
+    w.add("### Import cycles")
+    lines = []
+    for members in components[:MAX_CYCLES]:
+        inside = set(members)
+        cites = []
+        for node in members:
+            edge = next(
+                e
+                for e in graph.edges
+                if e.source == node and e.target in inside and not e.typing_only
+            )
+            cites.append(
+                f"{code(_label(node, graph))} ({w.cite(edge.path, edge.line, edge.token)})"
+            )
+        lines.append("- " + " ↔ ".join(cites))
+    w.add(
+        "Modules that import each other at run time, directly or through others (each cited at "
+        "one of its imports inside the cycle; imports under `if TYPE_CHECKING:` do not count):\n\n"
+        + "\n".join(lines)
+    )
+    if len(components) > MAX_CYCLES:
+        w.add(f"… and {len(components) - MAX_CYCLES} more cycles.")
+
+
+def _strongly_connected(graph: ModuleGraph) -> list[list[str]]:
+    """Tarjan's algorithm, iterative (deep graphs must not hit the recursion limit)."""
+    succ: dict[str, list[str]] = defaultdict(list)
+    for e in graph.edges:
+        if not e.typing_only:
+            succ[e.source].append(e.target)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph.nodes):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            targets = sorted(set(succ[node]))
+            if i < len(targets):
+                work.append((node, i + 1))
+                nxt = targets[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.append(top)
+                    if top == node:
+                        break
+                result.append(sorted(component))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return result
+
+
+def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
+    items: list[str] = []
+    for path, analysis in sorted(model.analyses.items()):
+        manifest = PurePosixPath(path).name.lower()
+        for name, target, line in analysis.entry_points:
+            where = w.cite(path, line, name)
+            if manifest in _MANIFEST_KINDS:
+                kind = _MANIFEST_KINDS[manifest]
+                items.append(f"- {code(name)} → {code(target)}: {kind} declared in {where}")
+            elif name == "__main__":
+                items.append(f"- {code(path)} runs as a script (`__main__` guard at {where})")
+            elif analysis.language == "Python":
+                items.append(f"- {code(name)} → {code(target)}: console script in {where}")
+            elif analysis.language == "Go":
+                folder = posixpath.dirname(path) or "."
+                items.append(f"- {code(folder + '/')}: Go `main` package, `func main` at {where}")
+            elif analysis.language == "Rust":
+                items.append(f"- {code(path)}: Rust binary, `fn main` at {where}")
+            elif analysis.language == "Java":
+                items.append(f"- {code(path)}: Java `main` method at {where}")
+        info = model.file(path)
+        if PurePosixPath(path).name == "__main__.py" and info is not None and info.lines:
+            package = posixpath.dirname(path).replace("/", ".") or "__main__"
+            items.append(f"- {code('python -m ' + package)} runs {code(path)} ({w.cite(path, 1)})")
+    w.add("### Entry points")
+    if items:
+        w.add("\n".join(items))
+    else:
+        w.add("No entry point (console script, `main` function or `__main__` guard) was found.")
+
+
+def _unresolved(w: SectionWriter, graph: ModuleGraph) -> None:
+    if not graph.unresolved:
+        return
+    listed = sorted(graph.unresolved, key=lambda e: (e.path, e.line))
+    shown = ", ".join(
+        f"{code(e.token)} ({w.cite(e.path, e.line, e.token)})" for e in listed[:MAX_LISTED]
+    )
+    more = f" and {len(listed) - MAX_LISTED} more" if len(listed) > MAX_LISTED else ""
+    w.add_warning(
+        f"{len(listed)} relative import(s) name no file of the repository (generated code, "
+        f"or a broken import): {shown}{more}."
+    )
+
+
+def _other_languages(w: SectionWriter, model: RepositoryModel) -> None:
+    counts: Counter[str] = Counter(
+        f.language
+        for f in model.files
+        if f.language
+        and f.language not in ANALYSED
+        and f.language not in NOT_CODE
+        and f.language not in _NO_IMPORTS
+        and f.folder_kind is None
+        and f.skipped is None
+    )
+    if counts:
+        listed = ", ".join(
+            f"{lang} ({n} file{'s' if n != 1 else ''})" for lang, n in sorted(counts.items())
+        )
+        w.add_warning(f"Imports of files in other languages are not resolved: {listed}.")
+
+
+SECTION = Section("architecture", TITLE, build, applies)

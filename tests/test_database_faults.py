@@ -1,0 +1,111 @@
+"""The database going away mid-run: 503s instead of hangs, recovery without a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+from docsgen.api.app import create_app
+from docsgen.api.keys import POOL, RUN_DEPS
+from docsgen.db import accounts
+from docsgen.settings import Settings
+from tests.support.api import register_local, wait_for_runs
+from tests.support.tcp_proxy import TcpProxy
+from tests.test_lifecycle import Gate
+
+DOWN = {"error": "The database is unavailable; try again in a moment"}
+
+
+@pytest.fixture
+async def proxy(database_url: str) -> AsyncIterator[TcpProxy]:
+    url = urlparse(database_url)
+    proxy = TcpProxy(url.hostname or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    yield proxy
+    await proxy.close()
+
+
+def through(proxy: TcpProxy, database_url: str) -> str:
+    url = urlparse(database_url)
+    netloc = f"{url.username}@127.0.0.1:{proxy.port}" if url.username else f"127.0.0.1:{proxy.port}"
+    return urlunparse(url._replace(netloc=netloc))
+
+
+async def test_requests_get_503_while_the_database_is_down_and_the_run_continues_after(
+    settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: Any, sample_repo: Path
+) -> None:
+    app = create_app(replace(settings, database_url=through(proxy, database_url),
+                             database_timeout_seconds=1.0, lease_seconds=30))  # fmt: skip
+    client = await aiohttp_client(app)
+    user = await accounts.create_user(app[POOL], "alice")
+    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
+    repo = await register_local(client, auth, sample_repo)
+    status_url = f"/api/repositories/{repo['id']}/docs/status"
+    gate = Gate(hold_at="Fetching repository metadata")
+    app[RUN_DEPS].on_progress.append(gate)
+    assert (
+        await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+    ).status == 202
+    await gate.reached.wait()
+
+    proxy.cut()
+    # Bounded waits: a hang fails the test instead of blocking it.
+    for method, path, body in [
+        ("GET", status_url, None),
+        ("GET", "/api/repositories", None),
+        ("POST", "/api/generate-docs", {"repository_id": repo["id"]}),
+    ]:
+        r = await asyncio.wait_for(client.request(method, path, json=body, headers=auth), 20)
+        assert r.status == 503, (method, path)
+        assert await r.json() == DOWN
+
+    proxy.restore()
+    gate.release.set()  # the database is back before the run's next write: it carries on
+    await asyncio.wait_for(wait_for_runs(app), 60)
+
+    r = await client.get(status_url, headers=auth)  # the pool recovered by itself
+    assert r.status == 200
+    assert (await r.json())["status"] == "completed"
+
+
+async def test_a_failure_is_recorded_once_the_database_is_back(
+    settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: Any, sample_repo: Path
+) -> None:
+    """The database is still down when the run fails: the failure waits for it."""
+    app = create_app(replace(settings, database_url=through(proxy, database_url),
+                             database_timeout_seconds=1.0, lease_seconds=30))  # fmt: skip
+    client = await aiohttp_client(app)
+    user = await accounts.create_user(app[POOL], "alice")
+    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
+    repo = await register_local(client, auth, sample_repo)
+    held = Gate(hold_at="Fetching repository metadata")
+    app[RUN_DEPS].on_progress.append(held)
+    await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+    await held.reached.wait()
+    proxy.cut()
+    held.release.set()
+    runs = asyncio.ensure_future(wait_for_runs(app))
+    # Let the run hit the outage and start retrying before the database returns.
+    done, _ = await asyncio.wait({runs}, timeout=1.5)
+    assert not done, "the run must still be waiting to record its failure"
+    proxy.restore()
+    await asyncio.wait_for(runs, 60)
+    status = await (
+        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
+    ).json()
+    assert status["status"] == "failed"
+    assert status["error_message"] == (
+        "Failed while fetching repository metadata: the database became unavailable; try again"
+    )
+    assert status["progress"] == 20
+    retry = await client.post(
+        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
+    )
+    assert retry.status == 202
+    await wait_for_runs(app)

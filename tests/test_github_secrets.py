@@ -1,0 +1,127 @@
+"""No token in any log line or answer (CONTRACT §6).
+
+Every GitHub test module attaches the ``leak_watch`` fixture to its app: it
+captures every log record (DEBUG and up) and every answer of the service, and
+fails the test if a token of the fake GitHub shows up.  Here: proof that the
+watch does catch a leak, and one long session through every GitHub path.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from docsgen.api.keys import POOL
+from docsgen.settings import Settings
+from tests.support.api import wait_for_runs
+from tests.support.fake_github import FakeGitHub, connect_github, register_github
+from tests.support.leaks import LeakWatch
+
+Client = TestClient[Any, Any]
+AiohttpClient = Any
+
+
+@pytest.fixture
+def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
+    return fake_github.settings_for(settings, github_timeout_seconds=0.3, github_retries=1)
+
+
+@pytest.fixture
+def app(app: web.Application, leak_watch: LeakWatch) -> web.Application:
+    leak_watch.attach(app)
+    return app
+
+
+async def test_the_watch_catches_a_token_in_a_log_line_or_an_answer(
+    leak_watch: LeakWatch, fake_github: FakeGitHub, aiohttp_client: AiohttpClient
+) -> None:
+    token = fake_github.add_user("careless").token
+    leaky = web.Application()
+
+    async def echo(request: web.Request) -> web.Response:
+        return web.json_response({"oops": f"token {token}"})
+
+    leaky.router.add_get("/leak", echo)
+    leak_watch.attach(leaky)
+    client = await aiohttp_client(leaky)
+    assert (await client.get("/leak")).status == 200
+    assert len(leak_watch.leaks([token])) == 1
+    leak_watch.reset()
+    logging.getLogger("docsgen.test").debug("calling GitHub with %s", token)
+    assert len(leak_watch.leaks([token])) == 1
+    leak_watch.reset()  # the planted leaks must not fail this test's own watch
+    assert leak_watch.leaks([token]) == []
+
+
+async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
+    app: web.Application,
+    client: Client,
+    auth: dict[str, str],
+    fake_github: FakeGitHub,
+    leak_watch: LeakWatch,
+    sample_repo: Path,
+) -> None:
+    alice = fake_github.add_user("alice-gh")
+    fake_github.oauth_login = "alice-gh"
+    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
+
+    async def run(repo_id: str) -> Any:
+        await client.post("/api/generate-docs", json={"repository_id": repo_id}, headers=auth)
+        await wait_for_runs(app)
+        answer = await client.get(f"/api/repositories/{repo_id}/docs", headers=auth)
+        return await answer.json()
+
+    # Connect with a token (and fail to, with a bad one), list, generate.
+    bad = await client.put(
+        "/api/github/connection", json={"token": alice.token + "x"}, headers=auth
+    )
+    assert bad.status == 400
+    await connect_github(client, auth, alice.token)
+    assert (await client.get("/api/github/connection", headers=auth)).status == 200
+    assert (await client.get("/api/github/repos", headers=auth)).status == 200
+    repo = await register_github(client, auth, "alice-gh/sample")
+    assert (await run(repo["id"]))["status"] == "completed"
+
+    # Every kind of failure, each logged and answered.
+    fake_github.fail("repo", 500, times=None)
+    assert (await run(repo["id"]))["status"] == "failed"
+    fake_github.clear_faults()
+    fake_github.slow("tree", 30, times=None)
+    assert (await run(repo["id"]))["status"] == "failed"
+    fake_github.clear_faults()
+    fake_github.fail("codeload", 502, times=None)
+    assert (await run(repo["id"]))["status"] == "failed"
+    fake_github.clear_faults()
+    fake_github.rate_limit("commit")
+    assert (await run(repo["id"]))["status"] == "failed"
+    fake_github.revoke(alice.token)
+    assert (await run(repo["id"]))["status"] == "failed"
+    assert (await client.get("/api/github/repos", headers=auth)).status == 409
+
+    # Reconnect through OAuth, and generate with that token.
+    login = await client.get("/auth/github/login", headers=auth, allow_redirects=False)
+    async with (
+        aiohttp.ClientSession() as browser,
+        browser.get(login.headers["Location"], allow_redirects=False) as approved,
+    ):
+        callback = urlparse(approved.headers["Location"])
+    done = await client.get(
+        f"{callback.path}?{callback.query}", headers=auth, allow_redirects=False
+    )
+    assert done.status == 302
+    assert (await run(repo["id"]))["status"] == "completed"
+
+    secrets = fake_github.secrets()
+    assert len(secrets) >= 4  # two user tokens, codeload tokens, the OAuth client secret
+    assert len(leak_watch.answers) > 20
+    assert any("GET /api/github/repos" in line for line in leak_watch.logs())
+    assert leak_watch.leaks(secrets) == []
+    stored = await app[POOL].fetch("SELECT error_message, content FROM generated_docs")
+    assert not any(s in str(list(map(dict, stored))) for s in secrets)
