@@ -63,6 +63,7 @@ class Settings:
     analysis_workers: int = 0  # 0: one per core
     pool_min_size: int = 2
     pool_max_size: int = 10
+    statement_cache_size: int = 100  # 0 behind pgbouncer in transaction mode
     log_json: bool = False
     # Spam prevention beyond the one-run-per-repository rule.
     max_runs_per_user: int = 5
@@ -196,6 +197,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         analysis_workers=_int(env, "DOCSGEN_ANALYSIS_WORKERS", 0),
         pool_min_size=_int(env, "DOCSGEN_POOL_MIN_SIZE", 2, 1),
         pool_max_size=_int(env, "DOCSGEN_POOL_MAX_SIZE", 10, 1),
+        statement_cache_size=_int(env, "DOCSGEN_STATEMENT_CACHE_SIZE", 100),
         log_json=_bool(env, "DOCSGEN_LOG_JSON"),
         max_runs_per_user=_int(env, "DOCSGEN_MAX_RUNS_PER_USER", 5, 1),
         max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),

@@ -329,7 +329,7 @@ async def test_a_hostile_tarball_completes_with_warnings_and_writes_nothing(
     assert "⚠️ Ignored 3 tarball entries with an unsafe path" in overview
     assert "⚠️ Ignored 2 tarball entries that are not a regular file" in overview
     assert "root:x:0:0" not in docs["content"]
-    structure = docs["sections"][1]["markdown"]
+    structure = next(s for s in docs["sections"] if s["title"] == "Project Structure")["markdown"]
     assert "README.md" in structure and "app.py" in structure
     assert "passwd" not in structure and "escape" not in structure
     # Most of this is the analysis worker process the completed run starts.

@@ -28,6 +28,9 @@ from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
+from docsgen.ops import metrics as ops_metrics
+from docsgen.ops import routes as ops_routes
+from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     repositories,
     docs,
     github,
+    ops_routes,
     sessions,
     pages,
 )
@@ -58,8 +62,15 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     if dsn is None:
         raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
     app = web.Application(
-        middlewares=[errors_middleware, rate_limit_middleware], client_max_size=64 * 1024
+        middlewares=[
+            request_id_middleware,
+            ops_metrics.metrics_middleware,
+            errors_middleware,
+            rate_limit_middleware,
+        ],
+        client_max_size=64 * 1024,
     )
+    app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
     app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
@@ -91,4 +102,5 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
 
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(runs)
+    ops_metrics.install(app)
     return app
