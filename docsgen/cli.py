@@ -114,10 +114,12 @@ async def _users(dsn: str, action: str, login: str) -> None:
 
 def _serve(settings: Settings) -> None:
     from docsgen.api.app import create_app
+    from docsgen.api.sessions import print_signin_link
 
     settings = with_secret_key(settings)
     with database(settings) as dsn:
         app = create_app(settings, database_url=dsn)
+        print_signin_link(app)
         where = "DATABASE_URL" if settings.database_url else f"embedded in {settings.data_dir}"
 
         def announce(_: str) -> None:

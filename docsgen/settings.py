@@ -39,6 +39,9 @@ class Settings:
     reaper_interval_seconds: float = 10.0
     shutdown_grace_seconds: float = 10.0
     poll_interval_seconds: float = 5.0
+    page_sse: bool = True  # the page follows progress over SSE when the server offers it
+    session_seconds: float = 14 * 24 * 3600.0
+    signin_link_seconds: float = 15 * 60.0
     max_repository_bytes: int = 512 * 1024 * 1024
     max_file_bytes: int = 1024 * 1024
     max_files: int = 50_000
@@ -108,9 +111,11 @@ def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ..
     return raw.rstrip("/")
 
 
-def _bool(env: Mapping[str, str], name: str) -> bool:
+def _bool(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     raw = (env.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if raw == "":
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
@@ -152,6 +157,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         reaper_interval_seconds=_float(env, "DOCSGEN_REAPER_SECONDS", min(10.0, lease / 2)),
         shutdown_grace_seconds=_float(env, "DOCSGEN_SHUTDOWN_GRACE_SECONDS", 10.0),
         poll_interval_seconds=_float(env, "DOCSGEN_POLL_SECONDS", 5.0),
+        page_sse=_bool(env, "DOCSGEN_PAGE_SSE", default=True),
+        session_seconds=_float(env, "DOCSGEN_SESSION_SECONDS", 14 * 24 * 3600.0),
+        signin_link_seconds=_float(env, "DOCSGEN_SIGNIN_LINK_SECONDS", 15 * 60.0),
         max_repository_bytes=_int(env, "DOCSGEN_MAX_REPOSITORY_BYTES", 512 * 1024 * 1024, 1),
         max_file_bytes=_int(env, "DOCSGEN_MAX_FILE_BYTES", 1024 * 1024, 1),
         max_files=_int(env, "DOCSGEN_MAX_FILES", 50_000, 1),

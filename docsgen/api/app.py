@@ -19,11 +19,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from docsgen.api import openapi
+from docsgen.api import openapi, sessions
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, generate, github, health, repositories
+from docsgen.api.routes import docs, generate, github, health, pages, repositories
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
@@ -44,6 +44,8 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     docs,
     github,
     ops_routes,
+    sessions,
+    pages,
 )
 
 
