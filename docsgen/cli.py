@@ -1,27 +1,48 @@
-"""The ``docsgen`` command: serve, migrate, users."""
+"""The ``docsgen`` command: serve, migrate, users, generate.
+
+Exit codes: 0 done; 1 the work failed (the reason on stderr, for ``generate``
+the contract's run failure message); 2 usage or configuration error.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import asyncpg
 from aiohttp import web
 
 from docsgen import __version__
+from docsgen.datadir import with_secret_key
 from docsgen.db import accounts
 from docsgen.db.migrations import apply_migrations
-from docsgen.errors import DocsgenError
+from docsgen.errors import DocsgenError, GenerationError
+from docsgen.generator.pipeline import GeneratedDocs
+from docsgen.jobs.lifecycle import failure_message
+from docsgen.oneshot import Target, docs_json, generate_once
+from docsgen.ops.logs import configure_logging
+from docsgen.progress_display import display_for
 from docsgen.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("docsgen")
 
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_GITHUB_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+
+
+class UsageError(Exception):
+    """The command line is wrong (exit 2)."""
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docsgen", description=__doc__)
+    parser = argparse.ArgumentParser(prog="docsgen", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"docsgen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the service (applies migrations first)")
@@ -33,17 +54,43 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("login")
     token = users.add_parser("token", help="print another API token for a user")
     token.add_argument("login")
+    gen = sub.add_parser(
+        "generate",
+        help="generate documentation once, without server or database",
+        description="Generate documentation for SOURCE once and write the Markdown "
+        "(or JSON) to --out or stdout. Exit codes: 0 done, 1 generation failed "
+        "(the reason on stderr), 2 usage error.",
+    )
+    gen.add_argument("source", metavar="SOURCE", help="a local git checkout, or owner/name")
+    gen.add_argument(
+        "--out",
+        metavar="PATH",
+        help="a file, or a folder (existing, or ending in /) that receives index.md/index.json",
+    )
+    gen.add_argument("--format", choices=("markdown", "json"), default="markdown")
     return parser
 
 
-def _database_url(settings: Settings) -> str:
-    if settings.database_url is None:
-        raise SettingsError("DATABASE_URL is not set: point it at a PostgreSQL database")
-    return settings.database_url
+# --- the database: DATABASE_URL, or the embedded one in the data folder ------------
 
 
-async def _migrate(settings: Settings) -> None:
-    conn = await asyncpg.connect(_database_url(settings))
+@contextlib.contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The database URL to use, attaching to (or starting) the embedded server if needed.
+
+    The embedded server is released on exit; the last process using it stops it.
+    """
+    if settings.database_url is not None:
+        yield settings.database_url
+        return
+    from docsgen.embedded import EmbeddedPostgres  # POSIX only: imported when needed
+
+    with EmbeddedPostgres(settings.data_dir) as url:
+        yield url
+
+
+async def _migrate(dsn: str) -> None:
+    conn = await asyncpg.connect(dsn)
     try:
         applied = await apply_migrations(conn)
     finally:
@@ -51,8 +98,8 @@ async def _migrate(settings: Settings) -> None:
     print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
 
 
-async def _users(settings: Settings, action: str, login: str) -> None:
-    conn = await asyncpg.connect(_database_url(settings))
+async def _users(dsn: str, action: str, login: str) -> None:
+    conn = await asyncpg.connect(dsn)
     try:
         await apply_migrations(conn)
         if action == "create":
@@ -67,36 +114,122 @@ async def _users(settings: Settings, action: str, login: str) -> None:
 
 def _serve(settings: Settings) -> None:
     from docsgen.api.app import create_app
+    from docsgen.api.sessions import print_signin_link
 
-    app = create_app(settings, database_url=_database_url(settings))
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=lambda _: print(
-            f"docsgen {__version__} listening on http://{settings.host}:{settings.port}", flush=True
-        ),
-        shutdown_timeout=settings.shutdown_grace_seconds,
-    )
+    settings = with_secret_key(settings)
+    with database(settings) as dsn:
+        app = create_app(settings, database_url=dsn)
+        print_signin_link(app)
+        where = "DATABASE_URL" if settings.database_url else f"embedded in {settings.data_dir}"
+
+        def announce(_: str) -> None:
+            print(
+                f"docsgen {__version__} listening on http://{settings.host}:{settings.port}",
+                flush=True,
+            )
+            print(f"database: {where}", flush=True)
+
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            print=announce,
+            access_log=None,  # one line per request comes from docsgen.ops.requests
+            shutdown_timeout=settings.shutdown_grace_seconds,
+        )
+
+
+# --- generate -------------------------------------------------------------------------
+
+
+def parse_source(raw: str) -> Target:
+    """A folder (that exists, or is written as a path) or ``owner/name``."""
+    path = Path(raw).expanduser()
+    if path.exists() or raw.startswith(("/", ".", "~")):
+        if not path.exists():
+            raise UsageError(f"SOURCE {raw} does not exist")
+        if not path.is_dir():
+            raise UsageError(f"SOURCE {raw} is not a folder")
+        return Target("local", path.resolve().name, path)
+    name = raw.strip().removesuffix(".git")
+    if _GITHUB_NAME.match(name):
+        return Target("github", name)
+    raise UsageError(f"SOURCE must be an existing folder or a GitHub owner/name, got {raw!r}")
+
+
+def _output_file(out: str | None, fmt: str) -> Path | None:
+    if out is None:
+        return None
+    path = Path(out).expanduser()
+    if path.is_dir() or out.endswith(("/", os.sep)):
+        return path / ("index.json" if fmt == "json" else "index.md")
+    if not path.parent.is_dir():
+        raise UsageError(f"--out {out}: folder {path.parent} does not exist")
+    return path
+
+
+def _write(path: Path | None, text: str) -> None:
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.partial")
+    draft.write_text(text, encoding="utf-8")
+    draft.replace(path)  # the old file stays whole until the new one is complete
+
+
+def _generate(settings: Settings, source: str, out: str | None, fmt: str) -> int:
+    target = parse_source(source)
+    path = _output_file(out, fmt)
+
+    async def save(docs: GeneratedDocs) -> None:
+        _write(path, docs_json(target, docs) if fmt == "json" else docs.content)
+
+    display = display_for(sys.stderr)
+    try:
+        with display:
+            asyncio.run(generate_once(target, settings, display, save))
+    except GenerationError as exc:
+        print(f"docsgen: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # a run's catch-all, as in the service (CONTRACT §6)
+        print(
+            f"docsgen: {failure_message(display.step or 'Initializing...', exc)}", file=sys.stderr
+        )
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     try:
         settings = load_settings()
+        quiet = args.command == "generate"  # stderr belongs to the progress display
+        configure_logging(
+            json_lines=settings.log_json, level=logging.WARNING if quiet else logging.INFO
+        )
         if args.command == "serve":
             _serve(settings)
         elif args.command == "migrate":
-            asyncio.run(_migrate(settings))
+            with database(settings) as dsn:
+                asyncio.run(_migrate(dsn))
         elif args.command == "users":
-            asyncio.run(_users(settings, args.action, args.login))
-    except SettingsError as exc:
-        print(f"docsgen: configuration error: {exc}", file=sys.stderr)
-        return 2
+            with database(settings) as dsn:
+                asyncio.run(_users(dsn, args.action, args.login))
+        elif args.command == "generate":
+            return _generate(settings, args.source, args.out, args.format)
+    except (SettingsError, UsageError) as exc:
+        kind = "usage" if isinstance(exc, UsageError) else "configuration error"
+        print(f"docsgen: {kind}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except DocsgenError as exc:
         print(f"docsgen: {exc.message}", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_FAILED
+    except (OSError, asyncpg.PostgresError) as exc:
+        what = "cannot serve" if args.command == "serve" else "database error"
+        print(f"docsgen: {what}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_OK

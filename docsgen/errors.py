@@ -120,6 +120,13 @@ class GitHubApiFailed(GenerationError):
     """GitHub answered an unexpected status; the message has it and GitHub's text."""
 
 
+# --- the embedded database ------------------------------------------------------
+
+
+class EmbeddedDatabaseError(DocsgenError):
+    """The embedded PostgreSQL cannot be set up or started; the message says what to do."""
+
+
 # --- internal signals ----------------------------------------------------------
 
 

@@ -41,6 +41,9 @@ class Settings:
     poll_interval_seconds: float = 5.0
     sse_keepalive_seconds: float = 15.0
     listener_check_seconds: float = 10.0
+    page_sse: bool = True  # the page follows progress over SSE when the server offers it
+    session_seconds: float = 14 * 24 * 3600.0
+    signin_link_seconds: float = 15 * 60.0
     max_repository_bytes: int = 512 * 1024 * 1024
     max_file_bytes: int = 1024 * 1024
     max_files: int = 50_000
@@ -62,6 +65,7 @@ class Settings:
     analysis_workers: int = 0  # 0: one per core
     pool_min_size: int = 2
     pool_max_size: int = 10
+    statement_cache_size: int = 100  # 0 behind pgbouncer in transaction mode
     log_json: bool = False
     # Spam prevention beyond the one-run-per-repository rule.
     max_runs_per_user: int = 5
@@ -109,9 +113,11 @@ def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ..
     return raw.rstrip("/")
 
 
-def _bool(env: Mapping[str, str], name: str) -> bool:
+def _bool(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     raw = (env.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if raw == "":
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True
@@ -155,6 +161,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         poll_interval_seconds=_float(env, "DOCSGEN_POLL_SECONDS", 5.0),
         sse_keepalive_seconds=_float(env, "DOCSGEN_SSE_KEEPALIVE_SECONDS", 15.0),
         listener_check_seconds=_float(env, "DOCSGEN_LISTENER_CHECK_SECONDS", 10.0),
+        page_sse=_bool(env, "DOCSGEN_PAGE_SSE", default=True),
+        session_seconds=_float(env, "DOCSGEN_SESSION_SECONDS", 14 * 24 * 3600.0),
+        signin_link_seconds=_float(env, "DOCSGEN_SIGNIN_LINK_SECONDS", 15 * 60.0),
         max_repository_bytes=_int(env, "DOCSGEN_MAX_REPOSITORY_BYTES", 512 * 1024 * 1024, 1),
         max_file_bytes=_int(env, "DOCSGEN_MAX_FILE_BYTES", 1024 * 1024, 1),
         max_files=_int(env, "DOCSGEN_MAX_FILES", 50_000, 1),
@@ -192,6 +201,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         analysis_workers=_int(env, "DOCSGEN_ANALYSIS_WORKERS", 0),
         pool_min_size=_int(env, "DOCSGEN_POOL_MIN_SIZE", 2, 1),
         pool_max_size=_int(env, "DOCSGEN_POOL_MAX_SIZE", 10, 1),
+        statement_cache_size=_int(env, "DOCSGEN_STATEMENT_CACHE_SIZE", 100),
         log_json=_bool(env, "DOCSGEN_LOG_JSON"),
         max_runs_per_user=_int(env, "DOCSGEN_MAX_RUNS_PER_USER", 5, 1),
         max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),

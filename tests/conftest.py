@@ -27,8 +27,9 @@ pytest_plugins = ["tests.support.fake_github", "tests.support.leaks"]
 
 
 @pytest.fixture(scope="session")
-def admin_database_url() -> str:
-    return database.admin_url()
+def admin_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with database.admin_server(tmp_path_factory.mktemp("embedded-postgres")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

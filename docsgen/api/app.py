@@ -19,16 +19,19 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from docsgen.api import openapi
+from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, events, generate, github, health, repositories
+from docsgen.api.routes import docs, events, generate, github, health, pages, repositories
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
+from docsgen.ops import metrics as ops_metrics
+from docsgen.ops import routes as ops_routes
+from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     docs,
     github,
     events,
+    ops_routes,
+    sessions,
+    pages,
 )
 
 
@@ -58,8 +64,15 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     if dsn is None:
         raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
     app = web.Application(
-        middlewares=[errors_middleware, rate_limit_middleware], client_max_size=64 * 1024
+        middlewares=[
+            request_id_middleware,
+            ops_metrics.metrics_middleware,
+            errors_middleware,
+            rate_limit_middleware,
+        ],
+        client_max_size=64 * 1024,
     )
+    app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
     app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
@@ -105,4 +118,5 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app.cleanup_ctx.append(runs)
     app.cleanup_ctx.append(live)
     app.on_shutdown.append(end_streams)
+    ops_metrics.install(app)
     return app

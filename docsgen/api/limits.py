@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from docsgen.api.auth import authenticate
-from docsgen.errors import TooManyRequests, Unauthorized
+from docsgen.errors import Forbidden, TooManyRequests, Unauthorized
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -63,8 +63,10 @@ async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.S
     if request.method in STATE_CHANGING and request.path.startswith("/api/"):
         try:
             user = await authenticate(request)
-        except Unauthorized:
-            return await handler(request)  # the handler answers 401 itself
+        except (Unauthorized, Forbidden):
+            # The handler answers 401 (or 403: a cookie without its CSRF token) itself,
+            # or needs no caller at all (sign-in, CSP reports).
+            return await handler(request)
         wait = request.app[RATE_LIMITER].take(user.id)
         if wait > 0:
             raise TooManyRequests(

@@ -22,6 +22,7 @@ async def create_pool(dsn: str, settings: Settings) -> asyncpg.Pool:
         # Fail fast instead of hanging when the server is down or unreachable.
         timeout=settings.database_timeout_seconds,
         command_timeout=30,
+        statement_cache_size=settings.statement_cache_size,
     )
     assert pool is not None
     return pool

@@ -1,0 +1,1 @@
+"""Operating the service: metrics, structured logs with request ids, readiness."""

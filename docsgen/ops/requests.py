@@ -1,0 +1,54 @@
+"""Request ids (``X-Request-Id`` in and out) and one log line per request."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from docsgen.ops.logs import REQUEST_ID
+
+log = logging.getLogger("docsgen.access")
+
+HEADER = "X-Request-Id"
+_ACCEPTABLE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_REQUEST_ID = web.RequestKey("request_id", str)
+
+
+def request_id_for(request: web.Request) -> str:
+    """The caller's id when it is a sane token, else a new one."""
+    given = request.headers.get(HEADER, "")
+    return given if _ACCEPTABLE.match(given) else uuid.uuid4().hex
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request_id = request_id_for(request)
+    request[_REQUEST_ID] = request_id
+    token = REQUEST_ID.set(request_id)
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        ms = round((time.perf_counter() - started) * 1000, 1)
+        path = request.rel_url.path
+        fields = {"method": request.method, "path": path, "status": status, "duration_ms": ms}
+        log.info("%s %s %d %.1fms", request.method, path, status, ms, extra={"fields": fields})
+        REQUEST_ID.reset(token)
+
+
+async def add_request_id_header(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: also covers streams (SSE) whose headers go out early."""
+    request_id = request.get(_REQUEST_ID)
+    if request_id is not None:
+        response.headers[HEADER] = request_id

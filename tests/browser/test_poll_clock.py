@@ -1,0 +1,70 @@
+"""The default cadence, exactly: one status request per 5 s of the page's clock.
+
+The page's timers run on Playwright's controllable clock, so five seconds pass
+in an instant and the count is exact; requests are counted in the page (every
+call of fetch) and at the server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from playwright.async_api import expect
+
+from docsgen.api.keys import RUN_DEPS
+from docsgen.settings import Settings
+from tests.browser.support import Context, Service, StepGate, detail_url, signed_in_page
+from tests.support.api import wait_for_runs
+
+COUNT_FETCHES = """
+window.__statusFetches = 0;
+const originalFetch = window.fetch;
+window.fetch = (input, init) => {
+  if (String(input).endsWith("/docs/status")) window.__statusFetches += 1;
+  return originalFetch(input, init);
+};
+"""
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, poll_interval_seconds=Settings().poll_interval_seconds)
+
+
+async def test_the_page_asks_every_five_seconds_and_never_after_the_end(
+    service: Service, context: Context, sample_repo: Path
+) -> None:
+    assert Settings().poll_interval_seconds == 5.0
+    repository_id = await service.register_local(sample_repo)
+    gate = StepGate()
+    service.app[RUN_DEPS].on_progress.append(gate)
+    page = await signed_in_page(context, service)
+    await page.clock.install()
+    await page.add_init_script(COUNT_FETCHES)
+    await page.goto(detail_url(service, repository_id))
+    await page.locator("#generate").click()
+    await gate.next()
+
+    async def fetches() -> int:
+        count: int = await page.evaluate("window.__statusFetches")
+        return count
+
+    for expected in (1, 2, 3):
+        await page.clock.run_for(4_900)
+        assert await fetches() == expected - 1
+        await page.clock.run_for(100)
+        assert await fetches() == expected
+        await service.wait_for(lambda n=expected: len(service.status_polls(repository_id)) == n)
+
+    gate.open()
+    await wait_for_runs(service.app)
+    await expect(page.locator(".badge-completed")).to_be_hidden()  # not until it asks again
+    await page.clock.run_for(5_000)
+    await expect(page.locator(".badge-completed")).to_be_visible()
+    final = await fetches()
+    await page.clock.run_for(60_000)
+    assert await fetches() == final
+    assert len(service.status_polls(repository_id)) == final
+    await context[1].assert_clean()
