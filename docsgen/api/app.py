@@ -23,9 +23,11 @@ from docsgen.api import openapi
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, generate, github, health, repositories
+from docsgen.api.routes import docs, freshness, generate, github, health, repositories, webhooks
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
+from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
+from docsgen.freshness.pending import run_pending_after
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.settings import Settings
@@ -40,6 +42,8 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     repositories,
     docs,
     github,
+    webhooks,
+    freshness,
 )
 
 
@@ -87,6 +91,14 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         await http.close()
         executor.shutdown(wait=True, cancel_futures=True)
 
+    async def freshness_checks(app: web.Application) -> AsyncIterator[None]:
+        deps = app[RUN_DEPS]
+        deps.on_finished.append(run_pending_after(deps))
+        checker = app[FRESHNESS] = FreshnessChecker(deps)
+        yield
+        await checker.close()
+
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(runs)
+    app.cleanup_ctx.append(freshness_checks)
     return app
