@@ -1,9 +1,8 @@
 """GitHub webhook deliveries already handled: every SQL statement about them.
 
-A delivery id is recorded in the transaction that acts on the delivery, so a
-redelivery (GitHub's "Redeliver", or a retry after a timeout) finds it and
-does nothing, and a delivery whose handling failed is not recorded and can be
-redelivered.
+A delivery id is recorded before the delivery is acted on, so a redelivery
+(GitHub's "Redeliver", or a retry after a timeout) finds it and does nothing;
+a delivery whose handling failed is forgotten again and can be redelivered.
 """
 
 from __future__ import annotations
@@ -26,6 +25,11 @@ async def record_delivery(conn: Queryable, delivery_id: str, event: str) -> bool
         event,
     )
     return inserted is not None
+
+
+async def forget_delivery(conn: Queryable, delivery_id: str) -> None:
+    """Undo ``record_delivery``: handling failed, a redelivery must act."""
+    await conn.execute("DELETE FROM github_webhook_deliveries WHERE delivery_id = $1", delivery_id)
 
 
 async def forget_old_deliveries(conn: Queryable) -> None:

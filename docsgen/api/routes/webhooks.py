@@ -10,6 +10,8 @@ acknowledged and ignored.  A delivery id is acted on once.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -19,7 +21,7 @@ from aiohttp import web
 
 from docsgen.api.bodies import read_limited
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
-from docsgen.db import webhooks
+from docsgen.db import DATABASE_ERRORS, webhooks
 from docsgen.db.repositories import github_registrations
 from docsgen.errors import BadRequest, ServiceUnavailable, Unauthorized, UnsupportedMediaType
 from docsgen.freshness.push import act_on_push, parse_push
@@ -84,13 +86,17 @@ async def github_webhook(request: web.Request) -> web.Response:
     if not registrations:
         return _ack("No registered repository matches; ignored")
 
-    # The delivery is recorded in the transaction that acts on it: a redelivery
-    # (even one arriving at the same moment) finds it; a failure records nothing.
-    async with pool.acquire() as conn, conn.transaction():
-        if not await webhooks.record_delivery(conn, event.delivery_id, event.event):
-            return _ack("Delivery already handled; ignored", duplicate=True)
-        await webhooks.forget_old_deliveries(conn)
+    # Recorded before acting, so a redelivery arriving meanwhile does nothing; if
+    # acting fails, the record is withdrawn so that GitHub can redeliver.
+    if not await webhooks.record_delivery(pool, event.delivery_id, event.event):
+        return _ack("Delivery already handled; ignored", duplicate=True)
+    try:
         outcomes = await act_on_push(request.app[RUN_DEPS], push, registrations)
+    except BaseException:
+        with contextlib.suppress(*DATABASE_ERRORS):
+            await asyncio.shield(webhooks.forget_delivery(pool, event.delivery_id))
+        raise
+    await webhooks.forget_old_deliveries(pool)
     for outcome in outcomes:
         log.info("push %s to %s: %s for repository %s", push.after[:12], push.full_name,
                  outcome.outcome, outcome.repository_id)  # fmt: skip
