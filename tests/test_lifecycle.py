@@ -64,6 +64,7 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
     assert [s for _, s in sections] == [
         "Generating documentation: Overview...",
         "Generating documentation: Project Structure...",
+        "Generating documentation: API Reference...",
     ]
     n = len(sections)
     assert [p for p, _ in sections] == [50 + 30 * i // n for i in range(1, n + 1)]
@@ -81,7 +82,11 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
     assert len(status["commit_sha"]) == 40
     docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
     assert docs["content"].startswith("# sample\n")
-    assert [s["title"] for s in docs["sections"]] == ["Overview", "Project Structure"]
+    assert [s["title"] for s in docs["sections"]] == [
+        "Overview",
+        "Project Structure",
+        "API Reference",
+    ]
     assert "Sample is a tiny library that greets people." in docs["content"]
 
     again = await client.post(

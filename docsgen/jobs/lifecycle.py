@@ -22,6 +22,7 @@ import aiohttp
 import asyncpg
 
 from docsgen.db import jobs
+from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import Conflict, FenceLost, GenerationError, RepositoryNotFound
 from docsgen.generator.pipeline import generate
@@ -161,7 +162,8 @@ async def _execute(run: Run) -> str:
     deps = run.deps
     source = await source_for(run.repository, deps)
     snapshot = await source.fetch(run.update_progress)
-    docs = await generate(snapshot, run.update_progress, deps.executor)
+    cache = PostgresAnalysisCache(deps.pool)
+    docs = await generate(snapshot, run.update_progress, deps.executor, cache)
     await run.update_progress(*SAVING)
     html = await asyncio.get_running_loop().run_in_executor(
         deps.executor, render_html, docs.content

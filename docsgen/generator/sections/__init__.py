@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from docsgen.generator.sections import overview, structure
+from docsgen.generator.sections import api_reference, overview, structure
 from docsgen.generator.sections.base import Section, SectionResult
 
-SECTIONS: tuple[Section, ...] = (overview.SECTION, structure.SECTION)
+SECTIONS: tuple[Section, ...] = (overview.SECTION, structure.SECTION, api_reference.SECTION)
 
 __all__ = ["SECTIONS", "Section", "SectionResult", "section_by_key"]
 
