@@ -33,8 +33,12 @@ DOCUMENTED_KINDS = frozenset(
 )  # fmt: skip
 LABELS = {"reexport": "re-export"}
 PLACEHOLDER = re.compile("\x00([0-9]+)\x00")
-# Inline code in docs: reST roles (:class:`Foo`), reST literals (``x``), Markdown (`x`).
-_INLINE_CODE = re.compile(r":[\w:.-]+:`~?([^`]+)`|``([^`]+)``|`([^`]+)`")
+# Inline code in docs: reST roles (:class:`Foo`), reST literals (``x``), Markdown (`x`),
+# JSDoc/Javadoc links ({@link Foo}, {@code x}).
+_INLINE_CODE = re.compile(
+    r":[\w:.-]+:`~?([^`]+)`|``([^`]+)``|`([^`]+)`|\{@(?:link|linkcode|linkplain|code) +([^}|]+?)"
+    r"(?:[ |][^}]*)?\}"
+)
 
 
 def first_paragraph(doc: str | None) -> str | None:
@@ -149,7 +153,8 @@ def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, boo
     """An entry's Markdown (its citation as placeholder ``index``), and whether it lacks docs."""
     label = LABELS.get(s.kind, s.kind)
     decorators = " ".join(
-        code("@" + d if len(d) <= 60 else "@" + d[:59] + "…") for d in s.decorators[:3]
+        code(("" if d.startswith("@") else "@") + (d if len(d) <= 60 else d[:59] + "…"))
+        for d in s.decorators[:3]
     )
     text = f"{'  ' * depth}- **{label}** " + (decorators + " " if decorators else "")
     text += code(display_signature(a.language, s).replace("\n", " "))

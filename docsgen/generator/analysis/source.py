@@ -61,8 +61,14 @@ def _declared(path: str, data: bytes) -> str | None:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines as the parsers count them (``text`` already has ``\\n`` line ends)."""
-    return text.split("\n")
+    """Lines as the parsers count them (``text`` already has ``\\n`` line ends).
+
+    A final line end closes the last line; it does not open another one.
+    """
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def skip_reason(text: str, language: str | None) -> str | None:

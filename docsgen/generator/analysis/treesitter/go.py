@@ -120,9 +120,17 @@ def analyse(path: str, text: str, language: str) -> FileAnalysis:
             _types(c, src, node)
         elif t in ("const_declaration", "var_declaration"):
             _values(c, src, node, "constant" if t == "const_declaration" else "variable")
+    return c.result(root, module_name(path, package), doc, doc_line)
+
+
+def module_name(path: str, package: str | None) -> str:
+    """The package's folder, as its import path ends; its name when that differs."""
     directory = path.rsplit("/", 1)[0] if "/" in path else ""
-    module = f"{directory}/{package}" if directory and package else (package or directory or path)
-    return c.result(root, module, doc, doc_line)
+    if not directory:
+        return package or path
+    if package and package != directory.rsplit("/", 1)[-1]:
+        return f"{directory} (package {package})"
+    return directory
 
 
 def _types(c: Collector, src: Source, decl: Node) -> None:
