@@ -159,7 +159,8 @@ def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, boo
     text = f"{'  ' * depth}- **{label}** " + (decorators + " " if decorators else "")
     text += code(display_signature(a.language, s).replace("\n", " "))
     if s.kind == "reexport" and s.target:
-        text += f" from {code(s.target.rsplit('.', 1)[0] if '.' in s.target else s.target)}"
+        head = s.target.rpartition(".")[0]
+        text += f" from {code(head if head.strip('.') else head + '.')}"
     doc = first_paragraph(s.doc)
     missing = doc is None and s.kind in DOCUMENTED_KINDS
     if doc is not None:

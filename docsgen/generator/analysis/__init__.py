@@ -18,6 +18,7 @@ from docsgen.generator.analysis import facts, symbols
 from docsgen.generator.analysis.model import FileAnalysis
 from docsgen.generator.analysis.source import decode_source, skip_reason
 from docsgen.generator.languages import language_of
+from docsgen.generator.markdown import code
 
 log = logging.getLogger(__name__)
 
@@ -79,4 +80,5 @@ def _guarded(
         return f"its {what} could not be read: the code is nested too deeply ({type(exc).__name__})"
     except Exception as exc:
         log.warning("analysing the %s of %s failed", what, path, exc_info=True)
-        return f"its {what} could not be read: the analyser failed ({type(exc).__name__}: {exc})"
+        detail = code(f"{type(exc).__name__}: {exc}"[:200])
+        return f"its {what} could not be read: the analyser failed ({detail})"

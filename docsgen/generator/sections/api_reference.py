@@ -77,7 +77,7 @@ def _render_group(w: SectionWriter, group: _Group) -> None:
             problems.append(w.warn(problem if problem.startswith(code(ref.path)) else
                                    prefix + problem))  # fmt: skip
     if problems:
-        parts.append("\n" + "\n".join(problems))
+        parts.append("\n" + "\n\n".join(problems))
     entries = [_fill(w, ref) for ref in group.files if ref.entries]
     for ref in group.files:
         w.warnings.extend(ref.undocumented)
@@ -89,7 +89,7 @@ def _render_group(w: SectionWriter, group: _Group) -> None:
 def _not_analysed(w: SectionWriter, refs: list[FileReference]) -> None:
     for ref in refs:
         if not ref.analysed and ref.skipped:
-            w.add_warning(f"{code(ref.path)} was not analysed: {escape(ref.skipped)}.")
+            w.add_warning(f"{code(ref.path)} was not analysed: {ref.skipped}.")
     by_language: dict[str, list[str]] = defaultdict(list)
     for ref in refs:
         if not ref.analysed and not ref.skipped:

@@ -83,6 +83,11 @@ def header(src: Source, node: Node, body: Node | None, start: int | None = None)
 # --- doc comments ----------------------------------------------------------------------
 
 
+# A block tag (@param, @returns, ...) starts a line or follows a space; inline tags
+# ({@link X}) follow a brace.
+_BLOCK_TAG = re.compile(r"(?:^|(?<=\s))@[A-Za-z]")
+
+
 def clean_block_doc(raw: str) -> str | None:
     """A ``/** ... */`` comment (JSDoc, TSDoc, Javadoc, Rust): its prose, tags dropped."""
     body = raw.strip()
@@ -90,8 +95,10 @@ def clean_block_doc(raw: str) -> str | None:
     lines = []
     for line in body.splitlines():
         line = re.sub(r"^\s*\*( |$)?", "", line)
-        if line.lstrip().startswith("@") and not line.lstrip().startswith("@link"):
-            break  # the tags section (@param, @returns, ...) follows the prose
+        tag = _BLOCK_TAG.search(line)
+        if tag is not None:  # the tags section (@param, @returns, ...) follows the prose
+            lines.append(line[: tag.start()].rstrip())
+            break
         lines.append(line.rstrip())
     return _dedent_join(lines)
 

@@ -184,7 +184,7 @@ class _Reader:
                         "reexport",
                         name_node,
                         parent=parent,
-                        target=self.src.text(source).strip("'\""),
+                        target=self.src.text(source).strip("'\"") + ".*",
                     )
                 else:
                     self.c.warnings.append(
