@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from docsgen.allocator import tune_allocator
 from docsgen.api import openapi
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.middleware import errors_middleware
@@ -63,7 +64,10 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
 
     async def runs(app: web.Application) -> AsyncIterator[None]:
         context = multiprocessing.get_context("forkserver")
-        executor = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context)
+        tune_allocator()
+        executor = ProcessPoolExecutor(
+            max_workers=settings.workers, mp_context=context, initializer=tune_allocator
+        )
         http = aiohttp.ClientSession()
         deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
         app[RUN_DEPS] = deps

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.analysis.model import FileAnalysis
@@ -70,7 +69,7 @@ class RepositoryModel:
 
 
 def folder_kind(path: str) -> str | None:
-    for part in PurePosixPath(path).parts[:-1]:
+    for part in path.split("/")[:-1]:
         if part in VENDORED_DIRS:
             return "vendored"
         if part in GENERATED_DIRS:
@@ -121,7 +120,7 @@ def scan(snapshot: Snapshot) -> Scan:
             else:
                 lines = count_lines(f.data)
                 if kind is None:
-                    if _TEXT_FILE_NAMES.match(PurePosixPath(f.path).name):
+                    if _TEXT_FILE_NAMES.match(f.path.rsplit("/", 1)[-1]):
                         texts[f.path] = decode_text(f.data)[0]
                     if is_code(f.path):
                         to_analyse.append(f)

@@ -32,7 +32,6 @@ DOCUMENTED_KINDS = frozenset(
     }
 )  # fmt: skip
 LABELS = {"reexport": "re-export"}
-PLACEHOLDER = re.compile("\x00([0-9]+)\x00")
 # Inline code in docs: reST roles (:class:`Foo`), reST literals (``x``), Markdown (`x`),
 # JSDoc/Javadoc links ({@link Foo}, {@code x}).
 _INLINE_CODE = re.compile(

@@ -49,6 +49,26 @@ class Symbol:
     # (e.g. "aiohttp.client.ClientSession" or ".client.ClientSession").
     target: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The same as ``_plain(self)``, spelled out: symbols are most of a file's analysis."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "qualname": self.qualname,
+            "line": self.line,
+            "signature": self.signature,
+            "parameters": [
+                {"name": p.name, "kind": p.kind, "annotation": p.annotation, "default": p.default}
+                for p in self.parameters
+            ],
+            "returns": self.returns,
+            "doc": self.doc,
+            "decorators": list(self.decorators),
+            "public": self.public,
+            "parent": self.parent,
+            "target": self.target,
+        }
+
 
 @dataclass(frozen=True)
 class Import:
@@ -103,7 +123,11 @@ class FileAnalysis:
     skipped: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(self)
+        plain: dict[str, Any] = {
+            name: [s.to_json() for s in self.symbols] if name == "symbols" else _plain(value)
+            for name in _FIELD_NAMES.setdefault(FileAnalysis, tuple(f.name for f in fields(self)))
+            for value in (getattr(self, name),)
+        }
         return plain
 
     @classmethod

@@ -442,7 +442,7 @@ def _finish(
         public = (name in exports) if exports else head.public
         if not public:
             continue
-        symbols.append(replace(head, public=True))
+        symbols.append(head if head.public else replace(head, public=True))
         symbols.extend(group[1:])
     if exports:
         defined = set(scope.members)

@@ -77,7 +77,7 @@ def skip_reason(text: str, language: str | None) -> str | None:
     if size > MAX_ANALYSED_CHARS:
         return f"too large to analyse ({size} characters)"
     lines = text.count("\n") + 1
-    longest = max((len(line) for line in text.split("\n")), default=0) if size > 1000 else 0
+    longest = max(map(len, text.split("\n"))) if size > 1000 else 0
     if language in ("JavaScript", "TypeScript") and longest > MINIFIED_LINE_CHARS:
         return f"looks minified (a line of {longest} characters)"
     if size >= MINIFIED_MIN_CHARS and size / lines > MINIFIED_AVERAGE_LINE:

@@ -24,11 +24,16 @@ _MODULES: dict[str, str] = {
 }
 
 
+_LOADED: dict[str, Analyser] = {}
+
+
 def analyser_for(language: str | None) -> Analyser | None:
-    module = _MODULES.get(language or "")
-    if module is None:
-        return None
-    found: Analyser = importlib.import_module(module).analyse
+    found = _LOADED.get(language or "")
+    if found is None:
+        module = _MODULES.get(language or "")
+        if module is None:
+            return None
+        found = _LOADED[language or ""] = importlib.import_module(module).analyse
     return found
 
 

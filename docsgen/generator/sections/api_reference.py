@@ -11,14 +11,13 @@ orders them, adds the headings and fills in the citations.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from docsgen.generator.markdown import Citation, SectionWriter, anchor, code, escape
+from docsgen.generator.markdown import SectionWriter, anchor, code, escape, render_citation
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
-from docsgen.generator.reference import PLACEHOLDER, FileReference, plural
+from docsgen.generator.reference import FileReference, plural
 from docsgen.generator.sections.base import Section, SectionResult
 
 TITLE = "API Reference"
@@ -53,14 +52,17 @@ def _groups(model: RepositoryModel) -> list[_Group]:
 
 
 def _fill(w: SectionWriter, ref: FileReference) -> str:
-    """The file's entries with their citations written (and recorded) in order."""
-    citations = ref.citations
+    """The file's entries with their citations written (and recorded) in order.
 
-    def cite(match: re.Match[str]) -> str:
-        c: Citation = citations[int(match.group(1))]
-        return w.cite(c.path, c.line, c.name)
-
-    return PLACEHOLDER.sub(cite, ref.entries)
+    Placeholder n is the n-th one in the text, so splitting on the NULs that
+    delimit them alternates text and citation numbers.
+    """
+    pieces = ref.entries.split("\x00")
+    snapshot = w.snapshot
+    for i in range(1, len(pieces), 2):
+        pieces[i] = render_citation(snapshot, ref.citations[int(pieces[i])])
+    w.citations.extend(ref.citations)
+    return "".join(pieces)
 
 
 def _render_group(w: SectionWriter, group: _Group) -> None:
