@@ -9,16 +9,13 @@ section's citation list, and it counts as one of the section's warnings.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from docsgen.generator.analysis.source import decode_source, split_lines
 from docsgen.generator.markdown import WARNING_SIGN, Citation, code, render_citation
 from docsgen.generator.sections.base import SectionResult
 from docsgen.snapshot import Snapshot
-
-_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -30,49 +27,54 @@ class Ungrounded:
     reason: str
 
 
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def name_on_line(name: str, line: str) -> bool:
     """``name`` occurs in ``line`` and is not part of a longer identifier."""
+    if not name:
+        return True
+    check_start, check_end = _word(name[0]), _word(name[-1])
     start = line.find(name)
     while start != -1:
         end = start + len(name)
-        before = line[start - 1] if start > 0 else ""
-        after = line[end] if end < len(line) else ""
-        word_start = not _WORD.match(name[0]) or not (before and _WORD.match(before))
-        word_end = not _WORD.match(name[-1]) or not (after and _WORD.match(after))
-        if word_start and word_end:
+        if (not check_start or start == 0 or not _word(line[start - 1])) and (
+            not check_end or end == len(line) or not _word(line[end])
+        ):
             return True
         start = line.find(name, start + 1)
     return False
 
 
 def verify(
-    citations: Iterable[Citation], files: Mapping[str, bytes | None]
+    citations: Iterable[Citation],
+    contents: Mapping[str, bytes],
+    unread: Collection[str] = (),
 ) -> list[tuple[Citation, str]]:
     """The citations that do not resolve, with the reason.
 
-    ``files`` maps every path of the snapshot that a citation names to its bytes
-    (None when the snapshot did not read the file); a path absent from it is not
-    in the snapshot.
+    ``contents`` holds the bytes of the cited files the snapshot read, ``unread``
+    the cited paths it has without content (too large, binary); any other path
+    is not in the snapshot.
     """
     lines: dict[str, list[str]] = {}
     failures: list[tuple[Citation, str]] = []
     for citation in citations:
         reason = None
-        if citation.path not in files:
-            reason = f"no file {code(citation.path)} in the snapshot"
-        elif files[citation.path] is None:
-            reason = f"the content of {code(citation.path)} was not read"
-        else:
-            text = lines.get(citation.path)
-            if text is None:
-                data = files[citation.path] or b""
-                text = lines[citation.path] = split_lines(decode_source(citation.path, data)[0])
-            if not 1 <= citation.line <= len(text):
-                reason = f"{code(citation.path)} has {len(text)} lines, not {citation.line}"
-            elif citation.name is not None and not name_on_line(
-                citation.name, text[citation.line - 1]
-            ):
-                reason = f"line {citation.line} does not mention {code(citation.name)}"
+        text = lines.get(citation.path)
+        if text is None and citation.path in contents:
+            data = contents[citation.path]
+            text = lines[citation.path] = split_lines(decode_source(citation.path, data)[0])
+        if text is None:
+            if citation.path in unread:
+                reason = f"the content of {code(citation.path)} was not read"
+            else:
+                reason = f"no file {code(citation.path)} in the snapshot"
+        elif not 1 <= citation.line <= len(text):
+            reason = f"{code(citation.path)} has {len(text)} lines, not {citation.line}"
+        elif citation.name is not None and not name_on_line(citation.name, text[citation.line - 1]):
+            reason = f"line {citation.line} does not mention {code(citation.name)}"
         if reason is not None:
             failures.append((citation, reason))
     return failures
@@ -129,9 +131,10 @@ def ground(
     sections: Sequence[SectionResult], snapshot: Snapshot
 ) -> tuple[list[SectionResult], list[Ungrounded]]:
     """Check every citation of every section against ``snapshot`` in this process."""
-    files = {f.path: f.data for f in snapshot.files}
+    contents = {f.path: f.data for f in snapshot.files if f.data is not None}
+    unread = {f.path for f in snapshot.files if f.data is None}
     cited = dict.fromkeys(c for s in sections for c in s.citations)
-    failures = dict(verify(cited, files))
+    failures = dict(verify(cited, contents, unread))
     out: list[SectionResult] = []
     ungrounded: list[Ungrounded] = []
     for section in sections:

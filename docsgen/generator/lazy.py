@@ -45,23 +45,28 @@ def _part(data: bytes, part: int) -> bytes:
 
 
 class Encoded(Mapping[str, T], Generic[T]):
-    """A read-only mapping path -> value, holding ``(content key, bytes)`` per path."""
+    """A read-only mapping path -> value, from each path's content key and encoded bytes."""
 
     def __init__(
-        self, items: Mapping[str, tuple[str, bytes]], part: int, decoder: Callable[[bytes], T]
+        self,
+        keys: Mapping[str, str],
+        payloads: Mapping[str, bytes],
+        part: int,
+        decoder: Callable[[bytes], T],
     ) -> None:
-        self._items = items
+        self._items = keys  # path -> content key ("" when the content has none)
+        self._payloads = payloads  # path -> encoded value (possibly in shared memory)
         self._part = part
         self._decoder = decoder  # a module-level function, so the mapping pickles
 
     def __getitem__(self, path: str) -> T:
-        key, data = self._items[path]
+        key = self._items[path]
         found = _memo.get((key, self._part)) if key else None
         if found is not None:
             _memo.move_to_end((key, self._part))
             value: T = found[0]
             return value
-        raw = _part(data, self._part)
+        raw = _part(self._payloads[path], self._part)
         decoded = self._decoder(raw)
         remember(key, self._part, decoded, len(raw))
         return decoded
@@ -76,4 +81,4 @@ class Encoded(Mapping[str, T], Generic[T]):
         return len(self._items)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Encoded, (self._items, self._part, self._decoder))
+        return (Encoded, (self._items, self._payloads, self._part, self._decoder))

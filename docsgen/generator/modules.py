@@ -8,18 +8,18 @@ importable name is worked out here, from the model's file list.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
 from docsgen.generator.analysis.model import FileAnalysis
 
 
 def python_packages(paths: Iterable[str]) -> set[str]:
-    """Folders that are regular Python packages."""
-    return {
-        str(PurePosixPath(p).parent)
-        for p in paths
-        if PurePosixPath(p).name in ("__init__.py", "__init__.pyi")
-    }
+    """Folders that are regular Python packages (the root folder is ``""``)."""
+    packages = set()
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if name in ("__init__.py", "__init__.pyi"):
+            packages.add(folder)
+    return packages
 
 
 def python_module(path: str, packages: set[str]) -> str | None:
@@ -31,7 +31,7 @@ def python_module(path: str, packages: set[str]) -> str | None:
         top -= 1
     if top == len(folders) and folders:
         return None  # the file's own folder is not a package
-    stem = PurePosixPath(parts[-1]).stem
+    stem = parts[-1].rpartition(".")[0] or parts[-1]
     names = folders[top:] + ([] if stem == "__init__" else [stem])
     return ".".join(names) or stem
 

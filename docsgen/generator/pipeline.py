@@ -36,8 +36,9 @@ from docsgen.generator.cache import (
 from docsgen.generator.grounding import Ungrounded, verify
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Citation, anchor
-from docsgen.generator.model import assemble_model, scan, without_files
+from docsgen.generator.model import RepositoryModel, assemble_model, scan, without_files
 from docsgen.generator.sections import SectionResult, section_by_key
+from docsgen.generator.shared import share
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.steps import ANALYZING, section_step
 
@@ -87,17 +88,31 @@ async def generate(
     executor: Executor,
     cache: AnalysisCache | None = None,
 ) -> GeneratedDocs:
-    loop = asyncio.get_running_loop()
     await progress(*ANALYZING)
     scanned = await asyncio.to_thread(scan, snapshot)
-    results, stats = await _analyse(executor, scanned.to_analyse, cache)
+    keys, encoded, stats = await _analyse(executor, scanned.to_analyse, cache)
     light = without_files(snapshot)
-    model = assemble_model(
-        light,
-        scanned,
-        Encoded(results, ANALYSIS_PART, decode_analysis),
-        Encoded(results, REFERENCE_PART, decode_reference),
+    with share(encoded) as payloads:
+        del encoded
+        model = assemble_model(
+            light,
+            scanned,
+            Encoded(keys, payloads, ANALYSIS_PART, decode_analysis),
+            Encoded(keys, payloads, REFERENCE_PART, decode_reference),
+        )
+        sections = await _build_sections(executor, model, progress)
+    sections, ungrounded = await _ground(executor, sections, snapshot, light)
+    assert all(r.anchor == anchor(r.title) for r in sections)
+    return GeneratedDocs(
+        snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats, ungrounded
     )
+
+
+async def _build_sections(
+    executor: Executor, model: RepositoryModel, progress: ProgressCallback
+) -> list[SectionResult]:
+    """Every applicable section, built in parallel, each announced in order as awaited."""
+    loop = asyncio.get_running_loop()
     keys = await loop.run_in_executor(executor, tasks.applicable_sections, model)
     pending = [loop.run_in_executor(executor, tasks.build_section, k, model) for k in keys]
     sections: list[SectionResult] = []
@@ -108,17 +123,15 @@ async def generate(
     finally:
         for future in pending:
             future.cancel()
-    sections, ungrounded = await _ground(executor, sections, snapshot, light)
-    assert all(r.anchor == anchor(r.title) for r in sections)
-    return GeneratedDocs(
-        snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats, ungrounded
-    )
+        # Nothing may still read the shared payloads once they are released.
+        await asyncio.gather(*pending, return_exceptions=True)
+    return sections
 
 
 async def _analyse(
     executor: Executor, files: Sequence[SnapshotFile], cache: AnalysisCache | None
-) -> tuple[dict[str, tuple[str, bytes]], AnalysisStats]:
-    """Every code file's ``(content key, encoded results)``: cached, or analysed and stored."""
+) -> tuple[dict[str, str], dict[str, bytes], AnalysisStats]:
+    """Every code file's content key and encoded results: cached, or analysed and stored."""
     loop = asyncio.get_running_loop()
     keys = {f.path: analysis_key(f.path, f.blob_sha) if f.blob_sha else "" for f in files}
     wanted = [k for k in keys.values() if k]
@@ -140,14 +153,11 @@ async def _analyse(
         stored = {keys[p]: value for p, value in fresh.items() if keys[p]}
         if stored:
             await cache.put_many(stored)
-    results = {
-        f.path: (keys[f.path], fresh[f.path] if f.path in fresh else found[keys[f.path]])
-        for f in files
-    }
+    encoded = {f.path: fresh[f.path] if f.path in fresh else found[keys[f.path]] for f in files}
     stats = AnalysisStats(
         analysed=len(fresh), cached=len(files) - len(fresh), paths_analysed=sorted(fresh)
     )
-    return results, stats
+    return keys, encoded, stats
 
 
 async def _ground(
@@ -159,22 +169,26 @@ async def _ground(
     by_path: dict[str, list[Citation]] = {}
     for citation in dict.fromkeys(c for s in sections for c in s.citations):
         by_path.setdefault(citation.path, []).append(citation)
-    # Citations of paths the snapshot does not have need no file bytes to fail.
-    absent = [c for path in sorted(set(by_path) - set(files)) for c in by_path.pop(path)]
-    failures: dict[Citation, str] = dict(verify(absent, {}))
+    # Citations of paths the snapshot has no content for need no worker to fail.
+    unread = {p for p in by_path if p not in files or files[p].data is None}
+    failures: dict[Citation, str] = dict(
+        verify([c for p in sorted(unread) for c in by_path.pop(p)], {}, set(unread) & set(files))
+    )
     sizes = sorted(((p, files[p].size) for p in by_path), key=lambda x: (-x[1], x[0]))
     groups = chunked(sizes, 4 * CHUNK_BYTES, 4 * CHUNK_FILES)
-    checked = await asyncio.gather(
-        *(
-            loop.run_in_executor(
-                executor,
-                tasks.verify_citations,
-                [c for p in group for c in by_path[p]],
-                {p: files[p].data for p in group},
+    with share({p: files[p].data or b"" for p in sorted(by_path)}) as contents:
+        checked = await asyncio.gather(
+            *(
+                loop.run_in_executor(
+                    executor,
+                    tasks.verify_citations,
+                    [c for p in group for c in by_path[p]],
+                    contents,
+                    (),
+                )
+                for group in groups
             )
-            for group in groups
         )
-    )
     failures.update(pair for chunk in checked for pair in chunk)
     if not failures:
         return sections, ()

@@ -10,7 +10,7 @@ tasks build holds reference cycles.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
@@ -80,9 +80,9 @@ def build_section(key: str, model: RepositoryModel) -> SectionResult:
 
 @_task
 def verify_citations(
-    citations: Sequence[Citation], files: Mapping[str, bytes | None]
+    citations: Sequence[Citation], contents: Mapping[str, bytes], unread: Collection[str]
 ) -> list[tuple[Citation, str]]:
-    return grounding.verify(citations, files)
+    return grounding.verify(citations, contents, unread)
 
 
 @_task
