@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docsgen.generator.grounding import ground, name_on_line, verify
+from docsgen.generator.grounding import ground, ground_section, name_on_line, verify
 from docsgen.generator.markdown import WARNING_SIGN, Citation, SectionWriter
 from docsgen.generator.sections.base import SectionResult
 from docsgen.snapshot import Snapshot, SnapshotFile
@@ -94,3 +94,21 @@ def test_sections_whose_citations_all_resolve_are_left_as_they_are() -> None:
     [checked], ungrounded = ground([original], snap)
     assert ungrounded == []
     assert checked == original
+
+
+def test_a_section_is_checked_against_the_files_it_was_given_and_the_rest_is_left() -> None:
+    snap = snapshot()
+    good = Citation("pkg/mod.py", 4, "greet")
+    broken = Citation("pkg/mod.py", 4, "absent")
+    binary = Citation("logo.png", 1)
+    elsewhere = Citation("LICENSE", 1)
+    section = section_citing(snap, good, broken, binary, elsewhere)
+    checked, ungrounded, unchecked = ground_section(
+        section, {"pkg/mod.py": SOURCE}, {"logo.png"}, snap
+    )
+    assert [(u.citation, u.reason) for u in ungrounded] == [
+        (broken, "line 4 does not mention `absent`"),
+        (binary, "the content of `logo.png` was not read"),
+    ]
+    assert unchecked == [elsewhere]
+    assert checked.citations == (good, elsewhere)

@@ -27,18 +27,22 @@ class Ungrounded:
     reason: str
 
 
+_ASCII_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
 def _word(char: str) -> bool:
-    return char.isalnum() or char == "_"
+    return char in _ASCII_WORD or (char > "\x7f" and char.isalnum())
 
 
 def name_on_line(name: str, line: str) -> bool:
     """``name`` occurs in ``line`` and is not part of a longer identifier."""
-    if not name:
-        return True
-    check_start, check_end = _word(name[0]), _word(name[-1])
     start = line.find(name)
+    if start == -1 or not name:
+        return start != -1 or not name
+    check_start, check_end = _word(name[0]), _word(name[-1])
+    size = len(name)
     while start != -1:
-        end = start + len(name)
+        end = start + size
         if (not check_start or start == 0 or not _word(line[start - 1])) and (
             not check_end or end == len(line) or not _word(line[end])
         ):
@@ -125,6 +129,25 @@ def mark(
         ),
         ungrounded,
     )
+
+
+def ground_section(
+    section: SectionResult,
+    contents: Mapping[str, bytes],
+    unread: Collection[str],
+    snapshot: Snapshot,
+) -> tuple[SectionResult, list[Ungrounded], list[Citation]]:
+    """Check a section's citations of the files in ``contents`` or ``unread``; mark failures.
+
+    Citations of other paths come back unchecked, for a check against the whole
+    snapshot (``snapshot`` here carries only its metadata, for the links).
+    """
+    cited = dict.fromkeys(section.citations)
+    checkable = [c for c in cited if c.path in contents or c.path in unread]
+    unchecked = [c for c in cited if not (c.path in contents or c.path in unread)]
+    failures = dict(verify(checkable, contents, unread))
+    marked, ungrounded = mark(section, failures, snapshot)
+    return marked, ungrounded, unchecked
 
 
 def ground(

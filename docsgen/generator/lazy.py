@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 SEPARATOR = b"\n"  # between the parts of a value (JSON never holds a raw newline)
-MEMO_BUDGET_BYTES = 64 * 1024 * 1024  # encoded bytes whose decoded values a process keeps
+MEMO_BUDGET_BYTES = 32 * 1024 * 1024  # encoded bytes whose decoded values a process keeps
 
 # (content key, part) -> (decoded value, encoded size); least recently used first.
 _memo: OrderedDict[tuple[str, int], tuple[Any, int]] = OrderedDict()

@@ -112,6 +112,7 @@ def scan(snapshot: Snapshot) -> Scan:
     to_analyse: list[SnapshotFile] = []
     for f in sorted(snapshot.files, key=lambda f: f.path):
         kind = folder_kind(f.path)
+        language = language_of(f.path)
         skipped = f.skipped
         lines = 0
         if f.data is not None and skipped is None:
@@ -122,9 +123,9 @@ def scan(snapshot: Snapshot) -> Scan:
                 if kind is None:
                     if _TEXT_FILE_NAMES.match(f.path.rsplit("/", 1)[-1]):
                         texts[f.path] = decode_text(f.data)[0]
-                    if is_code(f.path):
+                    if language is not None and language not in NOT_CODE:
                         to_analyse.append(f)
-        infos.append(FileInfo(f.path, f.size, lines, language_of(f.path), skipped, kind))
+        infos.append(FileInfo(f.path, f.size, lines, language, skipped, kind))
     return Scan(infos, texts, to_analyse)
 
 

@@ -7,19 +7,21 @@ CLI), so the event loop keeps answering while a large repository is analysed:
 1. scan the snapshot (a thread: line counts and quoted texts, cheap);
 2. look the code files up in the analysis cache by blob SHA, analyse the
    others in chunks in parallel workers, store the new analyses;
-3. build every section in the pool, in parallel, announcing each in order;
-4. ground: check every citation against the snapshot, in the pool.
+3. build every section in the pool, in parallel, announcing each in order,
+   and ground it there as soon as it is written: every citation is checked
+   against the snapshot (``docsgen.generator.grounding``).
 
-File bytes cross to the workers once, in the chunks that need them (and the
-cited files once more for the check).  The model crosses to each section
-with the files' results still encoded (``docsgen.generator.lazy``): a copy of
-bytes, decoded in the worker that reads them.
+File bytes cross to the workers in the chunks that need analysing; the
+files' encoded results and the files sections cite are then shared with the
+section tasks through shared memory (``docsgen.generator.shared``), decoded
+in the worker that reads them (``docsgen.generator.lazy``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import pickle
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
@@ -33,12 +35,13 @@ from docsgen.generator.cache import (
     decode_analysis,
     decode_reference,
 )
-from docsgen.generator.grounding import Ungrounded, verify
+from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Citation, anchor
-from docsgen.generator.model import RepositoryModel, assemble_model, scan, without_files
-from docsgen.generator.sections import SectionResult, section_by_key
-from docsgen.generator.shared import share
+from docsgen.generator.model import assemble_model, scan, without_files
+from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
+from docsgen.generator.shared import Payloads, share
+from docsgen.generator.tasks import MODEL
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.steps import ANALYZING, section_step
 
@@ -92,40 +95,73 @@ async def generate(
     scanned = await asyncio.to_thread(scan, snapshot)
     keys, encoded, stats = await _analyse(executor, scanned.to_analyse, cache)
     light = without_files(snapshot)
-    with share(encoded) as payloads:
-        del encoded
+    # What sections quote and cite: the code, and the texts (README, manifests).
+    files = {f.path: f for f in snapshot.files}
+    readable = {p: files[p].data or b"" for p in sorted({*keys, *scanned.texts})}
+    unread = frozenset(f.path for f in snapshot.files if f.data is None)
+    with share(encoded) as payloads, share(readable) as contents:
+        del encoded, readable
         model = assemble_model(
             light,
             scanned,
             Encoded(keys, payloads, ANALYSIS_PART, decode_analysis),
             Encoded(keys, payloads, REFERENCE_PART, decode_reference),
         )
-        sections = await _build_sections(executor, model, progress)
-    sections, ungrounded = await _ground(executor, sections, snapshot, light)
+        # The model itself is shared too, pickled once: each worker unpickles it once.
+        pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        with share({MODEL: pickled}, always=True) as shared_model:
+            del pickled
+            built = await _build_sections(executor, shared_model, contents, unread, progress)
+    sections = [b[0] for b in built]
+    ungrounded = [u for b in built for u in b[1]]
+    unchecked = [c for b in built for c in b[2]]
+    if unchecked:
+        sections, more = await _ground(executor, sections, unchecked, snapshot, light)
+        ungrounded.extend(more)
     assert all(r.anchor == anchor(r.title) for r in sections)
     return GeneratedDocs(
-        snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats, ungrounded
-    )
+        snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats,
+        tuple(ungrounded),
+    )  # fmt: skip
 
 
 async def _build_sections(
-    executor: Executor, model: RepositoryModel, progress: ProgressCallback
-) -> list[SectionResult]:
-    """Every applicable section, built in parallel, each announced in order as awaited."""
+    executor: Executor,
+    model: Payloads,
+    contents: Mapping[str, bytes],
+    unread: frozenset[str],
+    progress: ProgressCallback,
+) -> list[tuple[SectionResult, list[Ungrounded], list[Citation]]]:
+    """Every applicable section, built and grounded in parallel, announced in order.
+
+    Every section is started at once, alongside the question of which ones
+    apply to this repository; the ones that do not are dropped unseen.  Each
+    task checks its section's citations as soon as the section is written
+    (``grounding.ground_section``); citations of files outside ``contents``
+    come back unchecked, for ``_ground``.
+    """
     loop = asyncio.get_running_loop()
-    keys = await loop.run_in_executor(executor, tasks.applicable_sections, model)
-    pending = [loop.run_in_executor(executor, tasks.build_section, k, model) for k in keys]
-    sections: list[SectionResult] = []
+    applicable = loop.run_in_executor(executor, tasks.applicable_sections, model)
+    pending = {
+        s.key: loop.run_in_executor(executor, tasks.build_section, s.key, model, contents, unread)
+        for s in SECTIONS
+    }
+    built = []
     try:
-        for index, (key, future) in enumerate(zip(keys, pending, strict=True), start=1):
+        keys = await applicable
+        for key in set(pending) - set(keys):
+            pending[key].cancel()
+        for index, key in enumerate(keys, start=1):
             await progress(*section_step(index, len(keys), section_by_key(key).title))
-            sections.append(await future)
+            built.append(await pending[key])
     finally:
-        for future in pending:
+        applicable.cancel()
+        for future in pending.values():
             future.cancel()
-        # Nothing may still read the shared payloads once they are released.
-        await asyncio.gather(*pending, return_exceptions=True)
-    return sections
+        # Nothing may still read the shared payloads once they are released; the
+        # sections that do not apply may have failed, which is nobody's concern.
+        await asyncio.gather(applicable, *pending.values(), return_exceptions=True)
+    return built
 
 
 async def _analyse(
@@ -161,38 +197,24 @@ async def _analyse(
 
 
 async def _ground(
-    executor: Executor, sections: list[SectionResult], snapshot: Snapshot, light: Snapshot
-) -> tuple[list[SectionResult], tuple[Ungrounded, ...]]:
-    """Check every citation in the pool; mark the ones that do not resolve."""
+    executor: Executor,
+    sections: list[SectionResult],
+    citations: Sequence[Citation],
+    snapshot: Snapshot,
+    light: Snapshot,
+) -> tuple[list[SectionResult], list[Ungrounded]]:
+    """Check the citations of files the sections' tasks could not read; mark failures."""
     loop = asyncio.get_running_loop()
-    files = {f.path: f for f in snapshot.files}
-    by_path: dict[str, list[Citation]] = {}
-    for citation in dict.fromkeys(c for s in sections for c in s.citations):
-        by_path.setdefault(citation.path, []).append(citation)
-    # Citations of paths the snapshot has no content for need no worker to fail.
-    unread = {p for p in by_path if p not in files or files[p].data is None}
-    failures: dict[Citation, str] = dict(
-        verify([c for p in sorted(unread) for c in by_path.pop(p)], {}, set(unread) & set(files))
+    unique = list(dict.fromkeys(citations))
+    contents = {f.path: f.data for f in snapshot.files if f.data is not None}
+    wanted = {c.path: contents[c.path] for c in unique if c.path in contents}
+    unread = {f.path for f in snapshot.files if f.data is None}
+    failures = dict(
+        await loop.run_in_executor(executor, tasks.verify_citations, unique, wanted, unread)
     )
-    sizes = sorted(((p, files[p].size) for p in by_path), key=lambda x: (-x[1], x[0]))
-    groups = chunked(sizes, 4 * CHUNK_BYTES, 4 * CHUNK_FILES)
-    with share({p: files[p].data or b"" for p in sorted(by_path)}) as contents:
-        checked = await asyncio.gather(
-            *(
-                loop.run_in_executor(
-                    executor,
-                    tasks.verify_citations,
-                    [c for p in group for c in by_path[p]],
-                    contents,
-                    (),
-                )
-                for group in groups
-            )
-        )
-    failures.update(pair for chunk in checked for pair in chunk)
     if not failures:
-        return sections, ()
+        return sections, []
     marked = await asyncio.gather(
         *(loop.run_in_executor(executor, tasks.mark_section, s, failures, light) for s in sections)
     )
-    return [m[0] for m in marked], tuple(u for m in marked for u in m[1])
+    return [m[0] for m in marked], [u for m in marked for u in m[1]]

@@ -19,7 +19,7 @@ from docsgen.generator.analysis.model import FileAnalysis, Symbol
 from docsgen.generator.markdown import WARNING_SIGN, Citation, code, escape
 
 # Bump when the rendering below changes: cached renderings of older versions are ignored.
-REFERENCE_VERSION = 1
+REFERENCE_VERSION = 2
 
 MAX_DOC_CHARS = 400  # the first paragraph of a doc is cut here
 UNDOCUMENTED = "no documentation; described from the signature alone"
@@ -104,9 +104,13 @@ class FileReference:
     doc_line: int | None
     problems: tuple[str, ...]  # the file's warnings, as Markdown
     entries: str  # one Markdown list item per symbol; citation n appears as \x00n\x00
-    citations: tuple[Citation, ...]
+    cited: tuple[tuple[int, str | None], ...]  # citation n: (line, name) in this file
     undocumented: tuple[str, ...]  # a warning per public name without documentation
     kinds: tuple[tuple[str, int], ...]  # how many symbols of each kind
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(Citation(self.path, line, name) for line, name in self.cited)
 
     @property
     def has_content(self) -> bool:
@@ -124,7 +128,7 @@ class FileReference:
             "doc_line": self.doc_line,
             "problems": list(self.problems),
             "entries": self.entries,
-            "citations": [[c.path, c.line, c.name] for c in self.citations],
+            "cited": [list(c) for c in self.cited],
             "undocumented": list(self.undocumented),
             "kinds": [list(k) for k in self.kinds],
         }
@@ -142,7 +146,7 @@ class FileReference:
             doc_line=data["doc_line"],
             problems=tuple(data["problems"]),
             entries=data["entries"],
-            citations=tuple(Citation(p, n, name) for p, n, name in data["citations"]),
+            cited=tuple((line, name) for line, name in data["cited"]),
             undocumented=tuple(data["undocumented"]),
             kinds=tuple((k, n) for k, n in data["kinds"]),
         )
@@ -173,14 +177,14 @@ def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, boo
 def render(a: FileAnalysis) -> FileReference:
     """A file's API entries: each public symbol under its parent, in source order."""
     lines: list[str] = []
-    citations: list[Citation] = []
+    cited: list[tuple[int, str | None]] = []
     undocumented: list[str] = []
     depth: dict[str, int] = {}
     for s in a.symbols:
         level = depth[s.parent] + 1 if s.parent in depth else 0
         depth[s.qualname] = level
-        line, missing = _entry(a, s, level, len(citations))
-        citations.append(Citation(a.path, s.line, s.name))
+        line, missing = _entry(a, s, level, len(cited))
+        cited.append((s.line, s.name))
         lines.append(line)
         if missing:
             undocumented.append(f"{code(s.qualname)} in {code(a.path)} has no documentation.")
@@ -204,7 +208,7 @@ def render(a: FileAnalysis) -> FileReference:
         doc_line=a.doc_line,
         problems=tuple(problems),
         entries="\n".join(lines),
-        citations=tuple(citations),
+        cited=tuple(cited),
         undocumented=tuple(undocumented),
         kinds=tuple(sorted(kinds.items())),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,10 +37,12 @@ class Payloads(Mapping[str, bytes]):
         block: str | None,
         index: Mapping[str, tuple[int, int]],
         inline: Mapping[str, bytes] | None = None,
+        token: str = "",
     ) -> None:
         self._block = block
         self._index = index
         self._inline = inline or {}
+        self.token = token or secrets.token_hex(16)  # names this payload, whatever its home
 
     def __getitem__(self, key: str) -> bytes:
         if self._block is None:
@@ -59,7 +62,16 @@ class Payloads(Mapping[str, bytes]):
         return len(self._index if self._block is not None else self._inline)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Payloads, (self._block, self._index, self._inline))
+        return (Payloads, (self._block, self._index, self._inline, self.token))
+
+    def __eq__(self, other: object) -> bool:
+        """The same payload: made by the same ``share`` (copies in workers included)."""
+        if not isinstance(other, Payloads):
+            return NotImplemented
+        return self.token == other.token
+
+    def __hash__(self) -> int:
+        return hash(self.token)
 
 
 def _open(name: str) -> SharedMemory:
@@ -101,10 +113,14 @@ def _create(size: int) -> SharedMemory | None:
 
 
 @contextmanager
-def share(items: Mapping[str, bytes]) -> Iterator[Payloads]:
-    """``items`` as ``Payloads`` that cross to workers cheaply, for the ``with`` block."""
+def share(items: Mapping[str, bytes], *, always: bool = False) -> Iterator[Payloads]:
+    """``items`` as ``Payloads`` that cross to workers cheaply, for the ``with`` block.
+
+    Small payloads travel inline unless ``always``: a payload read by many tasks
+    is worth a block however small.
+    """
     size = sum(len(v) for v in items.values())
-    block = _create(size) if size >= MIN_SHARED_BYTES else None
+    block = _create(size) if size and (always or size >= MIN_SHARED_BYTES) else None
     if block is None:
         yield Payloads(None, {}, dict(items))
         return

@@ -10,6 +10,7 @@ tasks build holds reference cycles.
 from __future__ import annotations
 
 import gc
+import pickle
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -21,6 +22,7 @@ from docsgen.generator.markdown import Citation
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.reference import render
 from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
+from docsgen.generator.shared import Payloads
 from docsgen.snapshot import Snapshot
 
 P = ParamSpec("P")
@@ -68,14 +70,35 @@ def analyse_chunk(files: Sequence[tuple[str, str, bytes]]) -> list[tuple[str, by
     return out
 
 
-@_task
-def applicable_sections(model: RepositoryModel) -> list[str]:
-    return [s.key for s in SECTIONS if s.applies(model)]
+MODEL = "model"  # the key of the pickled model in its shared block
+_model: tuple[Payloads, RepositoryModel] | None = None
+
+
+def _unpickled(shared: Payloads) -> RepositoryModel:
+    """The run's model, unpickled once per worker from its shared block."""
+    global _model
+    current = _model
+    if current is not None and current[0] == shared:
+        return current[1]
+    found: RepositoryModel = pickle.loads(shared[MODEL])
+    _model = (shared, found)
+    return found
 
 
 @_task
-def build_section(key: str, model: RepositoryModel) -> SectionResult:
-    return section_by_key(key).build(model)
+def applicable_sections(model: Payloads) -> list[str]:
+    found = _unpickled(model)
+    return [s.key for s in SECTIONS if s.applies(found)]
+
+
+@_task
+def build_section(
+    key: str, model: Payloads, contents: Mapping[str, bytes], unread: Collection[str]
+) -> tuple[SectionResult, list[grounding.Ungrounded], list[Citation]]:
+    """Write a section, then check its citations: the final check, run where it was written."""
+    found = _unpickled(model)
+    section = section_by_key(key).build(found)
+    return grounding.ground_section(section, contents, unread, found.snapshot)
 
 
 @_task

@@ -59,9 +59,10 @@ def _fill(w: SectionWriter, ref: FileReference) -> str:
     """
     pieces = ref.entries.split("\x00")
     snapshot = w.snapshot
+    citations = ref.citations
     for i in range(1, len(pieces), 2):
-        pieces[i] = render_citation(snapshot, ref.citations[int(pieces[i])])
-    w.citations.extend(ref.citations)
+        pieces[i] = render_citation(snapshot, citations[int(pieces[i])])
+    w.citations.extend(citations)
     return "".join(pieces)
 
 
