@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -63,7 +64,8 @@ class Encoded(Mapping[str, T], Generic[T]):
         key = self._items[path]
         found = _memo.get((key, self._part)) if key else None
         if found is not None:
-            _memo.move_to_end((key, self._part))
+            with suppress(KeyError):  # another thread (thread pools) may just have evicted it
+                _memo.move_to_end((key, self._part))
             value: T = found[0]
             return value
         raw = _part(self._payloads[path], self._part)

@@ -108,6 +108,8 @@ class FileAnalysis:
     module: str | None = None  # importable module name (Python) or package path
     doc: str | None = None  # module docstring / package doc comment
     doc_line: int | None = None  # the line the module doc starts on
+    # The public declarations, in source order, each class followed by its public
+    # members (private names are not kept: nothing shows them).
     symbols: tuple[Symbol, ...] = ()
     exports: tuple[str, ...] | None = None  # ``__all__`` or explicit export list, if any
     imports: tuple[Import, ...] = ()
