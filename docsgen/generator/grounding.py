@@ -62,26 +62,32 @@ def verify(
     the cited paths it has without content (too large, binary); any other path
     is not in the snapshot.
     """
-    lines: dict[str, list[str]] = {}
-    failures: list[tuple[Citation, str]] = []
-    for citation in citations:
-        reason = None
-        text = lines.get(citation.path)
-        if text is None and citation.path in contents:
-            data = contents[citation.path]
-            text = lines[citation.path] = split_lines(decode_source(citation.path, data)[0])
-        if text is None:
-            if citation.path in unread:
-                reason = f"the content of {code(citation.path)} was not read"
-            else:
-                reason = f"no file {code(citation.path)} in the snapshot"
-        elif not 1 <= citation.line <= len(text):
-            reason = f"{code(citation.path)} has {len(text)} lines, not {citation.line}"
-        elif citation.name is not None and not name_on_line(citation.name, text[citation.line - 1]):
-            reason = f"line {citation.line} does not mention {code(citation.name)}"
-        if reason is not None:
-            failures.append((citation, reason))
-    return failures
+    by_path: dict[str, list[tuple[int, Citation]]] = {}
+    for index, citation in enumerate(citations):
+        by_path.setdefault(citation.path, []).append((index, citation))
+    failures: list[tuple[int, Citation, str]] = []
+    # One file's lines at a time: a large repository's text is never all split at once.
+    for path, cited in by_path.items():
+        lines = None
+        if path in contents:
+            lines = split_lines(decode_source(path, contents[path])[0])
+        for index, citation in cited:
+            reason = None
+            if lines is None:
+                if path in unread:
+                    reason = f"the content of {code(path)} was not read"
+                else:
+                    reason = f"no file {code(path)} in the snapshot"
+            elif not 1 <= citation.line <= len(lines):
+                reason = f"{code(path)} has {len(lines)} lines, not {citation.line}"
+            elif citation.name is not None and not name_on_line(
+                citation.name, lines[citation.line - 1]
+            ):
+                reason = f"line {citation.line} does not mention {code(citation.name)}"
+            if reason is not None:
+                failures.append((index, citation, reason))
+    failures.sort(key=lambda f: f[0])
+    return [(citation, reason) for _, citation, reason in failures]
 
 
 def mark(
