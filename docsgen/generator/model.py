@@ -100,11 +100,6 @@ class Scan:
     to_analyse: list[SnapshotFile]  # the project's own code files, content read
 
 
-def is_code(path: str) -> bool:
-    language = language_of(path)
-    return language is not None and language not in NOT_CODE
-
-
 def scan(snapshot: Snapshot) -> Scan:
     """Read every file once: language, line count, skip reasons, quoted texts."""
     infos: list[FileInfo] = []

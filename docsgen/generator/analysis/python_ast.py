@@ -193,6 +193,8 @@ class _Scope:
 
 
 class _Reader:
+    """Walks module and class bodies (never function bodies), collecting declarations."""
+
     def __init__(self, path: str) -> None:
         self.path = path
         self.exports = _Exports()
