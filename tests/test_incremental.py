@@ -7,6 +7,7 @@ PostgreSQL one the service uses.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -16,7 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from docsgen.generator.cache import MemoryAnalysisCache
+from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
 from tests.support.api import register_local, wait_for_runs
 from tests.support.generation import FIXTURES, document, fetch, pool
 from tests.support.gitrepo import commit, make_repo
@@ -95,3 +96,24 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
     assert await cached_rows() == CODE_FILES + 1  # exactly one file analysed anew
     full = await document(await fetch(repo), pool)
     assert content == full.content
+
+
+async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Path) -> None:
+    repo = polyglot(tmp_path)
+    snapshot = await fetch(repo)
+    cache = MemoryAnalysisCache(
+        {
+            analysis_key(f.path, f.blob_sha): b"{not json\n{not json either"
+            for f in snapshot.files
+            if f.path.endswith((".py", ".ts", ".js", ".go", ".rs", ".java"))
+        }
+    )
+    # Fresh workers: nothing decoded from an earlier run can stand in for the entries.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as fresh:
+        docs = await document(snapshot, fresh, cache)
+    assert docs.stats.cached == CODE_FILES
+    api = next(s for s in docs.sections if s.title == "API Reference")
+    assert api.markdown.startswith("> ⚠️ This section could not be generated (`JSONDecodeError: ")
+    assert len(api.warnings) == 1
+    assert [s.title for s in docs.sections][:2] == ["Overview", "Project Structure"]
+    assert "Polyglot is a small fixture project" in docs.content

@@ -10,6 +10,7 @@ tasks build holds reference cycles.
 from __future__ import annotations
 
 import gc
+import logging
 import pickle
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,12 +19,14 @@ from typing import ParamSpec, TypeVar
 from docsgen.generator import grounding, lazy
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.cache import REFERENCE_PART, encode
-from docsgen.generator.markdown import Citation
+from docsgen.generator.markdown import WARNING_SIGN, Citation, anchor, code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.reference import render
 from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
 from docsgen.generator.shared import Payloads
 from docsgen.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -95,10 +98,25 @@ def applicable_sections(model: Payloads) -> list[str]:
 def build_section(
     key: str, model: Payloads, contents: Mapping[str, bytes], unread: Collection[str]
 ) -> tuple[SectionResult, list[grounding.Ungrounded], list[Citation]]:
-    """Write a section, then check its citations: the final check, run where it was written."""
+    """Write a section, then check its citations: the final check, run where it was written.
+
+    A section that fails to build (whatever in the repository or the cache made
+    it fail) becomes a warning in its place rather than failing the whole run.
+    """
     found = _unpickled(model)
-    section = section_by_key(key).build(found)
+    spec = section_by_key(key)
+    try:
+        section = spec.build(found)
+    except Exception as exc:
+        log.exception("section %s failed", key)
+        section = failed_section(spec.title, exc)
     return grounding.ground_section(section, contents, unread, found.snapshot)
+
+
+def failed_section(title: str, exc: Exception) -> SectionResult:
+    reason = f"{type(exc).__name__}: {exc}"[:300]
+    warning = f"This section could not be generated ({code(reason)})."
+    return SectionResult(title, anchor(title), f"> {WARNING_SIGN} {warning}\n", (warning,))
 
 
 @_task
