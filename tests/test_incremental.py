@@ -29,7 +29,8 @@ CHANGE = {
     + '\n\ndef circumference(circle: Circle) -> float:\n    """Also the perimeter."""\n'
     "    return 2 * math.pi * circle.radius\n"
 }
-CODE_FILES = 7  # in tests/fixtures/polyglot
+# In tests/fixtures/polyglot: 7 code files, and 2 manifests read for their entry points.
+CODE_FILES = 9
 
 
 def polyglot(root: Path) -> Path:
@@ -111,9 +112,13 @@ async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Pat
     # Fresh workers: nothing decoded from an earlier run can stand in for the entries.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as fresh:
         docs = await document(snapshot, fresh, cache)
-    assert docs.stats.cached == CODE_FILES
+    assert docs.stats.cached == 7  # the code files; the 2 manifests are analysed anew
     api = next(s for s in docs.sections if s.title == "API Reference")
     assert api.markdown.startswith("> ⚠️ This section could not be generated (`JSONDecodeError: ")
     assert len(api.warnings) == 1
-    assert [s.title for s in docs.sections][:2] == ["Overview", "Project Structure"]
+    assert [s.title for s in docs.sections][:3] == [
+        "Overview",
+        "Getting Started",
+        "Project Structure",
+    ]
     assert "Polyglot is a small fixture project" in docs.content

@@ -90,8 +90,19 @@ def _unpickled(shared: Payloads) -> RepositoryModel:
 
 @_task
 def applicable_sections(model: Payloads) -> list[str]:
+    """The sections this repository gets.  A section whose test fails is kept, so
+    that building it shows the failure as a warning instead of hiding it."""
     found = _unpickled(model)
-    return [s.key for s in SECTIONS if s.applies(found)]
+    keys = []
+    for section in SECTIONS:
+        try:
+            applies = section.applies(found)
+        except Exception:
+            log.exception("deciding whether section %s applies failed", section.key)
+            applies = True
+        if applies:
+            keys.append(section.key)
+    return keys
 
 
 @_task
