@@ -137,12 +137,13 @@ async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
     limits = SourceLimits(2 * 1024**3, 1024 * 1024, 100_000)
     source = LocalSource(repo, name=repo.name, roots=(repo.parent,), limits=limits)
     cache = MemoryAnalysisCache()
+    derived = MemoryAnalysisCache()  # built sections and citation checks
 
     cpu_start = tree_cpu()
     started = time.perf_counter()
     snapshot = await source.fetch(progress)
     fetched = time.perf_counter()
-    docs = await generate(snapshot, progress, executor, cache)
+    docs = await generate(snapshot, progress, executor, cache, derived)
     full = time.perf_counter()
     cpu_full = tree_cpu()
 
@@ -151,7 +152,7 @@ async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
     snapshot = await source.fetch(progress)
     again_fetched = time.perf_counter()
     cpu_again = tree_cpu()
-    again = await generate(snapshot, progress, executor, cache)
+    again = await generate(snapshot, progress, executor, cache, derived)
     again_done = time.perf_counter()
     cpu_again_done = tree_cpu()
     executor.shutdown()
@@ -172,6 +173,8 @@ async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
         "files_analysed": docs.stats.analysed,
         "regen_analysed": again.stats.paths_analysed,
         "regen_cached": again.stats.cached,
+        "regen_rebuilt": list(again.rebuilt),
+        "regen_reused": list(again.reused),
         "ungrounded": len(docs.ungrounded),
         "markdown_bytes": len(docs.content.encode()),
     }
@@ -315,6 +318,7 @@ def report(
           f"(CPU {ours['regen_cpu']:.2f} s), plus fetch {ours['regen_fetch']:.2f} s; "
           f"analysed anew: {ours['regen_analysed']}, "
           f"from the cache: {ours['regen_cached']}")  # fmt: skip
+    print(f"  sections rebuilt: {ours['regen_rebuilt']}; reused: {ours['regen_reused']}")
     print(f"ungrounded citations: {ours['ungrounded']}; "
           f"Markdown: {ours['markdown_bytes']} bytes, kept in {kept}")  # fmt: skip
     checks = [

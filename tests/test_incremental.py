@@ -63,6 +63,56 @@ async def test_after_a_one_file_change_only_that_file_is_analysed_and_the_docs_m
     assert again.content != first.content
 
 
+async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = polyglot(tmp_path)
+    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
+    first = await document(await fetch(repo), pool, cache, derived)
+    assert first.reused == ()
+    assert derived.hits == 0
+
+    # A new function in one file: its API entries and its size change; its imports,
+    # configuration reads and routes do not.
+    commit(repo, CHANGE)
+    snapshot = await fetch(repo)
+    checks_before = len(derived.entries)
+    again = await document(snapshot, pool, cache, derived)
+    assert set(again.rebuilt) == {"overview", "structure", "api_reference"}
+    assert set(again.reused) == {
+        "getting_started", "architecture", "configuration", "http_interface", "dependencies"
+    }  # fmt: skip
+    # Stored anew: the 3 rebuilt sections, and the check of the one changed file's
+    # citations (the other files' checks are read back).
+    assert len(derived.entries) == checks_before + 3 + 1
+    full = await document(snapshot, pool)  # no caches: everything built anew
+    assert again.content == full.content
+    assert [s.to_json() for s in again.sections] == [s.to_json() for s in full.sections]
+
+    # The same commit again: every section is reused, nothing is checked anew.
+    entries = len(derived.entries)
+    same = await document(snapshot, pool, cache, derived)
+    assert same.rebuilt == ()
+    assert same.content == full.content
+    assert len(derived.entries) == entries
+
+
+async def test_an_import_change_rebuilds_the_architecture(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = polyglot(tmp_path)
+    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
+    await document(await fetch(repo), pool, cache, derived)
+    path = "shapes/circle.py"
+    commit(repo, {path: "import os\nfrom shapes import square\n" + (repo / path).read_text()
+                  + '\nPORT = os.getenv("SHAPES_PORT", "80")\n'})  # fmt: skip
+    snapshot = await fetch(repo)
+    again = await document(snapshot, pool, cache, derived)
+    assert {"architecture", "configuration", "api_reference"} <= set(again.rebuilt)
+    assert "SHAPES_PORT" in again.content
+    assert again.content == (await document(snapshot, pool)).content
+
+
 async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_changed_file(
     app: web.Application,
     client: TestClient[Any, Any],

@@ -20,18 +20,26 @@ BATCH = 500  # keys or rows per statement, so no single statement gets huge
 _ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
-class PostgresAnalysisCache:
-    """``AnalysisCache`` over the ``analysis_cache`` table (sql/004_analysis_cache.sql)."""
+# The tables with this layout: per-file analyses, and the sections and citation checks
+# derived from them (sql/004_analysis_cache.sql, sql/008_section_cache.sql).
+TABLES = frozenset({"analysis_cache", "section_cache"})
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+
+class PostgresAnalysisCache:
+    """``AnalysisCache`` over the ``analysis_cache`` table, or another of ``TABLES``."""
+
+    def __init__(self, pool: asyncpg.Pool, table: str = "analysis_cache") -> None:
+        if table not in TABLES:
+            raise ValueError(f"not a cache table: {table}")
         self.pool = pool
+        self.table = table  # one of TABLES, never user input: safe to write into SQL
 
     async def get_many(self, keys: Sequence[str]) -> Mapping[str, bytes]:
         found: dict[str, bytes] = {}
         try:
             for start in range(0, len(keys), BATCH):
                 rows = await self.pool.fetch(
-                    "SELECT key, value FROM analysis_cache WHERE key = ANY($1::text[])",
+                    f"SELECT key, value FROM {self.table} WHERE key = ANY($1::text[])",
                     list(keys[start : start + BATCH]),
                 )
                 found.update((r["key"], bytes(r["value"])) for r in rows)
@@ -46,8 +54,8 @@ class PostgresAnalysisCache:
             for start in range(0, len(pairs), BATCH):
                 batch = pairs[start : start + BATCH]
                 await self.pool.execute(
-                    """
-                    INSERT INTO analysis_cache (key, version, value)
+                    f"""
+                    INSERT INTO {self.table} (key, version, value)
                     SELECT k, $3, v FROM unnest($1::text[], $2::bytea[]) AS t(k, v)
                     ON CONFLICT (key) DO NOTHING
                     """,

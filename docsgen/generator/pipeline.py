@@ -20,12 +20,13 @@ in the worker that reads them (``docsgen.generator.lazy``).
 from __future__ import annotations
 
 import asyncio
+import logging
 import pickle
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from docsgen.generator import tasks
+from docsgen.generator import grounding, tasks
 from docsgen.generator.analysis.model import AnalysisStats
 from docsgen.generator.cache import (
     ANALYSIS_PART,
@@ -33,17 +34,30 @@ from docsgen.generator.cache import (
     AnalysisCache,
     analysis_key,
     decode_analysis,
+    decode_facets,
     decode_reference,
 )
 from docsgen.generator.grounding import Ungrounded
+from docsgen.generator.inputs import InputDigests
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Citation, anchor
 from docsgen.generator.model import assemble_model, scan, without_files
+from docsgen.generator.section_cache import (
+    check_key,
+    decode_failures,
+    decode_section,
+    encode_failures,
+    encode_section,
+)
 from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
 from docsgen.generator.shared import Payloads, share
 from docsgen.generator.tasks import MODEL
+from docsgen.generator.version import GENERATOR_VERSION
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.steps import ANALYZING, section_step
+
+log = logging.getLogger(__name__)
+SECTIONS_KEYS = tuple(s.key for s in SECTIONS)
 
 ProgressCallback = Callable[[int, str], Awaitable[None]]
 
@@ -58,6 +72,8 @@ class GeneratedDocs:
     sections: tuple[SectionResult, ...]
     stats: AnalysisStats = field(default_factory=AnalysisStats)
     ungrounded: tuple[Ungrounded, ...] = ()  # citations the final check could not resolve
+    rebuilt: tuple[str, ...] = ()  # keys of the sections built by this run
+    reused: tuple[str, ...] = ()  # keys of the sections read from the cache (inputs unchanged)
 
     def sections_json(self) -> list[dict[str, object]]:
         return [s.to_json() for s in self.sections]
@@ -90,15 +106,26 @@ async def generate(
     progress: ProgressCallback,
     executor: Executor,
     cache: AnalysisCache | None = None,
+    derived: AnalysisCache | None = None,
 ) -> GeneratedDocs:
+    """The documentation of ``snapshot``.
+
+    ``cache`` keeps each file's analysis; ``derived`` (the same interface, another
+    store) keeps built sections and citation checks, so that a regeneration
+    rebuilds only the sections whose inputs changed and re-checks only the
+    citations of changed files (``docsgen.generator.section_cache``).
+    """
     await progress(*ANALYZING)
     scanned = await asyncio.to_thread(scan, snapshot)
     keys, encoded, stats = await _analyse(executor, scanned.to_analyse, cache)
     light = without_files(snapshot)
+    facets = _facets(encoded)
+    inputs = InputDigests(light, scanned, keys, facets)
+    digests = {s.key: inputs.section_key(GENERATOR_VERSION, s.key, s.inputs) for s in SECTIONS}
+    cached = await _cached_sections(derived, digests)
     # What sections quote and cite: the code, and the texts (README, manifests).
     files = {f.path: f for f in snapshot.files}
     readable = {p: files[p].data or b"" for p in sorted({*keys, *scanned.texts})}
-    unread = frozenset(f.path for f in snapshot.files if f.data is None)
     with share(encoded) as payloads, share(readable) as contents:
         del encoded, readable
         model = assemble_model(
@@ -107,61 +134,119 @@ async def generate(
             Encoded(keys, payloads, ANALYSIS_PART, decode_analysis),
             Encoded(keys, payloads, REFERENCE_PART, decode_reference),
         )
+        missing = [s.key for s in SECTIONS if s.key not in cached]
         # The model itself is shared too, pickled once: each worker unpickles it once.
-        pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) if missing else b""
         with share({MODEL: pickled}, always=True) as shared_model:
             del pickled
-            built = await _build_sections(executor, shared_model, contents, unread, progress)
-    sections = [b[0] for b in built]
-    ungrounded = [u for b in built for u in b[1]]
-    unchecked = [c for b in built for c in b[2]]
-    if unchecked:
-        sections, more = await _ground(executor, sections, unchecked, snapshot, light)
-        ungrounded.extend(more)
+            built = await _build_sections(executor, shared_model, cached, missing, progress)
+        if derived is not None:
+            fresh = {
+                d: encode_section(*built[k][:2])
+                for k in missing
+                if (d := digests[k]) and built[k][2]
+            }
+            if fresh:
+                await derived.put_many(fresh)
+        sections = [section for _, section, _ in built.values() if section is not None]
+        sections, ungrounded = await _ground(executor, derived, sections, snapshot, contents, light)
     assert all(r.anchor == anchor(r.title) for r in sections)
     return GeneratedDocs(
         snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats,
-        tuple(ungrounded),
+        tuple(ungrounded), tuple(missing), tuple(k for k in built if k not in missing),
     )  # fmt: skip
+
+
+def _facets(encoded: Mapping[str, bytes]) -> dict[str, Mapping[str, str]]:
+    """Each file's facet digests; a value that cannot be read has none (its sections rebuild)."""
+    out: dict[str, Mapping[str, str]] = {}
+    for path, value in encoded.items():
+        try:
+            out[path] = decode_facets(value)
+        except ValueError:  # a damaged cache entry (json.JSONDecodeError is a ValueError)
+            log.warning("no facet digests in the cached value of %s", path)
+            out[path] = {}
+    return out
+
+
+async def _cached_sections(
+    cache: AnalysisCache | None, digests: Mapping[str, str | None]
+) -> dict[str, tuple[bool, SectionResult | None]]:
+    """The sections whose inputs are unchanged since a run stored them: (applies, section)."""
+    wanted = [d for d in digests.values() if d]
+    if cache is None or not wanted:
+        return {}
+    found = await cache.get_many(wanted)
+    out = {}
+    for key, digest in digests.items():
+        if digest and digest in found:
+            try:
+                out[key] = decode_section(found[digest])
+            except (ValueError, KeyError, TypeError):
+                log.warning("cached section %s unreadable; building it anew", key)
+    return out
 
 
 async def _build_sections(
     executor: Executor,
     model: Payloads,
-    contents: Mapping[str, bytes],
-    unread: frozenset[str],
+    cached: Mapping[str, tuple[bool, SectionResult | None]],
+    missing: Sequence[str],
     progress: ProgressCallback,
-) -> list[tuple[SectionResult, list[Ungrounded], list[Citation]]]:
-    """Every applicable section, built and grounded in parallel, announced in order.
+) -> dict[str, tuple[bool, SectionResult | None, bool]]:
+    """Every section, in order: reused from ``cached`` or built in parallel, announced in order.
 
-    Every section is started at once, alongside the question of which ones
-    apply to this repository; the ones that do not are dropped unseen.  Each
-    task checks its section's citations as soon as the section is written
-    (``grounding.ground_section``); citations of files outside ``contents``
-    come back unchecked, for ``_ground``.
+    Each comes as (applies, the section, whether it may be stored: built without failing).
+
+    The sections to build are all started at once, alongside the question of
+    which of them apply to this repository; the ones that do not are dropped
+    unseen (and remembered as not applying).
     """
     loop = asyncio.get_running_loop()
-    applicable = loop.run_in_executor(executor, tasks.applicable_sections, model)
+    applicable = (
+        loop.run_in_executor(executor, tasks.applicable_sections, model, list(missing))
+        if missing
+        else None
+    )
     pending = {
-        s.key: loop.run_in_executor(executor, tasks.build_section, s.key, model, contents, unread)
-        for s in SECTIONS
+        key: loop.run_in_executor(executor, tasks.build_section, key, model) for key in missing
     }
-    built = []
+    out: dict[str, tuple[bool, SectionResult | None, bool]] = {}
     try:
-        keys = await applicable
-        for key in set(pending) - set(keys):
-            pending[key].cancel()
+        applies = dict(cached_applies(cached))
+        if applicable is not None:
+            answers = dict(await applicable)
+            applies.update(answers)
+            for key, yes in answers.items():
+                if not yes:
+                    pending[key].cancel()
+        keys = [s.key for s in SECTIONS if applies[s.key]]
         for index, key in enumerate(keys, start=1):
             await progress(*section_step(index, len(keys), section_by_key(key).title))
-            built.append(await pending[key])
+            if key in cached:
+                out[key] = (True, cached[key][1], False)
+            else:
+                section, ok = await pending[key]
+                out[key] = (True, section, ok)
+        for key in SECTIONS_KEYS:
+            if not applies[key]:
+                out[key] = (False, None, True)
     finally:
-        applicable.cancel()
+        if applicable is not None:
+            applicable.cancel()
         for future in pending.values():
             future.cancel()
         # Nothing may still read the shared payloads once they are released; the
         # sections that do not apply may have failed, which is nobody's concern.
-        await asyncio.gather(applicable, *pending.values(), return_exceptions=True)
-    return built
+        await asyncio.gather(*([applicable] if applicable else []), *pending.values(),
+                             return_exceptions=True)  # fmt: skip
+    return {s.key: out[s.key] for s in SECTIONS}
+
+
+def cached_applies(
+    cached: Mapping[str, tuple[bool, SectionResult | None]],
+) -> list[tuple[str, bool]]:
+    return [(key, applies) for key, (applies, _) in cached.items()]
 
 
 async def _analyse(
@@ -196,25 +281,89 @@ async def _analyse(
     return keys, encoded, stats
 
 
+def _failures(path: str, raw: bytes) -> list[tuple[Citation, str]] | None:
+    try:
+        return decode_failures(path, raw)
+    except (ValueError, TypeError):
+        log.warning("cached citation check of %s unreadable; checking anew", path)
+        return None
+
+
+def _identity(file: SnapshotFile | None) -> str | None:
+    """What a citation check of this file depends on, or None when it cannot be named."""
+    if file is None:
+        return "absent"
+    if file.data is None:
+        return "unread"
+    return f"blob:{file.blob_sha}" if file.blob_sha else None
+
+
 async def _ground(
     executor: Executor,
+    cache: AnalysisCache | None,
     sections: list[SectionResult],
-    citations: Sequence[Citation],
     snapshot: Snapshot,
+    contents: Payloads,
     light: Snapshot,
 ) -> tuple[list[SectionResult], list[Ungrounded]]:
-    """Check the citations of files the sections' tasks could not read; mark failures."""
+    """The final check of every section's citations; failures are marked in place.
+
+    Each cited file's citations are checked once per content of the file: the
+    answer is kept in the cache under the file's blob SHA and the citations, so
+    a regeneration re-checks only the files that changed or are cited anew.
+    """
     loop = asyncio.get_running_loop()
-    unique = list(dict.fromkeys(citations))
-    contents = {f.path: f.data for f in snapshot.files if f.data is not None}
-    wanted = {c.path: contents[c.path] for c in unique if c.path in contents}
-    unread = {f.path for f in snapshot.files if f.data is None}
-    failures = dict(
-        await loop.run_in_executor(executor, tasks.verify_citations, unique, wanted, unread)
-    )
+    by_path: dict[str, list[Citation]] = {}
+    for citation in dict.fromkeys(c for s in sections for c in s.citations):
+        by_path.setdefault(citation.path, []).append(citation)
+    files = {f.path: f for f in snapshot.files}
+    check_keys: dict[str, str] = {}
+    for path, cited in by_path.items():
+        identity = _identity(files.get(path))
+        if identity is not None:
+            check_keys[path] = check_key(path, identity, cited)
+    known = await cache.get_many(list(check_keys.values())) if cache and check_keys else {}
+    failures: list[tuple[Citation, str]] = []
+    todo: list[Citation] = []
+    for path, cited in by_path.items():
+        key = check_keys.get(path)
+        answer = _failures(path, known[key]) if key is not None and key in known else None
+        if answer is not None:
+            failures.extend(answer)
+        else:
+            todo.extend(cited)
+    if todo:
+        paths = {c.path for c in todo}
+        more = {
+            p: f.data
+            for p, f in files.items()
+            if p in paths and p not in contents and f.data is not None
+        }
+        unread = [p for p in paths if p in files and files[p].data is None]
+        half = len(todo) // 2
+        # Two halves by citation count, cut at a file boundary.
+        while 0 < half < len(todo) and todo[half].path == todo[half - 1].path:
+            half += 1
+        parts = [part for part in (todo[:half], todo[half:]) if part]
+        answers = await asyncio.gather(
+            *(
+                loop.run_in_executor(executor, tasks.verify_citations, part, contents, more, unread)
+                for part in parts
+            )
+        )
+        new = [f for answer in answers for f in answer]
+        failures.extend(new)
+        if cache is not None:
+            by_file: dict[str, list[tuple[Citation, str]]] = {p: [] for p in paths}
+            for citation, reason in new:
+                by_file[citation.path].append((citation, reason))
+            stored = {
+                check_keys[p]: encode_failures(f) for p, f in by_file.items() if p in check_keys
+            }
+            if stored:
+                await cache.put_many(stored)
     if not failures:
         return sections, []
-    marked = await asyncio.gather(
-        *(loop.run_in_executor(executor, tasks.mark_section, s, failures, light) for s in sections)
-    )
+    failed = dict(failures)
+    marked = [grounding.mark(s, failed, light) for s in sections]
     return [m[0] for m in marked], [u for m in marked for u in m[1]]

@@ -19,12 +19,12 @@ from typing import ParamSpec, TypeVar
 from docsgen.generator import grounding, lazy
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.cache import REFERENCE_PART, encode
+from docsgen.generator.inputs import facet_digests, restrict
 from docsgen.generator.markdown import WARNING_SIGN, Citation, anchor, code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.reference import render
-from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
+from docsgen.generator.sections import SectionResult, section_by_key
 from docsgen.generator.shared import Payloads
-from docsgen.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,9 @@ def analyse_chunk(files: Sequence[tuple[str, str, bytes]]) -> list[tuple[str, by
     for path, key, data in files:
         analysis = analyse_source(path, data)
         reference = render(analysis)
-        value = encode(analysis, reference)
-        split = value.index(lazy.SEPARATOR)
-        lazy.remember(key, REFERENCE_PART, reference, len(value) - split - 1)
+        value = encode(analysis, reference, facet_digests(analysis))
+        start = value.index(lazy.SEPARATOR) + 1
+        lazy.remember(key, REFERENCE_PART, reference, value.index(lazy.SEPARATOR, start) - start)
         out.append((path, value))
     return out
 
@@ -89,39 +89,36 @@ def _unpickled(shared: Payloads) -> RepositoryModel:
 
 
 @_task
-def applicable_sections(model: Payloads) -> list[str]:
-    """The sections this repository gets.  A section whose test fails is kept, so
-    that building it shows the failure as a warning instead of hiding it."""
+def applicable_sections(model: Payloads, keys: Sequence[str]) -> list[tuple[str, bool]]:
+    """Whether each of these sections applies to this repository.  A section whose test
+    fails is kept, so that building it shows the failure as a warning instead of hiding it."""
     found = _unpickled(model)
-    keys = []
-    for section in SECTIONS:
+    answers = []
+    for key in keys:
+        section = section_by_key(key)
         try:
-            applies = section.applies(found)
+            applies = section.applies(restrict(found, section.inputs))
         except Exception:
             log.exception("deciding whether section %s applies failed", section.key)
             applies = True
-        if applies:
-            keys.append(section.key)
-    return keys
+        answers.append((key, applies))
+    return answers
 
 
 @_task
-def build_section(
-    key: str, model: Payloads, contents: Mapping[str, bytes], unread: Collection[str]
-) -> tuple[SectionResult, list[grounding.Ungrounded], list[Citation]]:
-    """Write a section, then check its citations: the final check, run where it was written.
+def build_section(key: str, model: Payloads) -> tuple[SectionResult, bool]:
+    """Write a section from the model restricted to its inputs (its citations are checked later).
 
     A section that fails to build (whatever in the repository or the cache made
-    it fail) becomes a warning in its place rather than failing the whole run.
+    it fail) becomes a warning in its place rather than failing the whole run;
+    the second value says whether it was built (a failure is not worth keeping).
     """
-    found = _unpickled(model)
     spec = section_by_key(key)
     try:
-        section = spec.build(found)
+        return spec.build(restrict(_unpickled(model), spec.inputs)), True
     except Exception as exc:
         log.exception("section %s failed", key)
-        section = failed_section(spec.title, exc)
-    return grounding.ground_section(section, contents, unread, found.snapshot)
+        return failed_section(spec.title, exc), False
 
 
 def failed_section(title: str, exc: Exception) -> SectionResult:
@@ -132,13 +129,27 @@ def failed_section(title: str, exc: Exception) -> SectionResult:
 
 @_task
 def verify_citations(
-    citations: Sequence[Citation], contents: Mapping[str, bytes], unread: Collection[str]
+    citations: Sequence[Citation],
+    contents: Mapping[str, bytes],
+    more: Mapping[str, bytes],
+    unread: Collection[str],
 ) -> list[tuple[Citation, str]]:
-    return grounding.verify(citations, contents, unread)
+    """The failing citations, checked against ``contents`` (shared) and ``more`` (inline)."""
+    return grounding.verify(citations, _Either(contents, more), unread)
 
 
-@_task
-def mark_section(
-    section: SectionResult, failures: Mapping[Citation, str], snapshot: Snapshot
-) -> tuple[SectionResult, list[grounding.Ungrounded]]:
-    return grounding.mark(section, failures, snapshot)
+class _Either(Mapping[str, bytes]):
+    def __init__(self, first: Mapping[str, bytes], second: Mapping[str, bytes]) -> None:
+        self._first, self._second = first, second
+
+    def __getitem__(self, key: str) -> bytes:
+        return self._first[key] if key in self._first else self._second[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._first or key in self._second
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(self._first), **dict.fromkeys(self._second)})
+
+    def __len__(self) -> int:
+        return len(set(self._first) | set(self._second))

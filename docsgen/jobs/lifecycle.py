@@ -234,7 +234,8 @@ async def _execute(run: Run) -> str:
     source = await source_for(run.repository, deps, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
     cache = PostgresAnalysisCache(deps.pool)
-    docs = await generate(snapshot, run.update_progress, deps.executor, cache)
+    derived = PostgresAnalysisCache(deps.pool, "section_cache")
+    docs = await generate(snapshot, run.update_progress, deps.executor, cache, derived)
     await run.update_progress(*SAVING)
     html = await asyncio.get_running_loop().run_in_executor(
         deps.executor, render_html, docs.content

@@ -57,9 +57,12 @@ async def fetch(repo: Path, limits: SourceLimits = LIMITS) -> Snapshot:
 
 
 async def document(
-    snapshot: Snapshot, pool: ProcessPoolExecutor, cache: AnalysisCache | None = None
+    snapshot: Snapshot,
+    pool: ProcessPoolExecutor,
+    cache: AnalysisCache | None = None,
+    derived: AnalysisCache | None = None,
 ) -> GeneratedDocs:
-    return await generate(snapshot, no_progress, pool, cache)
+    return await generate(snapshot, no_progress, pool, cache, derived)
 
 
 def section(docs: GeneratedDocs, title: str) -> str:

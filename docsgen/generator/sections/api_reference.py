@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from docsgen.generator.inputs import PATHS, REFERENCES
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape, render_citation
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
@@ -138,7 +139,7 @@ def build(model: RepositoryModel) -> SectionResult:
 
 
 def applies(model: RepositoryModel) -> bool:
-    return bool(model.analyses)
+    return bool(model.references)  # the same files as the analyses
 
 
-SECTION = Section("api_reference", TITLE, build, applies)
+SECTION = Section("api_reference", TITLE, build, applies, frozenset({PATHS, REFERENCES}))

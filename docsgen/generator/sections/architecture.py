@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from docsgen.generator import mermaid
 from docsgen.generator.dependency_graph import GRAPH_LANGUAGES, Edge, ModuleGraph, build_graph
+from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.languages import ANALYSED, NOT_CODE
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
 from docsgen.generator.model import RepositoryModel
@@ -313,4 +314,6 @@ def _other_languages(w: SectionWriter, model: RepositoryModel) -> None:
         w.add_warning(f"Imports of files in other languages are not resolved: {listed}.")
 
 
-SECTION = Section("architecture", TITLE, build, applies)
+SECTION = Section(
+    "architecture", TITLE, build, applies, frozenset({PATHS, TEXTS, analyses("graph")})
+)

@@ -27,9 +27,15 @@ class SectionResult:
 
 @dataclass(frozen=True)
 class Section:
-    """A unit of the documentation.  ``build`` runs in a worker process."""
+    """A unit of the documentation.  ``build`` runs in a worker process.
+
+    ``inputs`` names what ``build`` and ``applies`` read (``docsgen.generator.inputs``):
+    they are handed a model restricted to it, and the section is rebuilt only
+    when one of them changed.
+    """
 
     key: str
     title: str
     build: Callable[[RepositoryModel], SectionResult]
     applies: Callable[[RepositoryModel], bool] = field(default=lambda model: True)
+    inputs: frozenset[str] = frozenset()

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from docsgen.generator.analysis.model import EnvRead
+from docsgen.generator.inputs import analyses
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
@@ -120,4 +121,4 @@ def _table(
     return "\n".join(rows)
 
 
-SECTION = Section("configuration", TITLE, build, applies)
+SECTION = Section("configuration", TITLE, build, applies, frozenset({analyses("env")}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from docsgen.generator.inputs import TEXTS
 from docsgen.generator.manifests.dependencies import (
     DEVELOPMENT,
     RUNTIME,
@@ -70,4 +71,4 @@ def build(model: RepositoryModel) -> SectionResult:
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
 
 
-SECTION = Section("dependencies", TITLE, build, applies)
+SECTION = Section("dependencies", TITLE, build, applies, frozenset({TEXTS}))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.manifests.commands import (
     PURPOSES,
     Command,
@@ -78,4 +79,6 @@ def build(model: RepositoryModel) -> SectionResult:
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
 
 
-SECTION = Section("getting_started", TITLE, build)
+SECTION = Section(
+    "getting_started", TITLE, build, inputs=frozenset({PATHS, TEXTS, analyses("entry")})
+)

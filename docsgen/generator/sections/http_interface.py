@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from docsgen.generator.analysis.model import Route
+from docsgen.generator.inputs import analyses
 from docsgen.generator.markdown import SectionWriter, anchor, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
@@ -77,4 +78,4 @@ def build(model: RepositoryModel) -> SectionResult:
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
 
 
-SECTION = Section("http_interface", TITLE, build, applies)
+SECTION = Section("http_interface", TITLE, build, applies, frozenset({analyses("routes")}))

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from pathlib import PurePosixPath
 
+from docsgen.generator.inputs import COMMIT, FILES, TEXTS
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
@@ -126,4 +127,4 @@ def _languages_table(model: RepositoryModel) -> str:
     )
 
 
-SECTION = Section("overview", TITLE, build)
+SECTION = Section("overview", TITLE, build, inputs=frozenset({COMMIT, FILES, TEXTS}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from docsgen.generator.inputs import COMMIT, PATHS
 from docsgen.generator.markdown import SectionWriter, anchor, fence
 from docsgen.generator.model import GENERATED_DIRS, VENDORED_DIRS, RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
@@ -101,4 +102,4 @@ def _foreign_folder(path: str) -> str:
     return parts[0]
 
 
-SECTION = Section("structure", TITLE, build)
+SECTION = Section("structure", TITLE, build, inputs=frozenset({COMMIT, PATHS}))

@@ -1,0 +1,66 @@
+"""Built sections and citation checks kept in the analysis cache, so a regeneration redoes neither.
+
+Both live behind the pipeline's cache interface (``AnalysisCache``), under keys
+that cannot meet an analysis's: a section under the digest of its declared
+inputs (``docsgen.generator.inputs.section_key``), a citation check under the
+cited file's blob SHA and the exact citations checked.  Values are JSON.
+
+A section is stored as built, before its citations are checked: the check is
+redone (or read back) per cited file, against that file's current bytes, so
+a reused section is grounded exactly as a fresh one would be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+from docsgen.generator.markdown import Citation
+from docsgen.generator.sections.base import SectionResult
+
+GROUNDING_VERSION = "1"  # bump when what ``grounding.verify`` answers changes
+
+
+def encode_section(applies: bool, section: SectionResult | None) -> bytes:
+    plain: dict[str, object] = {"applies": applies}
+    if section is not None:
+        plain["section"] = {
+            "title": section.title,
+            "anchor": section.anchor,
+            "markdown": section.markdown,
+            "warnings": list(section.warnings),
+            "citations": [list(c) for c in section.citations],
+        }
+    return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode_section(raw: bytes) -> tuple[bool, SectionResult | None]:
+    plain = json.loads(raw)
+    found = plain.get("section")
+    if found is None:
+        return bool(plain["applies"]), None
+    section = SectionResult(
+        found["title"],
+        found["anchor"],
+        found["markdown"],
+        tuple(found["warnings"]),
+        tuple(Citation(path, line, name) for path, line, name in found["citations"]),
+    )
+    return bool(plain["applies"]), section
+
+
+def check_key(path: str, identity: str, citations: Sequence[Citation]) -> str:
+    """The key of the check of ``citations`` (all of ``path``) against one content of it."""
+    cited = json.dumps([[c.line, c.name] for c in citations], ensure_ascii=False)
+    text = f"grounding\0{GROUNDING_VERSION}\0{path}\0{identity}\0{cited}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def encode_failures(failures: Sequence[tuple[Citation, str]]) -> bytes:
+    plain = [[c.line, c.name, reason] for c, reason in failures]
+    return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode_failures(path: str, raw: bytes) -> list[tuple[Citation, str]]:
+    return [(Citation(path, line, name), reason) for line, name, reason in json.loads(raw)]
