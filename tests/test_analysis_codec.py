@@ -13,8 +13,8 @@ from docsgen.generator.analysis.model import (
     Route,
     Symbol,
 )
-from docsgen.generator.cache import decode_analysis, decode_facets, decode_reference, encode
-from docsgen.generator.inputs import facet_digests
+from docsgen.generator.cache import decode_analysis, decode_reference, encode
+from docsgen.generator.inputs import FACETS, decode_facet, facet_digests, project
 from docsgen.generator.lazy import SEPARATOR
 from docsgen.generator.reference import render
 
@@ -58,9 +58,11 @@ def test_to_json_is_the_json_of_the_dataclasses_and_reads_back() -> None:
 
 def test_a_cached_value_decodes_to_the_same_analysis_and_entries() -> None:
     reference = render(ANALYSIS)
-    value = encode(ANALYSIS, reference, facet_digests(ANALYSIS))
-    analysis_part, reference_part, _ = value.split(SEPARATOR)
+    value = encode(ANALYSIS, reference)
+    analysis_part, reference_part, *facets = value.split(SEPARATOR)
     assert decode_analysis(analysis_part) == ANALYSIS
     assert decode_reference(reference_part) == reference
-    assert decode_facets(value) == facet_digests(ANALYSIS)
+    # Each facet reads back as the analysis with only that facet's fields.
+    assert [decode_facet(f) for f in facets] == [project(ANALYSIS, name) for name in FACETS]
+    assert set(facet_digests(value)) == set(FACETS)
     assert reference.citations[1] == ("pkg/mod.py", 5, "m")

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
+from docsgen.generator.inputs import facet_lines
 from docsgen.generator.lazy import SEPARATOR
 from docsgen.generator.reference import REFERENCE_VERSION, FileReference
 
-# What a cached value holds: the analysis, its rendered API entries, then the
-# digests of the analysis's facets (``docsgen.generator.inputs``).
-ANALYSIS_PART, REFERENCE_PART, FACETS_PART = 0, 1, 2
-CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.f1"
+# What a cached value holds: the analysis, its rendered API entries, then each
+# facet of the analysis (``docsgen.generator.inputs``).
+ANALYSIS_PART, REFERENCE_PART = 0, 1
+CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.f2"
 
 
 class AnalysisCache(Protocol):
@@ -49,15 +50,10 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def encode(analysis: FileAnalysis, reference: FileReference, facets: Mapping[str, str]) -> bytes:
-    """A file's cached value: its analysis, API entries and facet digests, a JSON line each."""
-    return SEPARATOR.join((_json(analysis.to_json()), _json(reference.to_json()), _json(facets)))
-
-
-def decode_facets(value: bytes) -> dict[str, str]:
-    """The facet digests of a cached value (its last line: read without decoding the rest)."""
-    found: dict[str, str] = json.loads(value[value.rindex(SEPARATOR) + 1 :])
-    return found
+def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
+    """A file's cached value: its analysis, API entries and each facet, a JSON line each."""
+    plain = analysis.to_json()
+    return SEPARATOR.join((_json(plain), _json(reference.to_json()), *facet_lines(plain)))
 
 
 def decode_analysis(raw: bytes) -> FileAnalysis:

@@ -8,9 +8,9 @@ from a model restricted to those inputs (``restrict``), so it cannot read
 anything else: its Markdown is a function of its declared inputs alone, and a
 digest of them (``section_key``) names a cache entry that stays right.
 
-Each file's facets are digested in the worker that analysed it (``facet_digests``)
-and stored with its cached value, so the event loop digests a section's
-inputs without decoding a single analysis.
+Each facet of a file's analysis is a line of its cached value of its own, so
+the event loop digests a section's inputs without decoding a single analysis
+(``facet_digests``), and a section reading a facet decodes only that line.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.lazy import Encoded
 from docsgen.generator.model import FileInfo, RepositoryModel, Scan
 from docsgen.snapshot import Snapshot
 
@@ -58,16 +59,33 @@ def project(analysis: FileAnalysis, facet: str) -> FileAnalysis:
 _DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in fields(FileAnalysis) if f.name not in ("path", "language")
 }
+# A cached value's lines: the analysis, its API entries, then each facet (``encode``).
+FIRST_FACET_PART = 2
+FACET_PARTS = {facet: FIRST_FACET_PART + i for i, facet in enumerate(FACETS)}
 
 
-def _digest(value: object) -> str:
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+def facet_lines(plain: Mapping[str, Any]) -> list[bytes]:
+    """Each facet of an analysis (its ``to_json``) as a line of JSON, in ``FACETS`` order."""
+    return [
+        json.dumps({n: plain[n] for n in names}, ensure_ascii=False, separators=(",", ":"))
+        .encode()
+        for names in FACETS.values()
+    ]  # fmt: skip
 
 
-def facet_digests(analysis: FileAnalysis) -> dict[str, str]:
-    """A digest of each facet of one file's analysis (stored with its cached value)."""
-    return {facet: _digest(project(analysis, facet).to_json()) for facet in FACETS}
+def decode_facet(raw: bytes) -> FileAnalysis:
+    """A facet's line read back as an analysis with only that facet's fields."""
+    return FileAnalysis.from_json(json.loads(raw))
+
+
+def facet_digests(value: bytes) -> dict[str, str]:
+    """A digest of each facet of a cached value, read without decoding anything."""
+    lines = value.split(b"\n")
+    if len(lines) != FIRST_FACET_PART + len(FACETS):
+        raise ValueError("not a cached analysis with its facets")
+    return {
+        facet: hashlib.sha256(lines[part]).hexdigest()[:32] for facet, part in FACET_PARTS.items()
+    }
 
 
 class _Projected(Mapping[str, FileAnalysis]):
@@ -97,6 +115,13 @@ def _facet_of(inputs: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
+def _facet_view(analyses: Mapping[str, FileAnalysis], facet: str) -> Mapping[str, FileAnalysis]:
+    """One facet of every analysis: decoded from its own line when the analyses are encoded."""
+    if isinstance(analyses, Encoded):
+        return analyses.with_part(FACET_PARTS[facet], decode_facet)
+    return _Projected(analyses, facet)
+
+
 def restrict(model: RepositoryModel, inputs: frozenset[str]) -> RepositoryModel:
     """The model as a section with these inputs sees it: everything else is empty."""
     facet = _facet_of(inputs)
@@ -107,7 +132,7 @@ def restrict(model: RepositoryModel, inputs: frozenset[str]) -> RepositoryModel:
         snapshot=replace(model.snapshot, commit_sha=commit, files=()),
         files=model.files if FILES in inputs else _paths(model.files) if PATHS in inputs else [],
         texts=model.texts if TEXTS in inputs else {},
-        analyses=_Projected(model.analyses, facet) if facet is not None else {},
+        analyses=_facet_view(model.analyses, facet) if facet is not None else {},
         references=model.references if REFERENCES in inputs else {},
     )
 

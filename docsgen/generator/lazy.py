@@ -16,6 +16,7 @@ from contextlib import suppress
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 SEPARATOR = b"\n"  # between the parts of a value (JSON never holds a raw newline)
 MEMO_BUDGET_BYTES = 32 * 1024 * 1024  # encoded bytes whose decoded values a process keeps
@@ -84,3 +85,7 @@ class Encoded(Mapping[str, T], Generic[T]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Encoded, (self._items, self._payloads, self._part, self._decoder))
+
+    def with_part(self, part: int, decoder: Callable[[bytes], U]) -> Encoded[U]:
+        """Another part of the same encoded values."""
+        return Encoded(self._items, self._payloads, part, decoder)

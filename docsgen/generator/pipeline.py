@@ -34,11 +34,10 @@ from docsgen.generator.cache import (
     AnalysisCache,
     analysis_key,
     decode_analysis,
-    decode_facets,
     decode_reference,
 )
 from docsgen.generator.grounding import Ungrounded
-from docsgen.generator.inputs import InputDigests
+from docsgen.generator.inputs import InputDigests, facet_digests
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Citation, anchor
 from docsgen.generator.model import assemble_model, scan, without_files
@@ -162,7 +161,7 @@ def _facets(encoded: Mapping[str, bytes]) -> dict[str, Mapping[str, str]]:
     out: dict[str, Mapping[str, str]] = {}
     for path, value in encoded.items():
         try:
-            out[path] = decode_facets(value)
+            out[path] = facet_digests(value)
         except ValueError:  # a damaged cache entry (json.JSONDecodeError is a ValueError)
             log.warning("no facet digests in the cached value of %s", path)
             out[path] = {}

@@ -19,7 +19,7 @@ from typing import ParamSpec, TypeVar
 from docsgen.generator import grounding, lazy
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.cache import REFERENCE_PART, encode
-from docsgen.generator.inputs import facet_digests, restrict
+from docsgen.generator.inputs import restrict
 from docsgen.generator.markdown import WARNING_SIGN, Citation, anchor, code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.reference import render
@@ -66,7 +66,7 @@ def analyse_chunk(files: Sequence[tuple[str, str, bytes]]) -> list[tuple[str, by
     for path, key, data in files:
         analysis = analyse_source(path, data)
         reference = render(analysis)
-        value = encode(analysis, reference, facet_digests(analysis))
+        value = encode(analysis, reference)
         start = value.index(lazy.SEPARATOR) + 1
         lazy.remember(key, REFERENCE_PART, reference, value.index(lazy.SEPARATOR, start) - start)
         out.append((path, value))
