@@ -10,6 +10,7 @@ instead of errors.
 
 from __future__ import annotations
 
+import ast
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -26,8 +27,11 @@ log = logging.getLogger(__name__)
 def analyse_file(path: str, text: str) -> FileAnalysis:
     """Everything the sections need from one file; problems become warnings, never errors."""
     language = language_of(path)
-    declared = _guarded(symbols.analyse, path, text, language, "declarations")
-    found = _guarded(facts.extract, path, text, language, "imports and settings")
+    # A Python file is parsed once, for both extractors; one that does not parse is
+    # left to each of them, and each says why in its own words.
+    tree = _python_tree(path, text) if language == "Python" else None
+    declared = _guarded(symbols.analyse, path, text, language, "declarations", tree)
+    found = _guarded(facts.extract, path, text, language, "imports and settings", tree)
     warnings: list[str] = []
     if isinstance(declared, str):
         declared = FileAnalysis(path, language, analysed=False, skipped=declared)
@@ -66,16 +70,24 @@ def analyse_source(path: str, data: bytes) -> FileAnalysis:
     return analysis
 
 
+def _python_tree(path: str, text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text, filename=path, type_comments=False)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def _guarded(
-    extract: Callable[[str, str, str | None], FileAnalysis],
+    extract: Callable[[str, str, str | None, ast.Module | None], FileAnalysis],
     path: str,
     text: str,
     language: str | None,
     what: str,
+    tree: ast.Module | None,
 ) -> FileAnalysis | str:
     """Run one extractor; an unexpected failure becomes the reason, never an exception."""
     try:
-        return extract(path, text, language)
+        return extract(path, text, language, tree)
     except (RecursionError, MemoryError) as exc:
         return f"its {what} could not be read: the code is nested too deeply ({type(exc).__name__})"
     except Exception as exc:

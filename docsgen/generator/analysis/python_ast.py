@@ -392,11 +392,17 @@ def _syntax_error(exc: SyntaxError) -> str:
     return f"{type(exc).__name__}: {exc.msg} ({where})"
 
 
-def analyse(path: str, text: str, language: str | None) -> FileAnalysis:
-    """Declarations of one Python file; a file that does not parse yields its error."""
+def analyse(
+    path: str, text: str, language: str | None, tree: ast.Module | None = None
+) -> FileAnalysis:
+    """Declarations of one Python file; a file that does not parse yields its error.
+
+    ``tree`` is the file's syntax tree when the caller already parsed it.
+    """
     module = module_name(path)
     try:
-        tree = ast.parse(text, filename=path, type_comments=False)
+        if tree is None:
+            tree = ast.parse(text, filename=path, type_comments=False)
     except SyntaxError as exc:  # IndentationError and TabError included
         return FileAnalysis(path, language, module=module, parse_error=_syntax_error(exc))
     except (RecursionError, MemoryError) as exc:

@@ -6,6 +6,7 @@ only ever sees Python never loads a tree-sitter grammar.
 
 from __future__ import annotations
 
+import ast
 import importlib
 from collections.abc import Callable
 
@@ -37,9 +38,18 @@ def analyser_for(language: str | None) -> Analyser | None:
     return found
 
 
-def analyse(path: str, text: str, language: str | None) -> FileAnalysis:
-    """The declarations part of a file's analysis; ``analysed=False`` without an analyser."""
+def analyse(
+    path: str, text: str, language: str | None, tree: ast.Module | None = None
+) -> FileAnalysis:
+    """The declarations part of a file's analysis; ``analysed=False`` without an analyser.
+
+    ``tree``: a Python file's syntax tree, when the caller parsed it already.
+    """
     analyser = analyser_for(language)
     if analyser is None or language is None:
         return FileAnalysis(path=path, language=language, analysed=False)
+    if tree is not None and language == "Python":
+        from docsgen.generator.analysis import python_ast
+
+        return python_ast.analyse(path, text, language, tree)
     return analyser(path, text, language)
