@@ -28,6 +28,7 @@ _ROUTER_MAKERS = {
 _MAX_TEXT = 80
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCKS_OF: dict[type, tuple[str, ...]] = {}  # node type -> which of _BLOCKS it has
 
 
 @dataclass
@@ -441,7 +442,11 @@ def _statements(tree: ast.Module) -> list[tuple[ast.stmt, str]]:
             inner = f"{scope}.{node.name}" if scope else node.name
         if isinstance(node, ast.stmt):
             found.append((node, scope))
-        for name in _BLOCKS:
+        kind = type(node)
+        names = _BLOCKS_OF.get(kind)
+        if names is None:
+            names = _BLOCKS_OF[kind] = tuple(n for n in _BLOCKS if n in kind._fields)
+        for name in names:  # most statements have none: nothing to look up
             block = getattr(node, name, None)
             if isinstance(block, list):
                 stack.extend((child, inner) for child in reversed(block))
