@@ -122,11 +122,8 @@ async def generate(
     inputs = InputDigests(light, scanned, keys, facets)
     digests = {s.key: inputs.section_key(GENERATOR_VERSION, s.key, s.inputs) for s in SECTIONS}
     cached = await _cached_sections(derived, digests)
-    # What sections quote and cite: the code, and the texts (README, manifests).
-    files = {f.path: f for f in snapshot.files}
-    readable = {p: files[p].data or b"" for p in sorted({*keys, *scanned.texts})}
-    with share(encoded) as payloads, share(readable) as contents:
-        del encoded, readable
+    with share(encoded) as payloads:
+        del encoded
         model = assemble_model(
             light,
             scanned,
@@ -147,8 +144,8 @@ async def generate(
             }
             if fresh:
                 await derived.put_many(fresh)
-        sections = [section for _, section, _ in built.values() if section is not None]
-        sections, ungrounded = await _ground(executor, derived, sections, snapshot, contents, light)
+    sections = [section for _, section, _ in built.values() if section is not None]
+    sections, ungrounded = await _ground(executor, derived, sections, snapshot, light)
     assert all(r.anchor == anchor(r.title) for r in sections)
     return GeneratedDocs(
         snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats,
@@ -302,7 +299,6 @@ async def _ground(
     cache: AnalysisCache | None,
     sections: list[SectionResult],
     snapshot: Snapshot,
-    contents: Payloads,
     light: Snapshot,
 ) -> tuple[list[SectionResult], list[Ungrounded]]:
     """The final check of every section's citations; failures are marked in place.
@@ -333,23 +329,22 @@ async def _ground(
             todo.extend(cited)
     if todo:
         paths = {c.path for c in todo}
-        more = {
-            p: f.data
-            for p, f in files.items()
-            if p in paths and p not in contents and f.data is not None
-        }
+        wanted = {p: data for p in paths if p in files and (data := files[p].data) is not None}
         unread = [p for p in paths if p in files and files[p].data is None]
         half = len(todo) // 2
         # Two halves by citation count, cut at a file boundary.
         while 0 < half < len(todo) and todo[half].path == todo[half - 1].path:
             half += 1
         parts = [part for part in (todo[:half], todo[half:]) if part]
-        answers = await asyncio.gather(
-            *(
-                loop.run_in_executor(executor, tasks.verify_citations, part, contents, more, unread)
-                for part in parts
+        # Only the files to check cross to the workers (shared when they are many).
+        with share(wanted) as contents:
+            del wanted
+            answers = await asyncio.gather(
+                *(
+                    loop.run_in_executor(executor, tasks.verify_citations, part, contents, unread)
+                    for part in parts
+                )
             )
-        )
         new = [f for answer in answers for f in answer]
         failures.extend(new)
         if cache is not None:

@@ -129,27 +129,6 @@ def failed_section(title: str, exc: Exception) -> SectionResult:
 
 @_task
 def verify_citations(
-    citations: Sequence[Citation],
-    contents: Mapping[str, bytes],
-    more: Mapping[str, bytes],
-    unread: Collection[str],
+    citations: Sequence[Citation], contents: Mapping[str, bytes], unread: Collection[str]
 ) -> list[tuple[Citation, str]]:
-    """The failing citations, checked against ``contents`` (shared) and ``more`` (inline)."""
-    return grounding.verify(citations, _Either(contents, more), unread)
-
-
-class _Either(Mapping[str, bytes]):
-    def __init__(self, first: Mapping[str, bytes], second: Mapping[str, bytes]) -> None:
-        self._first, self._second = first, second
-
-    def __getitem__(self, key: str) -> bytes:
-        return self._first[key] if key in self._first else self._second[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._first or key in self._second
-
-    def __iter__(self) -> Iterator[str]:
-        return iter({**dict.fromkeys(self._first), **dict.fromkeys(self._second)})
-
-    def __len__(self) -> int:
-        return len(set(self._first) | set(self._second))
+    return grounding.verify(citations, contents, unread)
