@@ -138,7 +138,9 @@ def restrict(model: RepositoryModel, inputs: frozenset[str]) -> RepositoryModel:
 
 
 def _paths(files: list[FileInfo]) -> list[FileInfo]:
-    return [replace(f, size=0, lines=min(f.lines, 1)) for f in files]
+    return [
+        FileInfo(f.path, 0, min(f.lines, 1), f.language, f.skipped, f.folder_kind) for f in files
+    ]
 
 
 def _hash(text: str) -> str:

@@ -23,29 +23,34 @@ GROUNDING_VERSION = "1"  # bump when what ``grounding.verify`` answers changes
 
 
 def encode_section(applies: bool, section: SectionResult | None) -> bytes:
+    """A line of JSON (whether it applies, title, warnings, citations), then the Markdown as is."""
     plain: dict[str, object] = {"applies": applies}
-    if section is not None:
-        plain["section"] = {
-            "title": section.title,
-            "anchor": section.anchor,
-            "markdown": section.markdown,
-            "warnings": list(section.warnings),
-            "citations": [list(c) for c in section.citations],
-        }
-    return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+    if section is None:
+        return json.dumps(plain).encode() + b"\n"
+    plain.update(
+        title=section.title,
+        anchor=section.anchor,
+        warnings=list(section.warnings),
+        paths=[c.path for c in section.citations],
+        lines=[c.line for c in section.citations],
+        names=[c.name for c in section.citations],
+    )
+    head = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+    return head + b"\n" + section.markdown.encode()
 
 
 def decode_section(raw: bytes) -> tuple[bool, SectionResult | None]:
-    plain = json.loads(raw)
-    found = plain.get("section")
-    if found is None:
+    head, _, markdown = raw.partition(b"\n")
+    plain = json.loads(head)
+    if "title" not in plain:
         return bool(plain["applies"]), None
+    cited = zip(plain["paths"], plain["lines"], plain["names"], strict=True)
     section = SectionResult(
-        found["title"],
-        found["anchor"],
-        found["markdown"],
-        tuple(found["warnings"]),
-        tuple(Citation(path, line, name) for path, line, name in found["citations"]),
+        plain["title"],
+        plain["anchor"],
+        markdown.decode(),
+        tuple(plain["warnings"]),
+        tuple(map(Citation._make, cited)),
     )
     return bool(plain["applies"]), section
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from docsgen.generator.model import Citation, RepositoryModel
 
@@ -16,6 +17,15 @@ class SectionResult:
     warnings: tuple[str, ...] = ()
     citations: tuple[Citation, ...] = ()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its citations as three plain columns: a large section holds tens
+        of thousands, and named tuples pickle one by one through Python code."""
+        cited = self.citations
+        columns = (
+            tuple(c.path for c in cited), tuple(c.line for c in cited), tuple(c.name for c in cited)
+        )  # fmt: skip
+        return (_section, (self.title, self.anchor, self.markdown, self.warnings, columns))
+
     def to_json(self) -> dict[str, object]:
         return {
             "title": self.title,
@@ -23,6 +33,17 @@ class SectionResult:
             "markdown": self.markdown,
             "warnings": len(self.warnings),
         }
+
+
+def _section(
+    title: str,
+    anchor: str,
+    markdown: str,
+    warnings: tuple[str, ...],
+    columns: tuple[tuple[str, ...], tuple[int, ...], tuple[str | None, ...]],
+) -> SectionResult:
+    citations = tuple(map(Citation._make, zip(*columns, strict=True)))
+    return SectionResult(title, anchor, markdown, warnings, citations)
 
 
 @dataclass(frozen=True)
