@@ -57,6 +57,7 @@ from docsgen.steps import ANALYZING, section_step
 
 log = logging.getLogger(__name__)
 SECTIONS_KEYS = tuple(s.key for s in SECTIONS)
+HEAVY_SECTIONS = ("api_reference", "architecture")  # the longest to build on large repositories
 
 ProgressCallback = Callable[[int, str], Awaitable[None]]
 
@@ -199,14 +200,19 @@ async def _build_sections(
     unseen (and remembered as not applying).
     """
     loop = asyncio.get_running_loop()
+    # The longest builds start first, so that they do not end the run alone.
+    first = [key for key in HEAVY_SECTIONS if key in missing]
+    pending = {
+        key: loop.run_in_executor(executor, tasks.build_section, key, model) for key in first
+    }
     applicable = (
         loop.run_in_executor(executor, tasks.applicable_sections, model, list(missing))
         if missing
         else None
     )
-    pending = {
-        key: loop.run_in_executor(executor, tasks.build_section, key, model) for key in missing
-    }
+    for key in missing:
+        if key not in pending:
+            pending[key] = loop.run_in_executor(executor, tasks.build_section, key, model)
     out: dict[str, tuple[bool, SectionResult | None, bool]] = {}
     try:
         applies = dict(cached_applies(cached))
