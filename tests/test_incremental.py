@@ -139,12 +139,21 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
         count: int = await app[POOL].fetchval("SELECT count(*) FROM analysis_cache")
         return count
 
+    async def derived_rows() -> int:
+        count: int = await app[POOL].fetchval("SELECT count(*) FROM section_cache")
+        return count
+
     await generate_through_the_api()
     assert await cached_rows() == CODE_FILES
+    stored = await derived_rows()
+    assert stored > len("overview getting_started structure architecture".split())
 
     commit(repo, CHANGE)
     content = await generate_through_the_api()
     assert await cached_rows() == CODE_FILES + 1  # exactly one file analysed anew
+    # The sections whose inputs changed (Overview, Structure, API Reference) and the
+    # check of the changed file's citations were stored anew; nothing else.
+    assert await derived_rows() == stored + 3 + 1
     full = await document(await fetch(repo), pool)
     assert content == full.content
 
