@@ -138,9 +138,20 @@ def restrict(model: RepositoryModel, inputs: frozenset[str]) -> RepositoryModel:
 
 
 def _paths(files: list[FileInfo]) -> list[FileInfo]:
-    return [
+    """The files without sizes and line counts; the last answer is kept for the same list
+    (a worker restricts the same model for several sections)."""
+    global _last_paths
+    last = _last_paths
+    if last is not None and last[0] is files:
+        return last[1]
+    found = [
         FileInfo(f.path, 0, min(f.lines, 1), f.language, f.skipped, f.folder_kind) for f in files
     ]
+    _last_paths = (files, found)
+    return found
+
+
+_last_paths: tuple[list[FileInfo], list[FileInfo]] | None = None
 
 
 def _hash(text: str) -> str:
