@@ -7,14 +7,18 @@ CLI), so the event loop keeps answering while a large repository is analysed:
 1. scan the snapshot (a thread: line counts and quoted texts, cheap);
 2. look the code files up in the analysis cache by blob SHA, analyse the
    others in chunks in parallel workers, store the new analyses;
-3. build every section in the pool, in parallel, announcing each in order,
-   and ground it there as soon as it is written: every citation is checked
-   against the snapshot (``docsgen.generator.grounding``).
+3. reuse the sections whose declared inputs are unchanged (``derived`` cache,
+   ``docsgen.generator.inputs``), build the others in the pool, in parallel,
+   announcing each in order;
+4. ground them: every citation is checked against the snapshot
+   (``docsgen.generator.grounding``), each cited file once per content and
+   set of citations (the answer is kept in the ``derived`` cache).
 
 File bytes cross to the workers in the chunks that need analysing; the
-files' encoded results and the files sections cite are then shared with the
-section tasks through shared memory (``docsgen.generator.shared``), decoded
-in the worker that reads them (``docsgen.generator.lazy``).
+files' encoded results are then shared with the section tasks through shared
+memory (``docsgen.generator.shared``), decoded in the worker that reads them
+(``docsgen.generator.lazy``), and the files whose citations are checked anew
+are shared with the grounding tasks.
 """
 
 from __future__ import annotations
