@@ -135,3 +135,14 @@ class FenceLost(DocsgenError):
 
     The run must stop at once and write nothing more.
     """
+
+
+class UpToDate(DocsgenError):
+    """The head is the commit the stored docs describe: the run ends without fetching more.
+
+    Raised by a source adapter that was given that commit to skip; not a failure.
+    """
+
+    def __init__(self, commit_sha: str) -> None:
+        super().__init__(f"commit {commit_sha} is already documented")
+        self.commit_sha = commit_sha

@@ -73,6 +73,9 @@ class Settings:
     state_changes_per_minute: int = 120
     # Seconds to wait for a pooled connection / a statement before answering 503.
     database_timeout_seconds: float = 5.0
+    # At most one background check of a repository's head per this many seconds
+    # (started by reading the repository or its docs; docs/freshness.md).
+    freshness_check_seconds: float = 300.0
 
     @property
     def workers(self) -> int:
@@ -207,4 +210,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),
         state_changes_per_minute=_int(env, "DOCSGEN_STATE_CHANGES_PER_MINUTE", 120, 1),
         database_timeout_seconds=_float(env, "DOCSGEN_DATABASE_TIMEOUT_SECONDS", 5.0),
+        freshness_check_seconds=_float(
+            env, "DOCSGEN_FRESHNESS_CHECK_SECONDS", Settings.freshness_check_seconds
+        ),
     )

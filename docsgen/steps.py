@@ -11,6 +11,8 @@ FETCHING_TREE = (40, "Fetching repository file tree")
 ANALYZING = (50, "Analyzing code structure")
 SAVING = (90, "Saving documentation")
 COMPLETED = (100, "Completed")
+# A run whose head and generator equal the stored docs' (docs/freshness.md).
+UP_TO_DATE = (100, "Documentation is already up to date")
 
 
 def section_step(index: int, count: int, title: str) -> tuple[int, str]:

@@ -29,6 +29,8 @@ async def test_status_of_a_repository_never_generated_reads_idle(
         "updated_at": None,
         "completed_at": None,
         "commit_sha": None,
+        "head_sha": None,
+        "commits_behind": None,
     }
     docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
     assert (docs["content"], docs["sections"], docs["html"]) == (None, [], None)

@@ -73,7 +73,10 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
     fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
 
     async def run(repo_id: str) -> Any:
-        await client.post("/api/generate-docs", json={"repository_id": repo_id}, headers=auth)
+        # Forced: every run fetches everything, even when the docs are up to date.
+        await client.post(
+            "/api/generate-docs", json={"repository_id": repo_id, "force": True}, headers=auth
+        )
         await wait_for_runs(app)
         answer = await client.get(f"/api/repositories/{repo_id}/docs", headers=auth)
         return await answer.json()

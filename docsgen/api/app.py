@@ -23,9 +23,21 @@ from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
-from docsgen.api.routes import docs, events, generate, github, health, pages, repositories
+from docsgen.api.routes import (
+    docs,
+    events,
+    freshness,
+    generate,
+    github,
+    health,
+    pages,
+    repositories,
+    webhooks,
+)
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
+from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
+from docsgen.freshness.pending import run_pending_after
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
@@ -48,6 +60,8 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     ops_routes,
     sessions,
     pages,
+    webhooks,
+    freshness,
 )
 
 
@@ -114,8 +128,16 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         if LIVE_HUB in app:
             app[LIVE_HUB].close_subscriptions()
 
+    async def freshness_checks(app: web.Application) -> AsyncIterator[None]:
+        deps = app[RUN_DEPS]
+        deps.on_finished.append(run_pending_after(deps))
+        checker = app[FRESHNESS] = FreshnessChecker(deps)
+        yield
+        await checker.close()
+
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(runs)
+    app.cleanup_ctx.append(freshness_checks)
     app.cleanup_ctx.append(live)
     app.on_shutdown.append(end_streams)
     ops_metrics.install(app)

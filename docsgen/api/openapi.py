@@ -141,7 +141,16 @@ STATUS_SCHEMA: dict[str, Any] = {
         "started_at": {"type": ["string", "null"], "format": "date-time"},
         "updated_at": {"type": ["string", "null"], "format": "date-time"},
         "completed_at": {"type": ["string", "null"], "format": "date-time"},
-        "commit_sha": {"type": ["string", "null"]},
+        "commit_sha": {"type": ["string", "null"], "description": "The commit the docs describe"},
+        "head_sha": {
+            "type": ["string", "null"],
+            "description": "The default branch's head as last learned, when known",
+        },
+        "commits_behind": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "Commits on the head the docs do not describe, when known",
+        },
     },
 }
 
@@ -221,7 +230,13 @@ def _core_document() -> dict[str, Any]:
                                     "type": "object",
                                     "required": ["repository_id"],
                                     "properties": {
-                                        "repository_id": {"type": "string", "format": "uuid"}
+                                        "repository_id": {"type": "string", "format": "uuid"},
+                                        "force": {
+                                            "type": "boolean",
+                                            "default": False,
+                                            "description": "Regenerate even when the docs "
+                                            "describe the current head",
+                                        },
                                     },
                                 }
                             }

@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 
 from docsgen.db import Queryable
+from docsgen.steps import UP_TO_DATE
 
 STALE_MESSAGE = (
     "Generation stopped unexpectedly (the process running it stopped responding). "
@@ -33,7 +34,8 @@ _STATUS_COLUMNS = """
     d.current_step,
     CASE WHEN d.status = 'generating' AND d.heartbeat_at < now() - make_interval(secs => $2)
          THEN $3 ELSE d.error_message END AS error_message,
-    d.started_at, d.updated_at, d.completed_at, d.commit_sha, d.version
+    d.started_at, d.updated_at, d.completed_at, d.commit_sha, d.version,
+    d.head_sha, d.commits_behind
 """
 
 
@@ -51,6 +53,10 @@ class DocsStatus:
     completed_at: datetime | None
     commit_sha: str | None
     version: int
+    # The default branch's head as last learned, and how many commits the docs are
+    # behind it (None: not known).  See docs/freshness.md for when they are refreshed.
+    head_sha: str | None = None
+    commits_behind: int | None = None
 
     @classmethod
     def idle(cls, repository_id: uuid.UUID) -> DocsStatus:
@@ -61,7 +67,7 @@ class DocsStatus:
         return cls(
             r["repository_id"], r["status"], r["progress"], r["current_step"],
             r["error_message"], r["started_at"], r["updated_at"], r["completed_at"],
-            r["commit_sha"], r["version"],
+            r["commit_sha"], r["version"], r["head_sha"], r["commits_behind"],
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
@@ -78,6 +84,8 @@ class DocsStatus:
             "updated_at": iso(self.updated_at),
             "completed_at": iso(self.completed_at),
             "commit_sha": self.commit_sha,
+            "head_sha": self.head_sha,
+            "commits_behind": self.commits_behind,
         }
 
 
@@ -97,7 +105,8 @@ async def claim_run(
 
     A row that is `generating` with a heartbeat older than the lease belongs to
     a dead process and may be taken over.  The documentation columns are left
-    alone, so the last good docs stay readable during the new run.
+    alone, so the last good docs stay readable during the new run.  A pending
+    run (``mark_pending``) is cleared: this run fetches the current head anyway.
     """
     run_id = uuid.uuid4()
     claimed: uuid.UUID | None = await conn.fetchval(
@@ -110,7 +119,7 @@ async def claim_run(
             run_id = EXCLUDED.run_id, status = 'generating', progress = 0,
             current_step = 'Initializing...', error_message = NULL,
             started_at = now(), updated_at = now(), heartbeat_at = now(),
-            version = d.version + 1
+            pending_sha = NULL, version = d.version + 1
         WHERE d.status <> 'generating'
            OR d.heartbeat_at < now() - make_interval(secs => $3)
         RETURNING run_id
@@ -177,14 +186,24 @@ async def complete_run(
     content: str,
     sections: list[dict[str, Any]],
     html: str,
+    generator_version: str | None = None,
 ) -> bool:
-    """Store the new documentation and mark the run completed, if it still owns the row."""
+    """Store the new documentation and mark the run completed, if it still owns the row.
+
+    The run has just read the head, so the docs are current, unless a push
+    arrived meanwhile (``pending_sha``): then the head is that push's and the
+    count is unknown until checked.
+    """
     result = await pool.execute(
         """
         UPDATE generated_docs SET
             status = 'completed', progress = 100, current_step = 'Completed',
             error_message = NULL, completed_at = now(), updated_at = now(),
             commit_sha = $2, content = $3, sections = $4, html = $5,
+            generator_version = $6,
+            head_sha = COALESCE(pending_sha, $2),
+            commits_behind = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN 0 END,
+            head_checked_at = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN now() END,
             version = version + 1
         WHERE run_id = $1 AND status = 'generating'
         """,
@@ -193,6 +212,7 @@ async def complete_run(
         content,
         sections,
         html,
+        generator_version,
     )
     return result == "UPDATE 1"
 
@@ -268,3 +288,159 @@ async def read_docs(conn: Queryable, repository_id: uuid.UUID) -> StoredDocs | N
     if row is None:
         return None
     return StoredDocs(row["content"], row["sections"] or [], row["html"] or "")
+
+
+# --- freshness: up-to-date runs, the pending run, the head (docs/freshness.md) ----
+
+
+async def up_to_date_commit(
+    conn: Queryable, repository_id: uuid.UUID, generator_version: str
+) -> str | None:
+    """The commit of the stored docs if this generator version wrote them, else None."""
+    sha: str | None = await conn.fetchval(
+        """
+        SELECT commit_sha FROM generated_docs
+        WHERE repository_id = $1 AND content IS NOT NULL AND generator_version = $2
+        """,
+        repository_id,
+        generator_version,
+    )
+    return sha
+
+
+async def complete_up_to_date(pool: asyncpg.Pool, run_id: uuid.UUID, commit_sha: str) -> bool:
+    """End a run whose head is the stored docs' commit: completed, the docs untouched.
+
+    ``completed_at`` keeps the time the docs were produced; ``commit_sha`` must
+    still be the stored one (a newer run could not have written it: the row is ours).
+    """
+    result = await pool.execute(
+        """
+        UPDATE generated_docs SET
+            status = 'completed', progress = 100, current_step = $3,
+            error_message = NULL, updated_at = now(),
+            head_sha = COALESCE(pending_sha, commit_sha),
+            commits_behind = CASE WHEN COALESCE(pending_sha, commit_sha) = commit_sha THEN 0 END,
+            head_checked_at = CASE WHEN COALESCE(pending_sha, commit_sha) = commit_sha
+                                   THEN now() END,
+            version = version + 1
+        WHERE run_id = $1 AND status = 'generating' AND commit_sha = $2
+        """,
+        run_id,
+        commit_sha,
+        UP_TO_DATE[1],
+    )
+    return result == "UPDATE 1"
+
+
+async def mark_pending(
+    conn: Queryable, repository_id: uuid.UUID, sha: str, lease_seconds: float
+) -> bool:
+    """Ask for one more run after the live one; False if no live run holds the repository.
+
+    At most one pending run per repository: a later push overwrites the SHA.
+    """
+    result = await conn.execute(
+        """
+        UPDATE generated_docs SET pending_sha = $2
+        WHERE repository_id = $1 AND status = 'generating'
+          AND heartbeat_at >= now() - make_interval(secs => $3)
+        """,
+        repository_id,
+        sha,
+        lease_seconds,
+    )
+    return result == "UPDATE 1"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A run was asked for ``sha`` while the ended run held the row."""
+
+    sha: str
+    documented_sha: str | None  # what the stored docs describe now
+
+
+async def take_pending(conn: Queryable, run_id: uuid.UUID) -> Pending | None:
+    """Clear and return the pending run left for the ended run ``run_id``, if any.
+
+    Fenced by the run id: once a newer run claimed the row, its claim cleared
+    the request and this returns None.
+    """
+    row = await conn.fetchrow(
+        """
+        UPDATE generated_docs d SET pending_sha = NULL
+        FROM (SELECT repository_id, pending_sha FROM generated_docs
+              WHERE run_id = $1 FOR UPDATE) old
+        WHERE d.repository_id = old.repository_id AND d.run_id = $1
+          AND d.status IN ('completed', 'failed') AND old.pending_sha IS NOT NULL
+        RETURNING old.pending_sha, d.commit_sha
+        """,
+        run_id,
+    )
+    return Pending(row["pending_sha"], row["commit_sha"]) if row else None
+
+
+async def record_pushed_head(conn: Queryable, repository_id: uuid.UUID, sha: str) -> None:
+    """A push moved the head to ``sha``: the count is unknown until the next check."""
+    await conn.execute(
+        """
+        UPDATE generated_docs SET
+            head_sha = $2,
+            commits_behind = CASE WHEN commit_sha = $2 THEN 0 END,
+            head_checked_at = NULL, version = version + 1
+        WHERE repository_id = $1 AND head_sha IS DISTINCT FROM $2
+        """,
+        repository_id,
+        sha,
+    )
+
+
+async def claim_head_check(
+    conn: Queryable, repository_id: uuid.UUID, min_age_seconds: float
+) -> str | None:
+    """Claim the right to learn the head: the docs' commit, or None when not due.
+
+    Due when there are docs, no run is generating (it will learn the head
+    itself), and no process set out to check in the last ``min_age_seconds``.
+    One statement, so of several processes reading at once only one checks.
+    """
+    sha: str | None = await conn.fetchval(
+        """
+        UPDATE generated_docs SET head_checked_at = now()
+        WHERE repository_id = $1 AND content IS NOT NULL AND commit_sha IS NOT NULL
+          AND status <> 'generating'
+          AND (head_checked_at IS NULL
+               OR head_checked_at <= now() - make_interval(secs => $2))
+        RETURNING commit_sha
+        """,
+        repository_id,
+        min_age_seconds,
+    )
+    return sha
+
+
+async def record_head(
+    conn: Queryable,
+    repository_id: uuid.UUID,
+    *,
+    documented_sha: str,
+    head_sha: str,
+    commits_behind: int | None,
+) -> bool:
+    """Store a learned head, unless the docs changed meanwhile (the count would be wrong).
+
+    True when the row changed.
+    """
+    result = await conn.execute(
+        """
+        UPDATE generated_docs SET head_sha = $3, commits_behind = $4, version = version + 1
+        WHERE repository_id = $1 AND commit_sha = $2
+          AND (head_sha IS DISTINCT FROM $3 OR commits_behind IS DISTINCT FROM $4)
+        """,
+        repository_id,
+        documented_sha,
+        head_sha,
+        commits_behind,
+    )
+    return result == "UPDATE 1"

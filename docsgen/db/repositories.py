@@ -143,3 +143,12 @@ async def delete_repository(
             repository_id=str(repository_id),
             status="generating",
         )
+
+
+async def github_registrations(conn: Queryable, full_name: str) -> list[Repository]:
+    """Every registration of the GitHub repository ``owner/name`` (any case), by any user."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM repositories WHERE source_key = $1 ORDER BY created_at, id",
+        source_key("github", full_name, None),
+    )
+    return [_from_record(r) for r in rows]

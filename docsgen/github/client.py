@@ -161,6 +161,19 @@ class GitHubClient:
         )
         return data
 
+    async def compare(self, owner: str, name: str, base: str, head: str) -> dict[str, Any]:
+        """``base...head``: ``ahead_by`` is how many commits ``head`` has that ``base`` lacks.
+
+        One commit per page is asked for: only the counts are wanted.  A 404 (a
+        commit GitHub no longer has) is a ``GitHubApiFailed``, not a missing repository.
+        """
+        url = self._url("/repos/{owner}/{name}/compare/{basehead}{?per_page}")
+        vars_: dict[str, str | int] = {
+            "owner": owner, "name": name, "basehead": f"{base}...{head}", "per_page": 1,
+        }  # fmt: skip
+        data: dict[str, Any] = await self._call(lambda: self._api.getitem(url, vars_))
+        return data
+
     async def repositories(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` repositories the user can see, paged through ``getiter``."""
 

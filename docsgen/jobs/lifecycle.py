@@ -29,7 +29,9 @@ from docsgen.errors import (
     GenerationError,
     RepositoryNotFound,
     TooManyRequests,
+    UpToDate,
 )
+from docsgen.generator import GENERATOR_VERSION
 from docsgen.generator.pipeline import generate
 from docsgen.jobs.registry import RunRegistry
 from docsgen.render import render_html
@@ -60,10 +62,14 @@ class RunDeps:
 class Run:
     """One claimed run: fenced progress writes and the step it is at."""
 
-    def __init__(self, deps: RunDeps, repository: Repository, run_id: uuid.UUID) -> None:
+    def __init__(
+        self, deps: RunDeps, repository: Repository, run_id: uuid.UUID, *, force: bool = False
+    ) -> None:
         self.deps = deps
         self.repository = repository
         self.run_id = run_id
+        # Regenerate even when the head and generator equal the stored docs'.
+        self.force = force
         self.progress, self.step = INITIALIZING
         self.fence_lost = False
         self.started = time.monotonic()
@@ -78,17 +84,20 @@ class Run:
             await observer(self, progress, step)
 
 
-async def start_generation(deps: RunDeps, repository: Repository) -> uuid.UUID:
+async def start_generation(
+    deps: RunDeps, repository: Repository, *, force: bool = False
+) -> uuid.UUID:
     """Claim the repository and start a run task.
 
     409 if a live run holds the repository (CONTRACT §4); 429 when the owner
     already has their cap of live runs, or this process its cap.  The per-user
     count and the claim happen under a per-user lock, so the cap is exact.
+    ``force`` regenerates even when the stored docs are up to date.
     """
     settings = deps.settings
     async with deps.pool.acquire() as conn, conn.transaction():
         await jobs.lock_claims_of_user(conn, repository.user_id)
-        if len(deps.registry) >= settings.max_runs_per_process:
+        if deps.registry.busy() >= settings.max_runs_per_process:
             if not await jobs.is_generation_in_progress(
                 conn, repository.id, settings.lease_seconds
             ):
@@ -118,7 +127,9 @@ async def start_generation(deps: RunDeps, repository: Repository) -> uuid.UUID:
             repository_id=str(repository.id),
             status="generating",
         )
-    deps.registry.spawn(run_id, generate_docs_for_repository(deps, repository.id, run_id))
+    deps.registry.spawn(
+        run_id, generate_docs_for_repository(deps, repository.id, run_id, force=force)
+    )
     return run_id
 
 
@@ -144,7 +155,7 @@ async def _heartbeat(run: Run, main: asyncio.Task[Any]) -> None:
 
 
 async def generate_docs_for_repository(
-    deps: RunDeps, repository_id: uuid.UUID, run_id: uuid.UUID
+    deps: RunDeps, repository_id: uuid.UUID, run_id: uuid.UUID, *, force: bool = False
 ) -> None:
     """The body of a run task.  It never raises: every outcome is written to the row."""
     outcome = "failed"
@@ -152,12 +163,12 @@ async def generate_docs_for_repository(
     if repository is None:
         await jobs.fail_run(deps.pool, run_id, RepositoryNotFound().message)
         return
-    run = Run(deps, repository, run_id)
+    run = Run(deps, repository, run_id, force=force)
     me = asyncio.current_task()
     assert me is not None
     beat = asyncio.create_task(_heartbeat(run, me))
     try:
-        outcome = await _execute(run)
+        outcome = await _execute_unless_up_to_date(run)
     except FenceLost:
         outcome = "superseded"
         log.warning("run %s stopped: its row belongs to a newer run", run_id)
@@ -199,9 +210,27 @@ def failure_message(step: str, exc: BaseException) -> str:
     return f"Failed while {step[:1].lower()}{step[1:]}: {reason}"
 
 
+async def _execute_unless_up_to_date(run: Run) -> str:
+    try:
+        return await _execute(run)
+    except UpToDate as signal:
+        return await _complete_up_to_date(run, signal.commit_sha)
+
+
+async def _complete_up_to_date(run: Run, commit_sha: str) -> str:
+    """The head is the stored docs' commit and the generator theirs: nothing to redo."""
+    if not await jobs.complete_up_to_date(run.deps.pool, run.run_id, commit_sha):
+        raise FenceLost(f"run {run.run_id} lost its row before completing")
+    log.info("run %s: %s is already documented", run.run_id, run.repository.display_name)
+    return "completed"
+
+
 async def _execute(run: Run) -> str:
     deps = run.deps
-    source = await source_for(run.repository, deps)
+    skip = None
+    if not run.force:
+        skip = await jobs.up_to_date_commit(deps.pool, run.repository.id, GENERATOR_VERSION)
+    source = await source_for(run.repository, deps, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
     docs = await generate(snapshot, run.update_progress, deps.executor)
     await run.update_progress(*SAVING)
@@ -215,6 +244,7 @@ async def _execute(run: Run) -> str:
         content=docs.content,
         sections=docs.sections_json(),
         html=html,
+        generator_version=GENERATOR_VERSION,
     )
     if not saved:
         raise FenceLost(f"run {run.run_id} lost its row before saving")

@@ -25,6 +25,11 @@ class RunRegistry:
     def __len__(self) -> int:
         return len(self._tasks)
 
+    def busy(self) -> int:
+        """Runs in progress, not counting the caller's own (a run ending may start the next)."""
+        current = asyncio.current_task()
+        return sum(1 for task in self._tasks.values() if task is not current)
+
     def task(self, run_id: uuid.UUID) -> asyncio.Task[None] | None:
         return self._tasks.get(run_id)
 

@@ -2,7 +2,8 @@
 
 The steps follow CONTRACT §3: 20 % metadata (``GET /repos/{owner}/{repo}``),
 30 % the user's token, 40 % the default branch's head commit, its recursive
-tree and the tarball of exactly that commit, read in memory.  All I/O goes
+tree and the tarball of exactly that commit, read in memory.  A head equal to
+``skip_commit`` (the stored docs' commit) ends there with ``UpToDate``.  All I/O goes
 through ``docsgen.github.client``; a rate-limit wait shows as the current step
 at the same percentage.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, RepositoryTooLarge
+from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, RepositoryTooLarge, UpToDate
 from docsgen.generator.pipeline import ProgressCallback
 from docsgen.github.client import GitHubClient, utc_clock
 from docsgen.github.tarball import TarballLimits, read_tarball
@@ -65,6 +66,7 @@ class GitHubSource:
         session: aiohttp.ClientSession,
         settings: Settings,
         limits: SourceLimits,
+        skip_commit: str | None = None,
     ) -> None:
         self.full_name = full_name
         self.owner, self.name = full_name.split("/", 1)
@@ -72,6 +74,8 @@ class GitHubSource:
         self.session = session
         self.settings = settings
         self.limits = limits
+        # The stored docs' commit: a head equal to it raises UpToDate before the tarball.
+        self.skip_commit = skip_commit
         self._step: tuple[int, str] = FETCHING_METADATA
 
     async def fetch(self, progress: ProgressCallback) -> Snapshot:
@@ -106,6 +110,8 @@ class GitHubSource:
             raise RepositoryEmpty()
         commit = await client.commit(self.owner, self.name, metadata.default_branch)
         sha = str(commit["sha"])
+        if sha == self.skip_commit:
+            raise UpToDate(sha)
         tree = await client.tree(self.owner, self.name, sha)
         truncated = bool(tree.get("truncated"))
         blobs = [

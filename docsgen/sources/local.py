@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable
+from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable, UpToDate
 from docsgen.generator.pipeline import ProgressCallback
 from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
 from docsgen.sources.base import SourceLimits
@@ -61,12 +61,20 @@ class _TreeEntry:
 
 class LocalSource:
     def __init__(
-        self, path: Path, *, name: str, roots: Sequence[Path], limits: SourceLimits
+        self,
+        path: Path,
+        *,
+        name: str,
+        roots: Sequence[Path],
+        limits: SourceLimits,
+        skip_commit: str | None = None,
     ) -> None:
         self.path = path
         self.name = name
         self.roots = tuple(roots)
         self.limits = limits
+        # The stored docs' commit: a HEAD equal to it raises UpToDate before any reading.
+        self.skip_commit = skip_commit
 
     async def _git(self, *args: str, stdin: bytes | None = None) -> bytes:
         proc = await asyncio.create_subprocess_exec(
@@ -84,19 +92,9 @@ class LocalSource:
 
     async def fetch(self, progress: ProgressCallback) -> Snapshot:
         await progress(*FETCHING_METADATA)
-        check_local_path(str(self.path), self.roots)
-        if not self.path.is_dir():
-            raise SourceUnreadable(f"Local repository folder not found: {self.path}")
-        try:
-            await self._git("rev-parse", "--git-dir")
-        except _GitFailed:
-            raise SourceUnreadable(f"Not a git repository: {self.path}") from None
-        try:
-            commit = (
-                (await self._git("rev-parse", "--verify", "-q", "HEAD^{commit}")).decode().strip()
-            )
-        except _GitFailed:
-            raise RepositoryEmpty() from None
+        commit = await self._head()
+        if commit == self.skip_commit:
+            raise UpToDate(commit)
 
         await progress(*FETCHING_AUTH)
         if not os.access(self.path, os.R_OK | os.X_OK):
@@ -111,6 +109,33 @@ class LocalSource:
         self._check_limits(entries)
         files = await self._read_blobs(entries)
         return Snapshot(name=self.name, provider="local", commit_sha=commit, files=tuple(files))
+
+    async def _head(self) -> str:
+        """The checkout's HEAD commit, after checking the folder may and can be read."""
+        check_local_path(str(self.path), self.roots)
+        if not self.path.is_dir():
+            raise SourceUnreadable(f"Local repository folder not found: {self.path}")
+        try:
+            await self._git("rev-parse", "--git-dir")
+        except _GitFailed:
+            raise SourceUnreadable(f"Not a git repository: {self.path}") from None
+        try:
+            return (
+                (await self._git("rev-parse", "--verify", "-q", "HEAD^{commit}")).decode().strip()
+            )
+        except _GitFailed:
+            raise RepositoryEmpty() from None
+
+    async def head_since(self, base: str) -> tuple[str, int | None]:
+        """HEAD, and how many commits it has that ``base`` lacks (None: ``base`` is unknown)."""
+        head = await self._head()
+        if head == base:
+            return head, 0
+        try:
+            count = await self._git("rev-list", "--count", f"{base}..{head}", "--")
+        except _GitFailed:
+            return head, None  # history rewritten: the documented commit is gone
+        return head, int(count.decode().strip())
 
     @staticmethod
     def _parse_tree(raw: bytes) -> list[_TreeEntry]:

@@ -6,6 +6,11 @@ codeload-style URL on a second origin serving a real ``tar.gz`` (made with
 ``git archive`` from a test repository), and GitHub's OAuth web flow.  Every
 answer carries rate-limit headers.
 
+It also serves the compare API (``/repos/{o}/{r}/compare/{base}...{head}``,
+counted by git in the source repository), moves a repository's head
+(``move_head``), and plays GitHub's side of webhooks: ``deliver`` sends a
+signed delivery to the service (``webhook_secret`` is in ``settings_for``).
+
 Tests steer it per route (see ``ROUTES``): ``fail`` (any status and message),
 ``slow`` (hold the answer; with a short client timeout this is a timeout),
 ``rate_limit`` (primary: 403 with ``x-ratelimit-remaining: 0``),
@@ -22,11 +27,14 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import hashlib
+import hmac
 import json
 import secrets
 import socket
 import subprocess
 import time
+import uuid
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -51,6 +59,7 @@ ROUTES = (
     "tree",
     "tarball",
     "codeload",
+    "compare",
     "oauth_authorize",
     "oauth_token",
 )
@@ -84,10 +93,22 @@ class FakeRepo:
     default_branch: str = "main"
     tree_truncated: bool = False
     collaborators: set[str] = field(default_factory=set)
+    # The git repository it is served from (the compare API counts commits there).
+    source: Path | None = None
+    # Commits the default branch pointed at before ``move_head``: sha → (tree, tarball).
+    earlier: dict[str, tuple[list[dict[str, Any]], bytes]] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
+
+    def at(self, ref: str) -> tuple[str, list[dict[str, Any]], bytes] | None:
+        """The commit, tree and tarball ``ref`` (the default branch or a SHA) names."""
+        if self.commit_sha is not None and ref in (self.default_branch, self.commit_sha):
+            return self.commit_sha, self.tree, self.tarball
+        if ref in self.earlier:
+            return ref, *self.earlier[ref]
+        return None
 
 
 @dataclass
@@ -137,6 +158,7 @@ class FakeGitHub:
         self.requests: list[RecordedRequest] = []
         self.oauth_client_id = "fake-oauth-client-id"
         self.oauth_client_secret = "fake-oauth-client-secret-" + secrets.token_hex(8)
+        self.webhook_secret = "fake-webhook-secret-" + secrets.token_hex(8)
         # The account that "approves" in the browser at the authorize page.
         self.oauth_login: str | None = None
         self._codes: dict[str, tuple[str, str]] = {}  # code → (login, redirect_uri)
@@ -168,6 +190,7 @@ class FakeGitHub:
                 web.get(api + "/repos/{owner}/{name}/commits/{ref:.+}", self._commit),
                 web.get(api + "/repos/{owner}/{name}/git/trees/{sha}", self._tree),
                 web.get(api + "/repos/{owner}/{name}/tarball/{ref:.+}", self._tarball),
+                web.get(api + "/repos/{owner}/{name}/compare/{basehead:.+}", self._compare),
                 web.get("/_codeload/{owner}/{name}/legacy.tar.gz/{sha}", self._codeload),
                 web.get("/login/oauth/authorize", self._oauth_authorize),
                 web.post("/login/oauth/access_token", self._oauth_token),
@@ -196,6 +219,7 @@ class FakeGitHub:
             "github_web_url": self.web_url,
             "github_oauth_client_id": self.oauth_client_id,
             "github_oauth_client_secret": self.oauth_client_secret,
+            "github_webhook_secret": self.webhook_secret,
             "github_timeout_seconds": 5.0,
             "github_backoff_seconds": 0.01,
             "github_backoff_max_seconds": 0.05,
@@ -233,9 +257,22 @@ class FakeGitHub:
             check=True,
             capture_output=True,
         ).stdout
-        repo = FakeRepo(owner, name, sha, _tree(source, sha), tarball, **attributes)
+        repo = FakeRepo(owner, name, sha, _tree(source, sha), tarball, source=source, **attributes)
         self.repos[repo.full_name.lower()] = repo
         return repo
+
+    def move_head(self, full_name: str) -> FakeRepo:
+        """The default branch moves to its source repository's current HEAD (a push)."""
+        old = self.repos[full_name.lower()]
+        assert old.source is not None, "only repositories added with add_repo can move"
+        keep = {
+            f.name: getattr(old, f.name)
+            for f in dataclasses.fields(FakeRepo)
+            if f.name not in ("owner", "name", "commit_sha", "tree", "tarball", "source")
+        }
+        if old.commit_sha is not None:
+            keep["earlier"] = {**old.earlier, old.commit_sha: (old.tree, old.tarball)}
+        return self.add_repo(old.owner, old.name, old.source, **keep)
 
     def add_empty_repo(self, owner: str, name: str, **attributes: Any) -> FakeRepo:
         repo = FakeRepo(owner, name, None, **attributes)
@@ -319,6 +356,7 @@ class FakeGitHub:
         """Every credential this fake issued or holds: none may leak from the service."""
         found = {u.token for u in self.users.values()} | self._revoked | self._codeload_tokens
         found.add(self.oauth_client_secret)
+        found.add(self.webhook_secret)
         return found
 
     def _fault(self, route: str, fault: Fault) -> None:
@@ -525,18 +563,20 @@ class FakeGitHub:
         if repo.commit_sha is None:
             return self._empty(request)
         ref = request.match_info["ref"]
-        if ref not in (repo.default_branch, repo.commit_sha):
+        found = repo.at(ref)
+        if found is None:
             return self._json(
                 request,
                 {"message": f"No commit found for SHA: {ref}", "documentation_url": DOCS_URL},
                 status=422,
             )
+        sha = found[0]
         return self._json(
             request,
             {
-                "sha": repo.commit_sha,
-                "commit": {"tree": {"sha": repo.commit_sha}, "message": "initial"},
-                "html_url": f"{self.web_url}/{repo.full_name}/commit/{repo.commit_sha}",
+                "sha": sha,
+                "commit": {"tree": {"sha": sha}, "message": "initial"},
+                "html_url": f"{self.web_url}/{repo.full_name}/commit/{sha}",
             },
         )
 
@@ -548,11 +588,12 @@ class FakeGitHub:
             return repo
         if repo.commit_sha is None:
             return self._empty(request)
-        if request.match_info["sha"] != repo.commit_sha:
+        found = repo.at(request.match_info["sha"])
+        if found is None or found[0] != request.match_info["sha"]:
             return self._not_found(request)
         return self._json(
             request,
-            {"sha": repo.commit_sha, "tree": repo.tree, "truncated": repo.tree_truncated},
+            {"sha": found[0], "tree": found[1], "truncated": repo.tree_truncated},
         )
 
     async def _tarball(self, request: web.Request) -> web.StreamResponse:
@@ -561,17 +602,15 @@ class FakeGitHub:
         repo = self._visible_repo(request)
         if isinstance(repo, web.Response):
             return repo
-        if repo.commit_sha is None or request.match_info["ref"] not in (
-            repo.commit_sha,
-            repo.default_branch,
-        ):
+        found = repo.at(request.match_info["ref"])
+        if found is None:
             return self._not_found(request)
         # Like codeload: a short-lived token in the query, valid on the other origin.
         token = secrets.token_urlsafe(24)
         self._codeload_tokens.add(token)
         location = (
             f"{self.web_url}/_codeload/{repo.owner}/{repo.name}/legacy.tar.gz/"
-            f"{repo.commit_sha}?token={token}"
+            f"{found[0]}?token={token}"
         )
         return web.Response(
             status=302, headers={**self._rate_headers(request), "Location": location}
@@ -583,21 +622,24 @@ class FakeGitHub:
         stall, self._stall = self._stall, None  # set by _enter for this request
         key = f"{request.match_info['owner']}/{request.match_info['name']}".lower()
         repo = self.repos.get(key)
+        found = repo.at(request.match_info["sha"]) if repo is not None else None
         if (
             repo is None
+            or found is None
+            or found[0] != request.match_info["sha"]
             or request.query.get("token") not in self._codeload_tokens
-            or request.match_info["sha"] != repo.commit_sha
         ):
             return web.Response(status=404, text="404: Not Found")
+        tarball = found[2]
         response = web.StreamResponse(
             headers={
                 "Content-Type": "application/x-gzip",
                 "Content-Disposition": f"attachment; filename={repo.owner}-{repo.name}.tar.gz",
             }
         )
-        response.content_length = len(repo.tarball)
+        response.content_length = len(tarball)
         await response.prepare(request)
-        view = memoryview(repo.tarball)
+        view = memoryview(tarball)
         start = 0
         if stall is not None:
             start = min(stall[0], len(view))
@@ -607,6 +649,75 @@ class FakeGitHub:
             await response.write(view[offset : offset + 64 * 1024])
         await response.write_eof()
         return response
+
+    async def _compare(self, request: web.Request) -> web.StreamResponse:
+        if (early := await self._enter("compare", request)) is not None:
+            return early
+        repo = self._visible_repo(request)
+        if isinstance(repo, web.Response):
+            return repo
+        base, sep, head = request.match_info["basehead"].partition("...")
+        if not sep or repo.source is None or repo.commit_sha is None:
+            return self._not_found(request)
+        if head == repo.default_branch:
+            head = repo.commit_sha
+        per_page = int(request.query.get("per_page", "250"))
+        answer = await asyncio.to_thread(_compare, repo.source, base, head, per_page)
+        if answer is None:
+            return self._not_found(request)
+        return self._json(request, answer)
+
+    # --- webhooks: GitHub's side ------------------------------------------------------
+
+    def sign(self, body: bytes, secret: str | None = None) -> str:
+        key = (secret if secret is not None else self.webhook_secret).encode()
+        return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+    def push_payload(
+        self, full_name: str, *, before: str | None = None, ref: str | None = None
+    ) -> dict[str, Any]:
+        """What GitHub sends for a push that moved a branch (default: the default branch) to
+        the repository's current commit."""
+        repo = self.repos[full_name.lower()]
+        return {
+            "ref": ref or f"refs/heads/{repo.default_branch}",
+            "before": before or "0" * 40,
+            "after": repo.commit_sha,
+            "created": False,
+            "deleted": False,
+            "forced": False,
+            "repository": {
+                "id": zlib.crc32(repo.full_name.encode()),
+                "name": repo.name,
+                "full_name": repo.full_name,
+                "private": repo.private,
+                "default_branch": repo.default_branch,
+                "master_branch": repo.default_branch,
+            },
+            "pusher": {"name": repo.owner},
+            "commits": [],
+            "head_commit": {"id": repo.commit_sha},
+        }
+
+    async def deliver(
+        self,
+        client: TestClient[Any, Any],
+        event: str,
+        payload: dict[str, Any],
+        *,
+        delivery_id: str | None = None,
+        signature: str | None = None,
+    ) -> Any:
+        """POST a delivery to the service's ``/webhooks/github``, signed like GitHub does."""
+        body = json.dumps(payload).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "GitHub-Hookshot/fake",
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery_id or str(uuid.uuid4()),
+            "X-Hub-Signature-256": signature if signature is not None else self.sign(body),
+        }
+        return await client.post("/webhooks/github", data=body, headers=headers)
 
     # --- the OAuth web flow ----------------------------------------------------------
 
@@ -680,6 +791,35 @@ def _listening_socket() -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     return sock
+
+
+def _compare(source: Path, base: str, head: str, per_page: int) -> dict[str, Any] | None:
+    """GitHub's compare answer for ``base...head``, counted by git; None if a commit is unknown."""
+    for sha in (base, head):
+        probe = subprocess.run(
+            ["git", "-C", str(source), "cat-file", "-e", f"{sha}^{{commit}}"], capture_output=True
+        )
+        if probe.returncode != 0:
+            return None
+    ahead = int(git(source, "rev-list", "--count", f"{base}..{head}"))
+    behind = int(git(source, "rev-list", "--count", f"{head}..{base}"))
+    status = (
+        "identical" if not ahead and not behind
+        else "ahead" if not behind
+        else "behind" if not ahead
+        else "diverged"
+    )  # fmt: skip
+    listed = git(source, "rev-list", "--reverse", f"{base}..{head}").split()
+    return {
+        "status": status,
+        "ahead_by": ahead,
+        "behind_by": behind,
+        "total_commits": ahead,
+        "base_commit": {"sha": base},
+        "merge_base_commit": {"sha": git(source, "merge-base", base, head)},
+        "commits": [{"sha": sha} for sha in listed[:per_page]],
+        "files": [],
+    }
 
 
 def _tree(source: Path, sha: str) -> list[dict[str, Any]]:

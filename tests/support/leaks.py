@@ -36,7 +36,9 @@ class LeakWatch:
         self.answers.append("\n".join(parts))
 
     def logs(self) -> list[str]:
-        return [self._formatter.format(r) for r in self._caplog.records]
+        # ``caplog.records`` holds the current phase's only: at teardown, not the test's.
+        phases = ("setup", "call", "teardown")
+        return [self._formatter.format(r) for p in phases for r in self._caplog.get_records(p)]
 
     def texts(self) -> Iterator[str]:
         yield from self.logs()

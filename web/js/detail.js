@@ -99,7 +99,15 @@ export function mountDetail(main, ctx, repositoryId) {
     const commit = state.repo.provider === "github" && webUrl && sha
       ? h("a", { href: `${webUrl}/${state.repo.full_name}/commit/${sha}`, target: "_blank", rel: "noopener noreferrer" }, h("code", {}, shortSha(sha)))
       : h("code", { title: sha || "" }, shortSha(sha));
-    fill(meta, "Documentation of commit ", commit, ", generated ", timeElement(docs.completed_at));
+    fill(meta, "Documentation of commit ", commit, ", generated ", timeElement(docs.completed_at), staleness(state.status, sha));
+  }
+
+  // "N commits behind" when the repository's head has moved past the documented commit.
+  function staleness(s, sha) {
+    if (!s || !s.head_sha || !sha || s.head_sha === sha) return "";
+    const behind = s.commits_behind;
+    const text = behind == null ? "new commits since" : `${behind} commit${behind === 1 ? "" : "s"} behind`;
+    return h("span", { class: "badge badge-stale", id: "staleness", title: `The repository is at ${shortSha(s.head_sha)}` }, text);
   }
 
   function renderBanner(s, docs) {

@@ -12,6 +12,7 @@ from docsgen.api.keys import POOL, SETTINGS
 from docsgen.api.routes.repositories import caller_repository
 from docsgen.db import jobs
 from docsgen.errors import NotFound
+from docsgen.freshness.checker import FRESHNESS
 
 routes = web.RouteTableDef()
 
@@ -40,6 +41,7 @@ async def docs(request: web.Request) -> web.Response:
     pool = request.app[POOL]
     current = await jobs.read_status(pool, repository.id, request.app[SETTINGS].lease_seconds)
     stored = await jobs.read_docs(pool, repository.id)
+    request.app[FRESHNESS].check_soon(repository)  # throttled; never on status polls
     return web.json_response(
         {
             **current.to_json(),

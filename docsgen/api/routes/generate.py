@@ -1,4 +1,8 @@
-"""``POST /api/generate-docs``: the original design's generateDocs route (CONTRACT §4)."""
+"""``POST /api/generate-docs``: the original design's generateDocs route (CONTRACT §4).
+
+``"force": true`` regenerates even when the stored docs describe the current
+head with the current generator (otherwise such a run completes at once).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from docsgen.api.auth import authenticate
 from docsgen.api.bodies import parse_uuid, read_json_object
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db.repositories import get_repository
+from docsgen.errors import BadRequest
 from docsgen.jobs.lifecycle import start_generation
 
 routes = web.RouteTableDef()
@@ -18,8 +23,11 @@ async def generate_docs(request: web.Request) -> web.Response:
     user = await authenticate(request)
     body = await read_json_object(request)
     repository_id = parse_uuid(body.get("repository_id"), "repository_id")
+    force = body.get("force", False)
+    if not isinstance(force, bool):
+        raise BadRequest("force must be true or false")
     repository = await get_repository(request.app[POOL], user.id, repository_id)
-    await start_generation(request.app[RUN_DEPS], repository)
+    await start_generation(request.app[RUN_DEPS], repository, force=force)
     return web.json_response(
         {
             "success": True,

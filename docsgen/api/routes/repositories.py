@@ -21,6 +21,7 @@ from docsgen.db.repositories import (
     list_repositories,
 )
 from docsgen.errors import BadRequest, SourceUnreadable
+from docsgen.freshness.checker import FRESHNESS
 from docsgen.sources.local import check_local_path
 
 routes = web.RouteTableDef()
@@ -105,6 +106,7 @@ async def show(request: web.Request) -> web.Response:
     status = await jobs.read_status(
         request.app[POOL], repository.id, request.app[SETTINGS].lease_seconds
     )
+    request.app[FRESHNESS].check_soon(repository)  # throttled; never on status polls
     return web.json_response(repository_json(repository, status))
 
 

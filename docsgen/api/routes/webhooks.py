@@ -1,0 +1,149 @@
+"""``POST /webhooks/github``: GitHub tells us about pushes (docs/freshness.md).
+
+Every delivery must carry a valid ``X-Hub-Signature-256`` for the configured
+``GITHUB_WEBHOOK_SECRET`` (checked by gidgethub's ``sansio.Event.from_http``);
+without a configured secret, webhooks are refused.  ``ping`` is answered; a
+push to the default branch of a registered repository starts a run for each
+registration (or asks for one after the run in progress); everything else is
+acknowledged and ignored.  A delivery id is acted on once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import gidgethub
+import gidgethub.sansio
+from aiohttp import web
+
+from docsgen.api.bodies import read_limited
+from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
+from docsgen.db import DATABASE_ERRORS, webhooks
+from docsgen.db.repositories import github_registrations
+from docsgen.errors import BadRequest, ServiceUnavailable, Unauthorized, UnsupportedMediaType
+from docsgen.freshness.push import act_on_push, parse_push
+
+log = logging.getLogger(__name__)
+
+routes = web.RouteTableDef()
+
+# GitHub caps webhook payloads at 25 MB; a bigger body is not from GitHub.
+MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
+_CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+def _ack(message: str, status: int = 202, **extra: Any) -> web.Response:
+    return web.json_response({"message": message, **extra}, status=status)
+
+
+@routes.post("/webhooks/github")
+async def github_webhook(request: web.Request) -> web.Response:
+    secret = request.app[SETTINGS].github_webhook_secret
+    if not secret:
+        raise ServiceUnavailable(
+            "GitHub webhooks are not configured on this server (set GITHUB_WEBHOOK_SECRET "
+            "to the secret of the repository's webhook)"
+        )
+    signature = request.headers.get("X-Hub-Signature-256")
+    if not signature:
+        raise Unauthorized("Webhook deliveries must be signed (X-Hub-Signature-256)")
+    if not signature.startswith("sha256="):
+        raise Unauthorized("X-Hub-Signature-256 must be 'sha256=<hex digest>'")
+    if request.content_type not in _CONTENT_TYPES:
+        raise UnsupportedMediaType("Webhook body must be JSON (Content-Type: application/json)")
+    event_name = request.headers.get("X-GitHub-Event")
+    delivery_id = request.headers.get("X-GitHub-Delivery")
+    if not event_name or not delivery_id:
+        raise BadRequest("X-GitHub-Event and X-GitHub-Delivery headers are required")
+    body = await read_limited(request, MAX_WEBHOOK_BYTES)
+    # Only the SHA-256 signature is offered: the SHA-1 one is not accepted.
+    headers = {
+        "x-hub-signature-256": signature,
+        "content-type": request.headers.get("Content-Type", ""),
+        "x-github-event": event_name,
+        "x-github-delivery": delivery_id,
+    }
+    try:
+        event = gidgethub.sansio.Event.from_http(headers, body, secret=secret)
+    except gidgethub.ValidationFailure:
+        log.warning("webhook delivery %.64s refused: bad signature", delivery_id)
+        raise Unauthorized("Webhook signature does not match the configured secret") from None
+    except (gidgethub.BadRequest, LookupError):
+        raise BadRequest("Webhook body is not valid JSON") from None
+
+    if event.event == "ping":
+        return _ack("pong", status=200)
+    if event.event != "push":
+        return _ack(f"Event {event.event[:64]!r} is ignored")
+    push = parse_push(event.data)
+    if push.deleted or not push.to_default_branch:
+        return _ack(f"Push to {push.ref[:200]} is ignored: not the default branch")
+    pool = request.app[POOL]
+    registrations = await github_registrations(pool, push.full_name)
+    if not registrations:
+        return _ack("No registered repository matches; ignored")
+
+    # Recorded before acting, so a redelivery arriving meanwhile does nothing; if
+    # acting fails, the record is withdrawn so that GitHub can redeliver.
+    if not await webhooks.record_delivery(pool, event.delivery_id, event.event):
+        return _ack("Delivery already handled; ignored", duplicate=True)
+    try:
+        outcomes = await act_on_push(request.app[RUN_DEPS], push, registrations)
+    except BaseException:
+        with contextlib.suppress(*DATABASE_ERRORS):
+            await asyncio.shield(webhooks.forget_delivery(pool, event.delivery_id))
+        raise
+    await webhooks.forget_old_deliveries(pool)
+    for outcome in outcomes:
+        log.info("push %s to %s: %s for repository %s", push.after[:12], push.full_name,
+                 outcome.outcome, outcome.repository_id)  # fmt: skip
+    return _ack(
+        f"Push to {push.full_name} handled", runs=[outcome.to_json() for outcome in outcomes]
+    )
+
+
+_ANSWER = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+OPENAPI_PATHS: dict[str, Any] = {
+    "/webhooks/github": {
+        "post": {
+            "summary": "GitHub webhook deliveries (push to the default branch starts a run)",
+            "description": "Signed with X-Hub-Signature-256 for GITHUB_WEBHOOK_SECRET. "
+            "Answers ping; a push to the default branch of a registered repository starts a "
+            "run per registration, or one more run after the run in progress; a redelivery "
+            "does nothing; every other event and unknown repositories are acknowledged.",
+            "parameters": [
+                {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+                for name in ("X-GitHub-Event", "X-GitHub-Delivery", "X-Hub-Signature-256")
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "ping answered",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "202": {
+                    "description": "Acknowledged: acted on, or ignored (the message says which)",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "400": {"description": "Missing headers or a malformed body", "content": _ANSWER},
+                "401": {"description": "Missing or bad signature", "content": _ANSWER},
+                "413": {"description": "Body over 25 MiB", "content": _ANSWER},
+                "415": {"description": "Body is not JSON", "content": _ANSWER},
+                "503": {
+                    "description": "Webhooks not configured, or the database unavailable",
+                    "content": _ANSWER,
+                },
+            },
+        }
+    }
+}
