@@ -273,6 +273,22 @@ async def test_malformed_deliveries_get_clear_errors(
         {"error": "Webhook body is not valid JSON"},
     )
 
+    for event in ("ping", "issues"):  # whatever the event, GitHub sends an object
+        listed = b"[1, 2]"
+        not_an_object = await client.post(
+            "/webhooks/github",
+            data=listed,
+            headers={
+                **headers,
+                "X-GitHub-Event": event,
+                "X-Hub-Signature-256": fake_github.sign(listed),
+            },
+        )
+        assert (not_an_object.status, await not_an_object.json()) == (
+            400,
+            {"error": "Webhook body must be a JSON object, as GitHub sends"},
+        )
+
     shapeless = json.dumps({"ref": "refs/heads/main", "after": "abc"}).encode()
     bad_push = await client.post(
         "/webhooks/github",

@@ -670,8 +670,7 @@ class FakeGitHub:
     # --- webhooks: GitHub's side ------------------------------------------------------
 
     def sign(self, body: bytes, secret: str | None = None) -> str:
-        key = (secret if secret is not None else self.webhook_secret).encode()
-        return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+        return github_signature(body, secret if secret is not None else self.webhook_secret)
 
     def push_payload(
         self, full_name: str, *, before: str | None = None, ref: str | None = None
@@ -771,6 +770,11 @@ class FakeGitHub:
         return web.Response(
             text=urlencode(answer), content_type="application/x-www-form-urlencoded"
         )
+
+
+def github_signature(body: bytes, secret: str) -> str:
+    """``X-Hub-Signature-256`` of a webhook delivery, as GitHub computes it."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def _member(user: FakeUser | None, repo: FakeRepo) -> bool:
