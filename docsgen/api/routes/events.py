@@ -56,6 +56,10 @@ async def events(request: web.Request) -> web.StreamResponse:
             raise ServiceUnavailable("The progress of this repository cannot be read right now")
         if first.terminal and resume_after is not None and resume_after >= first.version:
             return web.Response(status=204)  # nothing will follow: EventSource stops
+        if request.method == "HEAD":
+            # The GET's status and headers, and no body: a stream written here
+            # would be read by the client as the next answer on its connection.
+            return web.Response(headers=sse.HEADERS)
         response = web.StreamResponse(headers=sse.HEADERS)
         await response.prepare(request)
         sent = -1 if resume_after is None else resume_after
