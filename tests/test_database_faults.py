@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
@@ -16,7 +15,7 @@ from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db import accounts
 from docsgen.settings import Settings
 from tests.support.api import register_local, wait_for_runs
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy, proxy_for
 from tests.test_lifecycle import Gate
 
 DOWN = {"error": "The database is unavailable; try again in a moment"}
@@ -24,23 +23,14 @@ DOWN = {"error": "The database is unavailable; try again in a moment"}
 
 @pytest.fixture
 async def proxy(database_url: str) -> AsyncIterator[TcpProxy]:
-    url = urlparse(database_url)
-    proxy = TcpProxy(url.hostname or "127.0.0.1", url.port or 5432)
-    await proxy.start()
-    yield proxy
-    await proxy.close()
-
-
-def through(proxy: TcpProxy, database_url: str) -> str:
-    url = urlparse(database_url)
-    netloc = f"{url.username}@127.0.0.1:{proxy.port}" if url.username else f"127.0.0.1:{proxy.port}"
-    return urlunparse(url._replace(netloc=netloc))
+    async with proxy_for(database_url) as proxy:
+        yield proxy
 
 
 async def test_requests_get_503_while_the_database_is_down_and_the_run_continues_after(
     settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: Any, sample_repo: Path
 ) -> None:
-    app = create_app(replace(settings, database_url=through(proxy, database_url),
+    app = create_app(replace(settings, database_url=proxy.url(database_url),
                              database_timeout_seconds=1.0, lease_seconds=30))  # fmt: skip
     client = await aiohttp_client(app)
     user = await accounts.create_user(app[POOL], "alice")
@@ -78,7 +68,7 @@ async def test_a_failure_is_recorded_once_the_database_is_back(
     settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: Any, sample_repo: Path
 ) -> None:
     """The database is still down when the run fails: the failure waits for it."""
-    app = create_app(replace(settings, database_url=through(proxy, database_url),
+    app = create_app(replace(settings, database_url=proxy.url(database_url),
                              database_timeout_seconds=1.0, lease_seconds=30))  # fmt: skip
     client = await aiohttp_client(app)
     user = await accounts.create_user(app[POOL], "alice")

@@ -49,6 +49,7 @@ from yarl import URL
 
 from docsgen.settings import Settings
 from tests.support.gitrepo import git
+from tests.support.secrets_guard import SecretsGuard
 
 # Route names, for faults, gates and counts.
 ROUTES = (
@@ -877,9 +878,10 @@ def github_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def fake_github() -> AsyncIterator[FakeGitHub]:
-    """A started fake GitHub, closed after the test."""
+async def fake_github(secrets_guard: SecretsGuard) -> AsyncIterator[FakeGitHub]:
+    """A started fake GitHub, closed after the test; none of its secrets may leak."""
     fake = FakeGitHub()
+    secrets_guard.watch_for(fake.secrets)
     await fake.start()
     try:
         yield fake
