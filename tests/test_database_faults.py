@@ -99,3 +99,35 @@ async def test_a_failure_is_recorded_once_the_database_is_back(
     )
     assert retry.status == 202
     await wait_for_runs(app)
+
+
+async def test_a_silent_partition_gets_503_within_the_database_timeout_not_a_hang(
+    settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: Any
+) -> None:
+    """Connections stay open but nothing comes back: statements and pool waits time out.
+
+    Without statement and pool-acquire timeouts, a request would wait on a dead
+    connection, and the next ones on the pool, for as long as TCP keeps trying.
+    """
+    timeout = 1.0
+    app = create_app(replace(settings, database_url=proxy.url(database_url),
+                             database_timeout_seconds=timeout, pool_max_size=2))  # fmt: skip
+    client = await aiohttp_client(app)
+    user = await accounts.create_user(app[POOL], "alice")
+    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
+    assert (await client.get("/api/repositories", headers=auth)).status == 200
+
+    proxy.freeze()
+    started = asyncio.get_running_loop().time()
+    # More requests than pooled connections: some wait on the pool, not on a statement.
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(client.get("/api/repositories", headers=auth) for _ in range(6))), 30
+    )
+    elapsed = asyncio.get_running_loop().time() - started
+    assert [r.status for r in answers] == [503] * 6
+    assert all([await r.json() == DOWN for r in answers])
+    assert elapsed < 4 * timeout + 2, f"took {elapsed:.1f} s"
+
+    proxy.restore()
+    r = await asyncio.wait_for(client.get("/api/repositories", headers=auth), 30)
+    assert r.status == 200  # the pool replaced what timed out by itself

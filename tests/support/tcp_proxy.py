@@ -3,7 +3,9 @@
 ``cut()`` is a server that went down: every open connection drops and new ones
 are refused at once.  ``blackhole()`` is a host that vanished behind a
 firewall: open connections drop and new ones are accepted and never answered.
-``restore()`` lets connections through again.  The database itself is never
+``freeze()`` is a silent partition: open connections stay open but nothing
+gets through either way, and new ones are never answered.  ``restore()`` lets
+connections through again (a frozen one carries on where it stopped).  The database itself is never
 touched.  Use ``proxy_for(database_url)`` and ``proxy.url(database_url)``.
 """
 
@@ -14,7 +16,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from urllib.parse import urlparse, urlunparse
 
-FORWARD, REFUSE, BLACKHOLE = "forward", "refuse", "blackhole"
+FORWARD, REFUSE, BLACKHOLE, FREEZE = "forward", "refuse", "blackhole", "freeze"
 
 
 class TcpProxy:
@@ -23,6 +25,8 @@ class TcpProxy:
         self.mode = FORWARD
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     @property
     def port(self) -> int:
@@ -55,8 +59,14 @@ class TcpProxy:
         """The database's host vanishes: drop every connection, new ones hang."""
         self._switch(BLACKHOLE)
 
+    def freeze(self) -> None:
+        """Nothing gets through, and no connection is closed."""
+        self.mode = FREEZE
+        self._flowing.clear()
+
     def restore(self) -> None:
         self.mode = FORWARD
+        self._flowing.set()
 
     def _switch(self, mode: str) -> None:
         self.mode = mode
@@ -70,13 +80,15 @@ class TcpProxy:
             return
         self._open.add(writer)
         try:
-            if self.mode == BLACKHOLE:
+            if self.mode in (BLACKHOLE, FREEZE):
                 while await reader.read(65536):
                     pass
                 return
             up_reader, up_writer = await asyncio.open_connection(*self.target)
             self._open.add(up_writer)
-            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+            await asyncio.gather(
+                _pipe(reader, up_writer, self._flowing), _pipe(up_reader, writer, self._flowing)
+            )
         except OSError:
             pass  # a cut connection ends its pipes; an unreachable target ends this one
         finally:
@@ -84,10 +96,13 @@ class TcpProxy:
             writer.transport.abort()
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _pipe(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, flowing: asyncio.Event
+) -> None:
     try:
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):
             while data := await reader.read(65536):
+                await flowing.wait()  # frozen: held, not lost
                 writer.write(data)
                 await writer.drain()
     finally:
