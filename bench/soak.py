@@ -25,7 +25,8 @@ load, and after both processes got SIGTERM), and each process's resident
 memory at the start (idle), after a warm-up (the first fifth of the run, at
 most a minute) and at the end.  Targets: zero errors, zero rows left
 ``generating``, p99 status latency under 100 ms, memory growth under 10 %
-(from warm to end).  The per-user run cap and request rate limit are raised:
+(from warm to end).  How busy the machine was is printed too: on a
+saturated machine the latency tail is the scheduler's.  The per-user run cap and request rate limit are raised:
 one user drives every generation.
 """
 
@@ -56,7 +57,6 @@ EVENTS_PATH = "/api/repositories/{id}/docs/events"
 POLL_SECONDS = 5.0
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60)
 DRAIN_SECONDS = 120.0  # how long runs in flight may take to end after the load
-MODULES = 200  # Python modules per project: a run takes seconds, so runs overlap
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -87,10 +87,10 @@ class Tally:
         return sum(self.errors.values())
 
 
-def project_files(i: int) -> dict[str, str | bytes]:
-    """A small project of its own for each repository: runs take a few seconds."""
+def project_files(i: int, modules: int) -> dict[str, str | bytes]:
+    """A project of its own for each repository: with 200 modules a run takes seconds."""
     files: dict[str, str | bytes] = dict(SAMPLE_FILES)
-    for m in range(MODULES):
+    for m in range(modules):
         files[f"pkg{i}/mod{m}.py"] = (
             f'"""Module {m} of project {i}."""\n\nimport os\n\n\n'
             f"def handler_{m}(value: int = {m}) -> int:\n"
@@ -242,7 +242,7 @@ async def soak(args: argparse.Namespace, dsn: str, tmp: Path) -> int:
         local_paths = []
         for i in range(args.generations):
             path = roots / f"project{i}"
-            make_repo(path, project_files(i))
+            make_repo(path, project_files(i, args.modules))
             if i < local_count:
                 local_paths.append(path)
             else:
@@ -266,6 +266,8 @@ async def soak(args: argparse.Namespace, dsn: str, tmp: Path) -> int:
         bases = [s.url for s in services]
         processes = [psutil.Process(s.pid) for s in services]
         memory: dict[str, list[float]] = {"start": [rss_mib(p) for p in processes]}
+        cpu_start = [sum(p.cpu_times()[:2]) for p in processes]
+        psutil.cpu_percent()  # the machine's busy share is measured from here
 
         connector = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=connector) as session:
@@ -323,6 +325,11 @@ async def soak(args: argparse.Namespace, dsn: str, tmp: Path) -> int:
             ]  # fmt: skip
             await asyncio.gather(*tasks)
             memory["end"] = [rss_mib(p) for p in processes]
+            machine_cpu = psutil.cpu_percent()
+            service_cpu = [
+                sum(p.cpu_times()[:2]) - c for p, c in zip(processes, cpu_start, strict=True)
+            ]
+            seconds = time.monotonic() - started
             left_after_load = await generating_rows(dsn)
 
         exits = [s.terminate(timeout=60) for s in services]
@@ -357,6 +364,9 @@ async def soak(args: argparse.Namespace, dsn: str, tmp: Path) -> int:
               f"{end:.1f} MiB at the end: {growth:+.1f} % since warm, "
               f"{(end - start) / start * 100:+.1f} % since start (target < 10 % since warm: "
               f"{'met' if growth < 10 else 'NOT met'})")  # fmt: skip
+    print(f"CPU: the machine's {psutil.cpu_count()} cores {machine_cpu:.0f} % busy during the load; "
+          f"service main processes {', '.join(f'{c / seconds * 100:.0f} %' for c in service_cpu)} "
+          f"of one core (their analysis workers and PostgreSQL not counted)")  # fmt: skip
     print(
         f"errors: {tally.error_count} (target 0: {'met' if not tally.error_count else 'NOT met'})"
     )
@@ -371,6 +381,7 @@ async def main() -> int:
     parser.add_argument("--browsers", type=int, default=200)
     parser.add_argument("--subscribers", type=int, default=20)
     parser.add_argument("--generations", type=int, default=20)
+    parser.add_argument("--modules", type=int, default=200, help="Python modules per project")
     args = parser.parse_args()
     if args.minutes <= 0 or args.generations < 2:
         parser.error("--minutes must be positive and --generations at least 2")

@@ -73,3 +73,11 @@ async def test_it_sees_redirects_cookies_and_streams_too(
         await client.get(path, allow_redirects=False)
         assert len(secrets_guard.leaks()) == 1, path
         secrets_guard.reset()
+
+
+def test_it_searches_the_output_of_service_subprocesses_too(secrets_guard: SecretsGuard) -> None:
+    output = [f"INFO request with {new_token()}"]
+    secrets_guard.read_also(lambda: "\n".join(output))  # as the services fixture does
+    assert len(secrets_guard.leaks()) == 1
+    output.clear()
+    assert secrets_guard.leaks() == []

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.secrets_guard import SecretsGuard
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Variables of the machine that would change what a docsgen subprocess does
 # (besides every DOCSGEN_* and GITHUB_* one).
@@ -163,9 +165,15 @@ class Service:
 
 
 @contextmanager
-def serve(env: Mapping[str, str], *, timeout: float = 120) -> Iterator[Service]:
-    """Run ``docsgen serve`` until it is listening; stop it (SIGTERM) afterwards."""
+def serve(
+    env: Mapping[str, str], guard: SecretsGuard, *, timeout: float = 120
+) -> Iterator[Service]:
+    """Run ``docsgen serve`` until it is listening; stop it (SIGTERM) afterwards.
+
+    ``guard`` searches its output for secrets at the end of the test.
+    """
     service = Service(env)
+    guard.read_also(service.output)
     try:
         service.wait_started(timeout)
         yield service
@@ -174,12 +182,18 @@ def serve(env: Mapping[str, str], *, timeout: float = 120) -> Iterator[Service]:
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[Callable[[Mapping[str, str]], Service]]:
-    """Start ``docsgen serve`` processes (logs in the test's folder); killed after the test."""
+def services(
+    tmp_path: Path, secrets_guard: SecretsGuard
+) -> Iterator[Callable[[Mapping[str, str]], Service]]:
+    """Start ``docsgen serve`` processes (logs in the test's folder); killed after the test.
+
+    Their output is searched for secrets like the test's own logs.
+    """
     started: list[Service] = []
 
     def start(env: Mapping[str, str]) -> Service:
         service = Service(env, tmp_path / f"serve-{len(started)}.log")
+        secrets_guard.read_also(service.output)
         started.append(service)
         return service
 

@@ -5,7 +5,9 @@ in tests/conftest.py): it keeps every log record of a test (DEBUG and up, all
 phases) and every answer of each app attached to it (status, headers with
 cookies, body), and at the end of the test searches them for anything shaped
 like a token (``SECRET_PATTERNS``) and for every literal secret it was told of
-(the test secret key, the fake GitHub's tokens and secrets).  What it reports
+(the test secret key, the fake GitHub's tokens and secrets).  The output of
+``docsgen serve`` subprocesses started through ``tests/support/processes.py``
+is searched too.  What it reports
 names the kind and length of a secret, never the secret itself.
 """
 
@@ -39,11 +41,16 @@ class SecretsGuard:
         self._formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
         self._literals = set(literals)
         self._sources: list[Callable[[], Iterable[str]]] = []
+        self._outputs: list[Callable[[], str]] = []
         self.answers: list[str] = []
 
     def watch_for(self, source: Callable[[], Iterable[str]]) -> None:
         """Also look for what ``source()`` returns at the end (secrets issued meanwhile count)."""
         self._sources.append(source)
+
+    def read_also(self, output: Callable[[], str]) -> None:
+        """Search ``output()`` too at the end: a subprocess's log, for instance."""
+        self._outputs.append(output)
 
     def attach(self, app: web.Application) -> None:
         """Record every answer ``app`` gives, whichever way it was made."""
@@ -67,6 +74,8 @@ class SecretsGuard:
     def texts(self) -> Iterator[str]:
         yield from self.logs()
         yield from self.answers
+        for output in self._outputs:
+            yield output()
 
     def secrets(self) -> set[str]:
         found = set(self._literals)
