@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from docsgen.api.app import create_app
-from docsgen.api.keys import POOL, RUN_DEPS
-from docsgen.db import accounts
 from docsgen.settings import Settings
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import wait_for_runs
+from tests.support.outage import DOWN, FAILED_AT_HELD_STEP, TIMEOUT_SECONDS, held_run, service_at
 from tests.support.tcp_proxy import TcpProxy, proxy_for
-from tests.test_lifecycle import Gate
-
-DOWN = {"error": "The database is unavailable; try again in a moment"}
 
 
 @pytest.fixture
@@ -30,36 +24,25 @@ async def proxy(database_url: str) -> AsyncIterator[TcpProxy]:
 async def test_requests_get_503_while_the_database_is_down_and_the_run_continues_after(
     settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: Any, sample_repo: Path
 ) -> None:
-    app = create_app(replace(settings, database_url=proxy.url(database_url),
-                             database_timeout_seconds=1.0, lease_seconds=30))  # fmt: skip
-    client = await aiohttp_client(app)
-    user = await accounts.create_user(app[POOL], "alice")
-    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
-    repo = await register_local(client, auth, sample_repo)
-    status_url = f"/api/repositories/{repo['id']}/docs/status"
-    gate = Gate(hold_at="Fetching repository metadata")
-    app[RUN_DEPS].on_progress.append(gate)
-    assert (
-        await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
-    ).status == 202
-    await gate.reached.wait()
+    held = await held_run(settings, proxy.url(database_url), aiohttp_client, sample_repo)
+    client, auth = held.client, held.auth
 
     proxy.cut()
     # Bounded waits: a hang fails the test instead of blocking it.
     for method, path, body in [
-        ("GET", status_url, None),
+        ("GET", held.status_url, None),
         ("GET", "/api/repositories", None),
-        ("POST", "/api/generate-docs", {"repository_id": repo["id"]}),
+        ("POST", "/api/generate-docs", {"repository_id": held.repository_id}),
     ]:
         r = await asyncio.wait_for(client.request(method, path, json=body, headers=auth), 20)
         assert r.status == 503, (method, path)
         assert await r.json() == DOWN
 
     proxy.restore()
-    gate.release.set()  # the database is back before the run's next write: it carries on
-    await asyncio.wait_for(wait_for_runs(app), 60)
+    held.gate.release.set()  # the database is back before the run's next write: it carries on
+    await asyncio.wait_for(wait_for_runs(held.app), 60)
 
-    r = await client.get(status_url, headers=auth)  # the pool recovered by itself
+    r = await client.get(held.status_url, headers=auth)  # the pool recovered by itself
     assert r.status == 200
     assert (await r.json())["status"] == "completed"
 
@@ -68,37 +51,24 @@ async def test_a_failure_is_recorded_once_the_database_is_back(
     settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: Any, sample_repo: Path
 ) -> None:
     """The database is still down when the run fails: the failure waits for it."""
-    app = create_app(replace(settings, database_url=proxy.url(database_url),
-                             database_timeout_seconds=1.0, lease_seconds=30))  # fmt: skip
-    client = await aiohttp_client(app)
-    user = await accounts.create_user(app[POOL], "alice")
-    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
-    repo = await register_local(client, auth, sample_repo)
-    held = Gate(hold_at="Fetching repository metadata")
-    app[RUN_DEPS].on_progress.append(held)
-    await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
-    await held.reached.wait()
+    held = await held_run(settings, proxy.url(database_url), aiohttp_client, sample_repo)
     proxy.cut()
-    held.release.set()
-    runs = asyncio.ensure_future(wait_for_runs(app))
+    held.gate.release.set()
+    runs = asyncio.ensure_future(wait_for_runs(held.app))
     # Let the run hit the outage and start retrying before the database returns.
     done, _ = await asyncio.wait({runs}, timeout=1.5)
     assert not done, "the run must still be waiting to record its failure"
     proxy.restore()
     await asyncio.wait_for(runs, 60)
-    status = await (
-        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
-    ).json()
+    status = await (await held.client.get(held.status_url, headers=held.auth)).json()
     assert status["status"] == "failed"
-    assert status["error_message"] == (
-        "Failed while fetching repository metadata: the database became unavailable; try again"
-    )
+    assert status["error_message"] == FAILED_AT_HELD_STEP
     assert status["progress"] == 20
-    retry = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
+    retry = await held.client.post(
+        "/api/generate-docs", json={"repository_id": held.repository_id}, headers=held.auth
     )
     assert retry.status == 202
-    await wait_for_runs(app)
+    await wait_for_runs(held.app)
 
 
 async def test_a_silent_partition_gets_503_within_the_database_timeout_not_a_hang(
@@ -109,12 +79,9 @@ async def test_a_silent_partition_gets_503_within_the_database_timeout_not_a_han
     Without statement and pool-acquire timeouts, a request would wait on a dead
     connection, and the next ones on the pool, for as long as TCP keeps trying.
     """
-    timeout = 1.0
-    app = create_app(replace(settings, database_url=proxy.url(database_url),
-                             database_timeout_seconds=timeout, pool_max_size=2))  # fmt: skip
-    client = await aiohttp_client(app)
-    user = await accounts.create_user(app[POOL], "alice")
-    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
+    _, client, auth = await service_at(
+        settings, proxy.url(database_url), aiohttp_client, pool_max_size=2
+    )
     assert (await client.get("/api/repositories", headers=auth)).status == 200
 
     proxy.freeze()
@@ -126,7 +93,7 @@ async def test_a_silent_partition_gets_503_within_the_database_timeout_not_a_han
     elapsed = asyncio.get_running_loop().time() - started
     assert [r.status for r in answers] == [503] * 6
     assert all([await r.json() == DOWN for r in answers])
-    assert elapsed < 4 * timeout + 2, f"took {elapsed:.1f} s"
+    assert elapsed < 4 * TIMEOUT_SECONDS + 2, f"took {elapsed:.1f} s"
 
     proxy.restore()
     r = await asyncio.wait_for(client.get("/api/repositories", headers=auth), 30)

@@ -11,23 +11,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from docsgen.api.app import create_app
-from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS
-from docsgen.db import accounts
+from docsgen.api.keys import LIVE_HUB, RUN_DEPS
 from docsgen.embedded import EmbeddedPostgres
 from docsgen.embedded.server import Running
 from docsgen.settings import Settings
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import wait_for_runs
+from tests.support.outage import DOWN, FAILED_AT_HELD_STEP, held_run
 from tests.support.secrets_guard import SecretsGuard
-from tests.test_lifecycle import Gate
-
-DOWN = {"error": "The database is unavailable; try again in a moment"}
 
 
 @pytest.fixture
@@ -61,31 +56,21 @@ async def test_postgres_stopped_and_started_during_a_run(
 ) -> None:
     running = postgres.running()
     assert running is not None
-    app = create_app(replace(settings, database_url=postgres.url(running.port),
-                             database_timeout_seconds=1.0, lease_seconds=30))  # fmt: skip
-    client = await aiohttp_client(app)
-    user = await accounts.create_user(app[POOL], "alice")
-    auth = {"Authorization": f"Bearer {await accounts.issue_token(app[POOL], user)}"}
-    repo = await register_local(client, auth, sample_repo)
-    status_url = f"/api/repositories/{repo['id']}/docs/status"
-    held = Gate(hold_at="Fetching repository metadata")
-    app[RUN_DEPS].on_progress.append(held)
-    r = await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
-    assert r.status == 202
-    await held.reached.wait()
+    held = await held_run(settings, postgres.url(running.port), aiohttp_client, sample_repo)
+    app, client, auth = held.app, held.client, held.auth
     listener = app[LIVE_HUB].listener
     generation = await asyncio.wait_for(listener.wait_up(), 10)
 
     await asyncio.to_thread(stop, postgres)
     await asyncio.wait_for(listener.wait_down(), 20)
-    for path in (status_url, "/api/repositories"):  # bounded: a hang fails the test
+    for path in (held.status_url, "/api/repositories"):  # bounded: a hang fails the test
         r = await asyncio.wait_for(client.get(path, headers=auth), 20)
         assert (r.status, await r.json()) == (503, DOWN), path
     ready = await asyncio.wait_for(client.get("/readyz"), 20)
     assert ready.status == 503
     assert (await client.get("/healthz")).status == 200, "the process itself is alive"
 
-    held.release.set()  # the run's next write meets the outage
+    held.gate.release.set()  # the run's next write meets the outage
     runs = asyncio.ensure_future(wait_for_runs(app))
     done, _ = await asyncio.wait({runs}, timeout=1.5)
     assert not done, "the run waits for the database to record how it ended"
@@ -94,17 +79,18 @@ async def test_postgres_stopped_and_started_during_a_run(
     await asyncio.wait_for(runs, 60)
     assert (await client.get("/readyz")).status == 200  # no restart of the service
     await asyncio.wait_for(listener.wait_up(generation), 30)  # nor of the progress listener
-    r = await client.get(status_url, headers=auth)
+    r = await client.get(held.status_url, headers=auth)
     assert r.status == 200
     status = await r.json()
     assert (status["status"], status["progress"], status["error_message"]) == (
         "failed",
         20,
-        "Failed while fetching repository metadata: the database became unavailable; try again",
+        FAILED_AT_HELD_STEP,
     )
 
-    app[RUN_DEPS].on_progress.remove(held)
-    r = await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+    app[RUN_DEPS].on_progress.remove(held.gate)
+    body = {"repository_id": held.repository_id}
+    r = await client.post("/api/generate-docs", json=body, headers=auth)
     assert r.status == 202
     await asyncio.wait_for(wait_for_runs(app), 60)
-    assert (await (await client.get(status_url, headers=auth)).json())["status"] == "completed"
+    assert (await (await client.get(held.status_url, headers=auth)).json())["status"] == "completed"
