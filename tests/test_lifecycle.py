@@ -66,6 +66,7 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
         "Generating documentation: Getting Started...",
         "Generating documentation: Project Structure...",
         "Generating documentation: Architecture...",
+        "Generating documentation: API Reference...",
         "Generating documentation: Dependencies...",
     ]
     n = len(sections)
@@ -89,6 +90,7 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
         "Getting Started",
         "Project Structure",
         "Architecture",
+        "API Reference",
         "Dependencies",
     ]
     assert "Sample is a tiny library that greets people." in docs["content"]

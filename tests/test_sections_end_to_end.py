@@ -27,6 +27,7 @@ EXPECTED_TITLES = [
     "Getting Started",
     "Project Structure",
     "Architecture",
+    "API Reference",
     "Configuration",
     "HTTP Interface",
     "Dependencies",

@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from docsgen.allocator import tune_allocator
 from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
@@ -103,7 +104,10 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
 
     async def runs(app: web.Application) -> AsyncIterator[None]:
         context = multiprocessing.get_context("forkserver")
-        executor = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context)
+        tune_allocator()
+        executor = ProcessPoolExecutor(
+            max_workers=settings.workers, mp_context=context, initializer=tune_allocator
+        )
         http = aiohttp.ClientSession()
         deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
         app[RUN_DEPS] = deps

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 _BY_EXTENSION: dict[str, str] = {
     ".py": "Python", ".pyi": "Python",
     ".ts": "TypeScript", ".tsx": "TypeScript", ".mts": "TypeScript", ".cts": "TypeScript",
@@ -34,9 +32,11 @@ NOT_CODE = frozenset({"Markdown", "reStructuredText", "Text", "JSON", "YAML", "T
 
 
 def language_of(path: str) -> str | None:
-    p = PurePosixPath(path)
-    if p.name in _BY_NAME:
-        return _BY_NAME[p.name]
-    if p.name.startswith("Dockerfile"):
+    # Plain string work: this runs for every file of every run (PurePosixPath is slow).
+    name = path.rsplit("/", 1)[-1]
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    if name.startswith("Dockerfile"):
         return "Dockerfile"
-    return _BY_EXTENSION.get(p.suffix.lower())
+    dot = name.rfind(".")
+    return _BY_EXTENSION.get(name[dot:].lower()) if dot > 0 else None

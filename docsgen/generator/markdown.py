@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from docsgen.generator.model import Citation
 from docsgen.snapshot import Snapshot
 
 WARNING_SIGN = "⚠️"
+
+
+class Citation(NamedTuple):
+    """A claim's source: ``path:line``; ``name`` must appear on that line when given.
+
+    A named tuple: a large repository's docs hold tens of thousands of these,
+    and tuples hash, compare and pickle several times faster than dataclasses.
+    """
+
+    path: str
+    line: int
+    name: str | None = None
+
+    def label(self) -> str:
+        return f"{self.path}:{self.line}"
 
 
 def anchor(title: str) -> str:
@@ -40,6 +55,13 @@ def fence(text: str, info: str = "") -> str:
     return f"{f}{info}\n{text.rstrip(chr(10))}\n{f}"
 
 
+def render_citation(snapshot: Snapshot, citation: Citation) -> str:
+    """How a citation reads in Markdown: ``path:line``, linked when the source has URLs."""
+    label = code(citation.label())
+    url = snapshot.source_url(citation.path, citation.line)
+    return f"[{label}]({url})" if url else label
+
+
 @dataclass
 class SectionWriter:
     """Collects a section's Markdown, its citations and its warnings as it is written."""
@@ -51,10 +73,9 @@ class SectionWriter:
 
     def cite(self, path: str, line: int, name: str | None = None) -> str:
         """Record a citation and return its Markdown (a link when the source has URLs)."""
-        self.citations.append(Citation(path, line, name))
-        label = code(f"{path}:{line}")
-        url = self.snapshot.source_url(path, line)
-        return f"[{label}]({url})" if url else label
+        citation = Citation(path, line, name)
+        self.citations.append(citation)
+        return render_citation(self.snapshot, citation)
 
     def warn(self, text: str) -> str:
         """Record a warning and return its Markdown line."""

@@ -1,21 +1,28 @@
-"""The generator's view of a repository, built from a snapshot in a worker process.
+"""The generator's view of a repository: file facts, quoted texts and code analyses.
 
-``build_model`` is the CPU-heavy step (decoding and counting every file, and
-with [Generator] the code analysis); sections then read only the model.
-Everything here is plain, picklable data.
+``scan`` reads the snapshot once (languages, line counts, skip reasons, the
+texts sections quote) and names the files to analyse; the pipeline analyses
+them in worker processes, through the cache, and ``assemble_model`` puts the
+pieces together.  ``build_model`` does all of it in one process (no cache),
+for callers that have a snapshot and want a model.  Everything here is plain,
+picklable data; sections read only the model.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from docsgen.generator.analysis import analyse_file
+from docsgen.generator.analysis import analyse_source
 from docsgen.generator.analysis.facts_manifests import is_manifest
 from docsgen.generator.analysis.model import FileAnalysis
 from docsgen.generator.languages import NOT_CODE, language_of
-from docsgen.snapshot import Snapshot, looks_binary
+from docsgen.generator.markdown import Citation
+from docsgen.generator.reference import FileReference, render
+from docsgen.snapshot import Snapshot, SnapshotFile, looks_binary
+
+__all__ = ["Citation", "FileInfo", "RepositoryModel", "Scan", "build_model", "scan"]
 
 # Folders whose content is not the project's own: excluded from analysis and labelled.
 VENDORED_DIRS = frozenset(
@@ -30,15 +37,6 @@ _TEXT_FILE_NAMES = re.compile(
     r"gnumakefile|pipfile)$",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A claim's source: ``path:line``; ``name`` must appear on that line when given."""
-
-    path: str
-    line: int
-    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,8 +57,11 @@ class RepositoryModel:
     snapshot: Snapshot  # metadata and notes; file bytes are dropped (see build_model)
     files: list[FileInfo]
     texts: dict[str, str] = field(default_factory=dict)
-    # Analysis of every readable file outside vendored/generated folders, by path.
-    analyses: dict[str, FileAnalysis] = field(default_factory=dict)
+    # Analysis of every readable code file outside vendored/generated folders, by
+    # path, in path order.  Read-only; values may be decoded on first read.
+    analyses: Mapping[str, FileAnalysis] = field(default_factory=dict)
+    # The API Reference entries of each analysed file (same keys as ``analyses``).
+    references: Mapping[str, FileReference] = field(default_factory=dict)
 
     def file(self, path: str) -> FileInfo | None:
         for f in self.files:
@@ -70,7 +71,7 @@ class RepositoryModel:
 
 
 def folder_kind(path: str) -> str | None:
-    for part in PurePosixPath(path).parts[:-1]:
+    for part in path.split("/")[:-1]:
         if part in VENDORED_DIRS:
             return "vendored"
         if part in GENERATED_DIRS:
@@ -92,13 +93,23 @@ def count_lines(data: bytes) -> int:
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
-def build_model(snapshot: Snapshot) -> RepositoryModel:
+@dataclass(frozen=True)
+class Scan:
+    """What one read of the snapshot yields, before any code analysis."""
+
+    files: list[FileInfo]
+    texts: dict[str, str]
+    to_analyse: list[SnapshotFile]  # the project's own code files, content read
+
+
+def scan(snapshot: Snapshot) -> Scan:
     """Read every file once: language, line count, skip reasons, quoted texts."""
     infos: list[FileInfo] = []
     texts: dict[str, str] = {}
-    analyses: dict[str, FileAnalysis] = {}
+    to_analyse: list[SnapshotFile] = []
     for f in sorted(snapshot.files, key=lambda f: f.path):
         kind = folder_kind(f.path)
+        language = language_of(f.path)
         skipped = f.skipped
         lines = 0
         if f.data is not None and skipped is None:
@@ -107,14 +118,18 @@ def build_model(snapshot: Snapshot) -> RepositoryModel:
             else:
                 lines = count_lines(f.data)
                 if kind is None:
-                    text = decode_text(f.data)[0]
-                    if _TEXT_FILE_NAMES.match(PurePosixPath(f.path).name):
-                        texts[f.path] = text
-                    # Manifests are analysed too: they declare entry points.
-                    if language_of(f.path) not in NOT_CODE or is_manifest(f.path):
-                        analyses[f.path] = analyse_file(f.path, text)
-        infos.append(FileInfo(f.path, f.size, lines, language_of(f.path), skipped, kind))
-    light = Snapshot(
+                    if _TEXT_FILE_NAMES.match(f.path.rsplit("/", 1)[-1]):
+                        texts[f.path] = decode_text(f.data)[0]
+                    if (language is not None and language not in NOT_CODE) or is_manifest(f.path):
+                        # Manifests are analysed too: they declare entry points.
+                        to_analyse.append(f)
+        infos.append(FileInfo(f.path, f.size, lines, language, skipped, kind))
+    return Scan(infos, texts, to_analyse)
+
+
+def without_files(snapshot: Snapshot) -> Snapshot:
+    """The snapshot's metadata and notes, its file bytes dropped (they stay with the caller)."""
+    return Snapshot(
         name=snapshot.name,
         provider=snapshot.provider,
         commit_sha=snapshot.commit_sha,
@@ -123,6 +138,30 @@ def build_model(snapshot: Snapshot) -> RepositoryModel:
         notes=snapshot.notes,
         source_url_template=snapshot.source_url_template,
     )
+
+
+def assemble_model(
+    snapshot: Snapshot,
+    scanned: Scan,
+    analyses: Mapping[str, FileAnalysis],
+    references: Mapping[str, FileReference],
+) -> RepositoryModel:
+    light = without_files(snapshot) if snapshot.files else snapshot
     return RepositoryModel(
-        snapshot.name, snapshot.provider, snapshot.commit_sha, light, infos, texts, analyses
+        snapshot.name,
+        snapshot.provider,
+        snapshot.commit_sha,
+        light,
+        scanned.files,
+        scanned.texts,
+        analyses,
+        references,
     )
+
+
+def build_model(snapshot: Snapshot) -> RepositoryModel:
+    """Scan and analyse in this process, without a cache (the pipeline does it in parallel)."""
+    scanned = scan(snapshot)
+    analyses = {f.path: analyse_source(f.path, f.data or b"") for f in scanned.to_analyse}
+    references = {path: render(a) for path, a in analyses.items()}
+    return assemble_model(snapshot, scanned, analyses, references)

@@ -22,6 +22,7 @@ import aiohttp
 import asyncpg
 
 from docsgen.db import DATABASE_ERRORS, jobs
+from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
     Conflict,
@@ -232,7 +233,8 @@ async def _execute(run: Run) -> str:
         skip = await jobs.up_to_date_commit(deps.pool, run.repository.id, GENERATOR_VERSION)
     source = await source_for(run.repository, deps, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
-    docs = await generate(snapshot, run.update_progress, deps.executor)
+    cache = PostgresAnalysisCache(deps.pool)
+    docs = await generate(snapshot, run.update_progress, deps.executor, cache)
     await run.update_progress(*SAVING)
     html = await asyncio.get_running_loop().run_in_executor(
         deps.executor, render_html, docs.content

@@ -18,6 +18,8 @@ from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
 from docsgen.sources.base import SourceLimits
 from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
 
+_READ_BYTES = 1024 * 1024  # git output is read in pieces this large
+
 _GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -168,27 +170,94 @@ class LocalSource:
 
     async def _read_blobs(self, entries: list[_TreeEntry]) -> list[SnapshotFile]:
         wanted = [e for e in entries if e.size <= self.limits.max_file_bytes]
-        stdin = "".join(f"{e.sha}\n" for e in wanted).encode()
-        out = await self._git("cat-file", "--batch", stdin=stdin) if wanted else b""
-        blobs: dict[str, bytes] = {}
-        pos = 0
-        while pos < len(out):
-            header_end = out.index(b"\n", pos)
-            sha, _kind, size = out[pos:header_end].split()
-            start = header_end + 1
-            blobs[sha.decode()] = out[start : start + int(size)]
-            pos = start + int(size) + 1
+        blobs = await self._cat_file(list(dict.fromkeys(e.sha for e in wanted)))
         files = []
         limit = human_size(self.limits.max_file_bytes)
         for e in entries:
-            data = blobs.get(e.sha)
-            if data is None:
+            if e.sha not in blobs:
                 files.append(SnapshotFile(e.path, e.size, e.sha, None, f"larger than {limit}"))
-            elif looks_binary(data):
+            elif blobs[e.sha] is None:
                 files.append(SnapshotFile(e.path, e.size, e.sha, None, "binary file"))
             else:
-                files.append(SnapshotFile(e.path, e.size, e.sha, data))
+                files.append(SnapshotFile(e.path, e.size, e.sha, blobs[e.sha]))
         return files
+
+    async def _cat_file(self, shas: list[str]) -> dict[str, bytes | None]:
+        """Blob contents by SHA (None: binary, not kept), read one object at a time.
+
+        Streaming keeps a single copy of the repository's text in memory, where
+        reading git's whole output first would hold it twice.
+        """
+        if not shas:
+            return {}
+        proc = await asyncio.create_subprocess_exec(
+            "git", "-c", "core.fsmonitor=false", "-c", f"safe.directory={self.path}",
+            "-C", str(self.path), "cat-file", "--batch",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**_GIT_ENV, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        )  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+
+        async def feed(stdin: asyncio.StreamWriter) -> None:
+            for start in range(0, len(shas), 1000):
+                stdin.write("".join(f"{sha}\n" for sha in shas[start : start + 1000]).encode())
+                await stdin.drain()
+            stdin.close()
+
+        feeder = asyncio.create_task(feed(proc.stdin))
+        blobs: dict[str, bytes | None] = {}
+        buffer = bytearray()
+        complete = False
+        try:
+            while len(blobs) < len(shas):
+                chunk = await proc.stdout.read(_READ_BYTES)
+                if not chunk:
+                    break  # git stopped early
+                buffer += chunk
+                consumed = self._parse_objects(buffer, blobs)
+                if consumed < 0:  # "<sha> missing"
+                    break
+                del buffer[:consumed]
+            else:
+                complete = True
+                await feeder
+        finally:
+            if not complete:
+                feeder.cancel()
+                proc.kill()
+            err = await proc.stderr.read()
+            code = await proc.wait()
+        if not complete:
+            raise _GitFailed(err.decode(errors="replace").strip() or "git cat-file stopped early")
+        if code != 0:
+            raise _GitFailed(err.decode(errors="replace").strip())
+        return blobs
+
+    @staticmethod
+    def _parse_objects(buffer: bytearray, blobs: dict[str, bytes | None]) -> int:
+        """Take the complete objects at the start of ``buffer``; return the bytes used.
+
+        Each object is ``<sha> <type> <size>\\n<content>\\n``.  A binary blob is
+        recorded as None: its content is not kept.
+        """
+        pos = 0
+        with memoryview(buffer) as view:
+            while True:
+                end = buffer.find(b"\n", pos)
+                if end == -1:
+                    return pos
+                header = buffer[pos:end].split()
+                if len(header) != 3:
+                    return -1
+                size = int(header[2])
+                start = end + 1
+                if len(buffer) < start + size + 1:
+                    return pos
+                data = bytes(view[start : start + size])
+                blobs[header[0].decode()] = None if looks_binary(data) else data
+                pos = start + size + 1
 
 
 class _GitFailed(Exception):

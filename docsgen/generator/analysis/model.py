@@ -7,12 +7,12 @@ JSON-serialisable through ``to_json``/``from_json``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,40 @@ class Symbol:
     name: str
     qualname: str  # dotted path within the module, e.g. "Client.get"
     line: int  # 1-based line of the declaration (the line that names it)
-    signature: str | None = None  # as it reads in the language, e.g. "(a: int, *, b=1) -> str"
+    # As it reads in the language.  Python: the parameters and return annotation,
+    # "(a: int, *, b=1) -> str" (prefixed "async " for coroutines), or a value's
+    # ": int = 3"; other languages: the declaration up to its body,
+    # "func (c *Client) Get(url string) error".
+    signature: str | None = None
     parameters: tuple[Parameter, ...] = ()
     returns: str | None = None
     doc: str | None = None  # the doc comment / docstring, cleaned
     decorators: tuple[str, ...] = ()
     public: bool = True
     parent: str | None = None  # qualname of the enclosing class, if any
+    # For a re-export (kind "reexport"): where the name comes from, as written
+    # (e.g. "aiohttp.client.ClientSession" or ".client.ClientSession").
+    target: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The same as ``_plain(self)``, spelled out: symbols are most of a file's analysis."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "qualname": self.qualname,
+            "line": self.line,
+            "signature": self.signature,
+            "parameters": [
+                {"name": p.name, "kind": p.kind, "annotation": p.annotation, "default": p.default}
+                for p in self.parameters
+            ],
+            "returns": self.returns,
+            "doc": self.doc,
+            "decorators": list(self.decorators),
+            "public": self.public,
+            "parent": self.parent,
+            "target": self.target,
+        }
 
 
 @dataclass(frozen=True)
@@ -91,6 +118,9 @@ class FileAnalysis:
     language: str | None
     module: str | None = None  # importable module name (Python) or package path
     doc: str | None = None  # module docstring / package doc comment
+    doc_line: int | None = None  # the line the module doc starts on
+    # The public declarations, in source order, each class followed by its public
+    # members (private names are not kept: nothing shows them).
     symbols: tuple[Symbol, ...] = ()
     exports: tuple[str, ...] | None = None  # ``__all__`` or explicit export list, if any
     imports: tuple[Import, ...] = ()
@@ -99,10 +129,19 @@ class FileAnalysis:
     entry_points: tuple[tuple[str, str, int], ...] = ()  # (name, target, line) from manifests
     # Problems the docs must show as ⚠️: parse errors, dynamic exports, truncation.
     warnings: tuple[str, ...] = ()
-    analysed: bool = True  # False: the language has no analyser
+    analysed: bool = True  # False: the language has no analyser, or ``skipped`` says why
+    # The parser's error when the file could not be parsed at all (no symbols then).
+    parse_error: str | None = None
+    # Why an analysable file was deliberately not analysed (e.g. it looks minified).
+    skipped: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        plain: dict[str, Any] = {
+            name: [s.to_json() for s in self.symbols] if name == "symbols" else _plain(value)
+            for name in _FIELD_NAMES.setdefault(FileAnalysis, tuple(f.name for f in fields(self)))
+            for value in (getattr(self, name),)
+        }
+        return plain
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileAnalysis:
@@ -123,6 +162,7 @@ class FileAnalysis:
             language=data["language"],
             module=data.get("module"),
             doc=data.get("doc"),
+            doc_line=data.get("doc_line"),
             symbols=syms(data.get("symbols", [])),
             exports=tuple(data["exports"]) if data.get("exports") is not None else None,
             imports=tuple(
@@ -133,7 +173,28 @@ class FileAnalysis:
             entry_points=tuple((e[0], e[1], e[2]) for e in data.get("entry_points", [])),
             warnings=tuple(data.get("warnings", [])),
             analysed=data.get("analysed", True),
+            parse_error=data.get("parse_error"),
+            skipped=data.get("skipped"),
         )
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies (several times faster on big files)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple or kind is list:
+        return [_plain(v) for v in value]
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not is_dataclass(value):
+            return value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 @dataclass

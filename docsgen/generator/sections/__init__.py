@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docsgen.generator.sections import (
+    api_reference,
     architecture,
     configuration,
     dependencies,
@@ -18,6 +19,7 @@ SECTIONS: tuple[Section, ...] = (
     getting_started.SECTION,
     structure.SECTION,
     architecture.SECTION,
+    api_reference.SECTION,
     configuration.SECTION,
     http_interface.SECTION,
     dependencies.SECTION,

@@ -1,0 +1,345 @@
+"""Documenting Django's source with docsgen, against griffe loading the same tree, in one run.
+
+    python bench/generate.py [--workers N] [--cache-dir DIR]
+
+Downloads Django 5.2.8's source once (``pip download --no-binary :all:``) into
+the cache folder, and makes a git repository of its ``django`` package (with
+the project's top-level files) in a temporary folder.  Then, each in a fresh
+process whose whole process tree is sampled for memory:
+
+- docsgen reads the repository through the service's local source and
+  generates the documentation with an empty analysis cache (the full run);
+  then one file is changed and committed, and the documentation is generated
+  again with the cache the full run filled (the regeneration);
+- griffe loads the same ``django`` package statically.
+
+It prints wall and CPU times, the peak memory of each whole process tree
+(RSS summed over the processes, which counts shared pages once per process
+that maps them; PSS, which shares them out; USS, private pages only), and how
+much of the public API griffe finds (functions, classes, methods) appears in
+docsgen's API Reference, with the ratios the project targets: full run at
+most 0.6 of griffe's time, peak memory at most twice griffe's, coverage at
+least 99 %, regeneration at most 0.1 of the full run.  The full run counts
+reading the repository (git) and generating; the regeneration counts
+generating, compared with the full run's generating (its reading is printed
+apart).  The worker pool is started before the clock, as the service keeps
+one; its start-up time is printed apart.  Needs the test extra (griffe,
+psutil).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DJANGO = "django==5.2.8"
+SDIST = "django-5.2.8"
+CHANGED_FILE = "django/utils/text.py"
+CHANGE = '\n\ndef shout(text):\n    """Return ``text`` in capitals (added by the benchmark)."""\n'
+TARGETS = {"time": 0.6, "rss": 2.0, "coverage": 0.99, "regeneration": 0.1}
+
+
+# --- preparing the tree -------------------------------------------------------------------
+
+
+def download(cache_dir: Path) -> Path:
+    """The unpacked sdist, downloaded on first use."""
+    unpacked = cache_dir / SDIST
+    if unpacked.is_dir():
+        return unpacked
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    archive = cache_dir / f"{SDIST}.tar.gz"
+    if not archive.exists():
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
+             "--no-deps", DJANGO, "-d", str(cache_dir)],
+            check=True,
+        )  # fmt: skip
+    with tarfile.open(archive) as tar:
+        tar.extractall(cache_dir, filter="data")
+    return unpacked
+
+
+def make_repository(sdist: Path, work: Path) -> Path:
+    """A git repository of the ``django`` package and the project's top-level files.
+
+    Its objects are packed, as in any cloned repository.
+    """
+    from tests.support.gitrepo import git, make_repo
+
+    repo = work / "django"
+    repo.mkdir(parents=True)
+    shutil.copytree(sdist / "django", repo / "django")
+    for item in sdist.iterdir():
+        if item.is_file():
+            shutil.copy2(item, repo / item.name)
+    make_repo(repo, {})
+    git(repo, "repack", "-adq")
+    git(repo, "prune")
+    return repo
+
+
+# --- the two contenders, each in its own process ------------------------------------------
+
+
+def tree_cpu() -> float:
+    """CPU seconds used so far by this process, its live descendants and its waited children."""
+    import psutil
+
+    me = psutil.Process()
+    times = me.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for process in me.children(recursive=True):
+        try:
+            t = process.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass  # ended meanwhile: counted with its parent once waited for
+    return total
+
+
+async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from docsgen.generator.cache import MemoryAnalysisCache
+    from docsgen.generator.pipeline import generate
+    from docsgen.sources.base import SourceLimits
+    from docsgen.sources.local import LocalSource
+    from tests.support.gitrepo import commit
+
+    async def progress(percent: int, step: str) -> None:
+        return None
+
+    from docsgen.allocator import tune_allocator
+
+    tune_allocator()
+    started = time.perf_counter()
+    context = multiprocessing.get_context("forkserver")
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=tune_allocator)
+    for future in [executor.submit(os.getpid) for _ in range(workers * 2)]:
+        future.result()
+    pool_start = time.perf_counter() - started
+
+    limits = SourceLimits(2 * 1024**3, 1024 * 1024, 100_000)
+    source = LocalSource(repo, name=repo.name, roots=(repo.parent,), limits=limits)
+    cache = MemoryAnalysisCache()
+
+    cpu_start = tree_cpu()
+    started = time.perf_counter()
+    snapshot = await source.fetch(progress)
+    fetched = time.perf_counter()
+    docs = await generate(snapshot, progress, executor, cache)
+    full = time.perf_counter()
+    cpu_full = tree_cpu()
+
+    commit(repo, {CHANGED_FILE: (repo / CHANGED_FILE).read_text() + CHANGE})
+    again_started = time.perf_counter()
+    snapshot = await source.fetch(progress)
+    again_fetched = time.perf_counter()
+    cpu_again = tree_cpu()
+    again = await generate(snapshot, progress, executor, cache)
+    again_done = time.perf_counter()
+    cpu_again_done = tree_cpu()
+    executor.shutdown()
+
+    api = next(s.markdown for s in docs.sections if s.title == "API Reference")
+    (out / "django.md").write_text(docs.content)
+    (out / "api.md").write_text(api)
+    return {
+        "pool_start": pool_start,
+        "fetch": fetched - started,
+        "generate": full - fetched,
+        "wall": full - started,
+        "cpu": cpu_full - cpu_start,
+        "regen_cpu": cpu_again_done - cpu_again,
+        "regen_fetch": again_fetched - again_started,
+        "regen_generate": again_done - again_fetched,
+        "regen_wall": again_done - again_started,
+        "files_analysed": docs.stats.analysed,
+        "regen_analysed": again.stats.paths_analysed,
+        "regen_cached": again.stats.cached,
+        "ungrounded": len(docs.ungrounded),
+        "markdown_bytes": len(docs.content.encode()),
+    }
+
+
+def _griffe(repo: Path, out: Path) -> dict[str, Any]:
+    import griffe
+
+    from tests.support.oracle import public_api
+
+    cpu_start = tree_cpu()
+    started = time.perf_counter()
+    loaded = griffe.load(
+        "django", search_paths=[str(repo)], allow_inspection=False, resolve_aliases=False
+    )
+    wall = time.perf_counter() - started
+    cpu = tree_cpu() - cpu_start
+    api = public_api(loaded)
+    (out / "griffe-api.json").write_text(
+        json.dumps([[m, q, kind, params] for (m, q), (kind, params) in sorted(api.items())])
+    )
+    return {"wall": wall, "cpu": cpu}
+
+
+def child(which: str, repo: Path, out: Path, workers: int) -> None:
+    if which == "docsgen":
+        result = asyncio.run(_docsgen(repo, out, workers))
+    else:
+        result = _griffe(repo, out)
+    (out / f"{which}.json").write_text(json.dumps(result))
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+def run_measured(which: str, repo: Path, out: Path, workers: int) -> dict[str, Any]:
+    """Run one contender in a fresh process; sample its whole process tree's memory."""
+    import psutil
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, __file__, "--child", which, "--repo", str(repo),
+               "--out", str(out), "--workers", str(workers)]  # fmt: skip
+    process = psutil.Popen(command, env=env)
+    peak_rss = peak_uss = peak_pss = 0
+    while process.poll() is None:
+        rss = uss = pss = 0
+        try:
+            for p in [process, *process.children(recursive=True)]:
+                info = p.memory_full_info()
+                rss += info.rss
+                uss += info.uss
+                pss += getattr(info, "pss", info.uss)
+        except psutil.Error:
+            pass  # a process ended while it was being read
+        peak_rss, peak_uss = max(peak_rss, rss), max(peak_uss, uss)
+        peak_pss = max(peak_pss, pss)
+        time.sleep(0.01)
+    if process.returncode != 0:
+        raise SystemExit(f"the {which} run failed with exit code {process.returncode}")
+    result: dict[str, Any] = json.loads((out / f"{which}.json").read_text())
+    result["peak_rss"], result["peak_uss"], result["peak_pss"] = peak_rss, peak_uss, peak_pss
+    return result
+
+
+def coverage(out: Path) -> tuple[int, int, int, int]:
+    """(griffe's public symbols, found in ours, functions in griffe, same parameters)."""
+    from tests.support.oracle import our_api
+
+    theirs = json.loads((out / "griffe-api.json").read_text())
+    ours = our_api((out / "api.md").read_text())
+    found = same = functions = 0
+    for module, qualname, kind, params in theirs:
+        entry = ours.get((module, qualname))
+        found += entry is not None
+        if kind == "function":
+            functions += 1
+            expected = tuple(tuple(p) for p in params)
+            same += entry is not None and entry.params == expected
+    return len(theirs), found, functions, same
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cache-dir", type=Path,
+                        default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+                        / "docsgen-bench")  # fmt: skip
+    parser.add_argument("--child", choices=["docsgen", "griffe"], help=argparse.SUPPRESS)
+    parser.add_argument("--repo", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.repo, args.out, args.workers)
+        return
+
+    sdist = download(args.cache_dir)
+    with tempfile.TemporaryDirectory(prefix="docsgen-bench-") as tmp:
+        work = Path(tmp)
+        ours_repo = make_repository(sdist, work / "ours")
+        griffe_repo = make_repository(sdist, work / "griffe")
+        out = work / "out"
+        out.mkdir()
+        griffe = run_measured("griffe", griffe_repo, out, args.workers)
+        ours = run_measured("docsgen", ours_repo, out, args.workers)
+        total, found, functions, same = coverage(out)
+        kept = args.cache_dir / "django.md"
+        shutil.copy(out / "django.md", kept)
+    report(args.workers, ours, griffe, total, found, functions, same, kept)
+
+
+def report(
+    workers: int,
+    ours: dict[str, Any],
+    griffe: dict[str, Any],
+    total: int,
+    found: int,
+    functions: int,
+    same: int,
+    kept: Path,
+) -> None:
+    mib = 1024 * 1024
+    print(f"Django 5.2.8, {ours['files_analysed']} code files; docsgen with {workers} workers")
+    print(f"{'':28}{'docsgen':>12}{'griffe':>12}{'ratio':>8}")
+    rows = [
+        ("wall time (s)", ours["wall"], griffe["wall"]),
+        ("CPU time, all processes (s)", ours["cpu"], griffe["cpu"]),
+        ("peak RSS, process tree (MiB)", ours["peak_rss"] / mib, griffe["peak_rss"] / mib),
+        ("peak PSS, process tree (MiB)", ours["peak_pss"] / mib, griffe["peak_pss"] / mib),
+        ("peak USS, process tree (MiB)", ours["peak_uss"] / mib, griffe["peak_uss"] / mib),
+    ]
+    for name, a, b in rows:
+        print(f"{name:28}{a:12.2f}{b:12.2f}{a / b:8.2f}")
+    cov = found / total
+    print(f"{'public API coverage':28}{cov:12.2%}{1:12.2%}")
+    print(f"  griffe's public functions, classes, methods: {total}; in docsgen's: {found}; "
+          f"functions and methods with the same parameters: {same} of {functions}")  # fmt: skip
+    print(f"docsgen full run: fetch {ours['fetch']:.2f} s + generate {ours['generate']:.2f} s; "
+          f"pool start-up (before the clock) {ours['pool_start']:.2f} s")  # fmt: skip
+    regen = ours["regen_generate"]
+    print(f"regeneration after changing {CHANGED_FILE}: generate {regen:.3f} s "
+          f"(CPU {ours['regen_cpu']:.2f} s), plus fetch {ours['regen_fetch']:.2f} s; "
+          f"analysed anew: {ours['regen_analysed']}, "
+          f"from the cache: {ours['regen_cached']}")  # fmt: skip
+    print(f"ungrounded citations: {ours['ungrounded']}; "
+          f"Markdown: {ours['markdown_bytes']} bytes, kept in {kept}")  # fmt: skip
+    checks = [
+        ("full run <= 0.6 x griffe's wall time", ours["wall"] / griffe["wall"], TARGETS["time"]),
+        (
+            "peak RSS <= 2 x griffe's (summed RSS)",
+            ours["peak_rss"] / griffe["peak_rss"],
+            TARGETS["rss"],
+        ),
+        (
+            "peak memory <= 2 x griffe's (summed PSS)",
+            ours["peak_pss"] / griffe["peak_pss"],
+            TARGETS["rss"],
+        ),
+        (
+            "regeneration <= 0.1 x full run (generate)",
+            regen / ours["generate"],
+            TARGETS["regeneration"],
+        ),
+    ]
+    for name, value, limit in checks:
+        print(f"target {name}: {value:.2f} -> {'met' if value <= limit else 'NOT met'}")
+    met = cov >= TARGETS["coverage"]
+    print(f"target coverage >= 99 %: {cov:.2%} -> {'met' if met else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Keep the C allocator from hoarding memory once large buffers are freed (glibc only).
+
+A generation moves megabytes between processes: pickled models, file contents,
+Markdown.  By default glibc raises its mmap threshold each time such a buffer
+is freed, so later ones come from the heap and stay there after being freed,
+and every thread gets its own heap.  Fixing the threshold and capping the
+heaps lets freed buffers go back to the system.  Where the C library is not
+glibc this does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+
+log = logging.getLogger(__name__)
+
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+MMAP_THRESHOLD = 256 * 1024  # buffers at least this large are mapped, and unmapped when freed
+ARENA_MAX = 2  # heaps shared by all threads
+
+
+def tune_allocator() -> bool:
+    """Apply the settings to this process; False where they do not apply."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    done = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    done = bool(mallopt(_M_ARENA_MAX, ARENA_MAX)) and done
+    if not done:
+        log.debug("mallopt refused the allocator settings")
+    return done

@@ -1,0 +1,59 @@
+"""The analysis cache in PostgreSQL: every statement on ``analysis_cache``, in one place.
+
+It is a cache, so it never fails a run: if the database cannot be read the
+files are analysed anew, and if it cannot be written the next run analyses
+them again; both are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+import asyncpg
+
+from docsgen.generator.cache import CACHE_VERSION
+
+log = logging.getLogger(__name__)
+
+BATCH = 500  # keys or rows per statement, so no single statement gets huge
+_ERRORS = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+class PostgresAnalysisCache:
+    """``AnalysisCache`` over the ``analysis_cache`` table (sql/004_analysis_cache.sql)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def get_many(self, keys: Sequence[str]) -> Mapping[str, bytes]:
+        found: dict[str, bytes] = {}
+        try:
+            for start in range(0, len(keys), BATCH):
+                rows = await self.pool.fetch(
+                    "SELECT key, value FROM analysis_cache WHERE key = ANY($1::text[])",
+                    list(keys[start : start + BATCH]),
+                )
+                found.update((r["key"], bytes(r["value"])) for r in rows)
+        except _ERRORS as exc:
+            log.warning("analysis cache unreadable, analysing every file anew: %s", exc)
+            return {}
+        return found
+
+    async def put_many(self, items: Mapping[str, bytes]) -> None:
+        pairs = sorted(items.items())
+        try:
+            for start in range(0, len(pairs), BATCH):
+                batch = pairs[start : start + BATCH]
+                await self.pool.execute(
+                    """
+                    INSERT INTO analysis_cache (key, version, value)
+                    SELECT k, $3, v FROM unnest($1::text[], $2::bytea[]) AS t(k, v)
+                    ON CONFLICT (key) DO NOTHING
+                    """,
+                    [k for k, _ in batch],
+                    [v for _, v in batch],
+                    CACHE_VERSION,
+                )
+        except _ERRORS as exc:
+            log.warning("could not store %d analyses in the cache: %s", len(pairs), exc)

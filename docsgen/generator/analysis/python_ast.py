@@ -1,0 +1,471 @@
+"""Python declarations read with ``ast``: the code is parsed, never imported or run.
+
+What counts as public follows the conventions documentation tools share (and
+griffe implements): a module's ``__all__`` decides for its top-level names when
+it is non-empty; otherwise a leading underscore makes a name private, except
+``__dunder__`` names; imported names are private unless ``__all__`` lists them
+(they are then re-exports).  Private classes are not entered.  When a name is
+defined twice at one level the later definition wins, as at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from docsgen.generator.analysis.model import FileAnalysis, Parameter, Symbol
+from docsgen.generator.markdown import code
+
+# Decorators and bases whose annotated class attributes are fields (dataclass, attrs, ...).
+_FIELD_DECORATORS = frozenset(
+    {
+        "dataclass",
+        "dataclasses.dataclass",
+        "pydantic.dataclasses.dataclass",
+        "attr.s",
+        "attr.attrs",
+        "attr.define",
+        "attr.frozen",
+        "attr.mutable",
+        "attr.dataclass",
+        "attrs.define",
+        "attrs.frozen",
+        "attrs.mutable",
+        "define",
+        "frozen",
+        "mutable",
+    }
+)
+_FIELD_BASES = frozenset(
+    {
+        "NamedTuple",
+        "typing.NamedTuple",
+        "TypedDict",
+        "typing.TypedDict",
+        "typing_extensions.TypedDict",
+        "BaseModel",
+        "pydantic.BaseModel",
+    }
+)
+# Decorators (by their last dotted name) that make a method read as an attribute.
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property", "abstractproperty"})
+MAX_VALUE_CHARS = 80  # a constant's value is shown when it is at most this long
+MAX_EXPR_CHARS = 300  # class bases and value annotations longer than this are cut
+MAX_CLASS_DEPTH = 20  # classes nested deeper than this are not entered
+
+
+def module_name(path: str) -> str:
+    """The dotted name a file's path suggests (``src/`` dropped, ``__init__`` folded)."""
+    parts = path.split("/")
+    if len(parts) > 1 and parts[0] == "src":
+        parts = parts[1:]
+    last = parts[-1]
+    parts[-1] = last[: last.rfind(".")] if "." in last else last
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def expr(node: ast.AST | None, limit: int | None = MAX_EXPR_CHARS) -> str | None:
+    """Source text of an expression; deep expressions degrade to ``…``, never raise."""
+    if node is None:
+        return None
+    try:
+        text = ast.unparse(node)
+    except RecursionError:
+        return "…"
+    if limit is not None and len(text) > limit:
+        return text[: limit - 1] + "…"
+    return text
+
+
+def parameters(args: ast.arguments) -> tuple[Parameter, ...]:
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += args.defaults
+    out: list[Parameter] = []
+    for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
+        kind = "positional-only" if i < len(args.posonlyargs) else "positional-or-keyword"
+        out.append(Parameter(arg.arg, kind, expr(arg.annotation), expr(default, None)))
+    if args.vararg is not None:
+        out.append(Parameter(args.vararg.arg, "var-positional", expr(args.vararg.annotation)))
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        out.append(Parameter(arg.arg, "keyword-only", expr(arg.annotation), expr(kw_default, None)))
+    if args.kwarg is not None:
+        out.append(Parameter(args.kwarg.arg, "var-keyword", expr(args.kwarg.annotation)))
+    return tuple(out)
+
+
+def signature(params: tuple[Parameter, ...], returns: str | None) -> str:
+    """A signature as Python writes it: ``(a: int, /, b=1, *, c, **kw) -> str``."""
+    parts: list[str] = []
+    star_done = False
+    for i, p in enumerate(params):
+        if p.kind == "keyword-only" and not star_done:
+            parts.append("*")
+            star_done = True
+        text = p.name
+        if p.kind == "var-positional":
+            text, star_done = "*" + p.name, True
+        elif p.kind == "var-keyword":
+            text = "**" + p.name
+        if p.annotation is not None:
+            text += f": {p.annotation}"
+        if p.default is not None:
+            text += (" = " if p.annotation is not None else "=") + p.default
+        parts.append(text)
+        following = params[i + 1].kind if i + 1 < len(params) else None
+        if p.kind == "positional-only" and following != "positional-only":
+            parts.append("/")
+    return "(" + ", ".join(parts) + ")" + (f" -> {returns}" if returns else "")
+
+
+def _doc_after(body: list[ast.stmt], index: int) -> str | None:
+    """An attribute's docstring: a string literal right after its assignment."""
+    if index + 1 < len(body):
+        nxt = body[index + 1]
+        if (
+            isinstance(nxt, ast.Expr)
+            and isinstance(nxt.value, ast.Constant)
+            and isinstance(nxt.value.value, str)
+        ):
+            return inspect.cleandoc(nxt.value.value)
+    return None
+
+
+def _target_names(target: ast.expr) -> Iterator[tuple[str, int]]:
+    if isinstance(target, ast.Name):
+        yield target.id, target.lineno
+    elif isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` for a name or attribute chain, a call's callee included."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    names: list[str] = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        names.append(node.id)
+        return ".".join(reversed(names))
+    return None
+
+
+@dataclass
+class _Exports:
+    names: list[str] = field(default_factory=list)
+    found: bool = False
+    computed: list[int] = field(default_factory=list)  # lines with parts we cannot read
+
+    def add(self, node: ast.expr) -> None:
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            for element in node.elts:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    self.names.append(element.value)
+                else:
+                    self.computed.append(element.lineno)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            self.add(node.left)
+            self.add(node.right)
+        else:
+            self.computed.append(node.lineno)
+
+
+@dataclass
+class _Scope:
+    """A module or class being read: its members by name, in first-definition order."""
+
+    qualname: str | None
+    members: dict[str, list[Symbol]] = field(default_factory=dict)  # member and its children
+    fields: bool = False  # annotated attributes are fields (dataclass, attrs, NamedTuple, ...)
+
+
+class _Reader:
+    """Walks module and class bodies (never function bodies), collecting declarations."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.exports = _Exports()
+        self.imported: dict[str, tuple[str, int]] = {}  # name -> (target, line)
+        self.warnings: list[str] = []
+        self.module_getattr: int | None = None
+
+    # --- statements ------------------------------------------------------------
+
+    def read_body(
+        self, body: list[ast.stmt], scope: _Scope, depth: int, conditional: bool = False
+    ) -> None:
+        for index, node in enumerate(body):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.function(node, scope)
+            elif isinstance(node, ast.ClassDef):
+                self.class_(node, scope, depth)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                self.assignment(node, scope, _doc_after(body, index), conditional)
+            elif isinstance(node, ast.AugAssign):
+                if scope.qualname is None and _is_all(node.target):
+                    self.exports.add(node.value)
+            elif isinstance(node, ast.Expr) and scope.qualname is None:
+                self.all_call(node.value)
+            elif isinstance(node, ast.ImportFrom | ast.Import) and scope.qualname is None:
+                self.import_(node)
+            elif isinstance(node, ast.If):
+                self.read_body(node.body, scope, depth, True)
+                self.read_body(node.orelse, scope, depth, True)
+            elif isinstance(node, ast.Try | ast.TryStar):
+                self.read_body(node.body, scope, depth, conditional)
+                for handler in node.handlers:
+                    self.read_body(handler.body, scope, depth, True)
+                self.read_body(node.orelse, scope, depth, conditional)
+                self.read_body(node.finalbody, scope, depth, conditional)
+            elif isinstance(node, ast.With | ast.AsyncWith):
+                self.read_body(node.body, scope, depth, conditional)
+            elif isinstance(node, ast.For | ast.AsyncFor | ast.While):
+                self.read_body(node.body, scope, depth, conditional)
+                self.read_body(node.orelse, scope, depth, True)
+            elif isinstance(node, ast.Match):
+                for case in node.cases:
+                    self.read_body(case.body, scope, depth, True)
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope) -> None:
+        dotted = [_dotted(d) or "" for d in node.decorator_list]
+        existing = scope.members.get(node.name)
+        if (
+            existing
+            and existing[0].kind == "property"
+            and any(d in (f"{node.name}.setter", f"{node.name}.deleter") for d in dotted)
+        ):
+            return  # the setter or deleter of a property already listed
+        if scope.qualname is None and node.name == "__getattr__":
+            self.module_getattr = node.lineno
+        params = parameters(node.args)
+        returns = expr(node.returns, None)
+        if any(d.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS for d in dotted):
+            kind = "property"
+        else:
+            kind = "function" if scope.qualname is None else "method"
+        prefix = "async " if isinstance(node, ast.AsyncFunctionDef) else ""
+        scope.members[node.name] = [
+            Symbol(
+                kind=kind,
+                name=node.name,
+                qualname=_join(scope.qualname, node.name),
+                line=node.lineno,
+                signature=prefix + signature(params, returns),
+                parameters=params,
+                returns=returns,
+                doc=ast.get_docstring(node),
+                decorators=tuple(expr(d, 100) or "" for d in node.decorator_list),
+                public=not is_private(node.name),
+                parent=scope.qualname,
+            )
+        ]
+
+    def class_(self, node: ast.ClassDef, scope: _Scope, depth: int) -> None:
+        bases = [expr(b) or "" for b in node.bases]
+        bases += [
+            f"{k.arg}={expr(k.value)}" if k.arg else f"**{expr(k.value)}" for k in node.keywords
+        ]
+        qualname = _join(scope.qualname, node.name)
+        sym = Symbol(
+            kind="class",
+            name=node.name,
+            qualname=qualname,
+            line=node.lineno,
+            signature=f"({', '.join(bases)})" if bases else None,
+            doc=ast.get_docstring(node),
+            decorators=tuple(expr(d, 100) or "" for d in node.decorator_list),
+            public=not is_private(node.name),
+            parent=scope.qualname,
+        )
+        inner = _Scope(qualname)
+        decorated = {_dotted(d) for d in node.decorator_list}
+        inner.fields = bool(decorated & _FIELD_DECORATORS) or any(
+            _dotted(b) in _FIELD_BASES for b in node.bases
+        )
+        if depth < MAX_CLASS_DEPTH:
+            self.read_body(node.body, inner, depth + 1)
+        else:
+            self.warnings.append(
+                f"Class {code(qualname)} (line {node.lineno}) is nested more than "
+                f"{MAX_CLASS_DEPTH} classes deep; its members are not listed."
+            )
+        # Each member's group is the member followed by its own visible members.
+        children = [s for group in inner.members.values() if group[0].public for s in group]
+        scope.members[node.name] = [sym, *children]
+
+    def assignment(
+        self, node: ast.Assign | ast.AnnAssign, scope: _Scope, doc: str | None, conditional: bool
+    ) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        annotation = expr(node.annotation) if isinstance(node, ast.AnnAssign) else None
+        for target in targets:
+            for name, line in _target_names(target):
+                if scope.qualname is None and name == "__all__" and node.value is not None:
+                    self.exports.found = True
+                    self.exports.names.clear()
+                    self.exports.add(node.value)
+                    continue
+                if conditional and name in scope.members:
+                    continue  # the first (unconditional, no-exception) value is kept
+                value = expr(node.value, None) if node.value is not None else None
+                shown = value if value is not None and len(value) <= MAX_VALUE_CHARS else None
+                if scope.qualname is not None:
+                    kind = "field" if scope.fields and annotation is not None else "attribute"
+                elif name.isupper() or (annotation or "").startswith(("Final", "typing.Final")):
+                    kind = "constant"
+                else:
+                    kind = "attribute"
+                sig = (f": {annotation}" if annotation else "") + (f" = {shown}" if shown else "")
+                scope.members[name] = [
+                    Symbol(
+                        kind=kind,
+                        name=name,
+                        qualname=_join(scope.qualname, name),
+                        line=line,
+                        signature=sig or None,
+                        returns=annotation,
+                        doc=doc,
+                        public=not is_private(name),
+                        parent=scope.qualname,
+                    )
+                ]
+
+    def all_call(self, value: ast.expr) -> None:
+        """``__all__.extend([...])`` and ``__all__.append("x")``."""
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and _is_all(value.func.value)
+            and value.args
+        ):
+            if value.func.attr == "extend":
+                self.exports.add(value.args[0])
+            elif value.func.attr == "append":
+                arg = value.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    self.exports.names.append(arg.value)
+                else:
+                    self.exports.computed.append(arg.lineno)
+
+    def import_(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                target = alias.name if alias.asname else bound
+                self.imported[bound] = (target, alias.lineno)
+            return
+        origin = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                self.warnings.append(
+                    f"Star import from {code(origin)} (line {node.lineno}): the names it "
+                    "brings in are not listed."
+                )
+                continue
+            sep = "" if origin.endswith(".") else "."
+            self.imported[alias.asname or alias.name] = (f"{origin}{sep}{alias.name}", alias.lineno)
+
+
+def _is_all(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "__all__"
+
+
+def _join(parent: str | None, name: str) -> str:
+    return f"{parent}.{name}" if parent else name
+
+
+def _syntax_error(exc: SyntaxError) -> str:
+    where = f"line {exc.lineno}" + (f", column {exc.offset}" if exc.offset else "")
+    return f"{type(exc).__name__}: {exc.msg} ({where})"
+
+
+def analyse(path: str, text: str, language: str | None) -> FileAnalysis:
+    """Declarations of one Python file; a file that does not parse yields its error."""
+    module = module_name(path)
+    try:
+        tree = ast.parse(text, filename=path, type_comments=False)
+    except SyntaxError as exc:  # IndentationError and TabError included
+        return FileAnalysis(path, language, module=module, parse_error=_syntax_error(exc))
+    except (RecursionError, MemoryError) as exc:
+        return FileAnalysis(
+            path,
+            language,
+            module=module,
+            parse_error=f"{type(exc).__name__}: the code is nested too deeply to parse",
+        )
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        return FileAnalysis(path, language, module=module, parse_error=f"ValueError: {exc}")
+    reader = _Reader(path)
+    scope = _Scope(None)
+    reader.read_body(tree.body, scope, 0)
+    doc = ast.get_docstring(tree)
+    doc_line = tree.body[0].lineno if doc is not None else None
+    return _finish(reader, scope, path, language, module, doc, doc_line)
+
+
+def _finish(
+    reader: _Reader,
+    scope: _Scope,
+    path: str,
+    language: str | None,
+    module: str,
+    doc: str | None,
+    doc_line: int | None,
+) -> FileAnalysis:
+    exports = list(dict.fromkeys(reader.exports.names)) if reader.exports.found else None
+    warnings = list(reader.warnings)
+    if reader.exports.computed:
+        lines = ", ".join(str(n) for n in sorted(set(reader.exports.computed)))
+        warnings.append(
+            f"{code('__all__')} is partly computed (line {lines}): only its literal names "
+            "are known."
+        )
+    if reader.module_getattr is not None:
+        warnings.append(
+            f"Module-level {code('__getattr__')} (line {reader.module_getattr}): the module "
+            "may provide names dynamically that are not listed."
+        )
+    symbols: list[Symbol] = []
+    for name, group in scope.members.items():
+        head = group[0]
+        public = (name in exports) if exports else head.public
+        if not public:
+            continue
+        symbols.append(head if head.public else replace(head, public=True))
+        symbols.extend(group[1:])
+    if exports:
+        defined = set(scope.members)
+        for name in exports:
+            if name in defined:
+                continue
+            if name in reader.imported:
+                target, line = reader.imported[name]
+                symbols.append(Symbol("reexport", name, name, line, target=target))
+            elif not any("Star import" in w for w in reader.warnings):
+                warnings.append(
+                    f"{code('__all__')} lists {code(name)}, which this file neither defines "
+                    "nor imports."
+                )
+    return FileAnalysis(
+        path,
+        language,
+        module=module,
+        doc=doc,
+        doc_line=doc_line,
+        symbols=tuple(symbols),
+        exports=tuple(exports) if exports is not None else None,
+        warnings=tuple(warnings),
+    )

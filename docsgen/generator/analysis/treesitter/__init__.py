@@ -1,0 +1,1 @@
+"""Analysers built on tree-sitter grammars: TypeScript/JavaScript, Go, Rust, Java."""

@@ -1,0 +1,232 @@
+"""What the tree-sitter analysers share: parsers, node text, doc comments, signatures.
+
+The grammars are the per-language wheels (``tree-sitter-typescript``, ...),
+loaded lazily once per worker process.  Walks only ever go through
+declarations (top level, class and module bodies) to a bounded depth, so no
+nesting in a file can exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from docsgen.generator.analysis.model import FileAnalysis, Parameter, Symbol
+
+MAX_DEPTH = 20  # nested classes/modules/namespaces deeper than this are not entered
+MAX_SIGNATURE_CHARS = 300
+
+# Grammar key -> (wheel module, function returning the language pointer).
+_GRAMMARS: dict[str, tuple[str, str]] = {
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "go": ("tree_sitter_go", "language"),
+    "rust": ("tree_sitter_rust", "language"),
+    "java": ("tree_sitter_java", "language"),
+}
+_PARSERS: dict[str, tree_sitter.Parser] = {}
+
+
+def parser(grammar: str) -> tree_sitter.Parser:
+    found = _PARSERS.get(grammar)
+    if found is None:
+        module, function = _GRAMMARS[grammar]
+        language = tree_sitter.Language(getattr(importlib.import_module(module), function)())
+        found = _PARSERS[grammar] = tree_sitter.Parser(language)
+    return found
+
+
+Node = tree_sitter.Node
+
+
+@dataclass
+class Source:
+    """A parsed file: its bytes and helpers to read nodes back as text."""
+
+    data: bytes
+
+    def text(self, node: Node | None) -> str:
+        if node is None:
+            return ""
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def span(self, start: int, end: int) -> str:
+        return self.data[start:end].decode("utf-8", "replace")
+
+
+def squash(text: str, limit: int = MAX_SIGNATURE_CHARS) -> str:
+    """One line, single spaces, cut to ``limit`` characters."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\( ", "(", re.sub(r" \)", ")", text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def line_of(node: Node) -> int:
+    return node.start_point[0] + 1
+
+
+def named_children(node: Node) -> list[Node]:
+    return [c for c in node.children if c.is_named]
+
+
+def header(src: Source, node: Node, body: Node | None, start: int | None = None) -> str:
+    """A declaration's text up to its body: its signature as written."""
+    end = body.start_byte if body is not None else node.end_byte
+    return squash(src.span(node.start_byte if start is None else start, end)).rstrip(" {;=")
+
+
+# --- doc comments ----------------------------------------------------------------------
+
+
+# A block tag (@param, @returns, ...) starts a line or follows a space; inline tags
+# ({@link X}) follow a brace.
+_BLOCK_TAG = re.compile(r"(?:^|(?<=\s))@[A-Za-z]")
+
+
+def clean_block_doc(raw: str) -> str | None:
+    """A ``/** ... */`` comment (JSDoc, TSDoc, Javadoc, Rust): its prose, tags dropped."""
+    body = raw.strip()
+    body = body.removeprefix("/**").removesuffix("*/")
+    lines = []
+    for line in body.splitlines():
+        line = re.sub(r"^\s*\*( |$)?", "", line)
+        tag = _BLOCK_TAG.search(line)
+        if tag is not None:  # the tags section (@param, @returns, ...) follows the prose
+            lines.append(line[: tag.start()].rstrip())
+            break
+        lines.append(line.rstrip())
+    return _dedent_join(lines)
+
+
+def clean_line_docs(lines: list[str], marker: str) -> str | None:
+    """Consecutive line comments (``//`` for Go, ``///`` for Rust) without their marker."""
+    out = []
+    for line in lines:
+        line = line.strip()
+        if line.startswith(marker):
+            line = line[len(marker) :]
+        out.append(line[1:] if line.startswith(" ") else line)
+    return _dedent_join(out)
+
+
+def _dedent_join(lines: list[str]) -> str | None:
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        return None
+    indent = min(len(x) - len(x.lstrip()) for x in lines if x.strip())
+    return "\n".join(x[indent:] for x in lines)
+
+
+def preceding_comments(node: Node, is_comment: Callable[[Node], bool]) -> list[Node]:
+    """The comments right above ``node`` (no blank line between), nearest last."""
+    found: list[Node] = []
+    expected_row = node.start_point[0]
+    sibling = node.prev_sibling
+    while sibling is not None and is_comment(sibling):
+        if sibling.end_point[0] < expected_row - 1:
+            break
+        found.append(sibling)
+        expected_row = sibling.start_point[0]
+        sibling = sibling.prev_sibling
+    found.reverse()
+    return found
+
+
+def first_error(root: Node) -> Node | None:
+    """The first ERROR or MISSING node, found without recursion."""
+    node = root
+    while True:
+        if node.is_error or node.is_missing:
+            return node
+        child = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if child is None:
+            return node if node is not root else None
+        node = child
+
+
+# --- the shared result builder --------------------------------------------------------------
+
+
+@dataclass
+class Collector:
+    """Symbols in declaration order, and the warnings found on the way."""
+
+    path: str
+    language: str
+    src: Source
+    symbols: list[Symbol] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(
+        self,
+        kind: str,
+        name_node: Node,
+        *,
+        name: str | None = None,
+        parent: str | None = None,
+        signature: str | None = None,
+        parameters: tuple[Parameter, ...] = (),
+        returns: str | None = None,
+        doc: str | None = None,
+        decorators: tuple[str, ...] = (),
+        target: str | None = None,
+    ) -> str:
+        name = name if name is not None else self.src.text(name_node)
+        qualname = f"{parent}.{name}" if parent else name
+        self.symbols.append(
+            Symbol(
+                kind=kind,
+                name=name,
+                qualname=qualname,
+                line=line_of(name_node),
+                signature=signature,
+                parameters=parameters,
+                returns=returns or None,
+                doc=doc,
+                decorators=decorators,
+                parent=parent,
+                target=target,
+            )
+        )
+        return qualname
+
+    def result(
+        self,
+        root: Node,
+        module: str,
+        doc: str | None = None,
+        doc_line: int | None = None,
+        exports: tuple[str, ...] | None = None,
+    ) -> FileAnalysis:
+        warnings = list(self.warnings)
+        if root.has_error:
+            error = first_error(root)
+            where = f" (first near line {line_of(error)})" if error is not None else ""
+            warnings.insert(
+                0,
+                f"The {self.language} parser found syntax errors{where}; the declarations "
+                "listed may be incomplete.",
+            )
+        return FileAnalysis(
+            self.path,
+            self.language,
+            module=module,
+            doc=doc,
+            doc_line=doc_line,
+            symbols=tuple(self.symbols),
+            exports=exports,
+            warnings=tuple(warnings),
+        )
+
+
+def parse(grammar: str, text: str) -> tuple[Source, Node]:
+    data = text.encode("utf-8", "surrogateescape")
+    return Source(data), parser(grammar).parse(data).root_node

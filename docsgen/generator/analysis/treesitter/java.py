@@ -1,0 +1,190 @@
+"""Java: public types and their public constructors, methods and fields, with Javadoc.
+
+Members of interfaces and annotation types are public unless declared
+``private``.  A file's module is its package, so a package's files are
+documented together.
+"""
+
+from __future__ import annotations
+
+from docsgen.generator.analysis.model import FileAnalysis, Parameter
+from docsgen.generator.analysis.treesitter.common import (
+    MAX_DEPTH,
+    Collector,
+    Node,
+    Source,
+    clean_block_doc,
+    header,
+    named_children,
+    parse,
+    preceding_comments,
+    squash,
+)
+
+_TYPES = {
+    "class_declaration": "class",
+    "interface_declaration": "interface",
+    "enum_declaration": "enum",
+    "record_declaration": "class",
+    "annotation_type_declaration": "interface",
+}
+_ANNOTATIONS = {"marker_annotation", "annotation"}
+
+
+def _is_comment(node: Node) -> bool:
+    return node.type in ("block_comment", "line_comment")
+
+
+def javadoc(src: Source, node: Node) -> str | None:
+    comments = preceding_comments(node, _is_comment)
+    if comments and src.text(comments[-1]).startswith("/**"):
+        return clean_block_doc(src.text(comments[-1]))
+    return None
+
+
+def _modifiers(src: Source, node: Node) -> tuple[set[str], list[str], int]:
+    """(keywords, annotations, byte where the signature starts, after the annotations)."""
+    mods = next((c for c in node.children if c.type == "modifiers"), None)
+    if mods is None:
+        return set(), [], node.start_byte
+    keywords = {src.text(c) for c in mods.children if c.type not in _ANNOTATIONS}
+    annotations = [src.text(c) for c in mods.children if c.type in _ANNOTATIONS]
+    start = next((c.start_byte for c in mods.children if c.type not in _ANNOTATIONS), None)
+    if start is None:  # only annotations: the signature starts after them
+        start = mods.end_byte
+    return keywords, annotations, start
+
+
+def parameters(src: Source, node: Node | None) -> tuple[Parameter, ...]:
+    out: list[Parameter] = []
+    for child in named_children(node) if node is not None else []:
+        if child.type == "formal_parameter":
+            name = child.child_by_field_name("name")
+            type_node = child.child_by_field_name("type")
+            out.append(
+                Parameter(
+                    src.text(name) if name is not None else "_",
+                    annotation=squash(src.text(type_node), 120) if type_node is not None else None,
+                )
+            )
+        elif child.type == "spread_parameter":
+            declarator = next(
+                (c for c in named_children(child) if c.type == "variable_declarator"), None
+            )
+            name = declarator.child_by_field_name("name") if declarator is not None else None
+            type_node = next(
+                (
+                    c
+                    for c in named_children(child)
+                    if c.type not in ("variable_declarator", "modifiers")
+                ),
+                None,
+            )
+            out.append(
+                Parameter(
+                    src.text(name) if name is not None else "_",
+                    "var-positional",
+                    (src.text(type_node) + "...") if type_node is not None else None,
+                )
+            )
+    return tuple(out)
+
+
+def _type(
+    c: Collector, src: Source, node: Node, parent: str | None, depth: int, implicit_public: bool
+) -> None:
+    keywords, annotations, start = _modifiers(src, node)
+    if "public" not in keywords and not (implicit_public and "private" not in keywords):
+        return
+    name = node.child_by_field_name("name")
+    body = node.child_by_field_name("body")
+    if name is None:
+        return
+    kind = _TYPES[node.type]
+    qualname = c.add(
+        kind,
+        name,
+        parent=parent,
+        doc=javadoc(src, node),
+        decorators=tuple(annotations),
+        signature=header(src, node, body, start),
+    )
+    if body is None or depth >= MAX_DEPTH:
+        return
+    members_public = kind == "interface"
+    members = named_children(body)
+    declarations = next((m for m in members if m.type == "enum_body_declarations"), None)
+    if node.type == "enum_declaration":
+        for constant in members:
+            cname = constant.child_by_field_name("name")
+            if constant.type == "enum_constant" and cname is not None:
+                c.add(
+                    "field",
+                    cname,
+                    parent=qualname,
+                    doc=javadoc(src, constant),
+                    signature=squash(src.text(constant), 120),
+                )
+        members = named_children(declarations) if declarations is not None else []
+    for member in members:
+        if member.type in _TYPES:
+            _type(c, src, member, qualname, depth + 1, members_public)
+            continue
+        mkeywords, mannotations, mstart = _modifiers(src, member)
+        public = "public" in mkeywords or (members_public and "private" not in mkeywords)
+        if not public:
+            continue
+        if member.type in (
+            "method_declaration",
+            "constructor_declaration",
+            "annotation_type_element_declaration",
+        ):
+            mname = member.child_by_field_name("name")
+            if mname is None:
+                continue
+            ret = member.child_by_field_name("type")
+            mkind = "constructor" if member.type == "constructor_declaration" else "method"
+            c.add(
+                mkind,
+                mname,
+                parent=qualname,
+                doc=javadoc(src, member),
+                decorators=tuple(mannotations),
+                signature=header(src, member, member.child_by_field_name("body"), mstart),
+                parameters=parameters(src, member.child_by_field_name("parameters")),
+                returns=src.text(ret) if ret is not None else None,
+            )
+        elif member.type in ("field_declaration", "constant_declaration"):
+            type_node = member.child_by_field_name("type")
+            for declarator in named_children(member):
+                dname = declarator.child_by_field_name("name")
+                if declarator.type == "variable_declarator" and dname is not None:
+                    c.add(
+                        "field",
+                        dname,
+                        parent=qualname,
+                        doc=javadoc(src, member),
+                        signature=squash(src.span(mstart, member.end_byte), 160).rstrip(";"),
+                        returns=src.text(type_node) if type_node is not None else None,
+                    )
+
+
+def analyse(path: str, text: str, language: str) -> FileAnalysis:
+    src, root = parse("java", text)
+    c = Collector(path, language, src)
+    package = None
+    doc = doc_line = None
+    for node in named_children(root):
+        if node.type == "package_declaration":
+            name = next(
+                (x for x in named_children(node) if x.type in ("scoped_identifier", "identifier")),
+                None,
+            )
+            package = src.text(name) if name is not None else None
+            doc = javadoc(src, node)
+            if doc is not None:
+                doc_line = preceding_comments(node, _is_comment)[-1].start_point[0] + 1
+        elif node.type in _TYPES:
+            _type(c, src, node, None, 0, implicit_public=False)
+    directory = path.rsplit("/", 1)[0] if "/" in path else ""
+    return c.result(root, package or directory.replace("/", ".") or path, doc, doc_line)

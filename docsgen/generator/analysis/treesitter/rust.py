@@ -1,0 +1,228 @@
+"""Rust: ``pub`` items (``pub(crate)`` and narrower are not public API), with ``///`` docs.
+
+Methods come from inherent ``impl Type`` blocks (their ``pub fn``s) and from
+``pub trait`` declarations; trait implementations for a type are not listed.
+"""
+
+from __future__ import annotations
+
+from docsgen.generator.analysis.model import FileAnalysis, Parameter
+from docsgen.generator.analysis.treesitter.common import (
+    MAX_DEPTH,
+    Collector,
+    Node,
+    Source,
+    clean_block_doc,
+    clean_line_docs,
+    header,
+    line_of,
+    named_children,
+    parse,
+    squash,
+)
+
+_KINDS = {
+    "function_item": "function",
+    "function_signature_item": "function",
+    "struct_item": "struct",
+    "enum_item": "enum",
+    "union_item": "struct",
+    "trait_item": "trait",
+    "type_item": "type",
+    "const_item": "constant",
+    "static_item": "constant",
+    "mod_item": "module",
+    "macro_definition": "macro",
+}
+
+
+def module_name(path: str) -> str:
+    parts = path.split("/")
+    if "src" in parts:
+        parts = parts[parts.index("src") + 1 :]
+    stem = parts[-1].rsplit(".", 1)[0]
+    parts[-1] = stem
+    if stem in ("lib", "main", "mod"):
+        parts = parts[:-1]
+    return "::".join(["crate", *parts])
+
+
+def is_pub(src: Source, node: Node) -> bool:
+    for child in node.children:
+        if child.type == "visibility_modifier":
+            return src.text(child).strip() == "pub"
+    return False
+
+
+def _is_doc(src: Source, node: Node, inner: bool) -> bool:
+    if node.type not in ("line_comment", "block_comment"):
+        return False
+    marker = "inner_doc_comment_marker" if inner else "outer_doc_comment_marker"
+    return any(child.type == marker for child in node.children)
+
+
+def rust_doc(src: Source, node: Node) -> str | None:
+    """``///`` lines or a ``/** */`` block above ``node``; attributes in between are skipped."""
+    comments: list[Node] = []
+    sibling = node.prev_sibling
+    while sibling is not None and (
+        sibling.type == "attribute_item" or _is_doc(src, sibling, inner=False)
+    ):
+        if sibling.type != "attribute_item":
+            comments.append(sibling)
+        sibling = sibling.prev_sibling
+    if not comments:
+        return None
+    comments.reverse()
+    if comments[-1].type == "block_comment":
+        return clean_block_doc(src.text(comments[-1]))
+    return clean_line_docs([src.text(c) for c in comments], "///")
+
+
+def parameters(src: Source, node: Node | None) -> tuple[Parameter, ...]:
+    out: list[Parameter] = []
+    for child in named_children(node) if node is not None else []:
+        if child.type == "self_parameter":
+            out.append(Parameter("self", annotation=squash(src.text(child))))
+        elif child.type == "parameter":
+            pattern = child.child_by_field_name("pattern")
+            type_node = child.child_by_field_name("type")
+            out.append(
+                Parameter(
+                    squash(src.text(pattern), 80) if pattern is not None else "_",
+                    annotation=squash(src.text(type_node), 120) if type_node is not None else None,
+                )
+            )
+        elif child.type == "variadic_parameter":
+            out.append(Parameter("...", "var-positional"))
+    return tuple(out)
+
+
+def _returns(src: Source, node: Node) -> str | None:
+    ret = node.child_by_field_name("return_type")
+    return squash(src.text(ret), 120) if ret is not None else None
+
+
+def _items(c: Collector, src: Source, body: Node, parent: str | None, depth: int) -> None:
+    for node in named_children(body):
+        if node.type == "impl_item":
+            _impl(c, src, node)
+            continue
+        kind = _KINDS.get(node.type)
+        if kind is None or not is_pub(src, node):
+            continue
+        name = node.child_by_field_name("name")
+        if name is None:
+            continue
+        doc = rust_doc(src, node)
+        body_node = node.child_by_field_name("body")
+        if kind == "function":
+            c.add(
+                "function",
+                name,
+                parent=parent,
+                doc=doc,
+                signature=header(src, node, body_node),
+                parameters=parameters(src, node.child_by_field_name("parameters")),
+                returns=_returns(src, node),
+            )
+        elif kind in ("type", "constant", "macro"):
+            c.add(
+                kind,
+                name,
+                parent=parent,
+                doc=doc,
+                signature=squash(src.text(node), 160).rstrip(";"),
+            )
+        else:
+            qualname = c.add(
+                kind, name, parent=parent, doc=doc, signature=header(src, node, body_node)
+            )
+            if body_node is None:
+                continue
+            if kind == "trait":
+                _trait(c, src, body_node, qualname)
+            elif kind == "struct":
+                _fields(c, src, body_node, qualname)
+            elif kind == "enum":
+                for variant in named_children(body_node):
+                    vname = variant.child_by_field_name("name")
+                    if variant.type == "enum_variant" and vname is not None:
+                        c.add(
+                            "variant",
+                            vname,
+                            parent=qualname,
+                            doc=rust_doc(src, variant),
+                            signature=squash(src.text(variant), 120),
+                        )
+            elif kind == "module" and depth < MAX_DEPTH:
+                _items(c, src, body_node, qualname, depth + 1)
+
+
+def _fields(c: Collector, src: Source, body: Node, owner: str) -> None:
+    for field in named_children(body):
+        name = field.child_by_field_name("name")
+        if field.type == "field_declaration" and name is not None and is_pub(src, field):
+            type_node = field.child_by_field_name("type")
+            c.add(
+                "field",
+                name,
+                parent=owner,
+                doc=rust_doc(src, field),
+                signature=squash(src.text(field), 160),
+                returns=src.text(type_node) if type_node is not None else None,
+            )
+
+
+def _trait(c: Collector, src: Source, body: Node, owner: str) -> None:
+    for item in named_children(body):
+        name = item.child_by_field_name("name")
+        if item.type in ("function_item", "function_signature_item") and name is not None:
+            c.add(
+                "method",
+                name,
+                parent=owner,
+                doc=rust_doc(src, item),
+                signature=header(src, item, item.child_by_field_name("body")),
+                parameters=parameters(src, item.child_by_field_name("parameters")),
+                returns=_returns(src, item),
+            )
+
+
+def _impl(c: Collector, src: Source, node: Node) -> None:
+    if node.child_by_field_name("trait") is not None:
+        return  # trait implementations are documented by the trait
+    type_node = node.child_by_field_name("type")
+    body = node.child_by_field_name("body")
+    if type_node is None or body is None:
+        return
+    owner = src.text(type_node).split("<", 1)[0].strip()
+    for item in named_children(body):
+        name = item.child_by_field_name("name")
+        if item.type == "function_item" and name is not None and is_pub(src, item):
+            c.add(
+                "method",
+                name,
+                parent=owner,
+                doc=rust_doc(src, item),
+                signature=header(src, item, item.child_by_field_name("body")),
+                parameters=parameters(src, item.child_by_field_name("parameters")),
+                returns=_returns(src, item),
+            )
+        elif item.type == "const_item" and name is not None and is_pub(src, item):
+            c.add(
+                "constant",
+                name,
+                parent=owner,
+                doc=rust_doc(src, item),
+                signature=squash(src.text(item), 160).rstrip(";"),
+            )
+
+
+def analyse(path: str, text: str, language: str) -> FileAnalysis:
+    src, root = parse("rust", text)
+    c = Collector(path, language, src)
+    inner = [n for n in named_children(root) if _is_doc(src, n, inner=True)]
+    doc = clean_line_docs([src.text(n) for n in inner], "//!") if inner else None
+    _items(c, src, root, None, 0)
+    return c.result(root, module_name(path), doc, line_of(inner[0]) if inner else None)

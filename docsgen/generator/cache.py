@@ -1,0 +1,80 @@
+"""The analysis cache the pipeline reads and fills: content-addressed, storage-agnostic.
+
+The pipeline stays pure: it is handed an object with two async methods and
+never learns where the entries live (PostgreSQL in the service, a dict in
+tests and the command line).  Values are opaque bytes, encoded and decoded by
+the worker processes (``encode``/``decode``), so the event loop only moves
+bytes around.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
+from docsgen.generator.lazy import SEPARATOR
+from docsgen.generator.reference import REFERENCE_VERSION, FileReference
+
+# What a cached value holds: the analysis, then its rendered API entries.
+ANALYSIS_PART, REFERENCE_PART = 0, 1
+CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}"
+
+
+class AnalysisCache(Protocol):
+    async def get_many(self, keys: Sequence[str]) -> Mapping[str, bytes]:
+        """The entries found among ``keys`` (missing keys are simply absent)."""
+        ...
+
+    async def put_many(self, items: Mapping[str, bytes]) -> None:
+        """Store entries; a key already present keeps its value (same key, same content)."""
+        ...
+
+
+def analysis_key(path: str, blob_sha: str) -> str:
+    """The key of a file's results: its git blob SHA, its path and the code's versions.
+
+    The path is part of the key because an analysis depends on it (language,
+    module name): two files with the same bytes at different paths (empty
+    ``__init__.py`` files, say) must not share an entry.
+    """
+    return hashlib.sha256(f"{CACHE_VERSION}\0{blob_sha}\0{path}".encode()).hexdigest()
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
+    """A file's cached value: its analysis and its API entries, each as one line of JSON."""
+    return _json(analysis.to_json()) + SEPARATOR + _json(reference.to_json())
+
+
+def decode_analysis(raw: bytes) -> FileAnalysis:
+    return FileAnalysis.from_json(json.loads(raw))
+
+
+def decode_reference(raw: bytes) -> FileReference:
+    return FileReference.from_json(json.loads(raw))
+
+
+@dataclass
+class MemoryAnalysisCache:
+    """A cache in a dict, for one process: the command line, tests, benchmarks."""
+
+    entries: dict[str, bytes] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+
+    async def get_many(self, keys: Sequence[str]) -> Mapping[str, bytes]:
+        found = {k: self.entries[k] for k in keys if k in self.entries}
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
+
+    async def put_many(self, items: Mapping[str, bytes]) -> None:
+        for key, value in items.items():
+            self.entries.setdefault(key, value)

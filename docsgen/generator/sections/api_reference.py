@@ -1,0 +1,144 @@
+"""API Reference: each module's public names with signatures, docs and where they are.
+
+Modules come in name order (a Go or Java package gathers its files), their
+names in source order, members under their class.  Everything shown is read
+from the code: a name without documentation says so (⚠️, described from its
+signature alone), a file that does not parse shows the parser's error, and
+files the analysers do not read are listed.  The entries of each file were
+rendered when it was analysed (``docsgen.generator.reference``); this section
+orders them, adds the headings and fills in the citations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from docsgen.generator.markdown import SectionWriter, anchor, code, escape, render_citation
+from docsgen.generator.model import RepositoryModel
+from docsgen.generator.modules import python_module, python_packages
+from docsgen.generator.reference import FileReference, plural
+from docsgen.generator.sections.base import Section, SectionResult
+
+TITLE = "API Reference"
+MAX_LISTED = 10  # files named per warning; the rest are counted
+# Languages whose files are documented together, by package.
+_PACKAGE_LANGUAGES = frozenset({"Go", "Java"})
+
+
+@dataclass
+class _Group:
+    """One heading: a module (or a Go/Java package) and its files."""
+
+    name: str
+    language: str | None
+    files: list[FileReference] = field(default_factory=list)
+
+
+def _groups(model: RepositoryModel) -> list[_Group]:
+    packages = python_packages(f.path for f in model.files)
+    groups: dict[tuple[str, str], _Group] = {}
+    for path in model.references:
+        ref = model.references[path]
+        if not ref.analysed:
+            continue
+        name = (python_module(path, packages) if ref.language == "Python" else None) or (
+            ref.module or path
+        )
+        key = (name, ref.language or "") if ref.language in _PACKAGE_LANGUAGES else (name, path)
+        groups.setdefault(key, _Group(name, ref.language)).files.append(ref)
+    shown = [g for g in groups.values() if any(r.has_content for r in g.files)]
+    return sorted(shown, key=lambda g: (g.name, g.files[0].path))
+
+
+def _fill(w: SectionWriter, ref: FileReference) -> str:
+    """The file's entries with their citations written (and recorded) in order.
+
+    Placeholder n is the n-th one in the text, so splitting on the NULs that
+    delimit them alternates text and citation numbers.
+    """
+    pieces = ref.entries.split("\x00")
+    snapshot = w.snapshot
+    citations = ref.citations
+    for i in range(1, len(pieces), 2):
+        pieces[i] = render_citation(snapshot, citations[int(pieces[i])])
+    w.citations.extend(citations)
+    return "".join(pieces)
+
+
+def _render_group(w: SectionWriter, group: _Group) -> None:
+    parts = [f"### {code(group.name)}\n"]
+    intro = f"*{group.language}* · " + ", ".join(code(r.path) for r in group.files)
+    documented = next((r for r in group.files if r.doc and r.doc_line is not None), None)
+    if documented is not None and documented.doc_line is not None:
+        intro += f" — {documented.doc} — {w.cite(documented.path, documented.doc_line)}"
+    parts.append(intro)
+    problems = []
+    for ref in group.files:
+        prefix = f"{code(ref.path)}: " if len(group.files) > 1 else ""
+        for problem in ref.problems:
+            problems.append(w.warn(problem if problem.startswith(code(ref.path)) else
+                                   prefix + problem))  # fmt: skip
+    if problems:
+        parts.append("\n" + "\n\n".join(problems))
+    entries = [_fill(w, ref) for ref in group.files if ref.entries]
+    for ref in group.files:
+        w.warnings.extend(ref.undocumented)
+    if entries:
+        parts.append("\n" + "\n".join(entries))
+    w.add("\n".join(parts))
+
+
+def _not_analysed(w: SectionWriter, refs: list[FileReference]) -> None:
+    for ref in refs:
+        if not ref.analysed and ref.skipped:
+            w.add_warning(f"{code(ref.path)} was not analysed: {ref.skipped}.")
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        if not ref.analysed and not ref.skipped:
+            by_language[ref.language or "unknown"].append(ref.path)
+    if by_language:
+        parts = []
+        for language, paths in sorted(by_language.items()):
+            shown = ", ".join(code(p) for p in paths[:MAX_LISTED])
+            more = f" and {len(paths) - MAX_LISTED} more" if len(paths) > MAX_LISTED else ""
+            parts.append(f"{escape(language)} ({len(paths)}: {shown}{more})")
+        total = sum(len(p) for p in by_language.values())
+        w.add_warning(
+            f"{total} file(s) in languages without an analyser are counted but not analysed: "
+            + "; ".join(parts)
+            + "."
+        )
+
+
+def build(model: RepositoryModel) -> SectionResult:
+    w = SectionWriter(model.snapshot)
+    refs = [model.references[path] for path in model.references]
+    groups = _groups(model)
+    kinds: Counter[str] = Counter()
+    for ref in refs:
+        kinds.update(dict(ref.kinds))
+    if groups:
+        languages = ", ".join(sorted({g.language or "unknown" for g in groups}))
+        counts = ", ".join(
+            f"{n} {plural(k, n)}" for k, n in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))
+        )
+        w.add(
+            f"The public API of {len(groups)} module(s) in {languages}"
+            + (f": {counts}" if counts else "")
+            + ". Each entry gives the declaration's signature, the first paragraph of its "
+            "documentation and where it is declared; members are listed under their class."
+        )
+    else:
+        w.add("No public declarations were found in the analysed code.")
+    _not_analysed(w, refs)
+    for group in groups:
+        _render_group(w, group)
+    return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
+
+
+def applies(model: RepositoryModel) -> bool:
+    return bool(model.analyses)
+
+
+SECTION = Section("api_reference", TITLE, build, applies)

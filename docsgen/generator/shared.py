@@ -1,0 +1,143 @@
+"""Bytes that many worker tasks read, placed once in shared memory instead of pickled per task.
+
+Every section task reads the files' encoded results, and the grounding tasks
+read the cited files: pickling megabytes into each task's pipe costs more
+than building a small section.  ``share`` writes them once into a shared
+memory block for the duration of a run; what crosses to the workers is a
+small handle (``Payloads``) that reads from the block.  When the block
+cannot be made (no room in ``/dev/shm``, no shared memory on the platform) or
+the payload is small, the bytes simply travel inline, pickled as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from multiprocessing.shared_memory import SharedMemory
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MIN_SHARED_BYTES = 256 * 1024  # smaller payloads are pickled with the task
+_SHM_DIR = "/dev/shm"
+_SHM_SPARE = 16 * 1024 * 1024  # left free in /dev/shm for everyone else
+_ATTACHED_MAX = 4  # blocks a worker keeps open (one per run in progress)
+_attached: OrderedDict[str, SharedMemory] = OrderedDict()
+
+
+class Payloads(Mapping[str, bytes]):
+    """Read-only bytes by key, from a shared block (``block`` set) or carried inline."""
+
+    def __init__(
+        self,
+        block: str | None,
+        index: Mapping[str, tuple[int, int]],
+        inline: Mapping[str, bytes] | None = None,
+        token: str = "",
+    ) -> None:
+        self._block = block
+        self._index = index
+        self._inline = inline or {}
+        self.token = token or secrets.token_hex(16)  # names this payload, whatever its home
+
+    def __getitem__(self, key: str) -> bytes:
+        if self._block is None:
+            return self._inline[key]
+        offset, length = self._index[key]
+        buf = _open(self._block).buf
+        assert buf is not None  # None only once closed
+        return bytes(buf[offset : offset + length])
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self._index if self._block is not None else self._inline)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index if self._block is not None else self._inline)
+
+    def __len__(self) -> int:
+        return len(self._index if self._block is not None else self._inline)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Payloads, (self._block, self._index, self._inline, self.token))
+
+    def __eq__(self, other: object) -> bool:
+        """The same payload: made by the same ``share`` (copies in workers included)."""
+        if not isinstance(other, Payloads):
+            return NotImplemented
+        return self.token == other.token
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+
+def _open(name: str) -> SharedMemory:
+    """This process's handle on a block, opened once."""
+    block = _attached.get(name)
+    if block is None:
+        block = _attached[name] = SharedMemory(name=name)
+        while len(_attached) > _ATTACHED_MAX:
+            _, old = _attached.popitem(last=False)
+            old.close()
+    else:
+        _attached.move_to_end(name)
+    return block
+
+
+def _room(size: int) -> bool:
+    """Whether /dev/shm (where Linux keeps shared memory) can take ``size`` more bytes.
+
+    Writing to a block that the file system cannot back kills the process with
+    SIGBUS, so a payload is shared only with ample room to spare (containers
+    often give /dev/shm only 64 MiB).
+    """
+    try:
+        stats = os.statvfs(_SHM_DIR)
+    except OSError:
+        return os.name == "posix" and not os.path.isdir("/proc")  # not Linux: no such limit
+    return stats.f_bavail * stats.f_frsize >= 2 * size + _SHM_SPARE
+
+
+def _create(size: int) -> SharedMemory | None:
+    if not _room(size):
+        log.info("not enough room in %s for %d bytes; pickling them instead", _SHM_DIR, size)
+        return None
+    try:
+        return SharedMemory(create=True, size=size)
+    except OSError as exc:
+        log.info("no shared memory for %d bytes (%s); pickling them instead", size, exc)
+        return None
+
+
+@contextmanager
+def share(items: Mapping[str, bytes], *, always: bool = False) -> Iterator[Payloads]:
+    """``items`` as ``Payloads`` that cross to workers cheaply, for the ``with`` block.
+
+    Small payloads travel inline unless ``always``: a payload read by many tasks
+    is worth a block however small.
+    """
+    size = sum(len(v) for v in items.values())
+    block = _create(size) if size and (always or size >= MIN_SHARED_BYTES) else None
+    if block is None:
+        yield Payloads(None, {}, dict(items))
+        return
+    try:
+        index: dict[str, tuple[int, int]] = {}
+        offset = 0
+        view = block.buf
+        assert view is not None
+        for key, value in items.items():
+            view[offset : offset + len(value)] = value
+            index[key] = (offset, len(value))
+            offset += len(value)
+        del view
+        yield Payloads(block.name, index)
+    finally:
+        stale = _attached.pop(block.name, None)  # this process read it too (thread pools)
+        if stale is not None:
+            stale.close()
+        block.close()
+        block.unlink()

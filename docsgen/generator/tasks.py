@@ -1,0 +1,144 @@
+"""The work the pipeline hands to worker processes: functions of plain, picklable data.
+
+Each task runs with Python's cyclic garbage collector paused: parsing builds
+millions of short-lived objects that reference counting frees on its own,
+and without the pause the collector re-walks every live object again and
+again (a third of the analysis time on a large repository).  Nothing these
+tasks build holds reference cycles.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import pickle
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+from docsgen.generator import grounding, lazy
+from docsgen.generator.analysis import analyse_source
+from docsgen.generator.cache import REFERENCE_PART, encode
+from docsgen.generator.markdown import WARNING_SIGN, Citation, anchor, code
+from docsgen.generator.model import RepositoryModel
+from docsgen.generator.reference import render
+from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
+from docsgen.generator.shared import Payloads
+from docsgen.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _task(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` with the cyclic collector paused (it stays picklable by name)."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _collector_paused():
+            return function(*args, **kwargs)
+
+    run.__name__ = run.__qualname__ = function.__name__
+    run.__doc__ = function.__doc__
+    return run
+
+
+@_task
+def analyse_chunk(files: Sequence[tuple[str, str, bytes]]) -> list[tuple[str, bytes]]:
+    """Analyse ``(path, content key, bytes)`` files; return each one's encoded results.
+
+    The rendered API entries stay in this worker's memory under their content
+    key, so an API Reference built here later reads them without decoding.
+    """
+    out = []
+    for path, key, data in files:
+        analysis = analyse_source(path, data)
+        reference = render(analysis)
+        value = encode(analysis, reference)
+        split = value.index(lazy.SEPARATOR)
+        lazy.remember(key, REFERENCE_PART, reference, len(value) - split - 1)
+        out.append((path, value))
+    return out
+
+
+MODEL = "model"  # the key of the pickled model in its shared block
+_model: tuple[Payloads, RepositoryModel] | None = None
+
+
+def _unpickled(shared: Payloads) -> RepositoryModel:
+    """The run's model, unpickled once per worker from its shared block."""
+    global _model
+    current = _model
+    if current is not None and current[0] == shared:
+        return current[1]
+    found: RepositoryModel = pickle.loads(shared[MODEL])
+    _model = (shared, found)
+    return found
+
+
+@_task
+def applicable_sections(model: Payloads) -> list[str]:
+    """The sections this repository gets.  A section whose test fails is kept, so
+    that building it shows the failure as a warning instead of hiding it."""
+    found = _unpickled(model)
+    keys = []
+    for section in SECTIONS:
+        try:
+            applies = section.applies(found)
+        except Exception:
+            log.exception("deciding whether section %s applies failed", section.key)
+            applies = True
+        if applies:
+            keys.append(section.key)
+    return keys
+
+
+@_task
+def build_section(
+    key: str, model: Payloads, contents: Mapping[str, bytes], unread: Collection[str]
+) -> tuple[SectionResult, list[grounding.Ungrounded], list[Citation]]:
+    """Write a section, then check its citations: the final check, run where it was written.
+
+    A section that fails to build (whatever in the repository or the cache made
+    it fail) becomes a warning in its place rather than failing the whole run.
+    """
+    found = _unpickled(model)
+    spec = section_by_key(key)
+    try:
+        section = spec.build(found)
+    except Exception as exc:
+        log.exception("section %s failed", key)
+        section = failed_section(spec.title, exc)
+    return grounding.ground_section(section, contents, unread, found.snapshot)
+
+
+def failed_section(title: str, exc: Exception) -> SectionResult:
+    reason = f"{type(exc).__name__}: {exc}"[:300]
+    warning = f"This section could not be generated ({code(reason)})."
+    return SectionResult(title, anchor(title), f"> {WARNING_SIGN} {warning}\n", (warning,))
+
+
+@_task
+def verify_citations(
+    citations: Sequence[Citation], contents: Mapping[str, bytes], unread: Collection[str]
+) -> list[tuple[Citation, str]]:
+    return grounding.verify(citations, contents, unread)
+
+
+@_task
+def mark_section(
+    section: SectionResult, failures: Mapping[Citation, str], snapshot: Snapshot
+) -> tuple[SectionResult, list[grounding.Ungrounded]]:
+    return grounding.mark(section, failures, snapshot)

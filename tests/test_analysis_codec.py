@@ -1,0 +1,64 @@
+"""A file's analysis and API entries survive the cache's encoding unchanged."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from docsgen.generator.analysis.model import (
+    EnvRead,
+    FileAnalysis,
+    Import,
+    Parameter,
+    Route,
+    Symbol,
+)
+from docsgen.generator.cache import decode_analysis, decode_reference, encode
+from docsgen.generator.lazy import SEPARATOR
+from docsgen.generator.reference import render
+
+ANALYSIS = FileAnalysis(
+    path="pkg/mod.py",
+    language="Python",
+    module="pkg.mod",
+    doc="Module.\n\nWith a \"quote\" and a newline.",
+    doc_line=1,
+    symbols=(
+        Symbol("class", "C", "C", 3, "(Base)", doc="A class.", decorators=("dataclass",)),
+        Symbol(
+            "method", "m", "C.m", 5, "(self, a: int = 1, *rest, k, **kw) -> str",
+            parameters=(
+                Parameter("self"),
+                Parameter("a", annotation="int", default="1"),
+                Parameter("rest", "var-positional"),
+                Parameter("k", "keyword-only"),
+                Parameter("kw", "var-keyword"),
+            ),
+            returns="str", parent="C",
+        ),
+        Symbol("reexport", "X", "X", 1, target=".other.X"),
+    ),
+    exports=("C", "X"),
+    imports=(Import("os", 1, ("path",)), Import("other", 2, ("X",), level=1)),
+    env_reads=(EnvRead("HOME", 9, "/root", "os.getenv"),),
+    routes=(Route("GET", "/", "index", 12, "aiohttp"),),
+    entry_points=(("tool", "pkg.mod:main", 4),),
+    warnings=("Star import from `x` (line 2): the names it brings in are not listed.",),
+    parse_error=None,
+    skipped=None,
+)  # fmt: skip
+
+
+def test_to_json_is_the_json_of_the_dataclasses_and_reads_back() -> None:
+    as_json = json.loads(json.dumps(ANALYSIS.to_json()))
+    assert as_json == json.loads(json.dumps(asdict(ANALYSIS)))
+    assert FileAnalysis.from_json(as_json) == ANALYSIS
+
+
+def test_a_cached_value_decodes_to_the_same_analysis_and_entries() -> None:
+    reference = render(ANALYSIS)
+    value = encode(ANALYSIS, reference)
+    analysis_part, _, reference_part = value.partition(SEPARATOR)
+    assert decode_analysis(analysis_part) == ANALYSIS
+    assert decode_reference(reference_part) == reference
+    assert reference.citations[1] == ("pkg/mod.py", 5, "m")

@@ -1,0 +1,124 @@
+"""Regeneration after a small change: only the changed file is analysed, the docs are the same.
+
+The analyses are cached by content (git blob SHA); these tests count what the
+cache saw, with the in-memory cache the command line uses and with the
+PostgreSQL one the service uses.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from docsgen.api.keys import POOL
+from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
+from tests.support.api import register_local, wait_for_runs
+from tests.support.generation import FIXTURES, document, fetch, pool
+from tests.support.gitrepo import commit, make_repo
+
+__all__ = ["pool"]
+
+CHANGE = {
+    "shapes/circle.py": (FIXTURES / "polyglot/shapes/circle.py").read_text()
+    + '\n\ndef circumference(circle: Circle) -> float:\n    """Also the perimeter."""\n'
+    "    return 2 * math.pi * circle.radius\n"
+}
+# In tests/fixtures/polyglot: 7 code files, and 2 manifests read for their entry points.
+CODE_FILES = 9
+
+
+def polyglot(root: Path) -> Path:
+    repo = root / "polyglot"
+    shutil.copytree(FIXTURES / "polyglot", repo)
+    make_repo(repo, {})
+    return repo
+
+
+async def test_after_a_one_file_change_only_that_file_is_analysed_and_the_docs_match(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = polyglot(tmp_path)
+    cache = MemoryAnalysisCache()
+    first = await document(await fetch(repo), pool, cache)
+    assert (first.stats.analysed, first.stats.cached) == (CODE_FILES, 0)
+    assert len(cache.entries) == CODE_FILES
+
+    commit(repo, CHANGE)
+    snapshot = await fetch(repo)
+    again = await document(snapshot, pool, cache)
+    assert again.stats.paths_analysed == ["shapes/circle.py"]
+    assert (again.stats.analysed, again.stats.cached) == (1, CODE_FILES - 1)
+    assert len(cache.entries) == CODE_FILES + 1
+
+    full = await document(snapshot, pool)  # no cache: everything analysed anew
+    assert full.stats.analysed == CODE_FILES
+    assert again.content == full.content
+    assert "circumference(circle: Circle) -> float" in again.content
+    assert again.content != first.content
+
+
+async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_changed_file(
+    app: web.Application,
+    client: TestClient[Any, Any],
+    auth: dict[str, str],
+    repos_root: Path,
+    pool: ProcessPoolExecutor,
+) -> None:
+    repo = polyglot(repos_root)
+    registered = await register_local(client, auth, repo)
+
+    async def generate_through_the_api() -> str:
+        response = await client.post(
+            "/api/generate-docs", json={"repository_id": registered["id"]}, headers=auth
+        )
+        assert response.status == 202
+        await wait_for_runs(app)
+        url = f"/api/repositories/{registered['id']}/docs"
+        body = await (await client.get(url, headers=auth)).json()
+        assert body["status"] == "completed", body
+        content: str = body["content"]
+        return content
+
+    async def cached_rows() -> int:
+        count: int = await app[POOL].fetchval("SELECT count(*) FROM analysis_cache")
+        return count
+
+    await generate_through_the_api()
+    assert await cached_rows() == CODE_FILES
+
+    commit(repo, CHANGE)
+    content = await generate_through_the_api()
+    assert await cached_rows() == CODE_FILES + 1  # exactly one file analysed anew
+    full = await document(await fetch(repo), pool)
+    assert content == full.content
+
+
+async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Path) -> None:
+    repo = polyglot(tmp_path)
+    snapshot = await fetch(repo)
+    cache = MemoryAnalysisCache(
+        {
+            analysis_key(f.path, f.blob_sha): b"{not json\n{not json either"
+            for f in snapshot.files
+            if f.path.endswith((".py", ".ts", ".js", ".go", ".rs", ".java"))
+        }
+    )
+    # Fresh workers: nothing decoded from an earlier run can stand in for the entries.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as fresh:
+        docs = await document(snapshot, fresh, cache)
+    assert docs.stats.cached == 7  # the code files; the 2 manifests are analysed anew
+    api = next(s for s in docs.sections if s.title == "API Reference")
+    assert api.markdown.startswith("> ⚠️ This section could not be generated (`JSONDecodeError: ")
+    assert len(api.warnings) == 1
+    assert [s.title for s in docs.sections][:3] == [
+        "Overview",
+        "Getting Started",
+        "Project Structure",
+    ]
+    assert "Polyglot is a small fixture project" in docs.content

@@ -1,0 +1,156 @@
+"""The Python analyser: what a module declares, read with ``ast`` and never run."""
+
+from __future__ import annotations
+
+from docsgen.generator.analysis.model import Parameter, Symbol
+from docsgen.generator.analysis.python_ast import analyse
+
+
+def symbols(source: str, path: str = "pkg/mod.py") -> dict[str, Symbol]:
+    return {s.qualname: s for s in analyse(path, source, "Python").symbols}
+
+
+def test_signatures_keep_every_parameter_kind_annotation_and_default() -> None:
+    found = symbols(
+        "async def f(a, b: int = 1, /, c='x', *args: str, d, e: bool = False, **kw) -> int:\n"
+        '    """F."""\n'
+    )
+    f = found["f"]
+    assert f.kind == "function"
+    assert f.signature == (
+        "async (a, b: int = 1, /, c='x', *args: str, d, e: bool = False, **kw) -> int"
+    )
+    assert f.parameters == (
+        Parameter("a", "positional-only"),
+        Parameter("b", "positional-only", "int", "1"),
+        Parameter("c", "positional-or-keyword", None, "'x'"),
+        Parameter("args", "var-positional", "str"),
+        Parameter("d", "keyword-only"),
+        Parameter("e", "keyword-only", "bool", "False"),
+        Parameter("kw", "var-keyword"),
+    )
+    assert f.returns == "int"
+    assert symbols("def g(*, only): pass")["g"].signature == "(*, only)"
+
+
+def test_classes_list_methods_properties_and_nested_classes_with_their_docs() -> None:
+    found = symbols(
+        "class Client(Base, metaclass=Meta):\n"
+        '    """Talks to a server.\n\n    More.\n    """\n'
+        "    @property\n"
+        "    def closed(self) -> bool:\n"
+        '        """Whether it is closed."""\n'
+        "    @closed.setter\n"
+        "    def closed(self, value): ...\n"
+        "    @staticmethod\n"
+        "    def make(): ...\n"
+        "    def _private(self): ...\n"
+        "    def __enter__(self): ...\n"
+        "    class Error(Exception):\n"
+        "        def code(self): ...\n"
+        "    class _Hidden:\n"
+        "        def visible_only_if_parent_is(self): ...\n"
+    )
+    assert list(found) == [
+        "Client",
+        "Client.closed",
+        "Client.make",
+        "Client.__enter__",
+        "Client.Error",
+        "Client.Error.code",
+    ]
+    client = found["Client"]
+    assert (client.kind, client.signature, client.doc) == (
+        "class",
+        "(Base, metaclass=Meta)",
+        "Talks to a server.\n\nMore.",
+    )
+    assert found["Client.closed"].kind == "property"
+    assert found["Client.closed"].returns == "bool"
+    assert found["Client.closed"].doc == "Whether it is closed."
+    assert found["Client.make"].decorators == ("staticmethod",)
+    assert found["Client.Error.code"].parent == "Client.Error"
+
+
+def test_dataclass_and_attrs_fields_are_fields_and_other_class_attributes_are_not() -> None:
+    found = symbols(
+        "@dataclass(frozen=True)\nclass P:\n    x: int\n    y: int = 0\n"
+        "@attrs.define\nclass Q:\n    z: str = 'a'\n"
+        "class R:\n    w: int = 1\n    v = 2\n"
+    )
+    assert [(q, found[q].kind) for q in ("P.x", "P.y", "Q.z", "R.w", "R.v")] == [
+        ("P.x", "field"),
+        ("P.y", "field"),
+        ("Q.z", "field"),
+        ("R.w", "attribute"),
+        ("R.v", "attribute"),
+    ]
+    assert found["P.y"].signature == ": int = 0"
+
+
+def test_module_constants_carry_their_value_and_attribute_docstring() -> None:
+    found = symbols('MAX_SIZE = 1024\n"""The largest size."""\nlogger = get_logger()\n')
+    assert found["MAX_SIZE"].kind == "constant"
+    assert found["MAX_SIZE"].signature == " = 1024"
+    assert found["MAX_SIZE"].doc == "The largest size."
+    assert found["logger"].kind == "attribute"
+
+
+def test_all_decides_what_is_public_and_lists_re_exports() -> None:
+    result = analyse(
+        "pkg/__init__.py",
+        "from .client import Client as Client2, helper\n"
+        "from . import sub\n"
+        "__all__ = ['Client2', '_exported']\n"
+        "__all__ += ['Extra']\n"
+        "__all__.extend(['sub'])\n"
+        "def _exported(): ...\n"
+        "def not_listed(): ...\n"
+        "class Extra: ...\n",
+        "Python",
+    )
+    assert result.exports == ("Client2", "_exported", "Extra", "sub")
+    found = {s.qualname: s for s in result.symbols}
+    assert set(found) == {"_exported", "Extra", "Client2", "sub"}
+    assert found["Client2"].kind == "reexport"
+    assert found["Client2"].target == ".client.Client"
+    assert found["sub"].target == ".sub"
+    assert result.warnings == ()
+
+
+def test_later_definitions_win_and_conditional_blocks_are_read() -> None:
+    found = symbols(
+        "try:\n    from fast import speedup\nexcept ImportError:\n"
+        "    def speedup(data): ...\n"
+        "if sys.version_info >= (3, 12):\n    def compat(a): ...\nelse:\n"
+        "    def compat(a, b=None): ...\n"
+    )
+    assert found["speedup"].signature == "(data)"
+    assert found["compat"].signature == "(a, b=None)"
+
+
+def test_dynamic_exports_and_computed_all_are_warned_about() -> None:
+    result = analyse(
+        "pkg/dyn.py",
+        "from .core import *\n__all__ = core.__all__ + ['x']\ndef __getattr__(name): ...\nx = 1\n",
+        "Python",
+    )
+    assert result.warnings == (
+        "Star import from `.core` (line 1): the names it brings in are not listed.",
+        "`__all__` is partly computed (line 2): only its literal names are known.",
+        "Module-level `__getattr__` (line 3): the module may provide names dynamically that "
+        "are not listed.",
+    )
+
+
+def test_module_names_and_docs() -> None:
+    result = analyse("src/pkg/sub/__init__.py", '# header\n"""Package doc."""\n', "Python")
+    assert (result.module, result.doc, result.doc_line) == ("pkg.sub", "Package doc.", 2)
+
+
+def test_a_file_that_does_not_parse_yields_the_parser_error() -> None:
+    result = analyse("bad.py", "def f(:\n", "Python")
+    assert result.symbols == ()
+    assert result.parse_error == "SyntaxError: invalid syntax (line 1, column 7)"
+    deep = analyse("deep.py", "x = (" + "+\n".join(["1"] * 10_000) + ")\n", "Python")
+    assert deep.parse_error == "RecursionError: the code is nested too deeply to parse"
