@@ -178,6 +178,7 @@ async def run_schemathesis(
         "--config-file", str(config), "--no-color",
         "run", f"{base_url}/api/openapi.json",
         "--report", "json", "--report-json-path", str(report),
+        cwd=config.parent,  # its caches go to the test's folder, not the checkout
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
