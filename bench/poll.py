@@ -24,7 +24,7 @@ import aiohttp
 
 from bench.corpus import django_checkout
 from tests.support import database
-from tests.support.service import ServiceProcess, run_cli
+from tests.support.processes import Service, create_user
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -79,9 +79,8 @@ async def main() -> int:
             "DOCSGEN_DATA_DIR": tmp,
             "DOCSGEN_SECRET_KEY": "bench-secret-key-0123456789abcdef",
         }
-        created = run_cli(["users", "create", "bench"], env)
-        token = created.stdout.strip().splitlines()[-1]
-        service = ServiceProcess(env, Path(tmp) / "serve.log")
+        token = create_user(env, "bench")
+        service = Service(env, Path(tmp) / "serve.log")
         try:
             await service.wait_ready()
             headers = {"Authorization": f"Bearer {token}"}
@@ -123,7 +122,7 @@ async def main() -> int:
                   f"p99 ×{busy_stats[1] / idle_stats[1]:.2f}  throughput ×{busy_stats[2] / idle_stats[2]:.2f}")  # fmt: skip
             print(f"target p99 < 50 ms while busy: {'met' if busy_stats[1] < 50 else 'NOT met'}")
         finally:
-            service.stop()
+            service.terminate()
             await database.drop(admin, name)
             await database.drop(admin, template)
     return 0

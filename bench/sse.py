@@ -37,7 +37,7 @@ from docsgen.db import jobs
 from docsgen.db.pool import create_pool
 from docsgen.settings import Settings
 from tests.support import database
-from tests.support.service import ServiceProcess, run_cli
+from tests.support.processes import Service, create_user
 
 
 def raise_open_files_limit() -> int:
@@ -192,8 +192,8 @@ async def main() -> int:
             "DOCSGEN_ANALYSIS_WORKERS": "1",
             "DOCSGEN_LEASE_SECONDS": "3600",  # nobody heartbeats the bench's run
         }
-        token = run_cli(["users", "create", "bench"], env).stdout.strip().splitlines()[-1]
-        service = ServiceProcess(env, Path(tmp) / "serve.log")
+        token = create_user(env, "bench")
+        service = Service(env, Path(tmp) / "serve.log")
         pool = await create_pool(dsn, Settings(pool_min_size=1, pool_max_size=2))
         try:
             await service.wait_ready()
@@ -256,7 +256,7 @@ async def main() -> int:
                   f"{'met' if scaled[1] <= 1.0 else 'NOT met'})")  # fmt: skip
         finally:
             await pool.close()
-            service.stop()
+            service.terminate()
             await database.drop(admin, name)
             await database.drop(admin, template)
     return 0

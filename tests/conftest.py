@@ -18,12 +18,12 @@ from docsgen.db import accounts
 from docsgen.settings import Settings
 from tests.support import database
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
-from tests.support.secrets_guard import find_secrets
+from tests.support.secrets_guard import SecretsGuard
 
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef"
 
 # Shared fakes of external parties, as fixtures for every test module.
-pytest_plugins = ["tests.support.fake_github", "tests.support.leaks"]
+pytest_plugins = ["tests.support.fake_github", "tests.support.processes"]
 
 
 @pytest.fixture(scope="session")
@@ -68,48 +68,25 @@ def settings(database_url: str, repos_root: Path, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, http_answers: list[str]) -> web.Application:
+def app(settings: Settings, secrets_guard: SecretsGuard) -> web.Application:
     app = create_app(settings)
-    app.middlewares.insert(0, record_answers(http_answers))
+    secrets_guard.attach(app)
     return app
 
 
-def record_answers(into: list[str]) -> Any:
-    """Keep every answer's headers (but Set-Cookie) and body for the secrets guard."""
-
-    @web.middleware
-    async def recorder(request: web.Request, handler: Any) -> web.StreamResponse:
-        response: web.StreamResponse = await handler(request)
-        headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items() if k != "Set-Cookie")
-        body = response.body if isinstance(response, web.Response) else None
-        text = body.decode(errors="replace") if isinstance(body, bytes) else ""
-        into.append(f"{response.status}\n{headers}\n{text}")
-        return response
-
-    return recorder
-
-
-@pytest.fixture
-def http_answers() -> list[str]:
-    return []
-
-
 @pytest.fixture(autouse=True)
-def secrets_guard(
-    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture, http_answers: list[str]
-) -> Iterator[None]:
-    """Fail any test whose logs or HTTP answers contain a token or the secret key."""
+def secrets_guard(caplog: pytest.LogCaptureFixture) -> Iterator[SecretsGuard]:
+    """Fail any test whose logs or HTTP answers contain a token or a secret.
+
+    Tokens are found by their shape; the secret key, and the fake GitHub's
+    tokens and secrets when a test uses it, literally.
+    """
     caplog.set_level(logging.DEBUG)
-    yield
-    literals = [TEST_SECRET_KEY]
-    # caplog.text would only hold the teardown phase here: read each phase's records.
-    logged = "\n".join(
-        caplog.handler.format(r) for when in ("setup", "call") for r in caplog.get_records(when)
-    )
-    leaks = find_secrets(logged, literals)
-    leaks += [s for answer in http_answers for s in find_secrets(answer, literals)]
+    guard = SecretsGuard(caplog, [TEST_SECRET_KEY])
+    yield guard
+    leaks = guard.leaks()
     if leaks:
-        pytest.fail(f"secrets leaked into logs or HTTP answers: {sorted(set(leaks))}")
+        pytest.fail("secrets leaked into logs or HTTP answers:\n" + "\n".join(leaks))
 
 
 AiohttpClient = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -9,16 +9,19 @@ from docsgen.embedded import EmbeddedPostgres
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
 from tests.support.http import call, wait_for_status
 from tests.support.processes import docsgen, docsgen_env, serve
+from tests.support.secrets_guard import SecretsGuard
 
 
-def test_serve_with_nothing_configured_keeps_its_data_across_restarts(tmp_path: Path) -> None:
+def test_serve_with_nothing_configured_keeps_its_data_across_restarts(
+    tmp_path: Path, secrets_guard: SecretsGuard
+) -> None:
     home = tmp_path / "home"
     repo = home / "code" / "sample"
     make_repo(repo, SAMPLE_FILES)
     env = docsgen_env({"HOME": str(home), "DOCSGEN_ANALYSIS_WORKERS": "1"})
     data_dir = home / ".local" / "share" / "docsgen"  # the per-user data folder
 
-    with serve(env) as served:
+    with serve(env, secrets_guard) as served:
         assert "database: embedded in" in served.read_until("database:", 10)
         key_file = data_dir / "secret_key"
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -57,7 +60,7 @@ def test_serve_with_nothing_configured_keeps_its_data_across_restarts(tmp_path: 
 
     assert EmbeddedPostgres(data_dir).running() is None, "stopped with the service"
 
-    with serve(env) as served:
+    with serve(env, secrets_guard) as served:
         listed = call("GET", f"{served.url}/api/repositories", token=token)
         assert listed.status == 200, listed.body
         [kept] = listed.json()["repositories"]

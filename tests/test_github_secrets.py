@@ -1,9 +1,9 @@
 """No token in any log line or answer (CONTRACT §6).
 
-Every GitHub test module attaches the ``leak_watch`` fixture to its app: it
-captures every log record (DEBUG and up) and every answer of the service, and
-fails the test if a token of the fake GitHub shows up.  Here: proof that the
-watch does catch a leak, and one long session through every GitHub path.
+The test-wide ``secrets_guard`` (tests/conftest.py) captures every log record
+(DEBUG and up) and every answer of the service, and fails the test if a token
+or a secret of the fake GitHub shows up.  Here: proof that it catches a leak
+of the fake's secrets, and one long session through every GitHub path.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from docsgen.api.keys import POOL
 from docsgen.settings import Settings
 from tests.support.api import wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
-from tests.support.leaks import LeakWatch
+from tests.support.secrets_guard import SecretsGuard
 
 Client = TestClient[Any, Any]
 AiohttpClient = Any
@@ -33,31 +33,28 @@ def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
     return fake_github.settings_for(settings, github_timeout_seconds=0.3, github_retries=1)
 
 
-@pytest.fixture
-def app(app: web.Application, leak_watch: LeakWatch) -> web.Application:
-    leak_watch.attach(app)
-    return app
-
-
-async def test_the_watch_catches_a_token_in_a_log_line_or_an_answer(
-    leak_watch: LeakWatch, fake_github: FakeGitHub, aiohttp_client: AiohttpClient
+async def test_the_guard_catches_the_fakes_secrets_in_a_log_line_or_an_answer(
+    secrets_guard: SecretsGuard, fake_github: FakeGitHub, aiohttp_client: AiohttpClient
 ) -> None:
-    token = fake_github.add_user("careless").token
+    # Not token-shaped: found only because the fake GitHub told the guard of them.
+    planted = [fake_github.webhook_secret, fake_github.oauth_client_secret]
     leaky = web.Application()
 
     async def echo(request: web.Request) -> web.Response:
-        return web.json_response({"oops": f"token {token}"})
+        return web.json_response({"oops": f"secret {request.query['s']}"})
 
     leaky.router.add_get("/leak", echo)
-    leak_watch.attach(leaky)
+    secrets_guard.attach(leaky)
     client = await aiohttp_client(leaky)
-    assert (await client.get("/leak")).status == 200
-    assert len(leak_watch.leaks([token])) == 1
-    leak_watch.reset()
-    logging.getLogger("docsgen.test").debug("calling GitHub with %s", token)
-    assert len(leak_watch.leaks([token])) == 1
-    leak_watch.reset()  # the planted leaks must not fail this test's own watch
-    assert leak_watch.leaks([token]) == []
+    for secret in planted:
+        assert (await client.get("/leak", params={"s": secret})).status == 200
+        [leak] = [x for x in secrets_guard.leaks() if "oops" in x]
+        assert secret not in leak, "the report never repeats the secret"
+        secrets_guard.reset()
+        logging.getLogger("docsgen.test").debug("calling GitHub with %s", secret)
+        assert len(secrets_guard.leaks()) == 1
+        secrets_guard.reset()  # the planted leaks must not fail this test's own guard
+    assert secrets_guard.leaks() == []
 
 
 async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
@@ -65,7 +62,7 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    leak_watch: LeakWatch,
+    secrets_guard: SecretsGuard,
     sample_repo: Path,
 ) -> None:
     alice = fake_github.add_user("alice-gh")
@@ -123,8 +120,9 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
 
     secrets = fake_github.secrets()
     assert len(secrets) >= 4  # two user tokens, codeload tokens, the OAuth client secret
-    assert len(leak_watch.answers) > 20
-    assert any("GET /api/github/repos" in line for line in leak_watch.logs())
-    assert leak_watch.leaks(secrets) == []
+    assert secrets <= secrets_guard.secrets()
+    assert len(secrets_guard.answers) > 20
+    assert any("GET /api/github/repos" in line for line in secrets_guard.logs())
+    assert secrets_guard.leaks() == []
     stored = await app[POOL].fetch("SELECT error_message, content FROM generated_docs")
     assert not any(s in str(list(map(dict, stored))) for s in secrets)

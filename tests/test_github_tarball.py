@@ -30,7 +30,6 @@ from docsgen.settings import Settings
 from docsgen.sources.base import SourceLimits
 from tests.support.api import wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
-from tests.support.leaks import LeakWatch
 
 Client = TestClient[Any, Any]
 MiB = 1024 * 1024
@@ -205,12 +204,6 @@ def settings(
     settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
 ) -> Settings:
     return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-def app(app: web.Application, leak_watch: LeakWatch) -> web.Application:
-    leak_watch.attach(app)
-    return app
 
 
 class PeakRss:

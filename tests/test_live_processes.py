@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from tests.support.live import events_path, subscribe_many, wide_session
-from tests.support.service import ServiceProcess, run_cli
+from tests.support.processes import Service, create_user
 from tests.support.sse import open_stream
 
 # CONTRACT §3, in order; the sections in between depend on the repository.
@@ -52,23 +52,7 @@ def service_env(database_url: str, repos_root: Path, tmp_path: Path) -> dict[str
 
 @pytest.fixture
 def token(service_env: dict[str, str]) -> str:
-    created = run_cli(["users", "create", "alice"], service_env)
-    assert created.returncode == 0, created.stderr
-    return created.stdout.strip().splitlines()[-1]
-
-
-@pytest.fixture
-async def services(tmp_path: Path) -> AsyncIterator[Callable[[dict[str, str]], ServiceProcess]]:
-    started: list[ServiceProcess] = []
-
-    def start(env: dict[str, str]) -> ServiceProcess:
-        service = ServiceProcess(env, tmp_path / f"serve-{len(started)}.log")
-        started.append(service)
-        return service
-
-    yield start
-    for service in started:
-        service.stop()
+    return create_user(service_env, "alice")
 
 
 async def register(
@@ -83,7 +67,7 @@ async def register(
 
 
 async def test_a_run_started_through_one_process_streams_to_a_subscriber_of_another(
-    services: Callable[[dict[str, str]], ServiceProcess],
+    services: Callable[[Mapping[str, str]], Service],
     service_env: dict[str, str],
     token: str,
     sample_repo: Path,
@@ -132,7 +116,7 @@ async def test_a_run_started_through_one_process_streams_to_a_subscriber_of_anot
 
 
 async def test_shutdown_with_500_open_streams_ends_them_all_within_2_seconds(
-    services: Callable[[dict[str, str]], ServiceProcess],
+    services: Callable[[Mapping[str, str]], Service],
     service_env: dict[str, str],
     token: str,
     sample_repo: Path,

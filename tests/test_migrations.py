@@ -11,7 +11,7 @@ import pytest
 
 from docsgen.db.migrations import migration_files, pending_migrations
 from tests.support import database
-from tests.support.service import docsgen_env
+from tests.support.processes import docsgen_env
 
 
 @pytest.fixture

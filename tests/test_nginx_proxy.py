@@ -20,6 +20,7 @@ import pytest
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
 from tests.support.http import call, wait_for_status
 from tests.support.processes import REPO_ROOT, docsgen, docsgen_env, free_port, serve
+from tests.support.secrets_guard import SecretsGuard
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -63,7 +64,9 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 20
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path, repos_root: Path) -> Iterator[Site]:
+def site(
+    database_url: str, tmp_path: Path, repos_root: Path, secrets_guard: SecretsGuard
+) -> Iterator[Site]:
     repo = repos_root / "sample"
     make_repo(repo, SAMPLE_FILES)
     env = docsgen_env(
@@ -81,8 +84,8 @@ def site(database_url: str, tmp_path: Path, repos_root: Path) -> Iterator[Site]:
     token = created.stdout.strip().splitlines()[-1]
     first, second, listen = free_port(), free_port(), free_port()
     with (
-        serve({**env, "DOCSGEN_PORT": str(first)}) as a,
-        serve({**env, "DOCSGEN_PORT": str(second)}) as b,
+        serve({**env, "DOCSGEN_PORT": str(first)}, secrets_guard) as a,
+        serve({**env, "DOCSGEN_PORT": str(second)}, secrets_guard) as b,
     ):
         site_config = _substitute(
             guide_config(),

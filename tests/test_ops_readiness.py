@@ -6,7 +6,6 @@ import dataclasses
 import time
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 from aiohttp import web
@@ -17,22 +16,13 @@ from docsgen.api.keys import POOL
 from docsgen.ops.routes import READY_TIMEOUT_SECONDS
 from docsgen.settings import Settings
 from tests.conftest import AiohttpClient
-from tests.support.tcpproxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy, proxy_for
 
 
 @pytest.fixture
 async def proxy(database_url: str) -> AsyncIterator[TcpProxy]:
-    parts = urlparse(database_url)
-    started = await TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432).start()
-    yield started
-    await started.close()
-
-
-def _through(database_url: str, proxy: TcpProxy) -> str:
-    parts = urlparse(database_url)
-    netloc = parts.netloc.rsplit("@", 1)
-    host = f"127.0.0.1:{proxy.port}"
-    return urlunparse(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
+    async with proxy_for(database_url) as proxy:
+        yield proxy
 
 
 async def test_ready_when_the_database_answers_and_migrations_are_applied(
@@ -60,12 +50,11 @@ async def test_not_ready_while_a_migration_is_pending(
 async def test_not_ready_quickly_while_the_database_is_unreachable_and_ready_again_after(
     settings: Settings, database_url: str, proxy: TcpProxy, aiohttp_client: AiohttpClient
 ) -> None:
-    app = create_app(dataclasses.replace(settings, database_url=_through(database_url, proxy)))
+    app = create_app(dataclasses.replace(settings, database_url=proxy.url(database_url)))
     client = await aiohttp_client(app)
     assert (await client.get("/readyz")).status == 200
 
-    proxy.mode = "blackhole"  # new connections hang, as to a host that vanished
-    proxy.cut()  # and the pool's open connections are gone
+    proxy.blackhole()  # the pool's connections are gone, new ones hang: the host vanished
     started = time.monotonic()
     response = await client.get("/readyz")
     elapsed = time.monotonic() - started
@@ -76,5 +65,5 @@ async def test_not_ready_quickly_while_the_database_is_unreachable_and_ready_aga
     assert elapsed < READY_TIMEOUT_SECONDS + 2, f"took {elapsed:.1f} s"
     assert (await client.get("/healthz")).status == 200, "the process itself is alive"
 
-    proxy.mode = "forward"
+    proxy.restore()
     assert (await client.get("/readyz")).status == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import pytest
 
 from docsgen.db.jobs import SHUTDOWN_MESSAGE, STALE_MESSAGE
 from tests.support.gitrepo import SAMPLE_FILES, commit, make_repo
-from tests.support.service import ServiceProcess, run_cli
+from tests.support.processes import Service, create_user, docsgen
 
 LEASE = 2.0
 
@@ -34,23 +34,7 @@ def service_env(database_url: str, repos_root: Path, tmp_path: Path) -> dict[str
 
 @pytest.fixture
 def token(service_env: dict[str, str]) -> str:
-    created = run_cli(["users", "create", "alice"], service_env)
-    assert created.returncode == 0, created.stderr
-    return created.stdout.strip().splitlines()[-1]
-
-
-@pytest.fixture
-async def services(tmp_path: Path) -> AsyncIterator[Callable[[dict[str, str]], ServiceProcess]]:
-    started: list[ServiceProcess] = []
-
-    def start(env: dict[str, str]) -> ServiceProcess:
-        service = ServiceProcess(env, tmp_path / f"serve-{len(started)}.log")
-        started.append(service)
-        return service
-
-    yield start
-    for service in started:
-        service.stop()
+    return create_user(service_env, "alice")
 
 
 def big_repo(root: Path) -> Path:
@@ -98,7 +82,7 @@ async def poll_status(
 
 async def test_a_killed_process_leaves_a_failed_run_that_can_be_retried(
     service_env: dict[str, str], token: str, repos_root: Path, database_url: str,
-    services: Callable[[dict[str, str]], ServiceProcess],
+    services: Callable[[Mapping[str, str]], Service],
 ) -> None:  # fmt: skip
     path = big_repo(repos_root)
     first = services(service_env)
@@ -174,7 +158,7 @@ async def test_a_killed_process_leaves_a_failed_run_that_can_be_retried(
 
 async def test_sigterm_during_a_run_leaves_no_row_generating(
     service_env: dict[str, str], token: str, repos_root: Path, database_url: str,
-    services: Callable[[dict[str, str]], ServiceProcess],
+    services: Callable[[Mapping[str, str]], Service],
 ) -> None:  # fmt: skip
     path = big_repo(repos_root)
     service = services({**service_env, "DOCSGEN_SHUTDOWN_GRACE_SECONDS": "0.2"})
@@ -203,25 +187,25 @@ async def test_sigterm_during_a_run_leaves_no_row_generating(
 
 
 def test_users_create_prints_the_token_alone_on_the_last_line(service_env: dict[str, str]) -> None:
-    created = run_cli(["users", "create", "dora"], service_env)
+    created = docsgen("users", "create", "dora", env=service_env)
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
     assert token.startswith("dg_") and " " not in token
-    again = run_cli(["users", "create", "dora"], service_env)
+    again = docsgen("users", "create", "dora", env=service_env)
     assert again.returncode == 1
     assert "A user named 'dora' already exists" in again.stderr
-    another = run_cli(["users", "token", "dora"], service_env)
+    another = docsgen("users", "token", "dora", env=service_env)
     assert another.returncode == 0
     assert another.stdout.strip().splitlines()[-1] not in ("", token)
-    missing = run_cli(["users", "token", "nobody"], service_env)
+    missing = docsgen("users", "token", "nobody", env=service_env)
     assert missing.returncode == 1
     assert "No user named 'nobody'" in missing.stderr
 
 
 def test_a_malformed_setting_stops_the_service_naming_it(service_env: dict[str, str]) -> None:
-    result = run_cli(["serve"], {**service_env, "DOCSGEN_PORT": "eighty"})
+    result = docsgen("serve", env={**service_env, "DOCSGEN_PORT": "eighty"})
     assert result.returncode == 2
     assert "DOCSGEN_PORT must be a whole number, got 'eighty'" in result.stderr
-    result = run_cli(["migrate"], {**service_env, "GITHUB_API_URL": "not a url"})
+    result = docsgen("migrate", env={**service_env, "GITHUB_API_URL": "not a url"})
     assert result.returncode == 2
     assert "GITHUB_API_URL" in result.stderr

@@ -6,11 +6,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.db.accounts import new_token
-from tests.support.secrets_guard import find_secrets
-from tests.support.service import REPO_ROOT
+from tests.support.processes import REPO_ROOT
+from tests.support.secrets_guard import SecretsGuard, find_secrets
 
 
 def test_it_finds_api_and_github_tokens_and_literals() -> None:
@@ -23,14 +24,14 @@ def test_it_finds_api_and_github_tokens_and_literals() -> None:
 
 
 async def test_our_own_answers_and_logs_carry_no_token(
-    client: TestClient[Any, Any], auth: dict[str, str], caplog: Any, http_answers: list[str]
+    client: TestClient[Any, Any], auth: dict[str, str], caplog: Any, secrets_guard: SecretsGuard
 ) -> None:
     await client.get("/api/repositories", headers=auth)
     await client.get("/api/repositories", headers={"Authorization": auth["Authorization"] + "x"})
     logging.getLogger("docsgen.test").info("a log line")
-    assert http_answers, "the recorder saw the answers"
+    assert len(secrets_guard.answers) == 2, "the guard saw the answers"
     token = auth["Authorization"].split()[1]
-    assert all(token not in a for a in http_answers)
+    assert all(token not in a for a in secrets_guard.answers)
     assert token not in caplog.text
 
 
@@ -42,3 +43,41 @@ def test_no_source_file_logs_a_token_variable() -> None:
             if "log." in line and any(w in line for w in ("token)", "secret_key", "password")):
                 offenders.append(f"{path.relative_to(REPO_ROOT)}:{number}")
     assert offenders == []
+
+
+async def test_it_sees_redirects_cookies_and_streams_too(
+    secrets_guard: SecretsGuard, aiohttp_client: Any
+) -> None:
+    """Answers made by raising, headers of any kind, streamed answers: all are searched."""
+    token = new_token()
+    leaky = web.Application()
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound(f"/next?t={token}")
+
+    async def cookie(request: web.Request) -> web.Response:
+        response = web.Response(text="ok")
+        response.set_cookie("c", token)
+        return response
+
+    async def stream(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"X-Debug": token})
+        await response.prepare(request)
+        return response
+
+    for path, handler in (("/r", redirect), ("/c", cookie), ("/s", stream)):
+        leaky.router.add_get(path, handler)
+    secrets_guard.attach(leaky)
+    client = await aiohttp_client(leaky)
+    for path in ("/r", "/c", "/s"):
+        await client.get(path, allow_redirects=False)
+        assert len(secrets_guard.leaks()) == 1, path
+        secrets_guard.reset()
+
+
+def test_it_searches_the_output_of_service_subprocesses_too(secrets_guard: SecretsGuard) -> None:
+    output = [f"INFO request with {new_token()}"]
+    secrets_guard.read_also(lambda: "\n".join(output))  # as the services fixture does
+    assert len(secrets_guard.leaks()) == 1
+    output.clear()
+    assert secrets_guard.leaks() == []

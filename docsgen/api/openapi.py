@@ -1,11 +1,15 @@
 """The OpenAPI 3.1 document of the HTTP API, served at ``/api/openapi.json``.
 
 A test compares it with the app's router, so a route cannot be added or removed
-without this document following.
+without this document following, and a fuzzer (tests/test_fuzz_openapi.py)
+checks every answer against it.  Answers that the middleware gives to any
+route of a kind (401, 403, 429, 503, and 400/413/415 for JSON bodies) are
+added here in one place, as the middleware produces them in one place.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from aiohttp import web
@@ -17,30 +21,113 @@ routes = web.RouteTableDef()
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
+METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+STATE_CHANGING = frozenset({"put", "post", "delete", "patch"})
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+_ERROR_TEXT = {
+    400: "Malformed request",
+    401: "No or bad credentials",
+    403: "Signed in by the session cookie without the session's X-CSRF-Token header",
+    404: "Unknown repository, or one the caller does not own",
+    409: "Conflict",
+    413: "Body over 64 KiB",
+    415: "Body is not JSON",
+    503: "Database unavailable",
+}
+
+
 def _errors(*codes: int) -> dict[str, Any]:
-    text = {
-        400: "Malformed request",
-        401: "No or bad credentials",
-        404: "Unknown repository, or one the caller does not own",
-        409: "Conflict",
-        413: "Body over 64 KiB",
-        415: "Body is not JSON",
-        503: "Database unavailable",
-    }
-    return {str(c): _json(_ERROR, text[c]) for c in codes}
+    return {str(c): _json(_ERROR, _ERROR_TEXT[c]) for c in codes}
 
 
-_ID_PARAM = {
+# 429 from the per-user rate limit (and, for a generation, the run caps).
+_TOO_MANY: dict[str, Any] = {
+    **_json(_ERROR, "Too many requests (or too many runs): retry after `Retry-After` seconds"),
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    },
+}
+
+
+def with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
+    """``paths`` with the answers the middleware gives to every operation of a kind.
+
+    A secured operation may answer 401, and 403 to a cookie-signed change without
+    its CSRF token; every state-changing ``/api/`` operation may answer 429 (rate
+    limit); an operation that reads a JSON body may answer 400, 413 and 415; every
+    operation that reaches the database may answer 503.  What a module declares
+    itself is kept.
+    """
+    for path, item in paths.items():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            common: dict[str, Any] = {}
+            secured = bool(operation.get("security"))
+            changes = method in STATE_CHANGING and path.startswith("/api/")
+            if secured:
+                common.update(_errors(401))
+                if method in STATE_CHANGING:
+                    common.update(_errors(403))
+            if changes:
+                common["429"] = _TOO_MANY
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                common.update(_errors(400, 413, 415))
+            if secured or changes:
+                common.update(_errors(503))
+            for status, answer in common.items():
+                responses.setdefault(status, answer)
+    return paths
+
+
+ID_PARAM = {
     "name": "id",
     "in": "path",
     "required": True,
     "schema": {"type": "string", "format": "uuid"},
 }
-_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
+# An API token, or the browser page's session cookie.
+SECURED: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
+
+
+def json_answer(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """A response with a JSON body of ``schema``."""
+    return _json(schema, description)
+
+
+def error_answer(description: str) -> dict[str, Any]:
+    """A response with the ``{"error": "..."}`` body every error has."""
+    return _json(_ERROR, description)
+
+
+# ``owner/name`` as GitHub allows it: a name of 1-100 of [A-Za-z0-9._-], but not "." or "..".
+_OWNER = "[A-Za-z0-9][A-Za-z0-9-]{0,38}"
+_NAME = (
+    "(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}"
+    "|\\.[A-Za-z0-9_-][A-Za-z0-9._-]{0,98}"
+    "|\\.\\.[A-Za-z0-9._-]{1,98})"
+)
+# Surrounding white space is ignored.
+GITHUB_FULL_NAME_PATTERN = f"^\\s*{_OWNER}/{_NAME}\\s*$"
+GITHUB_URL_PATTERN = f"^\\s*https?://(?:www\\.)?github\\.com/{_OWNER}/{_NAME}(?:[/?#]\\S*)?\\s*$"
+_GITHUB_NAME = {
+    "anyOf": [
+        {"type": "string", "pattern": GITHUB_FULL_NAME_PATTERN},
+        {"type": "string", "pattern": GITHUB_URL_PATTERN},
+    ],
+    "description": "`owner/name`, or the repository's GitHub URL",
+}
+NON_BLANK = {"type": "string", "pattern": "\\S"}
 
 STATUS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -71,7 +158,8 @@ STATUS_SCHEMA: dict[str, Any] = {
 def document(extra_paths: dict[str, Any] | None = None) -> dict[str, Any]:
     """The document; feature modules contribute their paths through ``extra_paths``."""
     doc = _core_document()
-    doc["paths"].update(extra_paths or {})
+    doc["paths"].update(copy.deepcopy(extra_paths or {}))
+    with_common_answers(doc["paths"])
     return doc
 
 
@@ -82,7 +170,10 @@ def _core_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "docsgen", "version": __version__},
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "docsgen_session"},
+            },
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -130,7 +221,7 @@ def _core_document() -> dict[str, Any]:
             "/api/generate-docs": {
                 "post": {
                     "summary": "Start generating documentation for a repository",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -152,15 +243,45 @@ def _core_document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        "202": _json({"type": "object"}, "Generation started"),
-                        **_errors(400, 401, 404, 409, 413, 415, 503),
+                        "202": _json(
+                            {
+                                "type": "object",
+                                "required": ["success", "message", "data"],
+                                "properties": {
+                                    "success": {"const": True},
+                                    "message": {"type": "string"},
+                                    "data": {
+                                        "type": "object",
+                                        "required": ["repository_id", "status"],
+                                        "properties": {
+                                            "repository_id": {"type": "string", "format": "uuid"},
+                                            "status": {"const": "generating"},
+                                        },
+                                    },
+                                },
+                            },
+                            "Generation started",
+                        ),
+                        "404": _json(_ERROR, _ERROR_TEXT[404]),
+                        "409": _json(
+                            {
+                                "type": "object",
+                                "required": ["error", "repository_id", "status"],
+                                "properties": {
+                                    "error": {"type": "string"},
+                                    "repository_id": {"type": "string", "format": "uuid"},
+                                    "status": {"const": "generating"},
+                                },
+                            },
+                            "A run of this repository is in progress",
+                        ),
                     },
                 }
             },
             "/api/repositories": {
                 "get": {
                     "summary": "The caller's repositories with their docs status",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "responses": {
                         "200": _json(
                             {
@@ -174,39 +295,64 @@ def _core_document() -> dict[str, Any]:
                 },
                 "post": {
                     "summary": "Register a GitHub or local repository",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "requestBody": {
                         "required": True,
                         "content": {
                             "application/json": {
                                 "schema": {
-                                    "type": "object",
-                                    "required": ["provider"],
-                                    "properties": {
-                                        "provider": {"enum": ["github", "local"]},
-                                        "full_name": {"type": "string"},
-                                        "path": {"type": "string"},
-                                    },
+                                    "oneOf": [
+                                        {
+                                            "type": "object",
+                                            "required": ["provider", "full_name"],
+                                            "properties": {
+                                                "provider": {"const": "github"},
+                                                "full_name": _GITHUB_NAME,
+                                            },
+                                        },
+                                        {
+                                            "type": "object",
+                                            "required": ["provider", "path"],
+                                            "properties": {
+                                                "provider": {"const": "local"},
+                                                "path": {
+                                                    **NON_BLANK,
+                                                    "description": "An absolute path under "
+                                                    "one of the server's local roots",
+                                                },
+                                            },
+                                        },
+                                    ]
                                 }
                             }
                         },
                     },
                     "responses": {
                         "201": _json(repo, "Registered"),
-                        **_errors(400, 401, 409, 413, 415, 503),
+                        "409": _json(
+                            {
+                                "type": "object",
+                                "required": ["error", "id"],
+                                "properties": {
+                                    "error": {"type": "string"},
+                                    "id": {"type": "string", "format": "uuid"},
+                                },
+                            },
+                            "Already registered: the existing repository's id",
+                        ),
                     },
                 },
             },
             "/api/repositories/{id}": {
-                "parameters": [_ID_PARAM],
+                "parameters": [ID_PARAM],
                 "get": {
                     "summary": "One repository with its docs status",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "responses": {"200": _json(repo, "Repository"), **_errors(400, 401, 404, 503)},
                 },
                 "delete": {
                     "summary": "Delete a repository and its docs (refused while generating)",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "responses": {
                         "204": {"description": "Deleted"},
                         **_errors(400, 401, 404, 409, 503),
@@ -214,10 +360,10 @@ def _core_document() -> dict[str, Any]:
                 },
             },
             "/api/repositories/{id}/docs/status": {
-                "parameters": [_ID_PARAM],
+                "parameters": [ID_PARAM],
                 "get": {
                     "summary": "The progress row; ETag and 304 for cheap polling",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "responses": {
                         "200": _json(status, "Status"),
                         "304": {"description": "Unchanged since the given ETag"},
@@ -226,10 +372,10 @@ def _core_document() -> dict[str, Any]:
                 },
             },
             "/api/repositories/{id}/docs": {
-                "parameters": [_ID_PARAM],
+                "parameters": [ID_PARAM],
                 "get": {
                     "summary": "Status plus the documentation of the last successful run",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "responses": {
                         "200": _json(
                             {
@@ -255,10 +401,10 @@ def _core_document() -> dict[str, Any]:
                 },
             },
             "/api/repositories/{id}/docs.md": {
-                "parameters": [_ID_PARAM],
+                "parameters": [ID_PARAM],
                 "get": {
                     "summary": "The documentation as a Markdown download",
-                    "security": _SECURED,
+                    "security": SECURED,
                     "responses": {
                         "200": {
                             "description": "Markdown",

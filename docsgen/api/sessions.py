@@ -24,6 +24,7 @@ from docsgen.api.auth import (
 )
 from docsgen.api.bodies import read_json_object, required_string
 from docsgen.api.keys import POOL, SETTINGS
+from docsgen.api.openapi import NON_BLANK, SECURED, error_answer, json_answer
 from docsgen.api.routes.pages import page_response
 from docsgen.db import sessions
 from docsgen.db.accounts import User, create_user, find_user, user_for_token
@@ -177,27 +178,47 @@ def print_signin_link(app: web.Application, *, out: Callable[[str], None] | None
     app.on_startup.append(on_startup)
 
 
+_SESSION: dict[str, Any] = {
+    "type": "object",
+    "required": ["login", "auth", "csrf_token"],
+    "properties": {
+        "login": {"type": "string"},
+        "auth": {"enum": ["session", "token"]},
+        "csrf_token": {"type": ["string", "null"]},
+    },
+}
+
 OPENAPI_PATHS: dict[str, Any] = {
     "/signin": {
         "get": {
             "summary": "Spend a one-time sign-in link and open a browser session",
             "parameters": [
-                {"name": "token", "in": "query", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": "token",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1},
+                }
             ],
             "responses": {
                 "303": {"description": "Signed in; the session cookie is set, on to the page"},
-                "200": {"description": "Followed from another site: the page asks to confirm"},
-                "400": {"description": "Unknown, used or expired link: the page explains"},
+                "200": {
+                    "description": "Followed from another site: the page asks to confirm",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "400": {
+                    "description": "Unknown, used or expired link: the page explains",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "503": error_answer("Database unavailable"),
             },
         }
     },
     "/api/session": {
         "get": {
             "summary": "Who is signed in, and the session's CSRF token",
-            "responses": {
-                "200": {"description": "The caller", "content": {"application/json": {}}},
-                "401": {"description": "Not signed in"},
-            },
+            "security": SECURED,
+            "responses": {"200": json_answer(_SESSION, "The caller")},
         },
         "post": {
             "summary": "Sign the browser in with an API token",
@@ -208,25 +229,27 @@ OPENAPI_PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "required": ["token"],
-                            "properties": {"token": {"type": "string"}},
+                            "properties": {"token": NON_BLANK},
                         }
                     }
                 },
             },
             "responses": {
-                "201": {"description": "Signed in; the session cookie is set"},
-                "400": {"description": "Malformed request"},
-                "401": {"description": "Invalid API token"},
-                "403": {"description": "Sent from another site"},
+                "201": json_answer(
+                    {
+                        **_SESSION,
+                        "properties": {**_SESSION["properties"], "auth": {"const": "session"}},
+                    },
+                    "Signed in; the session cookie is set",
+                ),
+                "401": error_answer("Invalid API token"),
+                "403": error_answer("Sent from another site"),
             },
         },
         "delete": {
             "summary": "Sign out: end the browser's session",
-            "responses": {
-                "204": {"description": "Signed out"},
-                "401": {"description": "Not signed in"},
-                "403": {"description": "Missing or wrong CSRF token"},
-            },
+            "security": SECURED,
+            "responses": {"204": {"description": "Signed out"}},
         },
     },
 }

@@ -1,10 +1,19 @@
-"""The asyncpg connection pool: one per process, created by the app factory."""
+"""The asyncpg connection pool: one per process, created by the app factory.
+
+Nothing waits on the database for longer than ``database_timeout_seconds``: not
+a connect, not a statement, not a turn for a pooled connection.  A database
+that is down, unreachable or silently partitioned becomes a ``TimeoutError``
+(or a connection error) that the HTTP layer answers with 503, and the pool
+replaces the connections that failed by itself.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolAcquireContext
 
 from docsgen.settings import Settings
 
@@ -13,16 +22,38 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+class TimedPool(asyncpg.Pool):
+    """A pool whose ``acquire`` waits ``acquire_timeout`` seconds unless told otherwise.
+
+    ``pool.fetch`` and the other shortcuts acquire through it, so they are
+    bounded too (asyncpg's own default is to wait for ever).
+    """
+
+    def __init__(self, *args: Any, acquire_timeout: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout = acquire_timeout
+
+    def acquire(self, *, timeout: float | None = None) -> PoolAcquireContext:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
 async def create_pool(dsn: str, settings: Settings) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(
+    timeout = settings.database_timeout_seconds
+    pool = TimedPool(
         dsn,
+        acquire_timeout=timeout,
         min_size=min(settings.pool_min_size, settings.pool_max_size),
         max_size=settings.pool_max_size,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
         init=_init_connection,
-        # Fail fast instead of hanging when the server is down or unreachable.
-        timeout=settings.database_timeout_seconds,
-        command_timeout=30,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        # connect and statement timeouts
+        timeout=timeout,
+        command_timeout=timeout,
         statement_cache_size=settings.statement_cache_size,
     )
-    assert pool is not None
+    await pool
     return pool

@@ -49,6 +49,7 @@ from yarl import URL
 
 from docsgen.settings import Settings
 from tests.support.gitrepo import git
+from tests.support.secrets_guard import SecretsGuard
 
 # Route names, for faults, gates and counts.
 ROUTES = (
@@ -670,8 +671,7 @@ class FakeGitHub:
     # --- webhooks: GitHub's side ------------------------------------------------------
 
     def sign(self, body: bytes, secret: str | None = None) -> str:
-        key = (secret if secret is not None else self.webhook_secret).encode()
-        return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+        return github_signature(body, secret if secret is not None else self.webhook_secret)
 
     def push_payload(
         self, full_name: str, *, before: str | None = None, ref: str | None = None
@@ -771,6 +771,11 @@ class FakeGitHub:
         return web.Response(
             text=urlencode(answer), content_type="application/x-www-form-urlencoded"
         )
+
+
+def github_signature(body: bytes, secret: str) -> str:
+    """``X-Hub-Signature-256`` of a webhook delivery, as GitHub computes it."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def _member(user: FakeUser | None, repo: FakeRepo) -> bool:
@@ -873,9 +878,10 @@ def github_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def fake_github() -> AsyncIterator[FakeGitHub]:
-    """A started fake GitHub, closed after the test."""
+async def fake_github(secrets_guard: SecretsGuard) -> AsyncIterator[FakeGitHub]:
+    """A started fake GitHub, closed after the test; none of its secrets may leak."""
     fake = FakeGitHub()
+    secrets_guard.watch_for(fake.secrets)
     await fake.start()
     try:
         yield fake

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from aiohttp import web
 
 from docsgen.api.keys import LIVE_HUB
+from docsgen.api.openapi import ID_PARAM, SECURED, error_answer
 from docsgen.api.routes.repositories import caller_repository
 from docsgen.errors import BadRequest, ServiceUnavailable
 from docsgen.live import sse
@@ -55,6 +56,10 @@ async def events(request: web.Request) -> web.StreamResponse:
             raise ServiceUnavailable("The progress of this repository cannot be read right now")
         if first.terminal and resume_after is not None and resume_after >= first.version:
             return web.Response(status=204)  # nothing will follow: EventSource stops
+        if request.method == "HEAD":
+            # The GET's status and headers, and no body: a stream written here
+            # would be read by the client as the next answer on its connection.
+            return web.Response(headers=sse.HEADERS)
         response = web.StreamResponse(headers=sse.HEADERS)
         await response.prepare(request)
         sent = -1 if resume_after is None else resume_after
@@ -103,22 +108,24 @@ def _drop(request: web.Request) -> NoReturn:
     raise ConnectionResetError("the client stopped reading")
 
 
-_ID_PARAM = {
-    "name": "id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "format": "uuid"},
+# One event of the stream (keep-alive comments are not events).
+_EVENT = {
+    "type": "object",
+    "required": ["event", "id", "data"],
+    "properties": {
+        "event": {"const": "progress"},
+        "id": {"type": "string", "pattern": "^[0-9]+$"},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {"$ref": "#/components/schemas/DocsStatus"},
+        },
+    },
 }
-_ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
-
 
 OPENAPI_PATHS: dict[str, Any] = {
     "/api/repositories/{id}/docs/events": {
-        "parameters": [_ID_PARAM],
+        "parameters": [ID_PARAM],
         "get": {
             "summary": "Live progress as Server-Sent Events (event `progress`, id = row version)",
             "description": (
@@ -127,25 +134,26 @@ OPENAPI_PATHS: dict[str, Any] = {
                 "`Last-Event-ID`, only newer states are sent, and 204 answers a client "
                 "that has already seen the terminal state."
             ),
-            "security": [{"bearer": []}],
+            "security": SECURED,
             "parameters": [
                 {
                     "name": "Last-Event-ID",
                     "in": "header",
                     "required": False,
-                    "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                    "description": "The id of the last event seen; empty means none",
+                    "schema": {"type": "string", "pattern": "^[0-9]{0,19}$"},
                 }
             ],
             "responses": {
                 "200": {
                     "description": "The event stream",
-                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    "content": {"text/event-stream": {"schema": _EVENT}},
                 },
                 "204": {"description": "The terminal state was already seen; nothing follows"},
-                "400": _error("Malformed repository id or Last-Event-ID"),
-                "401": _error("No or bad credentials"),
-                "404": _error("Unknown repository, or one the caller does not own"),
-                "503": _error("Database unavailable or the service is shutting down"),
+                "400": error_answer("Malformed repository id or Last-Event-ID"),
+                "401": error_answer("No or bad credentials"),
+                "404": error_answer("Unknown repository, or one the caller does not own"),
+                "503": error_answer("Database unavailable or the service is shutting down"),
             },
         },
     }

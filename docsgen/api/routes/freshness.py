@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from docsgen.api.keys import POOL, SETTINGS
+from docsgen.api.openapi import SECURED
 from docsgen.api.routes.github import github_answers
 from docsgen.api.routes.repositories import caller_repository
 from docsgen.db import jobs
@@ -55,7 +56,7 @@ OPENAPI_PATHS: dict[str, Any] = {
             "description": "Fills head_sha and commits_behind (GitHub's compare API, or git "
             "for local repositories). Does nothing while a run is generating or before the "
             "first docs.",
-            "security": [{"bearer": []}],
+            "security": SECURED,
             "responses": {
                 "200": _answer("Status, with the head as just learned", "DocsStatus"),
                 "400": _answer("Malformed repository id"),

@@ -18,6 +18,7 @@ from aiohttp import web
 from docsgen.api.auth import authenticate
 from docsgen.api.bodies import read_json_object
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
+from docsgen.api.openapi import SECURED, error_answer, json_answer
 from docsgen.db.repositories import list_repositories
 from docsgen.errors import (
     BadGateway,
@@ -186,18 +187,6 @@ async def oauth_callback(request: web.Request) -> web.Response:
 
 # --- OpenAPI ----------------------------------------------------------------------
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_SECURED: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ERROR, description)
-
-
 _CONNECTION = {
     "type": "object",
     "required": ["connected"],
@@ -216,16 +205,16 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/api/github/connection": {
         "get": {
             "summary": "The caller's GitHub connection (never the token)",
-            "security": _SECURED,
+            "security": SECURED,
             "responses": {
-                "200": _json(_CONNECTION, "Connection, or {connected: false}"),
-                "401": _error("No or bad credentials"),
+                "200": json_answer(_CONNECTION, "Connection, or {connected: false}"),
+                "401": error_answer("No or bad credentials"),
             },
         },
         "put": {
             "summary": "Connect a GitHub account with a personal access token",
             "description": "The token is checked with GET /user, then stored encrypted.",
-            "security": _SECURED,
+            "security": SECURED,
             "requestBody": {
                 "required": True,
                 "content": {
@@ -233,37 +222,45 @@ OPENAPI_PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "required": ["token"],
-                            "properties": {"token": {"type": "string"}},
+                            "properties": {
+                                "token": {
+                                    "type": "string",
+                                    "pattern": "^\\s*[!-~]{1,512}\\s*$",
+                                    "description": "A GitHub token: printable, no spaces",
+                                }
+                            },
                         }
                     }
                 },
             },
             "responses": {
-                "200": _json(_CONNECTION, "Connected"),
-                "400": _error("Missing or malformed token, or GitHub rejected it"),
-                "401": _error("No or bad credentials"),
-                "413": _error("Body over 64 KiB"),
-                "415": _error("Body is not JSON"),
-                "429": _error("GitHub rate limit, with the time it resets"),
-                "502": _error("GitHub failed, with its status and message"),
-                "503": _error("No secret key to encrypt tokens with, or database unavailable"),
+                "200": json_answer(_CONNECTION, "Connected"),
+                "400": error_answer("Missing or malformed token, or GitHub rejected it"),
+                "401": error_answer("No or bad credentials"),
+                "413": error_answer("Body over 64 KiB"),
+                "415": error_answer("Body is not JSON"),
+                "429": error_answer("GitHub rate limit, with the time it resets"),
+                "502": error_answer("GitHub failed, with its status and message"),
+                "503": error_answer(
+                    "No secret key to encrypt tokens with, or database unavailable"
+                ),
             },
         },
         "delete": {
             "summary": "Disconnect the caller's GitHub account",
-            "security": _SECURED,
+            "security": SECURED,
             "responses": {
                 "204": {"description": "Disconnected (or was not connected)"},
-                "401": _error("No or bad credentials"),
+                "401": error_answer("No or bad credentials"),
             },
         },
     },
     "/api/github/repos": {
         "get": {
             "summary": "Repositories the connected GitHub account can see",
-            "security": _SECURED,
+            "security": SECURED,
             "responses": {
-                "200": _json(
+                "200": json_answer(
                     {
                         "type": "object",
                         "properties": {
@@ -273,39 +270,44 @@ OPENAPI_PATHS: dict[str, Any] = {
                     },
                     "Repositories, with the id of each one already registered",
                 ),
-                "401": _error("No or bad credentials"),
-                "409": _error("No GitHub account connected, or GitHub rejected its token"),
-                "429": _error("GitHub rate limit, with the time it resets"),
-                "502": _error("GitHub failed, with its status and message"),
+                "401": error_answer("No or bad credentials"),
+                "409": error_answer("No GitHub account connected, or GitHub rejected its token"),
+                "429": error_answer("GitHub rate limit, with the time it resets"),
+                "502": error_answer("GitHub failed, with its status and message"),
             },
         }
     },
     "/auth/github/login": {
         "get": {
             "summary": "Start GitHub's OAuth web flow (redirects to GitHub)",
-            "security": _SECURED,
+            "security": SECURED,
             "responses": {
                 "302": {"description": "To GitHub's authorize page, with a state cookie"},
-                "401": _error("No or bad credentials"),
-                "404": _error("OAuth is not configured on this server"),
-                "503": _error("No secret key to encrypt tokens with"),
+                "401": error_answer("No or bad credentials"),
+                "404": error_answer("OAuth is not configured on this server"),
+                "503": error_answer("No secret key to encrypt tokens with"),
             },
         }
     },
     "/auth/github/callback": {
         "get": {
             "summary": "GitHub's OAuth redirect back: checks the state, stores the token",
-            "security": _SECURED,
+            "security": SECURED,
             "parameters": [
                 {"name": "code", "in": "query", "schema": {"type": "string"}},
-                {"name": "state", "in": "query", "required": True, "schema": {"type": "string"}},
+                {
+                    "name": "state",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1},
+                },
             ],
             "responses": {
                 "302": {"description": "Connected; back to the page"},
-                "400": _error("Wrong, expired or replayed state, or GitHub refused the code"),
-                "401": _error("No or bad credentials"),
-                "404": _error("OAuth is not configured on this server"),
-                "502": _error("GitHub failed, with its status and message"),
+                "400": error_answer("Wrong, expired or replayed state, or GitHub refused the code"),
+                "401": error_answer("No or bad credentials"),
+                "404": error_answer("OAuth is not configured on this server"),
+                "502": error_answer("GitHub failed, with its status and message"),
             },
         }
     },

@@ -20,6 +20,7 @@ from aiohttp import web
 from docsgen import __version__
 from docsgen.api.bodies import read_limited
 from docsgen.api.keys import SETTINGS
+from docsgen.api.openapi import error_answer
 from docsgen.errors import BadRequest, NotFound
 
 log = logging.getLogger(__name__)
@@ -162,7 +163,14 @@ async def csp_report(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-_PAGE = {"200": {"description": "The page", "content": {"text/html": {}}}}
+_PAGE = {
+    "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}}
+}
+_CSP_REPORT = {
+    "type": "object",
+    "required": ["csp-report"],
+    "properties": {"csp-report": {"type": "object"}},
+}
 OPENAPI_PATHS: dict[str, Any] = {
     "/": {"get": {"summary": "The browser page: the caller's repositories", "responses": _PAGE}},
     "/repositories/{id}": {
@@ -211,11 +219,18 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/api/csp-report": {
         "post": {
             "summary": "Content-Security-Policy violation reports from browsers",
-            "requestBody": {"content": {"application/csp-report": {}}},
+            "description": "Browsers send `application/csp-report`; any JSON body is read.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    media: {"schema": _CSP_REPORT}
+                    for media in ("application/csp-report", "application/json")
+                },
+            },
             "responses": {
                 "204": {"description": "Logged"},
-                "400": {"description": "Not a CSP report"},
-                "413": {"description": "Report over 16 KiB"},
+                "400": error_answer("Not a CSP report"),
+                "413": error_answer("Report over 16 KiB"),
             },
         }
     },

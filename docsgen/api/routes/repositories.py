@@ -11,6 +11,7 @@ from aiohttp import web
 from docsgen.api.auth import authenticate
 from docsgen.api.bodies import parse_uuid, read_json_object, required_string
 from docsgen.api.keys import POOL, SETTINGS
+from docsgen.api.openapi import GITHUB_FULL_NAME_PATTERN
 from docsgen.db import jobs
 from docsgen.db.repositories import (
     Repository,
@@ -25,11 +26,15 @@ from docsgen.sources.local import check_local_path
 
 routes = web.RouteTableDef()
 
-_FULL_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+_FULL_NAME = re.compile(GITHUB_FULL_NAME_PATTERN)
 
 
 def parse_github_name(raw: str, web_url: str) -> str:
-    """``owner/name`` from ``owner/name`` or a GitHub URL; ``BadRequest`` otherwise."""
+    """``owner/name`` from ``owner/name`` or a GitHub URL; ``BadRequest`` otherwise.
+
+    The rule is the document's ``GITHUB_FULL_NAME_PATTERN``; a ``.git`` suffix
+    is dropped when what remains is still a valid name.
+    """
     text = raw.strip()
     if "://" in text:
         url = urlparse(text)
@@ -37,10 +42,10 @@ def parse_github_name(raw: str, web_url: str) -> str:
         if url.netloc.lower() not in allowed:
             raise BadRequest(f"Not a GitHub repository URL: {raw[:200]}")
         text = "/".join(url.path.strip("/").split("/")[:2])
-    text = text.removesuffix(".git")
-    if not _FULL_NAME.match(text) or text.endswith("/.") or text.endswith("/.."):
+    if not _FULL_NAME.match(text):
         raise BadRequest("full_name must look like 'owner/name' or a GitHub repository URL")
-    return text
+    bare = text.removesuffix(".git")
+    return bare if _FULL_NAME.match(bare) else text
 
 
 def repository_json(repository: Repository, status: jobs.DocsStatus) -> dict[str, Any]:

@@ -74,6 +74,8 @@ async def github_webhook(request: web.Request) -> web.Response:
     except (gidgethub.BadRequest, LookupError):
         raise BadRequest("Webhook body is not valid JSON") from None
 
+    if not isinstance(event.data, dict):
+        raise BadRequest("Webhook body must be a JSON object, as GitHub sends")
     if event.event == "ping":
         return _ack("pong", status=200)
     if event.event != "push":
@@ -106,6 +108,20 @@ async def github_webhook(request: web.Request) -> web.Response:
 
 
 _ANSWER = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+# A payload's shape depends on its event; a push's fields that are read, as an example.
+_PAYLOAD = {
+    "type": "object",
+    "description": "The event's payload. Of a push, `ref`, `after`, `deleted`, "
+    "`repository.full_name` and `repository.default_branch` are read.",
+}
+_PUSH_EXAMPLE = {
+    "ref": "refs/heads/main",
+    "before": "0" * 40,
+    "after": "9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "deleted": False,
+    "repository": {"full_name": "octo/hello", "default_branch": "main"},
+}
+
 
 OPENAPI_PATHS: dict[str, Any] = {
     "/webhooks/github": {
@@ -116,13 +132,27 @@ OPENAPI_PATHS: dict[str, Any] = {
             "run per registration, or one more run after the run in progress; a redelivery "
             "does nothing; every other event and unknown repositories are acknowledged.",
             "parameters": [
-                {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
-                for name in ("X-GitHub-Event", "X-GitHub-Delivery", "X-Hub-Signature-256")
+                {"name": name, "in": "header", "required": True, "schema": schema}
+                for name, schema in (
+                    ("X-GitHub-Event", {"type": "string", "minLength": 1, "example": "push"}),
+                    (
+                        "X-GitHub-Delivery",
+                        {
+                            "type": "string",
+                            "minLength": 1,
+                            "example": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+                        },
+                    ),
+                    ("X-Hub-Signature-256", {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$"}),
+                )
             ],
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {"schema": {"type": "object"}},
+                    "application/json": {
+                        "schema": _PAYLOAD,
+                        "examples": {"push": {"value": _PUSH_EXAMPLE}},
+                    },
                     "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
                 },
             },
