@@ -46,6 +46,7 @@ from docsgen.ops import metrics as ops_metrics
 from docsgen.ops import routes as ops_routes
 from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
+from docsgen.workers import init_analysis_worker
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         context = multiprocessing.get_context("forkserver")
         tune_allocator()
         executor = ProcessPoolExecutor(
-            max_workers=settings.workers, mp_context=context, initializer=tune_allocator
+            max_workers=settings.workers, mp_context=context, initializer=init_analysis_worker
         )
         http = aiohttp.ClientSession()
         deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
