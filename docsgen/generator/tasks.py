@@ -83,6 +83,7 @@ def _unpickled(shared: Payloads) -> RepositoryModel:
     current = _model
     if current is not None and current[0] == shared:
         return current[1]
+    _model = None  # the last run's model goes before this one arrives
     found: RepositoryModel = pickle.loads(shared[MODEL])
     _model = (shared, found)
     return found
