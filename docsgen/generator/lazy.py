@@ -5,14 +5,16 @@ as the bytes the cache stores makes that crossing a copy of bytes, not a
 pickle of thousands of objects.  A worker decodes a file's value on first
 read and remembers it by its content key, within a memory budget, so the
 sections of a run and the next run's sections (for files that did not
-change) decode nothing twice.
+change) decode nothing twice.  The same memo keeps what the pipeline works
+out from a file's content alone (its scan, its facet digests): a value
+derived from content is the same for as long as the content is.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import suppress
+from threading import Lock
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -22,20 +24,35 @@ SEPARATOR = b"\n"  # between the parts of a value (JSON never holds a raw newlin
 MEMO_BUDGET_BYTES = 32 * 1024 * 1024  # encoded bytes whose decoded values a process keeps
 
 # (content key, part) -> (decoded value, encoded size); least recently used first.
-_memo: OrderedDict[tuple[str, int], tuple[Any, int]] = OrderedDict()
+# A part is a line of a cached value (an int) or the name of what was derived (a str).
+_memo: OrderedDict[tuple[str, int | str], tuple[Any, int]] = OrderedDict()
 _memo_bytes = 0
+_memo_lock = Lock()  # the pipeline's scan runs in a thread while the loop reads the memo
 
 
-def remember(key: str, part: int, value: object, size: int) -> None:
+def remember(key: str, part: int | str, value: object, size: int) -> None:
     """Keep a decoded value for ``key`` (an empty key is never remembered)."""
     global _memo_bytes
-    if not key or (key, part) in _memo:
-        return
-    _memo[(key, part)] = (value, size)
-    _memo_bytes += size
-    while _memo_bytes > MEMO_BUDGET_BYTES and _memo:
-        _, (_, dropped) = _memo.popitem(last=False)
-        _memo_bytes -= dropped
+    with _memo_lock:
+        if not key or (key, part) in _memo:
+            return
+        _memo[(key, part)] = (value, size)
+        _memo_bytes += size
+        while _memo_bytes > MEMO_BUDGET_BYTES and _memo:
+            _, (_, dropped) = _memo.popitem(last=False)
+            _memo_bytes -= dropped
+
+
+def recall(key: str, part: int | str) -> Any | None:
+    """What was remembered for ``key`` and ``part``, or None."""
+    if not key:
+        return None
+    with _memo_lock:
+        found = _memo.get((key, part))
+        if found is None:
+            return None
+        _memo.move_to_end((key, part))
+        return found[0]
 
 
 def _part(data: bytes, part: int) -> bytes:
@@ -63,12 +80,9 @@ class Encoded(Mapping[str, T], Generic[T]):
 
     def __getitem__(self, path: str) -> T:
         key = self._items[path]
-        found = _memo.get((key, self._part)) if key else None
+        found: T | None = recall(key, self._part)
         if found is not None:
-            with suppress(KeyError):  # another thread (thread pools) may just have evicted it
-                _memo.move_to_end((key, self._part))
-            value: T = found[0]
-            return value
+            return found
         raw = _part(self._payloads[path], self._part)
         decoded = self._decoder(raw)
         remember(key, self._part, decoded, len(raw))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from docsgen.generator import lazy
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.analysis.facts_manifests import is_manifest
 from docsgen.generator.analysis.model import FileAnalysis
@@ -102,28 +103,53 @@ class Scan:
     to_analyse: list[SnapshotFile]  # the project's own code files, content read
 
 
+_SCANNED = "scan"  # the memo's name for a file's scan (``docsgen.generator.lazy``)
+_SCANNED_SIZE = 128  # roughly what one remembered scan holds, in bytes
+
+
+def _scan_file(f: SnapshotFile) -> tuple[FileInfo, bool, bool]:
+    """A file's facts, whether sections quote its text, whether it is analysed."""
+    kind = folder_kind(f.path)
+    language = language_of(f.path)
+    skipped = f.skipped
+    lines = 0
+    quoted = analysed = False
+    if f.data is not None and skipped is None:
+        if looks_binary(f.data):
+            skipped = "binary file"
+        else:
+            lines = count_lines(f.data)
+            if kind is None:
+                quoted = _TEXT_FILE_NAMES.match(f.path.rsplit("/", 1)[-1]) is not None
+                # Manifests are analysed too: they declare entry points.
+                analysed = (language is not None and language not in NOT_CODE) or is_manifest(
+                    f.path
+                )
+    return FileInfo(f.path, f.size, lines, language, skipped, kind), quoted, analysed
+
+
 def scan(snapshot: Snapshot) -> Scan:
-    """Read every file once: language, line count, skip reasons, quoted texts."""
+    """Read every file once: language, line count, skip reasons, quoted texts.
+
+    A file's facts depend on its path and content alone, so a file whose blob
+    was scanned before (the unchanged files of a regeneration) is not read again.
+    """
     infos: list[FileInfo] = []
     texts: dict[str, str] = {}
     to_analyse: list[SnapshotFile] = []
     for f in sorted(snapshot.files, key=lambda f: f.path):
-        kind = folder_kind(f.path)
-        language = language_of(f.path)
-        skipped = f.skipped
-        lines = 0
-        if f.data is not None and skipped is None:
-            if looks_binary(f.data):
-                skipped = "binary file"
-            else:
-                lines = count_lines(f.data)
-                if kind is None:
-                    if _TEXT_FILE_NAMES.match(f.path.rsplit("/", 1)[-1]):
-                        texts[f.path] = decode_text(f.data)[0]
-                    if (language is not None and language not in NOT_CODE) or is_manifest(f.path):
-                        # Manifests are analysed too: they declare entry points.
-                        to_analyse.append(f)
-        infos.append(FileInfo(f.path, f.size, lines, language, skipped, kind))
+        known = f.blob_sha and f.data is not None and f.skipped is None
+        key = f"{f.blob_sha}\0{f.path}" if known else ""
+        facts: tuple[FileInfo, bool, bool] | None = lazy.recall(key, _SCANNED)
+        if facts is None:
+            facts = _scan_file(f)
+            lazy.remember(key, _SCANNED, facts, _SCANNED_SIZE)
+        info, quoted, analysed = facts
+        if quoted and f.data is not None:
+            texts[f.path] = decode_text(f.data)[0]
+        if analysed:
+            to_analyse.append(f)
+        infos.append(info)
     return Scan(infos, texts, to_analyse)
 
 

@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from docsgen.generator import grounding, tasks
+from docsgen.generator import grounding, lazy, tasks
 from docsgen.generator.analysis.model import AnalysisStats
 from docsgen.generator.cache import (
     ANALYSIS_PART,
@@ -123,7 +123,7 @@ async def generate(
     scanned = await asyncio.to_thread(scan, snapshot)
     keys, encoded, stats = await _analyse(executor, scanned.to_analyse, cache)
     light = without_files(snapshot)
-    facets = _facets(encoded)
+    facets = _facets(keys, encoded)
     inputs = InputDigests(light, scanned, keys, facets)
     digests = {s.key: inputs.section_key(GENERATOR_VERSION, s.key, s.inputs) for s in SECTIONS}
     cached = await _cached_sections(derived, digests)
@@ -158,15 +158,28 @@ async def generate(
     )  # fmt: skip
 
 
-def _facets(encoded: Mapping[str, bytes]) -> dict[str, Mapping[str, str]]:
-    """Each file's facet digests; a value that cannot be read has none (its sections rebuild)."""
+_DIGESTS = "facet digests"  # the memo's name for a value's facet digests
+_DIGESTS_SIZE = 512  # roughly what one remembered set of digests holds, in bytes
+
+
+def _facets(keys: Mapping[str, str], encoded: Mapping[str, bytes]) -> dict[str, Mapping[str, str]]:
+    """Each file's facet digests; a value that cannot be read has none (its sections rebuild).
+
+    Digests are remembered by content key: a regeneration reads only the changed files'.
+    """
     out: dict[str, Mapping[str, str]] = {}
     for path, value in encoded.items():
+        known: Mapping[str, str] | None = lazy.recall(keys[path], _DIGESTS)
+        if known is not None:
+            out[path] = known
+            continue
         try:
             out[path] = facet_digests(value)
         except ValueError:  # a damaged cache entry (json.JSONDecodeError is a ValueError)
             log.warning("no facet digests in the cached value of %s", path)
             out[path] = {}
+            continue
+        lazy.remember(keys[path], _DIGESTS, out[path], _DIGESTS_SIZE)
     return out
 
 

@@ -21,7 +21,7 @@ EntryPoint = tuple[str, str, int]
 
 
 def is_manifest(path: str) -> bool:
-    return PurePosixPath(path).name.lower() in (
+    return path.rsplit("/", 1)[-1].lower() in (
         "pyproject.toml", "setup.cfg", "package.json", "cargo.toml",
     )  # fmt: skip
 
