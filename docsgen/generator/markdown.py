@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -57,9 +58,22 @@ def fence(text: str, info: str = "") -> str:
 
 def render_citation(snapshot: Snapshot, citation: Citation) -> str:
     """How a citation reads in Markdown: ``path:line``, linked when the source has URLs."""
-    label = code(citation.label())
-    url = snapshot.source_url(citation.path, citation.line)
-    return f"[{label}]({url})" if url else label
+    return citation_renderer(snapshot, citation.path)(citation.line)
+
+
+def citation_renderer(snapshot: Snapshot, path: str) -> Callable[[int], str]:
+    """``render_citation`` for the lines of one file, the work per file done once.
+
+    The API Reference of a large repository renders tens of thousands of citations.
+    """
+    ticks = "`"  # as ``code`` fences the label: the line number holds no backtick
+    while ticks in path:
+        ticks += "`"
+    pad = " " if path.startswith("`") else ""
+    opening, closing = f"{ticks}{pad}{path}:", f"{pad}{ticks}"
+    if snapshot.source_url_template is None:
+        return lambda line: f"{opening}{line}{closing}"
+    return lambda line: f"[{opening}{line}{closing}]({snapshot.source_url(path, line)})"
 
 
 @dataclass

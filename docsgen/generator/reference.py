@@ -104,13 +104,9 @@ class FileReference:
     doc_line: int | None
     problems: tuple[str, ...]  # the file's warnings, as Markdown
     entries: str  # one Markdown list item per symbol; citation n appears as \x00n\x00
-    cited: tuple[tuple[int, str | None], ...]  # citation n: (line, name) in this file
+    citations: tuple[Citation, ...]  # citation n, in this file
     undocumented: tuple[str, ...]  # a warning per public name without documentation
     kinds: tuple[tuple[str, int], ...]  # how many symbols of each kind
-
-    @property
-    def citations(self) -> tuple[Citation, ...]:
-        return tuple(Citation(self.path, line, name) for line, name in self.cited)
 
     @property
     def has_content(self) -> bool:
@@ -128,15 +124,16 @@ class FileReference:
             "doc_line": self.doc_line,
             "problems": list(self.problems),
             "entries": self.entries,
-            "cited": [list(c) for c in self.cited],
+            "cited": [[c.line, c.name] for c in self.citations],
             "undocumented": list(self.undocumented),
             "kinds": [list(k) for k in self.kinds],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileReference:
+        path = data["path"]
         return cls(
-            path=data["path"],
+            path=path,
             language=data["language"],
             module=data["module"],
             analysed=data["analysed"],
@@ -146,7 +143,7 @@ class FileReference:
             doc_line=data["doc_line"],
             problems=tuple(data["problems"]),
             entries=data["entries"],
-            cited=tuple((line, name) for line, name in data["cited"]),
+            citations=tuple(Citation(path, line, name) for line, name in data["cited"]),
             undocumented=tuple(data["undocumented"]),
             kinds=tuple((k, n) for k, n in data["kinds"]),
         )
@@ -177,14 +174,14 @@ def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, boo
 def render(a: FileAnalysis) -> FileReference:
     """A file's API entries: each public symbol under its parent, in source order."""
     lines: list[str] = []
-    cited: list[tuple[int, str | None]] = []
+    cited: list[Citation] = []
     undocumented: list[str] = []
     depth: dict[str, int] = {}
     for s in a.symbols:
         level = depth[s.parent] + 1 if s.parent in depth else 0
         depth[s.qualname] = level
         line, missing = _entry(a, s, level, len(cited))
-        cited.append((s.line, s.name))
+        cited.append(Citation(a.path, s.line, s.name))
         lines.append(line)
         if missing:
             undocumented.append(f"{code(s.qualname)} in {code(a.path)} has no documentation.")
@@ -208,7 +205,7 @@ def render(a: FileAnalysis) -> FileReference:
         doc_line=a.doc_line,
         problems=tuple(problems),
         entries="\n".join(lines),
-        cited=tuple(cited),
+        citations=tuple(cited),
         undocumented=tuple(undocumented),
         kinds=tuple(sorted(kinds.items())),
     )

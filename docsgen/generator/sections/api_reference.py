@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from docsgen.generator.inputs import PATHS, REFERENCES
-from docsgen.generator.markdown import SectionWriter, anchor, code, escape, render_citation
+from docsgen.generator.markdown import SectionWriter, anchor, citation_renderer, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
 from docsgen.generator.reference import FileReference, plural
@@ -56,13 +56,14 @@ def _fill(w: SectionWriter, ref: FileReference) -> str:
     """The file's entries with their citations written (and recorded) in order.
 
     Placeholder n is the n-th one in the text, so splitting on the NULs that
-    delimit them alternates text and citation numbers.
+    delimit them alternates text and citation numbers, 0, 1, 2...
     """
     pieces = ref.entries.split("\x00")
-    snapshot = w.snapshot
     citations = ref.citations
-    for i in range(1, len(pieces), 2):
-        pieces[i] = render_citation(snapshot, citations[int(pieces[i])])
+    if len(pieces) != 2 * len(citations) + 1:
+        raise ValueError(f"the entries of {ref.path} do not match their citations")
+    render = citation_renderer(w.snapshot, ref.path)
+    pieces[1::2] = [render(c.line) for c in citations]
     w.citations.extend(citations)
     return "".join(pieces)
 
