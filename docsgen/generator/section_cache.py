@@ -57,9 +57,9 @@ def decode_section(raw: bytes) -> tuple[bool, SectionResult | None]:
 
 def check_key(path: str, identity: str, citations: Sequence[Citation]) -> str:
     """The key of the check of ``citations`` (all of ``path``) against one content of it."""
-    cited = json.dumps([[c.line, c.name] for c in citations], ensure_ascii=False)
+    cited = repr([c[1:] for c in citations])  # (line, name) of each: repr is stable and quick
     text = f"grounding\0{GROUNDING_VERSION}\0{path}\0{identity}\0{cited}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def encode_failures(failures: Sequence[tuple[Citation, str]]) -> bytes:
