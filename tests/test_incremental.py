@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
+from docsgen.generator import lazy
 from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
 from tests.support.api import register_local, wait_for_runs
 from tests.support.generation import FIXTURES, document, fetch, pool
@@ -56,6 +57,7 @@ async def test_after_a_one_file_change_only_that_file_is_analysed_and_the_docs_m
     assert (again.stats.analysed, again.stats.cached) == (1, CODE_FILES - 1)
     assert len(cache.entries) == CODE_FILES + 1
 
+    lazy.forget()  # nor anything this process remembers (API Reference pieces, scans)
     full = await document(snapshot, pool)  # no cache: everything analysed anew
     assert full.stats.analysed == CODE_FILES
     assert again.content == full.content

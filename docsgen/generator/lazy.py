@@ -43,6 +43,14 @@ def remember(key: str, part: int | str, value: object, size: int) -> None:
             _memo_bytes -= dropped
 
 
+def forget() -> None:
+    """Drop everything remembered: the next reads decode and derive anew, as a new process."""
+    global _memo_bytes
+    with _memo_lock:
+        _memo.clear()
+        _memo_bytes = 0
+
+
 def recall(key: str, part: int | str) -> Any | None:
     """What was remembered for ``key`` and ``part``, or None."""
     if not key:
@@ -87,6 +95,10 @@ class Encoded(Mapping[str, T], Generic[T]):
         decoded = self._decoder(raw)
         remember(key, self._part, decoded, len(raw))
         return decoded
+
+    def content_key(self, path: str) -> str:
+        """The content key of ``path``'s value ("" when its content has none)."""
+        return self._items[path]
 
     def __contains__(self, path: object) -> bool:
         return path in self._items

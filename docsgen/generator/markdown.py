@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -103,4 +103,28 @@ class SectionWriter:
         self.parts.append(self.warn(text))
 
     def markdown(self) -> str:
-        return "\n\n".join(p.strip("\n") for p in self.parts if p.strip()) + "\n"
+        return join_parts(self.parts)
+
+    def piece(self, key: str | None) -> Piece:
+        """All this writer wrote, as a piece of a larger section named by ``key``."""
+        return Piece(key, tuple(self.parts), tuple(self.citations), tuple(self.warnings))
+
+
+def join_parts(parts: Iterable[str]) -> str:
+    """A section's Markdown from its parts: blank-line separated, empty ones dropped."""
+    return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of a section written on its own: Markdown parts, citations, warnings.
+
+    ``key`` names everything the piece was written from (None when that cannot be
+    named), so the process that assembles the section can keep it and, next
+    time, be sent ``Piece(key, None)``: "the same as the one you hold".
+    """
+
+    key: str | None
+    parts: tuple[str, ...] | None
+    citations: tuple[Citation, ...] = ()
+    warnings: tuple[str, ...] = ()

@@ -9,7 +9,9 @@ CLI), so the event loop keeps answering while a large repository is analysed:
    others in chunks in parallel workers, store the new analyses;
 3. reuse the sections whose declared inputs are unchanged (``derived`` cache,
    ``docsgen.generator.inputs``), build the others in the pool, in parallel,
-   announcing each in order;
+   announcing each in order; a section written in pieces (the API Reference,
+   a piece per module) skips the pieces this process holds from the last
+   build of the same repository (``docsgen.generator.pieces``);
 4. ground them: every citation is checked against the snapshot
    (``docsgen.generator.grounding``), each cited file once per content and
    set of citations (the answer is kept in the ``derived`` cache).
@@ -30,7 +32,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from docsgen.generator import grounding, lazy, tasks
+from docsgen.generator import grounding, lazy, pieces, tasks
 from docsgen.generator.analysis.model import AnalysisStats
 from docsgen.generator.cache import (
     ANALYSIS_PART,
@@ -140,7 +142,10 @@ async def generate(
         pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) if missing else b""
         with share({MODEL: pickled}, always=True) as shared_model:
             del pickled
-            built = await _build_sections(executor, shared_model, cached, missing, progress)
+            lineage = f"{snapshot.provider}\0{snapshot.name}"
+            built = await _build_sections(
+                executor, shared_model, cached, missing, progress, lineage
+            )
         if derived is not None:
             fresh = {
                 d: encode_section(*built[k][:2])
@@ -207,6 +212,7 @@ async def _build_sections(
     cached: Mapping[str, tuple[bool, SectionResult | None]],
     missing: Sequence[str],
     progress: ProgressCallback,
+    lineage: str,
 ) -> dict[str, tuple[bool, SectionResult | None, bool]]:
     """Every section, in order: reused from ``cached`` or built in parallel, announced in order.
 
@@ -219,9 +225,7 @@ async def _build_sections(
     loop = asyncio.get_running_loop()
     # The longest builds start first, so that they do not end the run alone.
     first = [key for key in HEAVY_SECTIONS if key in missing]
-    pending = {
-        key: loop.run_in_executor(executor, tasks.build_section, key, model) for key in first
-    }
+    pending = {key: _start_build(executor, key, model, lineage) for key in first}
     applicable = (
         loop.run_in_executor(executor, tasks.applicable_sections, model, list(missing))
         if missing
@@ -229,7 +233,7 @@ async def _build_sections(
     )
     for key in missing:
         if key not in pending:
-            pending[key] = loop.run_in_executor(executor, tasks.build_section, key, model)
+            pending[key] = _start_build(executor, key, model, lineage)
     out: dict[str, tuple[bool, SectionResult | None, bool]] = {}
     try:
         applies = dict(cached_applies(cached))
@@ -260,6 +264,25 @@ async def _build_sections(
         await asyncio.gather(*([applicable] if applicable else []), *pending.values(),
                              return_exceptions=True)  # fmt: skip
     return {s.key: out[s.key] for s in SECTIONS}
+
+
+def _start_build(
+    executor: Executor, key: str, model: Payloads, lineage: str
+) -> asyncio.Future[tuple[SectionResult, bool]]:
+    """A section's build in the pool; one written in pieces skips the pieces held here."""
+    loop = asyncio.get_running_loop()
+    spec = section_by_key(key)
+    if spec.build_pieces is None:
+        return loop.run_in_executor(executor, tasks.build_section, key, model)
+    piece_lineage = f"{key}\0{lineage}"
+    held = pieces.held(piece_lineage)
+    written = loop.run_in_executor(executor, tasks.build_section_pieces, key, model, list(held))
+
+    async def put_together() -> tuple[SectionResult, bool]:
+        found, ok = await written
+        return pieces.put_together(piece_lineage, spec.title, found, held), ok
+
+    return asyncio.ensure_future(put_together())
 
 
 def cached_applies(

@@ -20,7 +20,7 @@ from docsgen.generator import grounding, lazy
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.cache import REFERENCE_PART, encode
 from docsgen.generator.inputs import restrict
-from docsgen.generator.markdown import WARNING_SIGN, Citation, anchor, code
+from docsgen.generator.markdown import WARNING_SIGN, Citation, Piece, anchor, code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.reference import render
 from docsgen.generator.sections import SectionResult, section_by_key
@@ -120,6 +120,24 @@ def build_section(key: str, model: Payloads) -> tuple[SectionResult, bool]:
     except Exception as exc:
         log.exception("section %s failed", key)
         return failed_section(spec.title, exc), False
+
+
+@_task
+def build_section_pieces(
+    key: str, model: Payloads, known: Collection[str]
+) -> tuple[list[Piece], bool]:
+    """``build_section`` for a section written in pieces, skipping the ``known`` ones.
+
+    A failure is one piece holding the failed section's warning.
+    """
+    spec = section_by_key(key)
+    assert spec.build_pieces is not None
+    try:
+        return spec.build_pieces(restrict(_unpickled(model), spec.inputs), known), True
+    except Exception as exc:
+        log.exception("section %s failed", key)
+        failed = failed_section(spec.title, exc)
+        return [Piece(None, (failed.markdown,), (), failed.warnings)], False
 
 
 def failed_section(title: str, exc: Exception) -> SectionResult:

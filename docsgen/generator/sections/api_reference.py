@@ -11,15 +11,18 @@ orders them, adds the headings and fills in the citations.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from docsgen.generator.inputs import PATHS, REFERENCES
-from docsgen.generator.markdown import SectionWriter, anchor, citation_renderer, code, escape
+from docsgen.generator.lazy import Encoded
+from docsgen.generator.markdown import Piece, SectionWriter, citation_renderer, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
 from docsgen.generator.reference import FileReference, plural
-from docsgen.generator.sections.base import Section, SectionResult
+from docsgen.generator.sections.base import Section, SectionResult, assemble
 
 TITLE = "API Reference"
 MAX_LISTED = 10  # files named per warning; the rest are counted
@@ -113,8 +116,15 @@ def _not_analysed(w: SectionWriter, refs: list[FileReference]) -> None:
         )
 
 
-def build(model: RepositoryModel) -> SectionResult:
-    w = SectionWriter(model.snapshot)
+def build_pieces(model: RepositoryModel, known: Collection[str] = ()) -> list[Piece]:
+    """The section in pieces: its opening, then one piece per module.
+
+    A module's piece is named by everything it is written from: how citations
+    link, the module's name and language, and its files' content keys.  A
+    module whose key is in ``known`` is not written again: it comes back as
+    ``Piece(key, None)``, to be filled in by the caller that holds it.
+    """
+    head = SectionWriter(model.snapshot)
     refs = [model.references[path] for path in model.references]
     groups = _groups(model)
     kinds: Counter[str] = Counter()
@@ -125,22 +135,47 @@ def build(model: RepositoryModel) -> SectionResult:
         counts = ", ".join(
             f"{n} {plural(k, n)}" for k, n in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))
         )
-        w.add(
+        head.add(
             f"The public API of {len(groups)} module(s) in {languages}"
             + (f": {counts}" if counts else "")
             + ". Each entry gives the declaration's signature, the first paragraph of its "
             "documentation and where it is declared; members are listed under their class."
         )
     else:
-        w.add("No public declarations were found in the analysed code.")
-    _not_analysed(w, refs)
+        head.add("No public declarations were found in the analysed code.")
+    _not_analysed(head, refs)
+    pieces = [head.piece(None)]
     for group in groups:
+        key = _piece_key(model, group)
+        if key is not None and key in known:
+            pieces.append(Piece(key, None))
+            continue
+        w = SectionWriter(model.snapshot)
         _render_group(w, group)
-    return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
+        pieces.append(w.piece(key))
+    return pieces
+
+
+def _piece_key(model: RepositoryModel, group: _Group) -> str | None:
+    """What a module's piece is written from, digested; None when a file has no content key."""
+    references = model.references
+    if not isinstance(references, Encoded):
+        return None
+    keys = [(ref.path, references.content_key(ref.path)) for ref in group.files]
+    if not all(key for _, key in keys):
+        return None
+    named = (model.snapshot.source_url_template, group.name, group.language, keys)
+    return hashlib.sha256(repr(named).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def build(model: RepositoryModel) -> SectionResult:
+    return assemble(TITLE, build_pieces(model))
 
 
 def applies(model: RepositoryModel) -> bool:
     return bool(model.references)  # the same files as the analyses
 
 
-SECTION = Section("api_reference", TITLE, build, applies, frozenset({PATHS, REFERENCES}))
+SECTION = Section(
+    "api_reference", TITLE, build, applies, frozenset({PATHS, REFERENCES}), build_pieces
+)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from docsgen.generator.markdown import Piece, anchor, join_parts
 from docsgen.generator.model import Citation, RepositoryModel
 
 
@@ -60,3 +61,18 @@ class Section:
     build: Callable[[RepositoryModel], SectionResult]
     applies: Callable[[RepositoryModel], bool] = field(default=lambda model: True)
     inputs: frozenset[str] = frozenset()
+    # A section that is written in pieces (``assemble`` makes ``build``'s result of
+    # them) can be handed the keys of pieces its caller holds, and skip writing those.
+    build_pieces: Callable[[RepositoryModel, Collection[str]], list[Piece]] | None = None
+
+
+def assemble(title: str, pieces: Sequence[Piece]) -> SectionResult:
+    """A section from its pieces, in order (every piece written: none held back)."""
+    parts: list[str] = []
+    for piece in pieces:
+        if piece.parts is None:
+            raise ValueError(f"piece {piece.key} of section {title!r} was not written")
+        parts.extend(piece.parts)
+    warnings = tuple(w for piece in pieces for w in piece.warnings)
+    citations = tuple(c for piece in pieces for c in piece.citations)
+    return SectionResult(title, anchor(title), join_parts(parts), warnings, citations)

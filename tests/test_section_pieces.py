@@ -1,0 +1,126 @@
+"""The API Reference is written in pieces, one per module; a regeneration writes only changed ones."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from docsgen.generator import lazy, pieces
+from docsgen.generator.analysis import analyse_source
+from docsgen.generator.cache import (
+    ANALYSIS_PART,
+    REFERENCE_PART,
+    analysis_key,
+    decode_analysis,
+    decode_reference,
+    encode,
+)
+from docsgen.generator.lazy import Encoded
+from docsgen.generator.markdown import Piece
+from docsgen.generator.model import RepositoryModel, assemble_model, scan
+from docsgen.generator.reference import render
+from docsgen.generator.sections import api_reference
+from docsgen.snapshot import Snapshot
+from tests.support.generation import FIXTURES, document, fetch, pool, section
+from tests.support.gitrepo import commit, make_repo
+from tests.support.snapshots import snapshot_of
+
+__all__ = ["pool"]
+
+FILES = {
+    "pkg/__init__.py": '"""The package."""\n',
+    "pkg/shapes.py": '"""Shapes."""\n\n\ndef area(side: float) -> float:\n    """Square area."""\n',
+    "pkg/colours.py": '"""Colours."""\n\nRED = "#f00"\n\n\nclass Paint:\n    pass\n',
+}
+
+
+def encoded_model(snapshot: Snapshot) -> RepositoryModel:
+    """A model whose analyses travel encoded under content keys, as the pipeline makes it."""
+    scanned = scan(snapshot)
+    keys, values = {}, {}
+    for f in scanned.to_analyse:
+        analysis = analyse_source(f.path, f.data or b"")
+        keys[f.path] = analysis_key(f.path, f.blob_sha)
+        values[f.path] = encode(analysis, render(analysis))
+    return assemble_model(
+        snapshot,
+        scanned,
+        Encoded(keys, values, ANALYSIS_PART, decode_analysis),
+        Encoded(keys, values, REFERENCE_PART, decode_reference),
+    )
+
+
+def test_pieces_held_by_the_caller_are_skipped_and_put_back_the_same() -> None:
+    model = encoded_model(snapshot_of(FILES))
+    written = api_reference.build_pieces(model, ())
+    assert written[0].key is None  # the opening is always written: it counts every module
+    modules = written[1:]
+    assert len(modules) == 3 and all(p.key and p.parts for p in modules)
+    assert len({p.key for p in modules}) == 3
+
+    held = {p.key: p for p in modules if p.key}
+    again = api_reference.build_pieces(model, list(held))
+    assert [p.key for p in again] == [p.key for p in written]
+    assert [p.parts for p in again[1:]] == [None, None, None]
+
+    together = pieces.put_together("test\0held", "API Reference", again, held)
+    assert together == api_reference.build(model)
+
+
+def test_a_changed_file_changes_only_its_module_piece_and_links_change_them_all() -> None:
+    before = api_reference.build_pieces(encoded_model(snapshot_of(FILES)), ())
+    changed = {**FILES, "pkg/shapes.py": FILES["pkg/shapes.py"] + "\n\ndef cube(n): ...\n"}
+    after = api_reference.build_pieces(encoded_model(snapshot_of(changed)), ())
+    kept = {p.key for p in before[1:]} & {p.key for p in after[1:]}
+    assert len(kept) == 2  # pkg and pkg.colours; pkg.shapes is a new piece
+
+    linked = replace(snapshot_of(FILES), source_url_template="https://x/{path}#L{line}")
+    with_links = api_reference.build_pieces(encoded_model(linked), ())
+    assert not {p.key for p in with_links[1:]} & {p.key for p in before[1:]}
+    assert "](https://x/pkg/shapes.py#L4)" in "".join(with_links[3].parts or ())
+
+
+def test_without_content_keys_every_piece_is_written() -> None:
+    from tests.support.snapshots import model_of
+
+    written = api_reference.build_pieces(model_of(FILES), ["anything"])
+    assert all(p.key is None and p.parts is not None for p in written)
+
+
+def test_a_piece_the_worker_did_not_write_and_the_caller_does_not_hold_fails_loudly() -> None:
+    model = encoded_model(snapshot_of(FILES))
+    written = api_reference.build_pieces(model, ())
+    missing = [written[0], Piece(written[1].key, None), *written[2:]]
+    with pytest.raises(KeyError):
+        pieces.put_together("test\0missing", "API Reference", missing, {})
+
+
+async def test_a_regeneration_writes_only_the_changed_module_and_matches_a_cold_run(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = tmp_path / "polyglot"
+    shutil.copytree(FIXTURES / "polyglot", repo)
+    make_repo(repo, {})
+    first = await document(await fetch(repo), pool)
+    lineage = "api_reference\0local\0polyglot"
+    held_before = pieces.held(lineage)
+    assert len(held_before) >= 5
+
+    path = "shapes/circle.py"
+    commit(repo, {path: (repo / path).read_text() + "\n\ndef diameter(r):\n    return 2 * r\n"})
+    snapshot = await fetch(repo)
+    again = await document(snapshot, pool)
+    held_after = pieces.held(lineage)
+    # Exactly one module piece is new; the others are the very objects held before.
+    new = set(held_after) - set(held_before)
+    assert len(new) == 1
+    assert all(held_after[k] is held_before[k] for k in set(held_after) - new)
+    assert "diameter(r)" in section(again, "API Reference")
+
+    lazy.forget()
+    cold = await document(snapshot, pool)
+    assert again.content == cold.content != first.content
