@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
 from docsgen.generator.analysis import analyse_source
-from docsgen.generator.cache import encode
+from docsgen.generator.cache import MemoryAnalysisCache, encode
 from docsgen.generator.model import scan
 from docsgen.generator.pipeline import _facets
 from docsgen.generator.reference import render
 from docsgen.snapshot import Snapshot, SnapshotFile
+from tests.support.generation import FIXTURES, document, fetch, pool
+from tests.support.gitrepo import make_repo
 from tests.support.snapshots import snapshot_of
+
+__all__ = ["pool"]
 
 
 def test_a_blob_scanned_before_is_not_scanned_again_and_a_changed_one_is() -> None:
@@ -47,3 +55,23 @@ def test_facet_digests_are_remembered_by_content_key_and_a_damaged_value_has_non
     # A damaged value under a key never seen has no digests, and is not remembered.
     assert _facets({"m.py": "key-2"}, {"m.py": b"damaged"}) == {"m.py": {}}
     assert _facets({"m.py": "key-2"}, {"m.py": value}) == first
+
+
+async def test_a_citation_check_this_process_made_is_not_asked_of_the_cache_again(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = tmp_path / "polyglot"
+    shutil.copytree(FIXTURES / "polyglot", repo)
+    make_repo(repo, {})
+    snapshot = await fetch(repo)
+    first, second = MemoryAnalysisCache(), MemoryAnalysisCache()
+    await document(snapshot, pool, derived=first)
+    checks = [v for v in first.entries.values() if v.startswith(b"[")]
+    sections = [v for v in first.entries.values() if v.startswith(b'{"applies"')]
+    assert checks and len(checks) + len(sections) == len(first.entries)
+
+    # A new, empty cache: the sections are built and stored again, the checks are not
+    # even looked up: this process remembers their answers.
+    await document(snapshot, pool, derived=second)
+    assert sorted(second.entries.values()) == sorted(sections)
+    assert second.misses == len(sections)

@@ -191,10 +191,12 @@ class InputDigests:
                                snapshot.notes, snapshot.metadata)))  # fmt: skip
         if name == COMMIT:
             return _hash(snapshot.commit_sha)
-        if name in (FILES, PATHS):
-            files = scanned.files if name == FILES else _paths(scanned.files)
+        if name == FILES:
             return _hash(repr([(f.path, f.size, f.lines, f.language, f.skipped, f.folder_kind)
-                               for f in files]))  # fmt: skip
+                               for f in scanned.files]))  # fmt: skip
+        if name == PATHS:  # as ``_paths`` shows the files, without making them
+            return _hash(repr([(f.path, 0, min(f.lines, 1), f.language, f.skipped, f.folder_kind)
+                               for f in scanned.files]))  # fmt: skip
         if name == TEXTS:
             return _hash(repr([(p, _hash(scanned.texts[p])) for p in sorted(scanned.texts)]))
         if name == REFERENCES:

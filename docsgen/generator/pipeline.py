@@ -323,6 +323,13 @@ async def _analyse(
     return keys, encoded, stats
 
 
+_CHECKED = "citation check"  # the memo's name for a file's citation check
+
+
+def _remember_check(key: str, failures: list[tuple[Citation, str]]) -> None:
+    lazy.remember(key, _CHECKED, failures, 64 + 128 * len(failures))
+
+
 def _failures(path: str, raw: bytes) -> list[tuple[Citation, str]] | None:
     try:
         return decode_failures(path, raw)
@@ -350,8 +357,9 @@ async def _ground(
     """The final check of every section's citations; failures are marked in place.
 
     Each cited file's citations are checked once per content of the file: the
-    answer is kept in the cache under the file's blob SHA and the citations, so
-    a regeneration re-checks only the files that changed or are cited anew.
+    answer is kept in the cache (and remembered by this process) under the
+    file's blob SHA and the citations, so a regeneration re-checks only the
+    files that changed or are cited anew.
     """
     loop = asyncio.get_running_loop()
     by_path: dict[str, list[Citation]] = {}
@@ -363,12 +371,24 @@ async def _ground(
         identity = _identity(files.get(path))
         if identity is not None:
             check_keys[path] = check_key(path, identity, cited)
-    known = await cache.get_many(list(check_keys.values())) if cache and check_keys else {}
+    # Answers this process worked out or read before are remembered; the cache is
+    # asked for the others.
+    answers: dict[str, list[tuple[Citation, str]]] = {}
+    for path, check in check_keys.items():
+        remembered: list[tuple[Citation, str]] | None = lazy.recall(check, _CHECKED)
+        if remembered is not None:
+            answers[path] = remembered
+    asked = [check for path, check in check_keys.items() if path not in answers]
+    known = await cache.get_many(asked) if cache and asked else {}
     failures: list[tuple[Citation, str]] = []
     todo: list[Citation] = []
     for path, cited in by_path.items():
         key = check_keys.get(path)
-        answer = _failures(path, known[key]) if key is not None and key in known else None
+        answer = answers.get(path)
+        if answer is None and key is not None and key in known:
+            answer = _failures(path, known[key])
+            if answer is not None:
+                _remember_check(key, answer)
         if answer is not None:
             failures.extend(answer)
         else:
@@ -385,18 +405,21 @@ async def _ground(
         # Only the files to check cross to the workers (shared when they are many).
         with share(wanted) as contents:
             del wanted
-            answers = await asyncio.gather(
+            verified = await asyncio.gather(
                 *(
                     loop.run_in_executor(executor, tasks.verify_citations, part, contents, unread)
                     for part in parts
                 )
             )
-        new = [f for answer in answers for f in answer]
+        new = [f for answer in verified for f in answer]
         failures.extend(new)
+        by_file: dict[str, list[tuple[Citation, str]]] = {p: [] for p in paths}
+        for citation, reason in new:
+            by_file[citation.path].append((citation, reason))
+        for path, found in by_file.items():
+            if path in check_keys:
+                _remember_check(check_keys[path], found)
         if cache is not None:
-            by_file: dict[str, list[tuple[Citation, str]]] = {p: [] for p in paths}
-            for citation, reason in new:
-                by_file[citation.path].append((citation, reason))
             stored = {
                 check_keys[p]: encode_failures(f) for p, f in by_file.items() if p in check_keys
             }
