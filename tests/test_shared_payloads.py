@@ -8,6 +8,18 @@ from multiprocessing.shared_memory import SharedMemory
 
 import pytest
 
+from docsgen.generator.analysis import analyse_source
+from docsgen.generator.cache import (
+    ANALYSIS_PART,
+    REFERENCE_PART,
+    decode_analysis,
+    decode_reference,
+    encode,
+)
+from docsgen.generator.inputs import FACET_PARTS, decode_facet
+from docsgen.generator.lazy import Encoded
+from docsgen.generator.pipeline import _only_parts, _parts_read
+from docsgen.generator.reference import render
 from docsgen.generator.shared import MIN_SHARED_BYTES, Payloads, share
 from tests.support.generation import pool
 
@@ -37,3 +49,24 @@ def test_large_payloads_are_read_by_workers_from_one_shared_block(
     assert name is not None
     with pytest.raises(FileNotFoundError):
         SharedMemory(name=name)  # released when the run is done with it
+
+
+def test_only_the_parts_the_sections_to_build_read_are_shared() -> None:
+    analysis = analyse_source("app.py", b'import os\nPORT = os.environ.get("PORT", "8080")\n')
+    value = encode(analysis, render(analysis))
+
+    assert _parts_read(["api_reference"]) == {REFERENCE_PART}
+    assert _parts_read(["configuration", "architecture"]) == {
+        FACET_PARTS["env"],
+        FACET_PARTS["graph"],
+    }
+    assert _parts_read(["overview", "structure"]) == set()
+
+    kept = _only_parts(value, _parts_read(["api_reference", "configuration"]))
+    assert len(kept) < len(value)
+    encoded = Encoded({"app.py": "k"}, {"app.py": kept}, REFERENCE_PART, decode_reference)
+    assert encoded["app.py"] == render(analysis)
+    env = encoded.with_part(FACET_PARTS["env"], decode_facet)["app.py"]
+    assert [read.name for read in env.env_reads] == ["PORT"]
+    with pytest.raises(ValueError):  # the whole analysis is not there to be read
+        Encoded({"app.py": "k"}, {"app.py": kept}, ANALYSIS_PART, decode_analysis)["app.py"]

@@ -43,8 +43,8 @@ from docsgen.generator.cache import (
     decode_reference,
 )
 from docsgen.generator.grounding import Ungrounded
-from docsgen.generator.inputs import InputDigests, facet_digests
-from docsgen.generator.lazy import Encoded
+from docsgen.generator.inputs import FACET_PARTS, REFERENCES, InputDigests, facet_digests
+from docsgen.generator.lazy import SEPARATOR, Encoded
 from docsgen.generator.markdown import Citation, anchor
 from docsgen.generator.model import assemble_model, scan, without_files
 from docsgen.generator.section_cache import (
@@ -129,7 +129,10 @@ async def generate(
     inputs = InputDigests(light, scanned, keys, facets)
     digests = {s.key: inputs.section_key(GENERATOR_VERSION, s.key, s.inputs) for s in SECTIONS}
     cached = await _cached_sections(derived, digests)
-    with share(encoded) as payloads:
+    missing = [s.key for s in SECTIONS if s.key not in cached]
+    # Only the parts of the values that the sections to build read cross to the workers.
+    read = _parts_read(missing)
+    with share({path: _only_parts(value, read) for path, value in encoded.items()}) as payloads:
         del encoded
         model = assemble_model(
             light,
@@ -137,7 +140,6 @@ async def generate(
             Encoded(keys, payloads, ANALYSIS_PART, decode_analysis),
             Encoded(keys, payloads, REFERENCE_PART, decode_reference),
         )
-        missing = [s.key for s in SECTIONS if s.key not in cached]
         # The model itself is shared too, pickled once: each worker unpickles it once.
         pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) if missing else b""
         with share({MODEL: pickled}, always=True) as shared_model:
@@ -161,6 +163,29 @@ async def generate(
         snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats,
         tuple(ungrounded), tuple(missing), tuple(k for k in built if k not in missing),
     )  # fmt: skip
+
+
+def _parts_read(keys: Sequence[str]) -> frozenset[int]:
+    """The parts of the cached values that these sections read.
+
+    ``restrict`` shows a section the rendered API entries only if it declares
+    them, and the analyses only through the one facet it declares; the whole
+    analysis (``ANALYSIS_PART``), the largest part, no section reads.
+    """
+    parts: set[int] = set()
+    for key in keys:
+        for name in section_by_key(key).inputs:
+            if name == REFERENCES:
+                parts.add(REFERENCE_PART)
+            elif name.startswith("analyses:"):
+                parts.add(FACET_PARTS[name.split(":", 1)[1]])
+    return frozenset(parts)
+
+
+def _only_parts(value: bytes, parts: frozenset[int]) -> bytes:
+    """``value`` with every other part emptied (the parts keep their places)."""
+    lines = value.split(SEPARATOR)
+    return SEPARATOR.join(line if i in parts else b"" for i, line in enumerate(lines))
 
 
 _DIGESTS = "facet digests"  # the memo's name for a value's facet digests
