@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -113,8 +112,6 @@ def tree_cpu() -> float:
 
 
 async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
-    from concurrent.futures import ProcessPoolExecutor
-
     from docsgen.generator.cache import MemoryAnalysisCache
     from docsgen.generator.pipeline import generate
     from docsgen.sources.base import SourceLimits
@@ -124,12 +121,10 @@ async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
     async def progress(percent: int, step: str) -> None:
         return None
 
-    from docsgen.allocator import tune_allocator
+    from docsgen.workers import analysis_pool
 
-    tune_allocator()
     started = time.perf_counter()
-    context = multiprocessing.get_context("forkserver")
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=tune_allocator)
+    executor = analysis_pool(workers)  # as the service and the command line start it
     for future in [executor.submit(os.getpid) for _ in range(workers * 2)]:
         future.result()
     pool_start = time.perf_counter() - started

@@ -7,9 +7,7 @@ the pipeline 50-80 %, then 90 % while the result is written and 100 % at the end
 from __future__ import annotations
 
 import json
-import multiprocessing
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from docsgen.sources.base import Source, SourceLimits
 from docsgen.sources.github import GitHubSource
 from docsgen.sources.local import LocalSource
 from docsgen.steps import COMPLETED, INITIALIZING, SAVING
+from docsgen.workers import analysis_pool
 
 
 @dataclass(frozen=True)
@@ -65,8 +64,7 @@ async def generate_once(
 ) -> GeneratedDocs:
     """Run the pipeline once; ``save`` writes the result during the 90 % step."""
     await progress(*INITIALIZING)
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=settings.workers, mp_context=context) as executor:
+    with analysis_pool(settings.workers) as executor:
         async with aiohttp.ClientSession() as http:
             source = source_for_target(target, settings, http)
             snapshot = await source.fetch(progress)

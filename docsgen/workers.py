@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 
 from docsgen.allocator import tune_allocator
 
@@ -21,3 +23,17 @@ def init_analysis_worker() -> None:
         os.nice(WORKER_NICENESS)
     except OSError as exc:  # a platform or sandbox that refuses: run at normal priority
         log.warning("could not lower the priority of an analysis worker: %s", exc)
+
+
+def analysis_pool(workers: int) -> ProcessPoolExecutor:
+    """The pool that runs the generator's CPU work: forkserver workers, prepared as above.
+
+    Forkserver, because the process asking is threaded (the event loop's
+    executors) and forking it could copy a held lock; this process's allocator
+    is tuned too, as it moves the workers' results around.
+    """
+    tune_allocator()
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=init_analysis_worker
+    )

@@ -10,16 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
 from types import ModuleType
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from docsgen.allocator import tune_allocator
 from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
@@ -46,7 +43,7 @@ from docsgen.ops import metrics as ops_metrics
 from docsgen.ops import routes as ops_routes
 from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
-from docsgen.workers import init_analysis_worker
+from docsgen.workers import analysis_pool
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +101,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         await pool.close()
 
     async def runs(app: web.Application) -> AsyncIterator[None]:
-        context = multiprocessing.get_context("forkserver")
-        tune_allocator()
-        executor = ProcessPoolExecutor(
-            max_workers=settings.workers, mp_context=context, initializer=init_analysis_worker
-        )
+        executor = analysis_pool(settings.workers)
         http = aiohttp.ClientSession()
         deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
         app[RUN_DEPS] = deps
