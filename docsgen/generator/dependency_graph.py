@@ -25,7 +25,6 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from docsgen.generator.analysis.model import FileAnalysis, Import
 from docsgen.generator.model import RepositoryModel
@@ -123,7 +122,7 @@ class _Resolver:
         self.java_by_name: dict[str, list[str]] = defaultdict(list)
         for p in sorted(paths):
             if p.endswith(".java"):
-                self.java_by_name[PurePosixPath(p).name].append(p)
+                self.java_by_name[posixpath.basename(p)].append(p)
 
     def resolve(self, analysis: FileAnalysis, imp: Import) -> tuple[set[str], bool]:
         """Files ``imp`` names, and whether it was a relative import (must resolve)."""
@@ -210,7 +209,7 @@ class _Resolver:
     def _js_file(self, base: str) -> str | None:
         base = base.removeprefix("./")
         if base in self.paths and (
-            base.endswith(_JS_EXTENSIONS) or "." in PurePosixPath(base).name
+            base.endswith(_JS_EXTENSIONS) or "." in posixpath.basename(base)
         ):
             return base  # a module, or another file (``require("./data.json")``): not broken
         stem, ext = posixpath.splitext(base)
@@ -270,19 +269,19 @@ def _python_file(paths: set[str], base: str) -> str | None:
 
 def _python_modules(paths: set[str]) -> dict[str, str]:
     """Dotted module names -> files, rooted at the first folder that is not a package."""
-    packages = {posixpath.dirname(p) for p in paths if PurePosixPath(p).name == "__init__.py"}
+    packages = {posixpath.dirname(p) for p in paths if posixpath.basename(p) == "__init__.py"}
     roots_ok = {"", "src", "lib", "python"}
     manifest_dirs = {
         posixpath.dirname(p)
         for p in paths
-        if PurePosixPath(p).name in ("pyproject.toml", "setup.py", "setup.cfg")
+        if posixpath.basename(p) in ("pyproject.toml", "setup.py", "setup.cfg")
     }
     modules: dict[str, str] = {}
     for p in sorted(paths, key=lambda x: (x.endswith(".pyi"), x)):
         if not p.endswith((".py", ".pyi")):
             continue
         folder = posixpath.dirname(p)
-        stem = PurePosixPath(p).stem
+        stem = posixpath.splitext(posixpath.basename(p))[0]  # p ends in .py or .pyi
         parts = [] if stem == "__init__" else [stem]
         while folder in packages and folder:
             parts.insert(0, posixpath.basename(folder))
@@ -299,7 +298,7 @@ def _js_packages(model: RepositoryModel) -> list[tuple[str, str, str]]:
     """Workspace packages: (name, folder, main) from every package.json."""
     found = []
     for path, text in sorted(model.texts.items()):
-        if PurePosixPath(path).name != "package.json":
+        if posixpath.basename(path) != "package.json":
             continue
         try:
             data = json.loads(text)
@@ -315,7 +314,7 @@ def _js_packages(model: RepositoryModel) -> list[tuple[str, str, str]]:
 def _go_modules(model: RepositoryModel) -> list[tuple[str, str]]:
     found = []
     for path, text in sorted(model.texts.items()):
-        if PurePosixPath(path).name != "go.mod":
+        if posixpath.basename(path) != "go.mod":
             continue
         m = re.search(r"(?m)^\s*module\s+\"?([^\s\"]+)\"?", text)
         if m:
@@ -330,7 +329,7 @@ class _RustCrates:
         self.crate_dirs: list[str] = []
         self.names: dict[str, str] = {}  # crate name (as used in paths) -> crate dir
         for path, text in sorted(model.texts.items()):
-            if PurePosixPath(path).name.lower() != "cargo.toml":
+            if posixpath.basename(path).lower() != "cargo.toml":
                 continue
             folder = posixpath.dirname(path)
             self.crate_dirs.append(folder)

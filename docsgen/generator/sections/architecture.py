@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from pathlib import PurePosixPath
 
 from docsgen.generator import mermaid
 from docsgen.generator.dependency_graph import GRAPH_LANGUAGES, Edge, ModuleGraph, build_graph
@@ -123,7 +122,7 @@ def _grouping(nodes: list[str], graph: ModuleGraph) -> dict[str, str]:
 def _folder_parts(node: str, graph: ModuleGraph) -> tuple[str, ...]:
     if graph.nodes.get(node) == "Go":
         return () if node == "." else tuple(node.split("/"))
-    return tuple(PurePosixPath(node).parts[:-1])
+    return tuple(node.split("/")[:-1])  # a file's folders (paths from git are normalised)
 
 
 def _common_prefix(items: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -182,15 +181,14 @@ def _cycles(w: SectionWriter, graph: ModuleGraph) -> None:
     components.sort(key=lambda c: (-len(c), c))
     w.add("### Import cycles")
     lines = []
+    by_source: dict[str, list[Edge]] = {}
+    for e in graph.edges:
+        by_source.setdefault(e.source, []).append(e)
     for members in components[:MAX_CYCLES]:
         inside = set(members)
         cites = []
         for node in members:
-            edge = next(
-                e
-                for e in graph.edges
-                if e.source == node and e.target in inside and not e.typing_only
-            )
+            edge = next(e for e in by_source[node] if e.target in inside and not e.typing_only)
             cites.append(
                 f"{code(_label(node, graph))} ({w.cite(edge.path, edge.line, edge.token)})"
             )
@@ -254,7 +252,7 @@ def _strongly_connected(graph: ModuleGraph) -> list[list[str]]:
 def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
     items: list[str] = []
     for path, analysis in sorted(model.analyses.items()):
-        manifest = PurePosixPath(path).name.lower()
+        manifest = posixpath.basename(path).lower()
         for name, target, line in analysis.entry_points:
             where = w.cite(path, line, name)
             if manifest in _MANIFEST_KINDS:
@@ -271,8 +269,8 @@ def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
                 items.append(f"- {code(path)}: Rust binary, `fn main` at {where}")
             elif analysis.language == "Java":
                 items.append(f"- {code(path)}: Java `main` method at {where}")
-        info = model.file(path)
-        if PurePosixPath(path).name == "__main__.py" and info is not None and info.lines:
+        main = posixpath.basename(path) == "__main__.py"
+        if main and (info := model.file(path)) is not None and info.lines:
             package = posixpath.dirname(path).replace("/", ".") or "__main__"
             items.append(f"- {code('python -m ' + package)} runs {code(path)} ({w.cite(path, 1)})")
     w.add("### Entry points")
