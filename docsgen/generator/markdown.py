@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from docsgen.snapshot import Snapshot
 
@@ -115,6 +115,23 @@ def join_parts(parts: Iterable[str]) -> str:
     return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
 
 
+CitationColumns = tuple[tuple[str, ...], tuple[int, ...], tuple[str | None, ...]]
+
+
+def citation_columns(citations: Sequence[Citation]) -> CitationColumns:
+    """Citations as three plain columns, to pickle: a large section holds tens of
+    thousands, and named tuples pickle one by one through Python code."""
+    return (
+        tuple(c.path for c in citations),
+        tuple(c.line for c in citations),
+        tuple(c.name for c in citations),
+    )
+
+
+def from_columns(columns: CitationColumns) -> tuple[Citation, ...]:
+    return tuple(map(Citation._make, zip(*columns, strict=True)))
+
+
 @dataclass(frozen=True)
 class Piece:
     """A stretch of a section written on its own: Markdown parts, citations, warnings.
@@ -128,3 +145,16 @@ class Piece:
     parts: tuple[str, ...] | None
     citations: tuple[Citation, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        columns = citation_columns(self.citations)
+        return (_piece, (self.key, self.parts, columns, self.warnings))
+
+
+def _piece(
+    key: str | None,
+    parts: tuple[str, ...] | None,
+    columns: CitationColumns,
+    warnings: tuple[str, ...],
+) -> Piece:
+    return Piece(key, parts, from_columns(columns), warnings)

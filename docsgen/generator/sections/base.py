@@ -6,7 +6,14 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from docsgen.generator.markdown import Piece, anchor, join_parts
+from docsgen.generator.markdown import (
+    CitationColumns,
+    Piece,
+    anchor,
+    citation_columns,
+    from_columns,
+    join_parts,
+)
 from docsgen.generator.model import Citation, RepositoryModel
 
 
@@ -19,12 +26,8 @@ class SectionResult:
     citations: tuple[Citation, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its citations as three plain columns: a large section holds tens
-        of thousands, and named tuples pickle one by one through Python code."""
-        cited = self.citations
-        columns = (
-            tuple(c.path for c in cited), tuple(c.line for c in cited), tuple(c.name for c in cited)
-        )  # fmt: skip
+        """Pickled with its citations in columns (``citation_columns``)."""
+        columns = citation_columns(self.citations)
         return (_section, (self.title, self.anchor, self.markdown, self.warnings, columns))
 
     def to_json(self) -> dict[str, object]:
@@ -41,10 +44,9 @@ def _section(
     anchor: str,
     markdown: str,
     warnings: tuple[str, ...],
-    columns: tuple[tuple[str, ...], tuple[int, ...], tuple[str | None, ...]],
+    columns: CitationColumns,
 ) -> SectionResult:
-    citations = tuple(map(Citation._make, zip(*columns, strict=True)))
-    return SectionResult(title, anchor, markdown, warnings, citations)
+    return SectionResult(title, anchor, markdown, warnings, from_columns(columns))
 
 
 @dataclass(frozen=True)
