@@ -7,8 +7,10 @@ PostgreSQL one the service uses.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import shutil
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL
 from docsgen.generator import lazy
 from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
+from docsgen.generator.pipeline import generate
 from tests.support.api import register_local, wait_for_runs
 from tests.support.generation import FIXTURES, document, fetch, pool
 from tests.support.gitrepo import commit, make_repo
@@ -183,3 +186,41 @@ async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Pat
         "Project Structure",
     ]
     assert "Polyglot is a small fixture project" in docs.content
+
+
+class GatedCache(MemoryAnalysisCache):
+    """A cache whose writes wait for a gate: what runs meanwhile is what overlaps them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.writing = asyncio.Event()
+
+    async def put_many(self, items: Mapping[str, bytes]) -> None:
+        self.writing.set()
+        await self.gate.wait()
+        await super().put_many(items)
+
+
+async def test_the_sections_are_written_while_the_new_analyses_are_stored(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = polyglot(tmp_path)
+    cache = GatedCache()
+    steps: list[str] = []
+    written = asyncio.Event()
+
+    async def progress(percent: int, step: str) -> None:
+        steps.append(step)
+        if step.startswith("Generating documentation: Dependencies"):
+            written.set()
+
+    run = asyncio.create_task(generate(await fetch(repo), progress, pool, cache))
+    await cache.writing.wait()
+    # Every section announced, the analyses still being stored (were the writing to wait
+    # for the storing, this would never happen: the guard turns the hang into a failure).
+    await asyncio.wait_for(written.wait(), timeout=120)
+    assert not run.done() and cache.entries == {}
+    cache.gate.set()
+    docs = await run
+    assert len(cache.entries) == CODE_FILES == docs.stats.analysed

@@ -46,7 +46,7 @@ from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.inputs import FACET_PARTS, REFERENCES, InputDigests, facet_digests
 from docsgen.generator.lazy import SEPARATOR, Encoded
 from docsgen.generator.markdown import Citation, anchor
-from docsgen.generator.model import assemble_model, scan, without_files
+from docsgen.generator.model import Scan, assemble_model, scan, without_files
 from docsgen.generator.section_cache import (
     check_key,
     decode_failures,
@@ -123,7 +123,34 @@ async def generate(
     """
     await progress(*ANALYZING)
     scanned = await asyncio.to_thread(scan, snapshot)
-    keys, encoded, stats = await _analyse(executor, scanned.to_analyse, cache)
+    keys, encoded, stats, storing = await _analyse(executor, scanned.to_analyse, cache)
+    # The new analyses are stored while the sections are written.
+    try:
+        docs = await _document(snapshot, scanned, keys, encoded, stats, progress, executor, derived)
+    except asyncio.CancelledError:
+        if storing is not None:
+            storing.cancel()
+        raise
+    except Exception:
+        if storing is not None:
+            await storing
+        raise
+    if storing is not None:
+        await storing
+    return docs
+
+
+async def _document(
+    snapshot: Snapshot,
+    scanned: Scan,
+    keys: dict[str, str],
+    encoded: dict[str, bytes],
+    stats: AnalysisStats,
+    progress: ProgressCallback,
+    executor: Executor,
+    derived: AnalysisCache | None,
+) -> GeneratedDocs:
+    """The sections, written from the analyses and grounded."""
     light = without_files(snapshot)
     facets = _facets(keys, encoded)
     inputs = InputDigests(light, scanned, keys, facets)
@@ -318,8 +345,11 @@ def cached_applies(
 
 async def _analyse(
     executor: Executor, files: Sequence[SnapshotFile], cache: AnalysisCache | None
-) -> tuple[dict[str, str], dict[str, bytes], AnalysisStats]:
-    """Every code file's content key and encoded results: cached, or analysed and stored."""
+) -> tuple[dict[str, str], dict[str, bytes], AnalysisStats, asyncio.Task[None] | None]:
+    """Every code file's content key and encoded results: cached, or analysed.
+
+    The new results are stored by the task returned (None: nothing to store).
+    """
     loop = asyncio.get_running_loop()
     keys = {f.path: analysis_key(f.path, f.blob_sha) if f.blob_sha else "" for f in files}
     wanted = [k for k in keys.values() if k]
@@ -337,15 +367,13 @@ async def _analyse(
         )
     )
     fresh = {path: value for chunk in done for path, value in chunk}
-    if cache is not None:
-        stored = {keys[p]: value for p, value in fresh.items() if keys[p]}
-        if stored:
-            await cache.put_many(stored)
+    stored = {keys[p]: value for p, value in fresh.items() if keys[p]}
+    storing = asyncio.create_task(cache.put_many(stored)) if cache is not None and stored else None
     encoded = {f.path: fresh[f.path] if f.path in fresh else found[keys[f.path]] for f in files}
     stats = AnalysisStats(
         analysed=len(fresh), cached=len(files) - len(fresh), paths_analysed=sorted(fresh)
     )
-    return keys, encoded, stats
+    return keys, encoded, stats, storing
 
 
 _CHECKED = "citation check"  # the memo's name for a file's citation check
