@@ -15,9 +15,9 @@ from docsgen.generator.cache import (
     ANALYSIS_PART,
     REFERENCE_PART,
     analysis_key,
-    decode_analysis,
     decode_reference,
     encode,
+    whole_analysis_not_kept,
 )
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece
@@ -49,7 +49,7 @@ def encoded_model(snapshot: Snapshot) -> RepositoryModel:
     return assemble_model(
         snapshot,
         scanned,
-        Encoded(keys, values, ANALYSIS_PART, decode_analysis),
+        Encoded(keys, values, ANALYSIS_PART, whole_analysis_not_kept),
         Encoded(keys, values, REFERENCE_PART, decode_reference),
     )
 

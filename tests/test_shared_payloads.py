@@ -12,9 +12,9 @@ from docsgen.generator.analysis import analyse_source
 from docsgen.generator.cache import (
     ANALYSIS_PART,
     REFERENCE_PART,
-    decode_analysis,
     decode_reference,
     encode,
+    whole_analysis_not_kept,
 )
 from docsgen.generator.inputs import FACET_PARTS, decode_facet
 from docsgen.generator.lazy import Encoded
@@ -68,5 +68,5 @@ def test_only_the_parts_the_sections_to_build_read_are_shared() -> None:
     assert encoded["app.py"] == render(analysis)
     env = encoded.with_part(FACET_PARTS["env"], decode_facet)["app.py"]
     assert [read.name for read in env.env_reads] == ["PORT"]
-    with pytest.raises(ValueError):  # the whole analysis is not there to be read
-        Encoded({"app.py": "k"}, {"app.py": kept}, ANALYSIS_PART, decode_analysis)["app.py"]
+    with pytest.raises(LookupError):  # the whole analysis is not there to be read
+        Encoded({"app.py": "k"}, {"app.py": kept}, ANALYSIS_PART, whole_analysis_not_kept)["app.py"]

@@ -20,10 +20,11 @@ from docsgen.generator.inputs import facet_lines
 from docsgen.generator.lazy import SEPARATOR
 from docsgen.generator.reference import REFERENCE_VERSION, FileReference
 
-# What a cached value holds: the analysis, its rendered API entries, then each
-# facet of the analysis (``docsgen.generator.inputs``).
+# What a cached value holds, a line each: the whole analysis (left empty: no section
+# reads it, ``restrict`` shows them one facet), the rendered API entries, then each
+# facet of the analysis (``docsgen.generator.inputs``).  The empty line keeps its place.
 ANALYSIS_PART, REFERENCE_PART = 0, 1
-CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.f2"
+CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.f3"
 
 
 class AnalysisCache(Protocol):
@@ -51,13 +52,18 @@ def _json(value: object) -> bytes:
 
 
 def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
-    """A file's cached value: its analysis, API entries and each facet, a JSON line each."""
+    """A file's cached value: its API entries and each facet of its analysis, a JSON line each.
+
+    Storing the whole analysis too would more than double every value (and the
+    writes, reads and copies of them) for nothing any section reads.
+    """
     plain = analysis.to_json()
-    return SEPARATOR.join((_json(plain), _json(reference.to_json()), *facet_lines(plain)))
+    return SEPARATOR.join((b"", _json(reference.to_json()), *facet_lines(plain)))
 
 
-def decode_analysis(raw: bytes) -> FileAnalysis:
-    return FileAnalysis.from_json(json.loads(raw))
+def whole_analysis_not_kept(raw: bytes) -> FileAnalysis:
+    """The decoder of ``ANALYSIS_PART``: a cached value does not hold the whole analysis."""
+    raise LookupError("the whole analysis is not cached: read one facet (inputs.restrict)")
 
 
 def decode_reference(raw: bytes) -> FileReference:

@@ -39,8 +39,8 @@ from docsgen.generator.cache import (
     REFERENCE_PART,
     AnalysisCache,
     analysis_key,
-    decode_analysis,
     decode_reference,
+    whole_analysis_not_kept,
 )
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.inputs import FACET_PARTS, REFERENCES, InputDigests, facet_digests
@@ -164,7 +164,7 @@ async def _document(
         model = assemble_model(
             light,
             scanned,
-            Encoded(keys, payloads, ANALYSIS_PART, decode_analysis),
+            Encoded(keys, payloads, ANALYSIS_PART, whole_analysis_not_kept),
             Encoded(keys, payloads, REFERENCE_PART, decode_reference),
         )
         # The model itself is shared too, pickled once: each worker unpickles it once.
@@ -196,8 +196,7 @@ def _parts_read(keys: Sequence[str]) -> frozenset[int]:
     """The parts of the cached values that these sections read.
 
     ``restrict`` shows a section the rendered API entries only if it declares
-    them, and the analyses only through the one facet it declares; the whole
-    analysis (``ANALYSIS_PART``), the largest part, no section reads.
+    them, and the analyses only through the one facet it declares.
     """
     parts: set[int] = set()
     for key in keys:
