@@ -365,6 +365,9 @@ def report(
     print(f"docsgen's processes when their summed RSS peaked, {phase} (MiB):")
     for command, rss in ours["at_peak"]:
         print(f"  {rss / mib:8.2f}  {command}")
+    print("griffe's processes when their summed RSS peaked (MiB):")
+    for command, rss in griffe["at_peak"]:
+        print(f"  {rss / mib:8.2f}  {command}")
     cov = found / total
     print(f"{'public API coverage':28}{cov:12.2%}{1:12.2%}")
     print(f"  griffe's public functions, classes, methods: {total}; in docsgen's: {found}; "
