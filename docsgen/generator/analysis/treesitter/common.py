@@ -140,6 +140,14 @@ def preceding_comments(node: Node, is_comment: Callable[[Node], bool]) -> list[N
     return found
 
 
+def block_doc_above(src: Source, node: Node, is_comment: Callable[[Node], bool]) -> str | None:
+    """The ``/** ... */`` comment right above ``node`` (Javadoc, JSDoc, TSDoc), as prose."""
+    comments = preceding_comments(node, is_comment)
+    if comments and src.text(comments[-1]).startswith("/**"):
+        return clean_block_doc(src.text(comments[-1]))
+    return None
+
+
 def first_error(root: Node) -> Node | None:
     """The first ERROR or MISSING node, found without recursion."""
     node = root

@@ -13,7 +13,7 @@ from docsgen.generator.analysis.treesitter.common import (
     Collector,
     Node,
     Source,
-    clean_block_doc,
+    block_doc_above,
     header,
     named_children,
     parse,
@@ -36,10 +36,7 @@ def _is_comment(node: Node) -> bool:
 
 
 def javadoc(src: Source, node: Node) -> str | None:
-    comments = preceding_comments(node, _is_comment)
-    if comments and src.text(comments[-1]).startswith("/**"):
-        return clean_block_doc(src.text(comments[-1]))
-    return None
+    return block_doc_above(src, node, _is_comment)
 
 
 def _modifiers(src: Source, node: Node) -> tuple[set[str], list[str], int]:

@@ -17,12 +17,12 @@ from docsgen.generator.analysis.treesitter.common import (
     Collector,
     Node,
     Source,
+    block_doc_above,
     clean_block_doc,
     header,
     line_of,
     named_children,
     parse,
-    preceding_comments,
     squash,
 )
 from docsgen.generator.markdown import code
@@ -47,10 +47,7 @@ def _is_comment(node: Node) -> bool:
 
 
 def jsdoc(src: Source, node: Node) -> str | None:
-    comments = preceding_comments(node, _is_comment)
-    if comments and src.text(comments[-1]).startswith("/**"):
-        return clean_block_doc(src.text(comments[-1]))
-    return None
+    return block_doc_above(src, node, _is_comment)
 
 
 def _type_text(src: Source, node: Node | None) -> str | None:
