@@ -15,6 +15,7 @@ from docsgen.generator.analysis.model import FileAnalysis, Parameter
 from docsgen.generator.analysis.treesitter.common import (
     MAX_DEPTH,
     Collector,
+    Declarations,
     Node,
     Source,
     block_doc_above,
@@ -83,6 +84,13 @@ def parameters(src: Source, node: Node | None) -> tuple[Parameter, ...]:
             kind, name = "var-positional", name.removeprefix("...")
         out.append(Parameter(name, kind, annotation, default))
     return tuple(out)
+
+
+def _returns(src: Source, node: Node) -> str | None:
+    return _type_text(src, node.child_by_field_name("return_type"))
+
+
+_DECLARATIONS = Declarations(doc=jsdoc, parameters=parameters, returns=_returns)
 
 
 def _accessibility(src: Source, member: Node) -> str:
@@ -293,16 +301,8 @@ class _Reader:
         if name_node is None or self.seen(parent, name or src.text(name_node)):
             return
         if decl.type in _FUNCTIONS | _FUNCTION_VALUES:
-            body = decl.child_by_field_name("body")
-            c.add(
-                "function",
-                name_node,
-                name=name,
-                parent=parent,
-                doc=doc,
-                signature=header(src, decl, body),
-                parameters=parameters(src, decl.child_by_field_name("parameters")),
-                returns=_type_text(src, decl.child_by_field_name("return_type")),
+            _DECLARATIONS.function(
+                c, "function", decl, name_node, name=name, parent=parent, doc_node=outer
             )
         elif decl.type in _CLASSES:
             body = decl.child_by_field_name("body")
@@ -415,15 +415,13 @@ class _Reader:
             ):
                 if self.seen(owner, name):
                     continue
-                body_node = member.child_by_field_name("body")
-                self.c.add(
+                _DECLARATIONS.function(
+                    self.c,
                     "method",
+                    member,
                     name_node,
                     parent=owner,
-                    doc=doc,
-                    signature=header(src, member, body_node, _after_decorators(member)),
-                    parameters=parameters(src, member.child_by_field_name("parameters")),
-                    returns=_type_text(src, member.child_by_field_name("return_type")),
+                    start=_after_decorators(member),
                 )
             elif member.type in (
                 "public_field_definition",
