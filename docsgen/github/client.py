@@ -136,26 +136,22 @@ class GitHubClient:
         return GitHubUser(str(data["login"]), data.get("id"), scopes)
 
     async def repository(self, owner: str, name: str) -> dict[str, Any]:
-        url = self._url("/repos/{owner}/{name}")
-        vars_ = {"owner": owner, "name": name}
-        data: dict[str, Any] = await self._call(
-            lambda: self._api.getitem(url, vars_), repository=f"{owner}/{name}"
-        )
-        return data
+        return await self._repository_item(owner, name, "")
 
     async def commit(self, owner: str, name: str, ref: str) -> dict[str, Any]:
         """The commit ``ref`` points at; an empty repository answers 409 (→ RepositoryEmpty)."""
-        url = self._url("/repos/{owner}/{name}/commits/{ref}")
-        vars_ = {"owner": owner, "name": name, "ref": ref}
-        data: dict[str, Any] = await self._call(
-            lambda: self._api.getitem(url, vars_), repository=f"{owner}/{name}"
-        )
-        return data
+        return await self._repository_item(owner, name, "/commits/{ref}", ref=ref)
 
     async def tree(self, owner: str, name: str, sha: str) -> dict[str, Any]:
         """The recursive tree of a commit; GitHub sets ``truncated`` on very large ones."""
-        url = self._url("/repos/{owner}/{name}/git/trees/{sha}?recursive=1")
-        vars_ = {"owner": owner, "name": name, "sha": sha}
+        return await self._repository_item(owner, name, "/git/trees/{sha}?recursive=1", sha=sha)
+
+    async def _repository_item(
+        self, owner: str, name: str, path: str, **path_vars: str
+    ) -> dict[str, Any]:
+        """``GET /repos/{owner}/{name}`` + ``path``; a 404 there is a ``RepositoryNotFound``."""
+        url = self._url("/repos/{owner}/{name}" + path)
+        vars_ = {"owner": owner, "name": name, **path_vars}
         data: dict[str, Any] = await self._call(
             lambda: self._api.getitem(url, vars_), repository=f"{owner}/{name}"
         )

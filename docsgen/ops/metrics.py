@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from docsgen.api.keys import RUN_DEPS
 from docsgen.jobs.lifecycle import Run
+from docsgen.ops.requests import timed
 
 RUN_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600)
 # Requests that match no route share one label, so scanners cannot grow the series.
@@ -68,21 +69,14 @@ def route_label(request: web.Request) -> str:
 
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    started = time.perf_counter()
-    status = 500
-    try:
-        response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as exc:
-        status = exc.status
-        raise
-    finally:
+    def observe(status: int, seconds: float) -> None:
         metrics = request.app.get(METRICS)
         if metrics is not None:
             metrics.http_seconds.labels(request.method, route_label(request), str(status)).observe(
-                time.perf_counter() - started
+                seconds
             )
+
+    return await timed(request, handler, observe)
 
 
 def install(app: web.Application) -> None:

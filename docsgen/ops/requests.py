@@ -6,6 +6,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -25,11 +26,14 @@ def request_id_for(request: web.Request) -> str:
     return given if _ACCEPTABLE.match(given) else uuid.uuid4().hex
 
 
-@web.middleware
-async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request_id = request_id_for(request)
-    request[_REQUEST_ID] = request_id
-    token = REQUEST_ID.set(request_id)
+async def timed(
+    request: web.Request, handler: Handler, record: Callable[[int, float], None]
+) -> web.StreamResponse:
+    """Run ``handler``, then ``record(status, seconds)`` whether it answered or raised.
+
+    An HTTP exception counts with its own status, any other exception as 500;
+    the exception still propagates.
+    """
     started = time.perf_counter()
     status = 500
     try:
@@ -40,10 +44,24 @@ async def request_id_middleware(request: web.Request, handler: Handler) -> web.S
         status = exc.status
         raise
     finally:
-        ms = round((time.perf_counter() - started) * 1000, 1)
+        record(status, time.perf_counter() - started)
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request_id = request_id_for(request)
+    request[_REQUEST_ID] = request_id
+    token = REQUEST_ID.set(request_id)
+
+    def log_request(status: int, seconds: float) -> None:
+        ms = round(seconds * 1000, 1)
         path = request.rel_url.path
         fields = {"method": request.method, "path": path, "status": status, "duration_ms": ms}
         log.info("%s %s %d %.1fms", request.method, path, status, ms, extra={"fields": fields})
+
+    try:
+        return await timed(request, handler, log_request)
+    finally:
         REQUEST_ID.reset(token)
 
 

@@ -140,6 +140,14 @@ def preceding_comments(node: Node, is_comment: Callable[[Node], bool]) -> list[N
     return found
 
 
+def block_doc_above(src: Source, node: Node, is_comment: Callable[[Node], bool]) -> str | None:
+    """The ``/** ... */`` comment right above ``node`` (Javadoc, JSDoc, TSDoc), as prose."""
+    comments = preceding_comments(node, is_comment)
+    if comments and src.text(comments[-1]).startswith("/**"):
+        return clean_block_doc(src.text(comments[-1]))
+    return None
+
+
 def first_error(root: Node) -> Node | None:
     """The first ERROR or MISSING node, found without recursion."""
     node = root
@@ -224,6 +232,68 @@ class Collector:
             symbols=tuple(self.symbols),
             exports=exports,
             warnings=tuple(warnings),
+        )
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """How one language reads a declaration's doc comment, parameters and return type."""
+
+    doc: Callable[[Source, Node], str | None]
+    parameters: Callable[[Source, Node | None], tuple[Parameter, ...]]
+    returns: Callable[[Source, Node], str | None]
+
+    def function(
+        self,
+        c: Collector,
+        kind: str,
+        node: Node,
+        name_node: Node,
+        *,
+        name: str | None = None,
+        parent: str | None = None,
+        doc_node: Node | None = None,
+        start: int | None = None,
+        decorators: tuple[str, ...] = (),
+    ) -> str:
+        """A function or method: its signature is its header up to the body.
+
+        ``doc_node``: where the doc comment stands when not right above ``node``
+        (an ``export`` around it); ``start``: where the signature starts when not
+        at ``node`` (after annotations or decorators).
+        """
+        src = c.src
+        return c.add(
+            kind,
+            name_node,
+            name=name,
+            parent=parent,
+            doc=self.doc(src, node if doc_node is None else doc_node),
+            decorators=decorators,
+            signature=header(src, node, node.child_by_field_name("body"), start),
+            parameters=self.parameters(src, node.child_by_field_name("parameters")),
+            returns=self.returns(src, node),
+        )
+
+    def field(
+        self,
+        c: Collector,
+        node: Node,
+        name_node: Node,
+        *,
+        parent: str,
+        type_node: Node | None,
+        signature: str | None = None,
+    ) -> str:
+        """A field of ``parent``: its type as written; its signature the declaration's text."""
+        src = c.src
+        return c.add(
+            "field",
+            name_node,
+            parent=parent,
+            doc=self.doc(src, node),
+            signature=squash(src.text(node), 160) if signature is None else signature,
+            returns=src.text(type_node) if type_node is not None else None,
         )
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from docsgen.generator.analysis.model import FileAnalysis, Parameter
 from docsgen.generator.analysis.treesitter.common import (
     Collector,
+    Declarations,
     Node,
     Source,
     clean_block_doc,
     clean_line_docs,
-    header,
     line_of,
     named_children,
     parse,
@@ -79,6 +79,9 @@ def _returns(src: Source, node: Node) -> str | None:
     return squash(src.text(result), 120) if result is not None else None
 
 
+_DECLARATIONS = Declarations(doc=go_doc, parameters=parameters, returns=_returns)
+
+
 def analyse(path: str, text: str, language: str) -> FileAnalysis:
     src, root = parse("go", text)
     c = Collector(path, language, src)
@@ -95,27 +98,12 @@ def analyse(path: str, text: str, language: str) -> FileAnalysis:
         elif t == "function_declaration":
             name = node.child_by_field_name("name")
             if name is not None and exported(src.text(name)):
-                c.add(
-                    "function",
-                    name,
-                    doc=go_doc(src, node),
-                    signature=header(src, node, node.child_by_field_name("body")),
-                    parameters=parameters(src, node.child_by_field_name("parameters")),
-                    returns=_returns(src, node),
-                )
+                _DECLARATIONS.function(c, "function", node, name)
         elif t == "method_declaration":
             name = node.child_by_field_name("name")
             owner = _receiver_type(src, node.child_by_field_name("receiver"))
             if name is not None and owner and exported(src.text(name)) and exported(owner):
-                c.add(
-                    "method",
-                    name,
-                    parent=owner,
-                    doc=go_doc(src, node),
-                    signature=header(src, node, node.child_by_field_name("body")),
-                    parameters=parameters(src, node.child_by_field_name("parameters")),
-                    returns=_returns(src, node),
-                )
+                _DECLARATIONS.function(c, "method", node, name, parent=owner)
         elif t == "type_declaration":
             _types(c, src, node)
         elif t in ("const_declaration", "var_declaration"):
@@ -164,13 +152,8 @@ def _types(c: Collector, src: Source, decl: Node) -> None:
                 field_type = field.child_by_field_name("type")
                 for field_name in named_children(field):
                     if field_name.type == "field_identifier" and exported(src.text(field_name)):
-                        c.add(
-                            "field",
-                            field_name,
-                            parent=qualname,
-                            doc=go_doc(src, field),
-                            signature=squash(src.text(field), 160),
-                            returns=src.text(field_type) if field_type is not None else None,
+                        _DECLARATIONS.field(
+                            c, field, field_name, parent=qualname, type_node=field_type
                         )
         elif kind == "interface":
             for member in named_children(type_node):

@@ -11,9 +11,10 @@ from docsgen.generator.analysis.model import FileAnalysis, Parameter
 from docsgen.generator.analysis.treesitter.common import (
     MAX_DEPTH,
     Collector,
+    Declarations,
     Node,
     Source,
-    clean_block_doc,
+    block_doc_above,
     header,
     named_children,
     parse,
@@ -36,10 +37,7 @@ def _is_comment(node: Node) -> bool:
 
 
 def javadoc(src: Source, node: Node) -> str | None:
-    comments = preceding_comments(node, _is_comment)
-    if comments and src.text(comments[-1]).startswith("/**"):
-        return clean_block_doc(src.text(comments[-1]))
-    return None
+    return block_doc_above(src, node, _is_comment)
 
 
 def _modifiers(src: Source, node: Node) -> tuple[set[str], list[str], int]:
@@ -88,6 +86,14 @@ def parameters(src: Source, node: Node | None) -> tuple[Parameter, ...]:
                 )
             )
     return tuple(out)
+
+
+def _returns(src: Source, node: Node) -> str | None:
+    ret = node.child_by_field_name("type")
+    return src.text(ret) if ret is not None else None
+
+
+_DECLARATIONS = Declarations(doc=javadoc, parameters=parameters, returns=_returns)
 
 
 def _type(
@@ -142,30 +148,28 @@ def _type(
             mname = member.child_by_field_name("name")
             if mname is None:
                 continue
-            ret = member.child_by_field_name("type")
             mkind = "constructor" if member.type == "constructor_declaration" else "method"
-            c.add(
+            _DECLARATIONS.function(
+                c,
                 mkind,
+                member,
                 mname,
                 parent=qualname,
-                doc=javadoc(src, member),
+                start=mstart,
                 decorators=tuple(mannotations),
-                signature=header(src, member, member.child_by_field_name("body"), mstart),
-                parameters=parameters(src, member.child_by_field_name("parameters")),
-                returns=src.text(ret) if ret is not None else None,
             )
         elif member.type in ("field_declaration", "constant_declaration"):
             type_node = member.child_by_field_name("type")
             for declarator in named_children(member):
                 dname = declarator.child_by_field_name("name")
                 if declarator.type == "variable_declarator" and dname is not None:
-                    c.add(
-                        "field",
+                    _DECLARATIONS.field(
+                        c,
+                        member,
                         dname,
                         parent=qualname,
-                        doc=javadoc(src, member),
+                        type_node=type_node,
                         signature=squash(src.span(mstart, member.end_byte), 160).rstrip(";"),
-                        returns=src.text(type_node) if type_node is not None else None,
                     )
 
 

@@ -10,6 +10,7 @@ from docsgen.generator.analysis.model import FileAnalysis, Parameter
 from docsgen.generator.analysis.treesitter.common import (
     MAX_DEPTH,
     Collector,
+    Declarations,
     Node,
     Source,
     clean_block_doc,
@@ -103,6 +104,9 @@ def _returns(src: Source, node: Node) -> str | None:
     return squash(src.text(ret), 120) if ret is not None else None
 
 
+_DECLARATIONS = Declarations(doc=rust_doc, parameters=parameters, returns=_returns)
+
+
 def _items(c: Collector, src: Source, body: Node, parent: str | None, depth: int) -> None:
     for node in named_children(body):
         if node.type == "impl_item":
@@ -117,15 +121,7 @@ def _items(c: Collector, src: Source, body: Node, parent: str | None, depth: int
         doc = rust_doc(src, node)
         body_node = node.child_by_field_name("body")
         if kind == "function":
-            c.add(
-                "function",
-                name,
-                parent=parent,
-                doc=doc,
-                signature=header(src, node, body_node),
-                parameters=parameters(src, node.child_by_field_name("parameters")),
-                returns=_returns(src, node),
-            )
+            _DECLARATIONS.function(c, "function", node, name, parent=parent)
         elif kind in ("type", "constant", "macro"):
             c.add(
                 kind,
@@ -164,29 +160,14 @@ def _fields(c: Collector, src: Source, body: Node, owner: str) -> None:
         name = field.child_by_field_name("name")
         if field.type == "field_declaration" and name is not None and is_pub(src, field):
             type_node = field.child_by_field_name("type")
-            c.add(
-                "field",
-                name,
-                parent=owner,
-                doc=rust_doc(src, field),
-                signature=squash(src.text(field), 160),
-                returns=src.text(type_node) if type_node is not None else None,
-            )
+            _DECLARATIONS.field(c, field, name, parent=owner, type_node=type_node)
 
 
 def _trait(c: Collector, src: Source, body: Node, owner: str) -> None:
     for item in named_children(body):
         name = item.child_by_field_name("name")
         if item.type in ("function_item", "function_signature_item") and name is not None:
-            c.add(
-                "method",
-                name,
-                parent=owner,
-                doc=rust_doc(src, item),
-                signature=header(src, item, item.child_by_field_name("body")),
-                parameters=parameters(src, item.child_by_field_name("parameters")),
-                returns=_returns(src, item),
-            )
+            _DECLARATIONS.function(c, "method", item, name, parent=owner)
 
 
 def _impl(c: Collector, src: Source, node: Node) -> None:
@@ -200,15 +181,7 @@ def _impl(c: Collector, src: Source, node: Node) -> None:
     for item in named_children(body):
         name = item.child_by_field_name("name")
         if item.type == "function_item" and name is not None and is_pub(src, item):
-            c.add(
-                "method",
-                name,
-                parent=owner,
-                doc=rust_doc(src, item),
-                signature=header(src, item, item.child_by_field_name("body")),
-                parameters=parameters(src, item.child_by_field_name("parameters")),
-                returns=_returns(src, item),
-            )
+            _DECLARATIONS.function(c, "method", item, name, parent=owner)
         elif item.type == "const_item" and name is not None and is_pub(src, item):
             c.add(
                 "constant",

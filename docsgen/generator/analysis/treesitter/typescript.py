@@ -15,14 +15,15 @@ from docsgen.generator.analysis.model import FileAnalysis, Parameter
 from docsgen.generator.analysis.treesitter.common import (
     MAX_DEPTH,
     Collector,
+    Declarations,
     Node,
     Source,
+    block_doc_above,
     clean_block_doc,
     header,
     line_of,
     named_children,
     parse,
-    preceding_comments,
     squash,
 )
 from docsgen.generator.markdown import code
@@ -47,10 +48,7 @@ def _is_comment(node: Node) -> bool:
 
 
 def jsdoc(src: Source, node: Node) -> str | None:
-    comments = preceding_comments(node, _is_comment)
-    if comments and src.text(comments[-1]).startswith("/**"):
-        return clean_block_doc(src.text(comments[-1]))
-    return None
+    return block_doc_above(src, node, _is_comment)
 
 
 def _type_text(src: Source, node: Node | None) -> str | None:
@@ -86,6 +84,13 @@ def parameters(src: Source, node: Node | None) -> tuple[Parameter, ...]:
             kind, name = "var-positional", name.removeprefix("...")
         out.append(Parameter(name, kind, annotation, default))
     return tuple(out)
+
+
+def _returns(src: Source, node: Node) -> str | None:
+    return _type_text(src, node.child_by_field_name("return_type"))
+
+
+_DECLARATIONS = Declarations(doc=jsdoc, parameters=parameters, returns=_returns)
 
 
 def _accessibility(src: Source, member: Node) -> str:
@@ -296,16 +301,8 @@ class _Reader:
         if name_node is None or self.seen(parent, name or src.text(name_node)):
             return
         if decl.type in _FUNCTIONS | _FUNCTION_VALUES:
-            body = decl.child_by_field_name("body")
-            c.add(
-                "function",
-                name_node,
-                name=name,
-                parent=parent,
-                doc=doc,
-                signature=header(src, decl, body),
-                parameters=parameters(src, decl.child_by_field_name("parameters")),
-                returns=_type_text(src, decl.child_by_field_name("return_type")),
+            _DECLARATIONS.function(
+                c, "function", decl, name_node, name=name, parent=parent, doc_node=outer
             )
         elif decl.type in _CLASSES:
             body = decl.child_by_field_name("body")
@@ -418,15 +415,13 @@ class _Reader:
             ):
                 if self.seen(owner, name):
                     continue
-                body_node = member.child_by_field_name("body")
-                self.c.add(
+                _DECLARATIONS.function(
+                    self.c,
                     "method",
+                    member,
                     name_node,
                     parent=owner,
-                    doc=doc,
-                    signature=header(src, member, body_node, _after_decorators(member)),
-                    parameters=parameters(src, member.child_by_field_name("parameters")),
-                    returns=_type_text(src, member.child_by_field_name("return_type")),
+                    start=_after_decorators(member),
                 )
             elif member.type in (
                 "public_field_definition",
