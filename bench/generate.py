@@ -266,8 +266,11 @@ def run_measured(which: str, repo: Path, out: Path, workers: int) -> dict[str, A
     quarter of a core, which a contender using every core pays in wall time.
     """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, __file__, "--child", which, "--repo", str(repo),
-               "--out", str(out), "--workers", str(workers)]  # fmt: skip
+    # Started with -c, not as a script: worker processes re-run a main script before
+    # their first task, and this one's imports are not the service's.
+    command = [sys.executable, "-c", "from bench.generate import main; main()",
+               "--child", which, "--repo", str(repo), "--out", str(out),
+               "--workers", str(workers)]  # fmt: skip
     process = subprocess.Popen(command, env=env)
     peak_rss = peak_uss = peak_pss = 0
     peak_at = 0.0
