@@ -19,7 +19,9 @@ that maps them; PSS, which shares them out; USS, private pages only), and how
 much of the public API griffe finds (functions, classes, methods) appears in
 docsgen's API Reference, with the ratios the project targets: full run at
 most 0.6 of griffe's time, peak memory at most twice griffe's, coverage at
-least 99 %, regeneration at most 0.1 of the full run.  The full run counts
+least 99 %, regeneration at most 0.1 of the full run.  ``--database URL`` keeps
+docsgen's caches in PostgreSQL as the service does (the server's memory is not
+part of the tree); by default they are dicts in docsgen's process.  The full run counts
 reading the repository (git) and generating; the regeneration counts
 generating, compared with the full run's generating (its reading is printed
 apart).  The worker pool is started before the clock, as the service keeps
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -39,6 +42,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +115,38 @@ def tree_cpu() -> float:
     return total
 
 
-async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
+@contextlib.asynccontextmanager
+async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
+    """The analysis cache and the derived one: dicts, or PostgreSQL as the service keeps them
+    (in a migrated scratch database on the server ``database`` names, dropped after)."""
     from docsgen.generator.cache import MemoryAnalysisCache
+
+    if database is None:
+        yield MemoryAnalysisCache(), MemoryAnalysisCache()
+        return
+    import asyncpg
+
+    from docsgen.db.analysis_cache import PostgresAnalysisCache
+    from tests.support.database import create_template, drop, with_database
+
+    name = await create_template(database)
+    try:
+        async with asyncpg.create_pool(with_database(database, name)) as pool:
+            yield PostgresAnalysisCache(pool), PostgresAnalysisCache(pool, "section_cache")
+    finally:
+        await drop(database, name)
+
+
+async def _docsgen(repo: Path, out: Path, workers: int, database: str | None) -> dict[str, Any]:
+    async with _caches(database) as (cache, derived):
+        result = await _measure_docsgen(repo, out, workers, cache, derived)
+    result["caches"] = "PostgreSQL" if database else "dicts in the process"
+    return result
+
+
+async def _measure_docsgen(
+    repo: Path, out: Path, workers: int, cache: Any, derived: Any
+) -> dict[str, Any]:
     from docsgen.generator.pipeline import generate
     from docsgen.sources.base import SourceLimits
     from docsgen.sources.local import LocalSource
@@ -131,9 +165,6 @@ async def _docsgen(repo: Path, out: Path, workers: int) -> dict[str, Any]:
 
     limits = SourceLimits(2 * 1024**3, 1024 * 1024, 100_000)
     source = LocalSource(repo, name=repo.name, roots=(repo.parent,), limits=limits)
-    cache = MemoryAnalysisCache()
-    derived = MemoryAnalysisCache()  # built sections and citation checks
-
     cpu_start = tree_cpu()
     full_from = time.time()  # wall clock, shared with the sampler: when each run began
     started = time.perf_counter()
@@ -205,9 +236,9 @@ def _griffe(repo: Path, out: Path) -> dict[str, Any]:
     return {"wall": wall, "cpu": cpu}
 
 
-def child(which: str, repo: Path, out: Path, workers: int) -> None:
+def child(which: str, repo: Path, out: Path, workers: int, database: str | None) -> None:
     if which == "docsgen":
-        result = asyncio.run(_docsgen(repo, out, workers))
+        result = asyncio.run(_docsgen(repo, out, workers, database))
     else:
         result = _griffe(repo, out)
     (out / f"{which}.json").write_text(json.dumps(result))
@@ -258,7 +289,9 @@ def _name(pid: int) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def run_measured(which: str, repo: Path, out: Path, workers: int) -> dict[str, Any]:
+def run_measured(
+    which: str, repo: Path, out: Path, workers: int, database: str | None = None
+) -> dict[str, Any]:
     """Run one contender in a fresh process; sample its whole process tree's memory.
 
     The sampler reads ``/proc`` directly, which costs about a tenth of a
@@ -271,6 +304,8 @@ def run_measured(which: str, repo: Path, out: Path, workers: int) -> dict[str, A
     command = [sys.executable, "-c", "from bench.generate import main; main()",
                "--child", which, "--repo", str(repo), "--out", str(out),
                "--workers", str(workers)]  # fmt: skip
+    if database is not None:
+        command += ["--database", database]
     process = subprocess.Popen(command, env=env)
     peak_rss = peak_uss = peak_pss = 0
     peak_at = 0.0
@@ -317,12 +352,17 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path,
                         default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
                         / "docsgen-bench")  # fmt: skip
+    parser.add_argument("--database", metavar="URL",
+                        help="keep docsgen's caches in PostgreSQL, as the service does: a "
+                        "scratch database is made (and dropped) on the server at URL, for "
+                        "example postgresql://postgres@127.0.0.1:5432/postgres; by default "
+                        "they are dicts in the process")  # fmt: skip
     parser.add_argument("--child", choices=["docsgen", "griffe"], help=argparse.SUPPRESS)
     parser.add_argument("--repo", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.repo, args.out, args.workers)
+        child(args.child, args.repo, args.out, args.workers, args.database)
         return
 
     sdist = download(args.cache_dir)
@@ -333,7 +373,7 @@ def main() -> None:
         out = work / "out"
         out.mkdir()
         griffe = run_measured("griffe", griffe_repo, out, args.workers)
-        ours = run_measured("docsgen", ours_repo, out, args.workers)
+        ours = run_measured("docsgen", ours_repo, out, args.workers, args.database)
         total, found, functions, same = coverage(out)
         kept = args.cache_dir / "django.md"
         shutil.copy(out / "django.md", kept)
@@ -351,7 +391,8 @@ def report(
     kept: Path,
 ) -> None:
     mib = 1024 * 1024
-    print(f"Django 5.2.8, {ours['files_analysed']} code files; docsgen with {workers} workers")
+    print(f"Django 5.2.8, {ours['files_analysed']} code files; docsgen with {workers} workers, "
+          f"caches: {ours['caches']}")  # fmt: skip
     print(f"{'':28}{'docsgen':>12}{'griffe':>12}{'ratio':>8}")
     rows = [
         ("wall time (s)", ours["wall"], griffe["wall"]),
