@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from docsgen.generator.model import scan
 from docsgen.generator.pipeline import _facets
 from docsgen.generator.reference import render
 from docsgen.snapshot import Snapshot, SnapshotFile
-from tests.support.generation import FIXTURES, document, fetch, pool
-from tests.support.gitrepo import make_repo
+from tests.support.generation import document, fetch, polyglot_repo, pool
 from tests.support.snapshots import snapshot_of
 
 __all__ = ["pool"]
@@ -60,9 +58,7 @@ def test_facet_digests_are_remembered_by_content_key_and_a_damaged_value_has_non
 async def test_a_citation_check_this_process_made_is_not_asked_of_the_cache_again(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    repo = tmp_path / "polyglot"
-    shutil.copytree(FIXTURES / "polyglot", repo)
-    make_repo(repo, {})
+    repo = polyglot_repo(tmp_path)
     snapshot = await fetch(repo)
     first, second = MemoryAnalysisCache(), MemoryAnalysisCache()
     await document(snapshot, pool, derived=first)

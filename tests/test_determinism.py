@@ -9,7 +9,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tests.support.generation import FIXTURES, document, fetch, pool
+from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool
 from tests.support.gitrepo import make_repo
 from tests.test_odd_code import ODD_FILES
 
@@ -63,9 +63,7 @@ def test_two_processes_with_different_hash_seeds_write_the_same_bytes(tmp_path: 
 async def test_the_same_snapshot_twice_in_one_process_gives_the_same_markdown(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    repo = tmp_path / "polyglot"
-    shutil.copytree(FIXTURES / "polyglot", repo)
-    make_repo(repo, ODD_FILES)
+    repo = polyglot_repo(tmp_path, ODD_FILES)
     snapshot = await fetch(repo)
     first = await document(snapshot, pool)
     second = await document(snapshot, pool)

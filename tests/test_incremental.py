@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import shutil
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -23,8 +22,8 @@ from docsgen.generator import lazy
 from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
 from docsgen.generator.pipeline import generate
 from tests.support.api import register_local, wait_for_runs
-from tests.support.generation import FIXTURES, document, fetch, pool
-from tests.support.gitrepo import commit, make_repo
+from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool
+from tests.support.gitrepo import commit
 
 __all__ = ["pool"]
 
@@ -37,17 +36,10 @@ CHANGE = {
 CODE_FILES = 9
 
 
-def polyglot(root: Path) -> Path:
-    repo = root / "polyglot"
-    shutil.copytree(FIXTURES / "polyglot", repo)
-    make_repo(repo, {})
-    return repo
-
-
 async def test_after_a_one_file_change_only_that_file_is_analysed_and_the_docs_match(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    repo = polyglot(tmp_path)
+    repo = polyglot_repo(tmp_path)
     cache = MemoryAnalysisCache()
     first = await document(await fetch(repo), pool, cache)
     assert (first.stats.analysed, first.stats.cached) == (CODE_FILES, 0)
@@ -71,7 +63,7 @@ async def test_after_a_one_file_change_only_that_file_is_analysed_and_the_docs_m
 async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    repo = polyglot(tmp_path)
+    repo = polyglot_repo(tmp_path)
     cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
     first = await document(await fetch(repo), pool, cache, derived)
     assert first.reused == ()
@@ -105,7 +97,7 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
 async def test_an_import_change_rebuilds_the_architecture(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    repo = polyglot(tmp_path)
+    repo = polyglot_repo(tmp_path)
     cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
     await document(await fetch(repo), pool, cache, derived)
     path = "shapes/circle.py"
@@ -125,7 +117,7 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
     repos_root: Path,
     pool: ProcessPoolExecutor,
 ) -> None:
-    repo = polyglot(repos_root)
+    repo = polyglot_repo(repos_root)
     registered = await register_local(client, auth, repo)
 
     async def generate_through_the_api() -> str:
@@ -164,7 +156,7 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
 
 
 async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Path) -> None:
-    repo = polyglot(tmp_path)
+    repo = polyglot_repo(tmp_path)
     snapshot = await fetch(repo)
     cache = MemoryAnalysisCache(
         {
@@ -205,7 +197,7 @@ class GatedCache(MemoryAnalysisCache):
 async def test_the_sections_are_written_while_the_new_analyses_are_stored(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    repo = polyglot(tmp_path)
+    repo = polyglot_repo(tmp_path)
     cache = GatedCache()
     steps: list[str] = []
     written = asyncio.Event()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -11,23 +10,16 @@ from docsgen.generator.grounding import name_on_line
 from tests.support.generation import (
     CITATION,
     ENTRY,
-    FIXTURES,
     document,
     fetch,
     module_blocks,
+    polyglot_repo,
     pool,
     section,
 )
-from tests.support.gitrepo import git, make_repo
+from tests.support.gitrepo import git
 
 __all__ = ["pool"]
-
-
-def polyglot_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "polyglot"
-    shutil.copytree(FIXTURES / "polyglot", repo)
-    make_repo(repo, {})
-    return repo
 
 
 def entries(block: str) -> dict[str, tuple[str, str, str]]:

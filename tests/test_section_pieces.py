@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -25,8 +24,8 @@ from docsgen.generator.model import RepositoryModel, assemble_model, scan
 from docsgen.generator.reference import render
 from docsgen.generator.sections import api_reference
 from docsgen.snapshot import Snapshot
-from tests.support.generation import FIXTURES, document, fetch, pool, section
-from tests.support.gitrepo import commit, make_repo
+from tests.support.generation import document, fetch, polyglot_repo, pool, section
+from tests.support.gitrepo import commit
 from tests.support.snapshots import snapshot_of
 
 __all__ = ["pool"]
@@ -102,9 +101,7 @@ def test_a_piece_the_worker_did_not_write_and_the_caller_does_not_hold_fails_lou
 async def test_a_regeneration_writes_only_the_changed_module_and_matches_a_cold_run(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    repo = tmp_path / "polyglot"
-    shutil.copytree(FIXTURES / "polyglot", repo)
-    make_repo(repo, {})
+    repo = polyglot_repo(tmp_path)
     first = await document(await fetch(repo), pool)
     lineage = "api_reference\0local\0polyglot"
     held_before = pieces.held(lineage)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from docsgen.generator.pipeline import GeneratedDocs, generate
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.sources.base import SourceLimits
 from docsgen.sources.local import LocalSource
+from tests.support.gitrepo import make_repo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LIMITS = SourceLimits(max_repository_bytes=64 * 1024 * 1024, max_file_bytes=1024 * 1024,
@@ -48,6 +50,14 @@ def snapshot_of(root: Path, name: str, under: str | None = None) -> Snapshot:
             rel = path.relative_to(root).as_posix()
             files.append(SnapshotFile(rel, len(data), blob_sha(data), data))
     return Snapshot(name=name, provider="local", commit_sha="0" * 40, files=tuple(files))
+
+
+def polyglot_repo(root: Path, extra: Mapping[str, str | bytes] | None = None) -> Path:
+    """A git repository of the five-language fixture (plus ``extra`` files) in ``root``."""
+    repo = root / "polyglot"
+    shutil.copytree(FIXTURES / "polyglot", repo)
+    make_repo(repo, dict(extra or {}))
+    return repo
 
 
 async def fetch(repo: Path, limits: SourceLimits = LIMITS) -> Snapshot:
