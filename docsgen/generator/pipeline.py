@@ -4,9 +4,11 @@ The orchestration is async only to report progress and to wait; every
 CPU-heavy step runs in the executor (a process pool in the service and the
 CLI), so the event loop keeps answering while a large repository is analysed:
 
-1. scan the snapshot (a thread: line counts and quoted texts, cheap);
+1. scan the snapshot (a thread: line counts and quoted texts, cheap; a blob
+   scanned before is remembered);
 2. look the code files up in the analysis cache by blob SHA, analyse the
-   others in chunks in parallel workers, store the new analyses;
+   others in chunks in parallel workers, store the new analyses while the
+   next steps run;
 3. reuse the sections whose declared inputs are unchanged (``derived`` cache,
    ``docsgen.generator.inputs``), build the others in the pool, in parallel,
    announcing each in order; a section written in pieces (the API Reference,
