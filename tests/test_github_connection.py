@@ -21,13 +21,7 @@ from docsgen.settings import Settings
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 
 Client = TestClient[Any, Any]
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
+pytestmark = pytest.mark.on_fake_github
 
 
 @pytest.fixture

@@ -18,12 +18,12 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import RUN_DEPS
 from docsgen.jobs.lifecycle import Run
-from docsgen.settings import Settings
 from tests.support.api import register_local, wait_for_runs
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.gitrepo import make_repo
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 
 CONTRACT_FETCH_STEPS = [
     (20, "Fetching repository metadata"),
@@ -31,13 +31,6 @@ CONTRACT_FETCH_STEPS = [
     (40, "Fetching repository file tree"),
     (50, "Analyzing code structure"),
 ]
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
 
 
 @pytest.fixture

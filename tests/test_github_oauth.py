@@ -17,23 +17,16 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL
 from docsgen.db import accounts
 from docsgen.github.oauth import STATE_COOKIE
-from docsgen.settings import Settings
 from tests.support.api import wait_for_runs
 from tests.support.fake_github import FakeGitHub, FakeUser, register_github
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 
 BAD_STATE = {
     "error": "This GitHub sign-in is invalid, expired or already used; start again from "
     "/auth/github/login"
 }
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
 
 
 @pytest.fixture

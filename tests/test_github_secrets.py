@@ -19,7 +19,6 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from docsgen.settings import Settings
 from tests.support.api import wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 from tests.support.secrets_guard import SecretsGuard
@@ -27,10 +26,7 @@ from tests.support.secrets_guard import SecretsGuard
 Client = TestClient[Any, Any]
 AiohttpClient = Any
 
-
-@pytest.fixture
-def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
-    return fake_github.settings_for(settings, github_timeout_seconds=0.3, github_retries=1)
+pytestmark = pytest.mark.on_fake_github(github_timeout_seconds=0.3, github_retries=1)
 
 
 async def test_the_guard_catches_the_fakes_secrets_in_a_log_line_or_an_answer(

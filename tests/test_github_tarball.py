@@ -26,7 +26,6 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.errors import GitHubApiFailed, RepositoryTooLarge
 from docsgen.github.tarball import TarballLimits, git_blob_sha, read_tarball
-from docsgen.settings import Settings
 from docsgen.sources.base import SourceLimits
 from tests.support.api import wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
@@ -34,6 +33,8 @@ from tests.support.fake_github import FakeGitHub, connect_github, register_githu
 Client = TestClient[Any, Any]
 MiB = 1024 * 1024
 LIMITS = TarballLimits(SourceLimits(512 * MiB, MiB, 50_000), 1024 * MiB)
+# The tests that run the service serve its tarballs from the fake GitHub.
+pytestmark = pytest.mark.on_fake_github
 
 
 # --- building tarballs ---------------------------------------------------------------
@@ -197,13 +198,6 @@ def test_a_tarball_cut_short_or_not_gzip_fails_with_a_message() -> None:
 
 
 # --- hostile tarballs served to the running service -----------------------------------
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
 
 
 class PeakRss:

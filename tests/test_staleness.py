@@ -17,20 +17,14 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL
 from docsgen.db import accounts
 from docsgen.freshness.checker import FRESHNESS
-from docsgen.settings import Settings, SettingsError, load_settings
+from docsgen.settings import SettingsError, load_settings
 from tests.support.api import register_local, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 from tests.support.gitrepo import commit, git
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 GITHUB_CHECK_ROUTES = ("repo", "commit", "compare")
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
 
 
 @pytest.fixture

@@ -16,18 +16,13 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.jobs.lifecycle import Run
-from docsgen.settings import Settings
 from tests.support.api import db_row, register_local, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 from tests.support.gitrepo import commit
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 UP_TO_DATE = "Documentation is already up to date"
-
-
-@pytest.fixture
-def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
-    return fake_github.settings_for(settings)
 
 
 @pytest.fixture

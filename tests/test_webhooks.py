@@ -19,19 +19,12 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db import accounts
 from docsgen.jobs.lifecycle import Run
-from docsgen.settings import Settings
 from tests.support.api import db_row, wait_for_runs
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.gitrepo import commit
 
 Client = TestClient[Any, Any]
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
+pytestmark = pytest.mark.on_fake_github
 
 
 @pytest.fixture
