@@ -26,7 +26,11 @@ if TYPE_CHECKING:  # imported by pytest as a plugin (below), so its asserts are 
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef"
 
 # Shared fakes of external parties, as fixtures for every test module.
-pytest_plugins = ["tests.support.fake_github", "tests.support.processes"]
+pytest_plugins = [
+    "tests.support.fake_github",
+    "tests.support.on_github",
+    "tests.support.processes",
+]
 
 ON_FAKE_GITHUB = "on_fake_github"
 

@@ -24,11 +24,6 @@ Client = TestClient[Any, Any]
 pytestmark = pytest.mark.on_fake_github
 
 
-@pytest.fixture
-def alice_github(fake_github: FakeGitHub) -> FakeUser:
-    return fake_github.add_user("alice-gh")
-
-
 async def stored_row(app: web.Application, user_id: uuid.UUID) -> asyncpg.Record | None:
     row: asyncpg.Record | None = await app[POOL].fetchrow(
         "SELECT * FROM github_connections WHERE user_id = $1", user_id

@@ -33,23 +33,6 @@ CONTRACT_FETCH_STEPS = [
 ]
 
 
-@pytest.fixture
-def alice_github(fake_github: FakeGitHub) -> FakeUser:
-    return fake_github.add_user("alice-gh")
-
-
-@pytest.fixture
-async def connected(client: Client, auth: dict[str, str], alice_github: FakeUser) -> FakeUser:
-    await connect_github(client, auth, alice_github.token)
-    return alice_github
-
-
-@pytest.fixture
-def sample_on_github(fake_github: FakeGitHub, sample_repo: Path) -> str:
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return "alice-gh/sample"
-
-
 class Steps:
     """Records every step a run writes (an ``on_progress`` observer)."""
 

@@ -29,13 +29,6 @@ BAD_STATE = {
 }
 
 
-@pytest.fixture
-def alice_github(fake_github: FakeGitHub) -> FakeUser:
-    user = fake_github.add_user("alice-gh")
-    fake_github.oauth_login = user.login  # who approves on GitHub's page
-    return user
-
-
 async def start_login(client: Client, auth: dict[str, str]) -> str:
     """``/auth/github/login``: the authorize URL it redirects to."""
     response = await client.get("/auth/github/login", headers=auth, allow_redirects=False)

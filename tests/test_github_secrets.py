@@ -9,7 +9,6 @@ of the fake's secrets, and one long session through every GitHub path.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -20,7 +19,7 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
 from tests.support.api import wait_for_runs
-from tests.support.fake_github import FakeGitHub, connect_github, register_github
+from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.secrets_guard import SecretsGuard
 
 Client = TestClient[Any, Any]
@@ -59,12 +58,9 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
     auth: dict[str, str],
     fake_github: FakeGitHub,
     secrets_guard: SecretsGuard,
-    sample_repo: Path,
+    alice_github: FakeUser,
+    sample_on_github: str,
 ) -> None:
-    alice = fake_github.add_user("alice-gh")
-    fake_github.oauth_login = "alice-gh"
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-
     async def run(repo_id: str) -> Any:
         # Forced: every run fetches everything, even when the docs are up to date.
         await client.post(
@@ -76,13 +72,13 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
 
     # Connect with a token (and fail to, with a bad one), list, generate.
     bad = await client.put(
-        "/api/github/connection", json={"token": alice.token + "x"}, headers=auth
+        "/api/github/connection", json={"token": alice_github.token + "x"}, headers=auth
     )
     assert bad.status == 400
-    await connect_github(client, auth, alice.token)
+    await connect_github(client, auth, alice_github.token)
     assert (await client.get("/api/github/connection", headers=auth)).status == 200
     assert (await client.get("/api/github/repos", headers=auth)).status == 200
-    repo = await register_github(client, auth, "alice-gh/sample")
+    repo = await register_github(client, auth, sample_on_github)
     assert (await run(repo["id"]))["status"] == "completed"
 
     # Every kind of failure, each logged and answered.
@@ -97,7 +93,7 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
     fake_github.clear_faults()
     fake_github.rate_limit("commit")
     assert (await run(repo["id"]))["status"] == "failed"
-    fake_github.revoke(alice.token)
+    fake_github.revoke(alice_github.token)
     assert (await run(repo["id"]))["status"] == "failed"
     assert (await client.get("/api/github/repos", headers=auth)).status == 409
 

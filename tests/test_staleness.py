@@ -19,22 +19,12 @@ from docsgen.db import accounts
 from docsgen.freshness.checker import FRESHNESS
 from docsgen.settings import SettingsError, load_settings
 from tests.support.api import register_local, wait_for_runs
-from tests.support.fake_github import FakeGitHub, connect_github, register_github
+from tests.support.fake_github import FakeGitHub, connect_github
 from tests.support.gitrepo import commit, git
 
 Client = TestClient[Any, Any]
 pytestmark = pytest.mark.on_fake_github
 GITHUB_CHECK_ROUTES = ("repo", "commit", "compare")
-
-
-@pytest.fixture
-async def on_github(
-    client: Client, auth: dict[str, str], fake_github: FakeGitHub, sample_repo: Path
-) -> str:
-    account = fake_github.add_user("alice-gh")
-    await connect_github(client, auth, account.token)
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return str((await register_github(client, auth, "alice-gh/sample"))["id"])
 
 
 async def generate(app: web.Application, client: Client, auth: dict[str, str], repo_id: str) -> Any:

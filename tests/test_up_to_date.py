@@ -17,22 +17,12 @@ from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.jobs.lifecycle import Run
 from tests.support.api import db_row, register_local, wait_for_runs
-from tests.support.fake_github import FakeGitHub, connect_github, register_github
+from tests.support.fake_github import FakeGitHub
 from tests.support.gitrepo import commit
 
 Client = TestClient[Any, Any]
 pytestmark = pytest.mark.on_fake_github
 UP_TO_DATE = "Documentation is already up to date"
-
-
-@pytest.fixture
-async def on_github(
-    client: Client, auth: dict[str, str], fake_github: FakeGitHub, sample_repo: Path
-) -> str:
-    account = fake_github.add_user("alice-gh")
-    await connect_github(client, auth, account.token)
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return str((await register_github(client, auth, "alice-gh/sample"))["id"])
 
 
 class Steps:
