@@ -18,7 +18,16 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import RUN_DEPS
 from docsgen.jobs.lifecycle import Run
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import (
+    Steps,
+    docs_of,
+    generate,
+    register_local,
+    run_to_end,
+    start_run,
+    status_of,
+    wait_for_runs,
+)
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.gitrepo import make_repo
 
@@ -31,31 +40,6 @@ CONTRACT_FETCH_STEPS = [
     (40, "Fetching repository file tree"),
     (50, "Analyzing code structure"),
 ]
-
-
-class Steps:
-    """Records every step a run writes (an ``on_progress`` observer)."""
-
-    def __init__(self) -> None:
-        self.seen: list[tuple[int, str]] = []
-
-    async def __call__(self, run: Run, progress: int, step: str) -> None:
-        self.seen.append((progress, step))
-
-
-async def generate(app: web.Application, client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    """Start a run, await it, and return the status row as the API shows it."""
-    response = await client.post(
-        "/api/generate-docs", json={"repository_id": repo_id}, headers=auth
-    )
-    assert response.status == 202, await response.text()
-    await wait_for_runs(app)
-    status = await client.get(f"/api/repositories/{repo_id}/docs/status", headers=auth)
-    return await status.json()
-
-
-async def docs_of(client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    return await (await client.get(f"/api/repositories/{repo_id}/docs", headers=auth)).json()
 
 
 def without_link_form(markdown: str) -> str:
@@ -125,14 +109,9 @@ async def test_the_row_shows_the_file_tree_step_while_the_tarball_is_held(
 ) -> None:
     repo = await register_github(client, auth, sample_on_github)
     gate = fake_github.hold("codeload")
-    response = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert response.status == 202
+    await start_run(client, auth, repo["id"])
     await gate.reached.wait()
-    during = await (
-        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
-    ).json()
+    during = await status_of(client, auth, repo["id"])
     assert (during["status"], during["progress"], during["current_step"]) == (
         "generating",
         40,
@@ -144,9 +123,7 @@ async def test_the_row_shows_the_file_tree_step_while_the_tarball_is_held(
     assert again.status == 409
     gate.release()
     await wait_for_runs(app)
-    after = await (
-        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
-    ).json()
+    after = await status_of(client, auth, repo["id"])
     assert after["status"] == "completed"
     assert fake_github.count("codeload") == 1
 
@@ -269,11 +246,7 @@ async def test_an_empty_tree_fails_as_empty(
     status = await generate(app, client, auth, repo["id"])
     assert status["error_message"] == "Repository appears to be empty"
     assert fake_github.count("tarball") == 0
-    again = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert again.status == 202
-    await wait_for_runs(app)
+    await run_to_end(app, client, auth, repo["id"])  # a retry is accepted
 
 
 async def test_the_primary_rate_limit_fails_with_the_reset_time(
@@ -434,11 +407,7 @@ async def test_a_repository_over_the_size_limit_fails_with_the_limit(
         f"Repository is too large: {total} bytes of files, over the limit of 200 bytes"
     )
     assert fake_github.count("tarball") == 0  # known from the tree: nothing downloaded
-    again = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert again.status == 202
-    await wait_for_runs(app)
+    await run_to_end(app, client, auth, repo["id"])  # a retry is accepted
 
 
 @pytest.mark.parametrize("github_overrides", [{"max_tarball_bytes": 300}])
@@ -457,8 +426,4 @@ async def test_a_tarball_over_the_download_limit_fails_with_the_limit(
         "Repository is too large: its tarball is over the download limit of 300 bytes"
     )
     assert fake_github.count("tarball") == 1
-    again = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert again.status == 202
-    await wait_for_runs(app)
+    await run_to_end(app, client, auth, repo["id"])  # a retry is accepted

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL
 from docsgen.db import accounts
 from docsgen.github.oauth import STATE_COOKIE
-from tests.support.api import wait_for_runs
+from tests.support.api import generate
 from tests.support.fake_github import FakeGitHub, FakeUser, register_github
 
 Client = TestClient[Any, Any]
@@ -91,10 +91,7 @@ async def test_the_oauth_flow_connects_the_account(
     # The OAuth token works for a run.
     fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
     repo = await register_github(client, auth, "alice-gh/sample")
-    await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
-    await wait_for_runs(app)
-    status = await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
-    assert (await status.json())["status"] == "completed"
+    assert (await generate(app, client, auth, repo["id"]))["status"] == "completed"
 
 
 async def test_a_replayed_state_is_refused(

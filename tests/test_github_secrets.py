@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from tests.support.api import wait_for_runs
+from tests.support.api import docs_of, run_to_end
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.secrets_guard import SecretsGuard
 
@@ -63,12 +63,8 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
 ) -> None:
     async def run(repo_id: str) -> Any:
         # Forced: every run fetches everything, even when the docs are up to date.
-        await client.post(
-            "/api/generate-docs", json={"repository_id": repo_id, "force": True}, headers=auth
-        )
-        await wait_for_runs(app)
-        answer = await client.get(f"/api/repositories/{repo_id}/docs", headers=auth)
-        return await answer.json()
+        await run_to_end(app, client, auth, repo_id, force=True)
+        return await docs_of(client, auth, repo_id)
 
     # Connect with a token (and fail to, with a bad one), list, generate.
     bad = await client.put(

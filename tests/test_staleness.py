@@ -18,28 +18,13 @@ from docsgen.api.keys import POOL
 from docsgen.db import accounts
 from docsgen.freshness.checker import FRESHNESS
 from docsgen.settings import SettingsError, load_settings
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import generate, register_local, start_run, status_of, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github
 from tests.support.gitrepo import commit, git
 
 Client = TestClient[Any, Any]
 pytestmark = pytest.mark.on_fake_github
 GITHUB_CHECK_ROUTES = ("repo", "commit", "compare")
-
-
-async def generate(app: web.Application, client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    response = await client.post(
-        "/api/generate-docs", json={"repository_id": repo_id}, headers=auth
-    )
-    assert response.status == 202, await response.text()
-    await wait_for_runs(app)
-    return await status_of(client, auth, repo_id)
-
-
-async def status_of(client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    response = await client.get(f"/api/repositories/{repo_id}/docs/status", headers=auth)
-    assert response.status == 200
-    return await response.json()
 
 
 async def check(client: Client, auth: dict[str, str], repo_id: str) -> Any:
@@ -215,7 +200,7 @@ async def test_checking_before_any_docs_or_during_a_run_changes_nothing(
     idle = await check(client, auth, on_github)
     assert (idle["status"], idle["head_sha"], idle["commits_behind"]) == ("idle", None, None)
     gate = fake_github.hold("codeload")
-    await client.post("/api/generate-docs", json={"repository_id": on_github}, headers=auth)
+    await start_run(client, auth, on_github)
     await gate.reached.wait()
     before = counts(fake_github)
     during = await check(client, auth, on_github)

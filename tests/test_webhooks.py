@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db import accounts
 from docsgen.jobs.lifecycle import Run
-from tests.support.api import db_row, wait_for_runs
+from tests.support.api import db_row, start_run, status_of, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 from tests.support.gitrepo import commit
 
@@ -43,11 +43,6 @@ def runs(app: web.Application, client: Client) -> Runs:
     # First: it sees each run end before the pending-run hook starts the next.
     app[RUN_DEPS].on_finished.insert(0, recorder)
     return recorder
-
-
-async def status_of(client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    response = await client.get(f"/api/repositories/{repo_id}/docs/status", headers=auth)
-    return await response.json()
 
 
 def new_commit(fake_github: FakeGitHub, sample_repo: Path, name: str) -> str:
@@ -286,10 +281,7 @@ async def test_a_push_during_a_run_leads_to_exactly_one_more_run_after_it(
 ) -> None:
     first_head = fake_github.repos["alice-gh/sample"].commit_sha
     gate = fake_github.hold("codeload")
-    started = await client.post(
-        "/api/generate-docs", json={"repository_id": on_github}, headers=auth
-    )
-    assert started.status == 202
+    await start_run(client, auth, on_github)
     await gate.reached.wait()  # the run has resolved the first head and is downloading
 
     # Two pushes while it runs: at most one more run, for the latest head.
@@ -333,10 +325,7 @@ async def test_a_push_the_running_run_already_includes_starts_nothing_more(
     runs: Runs,
 ) -> None:
     gate = fake_github.hold("repo")
-    started = await client.post(
-        "/api/generate-docs", json={"repository_id": on_github}, headers=auth
-    )
-    assert started.status == 202
+    await start_run(client, auth, on_github)
     await gate.reached.wait()  # claimed, but the head is not resolved yet
     pushed = new_commit(fake_github, sample_repo, "early")
     queued = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
@@ -359,7 +348,7 @@ async def test_a_failed_run_with_a_push_pending_is_followed_by_one_run(
     runs: Runs,
 ) -> None:
     gate = fake_github.hold("codeload")
-    await client.post("/api/generate-docs", json={"repository_id": on_github}, headers=auth)
+    await start_run(client, auth, on_github)
     await gate.reached.wait()
     fake_github.fail("codeload", 404, times=1)  # the held download will answer 404
     pushed = new_commit(fake_github, sample_repo, "after-failure")
