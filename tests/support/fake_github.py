@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -36,7 +37,7 @@ import subprocess
 import time
 import uuid
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,76 @@ class RecordedRequest:
     method: str
     url: str
     headers: dict[str, str]
+
+
+def _check_route(route: str) -> None:
+    if route not in ROUTES:
+        raise ValueError(f"unknown route {route!r}; one of {', '.join(ROUTES)}")
+
+
+Handler = Callable[["FakeGitHub", web.Request], Awaitable[web.StreamResponse]]
+CallerHandler = Callable[["FakeGitHub", web.Request, "FakeUser"], Awaitable[web.StreamResponse]]
+RepoHandler = Callable[["FakeGitHub", web.Request, "FakeRepo"], Awaitable[web.StreamResponse]]
+
+
+def _route(route: str) -> Callable[[Handler], Handler]:
+    """The handler of ``route``: each request is counted, recorded, held at the route's gate
+    and given its fault (``FakeGitHub._enter``) before the handler may answer it."""
+    _check_route(route)
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def answer(self: FakeGitHub, request: web.Request) -> web.StreamResponse:
+            if (early := await self._enter(route, request)) is not None:
+                return early
+            return await handler(self, request)
+
+        return answer
+
+    return decorate
+
+
+def _route_for_caller(route: str) -> Callable[[CallerHandler], Handler]:
+    """``_route``, answered only to a caller with a valid token (GitHub's 401s otherwise)."""
+
+    def decorate(handler: CallerHandler) -> Handler:
+        @_route(route)
+        @functools.wraps(handler)
+        async def answer(self: FakeGitHub, request: web.Request) -> web.StreamResponse:
+            caller = self._caller(request)
+            if isinstance(caller, web.Response):
+                return caller
+            if caller is None:
+                return self._json(
+                    request,
+                    {"message": "Requires authentication", "documentation_url": DOCS_URL},
+                    status=401,
+                )
+            return await handler(self, request, caller)
+
+        return answer
+
+    return decorate
+
+
+def _route_for_repo(route: str, *, needs_commits: bool = False) -> Callable[[RepoHandler], Handler]:
+    """``_route``, for the ``{owner}/{name}`` repository the caller may see (404 otherwise);
+    ``needs_commits``: an empty repository answers GitHub's 409."""
+
+    def decorate(handler: RepoHandler) -> Handler:
+        @_route(route)
+        @functools.wraps(handler)
+        async def answer(self: FakeGitHub, request: web.Request) -> web.StreamResponse:
+            repo = self._visible_repo(request)
+            if isinstance(repo, web.Response):
+                return repo
+            if needs_commits and repo.commit_sha is None:
+                return self._empty(request)
+            return await handler(self, request, repo)
+
+        return answer
+
+    return decorate
 
 
 class FakeGitHub:
@@ -341,7 +412,7 @@ class FakeGitHub:
 
     def hold(self, route: str) -> Gate:
         """A gate for the next request of ``route``."""
-        self._check_route(route)
+        _check_route(route)
         gate = Gate()
         self._gates[route].append(gate)
         return gate
@@ -350,7 +421,7 @@ class FakeGitHub:
         self._faults.clear()
 
     def count(self, route: str) -> int:
-        self._check_route(route)
+        _check_route(route)
         return self.counts[route]
 
     def secrets(self) -> set[str]:
@@ -361,13 +432,8 @@ class FakeGitHub:
         return found
 
     def _fault(self, route: str, fault: Fault) -> None:
-        self._check_route(route)
+        _check_route(route)
         self._faults[route].append(fault)
-
-    @staticmethod
-    def _check_route(route: str) -> None:
-        if route not in ROUTES:
-            raise ValueError(f"unknown route {route!r}; one of {', '.join(ROUTES)}")
 
     # --- the plumbing every answer goes through --------------------------------------
 
@@ -465,18 +531,8 @@ class FakeGitHub:
 
     # --- the REST API ----------------------------------------------------------------
 
-    async def _user(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("user", request)) is not None:
-            return early
-        caller = self._caller(request)
-        if isinstance(caller, web.Response):
-            return caller
-        if caller is None:
-            return self._json(
-                request,
-                {"message": "Requires authentication", "documentation_url": DOCS_URL},
-                status=401,
-            )
+    @_route_for_caller("user")
+    async def _user(self, request: web.Request, caller: FakeUser) -> web.StreamResponse:
         extra = {"X-OAuth-Scopes": ", ".join(caller.scopes)} if caller.scopes is not None else {}
         return self._json(
             request,
@@ -484,18 +540,8 @@ class FakeGitHub:
             extra=extra,
         )
 
-    async def _user_repos(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("user_repos", request)) is not None:
-            return early
-        caller = self._caller(request)
-        if isinstance(caller, web.Response):
-            return caller
-        if caller is None:
-            return self._json(
-                request,
-                {"message": "Requires authentication", "documentation_url": DOCS_URL},
-                status=401,
-            )
+    @_route_for_caller("user_repos")
+    async def _user_repos(self, request: web.Request, caller: FakeUser) -> web.StreamResponse:
         repos = sorted(
             (r for r in self.repos.values() if _member(caller, r)),
             key=lambda r: r.full_name.lower(),
@@ -540,12 +586,8 @@ class FakeGitHub:
             "updated_at": "2026-01-01T00:00:00Z",
         }
 
-    async def _repo(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("repo", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
+    @_route_for_repo("repo")
+    async def _repo(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         return self._json(request, self._repo_json(repo))
 
     def _empty(self, request: web.Request) -> web.Response:
@@ -555,14 +597,8 @@ class FakeGitHub:
             status=409,
         )
 
-    async def _commit(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("commit", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
-        if repo.commit_sha is None:
-            return self._empty(request)
+    @_route_for_repo("commit", needs_commits=True)
+    async def _commit(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         ref = request.match_info["ref"]
         found = repo.at(ref)
         if found is None:
@@ -581,14 +617,8 @@ class FakeGitHub:
             },
         )
 
-    async def _tree(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("tree", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
-        if repo.commit_sha is None:
-            return self._empty(request)
+    @_route_for_repo("tree", needs_commits=True)
+    async def _tree(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         found = repo.at(request.match_info["sha"])
         if found is None or found[0] != request.match_info["sha"]:
             return self._not_found(request)
@@ -597,12 +627,8 @@ class FakeGitHub:
             {"sha": found[0], "tree": found[1], "truncated": repo.tree_truncated},
         )
 
-    async def _tarball(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("tarball", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
+    @_route_for_repo("tarball")
+    async def _tarball(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         found = repo.at(request.match_info["ref"])
         if found is None:
             return self._not_found(request)
@@ -617,9 +643,8 @@ class FakeGitHub:
             status=302, headers={**self._rate_headers(request), "Location": location}
         )
 
+    @_route("codeload")
     async def _codeload(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("codeload", request)) is not None:
-            return early
         stall, self._stall = self._stall, None  # set by _enter for this request
         key = f"{request.match_info['owner']}/{request.match_info['name']}".lower()
         repo = self.repos.get(key)
@@ -651,12 +676,8 @@ class FakeGitHub:
         await response.write_eof()
         return response
 
-    async def _compare(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("compare", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
+    @_route_for_repo("compare")
+    async def _compare(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         base, sep, head = request.match_info["basehead"].partition("...")
         if not sep or repo.source is None or repo.commit_sha is None:
             return self._not_found(request)
@@ -721,9 +742,8 @@ class FakeGitHub:
 
     # --- the OAuth web flow ----------------------------------------------------------
 
+    @_route("oauth_authorize")
     async def _oauth_authorize(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("oauth_authorize", request)) is not None:
-            return early
         query = request.query
         if query.get("client_id") != self.oauth_client_id:
             return web.Response(status=404, text="Unknown OAuth application")
@@ -735,9 +755,8 @@ class FakeGitHub:
         target = URL(redirect_uri).update_query({"code": code, "state": query.get("state", "")})
         return web.Response(status=302, headers={"Location": str(target)})
 
+    @_route("oauth_token")
     async def _oauth_token(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("oauth_token", request)) is not None:
-            return early
         raw = await request.read()
         if request.content_type == "application/json":
             form = {k: str(v) for k, v in json.loads(raw or b"{}").items()}
