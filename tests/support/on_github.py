@@ -4,7 +4,7 @@ Registered as a pytest plugin in conftest.  Each builds on the one before:
 ``alice_github`` (a token) → ``connected`` (the token connected to the test's
 user) → ``on_github`` (the sample repository, ``sample_on_github``, registered).
 Modules that use them mark themselves ``on_fake_github`` so the service talks
-to the fake.
+to the fake.  ``run_held_at`` holds a run at one of its requests to GitHub.
 """
 
 from __future__ import annotations
@@ -15,7 +15,14 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
+from tests.support.api import start_run
+from tests.support.fake_github import (
+    FakeGitHub,
+    FakeUser,
+    Gate,
+    connect_github,
+    register_github,
+)
 
 
 @pytest.fixture
@@ -48,3 +55,20 @@ async def on_github(
 ) -> str:
     """``sample_on_github``, registered by the connected test user: its repository id."""
     return str((await register_github(client, auth, sample_on_github))["id"])
+
+
+async def run_held_at(
+    route: str,
+    fake_github: FakeGitHub,
+    client: TestClient[Any, Any],
+    auth: dict[str, str],
+    repo_id: str,
+) -> Gate:
+    """Start a run and wait until its request to ``route`` is held at the fake GitHub.
+
+    The run goes on when the test releases the gate returned.
+    """
+    gate = fake_github.hold(route)
+    await start_run(client, auth, repo_id)
+    await gate.reached.wait()
+    return gate
