@@ -19,9 +19,10 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db import accounts
 from docsgen.jobs.lifecycle import Run
-from tests.support.api import db_row, start_run, status_of, wait_for_runs
+from tests.support.api import db_row, status_of, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 from tests.support.gitrepo import commit
+from tests.support.on_github import run_held_at
 
 Client = TestClient[Any, Any]
 pytestmark = pytest.mark.on_fake_github
@@ -43,6 +44,11 @@ def runs(app: web.Application, client: Client) -> Runs:
     # First: it sees each run end before the pending-run hook starts the next.
     app[RUN_DEPS].on_finished.insert(0, recorder)
     return recorder
+
+
+async def push(client: Client, fake_github: FakeGitHub) -> Any:
+    """GitHub delivers a push of alice-gh/sample's default branch, at its current head."""
+    return await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
 
 
 def new_commit(fake_github: FakeGitHub, sample_repo: Path, name: str) -> str:
@@ -222,43 +228,25 @@ async def test_malformed_deliveries_get_clear_errors(
     )
     assert as_text.status == 415
 
-    broken = b'{"ref": '
-    not_json = await client.post(
-        "/webhooks/github",
-        data=broken,
-        headers={**headers, "X-Hub-Signature-256": fake_github.sign(broken)},
-    )
-    assert (not_json.status, await not_json.json()) == (
-        400,
-        {"error": "Webhook body is not valid JSON"},
-    )
-
-    for event in ("ping", "issues"):  # whatever the event, GitHub sends an object
-        listed = b"[1, 2]"
-        not_an_object = await client.post(
+    not_an_object = "Webhook body must be a JSON object, as GitHub sends"
+    shapeless = json.dumps({"ref": "refs/heads/main", "after": "abc"}).encode()
+    for event, data, error in [
+        ("push", b'{"ref": ', "Webhook body is not valid JSON"),
+        # Whatever the event, GitHub sends an object.
+        ("ping", b"[1, 2]", not_an_object),
+        ("issues", b"[1, 2]", not_an_object),
+        ("push", shapeless, "push payload lacks repository.full_name"),
+    ]:
+        answer = await client.post(
             "/webhooks/github",
-            data=listed,
+            data=data,
             headers={
                 **headers,
                 "X-GitHub-Event": event,
-                "X-Hub-Signature-256": fake_github.sign(listed),
+                "X-Hub-Signature-256": fake_github.sign(data),
             },
         )
-        assert (not_an_object.status, await not_an_object.json()) == (
-            400,
-            {"error": "Webhook body must be a JSON object, as GitHub sends"},
-        )
-
-    shapeless = json.dumps({"ref": "refs/heads/main", "after": "abc"}).encode()
-    bad_push = await client.post(
-        "/webhooks/github",
-        data=shapeless,
-        headers={**headers, "X-Hub-Signature-256": fake_github.sign(shapeless)},
-    )
-    assert (bad_push.status, await bad_push.json()) == (
-        400,
-        {"error": "push payload lacks repository.full_name"},
-    )
+        assert (answer.status, await answer.json()) == (400, {"error": error}), (event, data)
 
     # Over GitHub's 25 MB cap: refused from its Content-Length, before it is read.
     huge = b"x" * (25 * 1024 * 1024 + 1)
@@ -280,15 +268,14 @@ async def test_a_push_during_a_run_leads_to_exactly_one_more_run_after_it(
     runs: Runs,
 ) -> None:
     first_head = fake_github.repos["alice-gh/sample"].commit_sha
-    gate = fake_github.hold("codeload")
-    await start_run(client, auth, on_github)
-    await gate.reached.wait()  # the run has resolved the first head and is downloading
+    # The run has resolved the first head and is downloading.
+    gate = await run_held_at("codeload", fake_github, client, auth, on_github)
 
     # Two pushes while it runs: at most one more run, for the latest head.
     new_commit(fake_github, sample_repo, "one")
-    first = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    first = await push(client, fake_github)
     latest = new_commit(fake_github, sample_repo, "two")
-    second = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    second = await push(client, fake_github)
     for response in (first, second):
         assert response.status == 202
         assert [r["outcome"] for r in (await response.json())["runs"]] == ["queued"]
@@ -324,11 +311,10 @@ async def test_a_push_the_running_run_already_includes_starts_nothing_more(
     on_github: str,
     runs: Runs,
 ) -> None:
-    gate = fake_github.hold("repo")
-    await start_run(client, auth, on_github)
-    await gate.reached.wait()  # claimed, but the head is not resolved yet
+    # Claimed, but the head is not resolved yet.
+    gate = await run_held_at("repo", fake_github, client, auth, on_github)
     pushed = new_commit(fake_github, sample_repo, "early")
-    queued = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    queued = await push(client, fake_github)
     assert [r["outcome"] for r in (await queued.json())["runs"]] == ["queued"]
     gate.release()
     await wait_for_runs(app)
@@ -347,12 +333,10 @@ async def test_a_failed_run_with_a_push_pending_is_followed_by_one_run(
     on_github: str,
     runs: Runs,
 ) -> None:
-    gate = fake_github.hold("codeload")
-    await start_run(client, auth, on_github)
-    await gate.reached.wait()
+    gate = await run_held_at("codeload", fake_github, client, auth, on_github)
     fake_github.fail("codeload", 404, times=1)  # the held download will answer 404
     pushed = new_commit(fake_github, sample_repo, "after-failure")
-    await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    await push(client, fake_github)
     gate.release()
     await wait_for_runs(app)
 
