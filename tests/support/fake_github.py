@@ -155,64 +155,32 @@ def _check_route(route: str) -> None:
 
 
 Handler = Callable[["FakeGitHub", web.Request], Awaitable[web.StreamResponse]]
-CallerHandler = Callable[["FakeGitHub", web.Request, "FakeUser"], Awaitable[web.StreamResponse]]
-RepoHandler = Callable[["FakeGitHub", web.Request, "FakeRepo"], Awaitable[web.StreamResponse]]
+# Finds what a handler answers about (the caller, a repository), or GitHub's refusal.
+Finder = Callable[["FakeGitHub", web.Request], Any]
 
 
-def _route(route: str) -> Callable[[Handler], Handler]:
+def _route(
+    route: str, about: Finder | None = None
+) -> Callable[[Callable[..., Awaitable[web.StreamResponse]]], Handler]:
     """The handler of ``route``: each request is counted, recorded, held at the route's gate
-    and given its fault (``FakeGitHub._enter``) before the handler may answer it."""
+    and given its fault (``FakeGitHub._enter``) before the handler may answer it.
+
+    ``about`` finds what the handler answers about, passed to it after the request; when
+    it finds a response instead (GitHub's 401, 404 or 409), that is the answer.
+    """
     _check_route(route)
 
-    def decorate(handler: Handler) -> Handler:
+    def decorate(handler: Callable[..., Awaitable[web.StreamResponse]]) -> Handler:
         @functools.wraps(handler)
         async def answer(self: FakeGitHub, request: web.Request) -> web.StreamResponse:
             if (early := await self._enter(route, request)) is not None:
                 return early
-            return await handler(self, request)
-
-        return answer
-
-    return decorate
-
-
-def _route_for_caller(route: str) -> Callable[[CallerHandler], Handler]:
-    """``_route``, answered only to a caller with a valid token (GitHub's 401s otherwise)."""
-
-    def decorate(handler: CallerHandler) -> Handler:
-        @_route(route)
-        @functools.wraps(handler)
-        async def answer(self: FakeGitHub, request: web.Request) -> web.StreamResponse:
-            caller = self._caller(request)
-            if isinstance(caller, web.Response):
-                return caller
-            if caller is None:
-                return self._json(
-                    request,
-                    {"message": "Requires authentication", "documentation_url": DOCS_URL},
-                    status=401,
-                )
-            return await handler(self, request, caller)
-
-        return answer
-
-    return decorate
-
-
-def _route_for_repo(route: str, *, needs_commits: bool = False) -> Callable[[RepoHandler], Handler]:
-    """``_route``, for the ``{owner}/{name}`` repository the caller may see (404 otherwise);
-    ``needs_commits``: an empty repository answers GitHub's 409."""
-
-    def decorate(handler: RepoHandler) -> Handler:
-        @_route(route)
-        @functools.wraps(handler)
-        async def answer(self: FakeGitHub, request: web.Request) -> web.StreamResponse:
-            repo = self._visible_repo(request)
-            if isinstance(repo, web.Response):
-                return repo
-            if needs_commits and repo.commit_sha is None:
-                return self._empty(request)
-            return await handler(self, request, repo)
+            if about is None:
+                return await handler(self, request)
+            found = about(self, request)
+            if isinstance(found, web.StreamResponse):
+                return found
+            return await handler(self, request, found)
 
         return answer
 
@@ -519,6 +487,17 @@ class FakeGitHub:
             request, {"message": "Not Found", "documentation_url": DOCS_URL}, status=404
         )
 
+    def _signed_in(self, request: web.Request) -> FakeUser | web.Response:
+        """The caller, who must have sent a valid token (GitHub's 401s otherwise)."""
+        caller = self._caller(request)
+        if caller is None:
+            return self._json(
+                request,
+                {"message": "Requires authentication", "documentation_url": DOCS_URL},
+                status=401,
+            )
+        return caller
+
     def _visible_repo(self, request: web.Request) -> FakeRepo | web.Response:
         caller = self._caller(request)
         if isinstance(caller, web.Response):
@@ -529,9 +508,16 @@ class FakeGitHub:
             return self._not_found(request)
         return repo
 
+    def _repo_with_commits(self, request: web.Request) -> FakeRepo | web.Response:
+        """``_visible_repo``, where an empty repository answers GitHub's 409."""
+        repo = self._visible_repo(request)
+        if isinstance(repo, FakeRepo) and repo.commit_sha is None:
+            return self._empty(request)
+        return repo
+
     # --- the REST API ----------------------------------------------------------------
 
-    @_route_for_caller("user")
+    @_route("user", _signed_in)
     async def _user(self, request: web.Request, caller: FakeUser) -> web.StreamResponse:
         extra = {"X-OAuth-Scopes": ", ".join(caller.scopes)} if caller.scopes is not None else {}
         return self._json(
@@ -540,7 +526,7 @@ class FakeGitHub:
             extra=extra,
         )
 
-    @_route_for_caller("user_repos")
+    @_route("user_repos", _signed_in)
     async def _user_repos(self, request: web.Request, caller: FakeUser) -> web.StreamResponse:
         repos = sorted(
             (r for r in self.repos.values() if _member(caller, r)),
@@ -586,7 +572,7 @@ class FakeGitHub:
             "updated_at": "2026-01-01T00:00:00Z",
         }
 
-    @_route_for_repo("repo")
+    @_route("repo", _visible_repo)
     async def _repo(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         return self._json(request, self._repo_json(repo))
 
@@ -597,7 +583,7 @@ class FakeGitHub:
             status=409,
         )
 
-    @_route_for_repo("commit", needs_commits=True)
+    @_route("commit", _repo_with_commits)
     async def _commit(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         ref = request.match_info["ref"]
         found = repo.at(ref)
@@ -617,7 +603,7 @@ class FakeGitHub:
             },
         )
 
-    @_route_for_repo("tree", needs_commits=True)
+    @_route("tree", _repo_with_commits)
     async def _tree(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         found = repo.at(request.match_info["sha"])
         if found is None or found[0] != request.match_info["sha"]:
@@ -627,7 +613,7 @@ class FakeGitHub:
             {"sha": found[0], "tree": found[1], "truncated": repo.tree_truncated},
         )
 
-    @_route_for_repo("tarball")
+    @_route("tarball", _visible_repo)
     async def _tarball(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         found = repo.at(request.match_info["ref"])
         if found is None:
@@ -676,7 +662,7 @@ class FakeGitHub:
         await response.write_eof()
         return response
 
-    @_route_for_repo("compare")
+    @_route("compare", _visible_repo)
     async def _compare(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         base, sep, head = request.match_info["basehead"].partition("...")
         if not sep or repo.source is None or repo.commit_sha is None:
