@@ -18,8 +18,10 @@ Tests steer it per route (see ``ROUTES``): ``fail`` (any status and message),
 that keeps the next answer until the test releases it).  ``count(route)``
 says how many requests a route received.
 
-Use the ``fake_github`` fixture (registered as a pytest plugin in conftest),
-and ``fake_github.settings_for(settings)`` to point the service at it.
+Use the ``fake_github`` fixture (registered as a pytest plugin in conftest);
+mark a test module ``pytest.mark.on_fake_github`` and the ``settings`` fixture
+points the service at it (``settings_for``).  Alice's account and the sample
+repository there are fixtures in ``tests/support/on_github.py``.
 """
 
 from __future__ import annotations
