@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiohttp import web
@@ -21,10 +21,27 @@ from tests.support import database
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
 from tests.support.secrets_guard import SecretsGuard
 
+if TYPE_CHECKING:  # imported by pytest as a plugin (below), so its asserts are rewritten
+    from tests.support.fake_github import FakeGitHub
+
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef"
 
 # Shared fakes of external parties, as fixtures for every test module.
-pytest_plugins = ["tests.support.fake_github", "tests.support.processes"]
+pytest_plugins = [
+    "tests.support.fake_github",
+    "tests.support.on_github",
+    "tests.support.processes",
+]
+
+ON_FAKE_GITHUB = "on_fake_github"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{ON_FAKE_GITHUB}(**overrides): the test's settings point at the fake GitHub "
+        "(started for the test), with these settings changed",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +72,21 @@ def repos_root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(database_url: str, repos_root: Path, tmp_path: Path) -> Settings:
-    return Settings(
+def settings(
+    request: pytest.FixtureRequest,
+    database_url: str,
+    repos_root: Path,
+    tmp_path: Path,
+    github_overrides: dict[str, Any],
+) -> Settings:
+    """The service's settings for a test.
+
+    A module or test marked ``on_fake_github`` (``pytestmark =
+    pytest.mark.on_fake_github(...)``) gets them pointed at the ``fake_github``
+    fixture's server, with the marker's overrides and then ``github_overrides``
+    (parametrize it to change a setting for one test).
+    """
+    settings = Settings(
         database_url=database_url,
         data_dir=tmp_path / "data",
         secret_key=TEST_SECRET_KEY,
@@ -66,6 +96,12 @@ def settings(database_url: str, repos_root: Path, tmp_path: Path) -> Settings:
         pool_max_size=10,
         shutdown_grace_seconds=5.0,
     )
+    marker = request.node.get_closest_marker(ON_FAKE_GITHUB)
+    if marker is None:
+        assert not github_overrides, f"github_overrides needs the {ON_FAKE_GITHUB} marker"
+        return settings
+    fake: FakeGitHub = request.getfixturevalue("fake_github")
+    return fake.settings_for(settings, **{**marker.kwargs, **github_overrides})
 
 
 @pytest.fixture

@@ -28,12 +28,13 @@ from docsgen.api.auth import CSRF_HEADER, SESSION_COOKIE
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db import accounts, sessions
 from docsgen.db.accounts import hash_token
-from docsgen.settings import Settings
 from tests.conftest import AiohttpClient
 from tests.support.api import register_local, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
 from tests.test_lifecycle import Gate
+
+pytestmark = pytest.mark.on_fake_github
 
 # --- the callers --------------------------------------------------------------------
 
@@ -165,11 +166,6 @@ class World:
             EXPIRED: {"Cookie": f"{SESSION_COOKIE}={self.expired_session}"},
             NO_CSRF: {"Cookie": f"{SESSION_COOKIE}={self.owner_session}"},
         }[caller]
-
-
-@pytest.fixture
-def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
-    return fake_github.settings_for(settings)
 
 
 @pytest.fixture

@@ -33,7 +33,6 @@ from docsgen.api.keys import POOL
 from docsgen.api.openapi import METHODS, OPENAPI_DOCUMENT
 from docsgen.db import sessions
 from docsgen.db.accounts import User
-from docsgen.settings import Settings
 from tests.support import fuzz_hooks
 from tests.support.api import db_row, register_local, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
@@ -63,12 +62,7 @@ SEMANTIC_400 = {
     "/webhooks/github": "a payload lacking what its event (a header) must carry",
 }
 
-
-@pytest.fixture
-def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
-    return fake_github.settings_for(
-        settings, state_changes_per_minute=FUZZ_STATE_CHANGES_PER_MINUTE
-    )
+pytestmark = pytest.mark.on_fake_github(state_changes_per_minute=FUZZ_STATE_CHANGES_PER_MINUTE)
 
 
 async def known_repositories(

@@ -23,6 +23,7 @@ from tests.support.fake_github import FakeGitHub, FakeUser
 # The client's own log lines must not carry a token either.
 
 LIMITS = TarballLimits(SourceLimits(512 << 20, 1 << 20, 50_000), 1 << 30)
+pytestmark = pytest.mark.on_fake_github
 
 
 @pytest.fixture
@@ -32,20 +33,22 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.fixture
-def alice_github(fake_github: FakeGitHub, sample_repo: Path) -> FakeUser:
-    user = fake_github.add_user("alice-gh")
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return user
-
-
-def client_for(
+def github(
     session: aiohttp.ClientSession,
-    fake: FakeGitHub,
     settings: Settings,
-    token: str,
-    **overrides: Any,
+    alice_github: FakeUser,
+    sample_on_github: str,
 ) -> GitHubClient:
-    return GitHubClient(session, fake.settings_for(settings, **overrides), token=token)
+    """A client of the fake GitHub with alice's token; her sample repository is there."""
+    return GitHubClient(session, settings, token=alice_github.token)
+
+
+@pytest.fixture
+def head(fake_github: FakeGitHub, sample_on_github: str) -> str:
+    """The sample repository's head commit on GitHub."""
+    sha = fake_github.repos[sample_on_github].commit_sha
+    assert sha is not None
+    return sha
 
 
 def read_all(raw: RawReader) -> Any:
@@ -61,7 +64,7 @@ async def test_a_github_enterprise_base_url_keeps_its_path(
         assert enterprise.url.endswith("/api/v3")
         user = enterprise.add_user("alice-gh")
         enterprise.add_repo("alice-gh", "sample", sample_repo)
-        client = client_for(session, enterprise, settings, user.token)
+        client = GitHubClient(session, enterprise.settings_for(settings), token=user.token)
         assert (await client.user()).login == "alice-gh"
         repo = await client.repository("alice-gh", "sample")
         commit = await client.commit("alice-gh", "sample", repo["default_branch"])
@@ -76,11 +79,13 @@ async def test_a_github_enterprise_base_url_keeps_its_path(
         await enterprise.close()
 
 
+@pytest.mark.parametrize("github_overrides", [{"github_secondary_wait_seconds": 0.05}])
 async def test_a_secondary_limit_without_retry_after_waits_the_configured_time(
     session: aiohttp.ClientSession,
     settings: Settings,
     fake_github: FakeGitHub,
     alice_github: FakeUser,
+    sample_on_github: str,
 ) -> None:
     events: list[Any] = []
 
@@ -91,11 +96,7 @@ async def test_a_secondary_limit_without_retry_after_waits_the_configured_time(
         events.append(("resume", None))
 
     client = GitHubClient(
-        session,
-        fake_github.settings_for(settings, github_secondary_wait_seconds=0.05),
-        token=alice_github.token,
-        on_wait=waiting,
-        on_resume=resumed,
+        session, settings, token=alice_github.token, on_wait=waiting, on_resume=resumed
     )
     fake_github.fail(
         "repo", 403, "You have exceeded a secondary rate limit. Please wait a few minutes."
@@ -109,10 +110,7 @@ async def test_a_secondary_limit_without_retry_after_waits_the_configured_time(
 
 
 async def test_a_429_with_no_quota_left_is_the_primary_limit(
-    session: aiohttp.ClientSession,
-    settings: Settings,
-    fake_github: FakeGitHub,
-    alice_github: FakeUser,
+    fake_github: FakeGitHub, github: GitHubClient
 ) -> None:
     reset = int(time.time()) + 900
     fake_github.fail(
@@ -125,24 +123,19 @@ async def test_a_429_with_no_quota_left_is_the_primary_limit(
             "x-ratelimit-reset": str(reset),
         },
     )
-    client = client_for(session, fake_github, settings, alice_github.token)
     with pytest.raises(GitHubRateLimited) as caught:
-        await client.repository("alice-gh", "sample")
+        await github.repository("alice-gh", "sample")
     clock = datetime.fromtimestamp(reset, UTC).strftime("%H:%M:%S")
     assert caught.value.message == f"GitHub API rate limit exceeded; it resets at {clock} UTC"
     assert fake_github.count("repo") == 1
 
 
 async def test_a_403_that_is_no_rate_limit_fails_at_once_with_githubs_message(
-    session: aiohttp.ClientSession,
-    settings: Settings,
-    fake_github: FakeGitHub,
-    alice_github: FakeUser,
+    fake_github: FakeGitHub, github: GitHubClient
 ) -> None:
     fake_github.fail("repo", 403, "Resource not accessible by personal access token")
-    client = client_for(session, fake_github, settings, alice_github.token)
     with pytest.raises(GitHubApiFailed) as caught:
-        await client.repository("alice-gh", "sample")
+        await github.repository("alice-gh", "sample")
     assert caught.value.message == (
         "GitHub API request failed: 403 Forbidden: Resource not accessible by personal access token"
     )
@@ -150,40 +143,22 @@ async def test_a_403_that_is_no_rate_limit_fails_at_once_with_githubs_message(
 
 
 async def test_a_failed_download_is_retried_from_the_start(
-    session: aiohttp.ClientSession,
-    settings: Settings,
-    fake_github: FakeGitHub,
-    alice_github: FakeUser,
+    fake_github: FakeGitHub, github: GitHubClient, head: str
 ) -> None:
-    sha = fake_github.repos["alice-gh/sample"].commit_sha
-    assert sha is not None
     fake_github.fail("codeload", 503)
-    client = client_for(session, fake_github, settings, alice_github.token)
-    contents = await client.tarball("alice-gh", "sample", sha, read_all)
+    contents = await github.tarball("alice-gh", "sample", head, read_all)
     assert any(f.path == "README.md" for f in contents.files)
     assert fake_github.count("tarball") == 2
     assert fake_github.count("codeload") == 2
 
 
+@pytest.mark.parametrize("github_overrides", [{"github_timeout_seconds": 0.3, "github_retries": 1}])
 async def test_a_stalled_download_times_out_and_fails_after_the_retries(
-    session: aiohttp.ClientSession,
-    settings: Settings,
-    fake_github: FakeGitHub,
-    alice_github: FakeUser,
+    fake_github: FakeGitHub, github: GitHubClient, head: str
 ) -> None:
-    sha = fake_github.repos["alice-gh/sample"].commit_sha
-    assert sha is not None
     fake_github.stall_download(100, 30, times=None)
-    client = client_for(
-        session,
-        fake_github,
-        settings,
-        alice_github.token,
-        github_timeout_seconds=0.3,
-        github_retries=1,
-    )
     with pytest.raises(GitHubApiFailed) as caught:
-        await client.tarball("alice-gh", "sample", sha, read_all)
+        await github.tarball("alice-gh", "sample", head, read_all)
     assert caught.value.message == (
         "GitHub API request failed: no answer within 0.3 s (after 2 attempts)"
     )
@@ -191,13 +166,8 @@ async def test_a_stalled_download_times_out_and_fails_after_the_retries(
 
 
 async def test_cancelling_a_download_mid_stream_ends_its_worker_thread(
-    session: aiohttp.ClientSession,
-    settings: Settings,
-    fake_github: FakeGitHub,
-    alice_github: FakeUser,
+    fake_github: FakeGitHub, github: GitHubClient, head: str
 ) -> None:
-    sha = fake_github.repos["alice-gh/sample"].commit_sha
-    assert sha is not None
     fake_github.stall_download(100, 30)
     started, ended = threading.Event(), threading.Event()
 
@@ -210,8 +180,7 @@ async def test_cancelling_a_download_mid_stream_ends_its_worker_thread(
         finally:
             ended.set()
 
-    client = client_for(session, fake_github, settings, alice_github.token)
-    download = asyncio.create_task(client.tarball("alice-gh", "sample", sha, consume))
+    download = asyncio.create_task(github.tarball("alice-gh", "sample", head, consume))
     loop = asyncio.get_running_loop()
     assert await loop.run_in_executor(None, started.wait, 10)
     download.cancel()

@@ -21,18 +21,7 @@ from docsgen.settings import Settings
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 
 Client = TestClient[Any, Any]
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-def alice_github(fake_github: FakeGitHub) -> FakeUser:
-    return fake_github.add_user("alice-gh")
+pytestmark = pytest.mark.on_fake_github
 
 
 async def stored_row(app: web.Application, user_id: uuid.UUID) -> asyncpg.Record | None:
@@ -140,9 +129,8 @@ async def test_delete_disconnects_and_a_run_then_lacks_the_token(
     client: Client,
     auth: dict[str, str],
     user: tuple[accounts.User, str],
-    alice_github: FakeUser,
+    connected: FakeUser,
 ) -> None:
-    await connect_github(client, auth, alice_github.token)
     response = await client.delete("/api/github/connection", headers=auth)
     assert response.status == 204
     assert await stored_row(app, user[0].id) is None
@@ -190,9 +178,8 @@ async def test_a_rotated_key_still_opens_old_tokens_and_reseals_them(
     auth: dict[str, str],
     user: tuple[accounts.User, str],
     settings: Settings,
-    alice_github: FakeUser,
+    connected: FakeUser,
 ) -> None:
-    await connect_github(client, auth, alice_github.token)
     pool = app[POOL]
     old_id = TokenCipher.required(settings).key_id
     assert settings.secret_key is not None
@@ -202,10 +189,10 @@ async def test_a_rotated_key_still_opens_old_tokens_and_reseals_them(
     )
     new_id = TokenCipher.required(rotated).key_id
     assert new_id != old_id
-    assert await connections.load_token(pool, rotated, user[0].id) == alice_github.token
+    assert await connections.load_token(pool, rotated, user[0].id) == connected.token
     row = await stored_row(app, user[0].id)
     assert row is not None and row["token_key_id"] == new_id  # sealed again with the new key
-    assert await connections.load_token(pool, rotated, user[0].id) == alice_github.token
+    assert await connections.load_token(pool, rotated, user[0].id) == connected.token
 
     # A server that has lost the key cannot open the token: it reads as missing.
     forgotten = dataclasses.replace(settings, secret_key="yet-another-key")
@@ -224,9 +211,8 @@ async def test_a_ciphertext_copied_to_another_user_does_not_open(
     auth: dict[str, str],
     user: tuple[accounts.User, str],
     settings: Settings,
-    alice_github: FakeUser,
+    connected: FakeUser,
 ) -> None:
-    await connect_github(client, auth, alice_github.token)
     pool = app[POOL]
     mallory = await accounts.create_user(pool, "mallory")
     await pool.execute(
@@ -237,19 +223,18 @@ async def test_a_ciphertext_copied_to_another_user_does_not_open(
         mallory.id,
     )
     assert await connections.load_token(pool, settings, mallory.id) is None
-    assert await connections.load_token(pool, settings, user[0].id) == alice_github.token
+    assert await connections.load_token(pool, settings, user[0].id) == connected.token
 
 
 # --- GET /api/github/repos --------------------------------------------------------------
 
 
 async def test_repos_lists_every_page_and_marks_registered_ones(
-    client: Client, auth: dict[str, str], fake_github: FakeGitHub, alice_github: FakeUser
+    client: Client, auth: dict[str, str], fake_github: FakeGitHub, connected: FakeUser
 ) -> None:
     for i in range(150):
         fake_github.add_empty_repo("alice-gh", f"project-{i:03}", private=i % 2 == 0)
     fake_github.add_empty_repo("stranger", "not-mine")
-    await connect_github(client, auth, alice_github.token)
     registered = await register_github(client, auth, "alice-gh/project-007")
 
     response = await client.get("/api/github/repos", headers=auth)
@@ -278,10 +263,9 @@ async def test_repos_without_a_connection_says_to_reconnect(
 
 
 async def test_repos_with_a_revoked_token_says_to_reconnect(
-    client: Client, auth: dict[str, str], fake_github: FakeGitHub, alice_github: FakeUser
+    client: Client, auth: dict[str, str], fake_github: FakeGitHub, connected: FakeUser
 ) -> None:
-    await connect_github(client, auth, alice_github.token)
-    fake_github.revoke(alice_github.token)
+    fake_github.revoke(connected.token)
     response = await client.get("/api/github/repos", headers=auth)
     assert response.status == 409
     assert await response.json() == {
@@ -290,9 +274,8 @@ async def test_repos_with_a_revoked_token_says_to_reconnect(
 
 
 async def test_repos_reports_githubs_failures(
-    client: Client, auth: dict[str, str], fake_github: FakeGitHub, alice_github: FakeUser
+    client: Client, auth: dict[str, str], fake_github: FakeGitHub, connected: FakeUser
 ) -> None:
-    await connect_github(client, auth, alice_github.token)
     fake_github.fail("user_repos", 503, "Unicorns ate the server", times=None)
     response = await client.get("/api/github/repos", headers=auth)
     assert response.status == 502

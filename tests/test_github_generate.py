@@ -18,12 +18,21 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import RUN_DEPS
 from docsgen.jobs.lifecycle import Run
-from docsgen.settings import Settings
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import (
+    Steps,
+    docs_of,
+    generate,
+    register_local,
+    run_to_end,
+    status_of,
+    wait_for_runs,
+)
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.gitrepo import make_repo
+from tests.support.on_github import run_held_at
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 
 CONTRACT_FETCH_STEPS = [
     (20, "Fetching repository metadata"),
@@ -31,55 +40,6 @@ CONTRACT_FETCH_STEPS = [
     (40, "Fetching repository file tree"),
     (50, "Analyzing code structure"),
 ]
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-def alice_github(fake_github: FakeGitHub) -> FakeUser:
-    return fake_github.add_user("alice-gh")
-
-
-@pytest.fixture
-async def connected(client: Client, auth: dict[str, str], alice_github: FakeUser) -> FakeUser:
-    await connect_github(client, auth, alice_github.token)
-    return alice_github
-
-
-@pytest.fixture
-def sample_on_github(fake_github: FakeGitHub, sample_repo: Path) -> str:
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return "alice-gh/sample"
-
-
-class Steps:
-    """Records every step a run writes (an ``on_progress`` observer)."""
-
-    def __init__(self) -> None:
-        self.seen: list[tuple[int, str]] = []
-
-    async def __call__(self, run: Run, progress: int, step: str) -> None:
-        self.seen.append((progress, step))
-
-
-async def generate(app: web.Application, client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    """Start a run, await it, and return the status row as the API shows it."""
-    response = await client.post(
-        "/api/generate-docs", json={"repository_id": repo_id}, headers=auth
-    )
-    assert response.status == 202, await response.text()
-    await wait_for_runs(app)
-    status = await client.get(f"/api/repositories/{repo_id}/docs/status", headers=auth)
-    return await status.json()
-
-
-async def docs_of(client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    return await (await client.get(f"/api/repositories/{repo_id}/docs", headers=auth)).json()
 
 
 def without_link_form(markdown: str) -> str:
@@ -144,33 +104,20 @@ async def test_the_row_shows_the_file_tree_step_while_the_tarball_is_held(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
-    gate = fake_github.hold("codeload")
-    response = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert response.status == 202
-    await gate.reached.wait()
-    during = await (
-        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
-    ).json()
+    gate = await run_held_at("codeload", fake_github, client, auth, on_github)
+    during = await status_of(client, auth, on_github)
     assert (during["status"], during["progress"], during["current_step"]) == (
         "generating",
         40,
         "Fetching repository file tree",
     )
-    again = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
+    again = await client.post("/api/generate-docs", json={"repository_id": on_github}, headers=auth)
     assert again.status == 409
     gate.release()
     await wait_for_runs(app)
-    after = await (
-        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
-    ).json()
+    after = await status_of(client, auth, on_github)
     assert after["status"] == "completed"
     assert fake_github.count("codeload") == 1
 
@@ -192,11 +139,10 @@ async def test_a_revoked_token_fails_with_the_reconnect_message(
     auth: dict[str, str],
     fake_github: FakeGitHub,
     connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
     fake_github.revoke(connected.token)  # revoked on GitHub
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["status"] == "failed"
     assert status["error_message"] == (
         "GitHub rejected the stored token. Please reconnect your GitHub account"
@@ -204,7 +150,7 @@ async def test_a_revoked_token_fails_with_the_reconnect_message(
     assert status["progress"] == 20
     fresh = fake_github.add_user("alice-gh")
     await connect_github(client, auth, fresh.token)
-    await retry_completes(app, client, auth, repo["id"])
+    await retry_completes(app, client, auth, on_github)
 
 
 async def test_no_stored_token_fails_at_the_authentication_step(
@@ -293,11 +239,7 @@ async def test_an_empty_tree_fails_as_empty(
     status = await generate(app, client, auth, repo["id"])
     assert status["error_message"] == "Repository appears to be empty"
     assert fake_github.count("tarball") == 0
-    again = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert again.status == 202
-    await wait_for_runs(app)
+    await run_to_end(app, client, auth, repo["id"])  # a retry is accepted
 
 
 async def test_the_primary_rate_limit_fails_with_the_reset_time(
@@ -305,18 +247,16 @@ async def test_the_primary_rate_limit_fails_with_the_reset_time(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
     reset = fake_github.rate_limit("tree", reset_in=1800)
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     clock = datetime.fromtimestamp(reset, UTC).strftime("%H:%M:%S")
     assert status["status"] == "failed"
     assert status["error_message"] == f"GitHub API rate limit exceeded; it resets at {clock} UTC"
     assert status["progress"] == 40
     assert fake_github.count("tree") == 1  # not retried: the reset is far away
-    await retry_completes(app, client, auth, repo["id"])
+    await retry_completes(app, client, auth, on_github)
 
 
 async def test_a_secondary_rate_limit_is_waited_out_and_shown_as_the_current_step(
@@ -324,22 +264,20 @@ async def test_a_secondary_rate_limit_is_waited_out_and_shown_as_the_current_ste
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
     shown: list[Any] = []
 
     async def read_row_while_waiting(run: Run, progress: int, step: str) -> None:
         if step.startswith("Waiting"):
-            answer = await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
+            answer = await client.get(f"/api/repositories/{on_github}/docs/status", headers=auth)
             shown.append(await answer.json())
 
     steps = Steps()
     app[RUN_DEPS].on_progress += [steps, read_row_while_waiting]
     fake_github.secondary_rate_limit("tree", retry_after=1)
     before = datetime.now(UTC)
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["status"] == "completed", status
     assert fake_github.count("tree") == 2
 
@@ -354,7 +292,7 @@ async def test_a_secondary_rate_limit_is_waited_out_and_shown_as_the_current_ste
     assert timedelta(0) <= until - before.replace(microsecond=0) <= timedelta(seconds=3)
     waiting = steps.seen.index((40, row["current_step"]))
     assert steps.seen[waiting + 1] == (40, "Fetching repository file tree")  # back after the wait
-    await retry_completes(app, client, auth, repo["id"])
+    await retry_completes(app, client, auth, on_github)
 
 
 @pytest.mark.parametrize("github_overrides", [{"github_rate_limit_max_wait_seconds": 5.0}])
@@ -363,13 +301,11 @@ async def test_a_long_secondary_rate_limit_fails_with_the_time_to_retry(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
     fake_github.secondary_rate_limit("repo", retry_after=3600, status=429)
     started = time.time()
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["status"] == "failed"
     match = re.fullmatch(
         r"GitHub secondary rate limit exceeded; try again after (\d\d:\d\d:\d\d) UTC",
@@ -380,7 +316,7 @@ async def test_a_long_secondary_rate_limit_fails_with_the_time_to_retry(
         datetime.fromtimestamp(started + 3600 + d, UTC).strftime("%H:%M:%S") for d in range(3)
     }
     assert match[1] in expected
-    await retry_completes(app, client, auth, repo["id"])
+    await retry_completes(app, client, auth, on_github)
 
 
 async def test_two_server_errors_then_success_completes(
@@ -388,15 +324,13 @@ async def test_two_server_errors_then_success_completes(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
     fake_github.fail("repo", 500, times=2)
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["status"] == "completed", status
     assert fake_github.count("repo") == 3
-    await retry_completes(app, client, auth, repo["id"])
+    await retry_completes(app, client, auth, on_github)
     assert fake_github.count("repo") == 4
 
 
@@ -405,18 +339,16 @@ async def test_persistent_server_errors_fail_with_githubs_status_and_message(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
     fake_github.fail("commit", 502, "Server Error", times=None)
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["error_message"] == (
         "GitHub API request failed: 502 Bad Gateway: Server Error (after 4 attempts)"
     )
     assert fake_github.count("commit") == 4  # the first try and three retries
     fake_github.clear_faults()
-    await retry_completes(app, client, auth, repo["id"])
+    await retry_completes(app, client, auth, on_github)
 
 
 @pytest.mark.parametrize("github_overrides", [{"github_timeout_seconds": 0.2, "github_retries": 2}])
@@ -425,19 +357,17 @@ async def test_a_persistent_timeout_fails_after_the_retries(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
     fake_github.slow("commit", 30, times=None)
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["status"] == "failed"
     assert status["error_message"] == (
         "GitHub API request failed: no answer within 0.2 s (after 3 attempts)"
     )
     assert fake_github.count("commit") == 3
     fake_github.clear_faults()
-    await retry_completes(app, client, auth, repo["id"])
+    await retry_completes(app, client, auth, on_github)
 
 
 @pytest.mark.parametrize("github_overrides", [{"max_repository_bytes": 200}])
@@ -446,11 +376,9 @@ async def test_a_repository_over_the_size_limit_fails_with_the_limit(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["status"] == "failed"
     tree = fake_github.repos["alice-gh/sample"].tree
     total = sum(e["size"] for e in tree if e["type"] == "blob")
@@ -458,11 +386,7 @@ async def test_a_repository_over_the_size_limit_fails_with_the_limit(
         f"Repository is too large: {total} bytes of files, over the limit of 200 bytes"
     )
     assert fake_github.count("tarball") == 0  # known from the tree: nothing downloaded
-    again = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert again.status == 202
-    await wait_for_runs(app)
+    await run_to_end(app, client, auth, on_github)  # a retry is accepted
 
 
 @pytest.mark.parametrize("github_overrides", [{"max_tarball_bytes": 300}])
@@ -471,18 +395,12 @@ async def test_a_tarball_over_the_download_limit_fails_with_the_limit(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    connected: FakeUser,
-    sample_on_github: str,
+    on_github: str,
 ) -> None:
-    repo = await register_github(client, auth, sample_on_github)
-    status = await generate(app, client, auth, repo["id"])
+    status = await generate(app, client, auth, on_github)
     assert status["status"] == "failed"
     assert status["error_message"] == (
         "Repository is too large: its tarball is over the download limit of 300 bytes"
     )
     assert fake_github.count("tarball") == 1
-    again = await client.post(
-        "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-    )
-    assert again.status == 202
-    await wait_for_runs(app)
+    await run_to_end(app, client, auth, on_github)  # a retry is accepted

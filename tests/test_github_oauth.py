@@ -17,30 +17,16 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL
 from docsgen.db import accounts
 from docsgen.github.oauth import STATE_COOKIE
-from docsgen.settings import Settings
-from tests.support.api import wait_for_runs
+from tests.support.api import generate
 from tests.support.fake_github import FakeGitHub, FakeUser, register_github
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 
 BAD_STATE = {
     "error": "This GitHub sign-in is invalid, expired or already used; start again from "
     "/auth/github/login"
 }
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-def alice_github(fake_github: FakeGitHub) -> FakeUser:
-    user = fake_github.add_user("alice-gh")
-    fake_github.oauth_login = user.login  # who approves on GitHub's page
-    return user
 
 
 async def start_login(client: Client, auth: dict[str, str]) -> str:
@@ -105,10 +91,7 @@ async def test_the_oauth_flow_connects_the_account(
     # The OAuth token works for a run.
     fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
     repo = await register_github(client, auth, "alice-gh/sample")
-    await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
-    await wait_for_runs(app)
-    status = await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
-    assert (await status.json())["status"] == "completed"
+    assert (await generate(app, client, auth, repo["id"]))["status"] == "completed"
 
 
 async def test_a_replayed_state_is_refused(

@@ -9,7 +9,6 @@ of the fake's secrets, and one long session through every GitHub path.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,18 +18,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from docsgen.settings import Settings
-from tests.support.api import wait_for_runs
-from tests.support.fake_github import FakeGitHub, connect_github, register_github
+from tests.support.api import docs_of, run_to_end
+from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.secrets_guard import SecretsGuard
 
 Client = TestClient[Any, Any]
 AiohttpClient = Any
 
-
-@pytest.fixture
-def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
-    return fake_github.settings_for(settings, github_timeout_seconds=0.3, github_retries=1)
+pytestmark = pytest.mark.on_fake_github(github_timeout_seconds=0.3, github_retries=1)
 
 
 async def test_the_guard_catches_the_fakes_secrets_in_a_log_line_or_an_answer(
@@ -63,30 +58,23 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
     auth: dict[str, str],
     fake_github: FakeGitHub,
     secrets_guard: SecretsGuard,
-    sample_repo: Path,
+    alice_github: FakeUser,
+    sample_on_github: str,
 ) -> None:
-    alice = fake_github.add_user("alice-gh")
-    fake_github.oauth_login = "alice-gh"
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-
     async def run(repo_id: str) -> Any:
         # Forced: every run fetches everything, even when the docs are up to date.
-        await client.post(
-            "/api/generate-docs", json={"repository_id": repo_id, "force": True}, headers=auth
-        )
-        await wait_for_runs(app)
-        answer = await client.get(f"/api/repositories/{repo_id}/docs", headers=auth)
-        return await answer.json()
+        await run_to_end(app, client, auth, repo_id, force=True)
+        return await docs_of(client, auth, repo_id)
 
     # Connect with a token (and fail to, with a bad one), list, generate.
     bad = await client.put(
-        "/api/github/connection", json={"token": alice.token + "x"}, headers=auth
+        "/api/github/connection", json={"token": alice_github.token + "x"}, headers=auth
     )
     assert bad.status == 400
-    await connect_github(client, auth, alice.token)
+    await connect_github(client, auth, alice_github.token)
     assert (await client.get("/api/github/connection", headers=auth)).status == 200
     assert (await client.get("/api/github/repos", headers=auth)).status == 200
-    repo = await register_github(client, auth, "alice-gh/sample")
+    repo = await register_github(client, auth, sample_on_github)
     assert (await run(repo["id"]))["status"] == "completed"
 
     # Every kind of failure, each logged and answered.
@@ -101,7 +89,7 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
     fake_github.clear_faults()
     fake_github.rate_limit("commit")
     assert (await run(repo["id"]))["status"] == "failed"
-    fake_github.revoke(alice.token)
+    fake_github.revoke(alice_github.token)
     assert (await run(repo["id"]))["status"] == "failed"
     assert (await client.get("/api/github/repos", headers=auth)).status == 409
 

@@ -26,14 +26,15 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.errors import GitHubApiFailed, RepositoryTooLarge
 from docsgen.github.tarball import TarballLimits, git_blob_sha, read_tarball
-from docsgen.settings import Settings
 from docsgen.sources.base import SourceLimits
-from tests.support.api import wait_for_runs
+from tests.support.api import docs_of, run_to_end
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 
 Client = TestClient[Any, Any]
 MiB = 1024 * 1024
 LIMITS = TarballLimits(SourceLimits(512 * MiB, MiB, 50_000), 1024 * MiB)
+# The tests that run the service serve its tarballs from the fake GitHub.
+pytestmark = pytest.mark.on_fake_github
 
 
 # --- building tarballs ---------------------------------------------------------------
@@ -199,13 +200,6 @@ def test_a_tarball_cut_short_or_not_gzip_fails_with_a_message() -> None:
 # --- hostile tarballs served to the running service -----------------------------------
 
 
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
-
-
 class PeakRss:
     """Peak resident memory of this process and its children above the level at the start."""
 
@@ -278,12 +272,8 @@ async def run_hostile(
     fake_github.add_repo_with_tarball("alice-gh", name, tarball)  # tree truncated: no listing
     repo = await register_github(client, auth, f"alice-gh/{name}")
     with PeakRss() as memory:
-        response = await client.post(
-            "/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth
-        )
-        assert response.status == 202
-        await wait_for_runs(app)
-    docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
+        await run_to_end(app, client, auth, repo["id"])
+    docs = await docs_of(client, auth, repo["id"])
     print(
         f"\n{name}: {len(tarball)} bytes compressed, peak RSS growth "
         f"{memory.growth / MiB:.1f} MiB (baseline {memory.baseline / MiB:.1f} MiB)"

@@ -17,45 +17,15 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL
 from docsgen.db import accounts
 from docsgen.freshness.checker import FRESHNESS
-from docsgen.settings import Settings, SettingsError, load_settings
-from tests.support.api import register_local, wait_for_runs
-from tests.support.fake_github import FakeGitHub, connect_github, register_github
+from docsgen.settings import SettingsError, load_settings
+from tests.support.api import generate, register_local, status_of, wait_for_runs
+from tests.support.fake_github import FakeGitHub, connect_github
 from tests.support.gitrepo import commit, git
+from tests.support.on_github import run_held_at
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 GITHUB_CHECK_ROUTES = ("repo", "commit", "compare")
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-async def on_github(
-    client: Client, auth: dict[str, str], fake_github: FakeGitHub, sample_repo: Path
-) -> str:
-    account = fake_github.add_user("alice-gh")
-    await connect_github(client, auth, account.token)
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return str((await register_github(client, auth, "alice-gh/sample"))["id"])
-
-
-async def generate(app: web.Application, client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    response = await client.post(
-        "/api/generate-docs", json={"repository_id": repo_id}, headers=auth
-    )
-    assert response.status == 202, await response.text()
-    await wait_for_runs(app)
-    return await status_of(client, auth, repo_id)
-
-
-async def status_of(client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    response = await client.get(f"/api/repositories/{repo_id}/docs/status", headers=auth)
-    assert response.status == 200
-    return await response.json()
 
 
 async def check(client: Client, auth: dict[str, str], repo_id: str) -> Any:
@@ -67,6 +37,13 @@ async def check(client: Client, auth: dict[str, str], repo_id: str) -> Any:
 def three_commits(repo: Path) -> str:
     """Three new commits on the default branch; the last one's SHA."""
     return [commit(repo, {f"notes/{n}.md": f"note {n}\n"}, f"note {n}") for n in range(3)][-1]
+
+
+def three_commits_on_github(fake_github: FakeGitHub, repo: Path) -> str:
+    """``three_commits``, pushed: GitHub's default branch moves to the last one, its SHA."""
+    head = three_commits(repo)
+    fake_github.move_head("alice-gh/sample")
+    return head
 
 
 def counts(fake_github: FakeGitHub) -> dict[str, int]:
@@ -85,8 +62,7 @@ async def test_the_status_shows_how_many_commits_a_github_repository_moved_past_
     documented = done["commit_sha"]
     assert (done["head_sha"], done["commits_behind"]) == (documented, 0)
 
-    head = three_commits(sample_repo)
-    fake_github.move_head("alice-gh/sample")
+    head = three_commits_on_github(fake_github, sample_repo)
     before = counts(fake_github)
     # Polling the status never asks GitHub.
     for _ in range(3):
@@ -119,8 +95,7 @@ async def test_reading_a_repository_checks_its_head_in_the_background_at_most_on
     on_github: str,
 ) -> None:
     await generate(app, client, auth, on_github)
-    head = three_commits(sample_repo)
-    fake_github.move_head("alice-gh/sample")
+    head = three_commits_on_github(fake_github, sample_repo)
     before = counts(fake_github)
 
     # The run has just learned the head: reading within the interval asks nothing.
@@ -156,8 +131,7 @@ async def test_a_push_shows_the_new_head_at_once_and_the_count_after_a_check(
     on_github: str,
 ) -> None:
     await generate(app, client, auth, on_github)
-    head = three_commits(sample_repo)
-    fake_github.move_head("alice-gh/sample")
+    head = three_commits_on_github(fake_github, sample_repo)
     # The run the push starts fails (the token is gone), so the docs stay behind.
     await client.delete("/api/github/connection", headers=auth)
     pushed = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
@@ -188,8 +162,7 @@ async def test_a_github_history_rewrite_shows_the_head_without_a_count(
 ) -> None:
     await generate(app, client, auth, on_github)
     fake_github.fail("compare", 404, "Not Found")  # the documented commit is gone
-    head = three_commits(sample_repo)
-    fake_github.move_head("alice-gh/sample")
+    head = three_commits_on_github(fake_github, sample_repo)
     checked = await check(client, auth, on_github)
     assert (checked["head_sha"], checked["commits_behind"]) == (head, None)
 
@@ -230,9 +203,7 @@ async def test_checking_before_any_docs_or_during_a_run_changes_nothing(
 ) -> None:
     idle = await check(client, auth, on_github)
     assert (idle["status"], idle["head_sha"], idle["commits_behind"]) == ("idle", None, None)
-    gate = fake_github.hold("codeload")
-    await client.post("/api/generate-docs", json={"repository_id": on_github}, headers=auth)
-    await gate.reached.wait()
+    gate = await run_held_at("codeload", fake_github, client, auth, on_github)
     before = counts(fake_github)
     during = await check(client, auth, on_github)
     assert during["status"] == "generating"

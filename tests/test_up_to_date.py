@@ -15,48 +15,21 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.generator import GENERATOR_VERSION
-from docsgen.jobs.lifecycle import Run
-from docsgen.settings import Settings
-from tests.support.api import db_row, register_local, wait_for_runs
-from tests.support.fake_github import FakeGitHub, connect_github, register_github
+from tests.support.api import Steps, db_row, docs_of, register_local, run_to_end
+from tests.support.fake_github import FakeGitHub
 from tests.support.gitrepo import commit
 
 Client = TestClient[Any, Any]
+pytestmark = pytest.mark.on_fake_github
 UP_TO_DATE = "Documentation is already up to date"
-
-
-@pytest.fixture
-def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
-    return fake_github.settings_for(settings)
-
-
-@pytest.fixture
-async def on_github(
-    client: Client, auth: dict[str, str], fake_github: FakeGitHub, sample_repo: Path
-) -> str:
-    account = fake_github.add_user("alice-gh")
-    await connect_github(client, auth, account.token)
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return str((await register_github(client, auth, "alice-gh/sample"))["id"])
-
-
-class Steps:
-    def __init__(self) -> None:
-        self.seen: list[tuple[int, str]] = []
-
-    async def __call__(self, run: Run, progress: int, step: str) -> None:
-        self.seen.append((progress, step))
 
 
 async def generate(
     app: web.Application, client: Client, auth: dict[str, str], repo_id: str, **extra: Any
 ) -> Any:
-    response = await client.post(
-        "/api/generate-docs", json={"repository_id": repo_id, **extra}, headers=auth
-    )
-    assert response.status == 202, await response.text()
-    await wait_for_runs(app)
-    return await (await client.get(f"/api/repositories/{repo_id}/docs", headers=auth)).json()
+    """Start a run, await it, and return the docs as the API shows them."""
+    await run_to_end(app, client, auth, repo_id, **extra)
+    return await docs_of(client, auth, repo_id)
 
 
 async def test_a_repeated_github_run_on_an_unchanged_head_completes_without_downloading(

@@ -19,39 +19,13 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db import accounts
 from docsgen.jobs.lifecycle import Run
-from docsgen.settings import Settings
-from tests.support.api import db_row, wait_for_runs
-from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
+from tests.support.api import db_row, status_of, wait_for_runs
+from tests.support.fake_github import FakeGitHub, connect_github, register_github
 from tests.support.gitrepo import commit
+from tests.support.on_github import run_held_at
 
 Client = TestClient[Any, Any]
-
-
-@pytest.fixture
-def settings(
-    settings: Settings, fake_github: FakeGitHub, github_overrides: dict[str, Any]
-) -> Settings:
-    return fake_github.settings_for(settings, **github_overrides)
-
-
-@pytest.fixture
-async def connected(client: Client, auth: dict[str, str], fake_github: FakeGitHub) -> FakeUser:
-    account = fake_github.add_user("alice-gh")
-    await connect_github(client, auth, account.token)
-    return account
-
-
-@pytest.fixture
-def on_github(fake_github: FakeGitHub, sample_repo: Path) -> str:
-    fake_github.add_repo("alice-gh", "sample", sample_repo, private=True)
-    return "alice-gh/sample"
-
-
-@pytest.fixture
-async def registered(
-    client: Client, auth: dict[str, str], connected: FakeUser, on_github: str
-) -> str:
-    return str((await register_github(client, auth, on_github))["id"])
+pytestmark = pytest.mark.on_fake_github
 
 
 class Runs:
@@ -72,9 +46,9 @@ def runs(app: web.Application, client: Client) -> Runs:
     return recorder
 
 
-async def status_of(client: Client, auth: dict[str, str], repo_id: str) -> Any:
-    response = await client.get(f"/api/repositories/{repo_id}/docs/status", headers=auth)
-    return await response.json()
+async def push(client: Client, fake_github: FakeGitHub) -> Any:
+    """GitHub delivers a push of alice-gh/sample's default branch, at its current head."""
+    return await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
 
 
 def new_commit(fake_github: FakeGitHub, sample_repo: Path, name: str) -> str:
@@ -92,18 +66,18 @@ async def test_a_signed_push_to_the_default_branch_starts_a_run(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    registered: str,
+    on_github: str,
     runs: Runs,
 ) -> None:
     payload = fake_github.push_payload("alice-gh/sample")
     response = await fake_github.deliver(client, "push", payload)
     assert response.status == 202, await response.text()
     body = await response.json()
-    assert [(r["repository_id"], r["outcome"]) for r in body["runs"]] == [(registered, "started")]
+    assert [(r["repository_id"], r["outcome"]) for r in body["runs"]] == [(on_github, "started")]
     await wait_for_runs(app)
 
     assert [outcome for _, outcome in runs.ended] == ["completed"]
-    status = await status_of(client, auth, registered)
+    status = await status_of(client, auth, on_github)
     assert (status["status"], status["progress"]) == ("completed", 100)
     assert status["commit_sha"] == payload["after"]
     assert fake_github.count("codeload") == 1
@@ -114,7 +88,7 @@ async def test_a_push_starts_a_run_for_every_registration_as_its_owner(
     client: Client,
     auth: dict[str, str],
     fake_github: FakeGitHub,
-    registered: str,
+    on_github: str,
     runs: Runs,
 ) -> None:
     # Bob registered the same repository (he collaborates on it) with his own token.
@@ -130,10 +104,10 @@ async def test_a_push_starts_a_run_for_every_registration_as_its_owner(
     response = await fake_github.deliver(client, "push", payload)
     assert response.status == 202
     outcomes = {r["repository_id"]: r["outcome"] for r in (await response.json())["runs"]}
-    assert outcomes == {registered: "started", bobs: "started"}
+    assert outcomes == {on_github: "started", bobs: "started"}
     await wait_for_runs(app)
 
-    assert (await status_of(client, auth, registered))["status"] == "completed"
+    assert (await status_of(client, auth, on_github))["status"] == "completed"
     assert (await status_of(client, bob_auth, bobs))["status"] == "completed"
     # Each run fetched as its owner.
     tarballs = [r.headers["Authorization"] for r in fake_github.requests if r.route == "tarball"]
@@ -149,7 +123,7 @@ async def test_a_bad_signature_is_refused_with_401_and_starts_nothing(
     app: web.Application,
     client: Client,
     fake_github: FakeGitHub,
-    registered: str,
+    on_github: str,
 ) -> None:
     payload = fake_github.push_payload("alice-gh/sample")
     body = json.dumps(payload).encode()
@@ -175,13 +149,13 @@ async def test_a_bad_signature_is_refused_with_401_and_starts_nothing(
     assert await response.json() == {"error": "X-Hub-Signature-256 must be 'sha256=<hex digest>'"}
 
     assert len(app[RUN_DEPS].registry) == 0
-    assert await db_row(app, registered) is None
+    assert await db_row(app, on_github) is None
     assert fake_github.count("repo") == 0
 
 
 @pytest.mark.parametrize("github_overrides", [{"github_webhook_secret": None}])
 async def test_webhooks_are_refused_while_no_secret_is_configured(
-    app: web.Application, client: Client, fake_github: FakeGitHub, registered: str
+    app: web.Application, client: Client, fake_github: FakeGitHub, on_github: str
 ) -> None:
     payload = fake_github.push_payload("alice-gh/sample")
     response = await fake_github.deliver(client, "push", payload)
@@ -190,11 +164,11 @@ async def test_webhooks_are_refused_while_no_secret_is_configured(
         "error": "GitHub webhooks are not configured on this server (set GITHUB_WEBHOOK_SECRET "
         "to the secret of the repository's webhook)"
     }
-    assert await db_row(app, registered) is None
+    assert await db_row(app, on_github) is None
 
 
 async def test_a_push_to_another_branch_does_nothing(
-    app: web.Application, client: Client, fake_github: FakeGitHub, registered: str
+    app: web.Application, client: Client, fake_github: FakeGitHub, on_github: str
 ) -> None:
     payload = fake_github.push_payload("alice-gh/sample", ref="refs/heads/feature")
     response = await fake_github.deliver(client, "push", payload)
@@ -208,7 +182,7 @@ async def test_a_push_to_another_branch_does_nothing(
     assert (await fake_github.deliver(client, "push", deleted)).status == 202
 
     assert len(app[RUN_DEPS].registry) == 0
-    assert await db_row(app, registered) is None
+    assert await db_row(app, on_github) is None
     assert fake_github.count("repo") == 0
     deliveries = await app[POOL].fetchval("SELECT count(*) FROM github_webhook_deliveries")
     assert deliveries == 0
@@ -218,7 +192,7 @@ async def test_ping_is_answered_and_other_events_and_unknown_repositories_are_ig
     app: web.Application,
     client: Client,
     fake_github: FakeGitHub,
-    registered: str,
+    on_github: str,
     sample_repo: Path,
 ) -> None:
     ping = await fake_github.deliver(client, "ping", {"zen": "Keep it logically awesome."})
@@ -232,12 +206,12 @@ async def test_ping_is_answered_and_other_events_and_unknown_repositories_are_ig
     assert unknown.status == 202
     assert await unknown.json() == {"message": "No registered repository matches; ignored"}
 
-    assert await db_row(app, registered) is None
+    assert await db_row(app, on_github) is None
     assert fake_github.count("repo") == 0
 
 
 async def test_malformed_deliveries_get_clear_errors(
-    app: web.Application, client: Client, fake_github: FakeGitHub, registered: str
+    app: web.Application, client: Client, fake_github: FakeGitHub, on_github: str
 ) -> None:
     body = json.dumps(fake_github.push_payload("alice-gh/sample")).encode()
     signed = {"X-Hub-Signature-256": fake_github.sign(body), "Content-Type": "application/json"}
@@ -254,49 +228,31 @@ async def test_malformed_deliveries_get_clear_errors(
     )
     assert as_text.status == 415
 
-    broken = b'{"ref": '
-    not_json = await client.post(
-        "/webhooks/github",
-        data=broken,
-        headers={**headers, "X-Hub-Signature-256": fake_github.sign(broken)},
-    )
-    assert (not_json.status, await not_json.json()) == (
-        400,
-        {"error": "Webhook body is not valid JSON"},
-    )
-
-    for event in ("ping", "issues"):  # whatever the event, GitHub sends an object
-        listed = b"[1, 2]"
-        not_an_object = await client.post(
+    not_an_object = "Webhook body must be a JSON object, as GitHub sends"
+    shapeless = json.dumps({"ref": "refs/heads/main", "after": "abc"}).encode()
+    for event, data, error in [
+        ("push", b'{"ref": ', "Webhook body is not valid JSON"),
+        # Whatever the event, GitHub sends an object.
+        ("ping", b"[1, 2]", not_an_object),
+        ("issues", b"[1, 2]", not_an_object),
+        ("push", shapeless, "push payload lacks repository.full_name"),
+    ]:
+        answer = await client.post(
             "/webhooks/github",
-            data=listed,
+            data=data,
             headers={
                 **headers,
                 "X-GitHub-Event": event,
-                "X-Hub-Signature-256": fake_github.sign(listed),
+                "X-Hub-Signature-256": fake_github.sign(data),
             },
         )
-        assert (not_an_object.status, await not_an_object.json()) == (
-            400,
-            {"error": "Webhook body must be a JSON object, as GitHub sends"},
-        )
-
-    shapeless = json.dumps({"ref": "refs/heads/main", "after": "abc"}).encode()
-    bad_push = await client.post(
-        "/webhooks/github",
-        data=shapeless,
-        headers={**headers, "X-Hub-Signature-256": fake_github.sign(shapeless)},
-    )
-    assert (bad_push.status, await bad_push.json()) == (
-        400,
-        {"error": "push payload lacks repository.full_name"},
-    )
+        assert (answer.status, await answer.json()) == (400, {"error": error}), (event, data)
 
     # Over GitHub's 25 MB cap: refused from its Content-Length, before it is read.
     huge = b"x" * (25 * 1024 * 1024 + 1)
     too_big = await client.post("/webhooks/github", data=huge, headers=headers)
     assert too_big.status == 413
-    assert await db_row(app, registered) is None
+    assert await db_row(app, on_github) is None
 
 
 # --- a push during a run: exactly one more run after it ---------------------------
@@ -308,28 +264,24 @@ async def test_a_push_during_a_run_leads_to_exactly_one_more_run_after_it(
     auth: dict[str, str],
     fake_github: FakeGitHub,
     sample_repo: Path,
-    registered: str,
+    on_github: str,
     runs: Runs,
 ) -> None:
     first_head = fake_github.repos["alice-gh/sample"].commit_sha
-    gate = fake_github.hold("codeload")
-    started = await client.post(
-        "/api/generate-docs", json={"repository_id": registered}, headers=auth
-    )
-    assert started.status == 202
-    await gate.reached.wait()  # the run has resolved the first head and is downloading
+    # The run has resolved the first head and is downloading.
+    gate = await run_held_at("codeload", fake_github, client, auth, on_github)
 
     # Two pushes while it runs: at most one more run, for the latest head.
     new_commit(fake_github, sample_repo, "one")
-    first = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    first = await push(client, fake_github)
     latest = new_commit(fake_github, sample_repo, "two")
-    second = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    second = await push(client, fake_github)
     for response in (first, second):
         assert response.status == 202
         assert [r["outcome"] for r in (await response.json())["runs"]] == ["queued"]
-    during = await status_of(client, auth, registered)
+    during = await status_of(client, auth, on_github)
     assert (during["status"], during["head_sha"]) == ("generating", latest)
-    row = await db_row(app, registered)
+    row = await db_row(app, on_github)
     assert row is not None and row["pending_sha"] == latest
 
     gate.release()
@@ -339,14 +291,14 @@ async def test_a_push_during_a_run_leads_to_exactly_one_more_run_after_it(
     assert fake_github.count("codeload") == 2
     downloads = [r.url for r in fake_github.requests if r.route == "tarball"]
     assert first_head is not None and first_head in downloads[0] and latest in downloads[1]
-    status = await status_of(client, auth, registered)
+    status = await status_of(client, auth, on_github)
     assert status["status"] == "completed"
     assert (status["commit_sha"], status["head_sha"], status["commits_behind"]) == (
         latest,
         latest,
         0,
     )
-    row = await db_row(app, registered)
+    row = await db_row(app, on_github)
     assert row is not None and row["pending_sha"] is None
 
 
@@ -356,23 +308,19 @@ async def test_a_push_the_running_run_already_includes_starts_nothing_more(
     auth: dict[str, str],
     fake_github: FakeGitHub,
     sample_repo: Path,
-    registered: str,
+    on_github: str,
     runs: Runs,
 ) -> None:
-    gate = fake_github.hold("repo")
-    started = await client.post(
-        "/api/generate-docs", json={"repository_id": registered}, headers=auth
-    )
-    assert started.status == 202
-    await gate.reached.wait()  # claimed, but the head is not resolved yet
+    # Claimed, but the head is not resolved yet.
+    gate = await run_held_at("repo", fake_github, client, auth, on_github)
     pushed = new_commit(fake_github, sample_repo, "early")
-    queued = await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    queued = await push(client, fake_github)
     assert [r["outcome"] for r in (await queued.json())["runs"]] == ["queued"]
     gate.release()
     await wait_for_runs(app)
 
     assert [outcome for _, outcome in runs.ended] == ["completed"]
-    assert (await status_of(client, auth, registered))["commit_sha"] == pushed
+    assert (await status_of(client, auth, on_github))["commit_sha"] == pushed
     assert fake_github.count("codeload") == 1
 
 
@@ -382,20 +330,18 @@ async def test_a_failed_run_with_a_push_pending_is_followed_by_one_run(
     auth: dict[str, str],
     fake_github: FakeGitHub,
     sample_repo: Path,
-    registered: str,
+    on_github: str,
     runs: Runs,
 ) -> None:
-    gate = fake_github.hold("codeload")
-    await client.post("/api/generate-docs", json={"repository_id": registered}, headers=auth)
-    await gate.reached.wait()
+    gate = await run_held_at("codeload", fake_github, client, auth, on_github)
     fake_github.fail("codeload", 404, times=1)  # the held download will answer 404
     pushed = new_commit(fake_github, sample_repo, "after-failure")
-    await fake_github.deliver(client, "push", fake_github.push_payload("alice-gh/sample"))
+    await push(client, fake_github)
     gate.release()
     await wait_for_runs(app)
 
     assert [outcome for _, outcome in runs.ended] == ["failed", "completed"]
-    assert (await status_of(client, auth, registered))["commit_sha"] == pushed
+    assert (await status_of(client, auth, on_github))["commit_sha"] == pushed
 
 
 # --- deliveries are idempotent -------------------------------------------------------
@@ -407,7 +353,7 @@ async def test_a_redelivered_push_does_nothing(
     auth: dict[str, str],
     fake_github: FakeGitHub,
     sample_repo: Path,
-    registered: str,
+    on_github: str,
     runs: Runs,
 ) -> None:
     payload = fake_github.push_payload("alice-gh/sample")
@@ -415,7 +361,7 @@ async def test_a_redelivered_push_does_nothing(
     first = await fake_github.deliver(client, "push", payload, delivery_id=delivery)
     assert first.status == 202
     await wait_for_runs(app)
-    before = await db_row(app, registered)
+    before = await db_row(app, on_github)
     assert before is not None
 
     # The head has moved since: a new delivery would start a run; a redelivery must not.
@@ -426,7 +372,7 @@ async def test_a_redelivered_push_does_nothing(
     await wait_for_runs(app)
 
     assert len(runs.ended) == 1
-    after = await db_row(app, registered)
+    after = await db_row(app, on_github)
     assert after is not None
     assert (after["version"], after["run_id"]) == (before["version"], before["run_id"])
     assert fake_github.count("repo") == 1
@@ -436,7 +382,7 @@ async def test_a_redelivery_while_the_first_is_handled_does_nothing(
     app: web.Application,
     client: Client,
     fake_github: FakeGitHub,
-    registered: str,
+    on_github: str,
     runs: Runs,
 ) -> None:
     payload = fake_github.push_payload("alice-gh/sample")

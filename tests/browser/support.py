@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.async_api import BrowserContext, Page
 
-from docsgen.api.keys import POOL
+from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.api.sessions import ensure_admin
+from docsgen.db import jobs
 from docsgen.db.repositories import create_repository
 from docsgen.db.sessions import create_signin_token
 from docsgen.jobs.lifecycle import Run
@@ -96,6 +98,29 @@ class Service:
         admin = await ensure_admin(pool)
         repository = await create_repository(pool, admin.id, "local", path=str(path))
         return str(repository.id)
+
+    async def store_docs(
+        self, repository_id: str, *, commit_sha: str, content: str, section: str, html: str
+    ) -> None:
+        """Docs of a completed run, stored as given (no generator): one ``section``, ``html``."""
+        pool = self.app[POOL]
+        run_id = await jobs.claim_run(pool, uuid.UUID(repository_id), 60)
+        assert run_id is not None
+        stored = await jobs.complete_run(
+            pool,
+            run_id,
+            commit_sha=commit_sha,
+            content=content,
+            sections=[{"title": section, "anchor": section.lower(), "markdown": "", "warnings": 0}],
+            html=html,
+        )
+        assert stored
+
+    def step_gate(self) -> StepGate:
+        """A new ``StepGate`` that every run of the service passes its steps through."""
+        gate = StepGate()
+        self.app[RUN_DEPS].on_progress.append(gate)
+        return gate
 
     async def signin_link(self) -> str:
         pool = self.app[POOL]
@@ -209,6 +234,13 @@ async def signed_in_page(context: Context, service: Service) -> Page:
     page = await new_page(context)
     await page.goto(await service.signin_link())
     await page.get_by_role("heading", name="Repositories", exact=True).wait_for()
+    return page
+
+
+async def detail_page(context: Context, service: Service, repository_id: str) -> Page:
+    """A signed-in page showing the repository's detail."""
+    page = await signed_in_page(context, service)
+    await page.goto(detail_url(service, repository_id))
     return page
 
 

@@ -21,7 +21,14 @@ from docsgen.api.keys import POOL
 from docsgen.api.routes.pages import mermaid_url
 from docsgen.db import jobs
 from docsgen.render import render_html
-from tests.browser.support import Context, Service, detail_url, screenshot, signed_in_page
+from tests.browser.support import (
+    Context,
+    Service,
+    detail_page,
+    detail_url,
+    screenshot,
+    signed_in_page,
+)
 from tests.support.gitrepo import make_repo
 
 needs_mermaid = pytest.mark.skipif(
@@ -78,20 +85,13 @@ flowchart LR
 
 async def store_docs(service: Service, repository_id: str, markdown: str) -> None:
     """Docs of a completed run, rendered by the server's own renderer."""
-    pool = service.app[POOL]
-    run_id = await jobs.claim_run(pool, uuid.UUID(repository_id), 60)
-    assert run_id is not None
-    saved = await jobs.complete_run(
-        pool,
-        run_id,
+    await service.store_docs(
+        repository_id,
         commit_sha="a" * 40,
         content=markdown,
-        sections=[
-            {"title": "Architecture", "anchor": "architecture", "markdown": "", "warnings": 0}
-        ],
+        section="Architecture",
         html=render_html(markdown),
     )
-    assert saved
 
 
 async def drawn_diagrams(page: Page, expected: int) -> None:
@@ -134,8 +134,7 @@ async def test_diagrams_are_drawn_from_rendered_markdown(
 ) -> None:
     repository_id = await service.register_local(sample_repo)
     await store_docs(service, repository_id, ARCHITECTURE)
-    page = await signed_in_page(context, service)
-    await page.goto(detail_url(service, repository_id))
+    page = await detail_page(context, service, repository_id)
     await drawn_diagrams(page, 2)
     first = page.locator("figure.diagram").first
     for label in ("shop.cli", "shop.api", "shop.db", "shop.orders"):
@@ -153,8 +152,7 @@ async def test_a_diagram_mermaid_rejects_shows_its_source_and_the_reason(
 ) -> None:
     repository_id = await service.register_local(sample_repo)
     await store_docs(service, repository_id, BROKEN)
-    page = await signed_in_page(context, service)
-    await page.goto(detail_url(service, repository_id))
+    page = await detail_page(context, service, repository_id)
     figure = page.locator("figure.diagram")
     await expect(figure).to_have_attribute("data-diagram", "error", timeout=20_000)
     await expect(figure.locator(".diagram-error")).to_contain_text(

@@ -14,9 +14,8 @@ from typing import Any
 from aiohttp import web
 from playwright.async_api import Page, Route, expect
 
-from docsgen.api.keys import RUN_DEPS
 from docsgen.api.sessions import print_signin_link
-from tests.browser.support import Context, StepGate, new_page, screenshot, start_service
+from tests.browser.support import Context, new_page, screenshot, start_service
 
 CONTRACT_START = [
     (20, "Fetching repository metadata"),
@@ -68,8 +67,7 @@ async def test_sign_in_add_generate_and_read_the_docs(
     await expect(page.get_by_text("No documentation yet")).to_be_visible()
     await screenshot(page, "flow-02-not-started.png")
 
-    gate = StepGate()
-    app[RUN_DEPS].on_progress.append(gate)
+    gate = service.step_gate()
     bar = page.get_by_role("progressbar")
     step_line = page.locator(".progress-step")
 

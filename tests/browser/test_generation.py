@@ -11,16 +11,14 @@ from pathlib import Path
 
 from playwright.async_api import Page, Route, expect
 
-from docsgen.api.keys import RUN_DEPS
 from tests.browser.support import (
     POLL_SECONDS,
     Context,
     Service,
-    StepGate,
+    detail_page,
     detail_url,
     new_page,
     screenshot,
-    signed_in_page,
 )
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
 
@@ -28,8 +26,7 @@ IN_PROGRESS = "Documentation generation is already in progress"
 
 
 async def open_detail(context: Context, service: Service, repository_id: str) -> Page:
-    page = await signed_in_page(context, service)
-    await page.goto(detail_url(service, repository_id))
+    page = await detail_page(context, service, repository_id)
     await expect(page.locator("#generate")).to_be_enabled()
     return page
 
@@ -38,8 +35,7 @@ async def test_two_tabs_pressing_generate_at_once_start_one_run(
     service: Service, context: Context, sample_repo: Path
 ) -> None:
     repository_id = await service.register_local(sample_repo)
-    gate = StepGate()
-    service.app[RUN_DEPS].on_progress.append(gate)
+    gate = service.step_gate()
     first = await open_detail(context, service, repository_id)
     second = await new_page(context)
     await second.goto(detail_url(service, repository_id))
@@ -75,8 +71,7 @@ async def test_the_page_polls_at_its_interval_and_stops_at_the_end(
     service: Service, context: Context, sample_repo: Path
 ) -> None:
     repository_id = await service.register_local(sample_repo)
-    gate = StepGate()
-    service.app[RUN_DEPS].on_progress.append(gate)
+    gate = service.step_gate()
     page = await open_detail(context, service, repository_id)
     await page.locator("#generate").click()
     await gate.next()  # the run is held at 20 % while the page polls
@@ -103,8 +98,7 @@ async def test_a_lost_connection_shows_a_notice_and_polling_goes_on(
     service: Service, context: Context, sample_repo: Path
 ) -> None:
     repository_id = await service.register_local(sample_repo)
-    gate = StepGate()
-    service.app[RUN_DEPS].on_progress.append(gate)
+    gate = service.step_gate()
     page = await open_detail(context, service, repository_id)
     await page.locator("#generate").click()
     await gate.next()
@@ -160,8 +154,7 @@ async def test_a_failure_shows_its_message_and_retry_starts_a_new_run(
 
     # Fixed, and retried: a new run starts; the old docs stay up while it runs.
     make_repo(sample_repo, {**SAMPLE_FILES, "README.md": "# Sample\n\nSample now waves.\n"})
-    gate = StepGate()
-    service.app[RUN_DEPS].on_progress.append(gate)
+    gate = service.step_gate()
     await retry.click()
     await gate.next()
     await expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "20")

@@ -13,9 +13,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Route, expect
 
-from docsgen.api.keys import RUN_DEPS
 from docsgen.settings import Settings
-from tests.browser.support import Context, Service, StepGate, detail_url, signed_in_page
+from tests.browser.support import (
+    Context,
+    Service,
+    detail_page,
+    detail_url,
+    signed_in_page,
+)
 
 
 @pytest.fixture
@@ -31,10 +36,8 @@ async def test_the_page_follows_the_stream_instead_of_polling(
     service: Service, context: Context, sample_repo: Path
 ) -> None:
     repository_id = await service.register_local(sample_repo)
-    gate = StepGate()
-    service.app[RUN_DEPS].on_progress.append(gate)
-    page = await signed_in_page(context, service)
-    await page.goto(detail_url(service, repository_id))
+    gate = service.step_gate()
+    page = await detail_page(context, service, repository_id)
     await page.locator("#generate").click()
     for _ in range(3):
         progress, step, go = await gate.next()
@@ -54,8 +57,7 @@ async def test_a_failing_stream_falls_back_to_polling(
     service: Service, context: Context, sample_repo: Path
 ) -> None:
     repository_id = await service.register_local(sample_repo)
-    gate = StepGate()
-    service.app[RUN_DEPS].on_progress.append(gate)
+    gate = service.step_gate()
     page = await signed_in_page(context, service)
 
     async def broken(route: Route) -> None:

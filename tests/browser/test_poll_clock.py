@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import expect
 
-from docsgen.api.keys import RUN_DEPS
 from docsgen.settings import Settings
-from tests.browser.support import Context, Service, StepGate, detail_url, signed_in_page
+from tests.browser.support import Context, Service, detail_url, signed_in_page
 from tests.support.api import wait_for_runs
 
 COUNT_FETCHES = """
@@ -38,8 +37,7 @@ async def test_the_page_asks_every_five_seconds_and_never_after_the_end(
 ) -> None:
     assert Settings().poll_interval_seconds == 5.0
     repository_id = await service.register_local(sample_repo)
-    gate = StepGate()
-    service.app[RUN_DEPS].on_progress.append(gate)
+    gate = service.step_gate()
     page = await signed_in_page(context, service)
     await page.clock.install()
     await page.add_init_script(COUNT_FETCHES)

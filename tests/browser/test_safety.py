@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
-from docsgen.api.keys import POOL
-from docsgen.db import jobs
 from tests.browser.support import (
     Context,
     Service,
+    detail_page,
     detail_url,
     screenshot,
     signed_in_page,
@@ -108,8 +106,7 @@ async def test_a_hostile_repository_renders_without_running_script(
     path = repos_root / "evil"
     make_repo(path, HOSTILE_FILES)
     repository_id = await service.register_local(path)
-    page = await signed_in_page(context, service)
-    await page.goto(detail_url(service, repository_id))
+    page = await detail_page(context, service, repository_id)
     await page.locator("#generate").click()
     article = page.get_by_role("article", name="Documentation")
     await expect(page.locator(".badge-completed")).to_be_visible()
@@ -127,20 +124,14 @@ async def test_html_that_slipped_past_the_server_still_runs_nothing(
     service: Service, context: Context, sample_repo: Path
 ) -> None:
     repository_id = await service.register_local(sample_repo)
-    pool = service.app[POOL]
-    run_id = await jobs.claim_run(pool, uuid.UUID(repository_id), 60)
-    assert run_id is not None
-    stored = await jobs.complete_run(
-        pool,
-        run_id,
+    await service.store_docs(
+        repository_id,
         commit_sha="0" * 40,
         content="# hostile\n",
-        sections=[{"title": "Overview", "anchor": "overview", "markdown": "", "warnings": 0}],
+        section="Overview",
         html=HOSTILE_HTML,
     )
-    assert stored
-    page = await signed_in_page(context, service)
-    await page.goto(detail_url(service, repository_id))
+    page = await detail_page(context, service, repository_id)
     article = page.get_by_role("article", name="Documentation")
     await expect(article).to_contain_text("Before after")
     await expect(article).to_contain_text("hover me")

@@ -11,7 +11,12 @@ from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db.accounts import find_user
 from docsgen.db.repositories import get_repository
 from docsgen.freshness.checker import FRESHNESS
-from tests.browser.support import Context, Service, detail_url, screenshot, signed_in_page
+from tests.browser.support import (
+    Context,
+    Service,
+    detail_page,
+    screenshot,
+)
 from tests.support.gitrepo import commit
 
 
@@ -19,8 +24,7 @@ async def test_a_repository_whose_head_moved_shows_commits_behind(
     service: Service, context: Context, sample_repo: Path
 ) -> None:
     repository_id = await service.register_local(sample_repo)
-    page = await signed_in_page(context, service)
-    await page.goto(detail_url(service, repository_id))
+    page = await detail_page(context, service, repository_id)
     await page.locator("#generate").click()
     await expect(page.locator(".repo-meta")).to_contain_text("Documentation of commit")
     await service.app[RUN_DEPS].registry.join()

@@ -10,6 +10,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL, RUN_DEPS
+from docsgen.jobs.lifecycle import Run
+
+Client = TestClient[Any, Any]
 
 
 async def register_local(
@@ -33,3 +36,51 @@ async def db_row(app: web.Application, repository_id: str) -> asyncpg.Record | N
         "SELECT * FROM generated_docs WHERE repository_id = $1::uuid", repository_id
     )
     return row
+
+
+async def start_run(client: Client, headers: dict[str, str], repo_id: str, **extra: Any) -> None:
+    """``POST /api/generate-docs`` (``extra``: more of its body, ``force``); it is accepted."""
+    response = await client.post(
+        "/api/generate-docs", json={"repository_id": repo_id, **extra}, headers=headers
+    )
+    assert response.status == 202, await response.text()
+
+
+async def run_to_end(
+    app: web.Application, client: Client, headers: dict[str, str], repo_id: str, **extra: Any
+) -> None:
+    """Start a run and await it, and any run it leaves pending."""
+    await start_run(client, headers, repo_id, **extra)
+    await wait_for_runs(app)
+
+
+async def status_of(client: Client, headers: dict[str, str], repo_id: str) -> Any:
+    """The repository's docs status, as the API shows it."""
+    response = await client.get(f"/api/repositories/{repo_id}/docs/status", headers=headers)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def docs_of(client: Client, headers: dict[str, str], repo_id: str) -> Any:
+    """The repository's docs and their status, as the API shows them."""
+    response = await client.get(f"/api/repositories/{repo_id}/docs", headers=headers)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def generate(
+    app: web.Application, client: Client, headers: dict[str, str], repo_id: str, **extra: Any
+) -> Any:
+    """Start a run, await it, and return the docs status as the API shows it."""
+    await run_to_end(app, client, headers, repo_id, **extra)
+    return await status_of(client, headers, repo_id)
+
+
+class Steps:
+    """Records every step a run writes (an ``on_progress`` observer)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, str]] = []
+
+    async def __call__(self, run: Run, progress: int, step: str) -> None:
+        self.seen.append((progress, step))

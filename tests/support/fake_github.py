@@ -18,8 +18,10 @@ Tests steer it per route (see ``ROUTES``): ``fail`` (any status and message),
 that keeps the next answer until the test releases it).  ``count(route)``
 says how many requests a route received.
 
-Use the ``fake_github`` fixture (registered as a pytest plugin in conftest),
-and ``fake_github.settings_for(settings)`` to point the service at it.
+Use the ``fake_github`` fixture (registered as a pytest plugin in conftest);
+mark a test module ``pytest.mark.on_fake_github`` and the ``settings`` fixture
+points the service at it (``settings_for``).  Alice's account and the sample
+repository there are fixtures in ``tests/support/on_github.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -36,7 +39,7 @@ import subprocess
 import time
 import uuid
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +149,44 @@ class RecordedRequest:
     method: str
     url: str
     headers: dict[str, str]
+
+
+def _check_route(route: str) -> None:
+    if route not in ROUTES:
+        raise ValueError(f"unknown route {route!r}; one of {', '.join(ROUTES)}")
+
+
+Handler = Callable[["FakeGitHub", web.Request], Awaitable[web.StreamResponse]]
+# Finds what a handler answers about (the caller, a repository), or GitHub's refusal.
+Finder = Callable[["FakeGitHub", web.Request], Any]
+
+
+def _route(
+    route: str, about: Finder | None = None
+) -> Callable[[Callable[..., Awaitable[web.StreamResponse]]], Handler]:
+    """The handler of ``route``: each request is counted, recorded, held at the route's gate
+    and given its fault (``FakeGitHub._enter``) before the handler may answer it.
+
+    ``about`` finds what the handler answers about, passed to it after the request; when
+    it finds a response instead (GitHub's 401, 404 or 409), that is the answer.
+    """
+    _check_route(route)
+
+    def decorate(handler: Callable[..., Awaitable[web.StreamResponse]]) -> Handler:
+        @functools.wraps(handler)
+        async def answer(self: FakeGitHub, request: web.Request) -> web.StreamResponse:
+            if (early := await self._enter(route, request)) is not None:
+                return early
+            if about is None:
+                return await handler(self, request)
+            found = about(self, request)
+            if isinstance(found, web.StreamResponse):
+                return found
+            return await handler(self, request, found)
+
+        return answer
+
+    return decorate
 
 
 class FakeGitHub:
@@ -341,7 +382,7 @@ class FakeGitHub:
 
     def hold(self, route: str) -> Gate:
         """A gate for the next request of ``route``."""
-        self._check_route(route)
+        _check_route(route)
         gate = Gate()
         self._gates[route].append(gate)
         return gate
@@ -350,7 +391,7 @@ class FakeGitHub:
         self._faults.clear()
 
     def count(self, route: str) -> int:
-        self._check_route(route)
+        _check_route(route)
         return self.counts[route]
 
     def secrets(self) -> set[str]:
@@ -361,13 +402,8 @@ class FakeGitHub:
         return found
 
     def _fault(self, route: str, fault: Fault) -> None:
-        self._check_route(route)
+        _check_route(route)
         self._faults[route].append(fault)
-
-    @staticmethod
-    def _check_route(route: str) -> None:
-        if route not in ROUTES:
-            raise ValueError(f"unknown route {route!r}; one of {', '.join(ROUTES)}")
 
     # --- the plumbing every answer goes through --------------------------------------
 
@@ -453,6 +489,17 @@ class FakeGitHub:
             request, {"message": "Not Found", "documentation_url": DOCS_URL}, status=404
         )
 
+    def _signed_in(self, request: web.Request) -> FakeUser | web.Response:
+        """The caller, who must have sent a valid token (GitHub's 401s otherwise)."""
+        caller = self._caller(request)
+        if caller is None:
+            return self._json(
+                request,
+                {"message": "Requires authentication", "documentation_url": DOCS_URL},
+                status=401,
+            )
+        return caller
+
     def _visible_repo(self, request: web.Request) -> FakeRepo | web.Response:
         caller = self._caller(request)
         if isinstance(caller, web.Response):
@@ -463,20 +510,17 @@ class FakeGitHub:
             return self._not_found(request)
         return repo
 
+    def _repo_with_commits(self, request: web.Request) -> FakeRepo | web.Response:
+        """``_visible_repo``, where an empty repository answers GitHub's 409."""
+        repo = self._visible_repo(request)
+        if isinstance(repo, FakeRepo) and repo.commit_sha is None:
+            return self._empty(request)
+        return repo
+
     # --- the REST API ----------------------------------------------------------------
 
-    async def _user(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("user", request)) is not None:
-            return early
-        caller = self._caller(request)
-        if isinstance(caller, web.Response):
-            return caller
-        if caller is None:
-            return self._json(
-                request,
-                {"message": "Requires authentication", "documentation_url": DOCS_URL},
-                status=401,
-            )
+    @_route("user", _signed_in)
+    async def _user(self, request: web.Request, caller: FakeUser) -> web.StreamResponse:
         extra = {"X-OAuth-Scopes": ", ".join(caller.scopes)} if caller.scopes is not None else {}
         return self._json(
             request,
@@ -484,18 +528,8 @@ class FakeGitHub:
             extra=extra,
         )
 
-    async def _user_repos(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("user_repos", request)) is not None:
-            return early
-        caller = self._caller(request)
-        if isinstance(caller, web.Response):
-            return caller
-        if caller is None:
-            return self._json(
-                request,
-                {"message": "Requires authentication", "documentation_url": DOCS_URL},
-                status=401,
-            )
+    @_route("user_repos", _signed_in)
+    async def _user_repos(self, request: web.Request, caller: FakeUser) -> web.StreamResponse:
         repos = sorted(
             (r for r in self.repos.values() if _member(caller, r)),
             key=lambda r: r.full_name.lower(),
@@ -540,12 +574,8 @@ class FakeGitHub:
             "updated_at": "2026-01-01T00:00:00Z",
         }
 
-    async def _repo(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("repo", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
+    @_route("repo", _visible_repo)
+    async def _repo(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         return self._json(request, self._repo_json(repo))
 
     def _empty(self, request: web.Request) -> web.Response:
@@ -555,14 +585,8 @@ class FakeGitHub:
             status=409,
         )
 
-    async def _commit(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("commit", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
-        if repo.commit_sha is None:
-            return self._empty(request)
+    @_route("commit", _repo_with_commits)
+    async def _commit(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         ref = request.match_info["ref"]
         found = repo.at(ref)
         if found is None:
@@ -581,14 +605,8 @@ class FakeGitHub:
             },
         )
 
-    async def _tree(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("tree", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
-        if repo.commit_sha is None:
-            return self._empty(request)
+    @_route("tree", _repo_with_commits)
+    async def _tree(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         found = repo.at(request.match_info["sha"])
         if found is None or found[0] != request.match_info["sha"]:
             return self._not_found(request)
@@ -597,12 +615,8 @@ class FakeGitHub:
             {"sha": found[0], "tree": found[1], "truncated": repo.tree_truncated},
         )
 
-    async def _tarball(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("tarball", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
+    @_route("tarball", _visible_repo)
+    async def _tarball(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         found = repo.at(request.match_info["ref"])
         if found is None:
             return self._not_found(request)
@@ -617,9 +631,8 @@ class FakeGitHub:
             status=302, headers={**self._rate_headers(request), "Location": location}
         )
 
+    @_route("codeload")
     async def _codeload(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("codeload", request)) is not None:
-            return early
         stall, self._stall = self._stall, None  # set by _enter for this request
         key = f"{request.match_info['owner']}/{request.match_info['name']}".lower()
         repo = self.repos.get(key)
@@ -651,12 +664,8 @@ class FakeGitHub:
         await response.write_eof()
         return response
 
-    async def _compare(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("compare", request)) is not None:
-            return early
-        repo = self._visible_repo(request)
-        if isinstance(repo, web.Response):
-            return repo
+    @_route("compare", _visible_repo)
+    async def _compare(self, request: web.Request, repo: FakeRepo) -> web.StreamResponse:
         base, sep, head = request.match_info["basehead"].partition("...")
         if not sep or repo.source is None or repo.commit_sha is None:
             return self._not_found(request)
@@ -721,9 +730,8 @@ class FakeGitHub:
 
     # --- the OAuth web flow ----------------------------------------------------------
 
+    @_route("oauth_authorize")
     async def _oauth_authorize(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("oauth_authorize", request)) is not None:
-            return early
         query = request.query
         if query.get("client_id") != self.oauth_client_id:
             return web.Response(status=404, text="Unknown OAuth application")
@@ -735,9 +743,8 @@ class FakeGitHub:
         target = URL(redirect_uri).update_query({"code": code, "state": query.get("state", "")})
         return web.Response(status=302, headers={"Location": str(target)})
 
+    @_route("oauth_token")
     async def _oauth_token(self, request: web.Request) -> web.StreamResponse:
-        if (early := await self._enter("oauth_token", request)) is not None:
-            return early
         raw = await request.read()
         if request.content_type == "application/json":
             form = {k: str(v) for k, v in json.loads(raw or b"{}").items()}
