@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from docsgen.generator.analysis.model import EnvRead, Import, Route
 
@@ -26,9 +28,17 @@ _ROUTER_MAKERS = {
     "Quart": "Quart", "Sanic": "Sanic", "RouteTableDef": "aiohttp", "Starlette": "Starlette",
 }  # fmt: skip
 _MAX_TEXT = 80
+# Words of the lines that may hold an environment read or a route call, whatever the imports.
+_HINT_WORDS = (
+    r"environ|getenv|console_scripts|"
+    r"add_(?:get|post|put|patch|delete|head|options|route|view|api_route|url_rule)\b"
+)
+_HINT_LITERALS = ("environ", "getenv", "console_scripts", "add_")  # one is in each of those
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 _BLOCKS_OF: dict[type, tuple[str, ...]] = {}  # node type -> which of _BLOCKS it has
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_IMPORTS = (ast.Import, ast.ImportFrom)
 
 
 @dataclass
@@ -67,7 +77,6 @@ class _Reader:
     def __init__(self, path: str, text: str, facts: PythonFacts) -> None:
         self.path = path
         self.text = text
-        self.lines = text.splitlines()
         self.facts = facts
         self.os_names: set[str] = set()
         self.environ_names: set[str] = set()
@@ -79,22 +88,23 @@ class _Reader:
         self.prefixes: dict[str, str] = {}  # router variable -> its ``prefix=``/``url_prefix=``
         self.receivers: dict[str, str] = {}  # router variable -> its framework
         self.or_defaults: dict[int, ast.expr] = {}
-        self.typing_only: set[int] = set()  # ids of imports under ``if TYPE_CHECKING:``
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split only for the few files that may hold a hint."""
+        return self.text.splitlines()
 
     # -- traversal ---------------------------------------------------------------
 
     def read(self, tree: ast.Module) -> None:
-        statements = _statements(tree)
-        self.typing_only = _type_checking_imports(statements)
-        for node, _ in statements:
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                self._import(node)
-            elif isinstance(node, ast.Assign):
-                self._router(node)
+        statements = _Statements.of(tree)
+        for node, typing_only in statements.imports:
+            self._import(node, typing_only)
+        for assignment in statements.assignments:
+            self._router(assignment)
         self.framework = self._framework()
-        for node, scope in statements:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                self._decorators(node, scope)
+        for definition, scope in statements.decorated:
+            self._decorators(definition, scope)
         for stmt in tree.body:
             if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
                 self.facts.entry_points.append(("__main__", self.path, stmt.lineno))
@@ -104,9 +114,8 @@ class _Reader:
         # Only the expressions of statements on those lines: walking every node of
         # every file would cost as much as parsing it.
         nodes: list[ast.AST] = []
-        for stmt, _ in statements:
-            end = getattr(stmt, "end_lineno", None) or stmt.lineno
-            if any(stmt.lineno <= line <= end for line in hint_lines):
+        for stmt in statements.every:
+            if _spans_one_of(stmt, hint_lines):
                 nodes.extend(_own_expressions(stmt))
         for each in nodes:
             if isinstance(each, ast.BoolOp) and isinstance(each.op, ast.Or):
@@ -120,32 +129,37 @@ class _Reader:
                 self._compare(each)
 
     def _hint_lines(self) -> list[int]:
-        """Lines that may hold an environment read or a route call, by their words."""
-        words = [
-            r"environ|getenv|console_scripts|"
-            r"add_(?:get|post|put|patch|delete|head|options|route|view|api_route|url_rule)\b"
-        ]
-        for names, after in (
+        """Lines that may hold an environment read or a route call, by their words.
+
+        Most files hold none of the words: a look for them in the whole text
+        settles those, and only the others are searched line by line.
+        """
+        named = (  # local names, and what follows them in a hint
             (self.environ_names | self.getenv_names, r"\b"),  # ``from os import getenv as g``
             (self.web_names, r"\s*\."),
             (self.django_funcs, r"\s*\("),
             (set(self.starlette_routes), r"\s*\("),
-        ):
+        )
+        text = self.text
+        literals = [*_HINT_LITERALS, *(name for names, _ in named for name in names)]
+        if not any(literal in text for literal in literals):
+            return []  # every hint holds one of these words as written
+        words = [_HINT_WORDS]
+        for names, after in named:
             if names:
                 words.append(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + ")" + after)
         pattern = re.compile("|".join(words))
-        lines: list[int] = []
-        for number, line in enumerate(self.lines, start=1):
-            if pattern.search(line):
-                lines.append(number)
-        return lines
+        if pattern.search(text) is None:
+            return []  # a match within a line is a match within the text
+        return [number for number, line in enumerate(self.lines, start=1) if pattern.search(line)]
 
     # -- imports -----------------------------------------------------------------
 
-    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+    def _import(self, node: ast.Import | ast.ImportFrom, typing_only: bool) -> None:
+        """``typing_only``: the import sits under ``if TYPE_CHECKING:`` (not made at run time)."""
         if isinstance(node, ast.Import):
             for alias in node.names:
-                kind = "typing" if id(node) in self.typing_only else "import"
+                kind = "typing" if typing_only else "import"
                 self.facts.imports.append(Import(alias.name, node.lineno, kind=kind))
                 local = alias.asname or alias.name
                 if alias.name == "os":
@@ -155,7 +169,7 @@ class _Reader:
             return
         module = node.module or ""
         names = tuple(a.name for a in node.names)
-        kind = "typing" if id(node) in self.typing_only else "from"
+        kind = "typing" if typing_only else "from"
         self.facts.imports.append(Import(module, node.lineno, names, node.level, kind=kind))
         if node.level:
             return
@@ -427,45 +441,88 @@ def _is_main_guard(test: ast.expr) -> bool:
     )
 
 
-def _statements(tree: ast.Module) -> list[tuple[ast.stmt, str]]:
-    """Every statement, nested ones included, with the qualified name of its scope.
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+@dataclass
+class _Statements:
+    """What the facts need from a file's statements, gathered in one walk over them all.
 
     Statements only: imports, definitions and assignments are statements, and
     skipping the (far more numerous) expression nodes is what keeps this cheap.
     """
-    found: list[tuple[ast.stmt, str]] = []
-    stack: list[tuple[ast.AST, str]] = [(tree, "")]
-    while stack:  # iterative: deep trees must not exhaust the recursion limit
-        node, scope = stack.pop()
+
+    # Each import, and whether it sits under ``if TYPE_CHECKING:``.
+    imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
+    # In the order routers are read, the last assignment of a name winning: a
+    # statement's blocks are read last to first (``else:`` before ``if``'s body).
+    assignments: list[ast.Assign] = field(default_factory=list)
+    # Decorated definitions, with the qualified name of their scope.
+    decorated: list[tuple[Definition, str]] = field(default_factory=list)
+    every: list[ast.stmt] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, tree: ast.Module) -> _Statements:
+        found = cls()
+        found.read(tree.body, "", False)
+        return found
+
+    def read(self, block: list[ast.stmt], scope: str, typing_only: bool) -> None:
+        """Statements of a block and of the blocks nested in them.
+
+        Recursive: the parser refuses more than 100 levels of indentation, so a
+        statement's nesting stays far below the recursion limit.
+        """
+        for node in block:
+            self.every.append(node)
+            if isinstance(node, _IMPORTS):
+                self.imports.append((node, typing_only))
+            elif isinstance(node, ast.Assign):
+                self.assignments.append(node)
+            else:
+                blocks = _BLOCKS_OF.get(type(node))
+                if blocks is None:
+                    blocks = _blocks_of(type(node))
+                if blocks:  # most statements hold no others
+                    self.nested(node, blocks, scope, typing_only)
+
+    def nested(
+        self, node: ast.stmt, blocks: tuple[str, ...], scope: str, typing_only: bool
+    ) -> None:
+        """The blocks of a compound statement, last to first."""
         inner = scope
-        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, _DEFINITIONS):
+            if node.decorator_list:
+                self.decorated.append((node, scope))
             inner = f"{scope}.{node.name}" if scope else node.name
-        if isinstance(node, ast.stmt):
-            found.append((node, scope))
-        kind = type(node)
-        names = _BLOCKS_OF.get(kind)
-        if names is None:
-            names = _BLOCKS_OF[kind] = tuple(n for n in _BLOCKS if n in kind._fields)
-        for name in names:  # most statements have none: nothing to look up
-            block = getattr(node, name, None)
-            if isinstance(block, list):
-                stack.extend((child, inner) for child in reversed(block))
-    return found
+        for name in blocks:
+            block = getattr(node, name)
+            if name == "handlers" or name == "cases":  # except clauses, match cases
+                for clause in block:
+                    self.read(clause.body, inner, typing_only)
+            elif name == "body" and isinstance(node, ast.If) and _is_type_checking(node.test):
+                self.read(block, inner, True)
+            else:
+                self.read(block, inner, typing_only)
 
 
-def _type_checking_imports(statements: list[tuple[ast.stmt, str]]) -> set[int]:
-    """Ids of the imports inside ``if TYPE_CHECKING:`` blocks (not imported at run time)."""
-    found: set[int] = set()
-    for node, _ in statements:
-        if not isinstance(node, ast.If):
-            continue
-        test = node.test
-        name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
-        if name != "TYPE_CHECKING":
-            continue
-        inner = _statements(ast.Module(body=node.body, type_ignores=[]))
-        found |= {id(s) for s, _ in inner if isinstance(s, ast.Import | ast.ImportFrom)}
-    return found
+def _blocks_of(kind: type[ast.AST]) -> tuple[str, ...]:
+    """Which of ``_BLOCKS`` a statement type has, last to first (remembered per type)."""
+    blocks = _BLOCKS_OF[kind] = tuple(n for n in reversed(_BLOCKS) if n in kind._fields)
+    return blocks
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``: a block run by type checkers only."""
+    name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+    return name == "TYPE_CHECKING"
+
+
+def _spans_one_of(stmt: ast.stmt, lines: list[int]) -> bool:
+    """Whether one of these (sorted) lines is within the statement's."""
+    end = getattr(stmt, "end_lineno", None) or stmt.lineno
+    at = bisect_left(lines, stmt.lineno)
+    return at < len(lines) and lines[at] <= end
 
 
 def _own_expressions(stmt: ast.stmt) -> list[ast.AST]:
