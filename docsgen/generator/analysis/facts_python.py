@@ -12,8 +12,10 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from docsgen.generator.analysis.model import EnvRead, Import, Route
 
@@ -27,6 +29,7 @@ _ROUTER_MAKERS = {
     "FastAPI": "FastAPI", "APIRouter": "FastAPI", "Flask": "Flask", "Blueprint": "Flask",
     "Quart": "Quart", "Sanic": "Sanic", "RouteTableDef": "aiohttp", "Starlette": "Starlette",
 }  # fmt: skip
+_PREFIX_KEYWORDS = {"APIRouter": "prefix", "Blueprint": "url_prefix"}  # all _ROUTER_MAKERS
 _MAX_TEXT = 80
 # Words of the lines that may hold an environment read or a route call, whatever the imports.
 _HINT_WORDS = (
@@ -34,11 +37,11 @@ _HINT_WORDS = (
     r"add_(?:get|post|put|patch|delete|head|options|route|view|api_route|url_rule)\b"
 )
 _HINT_LITERALS = ("environ", "getenv", "console_scripts", "add_")  # one is in each of those
+# Where ``str.splitlines`` ends a line besides "\n": in ASCII, and beyond.
+_ASCII_LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+_OTHER_LINE_BREAKS = (*_ASCII_LINE_BREAKS, "\x85", "\u2028", "\u2029")
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-_BLOCKS_OF: dict[type, tuple[str, ...]] = {}  # node type -> which of _BLOCKS it has
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_IMPORTS = (ast.Import, ast.ImportFrom)
 
 
 @dataclass
@@ -131,8 +134,9 @@ class _Reader:
     def _hint_lines(self) -> list[int]:
         """Lines that may hold an environment read or a route call, by their words.
 
-        Most files hold none of the words: a look for them in the whole text
-        settles those, and only the others are searched line by line.
+        Every hint holds one of a few words as written, and most files hold
+        none: finding those words settles them, and of the others only the
+        lines holding one are searched.
         """
         named = (  # local names, and what follows them in a hint
             (self.environ_names | self.getenv_names, r"\b"),  # ``from os import getenv as g``
@@ -142,16 +146,17 @@ class _Reader:
         )
         text = self.text
         literals = [*_HINT_LITERALS, *(name for names, _ in named for name in names)]
-        if not any(literal in text for literal in literals):
-            return []  # every hint holds one of these words as written
+        candidates = _lines_holding(text, literals)
+        if not candidates:
+            return []
         words = [_HINT_WORDS]
         for names, after in named:
             if names:
                 words.append(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + ")" + after)
         pattern = re.compile("|".join(words))
-        if pattern.search(text) is None:
-            return []  # a match within a line is a match within the text
-        return [number for number, line in enumerate(self.lines, start=1) if pattern.search(line)]
+        if not _lines_end_at_newlines(text):
+            candidates = list(enumerate(self.lines, start=1))
+        return [number for number, line in candidates if pattern.search(line)]
 
     # -- imports -----------------------------------------------------------------
 
@@ -199,10 +204,11 @@ class _Reader:
             return
         func = call.func
         maker = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if maker not in _ROUTER_MAKERS:
+            return  # most assignments: nothing a router is made by
         target = node.targets[0].id
-        if maker in _ROUTER_MAKERS:
-            self.receivers[target] = _ROUTER_MAKERS[maker]
-        keyword = {"APIRouter": "prefix", "Blueprint": "url_prefix"}.get(maker)
+        self.receivers[target] = _ROUTER_MAKERS[maker]
+        keyword = _PREFIX_KEYWORDS.get(maker)
         prefix = _str(_arg(call, -1, keyword)) if keyword else None
         if prefix:
             self.prefixes[target] = prefix
@@ -475,41 +481,92 @@ class _Statements:
         """
         for node in block:
             self.every.append(node)
-            if isinstance(node, _IMPORTS):
-                self.imports.append((node, typing_only))
-            elif isinstance(node, ast.Assign):
-                self.assignments.append(node)
-            else:
-                blocks = _BLOCKS_OF.get(type(node))
-                if blocks is None:
-                    blocks = _blocks_of(type(node))
-                if blocks:  # most statements hold no others
-                    self.nested(node, blocks, scope, typing_only)
+            reader = _STATEMENT_READERS.get(type(node))
+            if reader is not None:  # most statements are none of these
+                reader(self, node, scope, typing_only)
 
-    def nested(
-        self, node: ast.stmt, blocks: tuple[str, ...], scope: str, typing_only: bool
-    ) -> None:
-        """The blocks of a compound statement, last to first."""
-        inner = scope
-        if isinstance(node, _DEFINITIONS):
-            if node.decorator_list:
-                self.decorated.append((node, scope))
-            inner = f"{scope}.{node.name}" if scope else node.name
-        for name in blocks:
-            block = getattr(node, name)
-            if name == "handlers" or name == "cases":  # except clauses, match cases
-                for clause in block:
-                    self.read(clause.body, inner, typing_only)
-            elif name == "body" and isinstance(node, ast.If) and _is_type_checking(node.test):
-                self.read(block, inner, True)
-            else:
-                self.read(block, inner, typing_only)
+    def import_(self, node: ast.Import | ast.ImportFrom, scope: str, typing_only: bool) -> None:
+        self.imports.append((node, typing_only))
+
+    def assignment(self, node: ast.Assign, scope: str, typing_only: bool) -> None:
+        self.assignments.append(node)
+
+    def definition(self, node: Definition, scope: str, typing_only: bool) -> None:
+        if node.decorator_list:
+            self.decorated.append((node, scope))
+        self.read(node.body, f"{scope}.{node.name}" if scope else node.name, typing_only)
+
+    def if_(self, node: ast.If, scope: str, typing_only: bool) -> None:
+        self.read(node.orelse, scope, typing_only)
+        self.read(node.body, scope, typing_only or _is_type_checking(node.test))
+
+    def loop(self, node: ast.For | ast.AsyncFor | ast.While, scope: str, typing_only: bool) -> None:
+        self.read(node.orelse, scope, typing_only)
+        self.read(node.body, scope, typing_only)
+
+    def with_(self, node: ast.With | ast.AsyncWith, scope: str, typing_only: bool) -> None:
+        self.read(node.body, scope, typing_only)
+
+    def try_(self, node: ast.Try | ast.TryStar, scope: str, typing_only: bool) -> None:
+        for handler in node.handlers:
+            self.read(handler.body, scope, typing_only)
+        self.read(node.finalbody, scope, typing_only)
+        self.read(node.orelse, scope, typing_only)
+        self.read(node.body, scope, typing_only)
+
+    def match(self, node: ast.Match, scope: str, typing_only: bool) -> None:
+        for case in node.cases:
+            self.read(case.body, scope, typing_only)
 
 
-def _blocks_of(kind: type[ast.AST]) -> tuple[str, ...]:
-    """Which of ``_BLOCKS`` a statement type has, last to first (remembered per type)."""
-    blocks = _BLOCKS_OF[kind] = tuple(n for n in reversed(_BLOCKS) if n in kind._fields)
-    return blocks
+# Statement type -> how ``_Statements`` reads it; any other statement is only listed.
+_STATEMENT_READERS: dict[type, Callable[[_Statements, Any, str, bool], None]] = {
+    ast.Import: _Statements.import_,
+    ast.ImportFrom: _Statements.import_,
+    ast.Assign: _Statements.assignment,
+    ast.FunctionDef: _Statements.definition,
+    ast.AsyncFunctionDef: _Statements.definition,
+    ast.ClassDef: _Statements.definition,
+    ast.If: _Statements.if_,
+    ast.For: _Statements.loop,
+    ast.AsyncFor: _Statements.loop,
+    ast.While: _Statements.loop,
+    ast.With: _Statements.with_,
+    ast.AsyncWith: _Statements.with_,
+    ast.Try: _Statements.try_,
+    ast.TryStar: _Statements.try_,
+    ast.Match: _Statements.match,
+}
+
+
+def _lines_end_at_newlines(text: str) -> bool:
+    """Whether "\n" is all that ends lines in ``text``, for ``str.splitlines`` too."""
+    breaks = _ASCII_LINE_BREAKS if text.isascii() else _OTHER_LINE_BREAKS
+    return not any(other in text for other in breaks)
+
+
+def _lines_holding(text: str, words: list[str]) -> list[tuple[int, str]]:
+    """The lines holding one of these words (none holds a line break), numbered, in order.
+
+    Lines are taken to end at "\n" only; looking each word up in the whole text
+    is far cheaper than looking at every line.
+    """
+    starts: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            starts.add(start)
+            end = text.find("\n", at)
+            at = -1 if end == -1 else text.find(word, end)
+    found: list[tuple[int, str]] = []
+    number, counted = 1, 0
+    for start in sorted(starts):
+        number += text.count("\n", counted, start)
+        counted = start
+        end = text.find("\n", start)
+        found.append((number, text[start:] if end == -1 else text[start:end]))
+    return found
 
 
 def _is_type_checking(test: ast.expr) -> bool:
