@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from docsgen.generator.analysis.model import EnvRead, Import, Route
 
@@ -25,10 +29,19 @@ _ROUTER_MAKERS = {
     "FastAPI": "FastAPI", "APIRouter": "FastAPI", "Flask": "Flask", "Blueprint": "Flask",
     "Quart": "Quart", "Sanic": "Sanic", "RouteTableDef": "aiohttp", "Starlette": "Starlette",
 }  # fmt: skip
+_PREFIX_KEYWORDS = {"APIRouter": "prefix", "Blueprint": "url_prefix"}  # all _ROUTER_MAKERS
 _MAX_TEXT = 80
+# Words of the lines that may hold an environment read or a route call, whatever the imports.
+_HINT_WORDS = (
+    r"environ|getenv|console_scripts|"
+    r"add_(?:get|post|put|patch|delete|head|options|route|view|api_route|url_rule)\b"
+)
+_HINT_LITERALS = ("environ", "getenv", "console_scripts", "add_")  # one is in each of those
+# Where ``str.splitlines`` ends a line besides "\n": in ASCII, and beyond.
+_ASCII_LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+_OTHER_LINE_BREAKS = (*_ASCII_LINE_BREAKS, "\x85", "\u2028", "\u2029")
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-_BLOCKS_OF: dict[type, tuple[str, ...]] = {}  # node type -> which of _BLOCKS it has
 
 
 @dataclass
@@ -67,7 +80,6 @@ class _Reader:
     def __init__(self, path: str, text: str, facts: PythonFacts) -> None:
         self.path = path
         self.text = text
-        self.lines = text.splitlines()
         self.facts = facts
         self.os_names: set[str] = set()
         self.environ_names: set[str] = set()
@@ -79,22 +91,23 @@ class _Reader:
         self.prefixes: dict[str, str] = {}  # router variable -> its ``prefix=``/``url_prefix=``
         self.receivers: dict[str, str] = {}  # router variable -> its framework
         self.or_defaults: dict[int, ast.expr] = {}
-        self.typing_only: set[int] = set()  # ids of imports under ``if TYPE_CHECKING:``
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split only for the few files that may hold a hint."""
+        return self.text.splitlines()
 
     # -- traversal ---------------------------------------------------------------
 
     def read(self, tree: ast.Module) -> None:
-        statements = _statements(tree)
-        self.typing_only = _type_checking_imports(statements)
-        for node, _ in statements:
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                self._import(node)
-            elif isinstance(node, ast.Assign):
-                self._router(node)
+        statements = _Statements.of(tree)
+        for node, typing_only in statements.imports:
+            self._import(node, typing_only)
+        for assignment in statements.assignments:
+            self._router(assignment)
         self.framework = self._framework()
-        for node, scope in statements:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                self._decorators(node, scope)
+        for definition, scope in statements.decorated:
+            self._decorators(definition, scope)
         for stmt in tree.body:
             if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
                 self.facts.entry_points.append(("__main__", self.path, stmt.lineno))
@@ -104,9 +117,8 @@ class _Reader:
         # Only the expressions of statements on those lines: walking every node of
         # every file would cost as much as parsing it.
         nodes: list[ast.AST] = []
-        for stmt, _ in statements:
-            end = getattr(stmt, "end_lineno", None) or stmt.lineno
-            if any(stmt.lineno <= line <= end for line in hint_lines):
+        for stmt in statements.every:
+            if _spans_one_of(stmt, hint_lines):
                 nodes.extend(_own_expressions(stmt))
         for each in nodes:
             if isinstance(each, ast.BoolOp) and isinstance(each.op, ast.Or):
@@ -120,32 +132,39 @@ class _Reader:
                 self._compare(each)
 
     def _hint_lines(self) -> list[int]:
-        """Lines that may hold an environment read or a route call, by their words."""
-        words = [
-            r"environ|getenv|console_scripts|"
-            r"add_(?:get|post|put|patch|delete|head|options|route|view|api_route|url_rule)\b"
-        ]
-        for names, after in (
+        """Lines that may hold an environment read or a route call, by their words.
+
+        Every hint holds one of a few words as written, and most files hold
+        none: finding those words settles them, and of the others only the
+        lines holding one are searched.
+        """
+        named = (  # local names, and what follows them in a hint
             (self.environ_names | self.getenv_names, r"\b"),  # ``from os import getenv as g``
             (self.web_names, r"\s*\."),
             (self.django_funcs, r"\s*\("),
             (set(self.starlette_routes), r"\s*\("),
-        ):
+        )
+        text = self.text
+        literals = [*_HINT_LITERALS, *(name for names, _ in named for name in names)]
+        candidates = _lines_holding(text, literals)
+        if not candidates:
+            return []
+        words = [_HINT_WORDS]
+        for names, after in named:
             if names:
                 words.append(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + ")" + after)
         pattern = re.compile("|".join(words))
-        lines: list[int] = []
-        for number, line in enumerate(self.lines, start=1):
-            if pattern.search(line):
-                lines.append(number)
-        return lines
+        if not _lines_end_at_newlines(text):
+            candidates = list(enumerate(self.lines, start=1))
+        return [number for number, line in candidates if pattern.search(line)]
 
     # -- imports -----------------------------------------------------------------
 
-    def _import(self, node: ast.Import | ast.ImportFrom) -> None:
+    def _import(self, node: ast.Import | ast.ImportFrom, typing_only: bool) -> None:
+        """``typing_only``: the import sits under ``if TYPE_CHECKING:`` (not made at run time)."""
         if isinstance(node, ast.Import):
             for alias in node.names:
-                kind = "typing" if id(node) in self.typing_only else "import"
+                kind = "typing" if typing_only else "import"
                 self.facts.imports.append(Import(alias.name, node.lineno, kind=kind))
                 local = alias.asname or alias.name
                 if alias.name == "os":
@@ -155,7 +174,7 @@ class _Reader:
             return
         module = node.module or ""
         names = tuple(a.name for a in node.names)
-        kind = "typing" if id(node) in self.typing_only else "from"
+        kind = "typing" if typing_only else "from"
         self.facts.imports.append(Import(module, node.lineno, names, node.level, kind=kind))
         if node.level:
             return
@@ -185,10 +204,11 @@ class _Reader:
             return
         func = call.func
         maker = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if maker not in _ROUTER_MAKERS:
+            return  # most assignments: nothing a router is made by
         target = node.targets[0].id
-        if maker in _ROUTER_MAKERS:
-            self.receivers[target] = _ROUTER_MAKERS[maker]
-        keyword = {"APIRouter": "prefix", "Blueprint": "url_prefix"}.get(maker)
+        self.receivers[target] = _ROUTER_MAKERS[maker]
+        keyword = _PREFIX_KEYWORDS.get(maker)
         prefix = _str(_arg(call, -1, keyword)) if keyword else None
         if prefix:
             self.prefixes[target] = prefix
@@ -427,45 +447,139 @@ def _is_main_guard(test: ast.expr) -> bool:
     )
 
 
-def _statements(tree: ast.Module) -> list[tuple[ast.stmt, str]]:
-    """Every statement, nested ones included, with the qualified name of its scope.
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+@dataclass
+class _Statements:
+    """What the facts need from a file's statements, gathered in one walk over them all.
 
     Statements only: imports, definitions and assignments are statements, and
     skipping the (far more numerous) expression nodes is what keeps this cheap.
     """
-    found: list[tuple[ast.stmt, str]] = []
-    stack: list[tuple[ast.AST, str]] = [(tree, "")]
-    while stack:  # iterative: deep trees must not exhaust the recursion limit
-        node, scope = stack.pop()
-        inner = scope
-        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            inner = f"{scope}.{node.name}" if scope else node.name
-        if isinstance(node, ast.stmt):
-            found.append((node, scope))
-        kind = type(node)
-        names = _BLOCKS_OF.get(kind)
-        if names is None:
-            names = _BLOCKS_OF[kind] = tuple(n for n in _BLOCKS if n in kind._fields)
-        for name in names:  # most statements have none: nothing to look up
-            block = getattr(node, name, None)
-            if isinstance(block, list):
-                stack.extend((child, inner) for child in reversed(block))
+
+    # Each import, and whether it sits under ``if TYPE_CHECKING:``.
+    imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
+    # In the order routers are read, the last assignment of a name winning: a
+    # statement's blocks are read last to first (``else:`` before ``if``'s body).
+    assignments: list[ast.Assign] = field(default_factory=list)
+    # Decorated definitions, with the qualified name of their scope.
+    decorated: list[tuple[Definition, str]] = field(default_factory=list)
+    every: list[ast.stmt] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, tree: ast.Module) -> _Statements:
+        found = cls()
+        found.read(tree.body, "", False)
+        return found
+
+    def read(self, block: list[ast.stmt], scope: str, typing_only: bool) -> None:
+        """Statements of a block and of the blocks nested in them.
+
+        Recursive: the parser refuses more than 100 levels of indentation, so a
+        statement's nesting stays far below the recursion limit.
+        """
+        for node in block:
+            self.every.append(node)
+            reader = _STATEMENT_READERS.get(type(node))
+            if reader is not None:  # most statements are none of these
+                reader(self, node, scope, typing_only)
+
+    def import_(self, node: ast.Import | ast.ImportFrom, scope: str, typing_only: bool) -> None:
+        self.imports.append((node, typing_only))
+
+    def assignment(self, node: ast.Assign, scope: str, typing_only: bool) -> None:
+        self.assignments.append(node)
+
+    def definition(self, node: Definition, scope: str, typing_only: bool) -> None:
+        if node.decorator_list:
+            self.decorated.append((node, scope))
+        self.read(node.body, f"{scope}.{node.name}" if scope else node.name, typing_only)
+
+    def if_(self, node: ast.If, scope: str, typing_only: bool) -> None:
+        self.read(node.orelse, scope, typing_only)
+        self.read(node.body, scope, typing_only or _is_type_checking(node.test))
+
+    def loop(self, node: ast.For | ast.AsyncFor | ast.While, scope: str, typing_only: bool) -> None:
+        self.read(node.orelse, scope, typing_only)
+        self.read(node.body, scope, typing_only)
+
+    def with_(self, node: ast.With | ast.AsyncWith, scope: str, typing_only: bool) -> None:
+        self.read(node.body, scope, typing_only)
+
+    def try_(self, node: ast.Try | ast.TryStar, scope: str, typing_only: bool) -> None:
+        for handler in node.handlers:
+            self.read(handler.body, scope, typing_only)
+        self.read(node.finalbody, scope, typing_only)
+        self.read(node.orelse, scope, typing_only)
+        self.read(node.body, scope, typing_only)
+
+    def match(self, node: ast.Match, scope: str, typing_only: bool) -> None:
+        for case in node.cases:
+            self.read(case.body, scope, typing_only)
+
+
+# Statement type -> how ``_Statements`` reads it; any other statement is only listed.
+_STATEMENT_READERS: dict[type, Callable[[_Statements, Any, str, bool], None]] = {
+    ast.Import: _Statements.import_,
+    ast.ImportFrom: _Statements.import_,
+    ast.Assign: _Statements.assignment,
+    ast.FunctionDef: _Statements.definition,
+    ast.AsyncFunctionDef: _Statements.definition,
+    ast.ClassDef: _Statements.definition,
+    ast.If: _Statements.if_,
+    ast.For: _Statements.loop,
+    ast.AsyncFor: _Statements.loop,
+    ast.While: _Statements.loop,
+    ast.With: _Statements.with_,
+    ast.AsyncWith: _Statements.with_,
+    ast.Try: _Statements.try_,
+    ast.TryStar: _Statements.try_,
+    ast.Match: _Statements.match,
+}
+
+
+def _lines_end_at_newlines(text: str) -> bool:
+    """Whether "\n" is all that ends lines in ``text``, for ``str.splitlines`` too."""
+    breaks = _ASCII_LINE_BREAKS if text.isascii() else _OTHER_LINE_BREAKS
+    return not any(other in text for other in breaks)
+
+
+def _lines_holding(text: str, words: list[str]) -> list[tuple[int, str]]:
+    """The lines holding one of these words (none holds a line break), numbered, in order.
+
+    Lines are taken to end at "\n" only; looking each word up in the whole text
+    is far cheaper than looking at every line.
+    """
+    starts: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            starts.add(start)
+            end = text.find("\n", at)
+            at = -1 if end == -1 else text.find(word, end)
+    found: list[tuple[int, str]] = []
+    number, counted = 1, 0
+    for start in sorted(starts):
+        number += text.count("\n", counted, start)
+        counted = start
+        end = text.find("\n", start)
+        found.append((number, text[start:] if end == -1 else text[start:end]))
     return found
 
 
-def _type_checking_imports(statements: list[tuple[ast.stmt, str]]) -> set[int]:
-    """Ids of the imports inside ``if TYPE_CHECKING:`` blocks (not imported at run time)."""
-    found: set[int] = set()
-    for node, _ in statements:
-        if not isinstance(node, ast.If):
-            continue
-        test = node.test
-        name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
-        if name != "TYPE_CHECKING":
-            continue
-        inner = _statements(ast.Module(body=node.body, type_ignores=[]))
-        found |= {id(s) for s, _ in inner if isinstance(s, ast.Import | ast.ImportFrom)}
-    return found
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``: a block run by type checkers only."""
+    name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+    return name == "TYPE_CHECKING"
+
+
+def _spans_one_of(stmt: ast.stmt, lines: list[int]) -> bool:
+    """Whether one of these (sorted) lines is within the statement's."""
+    end = getattr(stmt, "end_lineno", None) or stmt.lineno
+    at = bisect_left(lines, stmt.lineno)
+    return at < len(lines) and lines[at] <= end
 
 
 def _own_expressions(stmt: ast.stmt) -> list[ast.AST]:

@@ -60,7 +60,9 @@ class Symbol:
             "parameters": [
                 {"name": p.name, "kind": p.kind, "annotation": p.annotation, "default": p.default}
                 for p in self.parameters
-            ],
+            ]
+            if self.parameters
+            else [],
             "returns": self.returns,
             "doc": self.doc,
             "decorators": list(self.decorators),
@@ -136,9 +138,12 @@ class FileAnalysis:
     skipped: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        names = _FIELD_NAMES.get(FileAnalysis)
+        if names is None:
+            names = _FIELD_NAMES[FileAnalysis] = tuple(f.name for f in fields(self))
         plain: dict[str, Any] = {
             name: [s.to_json() for s in self.symbols] if name == "symbols" else _plain(value)
-            for name in _FIELD_NAMES.setdefault(FileAnalysis, tuple(f.name for f in fields(self)))
+            for name in names
             for value in (getattr(self, name),)
         }
         return plain
@@ -188,13 +193,17 @@ def _plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is tuple or kind is list:
-        return [_plain(v) for v in value]
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     names = _FIELD_NAMES.get(kind)
     if names is None:
         if not is_dataclass(value):
             return value
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
-    return {name: _plain(getattr(value, name)) for name in names}
+    plain = {}
+    for name in names:  # most fields are scalars: no call for those
+        field_value = getattr(value, name)
+        plain[name] = field_value if type(field_value) in _SCALARS else _plain(field_value)
+    return plain
 
 
 @dataclass

@@ -51,6 +51,9 @@ _FIELD_BASES = frozenset(
 )
 # Decorators (by their last dotted name) that make a method read as an attribute.
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "abstractproperty"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
+_IMPORTS = (ast.ImportFrom, ast.Import)
 MAX_VALUE_CHARS = 80  # a constant's value is shown when it is at most this long
 MAX_EXPR_CHARS = 300  # class bases and value annotations longer than this are cut
 MAX_CLASS_DEPTH = 20  # classes nested deeper than this are not entered
@@ -76,23 +79,121 @@ def expr(node: ast.AST | None, limit: int | None = MAX_EXPR_CHARS) -> str | None
     """Source text of an expression; deep expressions degrade to ``…``, never raise."""
     if node is None:
         return None
-    try:
-        text = ast.unparse(node)
-    except RecursionError:
-        return "…"
+    text = _plain_text(node)
+    if text is None:
+        try:
+            text = ast.unparse(node)
+        except RecursionError:
+            return "…"
     if limit is not None and len(text) > limit:
         return text[: limit - 1] + "…"
     return text
 
 
+# Literals ``ast.unparse`` writes as their ``repr`` (floats and complex numbers it does not).
+_REPR_LITERALS = frozenset({str, bytes, int, bool, type(None)})
+# How deeply nested calls and displays ``_plain_text`` writes.  Deeper ones are left to
+# ``ast.unparse``: one nested too deeply for it must still read "…", as before.
+_PLAIN_DEPTH = 4
+
+
+def _plain_text(node: ast.AST, depth: int = 0) -> str | None:
+    """What ``ast.unparse`` writes for the plainest expressions, if ``node`` is one.
+
+    Names, ``name.attribute``, plain literals, and calls, lists, tuples, sets
+    and dicts made of those: most defaults, annotations, bases, decorators and
+    values are, and writing them here spares building an unparser for each.
+    None: anything else.
+    """
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if type(value) in _REPR_LITERALS and node.kind is None:  # not u"..."
+            return repr(value)
+        return "..." if value is ... else None
+    if isinstance(node, ast.Attribute):
+        owner = node.value
+        return f"{owner.id}.{node.attr}" if isinstance(owner, ast.Name) else None
+    if depth == _PLAIN_DEPTH:
+        return None
+    depth += 1
+    if isinstance(node, ast.Call):
+        return _call_text(node, depth)
+    if isinstance(node, ast.List):
+        items = _joined(node.elts, depth)
+        return None if items is None else f"[{items}]"
+    if isinstance(node, ast.Tuple):
+        items = _joined(node.elts, depth)
+        if items is None:
+            return None
+        return f"({items},)" if len(node.elts) == 1 else f"({items})"
+    if isinstance(node, ast.Set) and node.elts:  # (``ast.unparse`` writes no items as {*()})
+        items = _joined(node.elts, depth)
+        return None if items is None else f"{{{items}}}"
+    if isinstance(node, ast.Dict):
+        return _dict_text(node, depth)
+    if isinstance(node, ast.Starred):
+        value = _plain_text(node.value, depth)
+        return None if value is None else f"*{value}"
+    return None
+
+
+def _joined(nodes: list[ast.expr], depth: int) -> str | None:
+    """The plain texts of these expressions between commas; None if one is not plain."""
+    texts = []
+    for node in nodes:
+        text = _plain_text(node, depth)
+        if text is None:
+            return None
+        texts.append(text)
+    return ", ".join(texts)
+
+
+def _call_text(node: ast.Call, depth: int) -> str | None:
+    """A call written as ``ast.unparse`` does: positional arguments before keywords."""
+    if not isinstance(node.func, ast.Name | ast.Attribute):
+        return None
+    callee = _plain_text(node.func)
+    arguments = _joined(node.args, depth)
+    if callee is None or arguments is None:
+        return None
+    texts = [arguments] if node.args else []
+    for keyword in node.keywords:
+        value = _plain_text(keyword.value, depth)
+        if value is None:
+            return None
+        texts.append(f"**{value}" if keyword.arg is None else f"{keyword.arg}={value}")
+    return f"{callee}({', '.join(texts)})"
+
+
+def _dict_text(node: ast.Dict, depth: int) -> str | None:
+    """A dict display; a key of None stands for ``**mapping``."""
+    texts = []
+    for key, value in zip(node.keys, node.values, strict=True):
+        value_text = _plain_text(value, depth)
+        if value_text is None:
+            return None
+        if key is None:
+            texts.append(f"**{value_text}")
+            continue
+        key_text = _plain_text(key, depth)
+        if key_text is None:
+            return None
+        texts.append(f"{key_text}: {value_text}")
+    return f"{{{', '.join(texts)}}}"
+
+
 def parameters(args: ast.arguments) -> tuple[Parameter, ...]:
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
-    defaults += args.defaults
     out: list[Parameter] = []
-    for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
-        kind = "positional-only" if i < len(args.posonlyargs) else "positional-or-keyword"
-        out.append(Parameter(arg.arg, kind, expr(arg.annotation), expr(default, None)))
+    positional_only = len(args.posonlyargs)
+    positional = args.posonlyargs + args.args if positional_only else args.args
+    defaults = args.defaults
+    first_default = len(positional) - len(defaults)  # the defaults belong to the last ones
+    for i, arg in enumerate(positional):
+        kind = "positional-only" if i < positional_only else "positional-or-keyword"
+        default = expr(defaults[i - first_default], None) if i >= first_default else None
+        out.append(Parameter(arg.arg, kind, expr(arg.annotation), default))
     if args.vararg is not None:
         out.append(Parameter(args.vararg.arg, "var-positional", expr(args.vararg.annotation)))
     for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
@@ -128,15 +229,39 @@ def signature(params: tuple[Parameter, ...], returns: str | None) -> str:
 
 def _doc_after(body: list[ast.stmt], index: int) -> str | None:
     """An attribute's docstring: a string literal right after its assignment."""
-    if index + 1 < len(body):
-        nxt = body[index + 1]
-        if (
-            isinstance(nxt, ast.Expr)
-            and isinstance(nxt.value, ast.Constant)
-            and isinstance(nxt.value.value, str)
-        ):
-            return inspect.cleandoc(nxt.value.value)
+    return _string_doc(body[index + 1]) if index + 1 < len(body) else None
+
+
+def docstring(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Module,
+) -> str | None:
+    """``ast.get_docstring(node)``, without its checks of ``node`` and of deprecated node types."""
+    return _string_doc(node.body[0]) if node.body else None
+
+
+def _string_doc(statement: ast.stmt) -> str | None:
+    """The cleaned text of a statement that is a lone string literal, if it is one."""
+    if isinstance(statement, ast.Expr):
+        value = statement.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return _cleandoc(value.value)
     return None
+
+
+def _cleandoc(text: str) -> str:
+    """``inspect.cleandoc``, short-cut for the many docstrings of one line.
+
+    On one line it only expands tabs and strips what leads; what trails stays.
+    """
+    if "\n" not in text:
+        return text.expandtabs().lstrip()
+    return inspect.cleandoc(text)
+
+
+def _decorators(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> tuple[str, ...]:
+    """The decorators as written, each cut at 100 characters."""
+    found = node.decorator_list
+    return tuple([expr(d, 100) or "" for d in found]) if found else ()
 
 
 def _target_names(target: ast.expr) -> Iterator[tuple[str, int]]:
@@ -208,19 +333,21 @@ class _Reader:
         self, body: list[ast.stmt], scope: _Scope, depth: int, conditional: bool = False
     ) -> None:
         for index, node in enumerate(body):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            if isinstance(node, _FUNCTIONS):
                 self.function(node, scope)
+            elif isinstance(node, _ASSIGNMENTS):
+                self.assignment(node, scope, _doc_after(body, index), conditional)
             elif isinstance(node, ast.ClassDef):
                 self.class_(node, scope, depth)
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                self.assignment(node, scope, _doc_after(body, index), conditional)
+            elif isinstance(node, ast.Expr):
+                if scope.qualname is None:
+                    self.all_call(node.value)
+            elif isinstance(node, _IMPORTS):
+                if scope.qualname is None:
+                    self.import_(node)
             elif isinstance(node, ast.AugAssign):
                 if scope.qualname is None and _is_all(node.target):
                     self.exports.add(node.value)
-            elif isinstance(node, ast.Expr) and scope.qualname is None:
-                self.all_call(node.value)
-            elif isinstance(node, ast.ImportFrom | ast.Import) and scope.qualname is None:
-                self.import_(node)
             elif isinstance(node, ast.If):
                 self.read_body(node.body, scope, depth, True)
                 self.read_body(node.orelse, scope, depth, True)
@@ -241,18 +368,19 @@ class _Reader:
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope) -> None:
         dotted = [_dotted(d) or "" for d in node.decorator_list]
-        existing = scope.members.get(node.name)
-        if (
-            existing
-            and existing[0].kind == "property"
-            and any(d in (f"{node.name}.setter", f"{node.name}.deleter") for d in dotted)
-        ):
-            return  # the setter or deleter of a property already listed
+        if dotted:  # most functions have no decorators, so nothing to look for
+            existing = scope.members.get(node.name)
+            if (
+                existing
+                and existing[0].kind == "property"
+                and any(d in (f"{node.name}.setter", f"{node.name}.deleter") for d in dotted)
+            ):
+                return  # the setter or deleter of a property already listed
         if scope.qualname is None and node.name == "__getattr__":
             self.module_getattr = node.lineno
         params = parameters(node.args)
         returns = expr(node.returns, None)
-        if any(d.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS for d in dotted):
+        if dotted and any(d.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS for d in dotted):
             kind = "property"
         else:
             kind = "function" if scope.qualname is None else "method"
@@ -266,8 +394,8 @@ class _Reader:
                 signature=prefix + signature(params, returns),
                 parameters=params,
                 returns=returns,
-                doc=ast.get_docstring(node),
-                decorators=tuple(expr(d, 100) or "" for d in node.decorator_list),
+                doc=docstring(node),
+                decorators=_decorators(node),
                 public=not is_private(node.name),
                 parent=scope.qualname,
             )
@@ -285,8 +413,8 @@ class _Reader:
             qualname=qualname,
             line=node.lineno,
             signature=f"({', '.join(bases)})" if bases else None,
-            doc=ast.get_docstring(node),
-            decorators=tuple(expr(d, 100) or "" for d in node.decorator_list),
+            doc=docstring(node),
+            decorators=_decorators(node),
             public=not is_private(node.name),
             parent=scope.qualname,
         )
@@ -417,7 +545,7 @@ def analyse(
     reader = _Reader(path)
     scope = _Scope(None)
     reader.read_body(tree.body, scope, 0)
-    doc = ast.get_docstring(tree)
+    doc = docstring(tree)
     doc_line = tree.body[0].lineno if doc is not None else None
     return _finish(reader, scope, path, language, module, doc, doc_line)
 

@@ -77,9 +77,10 @@ def skip_reason(text: str, language: str | None) -> str | None:
     if size > MAX_ANALYSED_CHARS:
         return f"too large to analyse ({size} characters)"
     lines = text.count("\n") + 1
-    longest = max(map(len, text.split("\n"))) if size > 1000 else 0
-    if language in ("JavaScript", "TypeScript") and longest > MINIFIED_LINE_CHARS:
-        return f"looks minified (a line of {longest} characters)"
+    if language in ("JavaScript", "TypeScript") and size > 1000:
+        longest = max(map(len, text.split("\n")))
+        if longest > MINIFIED_LINE_CHARS:
+            return f"looks minified (a line of {longest} characters)"
     if size >= MINIFIED_MIN_CHARS and size / lines > MINIFIED_AVERAGE_LINE:
         return f"looks minified ({size // lines} characters per line on average)"
     if size >= GENERATED_MIN_CHARS:
