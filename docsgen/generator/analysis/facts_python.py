@@ -29,6 +29,10 @@ _ROUTER_MAKERS = {
     "FastAPI": "FastAPI", "APIRouter": "FastAPI", "Flask": "Flask", "Blueprint": "Flask",
     "Quart": "Quart", "Sanic": "Sanic", "RouteTableDef": "aiohttp", "Starlette": "Starlette",
 }  # fmt: skip
+# Modules whose names, imported, are looked for in the code.
+_NAMING_MODULES = frozenset(
+    {"os", "aiohttp", "django.urls", "django.conf.urls", "starlette.routing", "fastapi.routing"}
+)
 _PREFIX_KEYWORDS = {"APIRouter": "prefix", "Blueprint": "url_prefix"}  # all _ROUTER_MAKERS
 _MAX_TEXT = 80
 # Words of the lines that may hold an environment read or a route call, whatever the imports.
@@ -173,10 +177,10 @@ class _Reader:
                     self.web_names.add(alias.asname)
             return
         module = node.module or ""
-        names = tuple(a.name for a in node.names)
+        names = tuple([a.name for a in node.names])
         kind = "typing" if typing_only else "from"
         self.facts.imports.append(Import(module, node.lineno, names, node.level, kind=kind))
-        if node.level:
+        if node.level or module not in _NAMING_MODULES:
             return
         for alias in node.names:
             local = alias.asname or alias.name

@@ -14,6 +14,7 @@ import ast
 import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from docsgen.generator.analysis.model import FileAnalysis, Parameter, Symbol
 from docsgen.generator.markdown import code
@@ -192,15 +193,29 @@ def parameters(args: ast.arguments) -> tuple[Parameter, ...]:
     first_default = len(positional) - len(defaults)  # the defaults belong to the last ones
     for i, arg in enumerate(positional):
         kind = "positional-only" if i < positional_only else "positional-or-keyword"
-        default = expr(defaults[i - first_default], None) if i >= first_default else None
-        out.append(Parameter(arg.arg, kind, expr(arg.annotation), default))
+        default = defaults[i - first_default] if i >= first_default else None
+        out.append(_parameter(arg, kind, default))
     if args.vararg is not None:
-        out.append(Parameter(args.vararg.arg, "var-positional", expr(args.vararg.annotation)))
+        out.append(_parameter(args.vararg, "var-positional"))
     for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-        out.append(Parameter(arg.arg, "keyword-only", expr(arg.annotation), expr(kw_default, None)))
+        out.append(_parameter(arg, "keyword-only", kw_default))
     if args.kwarg is not None:
-        out.append(Parameter(args.kwarg.arg, "var-keyword", expr(args.kwarg.annotation)))
+        out.append(_parameter(args.kwarg, "var-keyword"))
     return tuple(out)
+
+
+def _parameter(arg: ast.arg, kind: str, default: ast.expr | None = None) -> Parameter:
+    if arg.annotation is None and default is None:
+        return _bare_parameter(arg.arg, kind)
+    return Parameter(arg.arg, kind, expr(arg.annotation), expr(default, None))
+
+
+@lru_cache(maxsize=1024)
+def _bare_parameter(name: str, kind: str) -> Parameter:
+    """A parameter without annotation or default, made once: the same ones (``self``,
+    ``cls``, ``*args``, ``**kwargs``...) recur in most signatures, and parameters are
+    immutable."""
+    return Parameter(name, kind)
 
 
 def signature(params: tuple[Parameter, ...], returns: str | None) -> str:
