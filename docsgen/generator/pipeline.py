@@ -380,8 +380,22 @@ async def _analyse(
 _CHECKED = "citation check"  # the memo's name for a file's citation check
 
 
-def _remember_check(key: str, failures: list[tuple[Citation, str]]) -> None:
-    lazy.remember(key, _CHECKED, failures, 64 + 128 * len(failures))
+def _checked_key(path: str, identity: str, cited: Sequence[Citation]) -> str:
+    """Where a file's check is remembered: its content and how many citations were checked
+    (the citations themselves are compared when it is recalled)."""
+    return f"{path}\0{identity}\0{len(cited)}"
+
+
+def _remember_check(
+    path: str,
+    files: Mapping[str, SnapshotFile],
+    cited: list[Citation],
+    failures: list[tuple[Citation, str]],
+) -> None:
+    identity = _identity(files.get(path))
+    if identity is not None:
+        key = _checked_key(path, identity, cited)
+        lazy.remember(key, _CHECKED, (cited, failures), 64 * (len(cited) + len(failures)))
 
 
 def _failures(path: str, raw: bytes) -> list[tuple[Citation, str]] | None:
@@ -420,19 +434,23 @@ async def _ground(
     for citation in dict.fromkeys(c for s in sections for c in s.citations):
         by_path.setdefault(citation.path, []).append(citation)
     files = {f.path: f for f in snapshot.files}
+    # Answers this process worked out or read before are remembered (by the file's
+    # content, compared with the very citations checked); the cache is asked for the
+    # others, under a key that hashes the citations.
+    answers: dict[str, list[tuple[Citation, str]]] = {}
     check_keys: dict[str, str] = {}
     for path, cited in by_path.items():
         identity = _identity(files.get(path))
-        if identity is not None:
+        if identity is None:
+            continue
+        remembered: tuple[list[Citation], list[tuple[Citation, str]]] | None = lazy.recall(
+            _checked_key(path, identity, cited), _CHECKED
+        )
+        if remembered is not None and remembered[0] == cited:
+            answers[path] = remembered[1]
+        else:
             check_keys[path] = check_key(path, identity, cited)
-    # Answers this process worked out or read before are remembered; the cache is
-    # asked for the others.
-    answers: dict[str, list[tuple[Citation, str]]] = {}
-    for path, check in check_keys.items():
-        remembered: list[tuple[Citation, str]] | None = lazy.recall(check, _CHECKED)
-        if remembered is not None:
-            answers[path] = remembered
-    asked = [check for path, check in check_keys.items() if path not in answers]
+    asked = list(check_keys.values())
     known = await cache.get_many(asked) if cache and asked else {}
     failures: list[tuple[Citation, str]] = []
     todo: list[Citation] = []
@@ -442,7 +460,7 @@ async def _ground(
         if answer is None and key is not None and key in known:
             answer = _failures(path, known[key])
             if answer is not None:
-                _remember_check(key, answer)
+                _remember_check(path, files, cited, answer)
         if answer is not None:
             failures.extend(answer)
         else:
@@ -472,7 +490,7 @@ async def _ground(
             by_file[citation.path].append((citation, reason))
         for path, found in by_file.items():
             if path in check_keys:
-                _remember_check(check_keys[path], found)
+                _remember_check(path, files, by_path[path], found)
         if cache is not None:
             stored = {
                 check_keys[p]: encode_failures(f) for p, f in by_file.items() if p in check_keys

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from docsgen.generator.markdown import (
@@ -75,6 +76,6 @@ def assemble(title: str, pieces: Sequence[Piece]) -> SectionResult:
         if piece.parts is None:
             raise ValueError(f"piece {piece.key} of section {title!r} was not written")
         parts.extend(piece.parts)
-    warnings = tuple(w for piece in pieces for w in piece.warnings)
-    citations = tuple(c for piece in pieces for c in piece.citations)
+    warnings = tuple(chain.from_iterable(piece.warnings for piece in pieces))
+    citations = tuple(chain.from_iterable(piece.citations for piece in pieces))
     return SectionResult(title, anchor(title), join_parts(parts), warnings, citations)
