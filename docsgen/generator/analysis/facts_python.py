@@ -464,8 +464,9 @@ class _Statements:
 
     # Each import, and whether it sits under ``if TYPE_CHECKING:``.
     imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
-    # In the order routers are read, the last assignment of a name winning: a
-    # statement's blocks are read last to first (``else:`` before ``if``'s body).
+    # Assignments of a call (the way routers are made), in the order routers are
+    # read, the last assignment of a name winning: a statement's blocks are read
+    # last to first (``else:`` before ``if``'s body).
     assignments: list[ast.Assign] = field(default_factory=list)
     # Decorated definitions, with the qualified name of their scope.
     decorated: list[tuple[Definition, str]] = field(default_factory=list)
@@ -493,7 +494,8 @@ class _Statements:
         self.imports.append((node, typing_only))
 
     def assignment(self, node: ast.Assign, scope: str, typing_only: bool) -> None:
-        self.assignments.append(node)
+        if isinstance(node.value, ast.Call):
+            self.assignments.append(node)
 
     def definition(self, node: Definition, scope: str, typing_only: bool) -> None:
         if node.decorator_list:

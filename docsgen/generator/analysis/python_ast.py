@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -197,8 +196,9 @@ def parameters(args: ast.arguments) -> tuple[Parameter, ...]:
         out.append(_parameter(arg, kind, default))
     if args.vararg is not None:
         out.append(_parameter(args.vararg, "var-positional"))
-    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-        out.append(_parameter(arg, "keyword-only", kw_default))
+    if args.kwonlyargs:
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            out.append(_parameter(arg, "keyword-only", kw_default))
     if args.kwarg is not None:
         out.append(_parameter(args.kwarg, "var-keyword"))
     return tuple(out)
@@ -279,14 +279,18 @@ def _decorators(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> 
     return tuple([expr(d, 100) or "" for d in found]) if found else ()
 
 
-def _target_names(target: ast.expr) -> Iterator[tuple[str, int]]:
+def _target_names(target: ast.expr) -> list[tuple[str, int]]:
+    """The names an assignment target binds, with their lines (most targets are one name)."""
     if isinstance(target, ast.Name):
-        yield target.id, target.lineno
-    elif isinstance(target, ast.Tuple | ast.List):
+        return [(target.id, target.lineno)]
+    if isinstance(target, ast.Tuple | ast.List):
+        found = []
         for element in target.elts:
-            yield from _target_names(element)
-    elif isinstance(target, ast.Starred):
-        yield from _target_names(target.value)
+            found.extend(_target_names(element))
+        return found
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -382,8 +386,9 @@ class _Reader:
                     self.read_body(case.body, scope, depth, True)
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope) -> None:
-        dotted = [_dotted(d) or "" for d in node.decorator_list]
-        if dotted:  # most functions have no decorators, so nothing to look for
+        # Most functions have no decorators, so nothing to look for.
+        dotted = [_dotted(d) or "" for d in node.decorator_list] if node.decorator_list else []
+        if dotted:
             existing = scope.members.get(node.name)
             if (
                 existing
