@@ -386,16 +386,8 @@ def _checked_key(path: str, identity: str, cited: Sequence[Citation]) -> str:
     return f"{path}\0{identity}\0{len(cited)}"
 
 
-def _remember_check(
-    path: str,
-    files: Mapping[str, SnapshotFile],
-    cited: list[Citation],
-    failures: list[tuple[Citation, str]],
-) -> None:
-    identity = _identity(files.get(path))
-    if identity is not None:
-        key = _checked_key(path, identity, cited)
-        lazy.remember(key, _CHECKED, (cited, failures), 64 * (len(cited) + len(failures)))
+def _remember_check(slot: str, cited: list[Citation], failures: list[tuple[Citation, str]]) -> None:
+    lazy.remember(slot, _CHECKED, (cited, failures), 64 * (len(cited) + len(failures)))
 
 
 def _failures(path: str, raw: bytes) -> list[tuple[Citation, str]] | None:
@@ -438,13 +430,15 @@ async def _ground(
     # content, compared with the very citations checked); the cache is asked for the
     # others, under a key that hashes the citations.
     answers: dict[str, list[tuple[Citation, str]]] = {}
+    slots: dict[str, str] = {}  # where each file's check is remembered
     check_keys: dict[str, str] = {}
     for path, cited in by_path.items():
         identity = _identity(files.get(path))
         if identity is None:
             continue
+        slots[path] = _checked_key(path, identity, cited)
         remembered: tuple[list[Citation], list[tuple[Citation, str]]] | None = lazy.recall(
-            _checked_key(path, identity, cited), _CHECKED
+            slots[path], _CHECKED
         )
         if remembered is not None and remembered[0] == cited:
             answers[path] = remembered[1]
@@ -460,7 +454,7 @@ async def _ground(
         if answer is None and key is not None and key in known:
             answer = _failures(path, known[key])
             if answer is not None:
-                _remember_check(path, files, cited, answer)
+                _remember_check(slots[path], cited, answer)
         if answer is not None:
             failures.extend(answer)
         else:
@@ -490,7 +484,7 @@ async def _ground(
             by_file[citation.path].append((citation, reason))
         for path, found in by_file.items():
             if path in check_keys:
-                _remember_check(path, files, by_path[path], found)
+                _remember_check(slots[path], by_path[path], found)
         if cache is not None:
             stored = {
                 check_keys[p]: encode_failures(f) for p, f in by_file.items() if p in check_keys
