@@ -9,13 +9,13 @@ bytes around.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
+from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.inputs import facet_lines
 from docsgen.generator.lazy import SEPARATOR
 from docsgen.generator.reference import REFERENCE_VERSION, FileReference
@@ -44,7 +44,7 @@ def analysis_key(path: str, blob_sha: str) -> str:
     module name): two files with the same bytes at different paths (empty
     ``__init__.py`` files, say) must not share an entry.
     """
-    return hashlib.sha256(f"{CACHE_VERSION}\0{blob_sha}\0{path}".encode()).hexdigest()
+    return text_hexdigest(f"{CACHE_VERSION}\0{blob_sha}\0{path}")
 
 
 def _json(value: object) -> bytes:

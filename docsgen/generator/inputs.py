@@ -15,13 +15,13 @@ the event loop digests a section's inputs without decoding a single analysis
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, replace
 from typing import Any
 
 from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.digest import hexdigest, text_hexdigest
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.model import FileInfo, RepositoryModel, Scan
 from docsgen.snapshot import Snapshot
@@ -83,9 +83,7 @@ def facet_digests(value: bytes) -> dict[str, str]:
     lines = value.split(b"\n")
     if len(lines) != FIRST_FACET_PART + len(FACETS):
         raise ValueError("not a cached analysis with its facets")
-    return {
-        facet: hashlib.sha256(lines[part]).hexdigest()[:32] for facet, part in FACET_PARTS.items()
-    }
+    return {facet: hexdigest(lines[part])[:32] for facet, part in FACET_PARTS.items()}
 
 
 class _Projected(Mapping[str, FileAnalysis]):
@@ -154,10 +152,6 @@ def _paths(files: list[FileInfo]) -> list[FileInfo]:
 _last_paths: tuple[list[FileInfo], list[FileInfo]] | None = None
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 class InputDigests:
     """The digests of one run's inputs, each computed once and shared by the sections.
 
@@ -187,28 +181,31 @@ class InputDigests:
     def _compute(self, name: str) -> str | None:
         snapshot, scanned = self._snapshot, self._scanned
         if name == "meta":  # read by every section: name, links, metadata, notes
-            return _hash(repr((snapshot.name, snapshot.provider, snapshot.source_url_template,
-                               snapshot.notes, snapshot.metadata)))  # fmt: skip
+            return text_hexdigest(repr((snapshot.name, snapshot.provider,
+                                        snapshot.source_url_template, snapshot.notes,
+                                        snapshot.metadata)))  # fmt: skip
         if name == COMMIT:
-            return _hash(snapshot.commit_sha)
+            return text_hexdigest(snapshot.commit_sha)
         if name == FILES:
-            return _hash(repr([(f.path, f.size, f.lines, f.language, f.skipped, f.folder_kind)
-                               for f in scanned.files]))  # fmt: skip
+            return text_hexdigest(repr([(f.path, f.size, f.lines, f.language, f.skipped,
+                                         f.folder_kind) for f in scanned.files]))  # fmt: skip
         if name == PATHS:  # as ``_paths`` shows the files, without making them
-            return _hash(repr([(f.path, 0, min(f.lines, 1), f.language, f.skipped, f.folder_kind)
-                               for f in scanned.files]))  # fmt: skip
+            return text_hexdigest(repr([(f.path, 0, min(f.lines, 1), f.language, f.skipped,
+                                         f.folder_kind) for f in scanned.files]))  # fmt: skip
         if name == TEXTS:
-            return _hash(repr([(p, _hash(scanned.texts[p])) for p in sorted(scanned.texts)]))
+            return text_hexdigest(
+                repr([(p, text_hexdigest(scanned.texts[p])) for p in sorted(scanned.texts)])
+            )
         if name == REFERENCES:
             if not all(self._keys.values()):
                 return None
-            return _hash(repr(sorted(self._keys.items())))
+            return text_hexdigest(repr(sorted(self._keys.items())))
         if name.startswith("analyses:"):
             facet = name.split(":", 1)[1]
             found = [(p, self._facets[p].get(facet)) for p in sorted(self._facets)]
             if any(d is None for _, d in found):
                 return None
-            return _hash(repr(found))
+            return text_hexdigest(repr(found))
         raise KeyError(name)
 
     def section_key(self, version: str, section: str, inputs: frozenset[str]) -> str | None:
@@ -216,4 +213,4 @@ class InputDigests:
         parts = [self.of(name) for name in ["meta", *sorted(inputs)]]
         if any(p is None for p in parts):
             return None
-        return _hash(repr(("section", version, section, sorted(inputs), parts)))
+        return text_hexdigest(repr(("section", version, section, sorted(inputs), parts)))

@@ -12,10 +12,10 @@ a reused section is grounded exactly as a fresh one would be.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 
+from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.markdown import Citation
 from docsgen.generator.sections.base import SectionResult
 
@@ -59,7 +59,7 @@ def check_key(path: str, identity: str, citations: Sequence[Citation]) -> str:
     """The key of the check of ``citations`` (all of ``path``) against one content of it."""
     cited = repr([c[1:] for c in citations])  # (line, name) of each: repr is stable and quick
     text = f"grounding\0{GROUNDING_VERSION}\0{path}\0{identity}\0{cited}"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return text_hexdigest(text)
 
 
 def encode_failures(failures: Sequence[tuple[Citation, str]]) -> bytes:

@@ -12,21 +12,27 @@ the payload is small, the bytes simply travel inline, pickled as before.
 from __future__ import annotations
 
 import logging
+import mmap
 import os
-import secrets
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from multiprocessing.shared_memory import SharedMemory
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+# What multiprocessing.shared_memory opens blocks with on POSIX.
+try:
+    import _posixshmem  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - not POSIX: payloads travel inline
+    _posixshmem = None
+
+if TYPE_CHECKING:
+    from multiprocessing.shared_memory import SharedMemory
 
 log = logging.getLogger(__name__)
 
 MIN_SHARED_BYTES = 256 * 1024  # smaller payloads are pickled with the task
 _SHM_DIR = "/dev/shm"
 _SHM_SPARE = 16 * 1024 * 1024  # left free in /dev/shm for everyone else
-_ATTACHED_MAX = 4  # blocks a worker keeps open (one per run in progress)
-_attached: OrderedDict[str, SharedMemory] = OrderedDict()
+_attached: dict[str, mmap.mmap] = {}  # the blocks this process has open, by name
 
 
 class Payloads(Mapping[str, bytes]):
@@ -42,15 +48,13 @@ class Payloads(Mapping[str, bytes]):
         self._block = block
         self._index = index
         self._inline = inline or {}
-        self.token = token or secrets.token_hex(16)  # names this payload, whatever its home
+        self.token = token or os.urandom(16).hex()  # names this payload, whatever its home
 
     def __getitem__(self, key: str) -> bytes:
         if self._block is None:
             return self._inline[key]
         offset, length = self._index[key]
-        buf = _open(self._block).buf
-        assert buf is not None  # None only once closed
-        return bytes(buf[offset : offset + length])
+        return _open(self._block)[offset : offset + length]
 
     def __contains__(self, key: object) -> bool:
         return key in (self._index if self._block is not None else self._inline)
@@ -74,17 +78,34 @@ class Payloads(Mapping[str, bytes]):
         return hash(self.token)
 
 
-def _open(name: str) -> SharedMemory:
-    """This process's handle on a block, opened once."""
+def _open(name: str) -> mmap.mmap:
+    """This process's read-only view of a block, opened once (until ``detach``).
+
+    Opened directly, not as a ``SharedMemory``: that module imports ``secrets``,
+    hence OpenSSL (see ``docsgen.generator.digest``), and registers every block
+    a reader opens with the resource tracker, which only the block's maker needs.
+    """
     block = _attached.get(name)
     if block is None:
-        block = _attached[name] = SharedMemory(name=name)
-        while len(_attached) > _ATTACHED_MAX:
-            _, old = _attached.popitem(last=False)
-            old.close()
-    else:
-        _attached.move_to_end(name)
+        assert _posixshmem is not None  # blocks are only made where it exists
+        fd = _posixshmem.shm_open("/" + name, os.O_RDONLY, mode=0o600)
+        try:
+            block = _attached[name] = mmap.mmap(fd, os.fstat(fd).st_size, access=mmap.ACCESS_READ)
+        finally:
+            os.close(fd)
     return block
+
+
+def detach() -> None:
+    """Close every block this process opened; a worker does so as each task ends.
+
+    A block's pages stay in the memory of every process that has it open, even
+    after its owner unlinked it: a worker that kept the blocks of a finished
+    run would carry them into the next one.
+    """
+    while _attached:
+        _, block = _attached.popitem()
+        block.close()
 
 
 def _room(size: int) -> bool:
@@ -102,9 +123,13 @@ def _room(size: int) -> bool:
 
 
 def _create(size: int) -> SharedMemory | None:
+    if _posixshmem is None:
+        return None
     if not _room(size):
         log.info("not enough room in %s for %d bytes; pickling them instead", _SHM_DIR, size)
         return None
+    from multiprocessing.shared_memory import SharedMemory  # the maker's side only
+
     try:
         return SharedMemory(create=True, size=size)
     except OSError as exc:

@@ -24,7 +24,7 @@ from docsgen.generator.markdown import WARNING_SIGN, Citation, Piece, anchor, co
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.reference import render
 from docsgen.generator.sections import SectionResult, section_by_key
-from docsgen.generator.shared import Payloads
+from docsgen.generator.shared import Payloads, detach
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +44,15 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _task(function: Callable[P, R]) -> Callable[P, R]:
-    """Run ``function`` with the cyclic collector paused (it stays picklable by name)."""
+    """Run ``function`` with the cyclic collector paused (it stays picklable by name),
+    and let go of the shared blocks it read once it is done."""
 
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _collector_paused():
-            return function(*args, **kwargs)
+        try:
+            with _collector_paused():
+                return function(*args, **kwargs)
+        finally:
+            detach()
 
     run.__name__ = run.__qualname__ = function.__name__
     run.__doc__ = function.__doc__

@@ -11,11 +11,11 @@ orders them, adds the headings and fills in the citations.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.inputs import PATHS, REFERENCES
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece, SectionWriter, citation_renderer, code, escape
@@ -165,7 +165,7 @@ def _piece_key(model: RepositoryModel, group: _Group) -> str | None:
     if not all(key for _, key in keys):
         return None
     named = (model.snapshot.source_url_template, group.name, group.language, keys)
-    return hashlib.sha256(repr(named).encode("utf-8", "surrogatepass")).hexdigest()
+    return text_hexdigest(repr(named))
 
 
 def build(model: RepositoryModel) -> SectionResult:
