@@ -13,7 +13,7 @@ from docsgen.generator.analysis.model import (
     Route,
     Symbol,
 )
-from docsgen.generator.cache import decode_reference, encode
+from docsgen.generator.cache import decode_reference, decode_summary, encode
 from docsgen.generator.inputs import FACETS, decode_facet, facet_digests, project
 from docsgen.generator.lazy import SEPARATOR
 from docsgen.generator.reference import render
@@ -59,9 +59,13 @@ def test_to_json_is_the_json_of_the_dataclasses_and_reads_back() -> None:
 def test_a_cached_value_decodes_to_the_same_entries_and_facets_of_the_analysis() -> None:
     reference = render(ANALYSIS)
     value = encode(ANALYSIS, reference)
-    analysis_part, reference_part, *facets = value.split(SEPARATOR)
+    analysis_part, reference_part, summary_part, *facets = value.split(SEPARATOR)
     assert analysis_part == b""  # the whole analysis is not kept: no section reads it
     assert decode_reference(reference_part) == reference
+    summary = decode_summary(summary_part)
+    assert summary == reference.summary()
+    assert (summary.path, summary.module, summary.has_content) == ("pkg/mod.py", "pkg.mod", True)
+    assert summary.kinds == reference.kinds and len(summary_part) < len(reference_part) / 4
     # Each facet reads back as the analysis with only that facet's fields.
     assert [decode_facet(f) for f in facets] == [project(ANALYSIS, name) for name in FACETS]
     assert set(facet_digests(value)) == set(FACETS)

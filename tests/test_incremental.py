@@ -160,7 +160,7 @@ async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Pat
     snapshot = await fetch(repo)
     cache = MemoryAnalysisCache(
         {
-            analysis_key(f.path, f.blob_sha): b"{not json\n{not json either"
+            analysis_key(f.path, f.blob_sha): b"{not json\n{not json either\n{nor this"
             for f in snapshot.files
             if f.path.endswith((".py", ".ts", ".js", ".go", ".rs", ".java"))
         }

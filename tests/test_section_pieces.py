@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -13,15 +14,17 @@ from docsgen.generator.analysis import analyse_source
 from docsgen.generator.cache import (
     ANALYSIS_PART,
     REFERENCE_PART,
+    SUMMARY_PART,
     analysis_key,
     decode_reference,
+    decode_summary,
     encode,
     whole_analysis_not_kept,
 )
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece
 from docsgen.generator.model import RepositoryModel, assemble_model, scan
-from docsgen.generator.reference import render
+from docsgen.generator.reference import FileReference, render
 from docsgen.generator.sections import api_reference
 from docsgen.snapshot import Snapshot
 from tests.support.generation import document, fetch, polyglot_repo, pool, section
@@ -37,7 +40,9 @@ FILES = {
 }
 
 
-def encoded_model(snapshot: Snapshot) -> RepositoryModel:
+def encoded_model(
+    snapshot: Snapshot, decoder: Callable[[bytes], FileReference] = decode_reference
+) -> RepositoryModel:
     """A model whose analyses travel encoded under content keys, as the pipeline makes it."""
     scanned = scan(snapshot)
     keys, values = {}, {}
@@ -49,8 +54,32 @@ def encoded_model(snapshot: Snapshot) -> RepositoryModel:
         snapshot,
         scanned,
         Encoded(keys, values, ANALYSIS_PART, whole_analysis_not_kept),
-        Encoded(keys, values, REFERENCE_PART, decode_reference),
+        Encoded(keys, values, REFERENCE_PART, decoder),
+        Encoded(keys, values, SUMMARY_PART, decode_summary),
     )
+
+
+def test_only_the_modules_written_have_their_files_entries_decoded() -> None:
+    decoded: list[str] = []
+
+    def counted(raw: bytes) -> FileReference:
+        reference = decode_reference(raw)
+        decoded.append(reference.path)
+        return reference
+
+    model = encoded_model(snapshot_of(FILES), counted)
+    written = api_reference.build_pieces(model, ())
+    assert sorted(decoded) == sorted(FILES)
+    shapes = [p.key for p in written[1:] if "pkg.shapes" in "".join(p.parts or ())]
+    assert len(shapes) == 1
+
+    decoded.clear()
+    lazy.forget()  # as a worker that decoded nothing yet
+    others = [p.key for p in written[1:] if p.key not in shapes and p.key]
+    again = api_reference.build_pieces(model, others)
+    assert decoded == ["pkg/shapes.py"]  # the opening and the grouping read summaries only
+    assert [p.key for p in again] == [p.key for p in written]
+    assert again[0] == written[0]
 
 
 def test_pieces_held_by_the_caller_are_skipped_and_put_back_the_same() -> None:

@@ -12,6 +12,7 @@ from docsgen.generator.analysis import analyse_source
 from docsgen.generator.cache import (
     ANALYSIS_PART,
     REFERENCE_PART,
+    SUMMARY_PART,
     decode_reference,
     encode,
     whole_analysis_not_kept,
@@ -55,7 +56,7 @@ def test_only_the_parts_the_sections_to_build_read_are_shared() -> None:
     analysis = analyse_source("app.py", b'import os\nPORT = os.environ.get("PORT", "8080")\n')
     value = encode(analysis, render(analysis))
 
-    assert _parts_read(["api_reference"]) == {REFERENCE_PART}
+    assert _parts_read(["api_reference"]) == {REFERENCE_PART, SUMMARY_PART}
     assert _parts_read(["configuration", "architecture"]) == {
         FACET_PARTS["env"],
         FACET_PARTS["graph"],

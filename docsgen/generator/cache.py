@@ -16,15 +16,17 @@ from typing import Protocol
 
 from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
 from docsgen.generator.digest import text_hexdigest
-from docsgen.generator.inputs import facet_lines
+from docsgen.generator.inputs import FIRST_FACET_PART, facet_lines
 from docsgen.generator.lazy import SEPARATOR
-from docsgen.generator.reference import REFERENCE_VERSION, FileReference
+from docsgen.generator.reference import REFERENCE_VERSION, FileReference, ReferenceSummary
 
 # What a cached value holds, a line each: the whole analysis (left empty: no section
-# reads it, ``restrict`` shows them one facet), the rendered API entries, then each
-# facet of the analysis (``docsgen.generator.inputs``).  The empty line keeps its place.
-ANALYSIS_PART, REFERENCE_PART = 0, 1
-CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.f3"
+# reads it, ``restrict`` shows them one facet), the rendered API entries, their summary
+# (``ReferenceSummary``), then each facet of the analysis (``docsgen.generator.inputs``).
+# The empty line keeps its place.
+ANALYSIS_PART, REFERENCE_PART, SUMMARY_PART = 0, 1, 2
+assert FIRST_FACET_PART == SUMMARY_PART + 1
+CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.f4"
 
 
 class AnalysisCache(Protocol):
@@ -52,13 +54,15 @@ def _json(value: object) -> bytes:
 
 
 def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
-    """A file's cached value: its API entries and each facet of its analysis, a JSON line each.
+    """A file's cached value: its API entries, their summary and each facet of its analysis,
+    a JSON line each.
 
     Storing the whole analysis too would more than double every value (and the
     writes, reads and copies of them) for nothing any section reads.
     """
     plain = analysis.to_json()
-    return SEPARATOR.join((b"", _json(reference.to_json()), *facet_lines(plain)))
+    summary = _json(reference.summary().to_json())
+    return SEPARATOR.join((b"", _json(reference.to_json()), summary, *facet_lines(plain)))
 
 
 def whole_analysis_not_kept(raw: bytes) -> FileAnalysis:
@@ -68,6 +72,10 @@ def whole_analysis_not_kept(raw: bytes) -> FileAnalysis:
 
 def decode_reference(raw: bytes) -> FileReference:
     return FileReference.from_json(json.loads(raw))
+
+
+def decode_summary(raw: bytes) -> ReferenceSummary:
+    return ReferenceSummary.from_json(json.loads(raw))
 
 
 @dataclass

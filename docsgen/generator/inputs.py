@@ -59,8 +59,9 @@ def project(analysis: FileAnalysis, facet: str) -> FileAnalysis:
 _DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in fields(FileAnalysis) if f.name not in ("path", "language")
 }
-# A cached value's lines: the analysis, its API entries, then each facet (``encode``).
-FIRST_FACET_PART = 2
+# A cached value's lines: the analysis, its API entries, their summary, then each facet
+# (``docsgen.generator.cache.encode``).
+FIRST_FACET_PART = 3
 FACET_PARTS = {facet: FIRST_FACET_PART + i for i, facet in enumerate(FACETS)}
 
 
@@ -132,6 +133,7 @@ def restrict(model: RepositoryModel, inputs: frozenset[str]) -> RepositoryModel:
         texts=model.texts if TEXTS in inputs else {},
         analyses=_facet_view(model.analyses, facet) if facet is not None else {},
         references=model.references if REFERENCES in inputs else {},
+        summaries=model.summaries if REFERENCES in inputs else {},
     )
 
 

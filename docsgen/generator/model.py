@@ -11,7 +11,7 @@ picklable data; sections read only the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from docsgen.generator import lazy
@@ -20,7 +20,7 @@ from docsgen.generator.analysis.facts_manifests import is_manifest
 from docsgen.generator.analysis.model import FileAnalysis
 from docsgen.generator.languages import NOT_CODE, language_of
 from docsgen.generator.markdown import Citation
-from docsgen.generator.reference import FileReference, render
+from docsgen.generator.reference import FileReference, ReferenceSummary, render
 from docsgen.snapshot import Snapshot, SnapshotFile, looks_binary
 
 __all__ = ["Citation", "FileInfo", "RepositoryModel", "Scan", "build_model", "scan"]
@@ -61,8 +61,10 @@ class RepositoryModel:
     # Analysis of every readable code file outside vendored/generated folders, by
     # path, in path order.  Read-only; values may be decoded on first read.
     analyses: Mapping[str, FileAnalysis] = field(default_factory=dict)
-    # The API Reference entries of each analysed file (same keys as ``analyses``).
+    # The API Reference entries of each analysed file (same keys as ``analyses``), and
+    # their summaries, which are read without decoding the entries.
     references: Mapping[str, FileReference] = field(default_factory=dict)
+    summaries: Mapping[str, ReferenceSummary] = field(default_factory=dict)
 
     def file(self, path: str) -> FileInfo | None:
         for f in self.files:
@@ -171,7 +173,9 @@ def assemble_model(
     scanned: Scan,
     analyses: Mapping[str, FileAnalysis],
     references: Mapping[str, FileReference],
+    summaries: Mapping[str, ReferenceSummary] | None = None,
 ) -> RepositoryModel:
+    """The model; ``summaries`` left out are those of ``references``."""
     light = without_files(snapshot) if snapshot.files else snapshot
     return RepositoryModel(
         snapshot.name,
@@ -182,7 +186,24 @@ def assemble_model(
         scanned.texts,
         analyses,
         references,
+        _Summaries(references) if summaries is None else summaries,
     )
+
+
+class _Summaries(Mapping[str, ReferenceSummary]):
+    """The summaries of references held whole (summarised when read)."""
+
+    def __init__(self, references: Mapping[str, FileReference]) -> None:
+        self._references = references
+
+    def __getitem__(self, path: str) -> ReferenceSummary:
+        return self._references[path].summary()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._references)
+
+    def __len__(self) -> int:
+        return len(self._references)
 
 
 def build_model(snapshot: Snapshot) -> RepositoryModel:

@@ -39,9 +39,11 @@ from docsgen.generator.analysis.model import AnalysisStats
 from docsgen.generator.cache import (
     ANALYSIS_PART,
     REFERENCE_PART,
+    SUMMARY_PART,
     AnalysisCache,
     analysis_key,
     decode_reference,
+    decode_summary,
     whole_analysis_not_kept,
 )
 from docsgen.generator.grounding import Ungrounded
@@ -92,8 +94,11 @@ def assemble(snapshot: Snapshot, sections: Sequence[SectionResult]) -> str:
     name = snapshot.name
     title = name.rsplit("/", 1)[-1] if snapshot.provider == "local" else name
     toc = "\n".join(f"- [{s.title}](#{s.anchor})" for s in sections)
-    body = "\n".join(f"## {s.title}\n\n{s.markdown}" for s in sections)
-    return f"# {title}\n\n{toc}\n\n{body}"
+    # One join: the API Reference of a large repository is megabytes, copied once.
+    parts = [f"# {title}\n\n{toc}\n\n"]
+    for index, section in enumerate(sections):
+        parts += ["\n" if index else "", f"## {section.title}\n\n", section.markdown]
+    return "".join(parts)
 
 
 def chunked(files: Sequence[tuple[str, int]], max_bytes: int, max_files: int) -> list[list[str]]:
@@ -168,6 +173,7 @@ async def _document(
             scanned,
             Encoded(keys, payloads, ANALYSIS_PART, whole_analysis_not_kept),
             Encoded(keys, payloads, REFERENCE_PART, decode_reference),
+            Encoded(keys, payloads, SUMMARY_PART, decode_summary),
         )
         # The model itself is shared too, pickled once: each worker unpickles it once.
         pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) if missing else b""
@@ -204,7 +210,7 @@ def _parts_read(keys: Sequence[str]) -> frozenset[int]:
     for key in keys:
         for name in section_by_key(key).inputs:
             if name == REFERENCES:
-                parts.add(REFERENCE_PART)
+                parts |= {REFERENCE_PART, SUMMARY_PART}
             elif name.startswith("analyses:"):
                 parts.add(FACET_PARTS[name.split(":", 1)[1]])
     return frozenset(parts)

@@ -112,6 +112,10 @@ class FileReference:
     def has_content(self) -> bool:
         return bool(self.entries or self.doc or self.problems or self.parse_error)
 
+    def summary(self) -> ReferenceSummary:
+        return ReferenceSummary(self.path, self.language, self.module, self.analysed,
+                                self.skipped, self.has_content, self.kinds)  # fmt: skip
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -147,6 +151,31 @@ class FileReference:
             undocumented=tuple(data["undocumented"]),
             kinds=tuple((k, n) for k, n in data["kinds"]),
         )
+
+
+@dataclass(frozen=True)
+class ReferenceSummary:
+    """What the API Reference's opening and its grouping of files into modules read of a
+    file: a few fields, cached apart from the entries so that a regeneration decodes the
+    entries of the modules it writes only."""
+
+    path: str
+    language: str | None
+    module: str | None
+    analysed: bool
+    skipped: str | None
+    has_content: bool
+    kinds: tuple[tuple[str, int], ...]
+
+    def to_json(self) -> list[Any]:
+        return [self.path, self.language, self.module, self.analysed, self.skipped,
+                self.has_content, [list(k) for k in self.kinds]]  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> ReferenceSummary:
+        path, language, module, analysed, skipped, has_content, kinds = data
+        kept = tuple((k, n) for k, n in kinds)
+        return cls(path, language, module, analysed, skipped, has_content, kept)
 
 
 def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, bool]:

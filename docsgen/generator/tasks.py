@@ -18,7 +18,7 @@ from typing import ParamSpec, TypeVar
 
 from docsgen.generator import grounding, lazy
 from docsgen.generator.analysis import analyse_source
-from docsgen.generator.cache import REFERENCE_PART, encode
+from docsgen.generator.cache import REFERENCE_PART, SUMMARY_PART, encode
 from docsgen.generator.inputs import restrict
 from docsgen.generator.markdown import WARNING_SIGN, Citation, Piece, anchor, code
 from docsgen.generator.model import RepositoryModel
@@ -63,16 +63,17 @@ def _task(function: Callable[P, R]) -> Callable[P, R]:
 def analyse_chunk(files: Sequence[tuple[str, str, bytes]]) -> list[tuple[str, bytes]]:
     """Analyse ``(path, content key, bytes)`` files; return each one's encoded results.
 
-    The rendered API entries stay in this worker's memory under their content
-    key, so an API Reference built here later reads them without decoding.
+    The rendered API entries and their summary stay in this worker's memory under
+    their content key, so an API Reference built here later reads them without decoding.
     """
     out = []
     for path, key, data in files:
         analysis = analyse_source(path, data)
         reference = render(analysis)
         value = encode(analysis, reference)
-        start = value.index(lazy.SEPARATOR) + 1
-        lazy.remember(key, REFERENCE_PART, reference, value.index(lazy.SEPARATOR, start) - start)
+        sizes = [len(line) for line in value.split(lazy.SEPARATOR, SUMMARY_PART + 1)]
+        lazy.remember(key, REFERENCE_PART, reference, sizes[REFERENCE_PART])
+        lazy.remember(key, SUMMARY_PART, reference.summary(), sizes[SUMMARY_PART])
         out.append((path, value))
     return out
 

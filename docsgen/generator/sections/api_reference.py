@@ -6,7 +6,9 @@ from the code: a name without documentation says so (⚠️, described from its
 signature alone), a file that does not parse shows the parser's error, and
 files the analysers do not read are listed.  The entries of each file were
 rendered when it was analysed (``docsgen.generator.reference``); this section
-orders them, adds the headings and fills in the citations.
+orders them, adds the headings and fills in the citations.  The opening and
+the grouping read the files' summaries; a file's entries are read only to
+write its module's piece.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece, SectionWriter, citation_renderer, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
-from docsgen.generator.reference import FileReference, plural
+from docsgen.generator.reference import FileReference, ReferenceSummary, plural
 from docsgen.generator.sections.base import Section, SectionResult, assemble
 
 TITLE = "API Reference"
@@ -36,14 +38,15 @@ class _Group:
 
     name: str
     language: str | None
-    files: list[FileReference] = field(default_factory=list)
+    files: list[ReferenceSummary] = field(default_factory=list)
 
 
 def _groups(model: RepositoryModel) -> list[_Group]:
     packages = python_packages(f.path for f in model.files)
     groups: dict[tuple[str, str], _Group] = {}
-    for path in model.references:
-        ref = model.references[path]
+    summaries = model.summaries
+    for path in summaries:
+        ref = summaries[path]
         if not ref.analysed:
             continue
         name = (python_module(path, packages) if ref.language == "Python" else None) or (
@@ -71,30 +74,30 @@ def _fill(w: SectionWriter, ref: FileReference) -> str:
     return "".join(pieces)
 
 
-def _render_group(w: SectionWriter, group: _Group) -> None:
+def _render_group(w: SectionWriter, group: _Group, files: list[FileReference]) -> None:
     parts = [f"### {code(group.name)}\n"]
-    intro = f"*{group.language}* · " + ", ".join(code(r.path) for r in group.files)
-    documented = next((r for r in group.files if r.doc and r.doc_line is not None), None)
+    intro = f"*{group.language}* · " + ", ".join(code(r.path) for r in files)
+    documented = next((r for r in files if r.doc and r.doc_line is not None), None)
     if documented is not None and documented.doc_line is not None:
         intro += f" — {documented.doc} — {w.cite(documented.path, documented.doc_line)}"
     parts.append(intro)
     problems = []
-    for ref in group.files:
-        prefix = f"{code(ref.path)}: " if len(group.files) > 1 else ""
+    for ref in files:
+        prefix = f"{code(ref.path)}: " if len(files) > 1 else ""
         for problem in ref.problems:
             problems.append(w.warn(problem if problem.startswith(code(ref.path)) else
                                    prefix + problem))  # fmt: skip
     if problems:
         parts.append("\n" + "\n\n".join(problems))
-    entries = [_fill(w, ref) for ref in group.files if ref.entries]
-    for ref in group.files:
+    entries = [_fill(w, ref) for ref in files if ref.entries]
+    for ref in files:
         w.warnings.extend(ref.undocumented)
     if entries:
         parts.append("\n" + "\n".join(entries))
     w.add("\n".join(parts))
 
 
-def _not_analysed(w: SectionWriter, refs: list[FileReference]) -> None:
+def _not_analysed(w: SectionWriter, refs: list[ReferenceSummary]) -> None:
     for ref in refs:
         if not ref.analysed and ref.skipped:
             w.add_warning(f"{code(ref.path)} was not analysed: {ref.skipped}.")
@@ -125,7 +128,7 @@ def build_pieces(model: RepositoryModel, known: Collection[str] = ()) -> list[Pi
     ``Piece(key, None)``, to be filled in by the caller that holds it.
     """
     head = SectionWriter(model.snapshot)
-    refs = [model.references[path] for path in model.references]
+    refs = [model.summaries[path] for path in model.summaries]
     groups = _groups(model)
     kinds: Counter[str] = Counter()
     for ref in refs:
@@ -151,7 +154,7 @@ def build_pieces(model: RepositoryModel, known: Collection[str] = ()) -> list[Pi
             pieces.append(Piece(key, None))
             continue
         w = SectionWriter(model.snapshot)
-        _render_group(w, group)
+        _render_group(w, group, [model.references[ref.path] for ref in group.files])
         pieces.append(w.piece(key))
     return pieces
 

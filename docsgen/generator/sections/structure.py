@@ -20,9 +20,7 @@ class _Dir:
     name: str
     files: list[str] = field(default_factory=list)
     dirs: dict[str, _Dir] = field(default_factory=dict)
-
-    def total_files(self) -> int:
-        return len(self.files) + sum(d.total_files() for d in self.dirs.values())
+    total_files: int = 0  # in this folder and its subfolders, counted as the tree is built
 
 
 def _label(name: str) -> str:
@@ -39,7 +37,7 @@ def _render(d: _Dir, prefix: str, depth: int, out: list[str]) -> None:
     entries: list[tuple[str, _Dir | None]] = [(x.name, x) for x in dirs[:MAX_FOLDERS_SHOWN]]
     if len(dirs) > MAX_FOLDERS_SHOWN:
         hidden = dirs[MAX_FOLDERS_SHOWN:]
-        n = sum(x.total_files() for x in hidden)
+        n = sum(x.total_files for x in hidden)
         entries.append((f"… {len(hidden)} more folders ({n} files)", None))
     entries += [(f, None) for f in files[:MAX_FILES_SHOWN]]
     if len(files) > MAX_FILES_SHOWN:
@@ -51,7 +49,7 @@ def _render(d: _Dir, prefix: str, depth: int, out: list[str]) -> None:
             out.append(f"{prefix}{branch}{name}")
             continue
         label = _label(sub.name)
-        count = sub.total_files()
+        count = sub.total_files
         out.append(f"{prefix}{branch}{sub.name}/ ({count} file{'s' if count != 1 else ''}){label}")
         if not label and depth < MAX_DEPTH:
             _render(sub, prefix + ("    " if last else "│   "), depth + 1, out)
@@ -63,10 +61,12 @@ def build(model: RepositoryModel) -> SectionResult:
     for f in model.files:
         *folders, filename = f.path.split("/")
         node = root
+        node.total_files += 1
         for part in folders:
-            node = node.dirs.setdefault(part, _Dir(part))
+            node = node.dirs.get(part) or node.dirs.setdefault(part, _Dir(part))
+            node.total_files += 1
         node.files.append(filename)
-    lines = [f"{model.name.rsplit('/', 1)[-1]}/ ({root.total_files()} files)"]
+    lines = [f"{model.name.rsplit('/', 1)[-1]}/ ({root.total_files} files)"]
     _render(root, "", 1, lines)
     w.add(
         f"Files tracked at commit `{model.commit_sha[:12]}`, by folder. Counts include "
@@ -74,7 +74,7 @@ def build(model: RepositoryModel) -> SectionResult:
     )
     w.add(fence("\n".join(lines), "text"))
     top = sorted(
-        ((d.name, d.total_files()) for d in root.dirs.values() if not _label(d.name)),
+        ((d.name, d.total_files) for d in root.dirs.values() if not _label(d.name)),
         key=lambda x: (-x[1], x[0]),
     )
     if top:
