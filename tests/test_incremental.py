@@ -91,6 +91,9 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     same = await document(snapshot, pool, cache, derived)
     assert same.rebuilt == ()
     assert same.content == full.content
+    assert [(s.citations, s.warnings) for s in same.sections] == [
+        (s.citations, s.warnings) for s in full.sections
+    ]
     assert len(derived.entries) == entries
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import pickle
 
-from docsgen.generator.markdown import Citation
+import pytest
+
+from docsgen.generator import lazy
+from docsgen.generator.markdown import Citation, Piece
 from docsgen.generator.section_cache import (
     check_key,
     decode_failures,
     decode_section,
     encode_failures,
+    encode_pieces,
     encode_section,
 )
-from docsgen.generator.sections.base import SectionResult
+from docsgen.generator.sections.base import SectionResult, assemble
 
 SECTION = SectionResult(
     "API Reference",
@@ -26,6 +30,31 @@ SECTION = SectionResult(
 def test_a_section_reads_back_the_same() -> None:
     assert decode_section(encode_section(True, SECTION)) == (True, SECTION)
     assert decode_section(encode_section(False, None)) == (False, None)
+
+
+PIECES = [
+    Piece(None, ("The opening.\n", "", "> ⚠️ one file was skipped"), (), ("one file was skipped",)),
+    Piece("k1", ("### `pkg.a`\n\n- **function** `f()` — [a](x) \x00",), SECTION.citations[:1]),
+    Piece("k2", ("\n\n", "  \n"), ()),  # nothing but blank lines: dropped when joined
+    Piece("k3", ("### `pkg.ü b`\n", "- one\n- two"), SECTION.citations[1:], ("w1", "w2")),
+]
+
+
+def test_a_section_written_in_pieces_reads_back_as_its_pieces_put_together() -> None:
+    raw = encode_pieces("API Reference", PIECES)
+    assert decode_section(raw) == (True, assemble("API Reference", PIECES))
+    with pytest.raises(ValueError):
+        decode_section(raw[:-1])  # a piece cut short
+
+
+def test_a_piece_encoded_once_is_not_encoded_again() -> None:
+    raw = encode_pieces("API Reference", PIECES)
+    # The pieces a regeneration holds come filled in; their encoding is remembered.
+    held = [PIECES[0], Piece("k1", None), Piece("k2", None), Piece("k3", None)]
+    assert encode_pieces("API Reference", held) == raw
+    lazy.forget()
+    with pytest.raises(ValueError):
+        encode_pieces("API Reference", held)
 
 
 def test_a_section_pickles_to_the_same_section() -> None:

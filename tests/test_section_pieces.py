@@ -95,7 +95,7 @@ def test_pieces_held_by_the_caller_are_skipped_and_put_back_the_same() -> None:
     assert [p.key for p in again] == [p.key for p in written]
     assert [p.parts for p in again[1:]] == [None, None, None]
 
-    together = pieces.put_together("test\0held", "API Reference", again, held)
+    together = pieces.put_together("test\0held", "API Reference", pieces.filled_in(again, held))
     assert together == api_reference.build(model)
 
 
@@ -124,7 +124,7 @@ def test_a_piece_the_worker_did_not_write_and_the_caller_does_not_hold_fails_lou
     written = api_reference.build_pieces(model, ())
     missing = [written[0], Piece(written[1].key, None), *written[2:]]
     with pytest.raises(KeyError):
-        pieces.put_together("test\0missing", "API Reference", missing, {})
+        pieces.put_together("test\0missing", "API Reference", pieces.filled_in(missing, {}))
 
 
 async def test_a_regeneration_writes_only_the_changed_module_and_matches_a_cold_run(

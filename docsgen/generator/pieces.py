@@ -33,15 +33,17 @@ def held(lineage: str) -> dict[str, Piece]:
     return found
 
 
-def put_together(
-    lineage: str, title: str, pieces: Sequence[Piece], held: Mapping[str, Piece]
-) -> SectionResult:
-    """The section from a worker's pieces, those it held back read from ``held``.
+def filled_in(pieces: Sequence[Piece], held: Mapping[str, Piece]) -> list[Piece]:
+    """A worker's pieces, those it held back read from ``held``."""
+    return [held[piece.key] if piece.parts is None and piece.key else piece for piece in pieces]
 
-    The pieces written are remembered for the lineage's next build.
+
+def put_together(lineage: str, title: str, whole: Sequence[Piece]) -> SectionResult:
+    """The section from its pieces (``filled_in``).
+
+    The pieces are remembered for the lineage's next build.
     """
-    whole = [held[piece.key] if piece.parts is None and piece.key else piece for piece in pieces]
-    for piece in pieces:
+    for piece in whole:
         if piece.parts is not None and piece.key:
             size = sum(map(len, piece.parts)) + 64 * len(piece.citations)
             lazy.remember(piece.key, _PIECE, piece, size)

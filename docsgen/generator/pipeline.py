@@ -49,13 +49,14 @@ from docsgen.generator.cache import (
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.inputs import FACET_PARTS, REFERENCES, InputDigests, facet_digests
 from docsgen.generator.lazy import SEPARATOR, Encoded
-from docsgen.generator.markdown import Citation, anchor
+from docsgen.generator.markdown import Citation, Piece, anchor
 from docsgen.generator.model import Scan, assemble_model, scan, without_files
 from docsgen.generator.section_cache import (
     check_key,
     decode_failures,
     decode_section,
     encode_failures,
+    encode_pieces,
     encode_section,
 )
 from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
@@ -180,12 +181,15 @@ async def _document(
         with share({MODEL: pickled}, always=True) as shared_model:
             del pickled
             lineage = f"{snapshot.provider}\0{snapshot.name}"
+            pieced: dict[str, list[Piece]] = {}  # the sections written in pieces, in pieces
             built = await _build_sections(
-                executor, shared_model, cached, missing, progress, lineage
+                executor, shared_model, cached, missing, progress, lineage, pieced
             )
         if derived is not None:
             fresh = {
-                d: encode_section(*built[k][:2])
+                d: encode_pieces(section_by_key(k).title, pieced[k])
+                if k in pieced
+                else encode_section(*built[k][:2])
                 for k in missing
                 if (d := digests[k]) and built[k][2]
             }
@@ -272,10 +276,12 @@ async def _build_sections(
     missing: Sequence[str],
     progress: ProgressCallback,
     lineage: str,
+    pieced: dict[str, list[Piece]],
 ) -> dict[str, tuple[bool, SectionResult | None, bool]]:
     """Every section, in order: reused from ``cached`` or built in parallel, announced in order.
 
-    Each comes as (applies, the section, whether it may be stored: built without failing).
+    Each comes as (applies, the section, whether it may be stored: built without failing);
+    the pieces of a section written in pieces are put in ``pieced``.
 
     The sections to build are all started at once, alongside the question of
     which of them apply to this repository; the ones that do not are dropped
@@ -284,7 +290,7 @@ async def _build_sections(
     loop = asyncio.get_running_loop()
     # The longest builds start first, so that they do not end the run alone.
     first = [key for key in HEAVY_SECTIONS if key in missing]
-    pending = {key: _start_build(executor, key, model, lineage) for key in first}
+    pending = {key: _start_build(executor, key, model, lineage, pieced) for key in first}
     applicable = (
         loop.run_in_executor(executor, tasks.applicable_sections, model, list(missing))
         if missing
@@ -292,7 +298,7 @@ async def _build_sections(
     )
     for key in missing:
         if key not in pending:
-            pending[key] = _start_build(executor, key, model, lineage)
+            pending[key] = _start_build(executor, key, model, lineage, pieced)
     out: dict[str, tuple[bool, SectionResult | None, bool]] = {}
     try:
         applies = dict(cached_applies(cached))
@@ -326,9 +332,10 @@ async def _build_sections(
 
 
 def _start_build(
-    executor: Executor, key: str, model: Payloads, lineage: str
+    executor: Executor, key: str, model: Payloads, lineage: str, pieced: dict[str, list[Piece]]
 ) -> asyncio.Future[tuple[SectionResult, bool]]:
-    """A section's build in the pool; one written in pieces skips the pieces held here."""
+    """A section's build in the pool; one written in pieces skips the pieces held here
+    (and its pieces, held ones filled in, go in ``pieced``)."""
     loop = asyncio.get_running_loop()
     spec = section_by_key(key)
     if spec.build_pieces is None:
@@ -339,7 +346,8 @@ def _start_build(
 
     async def put_together() -> tuple[SectionResult, bool]:
         found, ok = await written
-        return pieces.put_together(piece_lineage, spec.title, found, held), ok
+        pieced[key] = pieces.filled_in(found, held)
+        return pieces.put_together(piece_lineage, spec.title, pieced[key]), ok
 
     return asyncio.ensure_future(put_together())
 

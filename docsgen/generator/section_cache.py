@@ -8,6 +8,11 @@ cited file's blob SHA and the exact citations checked.  Values are JSON.
 A section is stored as built, before its citations are checked: the check is
 redone (or read back) per cited file, against that file's current bytes, so
 a reused section is grounded exactly as a fresh one would be.
+
+A section written in pieces (the API Reference) is stored as its pieces, one
+after the other.  Each piece's encoding is remembered by its key, so a
+regeneration encodes only the pieces it wrote: the whole API Reference of a
+large repository is megabytes, and tens of thousands of citations.
 """
 
 from __future__ import annotations
@@ -15,11 +20,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from docsgen.generator import lazy
 from docsgen.generator.digest import text_hexdigest
-from docsgen.generator.markdown import Citation
-from docsgen.generator.sections.base import SectionResult
+from docsgen.generator.markdown import Citation, Piece, join_parts
+from docsgen.generator.sections.base import SectionResult, assemble
 
 GROUNDING_VERSION = "1"  # bump when what ``grounding.verify`` answers changes
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def encode_section(applies: bool, section: SectionResult | None) -> bytes:
@@ -35,8 +45,44 @@ def encode_section(applies: bool, section: SectionResult | None) -> bytes:
         lines=[c.line for c in section.citations],
         names=[c.name for c in section.citations],
     )
-    head = json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
-    return head + b"\n" + section.markdown.encode()
+    return _json(plain) + b"\n" + section.markdown.encode()
+
+
+_ENCODED_PIECE = "encoded piece"  # the memo's name for a piece's encoding
+
+
+def encode_pieces(title: str, pieces: Sequence[Piece]) -> bytes:
+    """A section written in pieces: a line of JSON (title, each piece's length), the pieces."""
+    encoded = [_piece(piece) for piece in pieces]
+    head = _json({"applies": True, "title": title, "pieces": list(map(len, encoded))})
+    return b"".join([head, b"\n", *encoded])
+
+
+def _piece(piece: Piece) -> bytes:
+    """A piece's encoding: a line of JSON (warnings, citations in columns), then its Markdown.
+
+    Its parts are stored joined, as the section joins them (``join_parts``, without
+    the final newline), which puts the section together the same.
+    """
+    known: bytes | None = lazy.recall(piece.key or "", _ENCODED_PIECE)
+    if known is not None:
+        return known
+    if piece.parts is None:
+        raise ValueError(f"piece {piece.key} was not written")
+    cited = piece.citations
+    head = _json({"warnings": list(piece.warnings), "paths": [c.path for c in cited],
+                  "lines": [c.line for c in cited], "names": [c.name for c in cited]})  # fmt: skip
+    encoded = head + b"\n" + join_parts(piece.parts)[:-1].encode()
+    lazy.remember(piece.key or "", _ENCODED_PIECE, encoded, len(encoded))
+    return encoded
+
+
+def _decode_piece(raw: bytes) -> Piece:
+    head, _, markdown = raw.partition(b"\n")
+    plain = json.loads(head)
+    cited = zip(plain["paths"], plain["lines"], plain["names"], strict=True)
+    citations = tuple(map(Citation._make, cited))
+    return Piece(None, (markdown.decode(),), citations, tuple(plain["warnings"]))
 
 
 def decode_section(raw: bytes) -> tuple[bool, SectionResult | None]:
@@ -44,6 +90,14 @@ def decode_section(raw: bytes) -> tuple[bool, SectionResult | None]:
     plain = json.loads(head)
     if "title" not in plain:
         return bool(plain["applies"]), None
+    if "pieces" in plain:
+        pieces, start = [], 0
+        for length in plain["pieces"]:
+            pieces.append(_decode_piece(markdown[start : start + length]))
+            start += length
+        if start != len(markdown):
+            raise ValueError("the pieces do not fill the section")
+        return True, assemble(plain["title"], pieces)
     cited = zip(plain["paths"], plain["lines"], plain["names"], strict=True)
     section = SectionResult(
         plain["title"],
@@ -63,8 +117,7 @@ def check_key(path: str, identity: str, citations: Sequence[Citation]) -> str:
 
 
 def encode_failures(failures: Sequence[tuple[Citation, str]]) -> bytes:
-    plain = [[c.line, c.name, reason] for c, reason in failures]
-    return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json([[c.line, c.name, reason] for c, reason in failures])
 
 
 def decode_failures(path: str, raw: bytes) -> list[tuple[Citation, str]]:
