@@ -24,8 +24,9 @@ docsgen's caches in PostgreSQL as the service does (the server's memory is not
 part of the tree); by default they are dicts in docsgen's process.  The full run counts
 reading the repository (git) and generating; the regeneration counts
 generating, compared with the full run's generating (its reading is printed
-apart).  The worker pool is started before the clock, as the service keeps
-one; its start-up time is printed apart.  Needs the test extra (griffe,
+apart).  The worker pool is started before the clock, its workers ready (their
+code loaded), as the service starts them when it starts; its start-up time is
+printed apart.  Needs the test extra (griffe,
 psutil).
 """
 
@@ -156,11 +157,11 @@ async def _measure_docsgen(
     async def progress(percent: int, step: str) -> None:
         return None
 
-    from docsgen.workers import analysis_pool
+    from docsgen.workers import analysis_pool, start_workers
 
     started = time.perf_counter()
     executor = analysis_pool(workers)  # as the service and the command line start it
-    for future in [executor.submit(os.getpid) for _ in range(workers * 2)]:
+    for future in start_workers(executor, workers):  # as the service starts them
         future.result()
     pool_start = time.perf_counter() - started
 

@@ -14,6 +14,7 @@ from docsgen.api.app import create_app
 from docsgen.jobs.lifecycle import failure_message
 from docsgen.settings import Settings
 from tests.support.api import register_local, wait_for_runs
+from tests.support.generation import fetch
 from tests.support.gitrepo import commit, git, make_repo
 
 Client = TestClient[Any, Any]
@@ -146,3 +147,22 @@ def test_the_catch_all_message_names_the_step_and_the_reason() -> None:
         failure_message("Generating documentation: Overview...", KeyError())
         == "Failed while generating documentation: Overview: KeyError"
     )
+
+
+async def test_a_repository_of_many_files_is_read_whole_by_parallel_git_readers(
+    tmp_path: Path,
+) -> None:
+    # Over a thousand blobs: read by more than one git process on a machine with cores
+    # to spare; every file comes back with its own bytes, duplicates and binaries too.
+    files: dict[str, str | bytes] = {f"pkg/m{i:04}.py": f"VALUE_{i} = {i}\n" for i in range(1500)}
+    files["pkg/same_a.py"] = files["pkg/same_b.py"] = "SAME = 1\n"
+    files["data/blob.bin"] = b"\0\1\2" * 50
+    repo = tmp_path / "many"
+    make_repo(repo, files)
+    snapshot = await fetch(repo)
+    read = {f.path: f for f in snapshot.files}
+    assert set(read) == set(files)
+    for path, content in files.items():
+        if isinstance(content, str):
+            assert read[path].data == content.encode(), path
+    assert read["data/blob.bin"].data is None and read["data/blob.bin"].skipped == "binary file"

@@ -43,7 +43,7 @@ from docsgen.ops import metrics as ops_metrics
 from docsgen.ops import routes as ops_routes
 from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
-from docsgen.workers import analysis_pool
+from docsgen.workers import analysis_pool, start_workers
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
 
     async def runs(app: web.Application) -> AsyncIterator[None]:
         executor = analysis_pool(settings.workers)
+        start_workers(executor, settings.workers)  # ready before the first run, not by it
         http = aiohttp.ClientSession()
         deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
         app[RUN_DEPS] = deps

@@ -158,7 +158,8 @@ class InputDigests:
     """The digests of one run's inputs, each computed once and shared by the sections.
 
     ``keys`` are the analysed files' content keys (they name their rendered API
-    entries), ``facets`` each file's facet digests.
+    entries), ``facets`` each file's facet digests: those may still be filled
+    in until a digest of the analyses is asked for.
     """
 
     def __init__(
@@ -173,6 +174,12 @@ class InputDigests:
         self._keys = keys
         self._facets = facets
         self._found: dict[str, str | None] = {}
+
+    def without_analyses(self) -> None:
+        """Work out now every digest that needs no analysis (the pipeline does so
+        while the workers analyse)."""
+        for name in ("meta", COMMIT, FILES, PATHS, TEXTS, REFERENCES):
+            self.of(name)
 
     def of(self, name: str) -> str | None:
         """The digest of one input (None: it cannot be named, e.g. a file without blob SHA)."""

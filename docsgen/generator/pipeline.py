@@ -131,10 +131,20 @@ async def generate(
     """
     await progress(*ANALYZING)
     scanned = await asyncio.to_thread(scan, snapshot)
-    keys, encoded, stats, storing = await _analyse(executor, scanned.to_analyse, cache)
+    light = without_files(snapshot)
+    keys = {
+        f.path: analysis_key(f.path, f.blob_sha) if f.blob_sha else "" for f in scanned.to_analyse
+    }
+    facets: dict[str, Mapping[str, str]] = {}  # filled in as the analyses come
+    inputs = InputDigests(light, scanned, keys, facets)
+    # While the workers analyse, this process works out what it can without them.
+    encoded, stats, storing = await _analyse(
+        executor, scanned.to_analyse, keys, cache, facets, meanwhile=inputs.without_analyses
+    )
     # The new analyses are stored while the sections are written.
     try:
-        docs = await _document(snapshot, scanned, keys, encoded, stats, progress, executor, derived)
+        docs = await _document(snapshot, light, scanned, keys, encoded, inputs, stats, progress,
+                               executor, derived)  # fmt: skip
     except asyncio.CancelledError:
         if storing is not None:
             storing.cancel()
@@ -150,18 +160,17 @@ async def generate(
 
 async def _document(
     snapshot: Snapshot,
+    light: Snapshot,
     scanned: Scan,
     keys: dict[str, str],
     encoded: dict[str, bytes],
+    inputs: InputDigests,
     stats: AnalysisStats,
     progress: ProgressCallback,
     executor: Executor,
     derived: AnalysisCache | None,
 ) -> GeneratedDocs:
     """The sections, written from the analyses and grounded."""
-    light = without_files(snapshot)
-    facets = _facets(keys, encoded)
-    inputs = InputDigests(light, scanned, keys, facets)
     digests = {s.key: inputs.section_key(GENERATOR_VERSION, s.key, s.inputs) for s in SECTIONS}
     cached = await _cached_sections(derived, digests)
     missing = [s.key for s in SECTIONS if s.key not in cached]
@@ -185,18 +194,29 @@ async def _document(
             built = await _build_sections(
                 executor, shared_model, cached, missing, progress, lineage, pieced
             )
-        if derived is not None:
-            fresh = {
-                d: encode_pieces(section_by_key(k).title, pieced[k])
-                if k in pieced
-                else encode_section(*built[k][:2])
-                for k in missing
-                if (d := digests[k]) and built[k][2]
-            }
-            if fresh:
-                await derived.put_many(fresh)
+
+    async def store_built() -> None:
+        """The sections built without failing, kept for the next run."""
+        fresh = {
+            d: encode_pieces(section_by_key(k).title, pieced[k])
+            if k in pieced
+            else encode_section(*built[k][:2])
+            for k in missing
+            if (d := digests[k]) and built[k][2]
+        }
+        if derived is not None and fresh:
+            await derived.put_many(fresh)
+
     sections = [section for _, section, _ in built.values() if section is not None]
-    sections, ungrounded = await _ground(executor, derived, sections, snapshot, light)
+    # The sections are stored while their citations are checked.
+    sections, ungrounded = await _ground(
+        executor,
+        derived,
+        sections,
+        snapshot,
+        light,
+        meanwhile=store_built if derived is not None else None,
+    )
     assert all(r.anchor == anchor(r.title) for r in sections)
     return GeneratedDocs(
         snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats,
@@ -359,36 +379,46 @@ def cached_applies(
 
 
 async def _analyse(
-    executor: Executor, files: Sequence[SnapshotFile], cache: AnalysisCache | None
-) -> tuple[dict[str, str], dict[str, bytes], AnalysisStats, asyncio.Task[None] | None]:
-    """Every code file's content key and encoded results: cached, or analysed.
+    executor: Executor,
+    files: Sequence[SnapshotFile],
+    keys: Mapping[str, str],
+    cache: AnalysisCache | None,
+    facets: dict[str, Mapping[str, str]],
+    meanwhile: Callable[[], object],
+) -> tuple[dict[str, bytes], AnalysisStats, asyncio.Task[None] | None]:
+    """Every code file's encoded results (cached, or analysed), and in ``facets`` their
+    facet digests, each worked out as its value arrives.
 
-    The new results are stored by the task returned (None: nothing to store).
+    ``meanwhile`` runs once the analyses are under way.  The new results are
+    stored by the task returned (None: nothing to store).
     """
     loop = asyncio.get_running_loop()
-    keys = {f.path: analysis_key(f.path, f.blob_sha) if f.blob_sha else "" for f in files}
     wanted = [k for k in keys.values() if k]
     found = await cache.get_many(wanted) if cache is not None and wanted else {}
     missing = {f.path: f.data or b"" for f in files if keys[f.path] not in found}
     # Largest first, so the last chunks to finish are small ones.
     order = sorted(missing, key=lambda p: (-len(missing[p]), p))
     groups = chunked([(p, len(missing[p])) for p in order], CHUNK_BYTES, CHUNK_FILES)
-    done = await asyncio.gather(
-        *(
-            loop.run_in_executor(
-                executor, tasks.analyse_chunk, [(p, keys[p], missing[p]) for p in group]
-            )
-            for group in groups
+    running = [
+        loop.run_in_executor(
+            executor, tasks.analyse_chunk, [(p, keys[p], missing[p]) for p in group]
         )
-    )
-    fresh = {path: value for chunk in done for path, value in chunk}
+        for group in groups
+    ]
+    facets.update(_facets(keys, {f.path: found[k] for f in files if (k := keys[f.path]) in found}))
+    meanwhile()
+    fresh: dict[str, bytes] = {}
+    for next_chunk in asyncio.as_completed(running):
+        chunk = dict(await next_chunk)
+        facets.update(_facets(keys, chunk))
+        fresh.update(chunk)
     stored = {keys[p]: value for p, value in fresh.items() if keys[p]}
     storing = asyncio.create_task(cache.put_many(stored)) if cache is not None and stored else None
     encoded = {f.path: fresh[f.path] if f.path in fresh else found[keys[f.path]] for f in files}
     stats = AnalysisStats(
         analysed=len(fresh), cached=len(files) - len(fresh), paths_analysed=sorted(fresh)
     )
-    return keys, encoded, stats, storing
+    return encoded, stats, storing
 
 
 _CHECKED = "citation check"  # the memo's name for a file's citation check
@@ -427,8 +457,11 @@ async def _ground(
     sections: list[SectionResult],
     snapshot: Snapshot,
     light: Snapshot,
+    meanwhile: Callable[[], Awaitable[None]] | None = None,
 ) -> tuple[list[SectionResult], list[Ungrounded]]:
     """The final check of every section's citations; failures are marked in place.
+
+    ``meanwhile`` is awaited while the workers check (or at once, if none need to).
 
     Each cited file's citations are checked once per content of the file: the
     answer is kept in the cache (and remembered by this process) under the
@@ -485,12 +518,17 @@ async def _ground(
         # Only the files to check cross to the workers (shared when they are many).
         with share(wanted) as contents:
             del wanted
-            verified = await asyncio.gather(
+            checking = asyncio.gather(
                 *(
                     loop.run_in_executor(executor, tasks.verify_citations, part, contents, unread)
                     for part in parts
                 )
             )
+            try:
+                if meanwhile is not None:
+                    await meanwhile()
+            finally:  # the shared contents stay until the checks are done with them
+                verified = await checking
         new = [f for answer in verified for f in answer]
         failures.extend(new)
         by_file: dict[str, list[tuple[Citation, str]]] = {p: [] for p in paths}
@@ -505,6 +543,8 @@ async def _ground(
             }
             if stored:
                 await cache.put_many(stored)
+    elif meanwhile is not None:
+        await meanwhile()
     if not failures:
         return sections, []
     failed = dict(failures)
