@@ -22,7 +22,7 @@ from docsgen.generator import lazy
 from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
 from docsgen.generator.pipeline import generate
 from tests.support.api import register_local, wait_for_runs
-from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool
+from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool, section
 from tests.support.gitrepo import commit
 
 __all__ = ["pool"]
@@ -75,13 +75,14 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     snapshot = await fetch(repo)
     checks_before = len(derived.entries)
     again = await document(snapshot, pool, cache, derived)
-    assert set(again.rebuilt) == {"overview", "structure", "api_reference"}
+    assert set(again.rebuilt) == {"overview", "api_reference"}
     assert set(again.reused) == {
-        "getting_started", "architecture", "configuration", "http_interface", "dependencies"
+        "getting_started", "structure", "architecture", "configuration", "http_interface",
+        "dependencies",
     }  # fmt: skip
-    # Stored anew: the 3 rebuilt sections, and the check of the one changed file's
+    # Stored anew: the 2 rebuilt sections, and the check of the one changed file's
     # citations (the other files' checks are read back).
-    assert len(derived.entries) == checks_before + 3 + 1
+    assert len(derived.entries) == checks_before + 2 + 1
     full = await document(snapshot, pool)  # no caches: everything built anew
     assert again.content == full.content
     assert [s.to_json() for s in again.sections] == [s.to_json() for s in full.sections]
@@ -151,9 +152,9 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
     commit(repo, CHANGE)
     content = await generate_through_the_api()
     assert await cached_rows() == CODE_FILES + 1  # exactly one file analysed anew
-    # The sections whose inputs changed (Overview, Structure, API Reference) and the
-    # check of the changed file's citations were stored anew; nothing else.
-    assert await derived_rows() == stored + 3 + 1
+    # The sections whose inputs changed (Overview, API Reference) and the check of
+    # the changed file's citations were stored anew; nothing else.
+    assert await derived_rows() == stored + 2 + 1
     full = await document(await fetch(repo), pool)
     assert content == full.content
 
@@ -219,3 +220,20 @@ async def test_the_sections_are_written_while_the_new_analyses_are_stored(
     cache.gate.set()
     docs = await run
     assert len(cache.entries) == CODE_FILES == docs.stats.analysed
+
+
+async def test_the_structure_is_rebuilt_when_files_come_or_go_not_when_one_changes(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = polyglot_repo(tmp_path)
+    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
+    await document(await fetch(repo), pool, cache, derived)
+    commit(repo, CHANGE)  # a file's content: the tree is the same
+    changed = await document(await fetch(repo), pool, cache, derived)
+    assert "structure" in changed.reused
+    commit(repo, {"shapes/triangle.py": "SIDES = 3\n"})
+    snapshot = await fetch(repo)
+    added = await document(snapshot, pool, cache, derived)
+    assert "structure" in added.rebuilt
+    assert "triangle.py" in section(added, "Project Structure")
+    assert added.content == (await document(snapshot, pool)).content

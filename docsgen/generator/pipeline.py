@@ -176,7 +176,10 @@ async def _document(
     missing = [s.key for s in SECTIONS if s.key not in cached]
     # Only the parts of the values that the sections to build read cross to the workers.
     read = _parts_read(missing)
-    with share({path: _only_parts(value, read) for path, value in encoded.items()}) as payloads:
+    # When they include the API entries (most of every value), values cross whole:
+    # emptying the few other parts would cost more (a split and a join per file).
+    trim = REFERENCE_PART not in read
+    with share({p: _only_parts(v, read) if trim else v for p, v in encoded.items()}) as payloads:
         del encoded
         model = assemble_model(
             light,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docsgen.generator.inputs import COMMIT, PATHS
+from docsgen.generator.inputs import PATHS
 from docsgen.generator.markdown import SectionWriter, anchor, fence
 from docsgen.generator.model import GENERATED_DIRS, VENDORED_DIRS, RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
@@ -69,7 +69,7 @@ def build(model: RepositoryModel) -> SectionResult:
     lines = [f"{model.name.rsplit('/', 1)[-1]}/ ({root.total_files} files)"]
     _render(root, "", 1, lines)
     w.add(
-        f"Files tracked at commit `{model.commit_sha[:12]}`, by folder. Counts include "
+        "Files tracked at this commit (see the Overview), by folder. Counts include "
         f"subfolders; folders deeper than {MAX_DEPTH} levels and long listings are summarised."
     )
     w.add(fence("\n".join(lines), "text"))
@@ -102,4 +102,5 @@ def _foreign_folder(path: str) -> str:
     return parts[0]
 
 
-SECTION = Section("structure", TITLE, build, inputs=frozenset({COMMIT, PATHS}))
+# Not the commit: a new commit that adds, removes or empties no file leaves the section as is.
+SECTION = Section("structure", TITLE, build, inputs=frozenset({PATHS}))
