@@ -7,8 +7,6 @@ filters or fsmonitor are used, with the user's and system's git config ignored.
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,14 +18,7 @@ from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
 from docsgen.sources.base import SourceLimits
 from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
 
-log = logging.getLogger(__name__)
-
 _READ_BYTES = 1024 * 1024  # git output is read in pieces this large
-# Blobs are read by up to this many git processes at once (one per core): inflating
-# them is git's work, a core's worth for a large repository, while the workers wait.
-_GIT_READERS = 4
-_BLOBS_PER_READER = 500  # fewer blobs than this per process are not worth another
-_PIPE_BYTES = 1024 * 1024  # what git may write ahead of the reader
 
 _GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
@@ -192,23 +183,6 @@ class LocalSource:
         return files
 
     async def _cat_file(self, shas: list[str]) -> dict[str, bytes | None]:
-        """Blob contents by SHA (None: binary, not kept), read by git processes in parallel."""
-        readers = min(_GIT_READERS, os.cpu_count() or 1, -(-len(shas) // _BLOBS_PER_READER))
-        if readers <= 1:
-            return await self._cat_file_one(shas)
-        size = -(-len(shas) // readers)
-        parts = [asyncio.ensure_future(self._cat_file_one(shas[start : start + size]))
-                 for start in range(0, len(shas), size)]  # fmt: skip
-        try:
-            read = await asyncio.gather(*parts)
-        except BaseException:  # one failing (or the run cancelled) stops the others
-            for part in parts:
-                part.cancel()
-            await asyncio.gather(*parts, return_exceptions=True)
-            raise
-        return {sha: blob for blobs in read for sha, blob in blobs.items()}
-
-    async def _cat_file_one(self, shas: list[str]) -> dict[str, bytes | None]:
         """Blob contents by SHA (None: binary, not kept), read one object at a time.
 
         Streaming keeps a single copy of the repository's text in memory, where
@@ -216,28 +190,15 @@ class LocalSource:
         """
         if not shas:
             return {}
-        # git writes into a pipe made here, widened so that it can run ahead of the reader.
-        read_end, write_end = os.pipe()
-        _widen(write_end)
-        try:
-            proc = await asyncio.create_subprocess_exec(
-                "git", "-c", "core.fsmonitor=false", "-c", f"safe.directory={self.path}",
-                "-C", str(self.path), "cat-file", "--batch",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=write_end,
-                stderr=asyncio.subprocess.PIPE,
-                env={**_GIT_ENV, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-            )  # fmt: skip
-        except BaseException:
-            os.close(read_end)
-            raise
-        finally:
-            os.close(write_end)  # git has its own
-        assert proc.stdin is not None and proc.stderr is not None
-        stdout = asyncio.StreamReader()
-        pipe, _ = await asyncio.get_running_loop().connect_read_pipe(
-            lambda: asyncio.StreamReaderProtocol(stdout), os.fdopen(read_end, "rb", buffering=0)
-        )
+        proc = await asyncio.create_subprocess_exec(
+            "git", "-c", "core.fsmonitor=false", "-c", f"safe.directory={self.path}",
+            "-C", str(self.path), "cat-file", "--batch",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**_GIT_ENV, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        )  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
 
         async def feed(stdin: asyncio.StreamWriter) -> None:
             for start in range(0, len(shas), 1000):
@@ -251,7 +212,7 @@ class LocalSource:
         complete = False
         try:
             while len(blobs) < len(shas):
-                chunk = await stdout.read(_READ_BYTES)
+                chunk = await proc.stdout.read(_READ_BYTES)
                 if not chunk:
                     break  # git stopped early
                 buffer += chunk
@@ -268,7 +229,6 @@ class LocalSource:
                 proc.kill()
             err = await proc.stderr.read()
             code = await proc.wait()
-            pipe.close()
         if not complete:
             raise _GitFailed(err.decode(errors="replace").strip() or "git cat-file stopped early")
         if code != 0:
@@ -298,17 +258,6 @@ class LocalSource:
                 data = bytes(view[start : start + size])
                 blobs[header[0].decode()] = None if looks_binary(data) else data
                 pos = start + size + 1
-
-
-def _widen(pipe: int) -> None:
-    """Let a pipe hold more than its default 64 KiB (Linux); elsewhere it keeps its size."""
-    option = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if option is None:
-        return
-    try:
-        fcntl.fcntl(pipe, option, _PIPE_BYTES)
-    except OSError as exc:  # over /proc/sys/fs/pipe-max-size: the default size works too
-        log.debug("could not widen a pipe to %d bytes: %s", _PIPE_BYTES, exc)
 
 
 class _GitFailed(Exception):
