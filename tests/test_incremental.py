@@ -21,6 +21,7 @@ from docsgen.api.keys import POOL
 from docsgen.generator import lazy
 from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
 from docsgen.generator.pipeline import generate
+from docsgen.generator.section_cache import pieces_named
 from tests.support.api import register_local, wait_for_runs
 from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool, section
 from tests.support.gitrepo import commit
@@ -80,9 +81,10 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
         "getting_started", "structure", "architecture", "configuration", "http_interface",
         "dependencies",
     }  # fmt: skip
-    # Stored anew: the 2 rebuilt sections, and the check of the one changed file's
-    # citations (the other files' checks are read back).
-    assert len(derived.entries) == checks_before + 2 + 1
+    # Stored anew: the 2 rebuilt sections, the API Reference's 2 new pieces (the changed
+    # module's and its opening, which counts the symbols), and the check of the one
+    # changed file's citations (the other files' checks are read back).
+    assert len(derived.entries) == checks_before + 2 + 2 + 1
     full = await document(snapshot, pool)  # no caches: everything built anew
     assert again.content == full.content
     assert [s.to_json() for s in again.sections] == [s.to_json() for s in full.sections]
@@ -152,9 +154,10 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
     commit(repo, CHANGE)
     content = await generate_through_the_api()
     assert await cached_rows() == CODE_FILES + 1  # exactly one file analysed anew
-    # The sections whose inputs changed (Overview, API Reference) and the check of
-    # the changed file's citations were stored anew; nothing else.
-    assert await derived_rows() == stored + 2 + 1
+    # The sections whose inputs changed (Overview, API Reference), the API Reference's
+    # 2 new pieces (the changed module's and its opening) and the check of the changed
+    # file's citations were stored anew; nothing else.
+    assert await derived_rows() == stored + 2 + 2 + 1
     full = await document(await fetch(repo), pool)
     assert content == full.content
 
@@ -237,3 +240,19 @@ async def test_the_structure_is_rebuilt_when_files_come_or_go_not_when_one_chang
     assert "structure" in added.rebuilt
     assert "triangle.py" in section(added, "Project Structure")
     assert added.content == (await document(snapshot, pool)).content
+
+
+async def test_a_stored_section_missing_a_piece_is_built_anew(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    repo = polyglot_repo(tmp_path)
+    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
+    snapshot = await fetch(repo)
+    first = await document(snapshot, pool, cache, derived)
+    listed = [v for v in derived.entries.values() if pieces_named(v)]
+    assert len(listed) == 1  # the API Reference, stored as the list of its pieces
+    del derived.entries[pieces_named(listed[0])[1]]
+    lazy.forget()  # nor held by this process
+    again = await document(snapshot, pool, cache, derived)
+    assert again.rebuilt == ("api_reference",)
+    assert again.content == first.content

@@ -15,6 +15,7 @@ from docsgen.generator.section_cache import (
     encode_failures,
     encode_pieces,
     encode_section,
+    pieces_named,
 )
 from docsgen.generator.sections.base import SectionResult, assemble
 
@@ -41,17 +42,33 @@ PIECES = [
 
 
 def test_a_section_written_in_pieces_reads_back_as_its_pieces_put_together() -> None:
-    raw = encode_pieces("API Reference", PIECES)
-    assert decode_section(raw) == (True, assemble("API Reference", PIECES))
-    with pytest.raises(ValueError):
-        decode_section(raw[:-1])  # a piece cut short
+    value, stored = encode_pieces("API Reference", PIECES)
+    assert pieces_named(value) == list(stored) and len(stored) == len(PIECES)
+    assert pieces_named(encode_section(True, SECTION)) == []  # stored whole
+    assert len(value) < 400  # the list of pieces, not the pieces
+    assert decode_section(value, stored) == (True, assemble("API Reference", PIECES))
+    missing = dict(stored)
+    del missing[pieces_named(value)[2]]
+    with pytest.raises(KeyError):
+        decode_section(value, missing)
+
+
+def test_a_changed_piece_is_stored_under_a_new_key_the_others_under_theirs() -> None:
+    value, stored = encode_pieces("API Reference", PIECES)
+    changed = [*PIECES[:3], Piece("k3b", ("### `pkg.ü b`\n", "- one"), (), ())]
+    again, stored_again = encode_pieces("API Reference", changed)
+    assert pieces_named(again)[:3] == pieces_named(value)[:3]
+    assert pieces_named(again)[3] not in stored
+    assert decode_section(again, {**stored, **stored_again})[1] == assemble(
+        "API Reference", changed
+    )
 
 
 def test_a_piece_encoded_once_is_not_encoded_again() -> None:
-    raw = encode_pieces("API Reference", PIECES)
+    encoded = encode_pieces("API Reference", PIECES)
     # The pieces a regeneration holds come filled in; their encoding is remembered.
     held = [PIECES[0], Piece("k1", None), Piece("k2", None), Piece("k3", None)]
-    assert encode_pieces("API Reference", held) == raw
+    assert encode_pieces("API Reference", held) == encoded
     lazy.forget()
     with pytest.raises(ValueError):
         encode_pieces("API Reference", held)

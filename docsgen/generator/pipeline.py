@@ -58,6 +58,7 @@ from docsgen.generator.section_cache import (
     encode_failures,
     encode_pieces,
     encode_section,
+    pieces_named,
 )
 from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
 from docsgen.generator.shared import Payloads, share
@@ -200,13 +201,16 @@ async def _document(
 
     async def store_built() -> None:
         """The sections built without failing, kept for the next run."""
-        fresh = {
-            d: encode_pieces(section_by_key(k).title, pieced[k])
-            if k in pieced
-            else encode_section(*built[k][:2])
-            for k in missing
-            if (d := digests[k]) and built[k][2]
-        }
+        fresh: dict[str, bytes] = {}
+        for key in missing:
+            digest = digests[key]
+            if not digest or not built[key][2]:
+                continue
+            if key in pieced:  # the section lists its pieces, stored apart
+                fresh[digest], stored = encode_pieces(section_by_key(key).title, pieced[key])
+                fresh.update(stored)
+            else:
+                fresh[digest] = encode_section(*built[key][:2])
         if derived is not None and fresh:
             await derived.put_many(fresh)
 
@@ -282,13 +286,21 @@ async def _cached_sections(
     if cache is None or not wanted:
         return {}
     found = await cache.get_many(wanted)
+    # Sections stored in pieces name them: they are read in one more request.
+    named: set[str] = set()
+    for raw in found.values():
+        try:
+            named.update(pieces_named(raw))
+        except ValueError:  # unreadable: said below
+            pass
+    pieces = await cache.get_many(sorted(named)) if named else {}
     out = {}
     for key, digest in digests.items():
         if digest and digest in found:
             try:
-                out[key] = decode_section(found[digest])
+                out[key] = decode_section(found[digest], pieces)
             except (ValueError, KeyError, TypeError):
-                log.warning("cached section %s unreadable; building it anew", key)
+                log.warning("cached section %s unreadable or incomplete; building it anew", key)
     return out
 
 

@@ -9,19 +9,21 @@ A section is stored as built, before its citations are checked: the check is
 redone (or read back) per cited file, against that file's current bytes, so
 a reused section is grounded exactly as a fresh one would be.
 
-A section written in pieces (the API Reference) is stored as its pieces, one
-after the other.  Each piece's encoding is remembered by its key, so a
-regeneration encodes only the pieces it wrote: the whole API Reference of a
-large repository is megabytes, and tens of thousands of citations.
+A section written in pieces (the API Reference) is stored as the list of its
+pieces, each piece stored apart under the digest of its encoding.  A
+regeneration encodes only the pieces it wrote (each piece's encoding is
+remembered by the piece's key), and what it stores anew is those pieces and
+the list: the whole API Reference of a large repository is megabytes, and
+tens of thousands of citations.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from docsgen.generator import lazy
-from docsgen.generator.digest import text_hexdigest
+from docsgen.generator.digest import hexdigest, text_hexdigest
 from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.sections.base import SectionResult, assemble
 
@@ -51,20 +53,28 @@ def encode_section(applies: bool, section: SectionResult | None) -> bytes:
 _ENCODED_PIECE = "encoded piece"  # the memo's name for a piece's encoding
 
 
-def encode_pieces(title: str, pieces: Sequence[Piece]) -> bytes:
-    """A section written in pieces: a line of JSON (title, each piece's length), the pieces."""
-    encoded = [_piece(piece) for piece in pieces]
-    head = _json({"applies": True, "title": title, "pieces": list(map(len, encoded))})
-    return b"".join([head, b"\n", *encoded])
+def encode_pieces(title: str, pieces: Sequence[Piece]) -> tuple[bytes, dict[str, bytes]]:
+    """A section written in pieces: its value (a line of JSON: the title and the store
+    keys of its pieces, in order), and each piece's encoding by store key."""
+    stored = [_piece(piece) for piece in pieces]
+    head = _json({"applies": True, "title": title, "pieces": [key for key, _ in stored]})
+    return head + b"\n", dict(stored)
 
 
-def _piece(piece: Piece) -> bytes:
-    """A piece's encoding: a line of JSON (warnings, citations in columns), then its Markdown.
+def pieces_named(raw: bytes) -> list[str]:
+    """The store keys of the pieces a stored section is made of (none: stored whole)."""
+    plain = json.loads(raw.partition(b"\n")[0])
+    return list(plain.get("pieces", ())) if isinstance(plain, dict) else []
+
+
+def _piece(piece: Piece) -> tuple[str, bytes]:
+    """A piece's store key (the digest of its encoding) and its encoding: a line of JSON
+    (warnings, citations in columns), then its Markdown.
 
     Its parts are stored joined, as the section joins them (``join_parts``, without
     the final newline), which puts the section together the same.
     """
-    known: bytes | None = lazy.recall(piece.key or "", _ENCODED_PIECE)
+    known: tuple[str, bytes] | None = lazy.recall(piece.key or "", _ENCODED_PIECE)
     if known is not None:
         return known
     if piece.parts is None:
@@ -73,8 +83,9 @@ def _piece(piece: Piece) -> bytes:
     head = _json({"warnings": list(piece.warnings), "paths": [c.path for c in cited],
                   "lines": [c.line for c in cited], "names": [c.name for c in cited]})  # fmt: skip
     encoded = head + b"\n" + join_parts(piece.parts)[:-1].encode()
-    lazy.remember(piece.key or "", _ENCODED_PIECE, encoded, len(encoded))
-    return encoded
+    found = (hexdigest(b"section piece\0" + encoded), encoded)
+    lazy.remember(piece.key or "", _ENCODED_PIECE, found, len(encoded))
+    return found
 
 
 def _decode_piece(raw: bytes) -> Piece:
@@ -85,19 +96,18 @@ def _decode_piece(raw: bytes) -> Piece:
     return Piece(None, (markdown.decode(),), citations, tuple(plain["warnings"]))
 
 
-def decode_section(raw: bytes) -> tuple[bool, SectionResult | None]:
+def decode_section(
+    raw: bytes, pieces: Mapping[str, bytes] | None = None
+) -> tuple[bool, SectionResult | None]:
+    """A stored section; one stored in pieces is put together from ``pieces`` (by store
+    key: ``pieces_named``), and a piece missing there is a ``KeyError``."""
     head, _, markdown = raw.partition(b"\n")
     plain = json.loads(head)
     if "title" not in plain:
         return bool(plain["applies"]), None
     if "pieces" in plain:
-        pieces, start = [], 0
-        for length in plain["pieces"]:
-            pieces.append(_decode_piece(markdown[start : start + length]))
-            start += length
-        if start != len(markdown):
-            raise ValueError("the pieces do not fill the section")
-        return True, assemble(plain["title"], pieces)
+        found = pieces or {}
+        return True, assemble(plain["title"], [_decode_piece(found[k]) for k in plain["pieces"]])
     cited = zip(plain["paths"], plain["lines"], plain["names"], strict=True)
     section = SectionResult(
         plain["title"],
