@@ -167,8 +167,9 @@ async def _measure_docsgen(
 
     started = time.perf_counter()
     executor = analysis_pool(workers)  # as the service and the command line start it
-    for future in start_workers(executor, workers):  # as the service starts them
-        future.result()
+    ready = {future.result() for future in start_workers(executor, workers)}
+    while len(ready) < workers:  # until every worker has answered: all are ready
+        ready |= {f.result() for f in [executor.submit(os.getpid) for _ in range(workers)]}
     pool_start = time.perf_counter() - started
 
     limits = SourceLimits(2 * 1024**3, 1024 * 1024, 100_000)

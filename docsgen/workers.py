@@ -32,8 +32,9 @@ def init_analysis_worker() -> None:
 
 def start_workers(pool: ProcessPoolExecutor, workers: int) -> list[Future[int]]:
     """Start the pool's workers now rather than at the first run (which would wait for
-    them); the futures answer each worker's process id once it is ready.  A worker that
-    fails to start is logged (the pool is then broken, and the next run says so)."""
+    them to load the generator).  Each future answers the process id of the worker that
+    ran it, once that one is ready (one worker may answer several).  A worker that fails
+    to start is logged (the pool is then broken, and the next run says so)."""
     started = [pool.submit(os.getpid) for _ in range(workers)]
     for future in started:
         future.add_done_callback(_log_failure)

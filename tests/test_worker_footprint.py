@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from docsgen.generator.digest import hexdigest, text_hexdigest
+from docsgen.workers import analysis_pool, start_workers
+from tests.support import worker_probe
 from tests.support.generation import polyglot_repo
 
 # As the service does: a pool started by a process whose main program is light.
@@ -67,3 +70,15 @@ def test_a_process_without_openssl_hashes_without_loading_it() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, cwd=Path(__file__).resolve().parents[1])  # fmt: skip
     assert done.stdout.split() == [hashlib.sha256(b"abc").hexdigest(), "False"]
+
+
+def test_started_workers_have_the_generator_loaded_before_their_first_task() -> None:
+    pool = analysis_pool(2)
+    try:
+        pids = {ready.result() for ready in start_workers(pool, 2)}
+        assert pids and os.getpid() not in pids
+        # Whichever worker takes it: none has been given generator work yet.
+        asked = [pool.submit(worker_probe.generator_loaded) for _ in range(4)]
+        assert all(f.result() for f in asked)
+    finally:
+        pool.shutdown()

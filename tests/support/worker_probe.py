@@ -16,3 +16,8 @@ def shared_blocks_mapped() -> list[str]:
     """The shared memory blocks (``SharedMemory``'s, named ``psm_...``) this process has mapped."""
     with open("/proc/self/maps") as maps:
         return sorted({line.split(None, 5)[-1].strip() for line in maps if "/dev/shm/psm_" in line})
+
+
+def generator_loaded() -> bool:
+    """Whether the generator's task module is loaded (a ready worker has it)."""
+    return "docsgen.generator.tasks" in sys.modules
