@@ -16,7 +16,7 @@ from typing import Protocol
 
 from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
 from docsgen.generator.digest import text_hexdigest
-from docsgen.generator.inputs import FIRST_FACET_PART, facet_lines
+from docsgen.generator.inputs import FACET_FIELDS, FIRST_FACET_PART, facet_lines
 from docsgen.generator.lazy import SEPARATOR
 from docsgen.generator.reference import REFERENCE_VERSION, FileReference, ReferenceSummary
 
@@ -60,7 +60,7 @@ def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
     Storing the whole analysis too would more than double every value (and the
     writes, reads and copies of them) for nothing any section reads.
     """
-    plain = analysis.to_json()
+    plain = analysis.to_json(only=FACET_FIELDS)
     summary = _json(reference.summary().to_json())
     return SEPARATOR.join((b"", _json(reference.to_json()), summary, *facet_lines(plain)))
 

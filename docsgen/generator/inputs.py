@@ -63,6 +63,7 @@ _DEFAULTS: dict[str, Any] = {
 # (``docsgen.generator.cache.encode``).
 FIRST_FACET_PART = 3
 FACET_PARTS = {facet: FIRST_FACET_PART + i for i, facet in enumerate(FACETS)}
+FACET_FIELDS = tuple(dict.fromkeys(name for names in FACETS.values() for name in names))
 
 
 def facet_lines(plain: Mapping[str, Any]) -> list[bytes]:

@@ -7,6 +7,7 @@ JSON-serialisable through ``to_json``/``from_json``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -137,10 +138,14 @@ class FileAnalysis:
     # Why an analysable file was deliberately not analysed (e.g. it looks minified).
     skipped: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, only: Iterable[str] | None = None) -> dict[str, Any]:
+        """Every field as JSON values, or ``only`` those named (the symbols, most of an
+        analysis, are not converted unless asked for)."""
         names = _FIELD_NAMES.get(FileAnalysis)
         if names is None:
             names = _FIELD_NAMES[FileAnalysis] = tuple(f.name for f in fields(self))
+        if only is not None:
+            names = tuple(only)
         plain: dict[str, Any] = {
             name: [s.to_json() for s in self.symbols] if name == "symbols" else _plain(value)
             for name in names
