@@ -41,6 +41,14 @@ async def test_many_keys_are_read_and_written_in_batches(db: asyncpg.Pool) -> No
     items = {f"key-{i}": f"value-{i}".encode() for i in range(1234)}
     await cache.put_many(items)
     assert await cache.get_many(sorted(items)) == items
+    assert await cache.held([*sorted(items), "absent"]) == set(items)
+
+
+async def test_which_keys_are_held_is_told_without_their_values(db: asyncpg.Pool) -> None:
+    cache = PostgresAnalysisCache(db, "section_cache")
+    await cache.put_many({"piece": b"x" * 100_000})
+    assert await cache.held(["piece", "other"]) == {"piece"}
+    assert await cache.held([]) == set()
 
 
 async def test_an_unusable_cache_reads_as_empty_and_loses_writes_with_a_warning(
@@ -51,6 +59,7 @@ async def test_an_unusable_cache_reads_as_empty_and_loses_writes_with_a_warning(
     await db.execute("DROP TABLE analysis_cache")
     with caplog.at_level(logging.WARNING, logger="docsgen.db.analysis_cache"):
         assert await cache.get_many(["k"]) == {}
+        assert await cache.held(["k"]) == set()  # so everything is sent: nothing is lost
         await cache.put_many({"k": b"v"})
     messages = [r.getMessage() for r in caplog.records]
     assert any("analysis cache unreadable" in m for m in messages)

@@ -65,7 +65,7 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     repo = polyglot_repo(tmp_path)
-    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
+    cache, derived = MemoryAnalysisCache(), RecordingCache()
     first = await document(await fetch(repo), pool, cache, derived)
     assert first.reused == ()
     assert derived.hits == 0
@@ -75,6 +75,7 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     commit(repo, CHANGE)
     snapshot = await fetch(repo)
     checks_before = len(derived.entries)
+    writes_before = len(derived.sent)
     again = await document(snapshot, pool, cache, derived)
     assert set(again.rebuilt) == {"overview", "api_reference"}
     assert set(again.reused) == {
@@ -85,6 +86,8 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     # module's and its opening, which counts the symbols), and the check of the one
     # changed file's citations (the other files' checks are read back).
     assert len(derived.entries) == checks_before + 2 + 2 + 1
+    sent = [key for keys in derived.sent[writes_before:] for key in keys]
+    assert len(sent) == 2 + 2 + 1  # the pieces already there are not sent again
     full = await document(snapshot, pool)  # no caches: everything built anew
     assert again.content == full.content
     assert [s.to_json() for s in again.sections] == [s.to_json() for s in full.sections]
@@ -185,6 +188,18 @@ async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Pat
         "Project Structure",
     ]
     assert "Polyglot is a small fixture project" in docs.content
+
+
+class RecordingCache(MemoryAnalysisCache):
+    """A cache that keeps the keys of each write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[list[str]] = []
+
+    async def put_many(self, items: Mapping[str, bytes]) -> None:
+        self.sent.append(sorted(items))
+        await super().put_many(items)
 
 
 class GatedCache(MemoryAnalysisCache):

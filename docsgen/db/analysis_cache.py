@@ -48,6 +48,20 @@ class PostgresAnalysisCache:
             return {}
         return found
 
+    async def held(self, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        try:
+            for start in range(0, len(keys), BATCH):
+                rows = await self.pool.fetch(
+                    f"SELECT key FROM {self.table} WHERE key = ANY($1::text[])",
+                    list(keys[start : start + BATCH]),
+                )
+                found.update(r["key"] for r in rows)
+        except _ERRORS as exc:  # every entry is then sent; the store keeps what it has
+            log.warning("cache unreadable, storing every entry: %s", exc)
+            return set()
+        return found
+
     async def put_many(self, items: Mapping[str, bytes]) -> None:
         pairs = sorted(items.items())
         try:

@@ -38,6 +38,11 @@ class AnalysisCache(Protocol):
         """Store entries; a key already present keeps its value (same key, same content)."""
         ...
 
+    async def held(self, keys: Sequence[str]) -> set[str]:
+        """The keys among ``keys`` that are stored, their values left unread (so that
+        large values already there are not sent again); none when that cannot be told."""
+        ...
+
 
 def analysis_key(path: str, blob_sha: str) -> str:
     """The key of a file's results: its git blob SHA, its path and the code's versions.
@@ -95,3 +100,6 @@ class MemoryAnalysisCache:
     async def put_many(self, items: Mapping[str, bytes]) -> None:
         for key, value in items.items():
             self.entries.setdefault(key, value)
+
+    async def held(self, keys: Sequence[str]) -> set[str]:
+        return {key for key in keys if key in self.entries}

@@ -202,16 +202,22 @@ async def _document(
     async def store_built() -> None:
         """The sections built without failing, kept for the next run."""
         fresh: dict[str, bytes] = {}
+        pieces: dict[str, bytes] = {}
         for key in missing:
             digest = digests[key]
             if not digest or not built[key][2]:
                 continue
             if key in pieced:  # the section lists its pieces, stored apart
                 fresh[digest], stored = encode_pieces(section_by_key(key).title, pieced[key])
-                fresh.update(stored)
+                pieces.update(stored)
             else:
                 fresh[digest] = encode_section(*built[key][:2])
-        if derived is not None and fresh:
+        if derived is None:
+            return
+        if pieces:  # most are there already: a regeneration writes a few modules
+            there = await derived.held(list(pieces))
+            fresh.update((k, v) for k, v in pieces.items() if k not in there)
+        if fresh:
             await derived.put_many(fresh)
 
     sections = [section for _, section, _ in built.values() if section is not None]
