@@ -7,8 +7,9 @@ CLI), so the event loop keeps answering while a large repository is analysed:
 1. scan the snapshot (a thread: line counts and quoted texts, cheap; a blob
    scanned before is remembered);
 2. look the code files up in the analysis cache by blob SHA, analyse the
-   others in chunks in parallel workers, store the new analyses while the
-   next steps run;
+   others in chunks in parallel workers (meanwhile, work out the digests of
+   the inputs that need no analysis, and each value's facet digests as it
+   arrives), store the new analyses while the next steps run;
 3. reuse the sections whose declared inputs are unchanged (``derived`` cache,
    ``docsgen.generator.inputs``), build the others in the pool, in parallel,
    announcing each in order; a section written in pieces (the API Reference,
@@ -16,7 +17,8 @@ CLI), so the event loop keeps answering while a large repository is analysed:
    build of the same repository (``docsgen.generator.pieces``);
 4. ground them: every citation is checked against the snapshot
    (``docsgen.generator.grounding``), each cited file once per content and
-   set of citations (the answer is kept in the ``derived`` cache).
+   set of citations (the answer is kept in the ``derived`` cache); the built
+   sections are stored while the workers check.
 
 File bytes cross to the workers in the chunks that need analysing; the
 files' encoded results are then shared with the section tasks through shared
@@ -201,6 +203,8 @@ async def _document(
 
     async def store_built() -> None:
         """The sections built without failing, kept for the next run."""
+        if derived is None:
+            return
         fresh: dict[str, bytes] = {}
         pieces: dict[str, bytes] = {}
         for key in missing:
@@ -212,8 +216,6 @@ async def _document(
                 pieces.update(stored)
             else:
                 fresh[digest] = encode_section(*built[key][:2])
-        if derived is None:
-            return
         if pieces:  # most are there already: a regeneration writes a few modules
             there = await derived.held(list(pieces))
             fresh.update((k, v) for k, v in pieces.items() if k not in there)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import mmap
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -32,7 +33,15 @@ log = logging.getLogger(__name__)
 MIN_SHARED_BYTES = 256 * 1024  # smaller payloads are pickled with the task
 _SHM_DIR = "/dev/shm"
 _SHM_SPARE = 16 * 1024 * 1024  # left free in /dev/shm for everyone else
-_attached: dict[str, mmap.mmap] = {}  # the blocks this process has open, by name
+_local = threading.local()  # each thread's open blocks: ``detach`` closes its own only
+
+
+def _attached() -> dict[str, mmap.mmap]:
+    """The blocks this thread has open, by name."""
+    blocks: dict[str, mmap.mmap] | None = getattr(_local, "blocks", None)
+    if blocks is None:
+        blocks = _local.blocks = {}
+    return blocks
 
 
 class Payloads(Mapping[str, bytes]):
@@ -85,26 +94,28 @@ def _open(name: str) -> mmap.mmap:
     hence OpenSSL (see ``docsgen.generator.digest``), and registers every block
     a reader opens with the resource tracker, which only the block's maker needs.
     """
-    block = _attached.get(name)
+    opened = _attached()
+    block = opened.get(name)
     if block is None:
         assert _posixshmem is not None  # blocks are only made where it exists
         fd = _posixshmem.shm_open("/" + name, os.O_RDONLY, mode=0o600)
         try:
-            block = _attached[name] = mmap.mmap(fd, os.fstat(fd).st_size, access=mmap.ACCESS_READ)
+            block = opened[name] = mmap.mmap(fd, os.fstat(fd).st_size, access=mmap.ACCESS_READ)
         finally:
             os.close(fd)
     return block
 
 
 def detach() -> None:
-    """Close every block this process opened; a worker does so as each task ends.
+    """Close every block this thread opened; a worker does so as each task ends.
 
     A block's pages stay in the memory of every process that has it open, even
     after its owner unlinked it: a worker that kept the blocks of a finished
     run would carry them into the next one.
     """
-    while _attached:
-        _, block = _attached.popitem()
+    opened = _attached()
+    while opened:
+        _, block = opened.popitem()
         block.close()
 
 
@@ -161,7 +172,7 @@ def share(items: Mapping[str, bytes], *, always: bool = False) -> Iterator[Paylo
         del view
         yield Payloads(block.name, index)
     finally:
-        stale = _attached.pop(block.name, None)  # this process read it too (thread pools)
+        stale = _attached().pop(block.name, None)  # this thread read it too
         if stale is not None:
             stale.close()
         block.close()
