@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from docsgen.generator import lazy
-from docsgen.generator.markdown import Citation, Piece
+from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.section_cache import (
     check_key,
     decode_failures,
@@ -91,3 +91,10 @@ def test_a_citation_check_reads_back_and_its_key_names_content_and_citations() -
     assert key != check_key("a.py", "blob:2", cited)
     assert key != check_key("a.py", "blob:1", [Citation("a.py", 4, "f")])
     assert key != check_key("b.py", "blob:1", [Citation("b.py", 3, "f")])
+
+
+def test_parts_join_with_blank_lines_between_and_one_final_line_end() -> None:
+    assert join_parts([]) == "\n"
+    assert join_parts(["", "  \n", "\n"]) == "\n"  # nothing but blank parts
+    assert join_parts(["\na\n", "", "b", " \n", "c\n\n"]) == "a\n\nb\n\nc\n"
+    assert join_parts(["  x  "]) == "  x  \n"  # only line ends are trimmed

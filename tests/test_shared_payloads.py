@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from multiprocessing.shared_memory import SharedMemory
 
 import pytest
@@ -19,10 +20,12 @@ from docsgen.generator.cache import (
 )
 from docsgen.generator.inputs import FACET_PARTS, decode_facet
 from docsgen.generator.lazy import Encoded
+from docsgen.generator.model import FileInfo
 from docsgen.generator.pipeline import _only_parts, _parts_read
 from docsgen.generator.reference import render
 from docsgen.generator.shared import MIN_SHARED_BYTES, Payloads, share
 from tests.support.generation import pool
+from tests.support.snapshots import model_of
 
 __all__ = ["pool"]
 
@@ -71,3 +74,12 @@ def test_only_the_parts_the_sections_to_build_read_are_shared() -> None:
     assert [read.name for read in env.env_reads] == ["PORT"]
     with pytest.raises(LookupError):  # the whole analysis is not there to be read
         Encoded({"app.py": "k"}, {"app.py": kept}, ANALYSIS_PART, whole_analysis_not_kept)["app.py"]
+
+
+def test_a_model_pickles_to_the_same_model_with_its_files_in_columns() -> None:
+    model = model_of({"pkg/__init__.py": "", "pkg/a.py": "X = 1\n", "logo.png": b"\x89PNG\0"})
+    copy = pickle.loads(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == model
+    assert [type(f) for f in copy.files] == [FileInfo] * 3
+    empty = replace(model, files=[])
+    assert pickle.loads(pickle.dumps(empty)).files == []

@@ -111,8 +111,19 @@ class SectionWriter:
 
 
 def join_parts(parts: Iterable[str]) -> str:
-    """A section's Markdown from its parts: blank-line separated, empty ones dropped."""
-    return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+    """A section's Markdown from its parts: blank-line separated, empty ones dropped.
+
+    One join, the final line end included: the API Reference of a large repository
+    is megabytes, and adding the line end after joining would copy them again.
+    """
+    pieces: list[str] = []
+    for part in parts:
+        if part.strip():
+            pieces += (part.strip("\n"), "\n\n")
+    if not pieces:
+        return "\n"
+    pieces[-1] = "\n"
+    return "".join(pieces)
 
 
 CitationColumns = tuple[tuple[str, ...], tuple[int, ...], tuple[str | None, ...]]

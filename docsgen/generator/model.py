@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, NamedTuple
 
 from docsgen.generator import lazy
 from docsgen.generator.analysis import analyse_source
@@ -40,8 +41,10 @@ _TEXT_FILE_NAMES = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class FileInfo:
+class FileInfo(NamedTuple):
+    """A file's facts.  A named tuple: a model holds one per file (thousands), made,
+    pickled and unpickled on every run."""
+
     path: str
     size: int
     lines: int
@@ -71,6 +74,17 @@ class RepositoryModel:
             if f.path == path:
                 return f
         return None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its files in columns: a worker unpickles the model on every run."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["files"] = tuple(zip(*self.files, strict=True))
+        return (_unpickled_model, (values,))
+
+
+def _unpickled_model(values: dict[str, Any]) -> RepositoryModel:
+    columns = values.pop("files")
+    return RepositoryModel(files=list(map(FileInfo._make, zip(*columns, strict=True))), **values)
 
 
 def folder_kind(path: str) -> str | None:
