@@ -196,9 +196,8 @@ class InputDigests:
                                         snapshot.metadata)))  # fmt: skip
         if name == COMMIT:
             return text_hexdigest(snapshot.commit_sha)
-        if name == FILES:
-            return text_hexdigest(repr([(f.path, f.size, f.lines, f.language, f.skipped,
-                                         f.folder_kind) for f in scanned.files]))  # fmt: skip
+        if name == FILES:  # each file's facts, as plain tuples (their repr is C's)
+            return text_hexdigest(repr(list(map(tuple, scanned.files))))
         if name == PATHS:  # as ``_paths`` shows the files, without making them
             return text_hexdigest(repr([(f.path, 0, min(f.lines, 1), f.language, f.skipped,
                                          f.folder_kind) for f in scanned.files]))  # fmt: skip

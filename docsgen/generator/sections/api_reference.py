@@ -41,19 +41,21 @@ class _Group:
     files: list[ReferenceSummary] = field(default_factory=list)
 
 
-def _groups(model: RepositoryModel) -> list[_Group]:
+def _groups(model: RepositoryModel, refs: list[ReferenceSummary]) -> list[_Group]:
     packages = python_packages(f.path for f in model.files)
     groups: dict[tuple[str, str], _Group] = {}
-    summaries = model.summaries
-    for path in summaries:
-        ref = summaries[path]
+    for ref in refs:
+        path = ref.path
         if not ref.analysed:
             continue
         name = (python_module(path, packages) if ref.language == "Python" else None) or (
             ref.module or path
         )
         key = (name, ref.language or "") if ref.language in _PACKAGE_LANGUAGES else (name, path)
-        groups.setdefault(key, _Group(name, ref.language)).files.append(ref)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(name, ref.language)
+        group.files.append(ref)
     shown = [g for g in groups.values() if any(r.has_content for r in g.files)]
     return sorted(shown, key=lambda g: (g.name, g.files[0].path))
 
@@ -127,12 +129,14 @@ def build_pieces(model: RepositoryModel, known: Collection[str] = ()) -> list[Pi
     module whose key is in ``known`` is not written again: it comes back as
     ``Piece(key, None)``, to be filled in by the caller that holds it.
     """
+    known = frozenset(known)  # a list of hundreds, looked up once per module
     head = SectionWriter(model.snapshot)
     refs = [model.summaries[path] for path in model.summaries]
-    groups = _groups(model)
+    groups = _groups(model, refs)
     kinds: Counter[str] = Counter()
     for ref in refs:
-        kinds.update(dict(ref.kinds))
+        for kind, n in ref.kinds:
+            kinds[kind] += n
     if groups:
         languages = ", ".join(sorted({g.language or "unknown" for g in groups}))
         counts = ", ".join(
