@@ -270,18 +270,35 @@ def child(which: str, repo: Path, out: Path, workers: int, database: str | None)
 
 
 def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants, read from ``/proc/*/task/*/children`` (no scan of /proc)."""
+    """``pid`` and its descendants, read from ``/proc/*/task/*/children`` (no scan of /proc).
+
+    A child of ``pid`` still running ``pid``'s program is left out: it is between
+    fork and exec (the git commands the local source runs), and a child made by
+    vfork shares its parent's memory, which would be counted twice.
+    """
     found, todo = [], [pid]
+    program = _cmdline(pid)
     while todo:
         current = todo.pop()
         found.append(current)
         try:
             for tid in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{tid}/children") as f:
-                    todo.extend(int(child) for child in f.read().split())
+                    children = [int(child) for child in f.read().split()]
+                if current == pid:
+                    children = [c for c in children if _cmdline(c) != program]
+                todo.extend(children)
         except OSError:
             pass  # ended while it was being read
     return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 def _memory(pid: int) -> tuple[int, int, int] | None:
