@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from docsgen.generator import lazy
 from docsgen.generator.digest import hexdigest, text_hexdigest
@@ -34,19 +35,24 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def _columns(cited: Sequence[Citation]) -> dict[str, list[Any]]:
+    """Citations as JSON columns (a large section holds tens of thousands)."""
+    return {"paths": [c.path for c in cited], "lines": [c.line for c in cited],
+            "names": [c.name for c in cited]}  # fmt: skip
+
+
+def _citations(plain: Mapping[str, Any]) -> tuple[Citation, ...]:
+    cited = zip(plain["paths"], plain["lines"], plain["names"], strict=True)
+    return tuple(map(Citation._make, cited))
+
+
 def encode_section(applies: bool, section: SectionResult | None) -> bytes:
     """A line of JSON (whether it applies, title, warnings, citations), then the Markdown as is."""
     plain: dict[str, object] = {"applies": applies}
     if section is None:
         return json.dumps(plain).encode() + b"\n"
-    plain.update(
-        title=section.title,
-        anchor=section.anchor,
-        warnings=list(section.warnings),
-        paths=[c.path for c in section.citations],
-        lines=[c.line for c in section.citations],
-        names=[c.name for c in section.citations],
-    )
+    plain.update(title=section.title, anchor=section.anchor, warnings=list(section.warnings),
+                 **_columns(section.citations))  # fmt: skip
     return _json(plain) + b"\n" + section.markdown.encode()
 
 
@@ -79,9 +85,7 @@ def _piece(piece: Piece) -> tuple[str, bytes]:
         return known
     if piece.parts is None:
         raise ValueError(f"piece {piece.key} was not written")
-    cited = piece.citations
-    head = _json({"warnings": list(piece.warnings), "paths": [c.path for c in cited],
-                  "lines": [c.line for c in cited], "names": [c.name for c in cited]})  # fmt: skip
+    head = _json({"warnings": list(piece.warnings), **_columns(piece.citations)})
     encoded = head + b"\n" + join_parts(piece.parts)[:-1].encode()
     found = (hexdigest(b"section piece\0" + encoded), encoded)
     lazy.remember(piece.key or "", _ENCODED_PIECE, found, len(encoded))
@@ -91,9 +95,7 @@ def _piece(piece: Piece) -> tuple[str, bytes]:
 def _decode_piece(raw: bytes) -> Piece:
     head, _, markdown = raw.partition(b"\n")
     plain = json.loads(head)
-    cited = zip(plain["paths"], plain["lines"], plain["names"], strict=True)
-    citations = tuple(map(Citation._make, cited))
-    return Piece(None, (markdown.decode(),), citations, tuple(plain["warnings"]))
+    return Piece(None, (markdown.decode(),), _citations(plain), tuple(plain["warnings"]))
 
 
 def decode_section(
@@ -108,14 +110,8 @@ def decode_section(
     if "pieces" in plain:
         found = pieces or {}
         return True, assemble(plain["title"], [_decode_piece(found[k]) for k in plain["pieces"]])
-    cited = zip(plain["paths"], plain["lines"], plain["names"], strict=True)
-    section = SectionResult(
-        plain["title"],
-        plain["anchor"],
-        markdown.decode(),
-        tuple(plain["warnings"]),
-        tuple(map(Citation._make, cited)),
-    )
+    section = SectionResult(plain["title"], plain["anchor"], markdown.decode(),
+                            tuple(plain["warnings"]), _citations(plain))  # fmt: skip
     return bool(plain["applies"]), section
 
 
