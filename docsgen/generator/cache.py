@@ -17,7 +17,7 @@ from typing import Protocol
 from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
 from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.inputs import FACET_FIELDS, FIRST_FACET_PART, facet_lines
-from docsgen.generator.lazy import SEPARATOR
+from docsgen.generator.lazy import SEPARATOR, compact_json
 from docsgen.generator.reference import REFERENCE_VERSION, FileReference, ReferenceSummary
 
 # What a cached value holds, a line each: the whole analysis (left empty: no section
@@ -54,10 +54,6 @@ def analysis_key(path: str, blob_sha: str) -> str:
     return text_hexdigest(f"{CACHE_VERSION}\0{blob_sha}\0{path}")
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
     """A file's cached value: its API entries, their summary and each facet of its analysis,
     a JSON line each.
@@ -66,8 +62,8 @@ def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
     writes, reads and copies of them) for nothing any section reads.
     """
     plain = analysis.to_json(only=FACET_FIELDS)
-    summary = _json(reference.summary().to_json())
-    return SEPARATOR.join((b"", _json(reference.to_json()), summary, *facet_lines(plain)))
+    summary = compact_json(reference.summary().to_json())
+    return SEPARATOR.join((b"", compact_json(reference.to_json()), summary, *facet_lines(plain)))
 
 
 def whole_analysis_not_kept(raw: bytes) -> FileAnalysis:

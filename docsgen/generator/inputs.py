@@ -22,7 +22,7 @@ from typing import Any
 
 from docsgen.generator.analysis.model import FileAnalysis
 from docsgen.generator.digest import hexdigest, text_hexdigest
-from docsgen.generator.lazy import Encoded
+from docsgen.generator.lazy import Encoded, compact_json
 from docsgen.generator.model import FileInfo, RepositoryModel, Scan
 from docsgen.snapshot import Snapshot
 
@@ -68,11 +68,7 @@ FACET_FIELDS = tuple(dict.fromkeys(name for names in FACETS.values() for name in
 
 def facet_lines(plain: Mapping[str, Any]) -> list[bytes]:
     """Each facet of an analysis (its ``to_json``) as a line of JSON, in ``FACETS`` order."""
-    return [
-        json.dumps({n: plain[n] for n in names}, ensure_ascii=False, separators=(",", ":"))
-        .encode()
-        for names in FACETS.values()
-    ]  # fmt: skip
+    return [compact_json({n: plain[n] for n in names}) for names in FACETS.values()]
 
 
 def decode_facet(raw: bytes) -> FileAnalysis:

@@ -12,6 +12,7 @@ derived from content is the same for as long as the content is.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from threading import Lock
@@ -21,6 +22,13 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 SEPARATOR = b"\n"  # between the parts of a value (JSON never holds a raw newline)
+
+
+def compact_json(value: object) -> bytes:
+    """JSON as encoded values hold it: compact, UTF-8, on one line."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 MEMO_BUDGET_BYTES = 32 * 1024 * 1024  # encoded bytes whose decoded values a process keeps
 
 # (content key, part) -> (decoded value, encoded size); least recently used first.

@@ -25,14 +25,11 @@ from typing import Any
 
 from docsgen.generator import lazy
 from docsgen.generator.digest import hexdigest, text_hexdigest
+from docsgen.generator.lazy import compact_json
 from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.sections.base import SectionResult, assemble
 
 GROUNDING_VERSION = "1"  # bump when what ``grounding.verify`` answers changes
-
-
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _columns(cited: Sequence[Citation]) -> dict[str, list[Any]]:
@@ -53,7 +50,7 @@ def encode_section(applies: bool, section: SectionResult | None) -> bytes:
         return json.dumps(plain).encode() + b"\n"
     plain.update(title=section.title, anchor=section.anchor, warnings=list(section.warnings),
                  **_columns(section.citations))  # fmt: skip
-    return _json(plain) + b"\n" + section.markdown.encode()
+    return compact_json(plain) + b"\n" + section.markdown.encode()
 
 
 _ENCODED_PIECE = "encoded piece"  # the memo's name for a piece's encoding
@@ -63,7 +60,7 @@ def encode_pieces(title: str, pieces: Sequence[Piece]) -> tuple[bytes, dict[str,
     """A section written in pieces: its value (a line of JSON: the title and the store
     keys of its pieces, in order), and each piece's encoding by store key."""
     stored = [_piece(piece) for piece in pieces]
-    head = _json({"applies": True, "title": title, "pieces": [key for key, _ in stored]})
+    head = compact_json({"applies": True, "title": title, "pieces": [key for key, _ in stored]})
     return head + b"\n", dict(stored)
 
 
@@ -85,7 +82,7 @@ def _piece(piece: Piece) -> tuple[str, bytes]:
         return known
     if piece.parts is None:
         raise ValueError(f"piece {piece.key} was not written")
-    head = _json({"warnings": list(piece.warnings), **_columns(piece.citations)})
+    head = compact_json({"warnings": list(piece.warnings), **_columns(piece.citations)})
     encoded = head + b"\n" + join_parts(piece.parts)[:-1].encode()
     found = (hexdigest(b"section piece\0" + encoded), encoded)
     lazy.remember(piece.key or "", _ENCODED_PIECE, found, len(encoded))
@@ -123,7 +120,7 @@ def check_key(path: str, identity: str, citations: Sequence[Citation]) -> str:
 
 
 def encode_failures(failures: Sequence[tuple[Citation, str]]) -> bytes:
-    return _json([[c.line, c.name, reason] for c, reason in failures])
+    return compact_json([[c.line, c.name, reason] for c, reason in failures])
 
 
 def decode_failures(path: str, raw: bytes) -> list[tuple[Citation, str]]:
