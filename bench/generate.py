@@ -163,11 +163,11 @@ async def _measure_docsgen(
     async def progress(percent: int, step: str) -> None:
         return None
 
-    from docsgen.workers import analysis_pool, start_workers
+    from docsgen.workers import analysis_pool
 
     started = time.perf_counter()
     executor = analysis_pool(workers)  # as the service and the command line start it
-    ready = {future.result() for future in start_workers(executor, workers)}
+    ready: set[int] = set()
     while len(ready) < workers:  # until every worker has answered: all are ready
         ready |= {f.result() for f in [executor.submit(os.getpid) for _ in range(workers)]}
     pool_start = time.perf_counter() - started

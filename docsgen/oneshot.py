@@ -20,7 +20,7 @@ from docsgen.sources.base import Source, SourceLimits
 from docsgen.sources.github import GitHubSource
 from docsgen.sources.local import LocalSource
 from docsgen.steps import COMPLETED, INITIALIZING, SAVING
-from docsgen.workers import analysis_pool, start_workers
+from docsgen.workers import analysis_pool
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,7 @@ async def generate_once(
 ) -> GeneratedDocs:
     """Run the pipeline once; ``save`` writes the result during the 90 % step."""
     await progress(*INITIALIZING)
-    with analysis_pool(settings.workers) as executor:
-        start_workers(executor, settings.workers)  # they get ready while the source is read
+    with analysis_pool(settings.workers) as executor:  # ready while the source is read
         async with aiohttp.ClientSession() as http:
             source = source_for_target(target, settings, http)
             snapshot = await source.fetch(progress)

@@ -30,15 +30,12 @@ def init_analysis_worker() -> None:
     importlib.import_module(WORKER_CODE)
 
 
-def start_workers(pool: ProcessPoolExecutor, workers: int) -> list[Future[int]]:
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
     """Start the pool's workers now rather than at the first run (which would wait for
-    them to load the generator).  Each future answers the process id of the worker that
-    ran it, once that one is ready (one worker may answer several).  A worker that fails
-    to start is logged (the pool is then broken, and the next run says so)."""
-    started = [pool.submit(os.getpid) for _ in range(workers)]
-    for future in started:
-        future.add_done_callback(_log_failure)
-    return started
+    them to load the generator).  A worker that fails to start is logged (the pool is
+    then broken, and the next run says so)."""
+    for _ in range(workers):
+        pool.submit(os.getpid).add_done_callback(_log_failure)
 
 
 def _log_failure(future: Future[int]) -> None:
@@ -47,7 +44,8 @@ def _log_failure(future: Future[int]) -> None:
 
 
 def analysis_pool(workers: int) -> ProcessPoolExecutor:
-    """The pool that runs the generator's CPU work: forkserver workers, prepared as above.
+    """The pool that runs the generator's CPU work: forkserver workers, prepared as above
+    and started at once, so that they get ready before the first run needs them.
 
     Forkserver, because the process asking is threaded (the event loop's
     executors) and forking it could copy a held lock; this process's allocator
@@ -55,6 +53,8 @@ def analysis_pool(workers: int) -> ProcessPoolExecutor:
     """
     tune_allocator()
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=init_analysis_worker
     )
+    _start_workers(pool, workers)
+    return pool

@@ -43,7 +43,7 @@ from docsgen.ops import metrics as ops_metrics
 from docsgen.ops import routes as ops_routes
 from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
-from docsgen.workers import analysis_pool, start_workers
+from docsgen.workers import analysis_pool
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         await pool.close()
 
     async def runs(app: web.Application) -> AsyncIterator[None]:
-        executor = analysis_pool(settings.workers)
-        start_workers(executor, settings.workers)  # ready before the first run, not by it
+        executor = analysis_pool(settings.workers)  # its workers start now, not at a run
         http = aiohttp.ClientSession()
         deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
         app[RUN_DEPS] = deps
