@@ -50,6 +50,9 @@ async def test_the_page_asks_every_five_seconds_and_never_after_the_end(
     await page.clock.pause_at(START + 1_000)
     await page.locator("#generate").click()
     await gate.next()
+    # The page shows the run as started, then sets its first poll in the same turn:
+    # the clock must not move before that (the 202 may reach the page after the gate).
+    await expect(page.locator(".badge-generating")).to_be_visible()
 
     async def fetches() -> int:
         count: int = await page.evaluate("window.__statusFetches")
