@@ -15,9 +15,9 @@ from docsgen.generator.dependency_graph import GRAPH_LANGUAGES, Edge, ModuleGrap
 from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.languages import ANALYSED, NOT_CODE
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
+from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.sections.cells import cell_code
 
 TITLE = "Architecture"
 MAX_NODES = 40  # more modules than this are grouped by folder

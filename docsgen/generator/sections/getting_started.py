@@ -20,9 +20,9 @@ from docsgen.generator.manifests.commands import (
     readme_blocks,
 )
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape, fence
+from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.sections.cells import cell_code
 from docsgen.generator.sections.overview import find_readme
 
 TITLE = "Getting Started"
