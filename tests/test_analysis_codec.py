@@ -13,10 +13,10 @@ from docsgen.generator.analysis.model import (
     Route,
     Symbol,
 )
+from docsgen.generator.api_entries import render
 from docsgen.generator.cache import decode_reference, decode_summary, encode
 from docsgen.generator.inputs import FACETS, decode_facet, facet_digests, project
 from docsgen.generator.lazy import SEPARATOR
-from docsgen.generator.reference import render
 
 ANALYSIS = FileAnalysis(
     path="pkg/mod.py",

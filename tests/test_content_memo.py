@@ -6,10 +6,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from docsgen.generator.analysis import analyse_source
+from docsgen.generator.api_entries import render
 from docsgen.generator.cache import MemoryAnalysisCache, encode
 from docsgen.generator.model import scan
 from docsgen.generator.pipeline import _facets
-from docsgen.generator.reference import render
 from docsgen.snapshot import Snapshot, SnapshotFile
 from tests.support.generation import document, fetch, polyglot_repo, pool
 from tests.support.snapshots import snapshot_of

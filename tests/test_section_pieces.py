@@ -11,6 +11,7 @@ import pytest
 
 from docsgen.generator import lazy, pieces
 from docsgen.generator.analysis import analyse_source
+from docsgen.generator.api_entries import FileReference, render
 from docsgen.generator.cache import (
     ANALYSIS_PART,
     REFERENCE_PART,
@@ -24,7 +25,6 @@ from docsgen.generator.cache import (
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece
 from docsgen.generator.model import RepositoryModel, assemble_model, scan
-from docsgen.generator.reference import FileReference, render
 from docsgen.generator.sections import api_reference
 from docsgen.snapshot import Snapshot
 from tests.support.generation import document, fetch, polyglot_repo, pool, section

@@ -10,6 +10,7 @@ from multiprocessing.shared_memory import SharedMemory
 import pytest
 
 from docsgen.generator.analysis import analyse_source
+from docsgen.generator.api_entries import render
 from docsgen.generator.cache import (
     ANALYSIS_PART,
     REFERENCE_PART,
@@ -22,7 +23,6 @@ from docsgen.generator.inputs import FACET_PARTS, decode_facet
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.model import FileInfo
 from docsgen.generator.pipeline import _only_parts, _parts_read
-from docsgen.generator.reference import render
 from docsgen.generator.shared import MIN_SHARED_BYTES, Payloads, share
 from tests.support.generation import pool
 from tests.support.snapshots import model_of

@@ -19,9 +19,9 @@ from docsgen.generator import lazy
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.analysis.facts_manifests import is_manifest
 from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.api_entries import FileReference, ReferenceSummary, render
 from docsgen.generator.languages import NOT_CODE, language_of
 from docsgen.generator.markdown import Citation
-from docsgen.generator.reference import FileReference, ReferenceSummary, render
 from docsgen.snapshot import Snapshot, SnapshotFile, looks_binary
 
 __all__ = ["Citation", "FileInfo", "RepositoryModel", "Scan", "build_model", "scan"]

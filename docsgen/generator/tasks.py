@@ -18,11 +18,11 @@ from typing import ParamSpec, TypeVar
 
 from docsgen.generator import grounding, lazy
 from docsgen.generator.analysis import analyse_source
+from docsgen.generator.api_entries import render
 from docsgen.generator.cache import REFERENCE_PART, SUMMARY_PART, encode
 from docsgen.generator.inputs import restrict
 from docsgen.generator.markdown import WARNING_SIGN, Citation, Piece, anchor, code
 from docsgen.generator.model import RepositoryModel
-from docsgen.generator.reference import render
 from docsgen.generator.sections import SectionResult, section_by_key
 from docsgen.generator.shared import Payloads, detach
 

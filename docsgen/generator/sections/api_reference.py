@@ -5,7 +5,7 @@ names in source order, members under their class.  Everything shown is read
 from the code: a name without documentation says so (⚠️, described from its
 signature alone), a file that does not parse shows the parser's error, and
 files the analysers do not read are listed.  The entries of each file were
-rendered when it was analysed (``docsgen.generator.reference``); this section
+rendered when it was analysed (``docsgen.generator.api_entries``); this section
 orders them, adds the headings and fills in the citations.  The opening and
 the grouping read the files' summaries; a file's entries are read only to
 write its module's piece.
@@ -17,13 +17,13 @@ from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from docsgen.generator.api_entries import FileReference, ReferenceSummary, plural
 from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.inputs import PATHS, REFERENCES
 from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece, SectionWriter, citation_renderer, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
-from docsgen.generator.reference import FileReference, ReferenceSummary, plural
 from docsgen.generator.sections.base import Section, SectionResult, assemble
 
 TITLE = "API Reference"
