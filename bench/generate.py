@@ -127,7 +127,7 @@ def tree_cpu() -> float:
 async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
     """The analysis cache and the derived one: dicts, or PostgreSQL as the service keeps them
     (in a migrated scratch database on the server ``database`` names, dropped after)."""
-    from docsgen.generator.cache import MemoryAnalysisCache
+    from docsgen.generator.engine.analysis_store import MemoryAnalysisCache
 
     if database is None:
         yield MemoryAnalysisCache(), MemoryAnalysisCache()
@@ -163,7 +163,7 @@ async def _measure_docsgen(
     async def progress(percent: int, step: str) -> None:
         return None
 
-    from docsgen.workers import analysis_pool
+    from docsgen.generator.engine.pool import analysis_pool
 
     started = time.perf_counter()
     executor = analysis_pool(workers)  # as the service and the command line start it

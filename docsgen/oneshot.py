@@ -14,13 +14,13 @@ from pathlib import Path
 import aiohttp
 
 from docsgen.errors import GitHubTokenMissing
+from docsgen.generator.engine.pool import analysis_pool
 from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
 from docsgen.settings import Settings
 from docsgen.sources.base import Source, SourceLimits
 from docsgen.sources.github import GitHubSource
 from docsgen.sources.local import LocalSource
 from docsgen.steps import COMPLETED, INITIALIZING, SAVING
-from docsgen.workers import analysis_pool
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.app import create_app
 from docsgen.api.keys import POOL
 from docsgen.db import accounts
-from docsgen.generator import lazy
+from docsgen.generator.engine import memo
 from docsgen.settings import Settings
 from tests.support import database
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
@@ -158,4 +158,4 @@ def sample_repo(repos_root: Path) -> Path:
 def nothing_remembered() -> None:
     """Each test starts as a new process would: no scans, pieces or checks remembered
     from another test (what a test counts in a cache must not depend on test order)."""
-    lazy.forget()
+    memo.forget()

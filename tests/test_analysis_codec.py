@@ -14,9 +14,9 @@ from docsgen.generator.analysis.model import (
     Symbol,
 )
 from docsgen.generator.api_entries import render
-from docsgen.generator.cache import decode_reference, decode_summary, encode
+from docsgen.generator.engine.analysis_store import decode_reference, decode_summary, encode
+from docsgen.generator.engine.memo import SEPARATOR
 from docsgen.generator.inputs import FACETS, decode_facet, facet_digests, project
-from docsgen.generator.lazy import SEPARATOR
 
 ANALYSIS = FileAnalysis(
     path="pkg/mod.py",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.api_entries import render
-from docsgen.generator.cache import MemoryAnalysisCache, encode
+from docsgen.generator.engine.analysis_store import MemoryAnalysisCache, encode
 from docsgen.generator.model import scan
 from docsgen.generator.pipeline import _facets
 from docsgen.snapshot import Snapshot, SnapshotFile

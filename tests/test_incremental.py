@@ -18,10 +18,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from docsgen.generator import lazy
-from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
+from docsgen.generator.engine import memo
+from docsgen.generator.engine.analysis_store import MemoryAnalysisCache, analysis_key
+from docsgen.generator.engine.section_store import pieces_named
 from docsgen.generator.pipeline import generate
-from docsgen.generator.section_cache import pieces_named
 from tests.support.api import register_local, wait_for_runs
 from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool, section
 from tests.support.gitrepo import commit
@@ -53,7 +53,7 @@ async def test_after_a_one_file_change_only_that_file_is_analysed_and_the_docs_m
     assert (again.stats.analysed, again.stats.cached) == (1, CODE_FILES - 1)
     assert len(cache.entries) == CODE_FILES + 1
 
-    lazy.forget()  # nor anything this process remembers (API Reference pieces, scans)
+    memo.forget()  # nor anything this process remembers (API Reference pieces, scans)
     full = await document(snapshot, pool)  # no cache: everything analysed anew
     assert full.stats.analysed == CODE_FILES
     assert again.content == full.content
@@ -267,7 +267,7 @@ async def test_a_stored_section_missing_a_piece_is_built_anew(
     listed = [v for v in derived.entries.values() if pieces_named(v)]
     assert len(listed) == 1  # the API Reference, stored as the list of its pieces
     del derived.entries[pieces_named(listed[0])[1]]
-    lazy.forget()  # nor held by this process
+    memo.forget()  # nor held by this process
     again = await document(snapshot, pool, cache, derived)
     assert again.rebuilt == ("api_reference",)
     assert again.content == first.content

@@ -6,9 +6,8 @@ import pickle
 
 import pytest
 
-from docsgen.generator import lazy
-from docsgen.generator.markdown import Citation, Piece, join_parts
-from docsgen.generator.section_cache import (
+from docsgen.generator.engine import memo
+from docsgen.generator.engine.section_store import (
     check_key,
     decode_failures,
     decode_section,
@@ -17,6 +16,7 @@ from docsgen.generator.section_cache import (
     encode_section,
     pieces_named,
 )
+from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.sections.base import SectionResult, assemble
 
 SECTION = SectionResult(
@@ -69,7 +69,7 @@ def test_a_piece_encoded_once_is_not_encoded_again() -> None:
     # The pieces a regeneration holds come filled in; their encoding is remembered.
     held = [PIECES[0], Piece("k1", None), Piece("k2", None), Piece("k3", None)]
     assert encode_pieces("API Reference", held) == encoded
-    lazy.forget()
+    memo.forget()
     with pytest.raises(ValueError):
         encode_pieces("API Reference", held)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from docsgen.generator import lazy, pieces
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.api_entries import FileReference, render
-from docsgen.generator.cache import (
+from docsgen.generator.engine import held_pieces, memo
+from docsgen.generator.engine.analysis_store import (
     ANALYSIS_PART,
     REFERENCE_PART,
     SUMMARY_PART,
@@ -22,7 +22,7 @@ from docsgen.generator.cache import (
     encode,
     whole_analysis_not_kept,
 )
-from docsgen.generator.lazy import Encoded
+from docsgen.generator.engine.memo import Encoded
 from docsgen.generator.markdown import Piece
 from docsgen.generator.model import RepositoryModel, assemble_model, scan
 from docsgen.generator.sections import api_reference
@@ -74,7 +74,7 @@ def test_only_the_modules_written_have_their_files_entries_decoded() -> None:
     assert len(shapes) == 1
 
     decoded.clear()
-    lazy.forget()  # as a worker that decoded nothing yet
+    memo.forget()  # as a worker that decoded nothing yet
     others = [p.key for p in written[1:] if p.key not in shapes and p.key]
     again = api_reference.build_pieces(model, others)
     assert decoded == ["pkg/shapes.py"]  # the opening and the grouping read summaries only
@@ -95,7 +95,9 @@ def test_pieces_held_by_the_caller_are_skipped_and_put_back_the_same() -> None:
     assert [p.key for p in again] == [p.key for p in written]
     assert [p.parts for p in again[1:]] == [None, None, None]
 
-    together = pieces.put_together("test\0held", "API Reference", pieces.filled_in(again, held))
+    together = held_pieces.put_together(
+        "test\0held", "API Reference", held_pieces.filled_in(again, held)
+    )
     assert together == api_reference.build(model)
 
 
@@ -124,7 +126,9 @@ def test_a_piece_the_worker_did_not_write_and_the_caller_does_not_hold_fails_lou
     written = api_reference.build_pieces(model, ())
     missing = [written[0], Piece(written[1].key, None), *written[2:]]
     with pytest.raises(KeyError):
-        pieces.put_together("test\0missing", "API Reference", pieces.filled_in(missing, {}))
+        held_pieces.put_together(
+            "test\0missing", "API Reference", held_pieces.filled_in(missing, {})
+        )
 
 
 async def test_a_regeneration_writes_only_the_changed_module_and_matches_a_cold_run(
@@ -133,20 +137,20 @@ async def test_a_regeneration_writes_only_the_changed_module_and_matches_a_cold_
     repo = polyglot_repo(tmp_path)
     first = await document(await fetch(repo), pool)
     lineage = "api_reference\0local\0polyglot"
-    held_before = pieces.held(lineage)
+    held_before = held_pieces.held(lineage)
     assert len(held_before) >= 5
 
     path = "shapes/circle.py"
     commit(repo, {path: (repo / path).read_text() + "\n\ndef diameter(r):\n    return 2 * r\n"})
     snapshot = await fetch(repo)
     again = await document(snapshot, pool)
-    held_after = pieces.held(lineage)
+    held_after = held_pieces.held(lineage)
     # Exactly one module piece is new; the others are the very objects held before.
     new = set(held_after) - set(held_before)
     assert len(new) == 1
     assert all(held_after[k] is held_before[k] for k in set(held_after) - new)
     assert "diameter(r)" in section(again, "API Reference")
 
-    lazy.forget()
+    memo.forget()
     cold = await document(snapshot, pool)
     assert again.content == cold.content != first.content

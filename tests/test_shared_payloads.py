@@ -11,7 +11,7 @@ import pytest
 
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.api_entries import render
-from docsgen.generator.cache import (
+from docsgen.generator.engine.analysis_store import (
     ANALYSIS_PART,
     REFERENCE_PART,
     SUMMARY_PART,
@@ -19,11 +19,11 @@ from docsgen.generator.cache import (
     encode,
     whole_analysis_not_kept,
 )
+from docsgen.generator.engine.memo import Encoded
+from docsgen.generator.engine.shm import MIN_SHARED_BYTES, Payloads, share
 from docsgen.generator.inputs import FACET_PARTS, decode_facet
-from docsgen.generator.lazy import Encoded
 from docsgen.generator.model import FileInfo
 from docsgen.generator.pipeline import _only_parts, _parts_read
-from docsgen.generator.shared import MIN_SHARED_BYTES, Payloads, share
 from tests.support.generation import pool
 from tests.support.snapshots import model_of
 

@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import RUN_DEPS
-from docsgen.workers import WORKER_NICENESS
+from docsgen.generator.engine.pool import WORKER_NICENESS
 
 
 def niceness() -> int:

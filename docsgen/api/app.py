@@ -36,6 +36,7 @@ from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
 from docsgen.freshness.pending import run_pending_after
+from docsgen.generator.engine.pool import analysis_pool
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
@@ -43,7 +44,6 @@ from docsgen.ops import metrics as ops_metrics
 from docsgen.ops import routes as ops_routes
 from docsgen.ops.requests import add_request_id_header, request_id_middleware
 from docsgen.settings import Settings
-from docsgen.workers import analysis_pool
 
 log = logging.getLogger(__name__)
 

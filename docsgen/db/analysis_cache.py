@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 
-from docsgen.generator.cache import CACHE_VERSION
+from docsgen.generator.engine.analysis_store import CACHE_VERSION
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from dataclasses import fields, replace
 from typing import Any
 
 from docsgen.generator.analysis.model import FileAnalysis
-from docsgen.generator.digest import hexdigest, text_hexdigest
-from docsgen.generator.lazy import Encoded, compact_json
+from docsgen.generator.engine.digest import hexdigest, text_hexdigest
+from docsgen.generator.engine.memo import Encoded, compact_json
 from docsgen.generator.model import FileInfo, RepositoryModel, Scan
 from docsgen.snapshot import Snapshot
 
@@ -60,7 +60,7 @@ _DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in fields(FileAnalysis) if f.name not in ("path", "language")
 }
 # A cached value's lines: the analysis, its API entries, their summary, then each facet
-# (``docsgen.generator.cache.encode``).
+# (``docsgen.generator.engine.analysis_store.encode``).
 FIRST_FACET_PART = 3
 FACET_PARTS = {facet: FIRST_FACET_PART + i for i, facet in enumerate(FACETS)}
 FACET_FIELDS = tuple(dict.fromkeys(name for names in FACETS.values() for name in names))

@@ -15,11 +15,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
-from docsgen.generator import lazy
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.analysis.facts_manifests import is_manifest
 from docsgen.generator.analysis.model import FileAnalysis
 from docsgen.generator.api_entries import FileReference, ReferenceSummary, render
+from docsgen.generator.engine import memo
 from docsgen.generator.languages import NOT_CODE, language_of
 from docsgen.generator.markdown import Citation
 from docsgen.snapshot import Snapshot, SnapshotFile, looks_binary
@@ -119,7 +119,7 @@ class Scan:
     to_analyse: list[SnapshotFile]  # the project's own code files, content read
 
 
-_SCANNED = "scan"  # the memo's name for a file's scan (``docsgen.generator.lazy``)
+_SCANNED = "scan"  # the memo's name for a file's scan (``docsgen.generator.engine.memo``)
 _SCANNED_SIZE = 128  # roughly what one remembered scan holds, in bytes
 
 
@@ -156,10 +156,10 @@ def scan(snapshot: Snapshot) -> Scan:
     for f in sorted(snapshot.files, key=lambda f: f.path):
         known = f.blob_sha and f.data is not None and f.skipped is None
         key = f"{f.blob_sha}\0{f.path}" if known else ""
-        facts: tuple[FileInfo, bool, bool] | None = lazy.recall(key, _SCANNED)
+        facts: tuple[FileInfo, bool, bool] | None = memo.recall(key, _SCANNED)
         if facts is None:
             facts = _scan_file(f)
-            lazy.remember(key, _SCANNED, facts, _SCANNED_SIZE)
+            memo.remember(key, _SCANNED, facts, _SCANNED_SIZE)
         info, quoted, analysed = facts
         if quoted and f.data is not None:
             texts[f.path] = decode_text(f.data)[0]

@@ -14,7 +14,7 @@ CLI), so the event loop keeps answering while a large repository is analysed:
    ``docsgen.generator.inputs``), build the others in the pool, in parallel,
    announcing each in order; a section written in pieces (the API Reference,
    a piece per module) skips the pieces this process holds from the last
-   build of the same repository (``docsgen.generator.pieces``);
+   build of the same repository (``docsgen.generator.engine.held_pieces``);
 4. ground them: every citation is checked against the snapshot
    (``docsgen.generator.grounding``), each cited file once per content and
    set of citations (the answer is kept in the ``derived`` cache); the built
@@ -22,9 +22,9 @@ CLI), so the event loop keeps answering while a large repository is analysed:
 
 File bytes cross to the workers in the chunks that need analysing; the
 files' encoded results are then shared with the section tasks through shared
-memory (``docsgen.generator.shared``), decoded in the worker that reads them
-(``docsgen.generator.lazy``), and the files whose citations are checked anew
-are shared with the grounding tasks.
+memory (``docsgen.generator.engine.shm``), decoded in the worker that reads them
+(``docsgen.generator.engine.memo``), and the files whose citations are checked anew
+are shared with the grounding worker_tasks.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-from docsgen.generator import grounding, lazy, pieces, tasks
+from docsgen.generator import grounding
 from docsgen.generator.analysis.model import AnalysisStats
-from docsgen.generator.cache import (
+from docsgen.generator.engine import held_pieces, memo, worker_tasks
+from docsgen.generator.engine.analysis_store import (
     ANALYSIS_PART,
     REFERENCE_PART,
     SUMMARY_PART,
@@ -48,12 +49,8 @@ from docsgen.generator.cache import (
     decode_summary,
     whole_analysis_not_kept,
 )
-from docsgen.generator.grounding import Ungrounded
-from docsgen.generator.inputs import FACET_PARTS, REFERENCES, InputDigests, facet_digests
-from docsgen.generator.lazy import SEPARATOR, Encoded
-from docsgen.generator.markdown import Citation, Piece, anchor
-from docsgen.generator.model import Scan, assemble_model, scan, without_files
-from docsgen.generator.section_cache import (
+from docsgen.generator.engine.memo import SEPARATOR, Encoded
+from docsgen.generator.engine.section_store import (
     check_key,
     decode_failures,
     decode_section,
@@ -62,9 +59,13 @@ from docsgen.generator.section_cache import (
     encode_section,
     pieces_named,
 )
+from docsgen.generator.engine.shm import Payloads, share
+from docsgen.generator.engine.worker_tasks import MODEL
+from docsgen.generator.grounding import Ungrounded
+from docsgen.generator.inputs import FACET_PARTS, REFERENCES, InputDigests, facet_digests
+from docsgen.generator.markdown import Citation, Piece, anchor
+from docsgen.generator.model import Scan, assemble_model, scan, without_files
 from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
-from docsgen.generator.shared import Payloads, share
-from docsgen.generator.tasks import MODEL
 from docsgen.generator.version import GENERATOR_VERSION
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.steps import ANALYZING, section_step
@@ -130,7 +131,7 @@ async def generate(
     ``cache`` keeps each file's analysis; ``derived`` (the same interface, another
     store) keeps built sections and citation checks, so that a regeneration
     rebuilds only the sections whose inputs changed and re-checks only the
-    citations of changed files (``docsgen.generator.section_cache``).
+    citations of changed files (``docsgen.generator.engine.section_store``).
     """
     await progress(*ANALYZING)
     scanned = await asyncio.to_thread(scan, snapshot)
@@ -272,7 +273,7 @@ def _facets(keys: Mapping[str, str], encoded: Mapping[str, bytes]) -> dict[str, 
     """
     out: dict[str, Mapping[str, str]] = {}
     for path, value in encoded.items():
-        known: Mapping[str, str] | None = lazy.recall(keys[path], _DIGESTS)
+        known: Mapping[str, str] | None = memo.recall(keys[path], _DIGESTS)
         if known is not None:
             out[path] = known
             continue
@@ -282,7 +283,7 @@ def _facets(keys: Mapping[str, str], encoded: Mapping[str, bytes]) -> dict[str, 
             log.warning("no facet digests in the cached value of %s", path)
             out[path] = {}
             continue
-        lazy.remember(keys[path], _DIGESTS, out[path], _DIGESTS_SIZE)
+        memo.remember(keys[path], _DIGESTS, out[path], _DIGESTS_SIZE)
     return out
 
 
@@ -335,7 +336,7 @@ async def _build_sections(
     first = [key for key in HEAVY_SECTIONS if key in missing]
     pending = {key: _start_build(executor, key, model, lineage, pieced) for key in first}
     applicable = (
-        loop.run_in_executor(executor, tasks.applicable_sections, model, list(missing))
+        loop.run_in_executor(executor, worker_tasks.applicable_sections, model, list(missing))
         if missing
         else None
     )
@@ -382,15 +383,17 @@ def _start_build(
     loop = asyncio.get_running_loop()
     spec = section_by_key(key)
     if spec.build_pieces is None:
-        return loop.run_in_executor(executor, tasks.build_section, key, model)
+        return loop.run_in_executor(executor, worker_tasks.build_section, key, model)
     piece_lineage = f"{key}\0{lineage}"
-    held = pieces.held(piece_lineage)
-    written = loop.run_in_executor(executor, tasks.build_section_pieces, key, model, list(held))
+    held = held_pieces.held(piece_lineage)
+    written = loop.run_in_executor(
+        executor, worker_tasks.build_section_pieces, key, model, list(held)
+    )
 
     async def put_together() -> tuple[SectionResult, bool]:
         found, ok = await written
-        pieced[key] = pieces.filled_in(found, held)
-        return pieces.put_together(piece_lineage, spec.title, pieced[key]), ok
+        pieced[key] = held_pieces.filled_in(found, held)
+        return held_pieces.put_together(piece_lineage, spec.title, pieced[key]), ok
 
     return asyncio.ensure_future(put_together())
 
@@ -424,7 +427,7 @@ async def _analyse(
     groups = chunked([(p, len(missing[p])) for p in order], CHUNK_BYTES, CHUNK_FILES)
     running = [
         loop.run_in_executor(
-            executor, tasks.analyse_chunk, [(p, keys[p], missing[p]) for p in group]
+            executor, worker_tasks.analyse_chunk, [(p, keys[p], missing[p]) for p in group]
         )
         for group in groups
     ]
@@ -454,7 +457,7 @@ def _checked_key(path: str, identity: str, cited: Sequence[Citation]) -> str:
 
 
 def _remember_check(slot: str, cited: list[Citation], failures: list[tuple[Citation, str]]) -> None:
-    lazy.remember(slot, _CHECKED, (cited, failures), 64 * (len(cited) + len(failures)))
+    memo.remember(slot, _CHECKED, (cited, failures), 64 * (len(cited) + len(failures)))
 
 
 def _failures(path: str, raw: bytes) -> list[tuple[Citation, str]] | None:
@@ -507,7 +510,7 @@ async def _ground(
         if identity is None:
             continue
         slots[path] = _checked_key(path, identity, cited)
-        remembered: tuple[list[Citation], list[tuple[Citation, str]]] | None = lazy.recall(
+        remembered: tuple[list[Citation], list[tuple[Citation, str]]] | None = memo.recall(
             slots[path], _CHECKED
         )
         if remembered is not None and remembered[0] == cited:
@@ -543,7 +546,9 @@ async def _ground(
             del wanted
             checking = asyncio.gather(
                 *(
-                    loop.run_in_executor(executor, tasks.verify_citations, part, contents, unread)
+                    loop.run_in_executor(
+                        executor, worker_tasks.verify_citations, part, contents, unread
+                    )
                     for part in parts
                 )
             )

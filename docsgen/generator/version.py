@@ -8,6 +8,6 @@ extract, regenerates.
 from __future__ import annotations
 
 from docsgen import __version__
-from docsgen.generator.cache import CACHE_VERSION
+from docsgen.generator.engine.analysis_store import CACHE_VERSION
 
 GENERATOR_VERSION = f"{__version__}+analysis.{CACHE_VERSION}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docsgen.generator.cache import AnalysisCache
+from docsgen.generator.engine.analysis_store import AnalysisCache
 from docsgen.generator.pipeline import GeneratedDocs, generate
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.sources.base import SourceLimits

@@ -18,9 +18,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from docsgen.generator.api_entries import FileReference, ReferenceSummary, plural
-from docsgen.generator.digest import text_hexdigest
+from docsgen.generator.engine.digest import text_hexdigest
+from docsgen.generator.engine.memo import Encoded
 from docsgen.generator.inputs import PATHS, REFERENCES
-from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece, SectionWriter, citation_renderer, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages

@@ -23,9 +23,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from docsgen.generator import lazy
-from docsgen.generator.digest import hexdigest, text_hexdigest
-from docsgen.generator.lazy import compact_json
+from docsgen.generator.engine import memo
+from docsgen.generator.engine.digest import hexdigest, text_hexdigest
+from docsgen.generator.engine.memo import compact_json
 from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.sections.base import SectionResult, assemble
 
@@ -77,7 +77,7 @@ def _piece(piece: Piece) -> tuple[str, bytes]:
     Its parts are stored joined, as the section joins them (``join_parts``, without
     the final newline), which puts the section together the same.
     """
-    known: tuple[str, bytes] | None = lazy.recall(piece.key or "", _ENCODED_PIECE)
+    known: tuple[str, bytes] | None = memo.recall(piece.key or "", _ENCODED_PIECE)
     if known is not None:
         return known
     if piece.parts is None:
@@ -85,7 +85,7 @@ def _piece(piece: Piece) -> tuple[str, bytes]:
     head = compact_json({"warnings": list(piece.warnings), **_columns(piece.citations)})
     encoded = head + b"\n" + join_parts(piece.parts)[:-1].encode()
     found = (hexdigest(b"section piece\0" + encoded), encoded)
-    lazy.remember(piece.key or "", _ENCODED_PIECE, found, len(encoded))
+    memo.remember(piece.key or "", _ENCODED_PIECE, found, len(encoded))
     return found
 
 

@@ -91,7 +91,7 @@ def _open(name: str) -> mmap.mmap:
     """This process's read-only view of a block, opened once (until ``detach``).
 
     Opened directly, not as a ``SharedMemory``: that module imports ``secrets``,
-    hence OpenSSL (see ``docsgen.generator.digest``), and registers every block
+    hence OpenSSL (see ``docsgen.generator.engine.digest``), and registers every block
     a reader opens with the resource tracker, which only the block's maker needs.
     """
     opened = _attached()

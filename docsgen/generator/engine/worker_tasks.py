@@ -16,15 +16,16 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-from docsgen.generator import grounding, lazy
+from docsgen.generator import grounding
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.api_entries import render
-from docsgen.generator.cache import REFERENCE_PART, SUMMARY_PART, encode
+from docsgen.generator.engine import memo
+from docsgen.generator.engine.analysis_store import REFERENCE_PART, SUMMARY_PART, encode
+from docsgen.generator.engine.shm import Payloads, detach
 from docsgen.generator.inputs import restrict
 from docsgen.generator.markdown import WARNING_SIGN, Citation, Piece, anchor, code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections import SectionResult, section_by_key
-from docsgen.generator.shared import Payloads, detach
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +72,9 @@ def analyse_chunk(files: Sequence[tuple[str, str, bytes]]) -> list[tuple[str, by
         analysis = analyse_source(path, data)
         reference = render(analysis)
         value = encode(analysis, reference)
-        sizes = [len(line) for line in value.split(lazy.SEPARATOR, SUMMARY_PART + 1)]
-        lazy.remember(key, REFERENCE_PART, reference, sizes[REFERENCE_PART])
-        lazy.remember(key, SUMMARY_PART, reference.summary(), sizes[SUMMARY_PART])
+        sizes = [len(line) for line in value.split(memo.SEPARATOR, SUMMARY_PART + 1)]
+        memo.remember(key, REFERENCE_PART, reference, sizes[REFERENCE_PART])
+        memo.remember(key, SUMMARY_PART, reference.summary(), sizes[SUMMARY_PART])
         out.append((path, value))
     return out
 

@@ -3,7 +3,7 @@
 The API Reference of a large repository is megabytes of Markdown, one piece
 per module, and a regeneration after a small change alters a few modules.
 This process remembers the pieces of each repository's last build (in the
-memo of ``docsgen.generator.lazy``, by piece key); the next build is told
+memo of ``docsgen.generator.engine.memo``, by piece key); the next build is told
 which it holds, the worker writes only the others, and the section is put
 together here.  A piece key names everything its piece is written from, so a
 held piece is the piece the worker would write.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
-from docsgen.generator import lazy
+from docsgen.generator.engine import memo
 from docsgen.generator.markdown import Piece
 from docsgen.generator.sections.base import SectionResult, assemble
 
@@ -27,7 +27,7 @@ def held(lineage: str) -> dict[str, Piece]:
     """The pieces of ``lineage``'s last build that are still remembered, by key."""
     found: dict[str, Piece] = {}
     for key in _last.get(lineage, ()):
-        piece: Piece | None = lazy.recall(key, _PIECE)
+        piece: Piece | None = memo.recall(key, _PIECE)
         if piece is not None:
             found[key] = piece
     return found
@@ -46,7 +46,7 @@ def put_together(lineage: str, title: str, whole: Sequence[Piece]) -> SectionRes
     for piece in whole:
         if piece.parts is not None and piece.key:
             size = sum(map(len, piece.parts)) + 64 * len(piece.citations)
-            lazy.remember(piece.key, _PIECE, piece, size)
+            memo.remember(piece.key, _PIECE, piece, size)
     _last[lineage] = tuple(piece.key for piece in whole if piece.key)
     _last.move_to_end(lineage)
     while len(_last) > LINEAGES_KEPT:

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from docsgen.allocator import tune_allocator
+from docsgen.generator.engine.allocator import tune_allocator
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 WORKER_NICENESS = 10
 # What a worker runs: loaded as it starts (about 0.15 s of imports: the analysers, the
 # tree-sitter grammars' bindings, the sections), not by the first task of a run.
-WORKER_CODE = "docsgen.generator.tasks"
+WORKER_CODE = "docsgen.generator.engine.worker_tasks"
 
 
 def init_analysis_worker() -> None:

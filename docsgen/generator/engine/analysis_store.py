@@ -16,9 +16,9 @@ from typing import Protocol
 
 from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
 from docsgen.generator.api_entries import REFERENCE_VERSION, FileReference, ReferenceSummary
-from docsgen.generator.digest import text_hexdigest
+from docsgen.generator.engine.digest import text_hexdigest
+from docsgen.generator.engine.memo import SEPARATOR, compact_json
 from docsgen.generator.inputs import FACET_FIELDS, FIRST_FACET_PART, facet_lines
-from docsgen.generator.lazy import SEPARATOR, compact_json
 
 # What a cached value holds, a line each: the whole analysis (left empty: no section
 # reads it, ``restrict`` shows them one facet), the rendered API entries, their summary
