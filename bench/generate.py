@@ -127,10 +127,10 @@ def tree_cpu() -> float:
 async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
     """The analysis cache and the derived one: dicts, or PostgreSQL as the service keeps them
     (in a migrated scratch database on the server ``database`` names, dropped after)."""
-    from docsgen.generator.engine.analysis_store import MemoryAnalysisCache
+    from docsgen.generator.engine.analysis_store import MemoryStore
 
     if database is None:
-        yield MemoryAnalysisCache(), MemoryAnalysisCache()
+        yield MemoryStore(), MemoryStore()
         return
     import asyncpg
 
@@ -155,6 +155,7 @@ async def _docsgen(repo: Path, out: Path, workers: int, database: str | None) ->
 async def _measure_docsgen(
     repo: Path, out: Path, workers: int, cache: Any, derived: Any
 ) -> dict[str, Any]:
+    from docsgen.generator.engine.run import Engine
     from docsgen.generator.pipeline import generate
     from docsgen.sources.base import SourceLimits
     from docsgen.sources.local import LocalSource
@@ -172,6 +173,7 @@ async def _measure_docsgen(
         ready |= {f.result() for f in [executor.submit(os.getpid) for _ in range(workers)]}
     pool_start = time.perf_counter() - started
 
+    engine = Engine(executor, cache, derived)  # one for the process, as the service keeps it
     limits = SourceLimits(2 * 1024**3, 1024 * 1024, 100_000)
     source = LocalSource(repo, name=repo.name, roots=(repo.parent,), limits=limits)
     cpu_start = tree_cpu()
@@ -179,7 +181,7 @@ async def _measure_docsgen(
     started = time.perf_counter()
     snapshot = await source.fetch(progress)
     fetched = time.perf_counter()
-    docs = await generate(snapshot, progress, executor, cache, derived)
+    docs = await generate(snapshot, progress, engine)
     full = time.perf_counter()
     cpu_full = tree_cpu()
 
@@ -209,7 +211,7 @@ async def _measure_docsgen(
         snapshot = await source.fetch(progress)
         again_fetched = time.perf_counter()
         cpu_again = tree_cpu()
-        again = await generate(snapshot, progress, executor, cache, derived)
+        again = await generate(snapshot, progress, engine)
         again_done = time.perf_counter()
         regens.append({"fetch": again_fetched - again_started,
                        "generate": again_done - again_fetched,

@@ -15,6 +15,7 @@ import aiohttp
 
 from docsgen.errors import GitHubTokenMissing
 from docsgen.generator.engine.pool import analysis_pool
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
 from docsgen.settings import Settings
 from docsgen.sources.base import Source, SourceLimits
@@ -68,7 +69,7 @@ async def generate_once(
         async with aiohttp.ClientSession() as http:
             source = source_for_target(target, settings, http)
             snapshot = await source.fetch(progress)
-        docs = await generate(snapshot, progress, executor)
+        docs = await generate(snapshot, progress, Engine(executor))
     await progress(*SAVING)
     await save(docs)
     await progress(*COMPLETED)

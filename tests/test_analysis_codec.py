@@ -14,9 +14,15 @@ from docsgen.generator.analysis.model import (
     Symbol,
 )
 from docsgen.generator.api_entries import render
-from docsgen.generator.engine.analysis_store import decode_reference, decode_summary, encode
-from docsgen.generator.engine.memo import SEPARATOR
-from docsgen.generator.inputs import FACETS, decode_facet, facet_digests, project
+from docsgen.generator.engine.analysis_store import (
+    decode_facet,
+    decode_reference,
+    decode_summary,
+    encode,
+    facet_digests,
+)
+from docsgen.generator.engine.encoded import SEPARATOR
+from docsgen.generator.inputs import FACETS, project
 
 ANALYSIS = FileAnalysis(
     path="pkg/mod.py",

@@ -26,13 +26,14 @@ import asyncio, json, sys
 from pathlib import Path
 from docsgen.generator.pipeline import generate
 from docsgen.generator.engine.pool import analysis_pool
+from docsgen.generator.engine.run import Engine
 from tests.support.generation import fetch, no_progress
 from tests.support import worker_probe
 
 async def main():
     pool = analysis_pool(1)
     try:
-        docs = await generate(await fetch(Path(sys.argv[1])), no_progress, pool)
+        docs = await generate(await fetch(Path(sys.argv[1])), no_progress, Engine(pool))
         assert docs.stats.analysed > 0
         loaded = pool.submit(worker_probe.heavy_modules_loaded).result()
         mapped = pool.submit(worker_probe.shared_blocks_mapped).result()

@@ -26,7 +26,7 @@ TABLES = frozenset({"analysis_cache", "section_cache"})
 
 
 class PostgresAnalysisCache:
-    """``AnalysisCache`` over the ``analysis_cache`` table, or another of ``TABLES``."""
+    """The engine's ``Store`` over the ``analysis_cache`` table, or another of ``TABLES``."""
 
     def __init__(self, pool: asyncpg.Pool, table: str = "analysis_cache") -> None:
         if table not in TABLES:

@@ -14,7 +14,6 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,6 @@ import aiohttp
 import asyncpg
 
 from docsgen.db import DATABASE_ERRORS, jobs
-from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
     Conflict,
@@ -33,6 +31,7 @@ from docsgen.errors import (
     UpToDate,
 )
 from docsgen.generator import GENERATOR_VERSION
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import generate
 from docsgen.jobs.registry import RunRegistry
 from docsgen.render import render_html
@@ -51,7 +50,7 @@ class RunDeps:
 
     settings: Settings
     pool: asyncpg.Pool
-    executor: Executor
+    engine: Engine  # generates; its worker pool also renders the HTML
     registry: RunRegistry
     http: aiohttp.ClientSession
     # Observers called after each recorded step, and when a run ends with its
@@ -233,12 +232,10 @@ async def _execute(run: Run) -> str:
         skip = await jobs.up_to_date_commit(deps.pool, run.repository.id, GENERATOR_VERSION)
     source = await source_for(run.repository, deps, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
-    cache = PostgresAnalysisCache(deps.pool)
-    derived = PostgresAnalysisCache(deps.pool, "section_cache")
-    docs = await generate(snapshot, run.update_progress, deps.executor, cache, derived)
+    docs = await generate(snapshot, run.update_progress, deps.engine)
     await run.update_progress(*SAVING)
     html = await asyncio.get_running_loop().run_in_executor(
-        deps.executor, render_html, docs.content
+        deps.engine.executor, render_html, docs.content
     )
     saved = await jobs.complete_run(
         deps.pool,

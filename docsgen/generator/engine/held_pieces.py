@@ -1,36 +1,41 @@
-"""The pieces of sections written in pieces, kept by the process that assembles them.
+"""The pieces of sections written in pieces, held by the process that puts them together.
 
 The API Reference of a large repository is megabytes of Markdown, one piece
 per module, and a regeneration after a small change alters a few modules.
-This process remembers the pieces of each repository's last build (in the
-memo of ``docsgen.generator.engine.memo``, by piece key); the next build is told
-which it holds, the worker writes only the others, and the section is put
-together here.  A piece key names everything its piece is written from, so a
-held piece is the piece the worker would write.
+The process that runs the pipeline holds the pieces of each repository's last
+build (``HeldPieces``, in its memo, by piece key); the next build is told
+which it holds, the worker writes only the others (``write_pieces``), and the
+section is put together here.  A piece key digests everything its piece is
+written from, so a held piece is the piece the worker would write.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 
-from docsgen.generator.engine import memo
+from docsgen.generator.engine.digest import text_hexdigest
+from docsgen.generator.engine.memo import Memo
 from docsgen.generator.markdown import Piece
-from docsgen.generator.sections.base import SectionResult, assemble
+from docsgen.generator.sections.base import PlannedPiece, SectionResult, assemble
 
 _PIECE = "piece"  # the memo's name for a piece
 LINEAGES_KEPT = 64  # repositories (and sections) whose last build's piece keys are kept
-_last: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # lineage -> its last piece keys
 
 
-def held(lineage: str) -> dict[str, Piece]:
-    """The pieces of ``lineage``'s last build that are still remembered, by key."""
-    found: dict[str, Piece] = {}
-    for key in _last.get(lineage, ()):
-        piece: Piece | None = memo.recall(key, _PIECE)
-        if piece is not None:
-            found[key] = piece
-    return found
+def write_pieces(planned: Sequence[PlannedPiece], known: Collection[str]) -> list[Piece]:
+    """The planned pieces written, each under its key, but for the ``known`` ones:
+    those come back as ``Piece(key, None)``, for the caller that holds them to fill in."""
+    known = frozenset(known)  # a list of hundreds, looked up once per piece
+    pieces = []
+    for written_from, write in planned:
+        key = text_hexdigest(written_from) if written_from is not None else None
+        if key is not None and key in known:
+            pieces.append(Piece(key, None))
+        else:
+            pieces.append(replace(write(), key=key))
+    return pieces
 
 
 def filled_in(pieces: Sequence[Piece], held: Mapping[str, Piece]) -> list[Piece]:
@@ -38,17 +43,34 @@ def filled_in(pieces: Sequence[Piece], held: Mapping[str, Piece]) -> list[Piece]
     return [held[piece.key] if piece.parts is None and piece.key else piece for piece in pieces]
 
 
-def put_together(lineage: str, title: str, whole: Sequence[Piece]) -> SectionResult:
-    """The section from its pieces (``filled_in``).
+class HeldPieces:
+    """Each lineage's (a section of a repository) last pieces, remembered in ``memo``."""
 
-    The pieces are remembered for the lineage's next build.
-    """
-    for piece in whole:
-        if piece.parts is not None and piece.key:
-            size = sum(map(len, piece.parts)) + 64 * len(piece.citations)
-            memo.remember(piece.key, _PIECE, piece, size)
-    _last[lineage] = tuple(piece.key for piece in whole if piece.key)
-    _last.move_to_end(lineage)
-    while len(_last) > LINEAGES_KEPT:
-        _last.popitem(last=False)
-    return assemble(title, whole)
+    def __init__(self, memo: Memo) -> None:
+        self._memo = memo
+        self._last: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # lineage -> piece keys
+
+    def held(self, lineage: str) -> dict[str, Piece]:
+        """The pieces of ``lineage``'s last build that are still remembered, by key."""
+        found: dict[str, Piece] = {}
+        for key in self._last.get(lineage, ()):
+            piece: Piece | None = self._memo.recall(key, _PIECE)
+            if piece is not None:
+                found[key] = piece
+        return found
+
+    def put_together(self, lineage: str, title: str, whole: Sequence[Piece]) -> SectionResult:
+        """The section from its pieces (``filled_in``).
+
+        The pieces are remembered for the lineage's next build.
+        """
+        for piece in whole:
+            if piece.parts is not None and piece.key:
+                size = sum(map(len, piece.parts)) + 64 * len(piece.citations)
+                self._memo.remember(piece.key, _PIECE, piece, size)
+        last = self._last
+        last[lineage] = tuple(piece.key for piece in whole if piece.key)
+        last.move_to_end(lineage)
+        while len(last) > LINEAGES_KEPT:
+            last.popitem(last=False)
+        return assemble(title, whole)
