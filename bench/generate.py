@@ -127,7 +127,7 @@ def tree_cpu() -> float:
 async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
     """The analysis cache and the derived one: dicts, or PostgreSQL as the service keeps them
     (in a migrated scratch database on the server ``database`` names, dropped after)."""
-    from docsgen.generator.engine.analysis_store import MemoryStore
+    from docsgen.generator.engine.analysis_store import CACHE_VERSION, MemoryStore
 
     if database is None:
         yield MemoryStore(), MemoryStore()
@@ -140,7 +140,8 @@ async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
     name = await create_template(database)
     try:
         async with asyncpg.create_pool(with_database(database, name)) as pool:
-            yield PostgresAnalysisCache(pool), PostgresAnalysisCache(pool, "section_cache")
+            yield (PostgresAnalysisCache(pool, version=CACHE_VERSION),
+                   PostgresAnalysisCache(pool, "section_cache", version=CACHE_VERSION))  # fmt: skip
     finally:
         await drop(database, name)
 

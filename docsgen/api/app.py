@@ -37,6 +37,7 @@ from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
 from docsgen.freshness.pending import run_pending_after
+from docsgen.generator.engine.analysis_store import CACHE_VERSION
 from docsgen.generator.engine.pool import analysis_pool
 from docsgen.generator.engine.run import Engine
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
@@ -107,8 +108,8 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         # One engine for the process: a regeneration finds what the last run remembered.
         engine = Engine(
             executor,
-            PostgresAnalysisCache(app[POOL]),
-            PostgresAnalysisCache(app[POOL], "section_cache"),
+            PostgresAnalysisCache(app[POOL], version=CACHE_VERSION),
+            PostgresAnalysisCache(app[POOL], "section_cache", version=CACHE_VERSION),
         )
         http = aiohttp.ClientSession()
         deps = RunDeps(settings, app[POOL], engine, RunRegistry(), http)
