@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from docsgen.generator.analysis.model import (
+from docsgen.generator.analysis.file_analysis import (
     EnvRead,
     FileAnalysis,
     Import,

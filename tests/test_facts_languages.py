@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from docsgen.generator.analysis import facts
-from docsgen.generator.analysis.facts_lexer import mask
-from docsgen.generator.analysis.model import EnvRead, FileAnalysis, Route
+from docsgen.generator.analysis.facts.lexer import mask
+from docsgen.generator.analysis.file_analysis import EnvRead, FileAnalysis, Route
 
 
 def ts(text: str) -> FileAnalysis:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from docsgen.generator.analysis.model import Symbol
-from docsgen.generator.analysis.symbols import analyse
+from docsgen.generator.analysis.declarations import analyse
+from docsgen.generator.analysis.file_analysis import Symbol
 
 
 def symbols(path: str, language: str, source: str) -> dict[str, Symbol]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import fields, replace
 from typing import Any
 
-from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.model import FileInfo
 
 COMMIT = "commit"  # the commit SHA (the repository's name, metadata and notes are always read)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
 from docsgen.generator.analysis import analyse_source
-from docsgen.generator.analysis.facts_manifests import is_manifest
-from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.analysis.facts.manifests import is_manifest
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.api_entries import FileReference, ReferenceSummary, render
 from docsgen.generator.languages import NOT_CODE, language_of
 from docsgen.generator.markdown import Citation

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.model import AnalysisStats
+from docsgen.generator.analysis.file_analysis import AnalysisStats
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.markdown import anchor

@@ -15,8 +15,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from docsgen.generator.analysis import facts, symbols
-from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.analysis import declarations as symbols
+from docsgen.generator.analysis import facts
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.analysis.source import decode_source, skip_reason
 from docsgen.generator.languages import language_of
 from docsgen.generator.markdown import code

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from docsgen.generator.analysis.model import ANALYSIS_VERSION, FileAnalysis
+from docsgen.generator.analysis.file_analysis import ANALYSIS_VERSION, FileAnalysis
 from docsgen.generator.api_entries import REFERENCE_VERSION, FileReference, ReferenceSummary
 from docsgen.generator.engine.digest import hexdigest, text_hexdigest
 from docsgen.generator.engine.encoded import SEPARATOR, compact_json

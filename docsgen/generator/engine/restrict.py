@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
-from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.engine.analysis_store import FACET_PARTS, decode_facet
 from docsgen.generator.engine.encoded import Encoded
 from docsgen.generator.inputs import (

@@ -33,7 +33,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from docsgen.generator.analysis.model import AnalysisStats
+from docsgen.generator.analysis.file_analysis import AnalysisStats
 from docsgen.generator.engine import citation_checks, worker_tasks
 from docsgen.generator.engine.analysis_store import (
     ANALYSIS_PART,

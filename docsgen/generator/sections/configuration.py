@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from docsgen.generator.analysis.model import EnvRead
+from docsgen.generator.analysis.file_analysis import EnvRead
 from docsgen.generator.inputs import analyses
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape
 from docsgen.generator.markdown.cells import cell_code

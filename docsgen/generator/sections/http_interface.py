@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from docsgen.generator.analysis.model import Route
+from docsgen.generator.analysis.file_analysis import Route
 from docsgen.generator.inputs import analyses
 from docsgen.generator.markdown import SectionWriter, anchor, escape
 from docsgen.generator.markdown.cells import cell_code

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from docsgen.generator.analysis.model import EnvRead, Import, Route
+from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 _AIOHTTP_ADD = {f"add_{m}": m.upper() for m in HTTP_METHODS}

@@ -7,8 +7,7 @@ name, so all files of one package are documented together.
 
 from __future__ import annotations
 
-from docsgen.generator.analysis.model import FileAnalysis, Parameter
-from docsgen.generator.analysis.treesitter.common import (
+from docsgen.generator.analysis.declarations.treesitter import (
     Collector,
     Declarations,
     Node,
@@ -21,6 +20,7 @@ from docsgen.generator.analysis.treesitter.common import (
     preceding_comments,
     squash,
 )
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter
 
 
 def exported(name: str) -> bool:

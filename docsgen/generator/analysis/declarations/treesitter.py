@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from docsgen.generator.analysis.model import FileAnalysis, Parameter, Symbol
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter, Symbol
 
 MAX_DEPTH = 20  # nested classes/modules/namespaces deeper than this are not entered
 MAX_SIGNATURE_CHARS = 300

@@ -6,8 +6,7 @@ Methods come from inherent ``impl Type`` blocks (their ``pub fn``s) and from
 
 from __future__ import annotations
 
-from docsgen.generator.analysis.model import FileAnalysis, Parameter
-from docsgen.generator.analysis.treesitter.common import (
+from docsgen.generator.analysis.declarations.treesitter import (
     MAX_DEPTH,
     Collector,
     Declarations,
@@ -21,6 +20,7 @@ from docsgen.generator.analysis.treesitter.common import (
     parse,
     squash,
 )
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter
 
 _KINDS = {
     "function_item": "function",

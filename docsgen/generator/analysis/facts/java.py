@@ -1,4 +1,4 @@
-"""Facts of a Java file, matched on its masked text (see ``facts_lexer``).
+"""Facts of a Java file, matched on its masked text (see ``lexer``).
 
 Imports (plain, ``*`` and ``static``), environment reads (``System.getenv``,
 ``System.getenv().getOrDefault``, ``Optional.ofNullable(System.getenv(..)).orElse``),
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.facts_lexer import Masked, mask
-from docsgen.generator.analysis.model import EnvRead, Import, Route
+from docsgen.generator.analysis.facts.lexer import Masked, mask
+from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
 _Q = r"(?P<q>\")(?P<s>[^\"\n]*)\""
 _IMPORT = re.compile(

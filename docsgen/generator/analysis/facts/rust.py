@@ -1,4 +1,4 @@
-"""Facts of a Rust file, matched on its masked text (see ``facts_lexer``).
+"""Facts of a Rust file, matched on its masked text (see ``lexer``).
 
 ``use`` trees (expanded: ``use a::{b, c::d}`` imports ``b`` and ``c::d`` from
 ``a``), ``mod x;`` declarations, ``extern crate``, environment reads
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.facts_lexer import Masked, mask
-from docsgen.generator.analysis.model import EnvRead, Import, Route
+from docsgen.generator.analysis.facts.lexer import Masked, mask
+from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
 _Q = r"(?P<q>\")(?P<s>[^\"\n]*)\""
 _USE = re.compile(r"(?<![\w:])(?:pub(?:\s*\([^)]*\))?\s+)?use\s+(?P<tree>[^;]+);")

@@ -10,18 +10,18 @@ import ast
 import importlib
 from collections.abc import Callable
 
-from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 
 Analyser = Callable[[str, str, str], FileAnalysis]
 
 # Language -> module holding its ``analyse(path, text, language)``.
 _MODULES: dict[str, str] = {
-    "Python": "docsgen.generator.analysis.python_ast",
-    "TypeScript": "docsgen.generator.analysis.treesitter.typescript",
-    "JavaScript": "docsgen.generator.analysis.treesitter.typescript",
-    "Go": "docsgen.generator.analysis.treesitter.go",
-    "Rust": "docsgen.generator.analysis.treesitter.rust",
-    "Java": "docsgen.generator.analysis.treesitter.java",
+    "Python": "docsgen.generator.analysis.declarations.python",
+    "TypeScript": "docsgen.generator.analysis.declarations.typescript",
+    "JavaScript": "docsgen.generator.analysis.declarations.typescript",
+    "Go": "docsgen.generator.analysis.declarations.go",
+    "Rust": "docsgen.generator.analysis.declarations.rust",
+    "Java": "docsgen.generator.analysis.declarations.java",
 }
 
 
@@ -49,7 +49,7 @@ def analyse(
     if analyser is None or language is None:
         return FileAnalysis(path=path, language=language, analysed=False)
     if tree is not None and language == "Python":
-        from docsgen.generator.analysis import python_ast
+        from docsgen.generator.analysis.declarations import python
 
-        return python_ast.analyse(path, text, language, tree)
+        return python.analyse(path, text, language, tree)
     return analyser(path, text, language)

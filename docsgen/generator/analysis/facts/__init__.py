@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import ast
 
-from docsgen.generator.analysis import (
-    facts_go,
-    facts_java,
-    facts_js,
-    facts_manifests,
-    facts_python,
-    facts_rust,
-)
-from docsgen.generator.analysis.model import EnvRead, FileAnalysis, Import, Route
+from docsgen.generator.analysis.facts import go as facts_go
+from docsgen.generator.analysis.facts import java as facts_java
+from docsgen.generator.analysis.facts import javascript as facts_js
+from docsgen.generator.analysis.facts import manifests as facts_manifests
+from docsgen.generator.analysis.facts import python as facts_python
+from docsgen.generator.analysis.facts import rust as facts_rust
+from docsgen.generator.analysis.file_analysis import EnvRead, FileAnalysis, Import, Route
 
 EntryPoint = tuple[str, str, int]
 

@@ -1,4 +1,4 @@
-"""Facts of a Go file, matched on its masked text (see ``facts_lexer``).
+"""Facts of a Go file, matched on its masked text (see ``lexer``).
 
 Imports, environment reads (``os.Getenv``, ``os.LookupEnv``), configuration
 keys (``flag.String("port", "8080", ...)``, ``viper.GetString("key")`` with
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.facts_lexer import Masked, call_arguments, mask
-from docsgen.generator.analysis.model import EnvRead, Import, Route
+from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, mask
+from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
 _Q = r"(?P<q>[\"`])(?P<s>[^\"`\n]*)(?P=q)"
 _IMPORT_BLOCK = re.compile(r"(?m)^[ \t]*import\s*\((?P<body>[^)]*)\)")

@@ -1,4 +1,4 @@
-"""Facts of a JavaScript or TypeScript file, matched on its masked text (see ``facts_lexer``).
+"""Facts of a JavaScript or TypeScript file, matched on its masked text (see ``lexer``).
 
 Imports (``import``, ``export ... from``, ``require``, ``import()``), environment
 reads (``process.env.X``, ``process.env["X"]``, destructuring from
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.facts_lexer import Masked, call_arguments, mask
-from docsgen.generator.analysis.model import EnvRead, Import, Route
+from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, mask
+from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
 _Q = r"(?P<q>[\"'])(?P<s>[^\"'\n]*)(?P=q)"  # a masked string literal: content is filler
 _NOT_AFTER = r"(?<![\w$.])"
