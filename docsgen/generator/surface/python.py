@@ -21,7 +21,7 @@ with its redundant-alias and wildcard-import conventions):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from docsgen.generator.analysis.model import FileAnalysis, Symbol
@@ -273,7 +273,7 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> P
 
 def _preference(
     key: tuple[str | None, str | None, str | None], modules: Mapping[str, _Module]
-) -> object:
+) -> Callable[[str], tuple[int, int, str]]:
     """Order of the public names of one declaration: the shortest first, then the one of
     the module that defines it, then by name."""
     defining = {m.name for m in modules.values() if m.analysis.path == key[0]}
