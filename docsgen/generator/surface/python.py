@@ -22,67 +22,22 @@ with its redundant-alias and wildcard-import conventions):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docsgen.generator.analysis.model import FileAnalysis, Symbol
 from docsgen.generator.markdown import code
+from docsgen.generator.surface.model import (
+    DEFINED,
+    REEXPORT,
+    STAR,
+    SUBMODULE,
+    PublicModule,
+    PublicName,
+    Surface,
+    Target,
+)
 
 MAX_DEPTH = 32  # re-export chains (and star imports) followed at most this deep
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a public name refers to: a declaration of a file of the repository, a module
-    of it, or a name outside the repository (``external``)."""
-
-    path: str | None = None  # the defining file
-    qualname: str | None = None  # the declaration's qualname in that file; None: the module
-    module: str | None = None  # the defining module's name
-    external: str | None = None  # a dotted name outside the repository, as resolved
-
-    @property
-    def key(self) -> tuple[str | None, str | None, str | None]:
-        return (self.path, self.qualname, self.external)
-
-
-@dataclass(frozen=True)
-class PublicName:
-    """One name of a public module's API."""
-
-    name: str
-    qualified: str  # the public module's name and this name: ``flask.Flask``
-    line: int  # where the module defines or imports it (its star import's line)
-    how: str  # "defined", "re-export", "star import", "submodule"
-    target: Target
-    # The qualified name where the target is documented in full ("" when nowhere: an
-    # external name, or one no public module reaches).
-    canonical: str
-
-    @property
-    def is_canonical(self) -> bool:
-        """Whether this is where the target is documented in full."""
-        return self.qualified == self.canonical
-
-
-@dataclass(frozen=True)
-class PublicModule:
-    name: str
-    path: str
-    names: tuple[PublicName, ...]
-    notes: tuple[str, ...] = ()  # what a reader must know: dynamic names, unresolved imports
-
-
-@dataclass(frozen=True)
-class PythonSurface:
-    modules: tuple[PublicModule, ...]  # the public modules, in name order
-    # (path, qualname) of every declaration documented in full -> its canonical name.
-    canonical: Mapping[tuple[str, str], str] = field(default_factory=dict)
-
-    def module(self, name: str) -> PublicModule | None:
-        for m in self.modules:
-            if m.name == name:
-                return m
-        return None
 
 
 def is_public_module(name: str) -> bool:
@@ -154,7 +109,7 @@ class _Resolver:
         exports = self.exports(name, depth + 1)
         found: dict[str, tuple[str, int, str]] = {}
         for symbol in module.top.values():
-            how = "re-export" if symbol.kind == "reexport" else "defined"
+            how = REEXPORT if symbol.kind == "reexport" else DEFINED
             found[symbol.name] = (symbol.name, symbol.line, how)
         for written, line in module.analysis.star_imports:
             origin = self.absolute(module, written)
@@ -163,14 +118,14 @@ class _Resolver:
                           "this repository, so the names it brings in are not listed.")  # fmt: skip
                 continue
             for star_name, _, _ in self.names(origin, depth + 1):
-                found.setdefault(star_name, (star_name, line, "star import"))
+                found.setdefault(star_name, (star_name, line, STAR))
         if exports is not None:
             ordered = []
             for export in exports:
                 if export in found:
                     ordered.append(found[export])
                 elif f"{name}.{export}" in self.modules:
-                    ordered.append((export, 1, "submodule"))
+                    ordered.append((export, 1, SUBMODULE))
             result = ordered
         else:
             result = sorted(found.values(), key=lambda row: row[1])  # in source order
@@ -214,7 +169,7 @@ class _Resolver:
         return Target(external=dotted)
 
 
-def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> PythonSurface:
+def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> Surface:
     """The public API of the product's Python modules.
 
     ``analyses`` are the product's Python files; ``module_of`` gives each file's
@@ -264,11 +219,12 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> P
         )
         module = modules[name]
         notes = tuple(resolver.notes.get(name, ()))
-        result.append(PublicModule(name, module.analysis.path, entries, notes))
+        path = module.analysis.path
+        result.append(PublicModule(name, "Python", (path,), entries, notes, path))
     by_declaration = {
         (key[0], key[1]): name for key, name in canonical.items() if key[0] and key[1]
     }
-    return PythonSurface(tuple(result), by_declaration)
+    return Surface(tuple(result), by_declaration)
 
 
 def _preference(
