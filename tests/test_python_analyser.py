@@ -135,8 +135,8 @@ def test_dynamic_exports_and_computed_all_are_warned_about() -> None:
         "from .core import *\n__all__ = core.__all__ + ['x']\ndef __getattr__(name): ...\nx = 1\n",
         "Python",
     )
+    assert result.star_imports == ((".core", 1),)
     assert result.warnings == (
-        "Star import from `.core` (line 1): the names it brings in are not listed.",
         "`__all__` is partly computed (line 2): only its literal names are known.",
         "Module-level `__getattr__` (line 3): the module may provide names dynamically that "
         "are not listed.",
@@ -154,3 +154,48 @@ def test_a_file_that_does_not_parse_yields_the_parser_error() -> None:
     assert result.parse_error == "SyntaxError: invalid syntax (line 1, column 7)"
     deep = analyse("deep.py", "x = (" + "+\n".join(["1"] * 10_000) + ")\n", "Python")
     assert deep.parse_error == "RecursionError: the code is nested too deeply to parse"
+
+
+def test_all_built_from_other_modules_all_is_recorded_as_included() -> None:
+    result = analyse(
+        "pkg/__init__.py",
+        "from pkg import fields\n"
+        "from pkg.aggregates import *\n"
+        "from pkg.aggregates import __all__ as aggregates_all\n"
+        "__all__ = aggregates_all + ['Model']\n"
+        "__all__ += fields.__all__\n"
+        "class Model: ...\n",
+        "Python",
+    )
+    assert result.exports == ("Model",)
+    assert result.exports_included == (("pkg.aggregates", 4), ("pkg.fields", 5))
+    assert result.star_imports == (("pkg.aggregates", 2),)
+    assert result.warnings == ()
+    assert [s.name for s in result.symbols] == ["Model"]
+
+
+def test_imports_under_their_own_name_are_explicit_re_exports_without_all() -> None:
+    result = analyse(
+        "flask/__init__.py",
+        "from . import json as json\n"
+        "from .app import Flask as Flask\n"
+        "from .globals import request\n"
+        "from .helpers import _private as _private\n"
+        "import os.path as path\n",
+        "Python",
+    )
+    found = {s.name: s for s in result.symbols}
+    assert sorted(found) == ["Flask", "json", "path"]
+    assert found["Flask"].kind == "reexport"
+    assert found["Flask"].target == ".app.Flask"
+    assert found["json"].target == ".json"
+    assert found["path"].target == "os.path"
+
+
+def test_all_decides_over_explicit_re_exports() -> None:
+    result = analyse(
+        "pkg/__init__.py",
+        "from .app import Flask as Flask\nfrom .app import Other as Other\n__all__ = ['Flask']\n",
+        "Python",
+    )
+    assert [(s.kind, s.name) for s in result.symbols] == [("reexport", "Flask")]

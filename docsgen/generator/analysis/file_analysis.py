@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,11 @@ class FileAnalysis:
     # members (private names are not kept: nothing shows them).
     symbols: tuple[Symbol, ...] = ()
     exports: tuple[str, ...] | None = None  # ``__all__`` or explicit export list, if any
+    # Python: ``from x import *`` (origin as written, line); the names it brings in are
+    # worked out across the repository (``docsgen.generator.surface``).
+    star_imports: tuple[tuple[str, int], ...] = ()
+    # Python: modules whose ``__all__`` this module's ``__all__`` includes (as written, line).
+    exports_included: tuple[tuple[str, int], ...] = ()
     imports: tuple[Import, ...] = ()
     env_reads: tuple[EnvRead, ...] = ()
     routes: tuple[Route, ...] = ()
@@ -175,6 +180,8 @@ class FileAnalysis:
             doc_line=data.get("doc_line"),
             symbols=syms(data.get("symbols", [])),
             exports=tuple(data["exports"]) if data.get("exports") is not None else None,
+            star_imports=tuple((s[0], s[1]) for s in data.get("star_imports", [])),
+            exports_included=tuple((s[0], s[1]) for s in data.get("exports_included", [])),
             imports=tuple(
                 Import(**{**i, "names": tuple(i["names"])}) for i in data.get("imports", [])
             ),

@@ -312,8 +312,12 @@ class _Exports:
     names: list[str] = field(default_factory=list)
     found: bool = False
     computed: list[int] = field(default_factory=list)  # lines with parts we cannot read
+    # Other modules whose ``__all__`` this one includes (``__all__ = fields_all + [...]``
+    # after ``from .fields import __all__ as fields_all``, or ``__all__ += fields.__all__``),
+    # as written, with the line.
+    included: list[tuple[str, int]] = field(default_factory=list)
 
-    def add(self, node: ast.expr) -> None:
+    def add(self, node: ast.expr, imported: dict[str, tuple[str, int]]) -> None:
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             for element in node.elts:
                 if isinstance(element, ast.Constant) and isinstance(element.value, str):
@@ -321,10 +325,31 @@ class _Exports:
                 else:
                     self.computed.append(element.lineno)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            self.add(node.left)
-            self.add(node.right)
+            self.add(node.left, imported)
+            self.add(node.right, imported)
         else:
-            self.computed.append(node.lineno)
+            origin = _included_all(node, imported)
+            if origin is not None:
+                self.included.append((origin, node.lineno))
+            else:
+                self.computed.append(node.lineno)
+
+
+def _included_all(node: ast.expr, imported: dict[str, tuple[str, int]]) -> str | None:
+    """The module whose ``__all__`` ``node`` names: ``x_all`` imported as some module's
+    ``__all__``, or ``module.__all__`` of an imported module."""
+    if isinstance(node, ast.Name) and node.id in imported:
+        target = imported[node.id][0]
+        if target.endswith(".__all__"):
+            return target[: -len(".__all__")]
+    if isinstance(node, ast.Attribute) and node.attr == "__all__":
+        dotted = _dotted(node.value)
+        if dotted is not None:
+            head, _, rest = dotted.partition(".")
+            if head in imported:
+                base = imported[head][0]
+                return f"{base}.{rest}" if rest else base
+    return None
 
 
 @dataclass
@@ -339,10 +364,19 @@ class _Scope:
 class _Reader:
     """Walks module and class bodies (never function bodies), collecting declarations."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, package: str = "") -> None:
         self.path = path
+        self.package = package  # the top-level package's name
         self.exports = _Exports()
         self.imported: dict[str, tuple[str, int]] = {}  # name -> (target, line)
+        # Names imported under their own name (``from .app import Flask as Flask``): the
+        # convention for an explicit re-export (PEP 484), honoured when there is no __all__.
+        self.explicit: set[str] = set()
+        self.stars: list[tuple[str, int]] = []  # ``from x import *``: (origin as written, line)
+        # ``from x import name`` of the same package (relative, or absolute under the same
+        # top-level name): in a package's ``__init__`` without ``__all__``, what users
+        # import from the package (``requests.get``, ``django.get_version``).
+        self.from_package: set[str] = set()
         self.warnings: list[str] = []
         self.module_getattr: int | None = None
 
@@ -366,7 +400,7 @@ class _Reader:
                     self.import_(node)
             elif isinstance(node, ast.AugAssign):
                 if scope.qualname is None and _is_all(node.target):
-                    self.exports.add(node.value)
+                    self.exports.add(node.value, self.imported)
             elif isinstance(node, ast.If):
                 self.read_body(node.body, scope, depth, True)
                 self.read_body(node.orelse, scope, depth, True)
@@ -464,7 +498,8 @@ class _Reader:
                 if scope.qualname is None and name == "__all__" and node.value is not None:
                     self.exports.found = True
                     self.exports.names.clear()
-                    self.exports.add(node.value)
+                    self.exports.included.clear()
+                    self.exports.add(node.value, self.imported)
                     continue
                 if conditional and name in scope.members:
                     continue  # the first (unconditional, no-exception) value is kept
@@ -500,7 +535,7 @@ class _Reader:
             and value.args
         ):
             if value.func.attr == "extend":
-                self.exports.add(value.args[0])
+                self.exports.add(value.args[0], self.imported)
             elif value.func.attr == "append":
                 arg = value.args[0]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -514,17 +549,21 @@ class _Reader:
                 bound = alias.asname or alias.name.split(".")[0]
                 target = alias.name if alias.asname else bound
                 self.imported[bound] = (target, alias.lineno)
+                if alias.asname and alias.name.rpartition(".")[2] == alias.asname:
+                    self.explicit.add(bound)
             return
         origin = "." * node.level + (node.module or "")
         for alias in node.names:
             if alias.name == "*":
-                self.warnings.append(
-                    f"Star import from {code(origin)} (line {node.lineno}): the names it "
-                    "brings in are not listed."
-                )
+                self.stars.append((origin, node.lineno))
                 continue
             sep = "" if origin.endswith(".") else "."
-            self.imported[alias.asname or alias.name] = (f"{origin}{sep}{alias.name}", alias.lineno)
+            bound = alias.asname or alias.name
+            self.imported[bound] = (f"{origin}{sep}{alias.name}", alias.lineno)
+            if alias.asname == alias.name:
+                self.explicit.add(bound)
+            elif node.level or origin.partition(".")[0] == self.package:
+                self.from_package.add(bound)
 
 
 def _is_all(node: ast.expr) -> bool:
@@ -562,7 +601,7 @@ def analyse(
         )
     except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
         return FileAnalysis(path, language, module=module, parse_error=f"ValueError: {exc}")
-    reader = _Reader(path)
+    reader = _Reader(path, module.partition(".")[0])
     scope = _Scope(None)
     reader.read_body(tree.body, scope, 0)
     doc = docstring(tree)
@@ -579,10 +618,13 @@ def _finish(
     doc: str | None,
     doc_line: int | None,
 ) -> FileAnalysis:
-    exports = list(dict.fromkeys(reader.exports.names)) if reader.exports.found else None
+    listed = reader.exports
+    exports = list(dict.fromkeys(listed.names)) if listed.found else None
+    # ``__all__`` decides when it names anything, literally or through other modules'.
+    decides = bool(exports) or bool(listed.included)
     warnings = list(reader.warnings)
-    if reader.exports.computed:
-        lines = ", ".join(str(n) for n in sorted(set(reader.exports.computed)))
+    if listed.computed:
+        lines = ", ".join(str(n) for n in sorted(set(listed.computed)))
         warnings.append(
             f"{code('__all__')} is partly computed (line {lines}): only its literal names "
             "are known."
@@ -595,24 +637,31 @@ def _finish(
     symbols: list[Symbol] = []
     for name, group in scope.members.items():
         head = group[0]
-        public = (name in exports) if exports else head.public
+        public = (name in (exports or ())) if decides else head.public
         if not public:
             continue
         symbols.append(head if head.public else replace(head, public=True))
         symbols.extend(group[1:])
-    if exports:
-        defined = set(scope.members)
-        for name in exports:
-            if name in defined:
-                continue
-            if name in reader.imported:
-                target, line = reader.imported[name]
-                symbols.append(Symbol("reexport", name, name, line, target=target))
-            elif not any("Star import" in w for w in reader.warnings):
-                warnings.append(
-                    f"{code('__all__')} lists {code(name)}, which this file neither defines "
-                    "nor imports."
-                )
+    defined = set(scope.members)
+    if decides:
+        reexported = [n for n in exports or () if n not in defined]
+    else:  # explicit re-exports (``X as X``) of public names
+        candidates = set(reader.explicit)
+        if path.rpartition("/")[2] in ("__init__.py", "__init__.pyi"):
+            candidates |= reader.from_package
+        reexported = sorted(
+            (n for n in candidates if n not in defined and not is_private(n)),
+            key=lambda n: reader.imported[n][1],
+        )
+    for name in reexported:
+        if name in reader.imported:
+            target, line = reader.imported[name]
+            symbols.append(Symbol("reexport", name, name, line, target=target))
+        elif not reader.stars and not listed.included:
+            warnings.append(
+                f"{code('__all__')} lists {code(name)}, which this file neither defines "
+                "nor imports."
+            )
     return FileAnalysis(
         path,
         language,
@@ -622,4 +671,6 @@ def _finish(
         symbols=tuple(symbols),
         exports=tuple(exports) if exports is not None else None,
         warnings=tuple(warnings),
+        star_imports=tuple(reader.stars),
+        exports_included=tuple(listed.included),
     )

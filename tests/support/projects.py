@@ -1,0 +1,206 @@
+"""Real projects from the package registries, pinned, fetched once and kept as git repositories.
+
+The documentation is judged on real code, not fixtures: the tests and the
+benchmarks read these projects as a user would register them.  Each is
+pinned by version and by the SHA-256 of the archive the registry serves
+(PyPI sdists, npm tarballs, Debian packages of crate and Go sources), so a
+test reads the same bytes on every machine.  ``scripts/fetch-projects``
+fetches them all ahead of a run; a test that needs one fetches it on first
+use.  The cache folder is ``.cache/projects`` in the checkout, or
+``DOCSGEN_PROJECTS_CACHE``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cache_folder() -> Path:
+    folder = Path(os.environ.get("DOCSGEN_PROJECTS_CACHE") or ROOT / ".cache" / "projects")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@dataclass(frozen=True)
+class Project:
+    """One archive of a registry: ``kind`` is ``pypi``, ``npm`` or ``debian``."""
+
+    name: str  # how tests call it, e.g. "flask"
+    kind: str
+    package: str  # the registry's name: "flask", "express", "librust-serde-json-dev"
+    version: str
+    sha256: str
+    # Debian packages hold their sources under a folder of the file system.
+    inside: str = ""
+
+    @property
+    def archive_name(self) -> str:
+        if self.kind == "pypi":
+            return f"{self.package}-{self.version}.tar.gz"
+        if self.kind == "npm":
+            return f"{self.package}-{self.version}.tgz"
+        return f"{self.package}_{self.version}_{_debian_arch(self)}.deb"
+
+
+def _debian_arch(project: Project) -> str:
+    return "all" if project.package.startswith("golang-") else "amd64"
+
+
+PROJECTS: dict[str, Project] = {
+    p.name: p
+    for p in (
+        Project("flask", "pypi", "flask", "3.0.3",
+                "ceb27b0af3823ea2737928a4d99d125a06175b8512c445cbd9a9ce200ef76842"),
+        Project("httpx", "pypi", "httpx", "0.27.2",
+                "f7c2be1d2f3c3c3160d441802406b206c2b76f5947b11115e6df10c6c65e66c2"),
+        Project("rich", "pypi", "rich", "13.9.4",
+                "439594978a49a09530cff7ebc4b5c7103ef57baf48d5ea3184f21d9a2befa098"),
+        Project("requests", "pypi", "requests", "2.32.3",
+                "55365417734eb18255590a9ff9eb97e9e1da868d4ccd6402399eaf68af20a760"),
+        Project("django", "pypi", "django", "5.2.8",
+                "23254866a5bb9a2cfa6004e8b809ec6246eba4b58a7589bc2772f1bcc8456c7f"),
+        Project("express", "npm", "express", "4.21.2",
+                "fc43a91e7dc7affb53c6ad7123a4f35485ed3c45226ae7a3847b7738e783e008"),
+        Project("ky", "npm", "ky", "1.7.2",
+                "d8830d2a3c08841b7ef3bc809c10ed90ce300975f4449a2dedd02209c76224c7"),
+        Project("serde_json", "debian", "librust-serde-json-dev", "1.0.87-1",
+                "2d053de630af6649c40a39d9ab6268d5469385289016a1205d0dec196e7b77d2",
+                "usr/share/cargo/registry/serde_json-1.0.87"),
+        Project("serde", "debian", "librust-serde-dev", "1.0.152-2",
+                "c3ff1f1db5056118a102a6b06043cea152bf0b63e96fd71a16e9c827959fcc78",
+                "usr/share/cargo/registry/serde-1.0.152"),
+        Project("itoa", "debian", "librust-itoa-dev", "1.0.1-2",
+                "42b9e2912127c5e2ae2ed959baf93667434422fdf924ff606364a54302fedbb0",
+                "usr/share/cargo/registry/itoa-1.0.1"),
+        Project("ryu", "debian", "librust-ryu-dev", "1.0.2-1",
+                "3fcd488fa14ee2da0041eff65f413cb21ac99e7fbe00b537f36298d593648377",
+                "usr/share/cargo/registry/ryu-1.0.2"),
+        Project("go-cmp", "debian", "golang-github-google-go-cmp-dev", "0.5.9-1",
+                "b68bd919daa7c1bdf02abfb68894e29e532f19b03b68c8615f50626c48f553b6",
+                "usr/share/gocode/src/github.com/google/go-cmp"),
+        Project("uuid", "debian", "golang-github-google-uuid-dev", "1.3.0-1",
+                "f79ead959ee04842fcb410347e7023a3c4c357c17f77b9bb13cff30ef4353351",
+                "usr/share/gocode/src/github.com/google/uuid"),
+    )
+}  # fmt: skip
+
+
+class FetchError(RuntimeError):
+    """A project could not be fetched or did not match its pinned digest."""
+
+
+def archive(name: str, cache: Path | None = None) -> Path:
+    """The project's archive as the registry serves it, checked against its digest."""
+    project = PROJECTS[name]
+    cache = cache or cache_folder()
+    downloads = cache / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    path = downloads / project.archive_name
+    if not path.exists():
+        with tempfile.TemporaryDirectory(dir=downloads) as scratch:
+            fetched = _download(project, Path(scratch))
+            _check_digest(project, fetched)
+            fetched.rename(path)
+    return path
+
+
+def _download(project: Project, into: Path) -> Path:
+    if project.kind == "pypi":
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                   "--no-binary", ":all:", f"{project.package}=={project.version}",
+                   "-d", str(into)]  # fmt: skip
+    elif project.kind == "npm":
+        command = ["npm", "pack", "--silent", f"{project.package}@{project.version}",
+                   "--pack-destination", str(into)]  # fmt: skip
+    else:
+        command = ["apt-get", "download", f"{project.package}={project.version}"]
+    done = subprocess.run(command, cwd=into, capture_output=True, text=True, check=False)
+    found = [p for p in into.iterdir() if p.is_file()]
+    if done.returncode != 0 or len(found) != 1:
+        raise FetchError(
+            f"fetching {project.package} {project.version} failed ({' '.join(command[:3])} ...): "
+            + (done.stderr.strip() or done.stdout.strip() or "no archive")
+        )
+    return found[0]
+
+
+def _check_digest(project: Project, path: Path) -> None:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != project.sha256:
+        raise FetchError(
+            f"{path.name} does not match its pinned digest (sha256 {digest}, "
+            f"expected {project.sha256})"
+        )
+
+
+def sources(name: str, cache: Path | None = None) -> Path:
+    """The project's files, unpacked (no git repository)."""
+    project = PROJECTS[name]
+    cache = cache or cache_folder()
+    unpacked = cache / "sources" / f"{project.name}-{project.version}"
+    if unpacked.is_dir():
+        return unpacked
+    packed = archive(name, cache)
+    with tempfile.TemporaryDirectory(dir=cache) as scratch:
+        work = Path(scratch)
+        if project.kind == "debian":
+            subprocess.run(["dpkg-deb", "-x", str(packed), str(work / "x")], check=True)
+            top = work / "x" / project.inside
+        else:
+            with tarfile.open(packed) as tar:
+                tar.extractall(work / "x", filter="data")
+            (top,) = (work / "x").iterdir()
+        unpacked.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(top), unpacked)
+    return unpacked
+
+
+def checkout(name: str, cache: Path | None = None) -> Path:
+    """The project as a git repository of one commit, as a user would register it."""
+    project = PROJECTS[name]
+    cache = cache or cache_folder()
+    repo = cache / "repos" / f"{project.name}-{project.version}"
+    if (repo / ".git").is_dir():
+        return repo
+    with tempfile.TemporaryDirectory(dir=cache) as scratch:
+        work = Path(scratch) / repo.name
+        shutil.copytree(sources(name, cache), work, symlinks=True)
+        _git(work, "init", "-q", "-b", "main")
+        _git(work, "add", "-A")
+        _git(work, "commit", "-q", "-m", f"{project.package} {project.version}")
+        repo.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(work), repo)
+    return repo
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", f"safe.directory={repo}", *args],
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "docsgen tests",
+            "GIT_AUTHOR_EMAIL": "tests@docsgen.invalid",
+            "GIT_COMMITTER_NAME": "docsgen tests",
+            "GIT_COMMITTER_EMAIL": "tests@docsgen.invalid",
+            "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+            "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(repo.parent),
+        },
+    )
+
+
+if __name__ == "__main__":  # python -m tests.support.projects [NAME...]: fetch ahead of a run
+    for wanted in sys.argv[1:] or list(PROJECTS):
+        print(f"{wanted}: {checkout(wanted)}")
