@@ -185,11 +185,15 @@ def test_imports_under_their_own_name_are_explicit_re_exports_without_all() -> N
         "Python",
     )
     found = {s.name: s for s in result.symbols}
-    assert sorted(found) == ["Flask", "json", "path"]
+    # In a package's __init__, a name imported from the package itself is what users
+    # import from the package (``requests.get``); an outside module's is not.
+    assert sorted(found) == ["Flask", "json", "path", "request"]
     assert found["Flask"].kind == "reexport"
     assert found["Flask"].target == ".app.Flask"
     assert found["json"].target == ".json"
     assert found["path"].target == "os.path"
+    plain_module = analyse("flask/app.py", "from .globals import request\n", "Python")
+    assert plain_module.symbols == ()
 
 
 def test_all_decides_over_explicit_re_exports() -> None:

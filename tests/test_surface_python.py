@@ -16,7 +16,7 @@ from typing import Any
 import griffe
 import pytest
 
-from docsgen.generator.analysis.python_ast import analyse
+from docsgen.generator.analysis.declarations.python import analyse
 from docsgen.generator.modules import python_module, python_packages
 from docsgen.generator.surface.model import Surface
 from docsgen.generator.surface.python import resolve

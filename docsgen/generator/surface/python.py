@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from docsgen.generator.analysis.model import FileAnalysis, Symbol
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Symbol
 from docsgen.generator.markdown import code
 from docsgen.generator.surface.model import (
     DEFINED,
