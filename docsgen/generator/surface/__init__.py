@@ -1,0 +1,35 @@
+"""The public API as users import it, per language, from the files' analyses.
+
+``roles`` says which files are the product; each language's resolver takes
+the product's analyses of its language and answers a ``Surface``
+(``surface.model``): the public modules and their names, each resolved to
+the declaration it refers to, documented in full under one canonical name.
+``RESOLVERS`` maps a language to its resolver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.surface import python
+from docsgen.generator.surface.model import Surface
+from docsgen.generator.surface.roles import Roles
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a resolver may read besides the analyses of its language's product files."""
+
+    paths: Sequence[str]  # every file of the repository
+    texts: Mapping[str, str]  # the quoted texts (manifests, READMEs) by path
+    module_of: Mapping[str, str]  # each analysed file's module name (docsgen.generator.modules)
+    roles: Roles
+
+
+Resolver = Callable[[Sequence[FileAnalysis], Context], Surface]
+
+RESOLVERS: dict[str, Resolver] = {
+    "Python": lambda analyses, context: python.resolve(analyses, context.module_of),
+}
