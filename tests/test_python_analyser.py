@@ -110,8 +110,10 @@ def test_all_decides_what_is_public_and_lists_re_exports() -> None:
         "Python",
     )
     assert result.exports == ("Client2", "_exported", "Extra", "sub")
-    found = {s.qualname: s for s in result.symbols}
+    found = {s.qualname: s for s in result.symbols if s.public}
     assert set(found) == {"_exported", "Extra", "Client2", "sub"}
+    # Left out of __all__, kept for a module that re-exports it, but not public here.
+    assert [s.name for s in result.symbols if not s.public] == ["not_listed"]
     assert found["Client2"].kind == "reexport"
     assert found["Client2"].target == ".client.Client"
     assert found["sub"].target == ".sub"

@@ -1,11 +1,18 @@
 """One file's part of the API Reference, rendered right after the file is analysed.
 
 A file's entries depend on its analysis alone, so they are rendered in the
-worker that analysed it and cached with the analysis: a regeneration after a
-small change re-renders only the changed files, and the API Reference section
-just puts the parts in order.  Citations are left as numbered placeholders
-(``\\x00<n>\\x00``) and filled in by the section, which knows how this
-snapshot links to its sources.
+worker that analysed it and stored with the analysis: a regeneration after a
+small change re-renders only the changed files.  Each public declaration is a
+*block* (its heading, signature, documentation and source), its members
+blocks of their own, so that the API Reference can put each declaration on
+the page of the module users import it from (``docsgen.generator.surface``),
+whichever file declares it.  Two things are left for the section to fill in:
+
+- the name a declaration is documented under: ``\\x01`` stands for the public
+  name of the block's top-level declaration in its module (``Flask`` for
+  ``flask.Flask``; a member reads ``\\x01.route``);
+- citations, as numbered placeholders ``\\x00<n>\\x00`` (n counts the file's
+  citations), written with this snapshot's links.
 """
 
 from __future__ import annotations
@@ -16,28 +23,40 @@ from dataclasses import dataclass
 from typing import Any
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Symbol
-from docsgen.generator.markdown import WARNING_SIGN, Citation, code, escape
+from docsgen.generator.markdown import Citation, code, escape, fence
 
-# Bump when the rendering below changes: cached renderings of older versions are ignored.
-REFERENCE_VERSION = 2
+# Bump when the rendering below changes: stored renderings of older versions are ignored.
+REFERENCE_VERSION = 3
 
 MAX_DOC_CHARS = 400  # the first paragraph of a doc is cut here
-UNDOCUMENTED = "no documentation; described from the signature alone"
+WRAP_AT = 88  # a signature longer than this is laid out one parameter per line
 # Kinds that should carry documentation; fields, constants and the like read
-# well from their signature (``MAX_SIZE = 1024``) and are not flagged.
+# well from their signature (``MAX_SIZE = 1024``) and are not counted.
 DOCUMENTED_KINDS = frozenset(
     {
         "class", "function", "method", "constructor", "property", "interface", "type",
         "struct", "trait", "enum", "namespace", "module", "macro",
     }
 )  # fmt: skip
+# Kinds whose whole declaration is short: shown inline, not as a code block.
+VALUE_KINDS = frozenset({"attribute", "field", "constant", "variant", "variable"})
 LABELS = {"reexport": "re-export"}
+PUBLIC_NAME = "\x01"  # the public name of a block's top-level declaration
+_FENCE_LANGUAGES = {
+    "Python": "python", "TypeScript": "ts", "JavaScript": "js", "Go": "go", "Rust": "rust",
+    "Java": "java",
+}  # fmt: skip
 # Inline code in docs: reST roles (:class:`Foo`), reST literals (``x``), Markdown (`x`),
 # JSDoc/Javadoc links ({@link Foo}, {@code x}).
 _INLINE_CODE = re.compile(
     r":[\w:.-]+:`~?([^`]+)`|``([^`]+)``|`([^`]+)`|\{@(?:link|linkcode|linkplain|code) +([^}|]+?)"
     r"(?:[ |][^}]*)?\}"
 )
+
+
+def separator(language: str | None) -> str:
+    """Between a name and its members, as the language writes it."""
+    return "::" if language == "Rust" else "."
 
 
 def first_paragraph(doc: str | None) -> str | None:
@@ -72,27 +91,94 @@ def plural(label: str, n: int) -> str:
     return label + "s"
 
 
-def display_signature(language: str | None, s: Symbol) -> str:
-    """How an entry's code span reads; Python's is assembled from its parts."""
+def is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__") and len(name) > 4
+
+
+def counts_for_coverage(s: Symbol) -> bool:
+    """Whether a declaration is expected to be documented: kinds that read poorly from
+    their signature alone, but not ``__dunder__`` methods, whose meaning is the
+    language's, nor re-exports (the declaration they name counts)."""
+    return s.kind in DOCUMENTED_KINDS and not is_dunder(s.name)
+
+
+def declaration(language: str | None, s: Symbol) -> str:
+    """The declaration as code: Python's assembled from its parts, wrapped when long."""
     if language != "Python":
-        return s.signature or s.qualname
+        return wrap(" ".join((s.signature or s.name).split()))
     sig = s.signature or ""
+    decorators = "".join(f"{d if d.startswith('@') else '@' + d}\n" for d in s.decorators[:3])
     if s.kind in ("function", "method"):
-        if sig.startswith("async "):
-            return f"async {s.qualname}{sig[len('async ') :]}"
-        return f"{s.qualname}{sig}"
+        prefix = "async def " if sig.startswith("async ") else "def "
+        return decorators + wrap(prefix + s.name + sig.removeprefix("async "))
     if s.kind == "class":
-        return f"class {s.qualname}{sig}"
+        return decorators + wrap(f"class {s.name}{sig}")
     if s.kind == "property":
-        return f"{s.qualname}: {s.returns}" if s.returns else s.qualname
-    if s.kind == "reexport":
-        return s.name
-    return f"{s.qualname}{sig}"
+        return f"{s.name}: {s.returns}" if s.returns else s.name
+    return f"{s.name}{sig}"
+
+
+def wrap(text: str, width: int = WRAP_AT) -> str:
+    """A declaration laid out as black, rustfmt and prettier would: on one line when it
+    fits, else one parameter per line inside its first bracketed list."""
+    if len(text) <= width or "\n" in text:
+        return text
+    opening = text.find("(")
+    if opening < 0:
+        return text
+    depth, start, items, close = 0, opening + 1, [], -1
+    for i in range(opening, len(text)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                close = i
+                break
+        elif ch == "<" and text[i - 1 : i] not in ("-", "=", "<") and text[i + 1 : i + 2] != "=":
+            depth += 1
+        elif ch == ">" and text[i - 1 : i] not in ("-", "=") and depth > 1:
+            depth -= 1
+        elif ch == "," and depth == 1:
+            items.append(text[start:i].strip())
+            start = i + 1
+    if close < 0:
+        return text
+    last = text[start:close].strip()
+    if last:
+        items.append(last)
+    if not items:
+        return text
+    body = "".join(f"    {item},\n" for item in items)
+    return f"{text[: opening + 1]}\n{body}{text[close:]}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One declaration's documentation, its members in blocks of their own."""
+
+    qualname: str
+    parent: str | None
+    kind: str
+    name: str
+    text: str  # Markdown, with PUBLIC_NAME and citation placeholders
+    citation: int  # the number of its citation (its placeholder in ``text``)
+    documented: bool
+    counted: bool  # counts in the module's documentation coverage
+
+    def to_json(self) -> list[Any]:
+        return [self.qualname, self.parent, self.kind, self.name, self.text, self.citation,
+                self.documented, self.counted]  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Block:
+        return cls(*data)
 
 
 @dataclass(frozen=True)
 class FileReference:
-    """A file's API entries as Markdown, with what the section needs around them."""
+    """A file's API entries as Markdown blocks, with what the section needs around them."""
 
     path: str
     language: str | None
@@ -103,18 +189,33 @@ class FileReference:
     doc: str | None  # the module doc's first paragraph, as Markdown
     doc_line: int | None
     problems: tuple[str, ...]  # the file's warnings, as Markdown
-    entries: str  # one Markdown list item per symbol; citation n appears as \x00n\x00
+    blocks: tuple[Block, ...]  # in source order, each member after its parent
     citations: tuple[Citation, ...]  # citation n, in this file
-    undocumented: tuple[str, ...]  # a warning per public name without documentation
     kinds: tuple[tuple[str, int], ...]  # how many symbols of each kind
 
     @property
     def has_content(self) -> bool:
-        return bool(self.entries or self.doc or self.problems or self.parse_error)
+        return bool(self.blocks or self.doc or self.problems or self.parse_error)
 
     def summary(self) -> ReferenceSummary:
         return ReferenceSummary(self.path, self.language, self.module, self.analysed,
                                 self.skipped, self.has_content, self.kinds)  # fmt: skip
+
+    def block(self, qualname: str) -> Block | None:
+        for b in self.blocks:
+            if b.qualname == qualname:
+                return b
+        return None
+
+    def members_of(self, qualname: str) -> list[Block]:
+        """The blocks of a declaration's members, nested ones included, in order."""
+        found: list[Block] = []
+        inside = {qualname}
+        for b in self.blocks:
+            if b.parent in inside:
+                found.append(b)
+                inside.add(b.qualname)
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -127,9 +228,8 @@ class FileReference:
             "doc": self.doc,
             "doc_line": self.doc_line,
             "problems": list(self.problems),
-            "entries": self.entries,
+            "blocks": [b.to_json() for b in self.blocks],
             "cited": [[c.line, c.name] for c in self.citations],
-            "undocumented": list(self.undocumented),
             "kinds": [list(k) for k in self.kinds],
         }
 
@@ -146,18 +246,16 @@ class FileReference:
             doc=data["doc"],
             doc_line=data["doc_line"],
             problems=tuple(data["problems"]),
-            entries=data["entries"],
+            blocks=tuple(Block.from_json(b) for b in data["blocks"]),
             citations=tuple(Citation(path, line, name) for line, name in data["cited"]),
-            undocumented=tuple(data["undocumented"]),
             kinds=tuple((k, n) for k, n in data["kinds"]),
         )
 
 
 @dataclass(frozen=True)
 class ReferenceSummary:
-    """What the API Reference's opening and its grouping of files into modules read of a
-    file: a few fields, cached apart from the entries so that a regeneration decodes the
-    entries of the modules it writes only."""
+    """What the API Reference's opening reads of a file: a few fields, stored apart from
+    the entries so that a regeneration decodes the entries of the modules it writes only."""
 
     path: str
     language: str | None
@@ -178,42 +276,46 @@ class ReferenceSummary:
         return cls(path, language, module, analysed, skipped, has_content, kept)
 
 
-def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, bool]:
-    """An entry's Markdown (its citation as placeholder ``index``), and whether it lacks docs."""
+def _block(a: FileAnalysis, s: Symbol, top: str, depth: int, index: int) -> Block:
+    """A declaration's block; ``top`` is the qualname of its top-level declaration."""
+    sep = separator(a.language)
+    shown = PUBLIC_NAME + s.qualname[len(top) :].replace(".", sep)
+    heading = "#" * min(4 + depth, 6)
     label = LABELS.get(s.kind, s.kind)
-    decorators = " ".join(
-        code(("" if d.startswith("@") else "@") + (d if len(d) <= 60 else d[:59] + "…"))
-        for d in s.decorators[:3]
-    )
-    text = f"{'  ' * depth}- **{label}** " + (decorators + " " if decorators else "")
-    text += code(display_signature(a.language, s).replace("\n", " "))
-    if s.kind == "reexport" and s.target:
-        head = s.target.rpartition(".")[0]
-        text += f" from {code(head if head.strip('.') else head + '.')}"
+    parts = [f"{heading} {code(shown)}\n\n"]
+    text = declaration(a.language, s).replace("\x00", "\ufffd")
+    if s.kind in VALUE_KINDS or s.kind == "property":
+        parts.append(f"*{label}* {code(text.replace(chr(10), ' '))}")
+    else:
+        parts.append(fence(text, _FENCE_LANGUAGES.get(a.language or "", "")) + "\n\n")
+        parts.append(f"*{label}*")
+    parts.append(f" · \x00{index}\x00\n")
     doc = first_paragraph(s.doc)
-    missing = doc is None and s.kind in DOCUMENTED_KINDS
     if doc is not None:
-        text += " — " + doc_markdown(doc)
-    elif missing:
-        text += f" — {WARNING_SIGN} {UNDOCUMENTED}"
-    # A NUL in the repository's text must not read as a placeholder.
-    return text.replace("\x00", "\ufffd") + f" — \x00{index}\x00", missing
+        parts.append("\n" + doc_markdown(doc).replace("\x00", "\ufffd") + "\n")
+    documented = doc is not None or not counts_for_coverage(s)
+    return Block(s.qualname, s.parent, s.kind, s.name, "".join(parts), index, documented,
+                 counts_for_coverage(s))  # fmt: skip
 
 
 def render(a: FileAnalysis) -> FileReference:
-    """A file's API entries: each public symbol under its parent, in source order."""
-    lines: list[str] = []
+    """A file's API entries: a block per public declaration, in source order."""
+    blocks: list[Block] = []
     cited: list[Citation] = []
-    undocumented: list[str] = []
     depth: dict[str, int] = {}
+    top: dict[str, str] = {}
     for s in a.symbols:
-        level = depth[s.parent] + 1 if s.parent in depth else 0
+        if s.kind == "reexport":
+            continue  # documented where it is declared (docsgen.generator.surface)
+        if s.parent in depth:
+            level = depth[s.parent] + 1
+            top[s.qualname] = top[s.parent]
+        else:
+            level = 0
+            top[s.qualname] = s.qualname
         depth[s.qualname] = level
-        line, missing = _entry(a, s, level, len(cited))
+        blocks.append(_block(a, s, top[s.qualname], level, len(cited)))
         cited.append(Citation(a.path, s.line, s.name))
-        lines.append(line)
-        if missing:
-            undocumented.append(f"{code(s.qualname)} in {code(a.path)} has no documentation.")
     problems: list[str] = []
     if a.parse_error is not None:
         problems.append(
@@ -222,7 +324,7 @@ def render(a: FileAnalysis) -> FileReference:
         )
     problems.extend(a.warnings)
     doc = first_paragraph(a.doc)
-    kinds = Counter(LABELS.get(s.kind, s.kind) for s in a.symbols)
+    kinds = Counter(LABELS.get(s.kind, s.kind) for s in a.symbols if s.kind != "reexport")
     return FileReference(
         path=a.path,
         language=a.language,
@@ -233,8 +335,7 @@ def render(a: FileAnalysis) -> FileReference:
         doc=doc_markdown(doc).replace("\x00", "\ufffd") if doc else None,
         doc_line=a.doc_line,
         problems=tuple(problems),
-        entries="\n".join(lines),
+        blocks=tuple(blocks),
         citations=tuple(cited),
-        undocumented=tuple(undocumented),
         kinds=tuple(sorted(kinds.items())),
     )

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import fields, replace
 from typing import Any
 
-from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.analysis.file_analysis import OUTLINE, FileAnalysis, outline
 from docsgen.generator.model import FileInfo
 
 COMMIT = "commit"  # the commit SHA (the repository's name, metadata and notes are always read)
@@ -30,6 +30,20 @@ FACETS: dict[str, tuple[str, ...]] = {
     "entry": ("path", "language", "entry_points"),
     "env": ("path", "language", "env_reads"),
     "routes": ("path", "language", "routes"),
+    # What the public API is made of (``docsgen.generator.surface``): the declarations
+    # without their documentation, and what each module exports and re-exports.
+    "surface": (
+        "path",
+        "language",
+        "module",
+        OUTLINE,
+        "exports",
+        "star_imports",
+        "exports_included",
+        "analysed",
+        "parse_error",
+        "skipped",
+    ),
 }
 _ALL_FIELDS = frozenset(f.name for f in fields(FileAnalysis))
 _DEFAULTS: dict[str, Any] = {
@@ -56,6 +70,8 @@ def project(analysis: FileAnalysis, facet: str) -> FileAnalysis:
     """The analysis with only the facet's fields; the others keep their defaults."""
     kept = FACETS[facet]
     blank = {name: _DEFAULTS[name] for name in _ALL_FIELDS - set(kept)}
+    if OUTLINE in kept:
+        blank["symbols"] = outline(analysis.symbols)
     return replace(analysis, **blank)
 
 

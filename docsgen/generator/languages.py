@@ -29,6 +29,12 @@ ANALYSED = frozenset({"Python", "TypeScript", "JavaScript", "Go", "Rust", "Java"
 
 # Prose and data: counted, but not "code that was not analysed".
 NOT_CODE = frozenset({"Markdown", "reStructuredText", "Text", "JSON", "YAML", "TOML", "INI", "XML"})
+# Code that has no API to document (markup, styles, queries, build and shell scripts): not
+# "a language without an analyser" when the API Reference says what it left out.
+NOT_API = NOT_CODE | frozenset(
+    {"HTML", "CSS", "SCSS", "Less", "SQL", "Makefile", "Dockerfile", "CMake", "Shell",
+     "PowerShell", "Protocol Buffers", "GraphQL"}
+)  # fmt: skip
 
 
 def language_of(path: str) -> str | None:

@@ -8,6 +8,7 @@ import re
 import shutil
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,9 +86,54 @@ def module_blocks(api_markdown: str) -> dict[str, str]:
     return blocks
 
 
-ENTRY = re.compile(
-    r"^(?P<indent> *)- \*\*(?P<kind>[\w-]+)\*\* (?:(?:`+)@[^\n]*?(?:`+) )*"
-    r"(?P<ticks>`+) ?(?P<signature>.+?) ?(?P=ticks)(?P<rest>.*)$",
+_HEADING = re.compile(r"^(?P<level>#{4,6}) (?P<ticks>`+) ?(?P<name>.+?) ?(?P=ticks)$", re.MULTILINE)
+_KIND_LINE = re.compile(
+    r"^\*(?P<kind>[\w-]+)\*(?: (?P<ticks>`+) ?(?P<inline>.+?) ?(?P=ticks))? · (?P<cite>.+)$",
     re.MULTILINE,
 )
+_FENCED = re.compile(
+    r"^(?P<fence>`{3,})[\w-]*\n(?P<code>.*?)\n(?P=fence)$", re.MULTILINE | re.DOTALL
+)
+_ALIAS = re.compile(
+    r"^(?:Documented as \[(`+)(?P<canonical>.+?)\1\]|Re-export of (`+)(?P<external>.+?)\3)"
+)
+
+
+@dataclass(frozen=True)
+class ApiEntry:
+    """One entry of a module's part of the API Reference, read back from its Markdown."""
+
+    name: str  # as the heading shows it: ``Flask`` or ``Flask.route``
+    level: int  # 4 for a module's names, 5 for their members, 6 deeper
+    kind: str | None  # None for an entry that points elsewhere
+    declaration: str  # the code block (or inline code) of the declaration
+    doc: str  # the Markdown after the kind line
+    citation: str  # the kind line's citation, as Markdown
+    alias_of: str | None = None  # the canonical name (or external name) it points to
+    body: str = ""  # the entry's whole Markdown, heading left out
+
+
+def api_entries(block: str) -> dict[str, ApiEntry]:
+    """A module block's entries by their heading's name (``module_blocks`` gives blocks)."""
+    found: dict[str, ApiEntry] = {}
+    headings = list(_HEADING.finditer(block))
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(block)
+        body = block[heading.end() : end].strip("\n")
+        name, level = heading["name"], len(heading["level"])
+        alias = _ALIAS.match(body)
+        kind_line = _KIND_LINE.search(body)
+        if alias is not None or kind_line is None:
+            cite = body.rpartition(" · ")[2] if " · " in body else ""
+            target = alias["canonical"] or alias["external"] if alias else None
+            found[name] = ApiEntry(name, level, None, "", "", cite, target, body)
+            continue
+        fenced = _FENCED.search(body[: kind_line.start()])
+        declaration = fenced["code"] if fenced else (kind_line["inline"] or "")
+        doc = body[kind_line.end() :].strip("\n")
+        found[name] = ApiEntry(name, level, kind_line["kind"], declaration, doc,
+                               kind_line["cite"], None, body)  # fmt: skip
+    return found
+
+
 CITATION = re.compile(r"`(?P<path>[^`\s]+):(?P<line>\d+)`")

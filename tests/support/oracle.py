@@ -13,7 +13,7 @@ from typing import Any
 
 import griffe
 
-from tests.support.generation import CITATION, ENTRY, module_blocks
+from tests.support.generation import CITATION, api_entries, module_blocks
 
 _KINDS = {  # griffe's parameter kinds, as ours are named
     "positional-only": "positional-only",
@@ -27,11 +27,12 @@ Params = tuple[tuple[str, str, str | None], ...]
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str
+    kind: str  # "alias" for an entry pointing to where the declaration is documented
     qualname: str
     params: Params | None  # functions and methods only
     path: str
     line: int
+    alias_of: str | None = None
 
 
 def normalise(default: str | None) -> str | None:
@@ -50,40 +51,69 @@ def site_root(package: str) -> Path:
     return Path(spec.origin).parent.parent
 
 
-def griffe_api(
-    package: str, search_path: Path | None = None
-) -> dict[tuple[str, str], tuple[str, Params | None]]:
-    """(module, qualname) -> (kind, parameters) of every public function, class and method."""
-    loaded = griffe.load(
-        package,
-        search_paths=[str(search_path or site_root(package))],
-        allow_inspection=False,
-        resolve_aliases=False,
+def load_with_aliases(package: str, search_path: Path | None = None) -> Any:
+    """The package as griffe loads it statically, its aliases resolved, with the
+    conventions of explicit re-exports (``X as X``) and wildcard imports."""
+    loader = griffe_loader(search_path or site_root(package))
+    loaded = loader.load(package)
+    loader.resolve_aliases(implicit=True, external=False)
+    return loaded
+
+
+def griffe_loader(search_path: Path) -> Any:
+    extensions = griffe.load_extensions(
+        "griffe_public_redundant_aliases", "griffe_public_wildcard_imports"
     )
-    return public_api(loaded)
+    return griffe.GriffeLoader(
+        search_paths=[str(search_path)], extensions=extensions, allow_inspection=False
+    )
 
 
-def public_api(loaded: Any) -> dict[tuple[str, str], tuple[str, Params | None]]:
-    """What ``griffe_api`` returns, from a package griffe has already loaded."""
-    found: dict[tuple[str, str], tuple[str, Params | None]] = {}
+def griffe_api(package: str, search_path: Path | None = None) -> dict[tuple[str, str], Expected]:
+    """(module, qualname) -> (kind, parameters) of every public function, class and method
+    of every public module, re-exports included, as users import them."""
+    return public_api(load_with_aliases(package, search_path))
 
-    def walk(obj: Any, module: str) -> None:
-        for member in obj.members.values():
-            if member.is_alias:
+
+Expected = tuple[str, "Params | None"]
+
+
+def public_api(loaded: Any) -> dict[tuple[str, str], Expected]:
+    """What ``griffe_api`` returns, from a package griffe has loaded (aliases resolved)."""
+    found: dict[tuple[str, str], Expected] = {}
+
+    def walk_class(cls: Any, module: str, prefix: str) -> None:
+        for name, member in cls.members.items():
+            if member.is_alias or not member.is_public:
                 continue
-            if member.is_module:
-                walk(member, member.path)
-            elif (member.is_function or member.is_class) and member.is_public:
-                qualname = member.path[len(module) + 1 :]
-                if member.is_class:
-                    found[(module, qualname)] = ("class", None)
-                    walk(member, module)
-                else:
-                    params = tuple(_parameter(p) for p in member.parameters)
-                    found[(module, qualname)] = ("function", params)
+            if member.is_function:
+                found[(module, f"{prefix}.{name}")] = ("function", _params(member))
 
-    walk(loaded, loaded.path)
+    def walk(module: Any) -> None:
+        for name, member in module.members.items():
+            if not member.is_public:
+                continue
+            target = member
+            if member.is_alias:
+                if not member.resolved:
+                    continue
+                target = member.final_target
+            if target.is_module:
+                if not member.is_alias and not name.startswith("_") and name != "__main__":
+                    walk(member)
+                continue
+            if target.is_class:
+                found[(module.path, name)] = ("class", None)
+                walk_class(target, module.path, name)
+            elif target.is_function:
+                found[(module.path, name)] = ("function", _params(target))
+
+    walk(loaded)
     return found
+
+
+def _params(function: Any) -> Params:
+    return tuple(_parameter(p) for p in function.parameters)
 
 
 def _parameter(p: Any) -> tuple[str, str, str | None]:
@@ -95,10 +125,16 @@ def _parameter(p: Any) -> tuple[str, str, str | None]:
 
 
 def parse_params(signature: str) -> Params:
-    """The parameters of a rendered Python signature ``(a, b=1, *, c) -> x``."""
-    tree = ast.parse(f"def _{signature}: pass")
-    fn = tree.body[0]
-    assert isinstance(fn, ast.FunctionDef)
+    """The parameters of a Python signature ``(a, b=1, *, c) -> x``."""
+    return declared_params(f"def _{signature}")
+
+
+def declared_params(declaration: str) -> Params:
+    """The parameters of a declaration as our reference shows it (``def f(...)``, maybe
+    decorated, maybe async, maybe laid out over several lines)."""
+    code = "\n".join(line for line in declaration.split("\n") if not line.startswith("@"))
+    fn = ast.parse(code + ": pass").body[0]
+    assert isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef)
     args = fn.args
     positional = [*args.posonlyargs, *args.args]
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -118,26 +154,39 @@ def parse_params(signature: str) -> Params:
 
 
 def our_api(api_markdown: str) -> dict[tuple[str, str], Entry]:
-    """(module, qualname) -> entry, read back from the rendered API Reference."""
+    """(module, qualname) -> entry, read back from the rendered API Reference.  An entry
+    that points to the canonical one elsewhere carries ``alias_of``."""
     found: dict[tuple[str, str], Entry] = {}
     for module, block in module_blocks(api_markdown).items():
-        for m in ENTRY.finditer(block):
-            kind, signature = m["kind"], m["signature"]
-            cited = CITATION.search(m["rest"].rsplit(" — ", 1)[-1])
-            assert cited is not None, m.group(0)
+        for name, entry in api_entries(block).items():
+            cited = CITATION.search(entry.citation)
+            path, line = (cited["path"], int(cited["line"])) if cited else ("", 0)
             params = None
-            if kind in ("function", "method"):
-                signature = signature.removeprefix("async ")
-                qualname, _, rest = signature.partition("(")
-                params = parse_params("(" + rest)
-            elif kind == "class":
-                qualname = signature.removeprefix("class ").partition("(")[0]
-            else:
-                qualname = signature.partition(":")[0].partition(" =")[0]
-            key = (module, qualname)
-            assert key not in found, f"{key} listed twice"
-            found[key] = Entry(kind, qualname, params, cited["path"], int(cited["line"]))
+            if entry.kind in ("function", "method"):
+                params = declared_params(entry.declaration)
+            found[(module, name)] = Entry(
+                entry.kind or "alias", name, params, path, line, entry.alias_of
+            )
     return found
+
+
+def lookup(ours: dict[tuple[str, str], Entry], module: str, qualname: str) -> Entry | None:
+    """Our entry for ``module.qualname``, followed to where it is documented in full."""
+    for _ in range(8):
+        head, _, rest = qualname.partition(".")
+        entry = ours.get((module, qualname)) or ours.get((module, head))
+        if entry is None:
+            return None
+        if entry.alias_of is None:
+            return ours.get((module, qualname))
+        modules = {m for m, _ in ours}
+        canonical = entry.alias_of
+        split = max((m for m in modules if canonical.startswith(m + ".")), key=len, default=None)
+        if split is None:
+            return None
+        module = split
+        qualname = canonical[len(split) + 1 :] + (f".{rest}" if rest else "")
+    return None
 
 
 def declared_names(source: str) -> set[tuple[int, str]]:

@@ -151,11 +151,17 @@ class FileAnalysis:
             names = _FIELD_NAMES[FileAnalysis] = tuple(f.name for f in fields(self))
         if only is not None:
             names = tuple(only)
-        plain: dict[str, Any] = {
-            name: [s.to_json() for s in self.symbols] if name == "symbols" else _plain(value)
-            for name in names
-            for value in (getattr(self, name),)
-        }
+        plain: dict[str, Any] = {}
+        for name in names:
+            if name == "symbols":
+                plain[name] = [s.to_json() for s in self.symbols]
+            elif name == OUTLINE:
+                plain[name] = [
+                    [s.kind, s.name, s.qualname, s.line, s.parent, s.target, s.public]
+                    for s in self.symbols
+                ]
+            else:
+                plain[name] = _plain(getattr(self, name))
         return plain
 
     @classmethod
@@ -172,13 +178,20 @@ class FileAnalysis:
                 for s in items
             )
 
+        if OUTLINE in data:
+            symbols = tuple(
+                Symbol(kind, name, qualname, line, parent=parent, target=target, public=public)
+                for kind, name, qualname, line, parent, target, public in data[OUTLINE]
+            )
+        else:
+            symbols = syms(data.get("symbols", []))
         return cls(
             path=data["path"],
             language=data["language"],
             module=data.get("module"),
             doc=data.get("doc"),
             doc_line=data.get("doc_line"),
-            symbols=syms(data.get("symbols", [])),
+            symbols=symbols,
             exports=tuple(data["exports"]) if data.get("exports") is not None else None,
             star_imports=tuple((s[0], s[1]) for s in data.get("star_imports", [])),
             exports_included=tuple((s[0], s[1]) for s in data.get("exports_included", [])),
@@ -195,8 +208,21 @@ class FileAnalysis:
         )
 
 
+# Not a field: the symbols without their documentation, signatures and parameters (what
+# is declared where, and what it re-exports), read where the whole symbols are not needed.
+OUTLINE = "outline"
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def outline(symbols: Iterable[Symbol]) -> tuple[Symbol, ...]:
+    """The symbols as ``OUTLINE`` keeps them."""
+    return tuple(
+        Symbol(
+            s.kind, s.name, s.qualname, s.line, parent=s.parent, target=s.target, public=s.public
+        )
+        for s in symbols
+    )
 
 
 def _plain(value: Any) -> Any:

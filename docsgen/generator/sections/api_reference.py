@@ -1,100 +1,150 @@
-"""API Reference: each module's public names with signatures, docs and where they are.
+"""API Reference: the product's public API as users import it, a part per public module.
 
-Modules come in name order (a Go or Java package gathers its files), their
-names in source order, members under their class.  Everything shown is read
-from the code: a name without documentation says so (⚠️, described from its
-signature alone), a file that does not parse shows the parser's error, and
-files the analysers do not read are listed.  The entries of each file were
-rendered when it was analysed (``docsgen.generator.api_entries``); this section
-orders them, adds the headings and fills in the citations.  The opening and
-the grouping read the files' summaries; a file's entries are read only to
-write its module's piece.
+What the product is comes from the manifests, then conventions
+(``docsgen.generator.surface.roles``): tests, examples, docs, benchmarks and
+fuzz targets are not API.  Each language's resolver says which modules are
+public and which names each has, resolved to the declarations they refer to
+(``docsgen.generator.surface``).  A declaration is documented in full once,
+under its canonical name, with its members; its other public names point
+there.  The blocks were rendered when each file was analysed
+(``docsgen.generator.api_entries``); this section puts them on their
+module's part, names them, fills in the citations and says how much is
+documented.  Everything shown is read from the code.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 
-from docsgen.generator.api_entries import FileReference, ReferenceSummary, plural
-from docsgen.generator.inputs import PATHS, REFERENCES
-from docsgen.generator.markdown import Piece, SectionWriter, citation_renderer, code, escape
+from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.api_entries import (
+    PUBLIC_NAME,
+    Block,
+    FileReference,
+    ReferenceSummary,
+    plural,
+)
+from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
+from docsgen.generator.languages import NOT_API
+from docsgen.generator.markdown import (
+    Piece,
+    SectionWriter,
+    citation_renderer,
+    code,
+    escape,
+)
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
 from docsgen.generator.sections.base import PlannedPiece, Section, SectionResult, assemble
+from docsgen.generator.surface import RESOLVERS, Context
+from docsgen.generator.surface.fallback import resolve_by_file
+from docsgen.generator.surface.model import SUBMODULE, PublicModule, PublicName, Surface
+from docsgen.generator.surface.roles import PRODUCT, Roles, classify
 
 TITLE = "API Reference"
+SURFACE = analyses("surface")
 MAX_LISTED = 10  # files named per warning; the rest are counted
-# Languages whose files are documented together, by package.
-_PACKAGE_LANGUAGES = frozenset({"Go", "Java"})
+MAX_UNDOCUMENTED = 20  # undocumented names listed per module; the rest are counted
+_ROLE_WORDS = {
+    "test": "tests", "example": "examples", "docs": "documentation sources",
+    "bench": "benchmarks", "fuzz": "fuzz targets", "tooling": "build and development scripts",
+    "other": "other files",
+}  # fmt: skip
 
 
-@dataclass
-class _Group:
-    """One heading: a module (or a Go/Java package) and its files."""
-
-    name: str
-    language: str | None
-    files: list[ReferenceSummary] = field(default_factory=list)
-
-
-def _groups(model: RepositoryModel, refs: list[ReferenceSummary]) -> list[_Group]:
-    packages = python_packages(f.path for f in model.files)
-    groups: dict[tuple[str, str], _Group] = {}
-    for ref in refs:
-        path = ref.path
-        if not ref.analysed:
+def product_surfaces(model: RepositoryModel, roles: Roles) -> list[Surface]:
+    """Each language's public API, from the product's analyses (the ``surface`` facet)."""
+    paths = [f.path for f in model.files]
+    packages = python_packages(paths)
+    by_language: dict[str, list[FileAnalysis]] = defaultdict(list)
+    module_of: dict[str, str] = {}
+    for path, analysis in model.analyses.items():
+        if not roles.is_product(path) or not analysis.analysed or analysis.language is None:
             continue
-        name = (python_module(path, packages) if ref.language == "Python" else None) or (
-            ref.module or path
-        )
-        key = (name, ref.language or "") if ref.language in _PACKAGE_LANGUAGES else (name, path)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group(name, ref.language)
-        group.files.append(ref)
-    shown = [g for g in groups.values() if any(r.has_content for r in g.files)]
-    return sorted(shown, key=lambda g: (g.name, g.files[0].path))
+        by_language[analysis.language].append(analysis)
+        python = python_module(path, packages) if analysis.language == "Python" else None
+        module_of[path] = python or analysis.module or path
+    context = Context(paths, model.texts, module_of, roles)
+    surfaces = []
+    for language in sorted(by_language):
+        resolver = RESOLVERS.get(language, resolve_by_file)
+        surfaces.append(resolver(by_language[language], context))
+    return surfaces
 
 
-def _fill(w: SectionWriter, ref: FileReference) -> str:
-    """The file's entries with their citations written (and recorded) in order.
+def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
+    """The section in pieces: its opening, then one piece per public module.
 
-    Placeholder n is the n-th one in the text, so splitting on the NULs that
-    delimit them alternates text and citation numbers, 0, 1, 2...
+    A module's piece names everything it is written from: how citations link,
+    the module's public names and what each resolves to, and the content keys
+    of the files its blocks come from, so that a caller holding that piece need
+    not have it written again.
     """
-    pieces = ref.entries.split("\x00")
-    citations = ref.citations
-    if len(pieces) != 2 * len(citations) + 1:
-        raise ValueError(f"the entries of {ref.path} do not match their citations")
-    render = citation_renderer(w.snapshot, ref.path)
-    pieces[1::2] = [render(c.line) for c in citations]
-    w.citations.extend(citations)
-    return "".join(pieces)
+    roles = classify((f.path for f in model.files), model.texts)
+    surfaces = product_surfaces(model, roles)
+    modules = sorted(
+        ((m, s) for s in surfaces for m in s.modules), key=lambda ms: (ms[0].name, ms[0].language)
+    )
+    head = SectionWriter(model.snapshot)
+    _opening(head, model, roles, [m for m, _ in modules])
+    in_modules = {path for m, _ in modules for path in m.paths}
+    _problems_elsewhere(head, model, roles, in_modules)
+    opening = head.piece(None)
+    return [
+        PlannedPiece(None, lambda: opening),
+        *(
+            PlannedPiece(_written_from(model, m), _module_writer(model, m, s.separator))
+            for m, s in modules
+        ),
+    ]
 
 
-def _render_group(w: SectionWriter, group: _Group, files: list[FileReference]) -> None:
-    parts = [f"### {code(group.name)}\n"]
-    intro = f"*{group.language}* · " + ", ".join(code(r.path) for r in files)
-    documented = next((r for r in files if r.doc and r.doc_line is not None), None)
-    if documented is not None and documented.doc_line is not None:
-        intro += f" — {documented.doc} — {w.cite(documented.path, documented.doc_line)}"
-    parts.append(intro)
-    problems = []
-    for ref in files:
-        prefix = f"{code(ref.path)}: " if len(files) > 1 else ""
-        for problem in ref.problems:
-            problems.append(w.warn(problem if problem.startswith(code(ref.path)) else
-                                   prefix + problem))  # fmt: skip
-    if problems:
-        parts.append("\n" + "\n\n".join(problems))
-    entries = [_fill(w, ref) for ref in files if ref.entries]
-    for ref in files:
-        w.warnings.extend(ref.undocumented)
-    if entries:
-        parts.append("\n" + "\n".join(entries))
-    w.add("\n".join(parts))
+def _opening(
+    w: SectionWriter, model: RepositoryModel, roles: Roles, modules: Sequence[PublicModule]
+) -> None:
+    summaries = {p: model.summaries[p] for p in model.summaries if roles.is_product(p)}
+    kinds: Counter[str] = Counter()
+    for ref in summaries.values():
+        for kind, n in ref.kinds:
+            kinds[kind] += n
+    if modules:
+        languages = ", ".join(sorted({m.language for m in modules}))
+        counts = ", ".join(
+            f"{n} {plural(k, n)}" for k, n in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))
+        )
+        w.add(
+            f"The public API of {len(modules)} module(s) in {languages}"
+            + (f": {counts}" if counts else "")
+            + ", as users import it. Each declaration is documented once, under the name "
+            "users import it by; its other public names point there."
+        )
+    else:
+        w.add("No public declarations were found in the product's code.")
+    w.add(_classification(model, roles))
+    _not_analysed(w, list(summaries.values()))
+
+
+def _classification(model: RepositoryModel, roles: Roles) -> str:
+    """What was taken as the product, and what was left out, with why."""
+    counts = Counter(roles.of.values())
+    lines = ["What is documented here, and why:", ""]
+    for reason in roles.reasons:
+        source = f" ({w})" if (w := _reason_source(model, reason.path, reason.line)) else ""
+        what = "the product" if reason.role == PRODUCT else _ROLE_WORDS.get(reason.role, "")
+        lines.append(f"- {code(reason.where)}: {what}, {escape(reason.why)}{source}")
+    left = [
+        f"{counts[role]} {word}" for role, word in _ROLE_WORDS.items() if counts.get(role)
+    ]  # fmt: skip
+    if left:
+        lines += ["", "Not documented as API: " + ", ".join(left) + "."]
+    return "\n".join(lines)
+
+
+def _reason_source(model: RepositoryModel, path: str | None, line: int | None) -> str:
+    if path is None:
+        return ""
+    return citation_renderer(model.snapshot, path)(line) if line else code(path)
 
 
 def _not_analysed(w: SectionWriter, refs: list[ReferenceSummary]) -> None:
@@ -103,7 +153,7 @@ def _not_analysed(w: SectionWriter, refs: list[ReferenceSummary]) -> None:
             w.add_warning(f"{code(ref.path)} was not analysed: {ref.skipped}.")
     by_language: dict[str, list[str]] = defaultdict(list)
     for ref in refs:
-        if not ref.analysed and not ref.skipped:
+        if not ref.analysed and not ref.skipped and (ref.language or "") not in NOT_API:
             by_language[ref.language or "unknown"].append(ref.path)
     if by_language:
         parts = []
@@ -113,66 +163,173 @@ def _not_analysed(w: SectionWriter, refs: list[ReferenceSummary]) -> None:
             parts.append(f"{escape(language)} ({len(paths)}: {shown}{more})")
         total = sum(len(p) for p in by_language.values())
         w.add_warning(
-            f"{total} file(s) in languages without an analyser are counted but not analysed: "
-            + "; ".join(parts)
-            + "."
+            f"{total} file(s) of the product in languages without an analyser are not "
+            "documented: " + "; ".join(parts) + "."
         )
 
 
-def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
-    """The section in pieces: its opening, then one piece per module.
-
-    A module's piece names everything it is written from: how citations link,
-    the module's name and language, and its files' content keys (none when a
-    file has no content key), so that a caller holding that piece need not have
-    it written again.
-    """
-    head = SectionWriter(model.snapshot)
-    refs = [model.summaries[path] for path in model.summaries]
-    groups = _groups(model, refs)
-    kinds: Counter[str] = Counter()
-    for ref in refs:
-        for kind, n in ref.kinds:
-            kinds[kind] += n
-    if groups:
-        languages = ", ".join(sorted({g.language or "unknown" for g in groups}))
-        counts = ", ".join(
-            f"{n} {plural(k, n)}" for k, n in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))
-        )
-        head.add(
-            f"The public API of {len(groups)} module(s) in {languages}"
-            + (f": {counts}" if counts else "")
-            + ". Each entry gives the declaration's signature, the first paragraph of its "
-            "documentation and where it is declared; members are listed under their class."
-        )
-    else:
-        head.add("No public declarations were found in the analysed code.")
-    _not_analysed(head, refs)
-    opening = head.piece(None)
-    return [
-        PlannedPiece(None, lambda: opening),
-        *(
-            PlannedPiece(_written_from(model, group), _module_writer(model, group))
-            for group in groups
-        ),
-    ]
+def _problems_elsewhere(
+    w: SectionWriter, model: RepositoryModel, roles: Roles, in_modules: set[str]
+) -> None:
+    """Parse errors and the like of product files that no public module shows: they
+    may hide names a public module exports."""
+    for path, ref in model.summaries.items():
+        if path in in_modules or not roles.is_product(path) or not ref.analysed:
+            continue
+        if ref.has_content:
+            problems = model.references[path].problems
+            for problem in problems:
+                w.add_warning(problem if problem.startswith(code(path)) else
+                              f"{code(path)}: {problem}")  # fmt: skip
 
 
-def _module_writer(model: RepositoryModel, group: _Group) -> Callable[[], Piece]:
+def _module_writer(model: RepositoryModel, module: PublicModule, sep: str) -> Callable[[], Piece]:
     def write() -> Piece:
         w = SectionWriter(model.snapshot)
-        _render_group(w, group, [model.references[ref.path] for ref in group.files])
+        _ModulePart(w, model.references, module, sep).write()
         return w.piece(None)
 
     return write
 
 
-def _written_from(model: RepositoryModel, group: _Group) -> str | None:
-    """What a module's piece is written from, spelled out; None when a file has no content key."""
-    keys = [(ref.path, model.content_keys.get(ref.path, "")) for ref in group.files]
+def _written_from(model: RepositoryModel, module: PublicModule) -> str | None:
+    """What a module's piece is written from, spelled out; None when a file has no
+    content key."""
+    used = sorted(_files_used(module))
+    keys = [(path, model.content_keys.get(path, "")) for path in used]
     if not all(key for _, key in keys):
         return None
-    return repr((model.snapshot.source_url_template, group.name, group.language, keys))
+    return repr((model.snapshot.source_url_template, module, keys))
+
+
+def _files_used(module: PublicModule) -> set[str]:
+    used = set(module.paths)
+    for name in module.names:
+        for target in (name.target, *name.members):
+            if target.path is not None:
+                used.add(target.path)
+    return used
+
+
+class _ModulePart:
+    """One public module's part of the section."""
+
+    def __init__(
+        self, w: SectionWriter, references: Mapping[str, FileReference], module: PublicModule,
+        sep: str,
+    ) -> None:  # fmt: skip
+        self.w = w
+        self.references = references
+        self.module = module
+        self.sep = sep
+        self.documented = 0
+        self.counted = 0
+        self.undocumented: list[str] = []
+
+    def write(self) -> None:
+        module = self.module
+        parts = [f"### {code(module.name)}\n"]
+        intro = f"*{module.language}* · " + ", ".join(code(p) for p in module.paths[:MAX_LISTED])
+        if len(module.paths) > MAX_LISTED:
+            intro += f" and {len(module.paths) - MAX_LISTED} more"
+        doc_ref = self.references.get(module.doc_path) if module.doc_path else None
+        if doc_ref is None:
+            doc_ref = next(
+                (r for p in module.paths if (r := self.references.get(p)) and r.doc), None
+            )
+        if doc_ref is not None and doc_ref.doc and doc_ref.doc_line is not None:
+            intro += f" — {doc_ref.doc} — {self.w.cite(doc_ref.path, doc_ref.doc_line)}"
+        parts.append(intro)
+        problems = [self.w.warn(note) for note in module.notes]
+        for path in module.paths:
+            ref = self.references.get(path)
+            for problem in ref.problems if ref else ():
+                prefix = f"{code(path)}: " if len(module.paths) > 1 else ""
+                problems.append(self.w.warn(problem if problem.startswith(code(path)) else
+                                            prefix + problem))  # fmt: skip
+        if problems:
+            parts.append("\n" + "\n\n".join(problems))
+        submodules = [n for n in module.names if n.how == SUBMODULE or n.target.qualname is None]
+        entries = [self._entry(n) for n in module.names if n not in submodules]
+        coverage = self._coverage()
+        if coverage:
+            parts.append("\n" + coverage)
+        if submodules:
+            shown = ", ".join(code(n.qualified) for n in submodules)
+            parts.append(f"\n**Submodules:** {shown}")
+        if entries:
+            parts.append("\n" + "\n".join(entries))
+        self.w.add("\n".join(parts))
+
+    def _coverage(self) -> str:
+        if not self.counted:
+            return ""
+        line = (
+            f"**Documentation:** {self.documented} of {self.counted} public "
+            "classes, functions and methods here have documentation"
+        )
+        if not self.undocumented:
+            return line + "."
+        shown = ", ".join(code(n) for n in self.undocumented[:MAX_UNDOCUMENTED])
+        more = len(self.undocumented) - MAX_UNDOCUMENTED
+        return line + f"; without: {shown}" + (f" and {more} more." if more > 0 else ".")
+
+    def _entry(self, name: PublicName) -> str:
+        target = name.target
+        if name.is_canonical and target.is_declaration and target.path in self.references:
+            return self._declaration(name)
+        here = self.module.doc_path or self.module.paths[0]
+        cite = self.w.cite(here, name.line, name.name) if name.how != "defined" else None
+        if target.external is not None:
+            note = f"Re-export of {code(target.external)}, from outside this repository"
+        elif name.canonical:
+            note = f"Documented as [{code(name.canonical)}](#{name.canonical})"
+            if target.path is not None and target.path in self.references:
+                ref = self.references[target.path]
+                block = ref.block(target.qualname or "")
+                if block is not None and cite is None:
+                    cite = self._citation(ref, block)
+        else:
+            note = "Re-export of a name no public module documents"
+        return f"#### {code(name.name)}\n\n{note}" + (f" · {cite}" if cite else "") + "\n"
+
+    def _declaration(self, name: PublicName) -> str:
+        target = name.target
+        ref = self.references[target.path or ""]
+        top = ref.block(target.qualname or "")
+        if top is None:  # the declaration is not in the stored entries: say so, do not guess
+            missing = f"Its declaration could not be found in {code(target.path or '')}."
+            return f"#### {code(name.name)}\n\n{self.w.warn(missing)}\n"
+        texts = [self._block(ref, top, name.name)]
+        for member in ref.members_of(top.qualname):
+            texts.append(self._block(ref, member, name.name))
+        for extra in name.members:
+            other = self.references.get(extra.path or "")
+            block = other.block(extra.qualname or "") if other else None
+            if other is None or block is None:
+                continue
+            texts.append(self._block(other, block, name.name))
+            for member in other.members_of(block.qualname):
+                texts.append(self._block(other, member, name.name))
+        if name.implements:
+            texts.append("*Implements:* " + ", ".join(code(i) for i in name.implements) + "\n")
+        return "\n".join(texts)
+
+    def _block(self, ref: FileReference, block: Block, public: str) -> str:
+        if block.counted:
+            self.counted += 1
+            if block.documented:
+                self.documented += 1
+            else:
+                relative = public + block.qualname[len(block.qualname.split(".")[0]) :]
+                self.undocumented.append(relative.replace(".", self.sep))
+        text = block.text.replace(PUBLIC_NAME, public)
+        return text.replace(f"\x00{block.citation}\x00", self._citation(ref, block))
+
+    def _citation(self, ref: FileReference, block: Block) -> str:
+        citation = ref.citations[block.citation]
+        self.w.citations.append(citation)
+        return citation_renderer(self.w.snapshot, ref.path)(citation.line)
 
 
 def build(model: RepositoryModel) -> SectionResult:
@@ -184,5 +341,10 @@ def applies(model: RepositoryModel) -> bool:
 
 
 SECTION = Section(
-    "api_reference", TITLE, build, applies, frozenset({PATHS, REFERENCES}), plan_pieces
+    "api_reference",
+    TITLE,
+    build,
+    applies,
+    frozenset({PATHS, TEXTS, REFERENCES, SURFACE}),
+    plan_pieces,
 )

@@ -109,6 +109,8 @@ class _Resolver:
         exports = self.exports(name, depth + 1)
         found: dict[str, tuple[str, int, str]] = {}
         for symbol in module.top.values():
+            if not symbol.public:
+                continue  # kept only for modules that re-export it
             how = REEXPORT if symbol.kind == "reexport" else DEFINED
             found[symbol.name] = (symbol.name, symbol.line, how)
         for written, line in module.analysis.star_imports:

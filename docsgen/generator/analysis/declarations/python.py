@@ -638,9 +638,14 @@ def _finish(
     for name, group in scope.members.items():
         head = group[0]
         public = (name in (exports or ())) if decides else head.public
-        if not public:
+        if public:
+            symbols.append(head if head.public else replace(head, public=True))
+        elif decides and head.public:
+            # Left out of ``__all__`` but not private by name: another module may still
+            # re-export it (aiohttp's ``FlowControlDataQueue``), so it is kept, marked.
+            symbols.append(replace(head, public=False))
+        else:
             continue
-        symbols.append(head if head.public else replace(head, public=True))
         symbols.extend(group[1:])
     defined = set(scope.members)
     if decides:
