@@ -39,22 +39,17 @@ def analyse_file(path: str, text: str) -> FileAnalysis:
     if isinstance(found, str):
         warnings.append(found[:1].upper() + found[1:] + ".")
         found = FileAnalysis(path, language)
-    return FileAnalysis(
+    # The declarations' analysis, with the facts added: every field the declarations
+    # extractor fills (whatever its language adds) carries over.
+    return replace(
+        declared,
         path=path,
         language=language,
-        module=declared.module,
-        doc=declared.doc,
-        doc_line=declared.doc_line,
-        symbols=declared.symbols,
-        exports=declared.exports,
         imports=found.imports,
         env_reads=found.env_reads,
         routes=found.routes,
         entry_points=found.entry_points,
         warnings=declared.warnings + found.warnings + tuple(warnings),
-        analysed=declared.analysed,
-        parse_error=declared.parse_error,
-        skipped=declared.skipped,
     )
 
 
