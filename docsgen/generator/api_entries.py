@@ -127,9 +127,16 @@ def wrap(text: str, width: int = WRAP_AT) -> str:
     if opening < 0:
         return text
     depth, start, items, close = 0, opening + 1, [], -1
+    quote = ""
     for i in range(opening, len(text)):
         ch = text[i]
-        if ch in "([{":
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+            continue
+        if ch in "'\"`":
+            quote = ch
+        elif ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1

@@ -86,12 +86,21 @@ def public_api(loaded: Any) -> dict[tuple[str, str], Expected]:
         for name, member in cls.members.items():
             if member.is_alias or not member.is_public:
                 continue
+            if member.lineno == 0:
+                continue  # made by griffe (a dataclass's __init__), not in the source
             if member.is_function:
                 found[(module, f"{prefix}.{name}")] = ("function", _params(member))
 
     def walk(module: Any) -> None:
+        # ``__all__`` decides when present: the wildcard-import convention marks what a
+        # star import brings in public, but not past a module's own ``__all__``.
+        exports = {str(e).rpartition(".")[2] for e in module.exports or ()}
         for name, member in module.members.items():
-            if not member.is_public:
+            if not member.is_alias and member.is_module:
+                if not name.startswith("_") and name != "__main__":
+                    walk(member)
+                continue
+            if not member.is_public or (exports and name not in exports):
                 continue
             target = member
             if member.is_alias:
@@ -99,8 +108,6 @@ def public_api(loaded: Any) -> dict[tuple[str, str], Expected]:
                     continue
                 target = member.final_target
             if target.is_module:
-                if not member.is_alias and not name.startswith("_") and name != "__main__":
-                    walk(member)
                 continue
             if target.is_class:
                 found[(module.path, name)] = ("class", None)

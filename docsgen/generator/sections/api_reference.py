@@ -39,7 +39,14 @@ from docsgen.generator.modules import python_module, python_packages
 from docsgen.generator.sections.base import PlannedPiece, Section, SectionResult, assemble
 from docsgen.generator.surface import RESOLVERS, Context
 from docsgen.generator.surface.fallback import resolve_by_file
-from docsgen.generator.surface.model import SUBMODULE, PublicModule, PublicName, Surface
+from docsgen.generator.surface.model import (
+    DEFINED,
+    STAR,
+    SUBMODULE,
+    PublicModule,
+    PublicName,
+    Surface,
+)
 from docsgen.generator.surface.roles import PRODUCT, Roles, classify
 
 TITLE = "API Reference"
@@ -279,7 +286,9 @@ class _ModulePart:
         if name.is_canonical and target.is_declaration and target.path in self.references:
             return self._declaration(name)
         here = self.module.doc_path or self.module.paths[0]
-        cite = self.w.cite(here, name.line, name.name) if name.how != "defined" else None
+        # A star import's line does not name what it brings in.
+        named = None if name.how == STAR else name.name
+        cite = self.w.cite(here, name.line, named) if name.how != DEFINED else None
         if target.external is not None:
             note = f"Re-export of {code(target.external)}, from outside this repository"
         elif name.canonical:

@@ -113,6 +113,7 @@ def classify(paths: Iterable[str], texts: Mapping[str, str]) -> Roles:
                 RecursionError,
             ):
                 continue  # an unreadable manifest decides nothing; conventions apply
+    roots += _implicit_packages(paths, roots)
     strict = [r for r in roots if r.strict]
     of: dict[str, str] = {}
     used: dict[tuple[str, str, str], Reason] = {}
@@ -122,6 +123,27 @@ def classify(paths: Iterable[str], texts: Mapping[str, str]) -> Roles:
         used.setdefault((reason.role, reason.where, reason.why), reason)
     ordered = sorted(used.values(), key=lambda r: (ROLES.index(r.role), r.where))
     return Roles(of, tuple(ordered))
+
+
+def _implicit_packages(paths: list[str], roots: list[_Root]) -> list[_Root]:
+    """Top-level Python packages no manifest names, outside conventional folders: a
+    checkout of a package folder alone, or a project without packaging metadata."""
+    found = []
+    present = set(paths)
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if name != "__init__.py" or not folder:
+            continue
+        parent = folder.rpartition("/")[0]
+        if parent and parent + "/__init__.py" in present:
+            continue  # a subpackage: its top-level package is the root
+        if _deepest_root(path, roots) is not None:
+            continue
+        if _role_by_convention(path, path.split("/")[:-1]) is not None:
+            continue
+        reason = Reason(PRODUCT, folder + "/", "a Python package (it has an __init__.py)")
+        found.append(_Root(folder, reason, strict=False))
+    return found
 
 
 def _role(path: str, roots: list[_Root], strict: list[_Root]) -> tuple[str, Reason]:
@@ -169,9 +191,12 @@ def _role_by_convention(
         if role is not None:
             return role, "/".join(seen) + "/"
     name = path.rpartition("/")[2]
-    if _TEST_FILE.match(name):
+    in_package = table is not _FOLDER_ROLES
+    # Inside a package only conftest.py says "tests" by its name: ``aiohttp/test_utils.py``
+    # and ``django/test/testcases.py`` are importable parts of their packages.
+    if _TEST_FILE.match(name) and (not in_package or name == "conftest.py"):
         return TEST, _pattern_of(name)
-    if _TOOLING_FILE.match(name) and table is _FOLDER_ROLES:
+    if _TOOLING_FILE.match(name) and not in_package:
         return TOOLING, name
     return None
 
