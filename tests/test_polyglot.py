@@ -10,7 +10,8 @@ from docsgen.generator.engine.run import Engine
 from docsgen.generator.grounding import name_on_line
 from tests.support.generation import (
     CITATION,
-    ENTRY,
+    ApiEntry,
+    api_entries,
     document,
     fetch,
     module_blocks,
@@ -23,9 +24,9 @@ from tests.support.gitrepo import git
 __all__ = ["pool"]
 
 
-def entries(block: str) -> dict[str, tuple[str, str, str]]:
-    """signature -> (kind, rest of the line) for each entry of a module block."""
-    return {m["signature"]: (m["kind"], m["rest"], m["indent"]) for m in ENTRY.finditer(block)}
+def entries(block: str) -> dict[str, ApiEntry]:
+    """The module block's entries by the name their heading shows."""
+    return api_entries(block)
 
 
 async def test_each_language_yields_entries_with_signatures_and_doc_comments(
@@ -44,63 +45,79 @@ async def test_each_language_yields_entries_with_signatures_and_doc_comments(
         "com.example",
     }
 
-    python = entries(blocks["shapes.circle"])
-    assert python["class Circle"][1].startswith(" — A circle given by its radius. — ")
-    assert python["Circle.radius: float"][0] == "field"
-    assert python["Circle.diameter: float"][0] == "property"
-    scaled = "Circle.scaled(self, factor: float, /, *, keep_label: bool = True) -> Circle"
-    assert "A copy of this circle with its radius multiplied by `factor`." in python[scaled][1]
-    assert python[scaled][2] == "  "  # listed under its class
-    area = "area(circle: Circle, *more: Circle, precision: int | None = None) -> float"
-    assert "The total area of one or more circles." in python[area][1]
-    assert (
-        "⚠️ no documentation; described from the signature alone" in python["perimeter(circle)"][1]
+    # The package re-exports Circle and area: documented there in full, pointed to here.
+    top = entries(blocks["shapes"])
+    assert top["Circle"].declaration == "@dataclass(frozen=True)\nclass Circle"
+    assert top["Circle"].doc == "A circle given by its radius."
+    assert top["Circle.radius"].kind == "field" and top["Circle.radius"].level == 5
+    assert top["Circle.radius"].declaration == "radius: float"
+    assert top["Circle.diameter"].kind == "property"
+    assert top["Circle.diameter"].declaration == "diameter: float"
+    scaled = top["Circle.scaled"]
+    assert scaled.declaration == (
+        "def scaled(self, factor: float, /, *, keep_label: bool = True) -> Circle"
     )
-    assert python["UNIT = 1.0"][0] == "constant"
-    assert "The radius of the unit circle." in python["UNIT = 1.0"][1]
-    assert "re-export" in {kind for kind, _, _ in entries(blocks["shapes"]).values()}
+    assert scaled.doc == "A copy of this circle with its radius multiplied by `factor`."
+    assert top["area"].declaration == (
+        "def area(circle: Circle, *more: Circle, precision: int | None = None) -> float"
+    )
+    assert top["area"].doc == "The total area of one or more circles."
+    circle = entries(blocks["shapes.circle"])
+    assert circle["Circle"].alias_of == "shapes.Circle"
+    assert circle["area"].alias_of == "shapes.area"
+    assert circle["perimeter"].doc == ""  # no documentation, and no warning for it
+    assert "⚠️" not in blocks["shapes.circle"]
+    assert "**Documentation:** 0 of 1 public" in blocks["shapes.circle"]
+    assert circle["UNIT"].kind == "constant" and circle["UNIT"].declaration == "UNIT = 1.0"
+    assert circle["UNIT"].doc == "The radius of the unit circle."
 
     ts = entries(blocks["web/src/client"])
-    assert "Options of a" in ts["interface ClientOptions"][1]
-    assert "Base URL every request is relative to." in ts["baseUrl: string"][1]
-    assert ts["type Json = string | number | boolean | null | Json[] | { [key: string]: Json }"]
-    assert "Talks to the shapes service." in ts["class Client"][1]
-    method = ts["async area(name: string, precision: number = 2): Promise<number>"]
-    assert method[0] == "method" and "Fetches the area of a named shape." in method[1]
-    assert "@param" not in method[1]
-    assert "Makes a client with default options." in ts["makeClient(baseUrl: string): Client"][1]
+    assert "Options of a" in ts["ClientOptions"].doc
+    assert ts["ClientOptions"].declaration.startswith("interface ClientOptions")
+    assert ts["ClientOptions.baseUrl"].doc == "Base URL every request is relative to."
+    assert ts["Json"].declaration == (
+        "type Json = string | number | boolean | null | Json[] | { [key: string]: Json }"
+    )
+    assert ts["Client"].doc == "Talks to the shapes service."
+    method = ts["Client.area"]
+    assert method.kind == "method"
+    assert method.declaration == "async area(name: string, precision: number = 2): Promise<number>"
+    assert "Fetches the area of a named shape." in method.doc and "@param" not in method.doc
+    assert "Makes a client with default options." in ts["makeClient"].doc
     assert not any("secret" in s or "fetchJson" in s for s in ts)
 
     js = entries(blocks["web/src/format"])
-    assert list(js) == ['function formatArea(value, unit = "m²")']
-    assert "Formats an area for people." in js['function formatArea(value, unit = "m²")'][1]
+    assert list(js) == ["formatArea"]
+    assert js["formatArea"].declaration == 'function formatArea(value, unit = "m²")'
+    assert "Formats an area for people." in js["formatArea"].doc
 
     go = entries(blocks["geometry"])
     assert "Package geometry computes properties of rectangles." in blocks["geometry"]
-    assert "Rect is an axis-aligned rectangle." in go["type Rect struct"][1]
-    assert "Width of the rectangle." in go["Width float64"][1]
-    assert "returns the rectangle's area" in go["func (r Rect) Area() float64"][1]
-    assert "makes a square" in go["func NewSquare(side float64) Rect"][1]
+    assert "Rect is an axis-aligned rectangle." in go["Rect"].doc
+    assert go["Rect"].declaration == "type Rect struct"
+    assert "Width of the rectangle." in go["Rect.Width"].doc
+    assert go["Rect.Area"].declaration == "func (r Rect) Area() float64"
+    assert "returns the rectangle's area" in go["Rect.Area"].doc
+    assert "makes a square" in go["NewSquare"].doc
     assert not any("helper" in s or "label" in s for s in go)
 
     rust = entries(blocks["crate"])
     assert "Triangles and their areas." in blocks["crate"]
-    assert "A triangle given by its three sides." in rust["pub struct Triangle"][1]
-    assert "Heron's formula" in rust["pub fn area(&self) -> f64"][1]
-    assert "can form a triangle" in rust["pub fn is_valid(a: f64, b: f64, c: f64) -> bool"][1]
+    assert "A triangle given by its three sides." in rust["Triangle"].doc
+    assert rust["Triangle::area"].declaration == "pub fn area(&self) -> f64"
+    assert "Heron's formula" in rust["Triangle::area"].doc
+    assert "can form a triangle" in rust["is_valid"].doc
     assert not any("internal" in s or "semi" in s for s in rust)
 
     java = entries(blocks["com.example"])
-    assert "Greets people by name." in java["public class Greeter"][1]
-    assert "@author" not in java["public class Greeter"][1]
-    assert "Makes a greeter" in java["public Greeter(String greeting)"][1]
-    greet = java["public String greet(String name, int times)"]
-    assert "Greets someone, several times." in greet[1] and "@param" not in greet[1]
-    assert (
-        "The greeting used when none is given."
-        in java['public static final String DEFAULT = "Hello"'][1]
-    )
-    assert not any("packagePrivate" in s or "greeting;" in s for s in java)
+    assert "Greets people by name." in java["Greeter"].doc
+    assert "@author" not in java["Greeter"].doc
+    assert "Makes a greeter" in java["Greeter.Greeter"].doc
+    greet = java["Greeter.greet"]
+    assert greet.declaration == "public String greet(String name, int times)"
+    assert "Greets someone, several times." in greet.doc and "@param" not in greet.doc
+    assert java["Greeter.DEFAULT"].doc == "The greeting used when none is given."
+    assert not any("packagePrivate" in s for s in java)
 
 
 async def test_every_citation_of_the_polyglot_docs_resolves(

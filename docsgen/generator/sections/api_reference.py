@@ -139,7 +139,8 @@ def _classification(model: RepositoryModel, roles: Roles) -> str:
     for reason in roles.reasons:
         source = f" ({w})" if (w := _reason_source(model, reason.path, reason.line)) else ""
         what = "the product" if reason.role == PRODUCT else _ROLE_WORDS.get(reason.role, "")
-        lines.append(f"- {code(reason.where)}: {what}, {escape(reason.why)}{source}")
+        where = code(reason.where) if reason.where else "Everything else"
+        lines.append(f"- {where}: {what}; {escape(reason.why)}{source}")
     left = [
         f"{counts[role]} {word}" for role, word in _ROLE_WORDS.items() if counts.get(role)
     ]  # fmt: skip

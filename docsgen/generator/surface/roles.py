@@ -23,6 +23,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+_PYTHON = frozenset({".py", ".pyi"})
+_JAVASCRIPT = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"})
+_RUST = frozenset({".rs"})
+_CODE = _PYTHON | _JAVASCRIPT | _RUST | frozenset({".go", ".java", ".kt", ".c", ".h", ".cpp"})
+
 PRODUCT = "product"
 TEST = "test"
 EXAMPLE = "example"
@@ -44,6 +49,10 @@ _FOLDER_ROLES = {
     "fuzz": FUZZ, "fuzzing": FUZZ,
     "scripts": TOOLING, "tools": TOOLING, "ci": TOOLING, ".github": TOOLING,
 }  # fmt: skip
+_AMBIGUOUS = frozenset(
+    {"test", "testing", "spec", "example", "sample", "demo", "tutorial", "doc", "bench",
+     "benchmark", "scripts", "tools", "ci", "fixtures"}
+)  # fmt: skip
 # Inside a package the manifest declares, only these folder names are not the product:
 # ``django/test/`` and ``numpy/testing/`` are importable parts of their packages.
 _IN_PACKAGE_FOLDER_ROLES = {"tests": TEST, "__tests__": TEST, "testdata": TEST}
@@ -62,7 +71,7 @@ class Reason:
     """Why files got a role: a folder (or file) and what decided it, with its source line."""
 
     role: str
-    where: str  # "src/flask/", "tests/", "*_test.go"
+    where: str  # "src/flask/", "tests/", "*_test.go"; "" for everything else
     why: str  # "declared by [tool.flit.module]", "conventional folder name"
     path: str | None = None  # the manifest that says so
     line: int | None = None
@@ -88,7 +97,10 @@ class _Root:
 
     folder: str  # "" for the repository's root, else "src/flask"
     reason: Reason
-    strict: bool  # files outside every strict root are not the product
+    # The file extensions it is strict about: a file of one of these outside every root
+    # that governs it is not the product (a Python package declared by pyproject.toml
+    # says nothing about loose TypeScript files beside it).
+    governs: frozenset[str]
     is_package: bool = True  # a Python package: conventions inside it are narrower
 
 
@@ -114,7 +126,7 @@ def classify(paths: Iterable[str], texts: Mapping[str, str]) -> Roles:
             ):
                 continue  # an unreadable manifest decides nothing; conventions apply
     roots += _implicit_packages(paths, roots)
-    strict = [r for r in roots if r.strict]
+    strict = frozenset().union(*(r.governs for r in roots))
     of: dict[str, str] = {}
     used: dict[tuple[str, str, str], Reason] = {}
     for path in paths:
@@ -142,11 +154,11 @@ def _implicit_packages(paths: list[str], roots: list[_Root]) -> list[_Root]:
         if _role_by_convention(path, path.split("/")[:-1]) is not None:
             continue
         reason = Reason(PRODUCT, folder + "/", "a Python package (it has an __init__.py)")
-        found.append(_Root(folder, reason, strict=False))
+        found.append(_Root(folder, reason, governs=frozenset()))
     return found
 
 
-def _role(path: str, roots: list[_Root], strict: list[_Root]) -> tuple[str, Reason]:
+def _role(path: str, roots: list[_Root], strict: frozenset[str]) -> tuple[str, Reason]:
     root = _deepest_root(path, roots)
     if root is not None:
         inside = path[len(root.folder) + 1 :] if root.folder else path
@@ -162,9 +174,10 @@ def _role(path: str, roots: list[_Root], strict: list[_Root]) -> tuple[str, Reas
     if found is not None:
         role, where = found
         return role, Reason(role, where, _CONVENTION[where.endswith("/")])
-    if strict:
-        return OTHER, Reason(OTHER, "other files", "outside what the manifests build")
-    return PRODUCT, Reason(PRODUCT, "other files", "no manifest says otherwise")
+    extension = "." + path.rpartition(".")[2] if "." in path.rpartition("/")[2] else ""
+    if extension in strict or (strict and extension not in _CODE):
+        return OTHER, Reason(OTHER, "", "outside what the manifests build")
+    return PRODUCT, Reason(PRODUCT, "", "no manifest of its language says otherwise")
 
 
 _CONVENTION = {True: "conventional folder name", False: "conventional file name"}
@@ -188,7 +201,9 @@ def _role_by_convention(
     for folder in folders:
         seen.append(folder)
         role = table.get(folder.lower())
-        if role is not None:
+        # ``example``, ``test``, ``doc``... name a package as often as a folder of examples
+        # (``com/example``, ``django/test``): deeper than the top they say nothing.
+        if role is not None and (len(seen) == 1 or folder.lower() not in _AMBIGUOUS):
             return role, "/".join(seen) + "/"
     name = path.rpartition("/")[2]
     in_package = table is not _FOLDER_ROLES
@@ -251,13 +266,13 @@ def _python_roots(
         line = _line_of(text, key)
         reason = Reason(PRODUCT, sub + "/", why, manifest, line)
         if any(p.startswith(sub + "/") for p in paths):
-            roots.append(_Root(sub, reason, strict=True))
+            roots.append(_Root(sub, reason, governs=_PYTHON))
         elif sub + ".py" in present:
             roots.append(
                 _Root(
                     sub + ".py",
                     Reason(PRODUCT, sub + ".py", why, manifest, line),
-                    strict=True,
+                    governs=_PYTHON,
                     is_package=False,
                 )
             )
@@ -462,7 +477,7 @@ def _package_json(manifest: str, folder: str, text: str, paths: list[str]) -> li
                     manifest,
                     _line_of(text, json.dumps(entry)),
                 )
-                roots.append(_Root(target, reason, strict=True, is_package=False))
+                roots.append(_Root(target, reason, governs=_JAVASCRIPT, is_package=False))
         return roots
     entries = _package_entries(data)
     if entries:
@@ -476,7 +491,7 @@ def _package_json(manifest: str, folder: str, text: str, paths: list[str]) -> li
                     manifest,
                     1,
                 ),
-                strict=False,
+                governs=frozenset(),
                 is_package=False,
             )
         )
@@ -514,7 +529,7 @@ def _cargo(manifest: str, folder: str, text: str, paths: list[str]) -> list[_Roo
             _Root(
                 src,
                 Reason(PRODUCT, src + "/", "the crate's library and binaries", manifest, line),
-                strict=True,
+                governs=_RUST,
                 is_package=False,
             )
         )
@@ -531,7 +546,7 @@ def _cargo(manifest: str, folder: str, text: str, paths: list[str]) -> list[_Roo
                             manifest,
                             _line_of(text, binary["path"]),
                         ),
-                        strict=True,
+                        governs=_RUST,
                         is_package=False,
                     )
                 )
@@ -543,7 +558,7 @@ def _go_mod(manifest: str, folder: str, text: str, paths: list[str]) -> list[_Ro
     reason = Reason(
         PRODUCT, (folder + "/") if folder else "./", "the module of go.mod", manifest, line
     )
-    return [_Root(folder, reason, strict=False, is_package=False)]
+    return [_Root(folder, reason, governs=frozenset(), is_package=False)]
 
 
 def _maven(manifest: str, folder: str, text: str, paths: list[str]) -> list[_Root]:
@@ -551,7 +566,7 @@ def _maven(manifest: str, folder: str, text: str, paths: list[str]) -> list[_Roo
     if not any(p.startswith(main + "/") for p in paths):
         return []
     reason = Reason(PRODUCT, main + "/", "Maven/Gradle's main source set", manifest, None)
-    return [_Root(main, reason, strict=False, is_package=False)]
+    return [_Root(main, reason, governs=frozenset(), is_package=False)]
 
 
 _MANIFESTS = {
