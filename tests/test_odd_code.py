@@ -37,6 +37,7 @@ ODD_FILES: dict[str, str | bytes] = {
     + "".join(f"// Field{i} is generated.\nconst Field{i} = {i}\n" for i in range(4700)),
     "data/huge.py": "X = 1\n" * 60_000,
     "tools/run.sh": "#!/bin/sh\necho hi\n",
+    "native/speedups.c": "int add(int a, int b) { return a + b; }\n",
     "img/logo.png": b"\x89PNG\r\n\x1a\n\0\0\0binary",
     "node_modules/left-pad/index.js": "export function leftPad() {}\n",
     "vendor/lib/lib.go": "package lib\n\nfunc Exported() {}\n",
@@ -67,12 +68,15 @@ async def test_a_repository_of_odd_code_completes_with_the_expected_warnings(
         "`app/deep.py` could not be parsed: RecursionError: the code is nested too deeply to "
         "parse" in api
     )
-    assert "`function survivor()`" in api and "`nested = [ [ [" in api
+    assert "function survivor()" in api and "nested = [ [ [" in api
     # Not UTF-8: read as Latin-1 and said so; its declarations are still listed.
     assert "⚠️ Not valid UTF-8 (first bad byte at offset 7); read as Latin-1" in api
-    assert "`café_name()`" in api
+    assert "def café_name()" in api
     # Dynamic exports.
-    assert "⚠️ Star import from `os.path` (line 2): the names it brings in are not listed." in api
+    assert (
+        "⚠️ Star import from `os.path` (line 2): it is outside this repository, so the names "
+        "it brings in are not listed." in api
+    )
     assert "⚠️ Module-level `__getattr__` (line 5): the module may provide names" in api
     # Minified and huge generated files are listed, not analysed.
     assert "⚠️ `web/bundle.min.js` was not analysed: looks minified (a line of 16021 " in api
@@ -84,9 +88,13 @@ async def test_a_repository_of_odd_code_completes_with_the_expected_warnings(
     # Too large to read at all, and binary files.
     assert "⚠️ 1 file(s) not read (larger than 256 KiB): `data/huge.py`." in overview
     assert "⚠️ 1 file(s) not read (binary file): `img/logo.png`." in overview
-    # Languages without an analyser are counted and named.
-    assert "⚠️ 1 file(s) in languages without an analyser are counted but not analysed: " in api
-    assert "Shell (1: `tools/run.sh`)" in api
+    # Code of the product in languages without an analyser is named (shell scripts and
+    # markup have no API to document).
+    assert (
+        "⚠️ 1 file(s) of the product in languages without an analyser are not documented: "
+        "C (1: `native/speedups.c`)." in api
+    )
+    assert "run.sh" not in api
     # Vendored and generated folders: noted, never analysed.
     assert (
         "⚠️ 6 file(s) in vendored or generated folders are listed but not analysed: `.venv/`, "

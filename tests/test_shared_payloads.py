@@ -60,7 +60,7 @@ def test_only_the_parts_the_sections_to_build_read_are_shared() -> None:
     analysis = analyse_source("app.py", b'import os\nPORT = os.environ.get("PORT", "8080")\n')
     value = encode(analysis, render(analysis))
 
-    assert parts_read(["api_reference"]) == {REFERENCE_PART, SUMMARY_PART}
+    assert parts_read(["api_reference"]) == {REFERENCE_PART, SUMMARY_PART, FACET_PARTS["surface"]}
     assert parts_read(["configuration", "architecture"]) == {
         FACET_PARTS["env"],
         FACET_PARTS["graph"],
