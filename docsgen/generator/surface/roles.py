@@ -126,11 +126,11 @@ def classify(paths: Iterable[str], texts: Mapping[str, str]) -> Roles:
             ):
                 continue  # an unreadable manifest decides nothing; conventions apply
     roots += _implicit_packages(paths, roots)
-    strict = frozenset().union(*(r.governs for r in roots))
+    classifier = _Classifier(roots)
     of: dict[str, str] = {}
     used: dict[tuple[str, str, str], Reason] = {}
     for path in paths:
-        role, reason = _role(path, roots, strict)
+        role, reason = classifier.role(path)
         of[path] = role
         used.setdefault((reason.role, reason.where, reason.why), reason)
     ordered = sorted(used.values(), key=lambda r: (ROLES.index(r.role), r.where))
@@ -158,26 +158,53 @@ def _implicit_packages(paths: list[str], roots: list[_Root]) -> list[_Root]:
     return found
 
 
-def _role(path: str, roots: list[_Root], strict: frozenset[str]) -> tuple[str, Reason]:
-    root = _deepest_root(path, roots)
-    if root is not None:
-        inside = path[len(root.folder) + 1 :] if root.folder else path
-        folders = inside.split("/")[:-1]
-        table = _IN_PACKAGE_FOLDER_ROLES if root.is_package and root.folder else _FOLDER_ROLES
-        found = _role_by_convention(inside, folders, table)
+class _Classifier:
+    """Decides each path's role; what depends on its folder alone is decided once per
+    folder (a large repository has thousands of files in hundreds of folders)."""
+
+    def __init__(self, roots: list[_Root]) -> None:
+        self.roots = roots
+        self.strict: frozenset[str] = frozenset().union(*(r.governs for r in roots))
+        self._folders: dict[str, tuple[_Root | None, tuple[str, str] | None, bool]] = {}
+
+    def _folder(self, folder: str) -> tuple[_Root | None, tuple[str, str] | None, bool]:
+        """The folder's root, the role its path gives (and where), and whether the
+        narrower conventions of a package apply in it."""
+        known = self._folders.get(folder)
+        if known is None:
+            root = _deepest_root(folder + "/", self.roots)
+            if root is not None:
+                inside = folder[len(root.folder) + 1 :] if root.folder else folder
+                in_package = root.is_package and bool(root.folder)
+                table = _IN_PACKAGE_FOLDER_ROLES if in_package else _FOLDER_ROLES
+                found = _folder_role(inside.split("/") if inside else [], table)
+                if found is not None and root.folder:
+                    found = (found[0], f"{root.folder}/{found[1]}")
+            else:
+                in_package = False
+                found = _folder_role(folder.split("/") if folder else [], _FOLDER_ROLES)
+            known = self._folders[folder] = (root, found, in_package)
+        return known
+
+    def role(self, path: str) -> tuple[str, Reason]:
+        folder, _, name = path.rpartition("/")
+        root, found, in_package = self._folder(folder)
+        if root is not None and root.folder == path:  # a root that is a single file
+            return PRODUCT, root.reason
         if found is not None:
             role, where = found
-            prefix = root.folder + "/" if root.folder else ""
-            return role, Reason(role, prefix + where, _CONVENTION[where.endswith("/")])
-        return PRODUCT, root.reason
-    found = _role_by_convention(path, path.split("/")[:-1])
-    if found is not None:
-        role, where = found
-        return role, Reason(role, where, _CONVENTION[where.endswith("/")])
-    extension = "." + path.rpartition(".")[2] if "." in path.rpartition("/")[2] else ""
-    if extension in strict or (strict and extension not in _CODE):
-        return OTHER, Reason(OTHER, "", "outside what the manifests build")
-    return PRODUCT, Reason(PRODUCT, "", "no manifest of its language says otherwise")
+            return role, Reason(role, where, _CONVENTION[True])
+        by_name = _name_role(name, in_package)
+        if by_name is not None:
+            role, pattern = by_name
+            where = f"{root.folder}/{pattern}" if root is not None and root.folder else pattern
+            return role, Reason(role, where, _CONVENTION[False])
+        if root is not None:
+            return PRODUCT, root.reason
+        extension = "." + name.rpartition(".")[2] if "." in name else ""
+        if extension in self.strict or (self.strict and extension not in _CODE):
+            return OTHER, Reason(OTHER, "", "outside what the manifests build")
+        return PRODUCT, Reason(PRODUCT, "", "no manifest of its language says otherwise")
 
 
 _CONVENTION = {True: "conventional folder name", False: "conventional file name"}
@@ -197,16 +224,25 @@ def _role_by_convention(
     path: str, folders: Iterable[str], table: Mapping[str, str] = _FOLDER_ROLES
 ) -> tuple[str, str] | None:
     """The role conventions give ``path`` (relative to where they apply), and where."""
+    return _folder_role(folders, table) or _name_role(
+        path.rpartition("/")[2], table is not _FOLDER_ROLES
+    )
+
+
+def _folder_role(folders: Iterable[str], table: Mapping[str, str]) -> tuple[str, str] | None:
     seen: list[str] = []
     for folder in folders:
         seen.append(folder)
-        role = table.get(folder.lower())
+        lowered = folder.lower()
+        role = table.get(lowered)
         # ``example``, ``test``, ``doc``... name a package as often as a folder of examples
         # (``com/example``, ``django/test``): deeper than the top they say nothing.
-        if role is not None and (len(seen) == 1 or folder.lower() not in _AMBIGUOUS):
+        if role is not None and (len(seen) == 1 or lowered not in _AMBIGUOUS):
             return role, "/".join(seen) + "/"
-    name = path.rpartition("/")[2]
-    in_package = table is not _FOLDER_ROLES
+    return None
+
+
+def _name_role(name: str, in_package: bool) -> tuple[str, str] | None:
     # Inside a package only conftest.py says "tests" by its name: ``aiohttp/test_utils.py``
     # and ``django/test/testcases.py`` are importable parts of their packages.
     if _TEST_FILE.match(name) and (not in_package or name == "conftest.py"):
