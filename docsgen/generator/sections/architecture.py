@@ -17,7 +17,9 @@ from docsgen.generator.languages import ANALYSED, NOT_CODE
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
 from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
+from docsgen.generator.product import roles_of
 from docsgen.generator.sections.base import Section, SectionResult
+from docsgen.generator.surface.roles import OTHER, PRODUCT, TOOLING
 
 TITLE = "Architecture"
 MAX_NODES = 40  # more modules than this are grouped by folder
@@ -251,8 +253,15 @@ def _strongly_connected(graph: ModuleGraph) -> list[list[str]]:
 
 def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
     items: list[str] = []
+    roles = roles_of(model)
     for path, analysis in sorted(model.analyses.items()):
         manifest = posixpath.basename(path).lower()
+        # The product's entry points: its code's, and its manifests' (not an example's).
+        if manifest in _MANIFEST_KINDS:
+            if roles.of.get(path) not in (PRODUCT, OTHER, TOOLING):
+                continue
+        elif not roles.is_product(path):
+            continue
         for name, target, line in analysis.entry_points:
             where = w.cite(path, line, name)
             if manifest in _MANIFEST_KINDS:

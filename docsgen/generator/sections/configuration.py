@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from docsgen.generator.analysis.file_analysis import EnvRead
-from docsgen.generator.inputs import analyses
+from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape
 from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
+from docsgen.generator.product import product_analyses
 from docsgen.generator.sections.base import Section, SectionResult
 
 TITLE = "Configuration"
@@ -34,13 +35,13 @@ _KEY_KINDS = {
 
 
 def applies(model: RepositoryModel) -> bool:
-    return any(a.env_reads for a in model.analyses.values())
+    return any(a.env_reads for a in product_analyses(model).values())
 
 
 def _reads(model: RepositoryModel) -> list[tuple[str, EnvRead]]:
     return [
         (path, read)
-        for path, analysis in sorted(model.analyses.items())
+        for path, analysis in product_analyses(model).items()
         for read in analysis.env_reads
     ]
 
@@ -121,4 +122,6 @@ def _table(
     return "\n".join(rows)
 
 
-SECTION = Section("configuration", TITLE, build, applies, frozenset({analyses("env")}))
+SECTION = Section(
+    "configuration", TITLE, build, applies, frozenset({PATHS, TEXTS, analyses("env")})
+)

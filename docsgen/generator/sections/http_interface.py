@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 
 from docsgen.generator.analysis.file_analysis import Route
-from docsgen.generator.inputs import analyses
+from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.markdown import SectionWriter, anchor, escape
 from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
+from docsgen.generator.product import product_analyses
 from docsgen.generator.sections.base import Section, SectionResult
 
 TITLE = "HTTP Interface"
@@ -25,7 +26,7 @@ _METHOD_NOTES = {
 
 
 def applies(model: RepositoryModel) -> bool:
-    return any(a.routes for a in model.analyses.values())
+    return any(a.routes for a in product_analyses(model).values())
 
 
 def full_path(route: Route) -> str:
@@ -40,7 +41,7 @@ def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     routes = [
         (path, route)
-        for path, analysis in sorted(model.analyses.items())
+        for path, analysis in product_analyses(model).items()
         for route in analysis.routes
     ]
     routes.sort(key=lambda x: (full_path(x[1]), x[1].method, x[0], x[1].line))
@@ -78,4 +79,6 @@ def build(model: RepositoryModel) -> SectionResult:
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
 
 
-SECTION = Section("http_interface", TITLE, build, applies, frozenset({analyses("routes")}))
+SECTION = Section(
+    "http_interface", TITLE, build, applies, frozenset({PATHS, TEXTS, analyses("routes")})
+)
