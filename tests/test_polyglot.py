@@ -48,7 +48,8 @@ async def test_each_language_yields_entries_with_signatures_and_doc_comments(
     # The package re-exports Circle and area: documented there in full, pointed to here.
     top = entries(blocks["shapes"])
     assert top["Circle"].declaration == "@dataclass(frozen=True)\nclass Circle"
-    assert top["Circle"].doc == "A circle given by its radius."
+    # The whole documentation, not only its first paragraph.
+    assert top["Circle"].doc == "A circle given by its radius.\n\nThe radius must not be negative."
     assert top["Circle.radius"].kind == "field" and top["Circle.radius"].level == 5
     assert top["Circle.radius"].declaration == "radius: float"
     assert top["Circle.diameter"].kind == "property"
@@ -78,7 +79,7 @@ async def test_each_language_yields_entries_with_signatures_and_doc_comments(
     assert ts["Json"].declaration == (
         "type Json = string | number | boolean | null | Json[] | { [key: string]: Json }"
     )
-    assert ts["Client"].doc == "Talks to the shapes service."
+    assert ts["Client"].doc == "Talks to the shapes service.\n\nCreate one per base URL."
     method = ts["Client.area"]
     assert method.kind == "method"
     assert method.declaration == "async area(name: string, precision: number = 2): Promise<number>"

@@ -39,7 +39,8 @@ def test_typescript_lists_exports_and_public_members_with_tsdoc() -> None:
     ]
     add = found["add"]
     assert add.signature == "function add(a: number, b = 2, ...rest: number[]): number"
-    assert add.doc == "Adds."
+    # The doc comment is kept whole, its tags with it: rendering parses them.
+    assert add.doc == "Adds. @param a first"
     assert [(p.name, p.kind, p.annotation, p.default) for p in add.parameters] == [
         ("a", "positional-or-keyword", "number", None),
         ("b", "positional-or-keyword", None, "2"),
@@ -119,7 +120,7 @@ def test_java_lists_public_types_and_members_with_javadoc() -> None:
     found = {s.qualname: s for s in result.symbols}
     assert list(found) == ["Bank", "Bank.open", "Bank.Listener", "Bank.Listener.changed"]
     assert result.module == "com.acme"
-    assert found["Bank"].doc == "A bank."
+    assert found["Bank"].doc == "A bank.\n@since 1"
     open_ = found["Bank.open"]
     assert open_.signature == "public Account open(String owner, int... ids)"
     assert open_.decorators == ("@Override",)

@@ -17,18 +17,18 @@ whichever file declares it.  Two things are left for the section to fill in:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from docsgen.generator.analysis.file_analysis import FileAnalysis, Symbol
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter, Symbol
+from docsgen.generator.docstrings import parse
+from docsgen.generator.docstrings.render import render as render_doc
 from docsgen.generator.markdown import Citation, code, escape, fence
 
 # Bump when the rendering below changes: stored renderings of older versions are ignored.
-REFERENCE_VERSION = 3
+REFERENCE_VERSION = 4
 
-MAX_DOC_CHARS = 400  # the first paragraph of a doc is cut here
 WRAP_AT = 88  # a signature longer than this is laid out one parameter per line
 # Kinds that should carry documentation; fields, constants and the like read
 # well from their signature (``MAX_SIZE = 1024``) and are not counted.
@@ -46,39 +46,11 @@ _FENCE_LANGUAGES = {
     "Python": "python", "TypeScript": "ts", "JavaScript": "js", "Go": "go", "Rust": "rust",
     "Java": "java",
 }  # fmt: skip
-# Inline code in docs: reST roles (:class:`Foo`), reST literals (``x``), Markdown (`x`),
-# JSDoc/Javadoc links ({@link Foo}, {@code x}).
-_INLINE_CODE = re.compile(
-    r":[\w:.-]+:`~?([^`]+)`|``([^`]+)``|`([^`]+)`|\{@(?:link|linkcode|linkplain|code) +([^}|]+?)"
-    r"(?:[ |][^}]*)?\}"
-)
 
 
 def separator(language: str | None) -> str:
     """Between a name and its members, as the language writes it."""
     return "::" if language == "Rust" else "."
-
-
-def first_paragraph(doc: str | None) -> str | None:
-    if not doc:
-        return None
-    paragraph = re.split(r"\n\s*\n", doc.strip(), maxsplit=1)[0]
-    text = " ".join(paragraph.split())
-    if len(text) > MAX_DOC_CHARS:
-        text = text[: MAX_DOC_CHARS - 1].rstrip() + "…"
-    return text
-
-
-def doc_markdown(text: str) -> str:
-    """Doc prose as Markdown: inline code kept as code, everything else shown literally."""
-    out: list[str] = []
-    pos = 0
-    for match in _INLINE_CODE.finditer(text):
-        out.append(escape(text[pos : match.start()]))
-        out.append(code(next(g for g in match.groups() if g is not None)))
-        pos = match.end()
-    out.append(escape(text[pos:]))
-    return "".join(out)
 
 
 def plural(label: str, n: int) -> str:
@@ -173,14 +145,17 @@ class Block:
     citation: int  # the number of its citation (its placeholder in ``text``)
     documented: bool
     counted: bool  # counts in the module's documentation coverage
+    warnings: tuple[str, ...] = ()  # what its documentation gets wrong, as Markdown
 
     def to_json(self) -> list[Any]:
         return [self.qualname, self.parent, self.kind, self.name, self.text, self.citation,
-                self.documented, self.counted]  # fmt: skip
+                self.documented, self.counted, list(self.warnings)]  # fmt: skip
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Block:
-        return cls(*data)
+        qualname, parent, kind, name, text, citation, documented, counted, warnings = data
+        return cls(qualname, parent, kind, name, text, citation, documented, counted,
+                   tuple(warnings))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -195,6 +170,7 @@ class FileReference:
     parse_error: str | None
     doc: str | None  # the module doc's first paragraph, as Markdown
     doc_line: int | None
+    doc_body: str | None  # the rest of the module doc, rendered
     problems: tuple[str, ...]  # the file's warnings, as Markdown
     blocks: tuple[Block, ...]  # in source order, each member after its parent
     citations: tuple[Citation, ...]  # citation n, in this file
@@ -234,6 +210,7 @@ class FileReference:
             "parse_error": self.parse_error,
             "doc": self.doc,
             "doc_line": self.doc_line,
+            "doc_body": self.doc_body,
             "problems": list(self.problems),
             "blocks": [b.to_json() for b in self.blocks],
             "cited": [[c.line, c.name] for c in self.citations],
@@ -252,6 +229,7 @@ class FileReference:
             parse_error=data["parse_error"],
             doc=data["doc"],
             doc_line=data["doc_line"],
+            doc_body=data["doc_body"],
             problems=tuple(data["problems"]),
             blocks=tuple(Block.from_json(b) for b in data["blocks"]),
             citations=tuple(Citation(path, line, name) for line, name in data["cited"]),
@@ -283,26 +261,44 @@ class ReferenceSummary:
         return cls(path, language, module, analysed, skipped, has_content, kept)
 
 
-def _block(a: FileAnalysis, s: Symbol, top: str, depth: int, index: int) -> Block:
+def _block(
+    a: FileAnalysis, s: Symbol, top: str, depth: int, index: int, init: tuple[Parameter, ...]
+) -> Block:
     """A declaration's block; ``top`` is the qualname of its top-level declaration."""
     sep = separator(a.language)
     shown = PUBLIC_NAME + s.qualname[len(top) :].replace(".", sep)
     heading = "#" * min(4 + depth, 6)
     label = LABELS.get(s.kind, s.kind)
     parts = [f"{heading} {code(shown)}\n\n"]
-    text = declaration(a.language, s).replace("\x00", "\ufffd")
+    text = safe_text(declaration(a.language, s))
     if s.kind in VALUE_KINDS or s.kind == "property":
         parts.append(f"*{label}* {code(text.replace(chr(10), ' '))}")
     else:
         parts.append(fence(text, _FENCE_LANGUAGES.get(a.language or "", "")) + "\n\n")
         parts.append(f"*{label}*")
     parts.append(f" · \x00{index}\x00\n")
-    doc = first_paragraph(s.doc)
-    if doc is not None:
-        parts.append("\n" + doc_markdown(doc).replace("\x00", "\ufffd") + "\n")
-    documented = doc is not None or not counts_for_coverage(s)
+    doc = parse(a.language, safe_text(s.doc)) if s.doc else None
+    warnings: tuple[str, ...] = ()
+    if doc is not None and not doc.empty:
+        # A class's documentation describes what constructing it takes.
+        rendered = render_doc(doc, init if s.kind == "class" else s.parameters)
+        parts.append("\n" + rendered.markdown + "\n")
+        warnings = tuple(f"{code(shown_name(a, s))}: {w}" for w in rendered.warnings)
+    documented = (doc is not None and not doc.empty) or not counts_for_coverage(s)
     return Block(s.qualname, s.parent, s.kind, s.name, "".join(parts), index, documented,
-                 counts_for_coverage(s))  # fmt: skip
+                 counts_for_coverage(s), warnings)  # fmt: skip
+
+
+def safe_text(text: str) -> str:
+    """Repository text with the characters this module uses as placeholders replaced."""
+    return text.translate(_PLACEHOLDERS)
+
+
+_PLACEHOLDERS = {0: "\ufffd", 1: "\ufffd", 2: "\ufffd", 3: "\ufffd"}
+
+
+def shown_name(a: FileAnalysis, s: Symbol) -> str:
+    return s.qualname.replace(".", separator(a.language))
 
 
 def render(a: FileAnalysis) -> FileReference:
@@ -311,6 +307,7 @@ def render(a: FileAnalysis) -> FileReference:
     cited: list[Citation] = []
     depth: dict[str, int] = {}
     top: dict[str, str] = {}
+    inits = {s.parent: s.parameters for s in a.symbols if s.name == "__init__" and s.parent}
     for s in a.symbols:
         if s.kind == "reexport":
             continue  # documented where it is declared (docsgen.generator.surface)
@@ -321,7 +318,8 @@ def render(a: FileAnalysis) -> FileReference:
             level = 0
             top[s.qualname] = s.qualname
         depth[s.qualname] = level
-        blocks.append(_block(a, s, top[s.qualname], level, len(cited)))
+        init = inits.get(s.qualname, ())
+        blocks.append(_block(a, s, top[s.qualname], level, len(cited), init))
         cited.append(Citation(a.path, s.line, s.name))
     problems: list[str] = []
     if a.parse_error is not None:
@@ -330,7 +328,8 @@ def render(a: FileAnalysis) -> FileReference:
             "No declarations are listed for it."
         )
     problems.extend(a.warnings)
-    doc = first_paragraph(a.doc)
+    module_doc = parse(a.language, safe_text(a.doc)) if a.doc else None
+    body = render_doc(replace(module_doc, summary="")).markdown if module_doc else ""
     kinds = Counter(LABELS.get(s.kind, s.kind) for s in a.symbols if s.kind != "reexport")
     return FileReference(
         path=a.path,
@@ -339,8 +338,9 @@ def render(a: FileAnalysis) -> FileReference:
         analysed=a.analysed,
         skipped=a.skipped,
         parse_error=a.parse_error,
-        doc=doc_markdown(doc).replace("\x00", "\ufffd") if doc else None,
+        doc=module_doc.summary if module_doc and module_doc.summary else None,
         doc_line=a.doc_line,
+        doc_body=body or None,
         problems=tuple(problems),
         blocks=tuple(blocks),
         citations=tuple(cited),

@@ -14,6 +14,7 @@ documented.  Everything shown is read from the code.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -25,6 +26,7 @@ from docsgen.generator.api_entries import (
     ReferenceSummary,
     plural,
 )
+from docsgen.generator.docstrings.links import Linker
 from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
 from docsgen.generator.languages import NOT_API
 from docsgen.generator.markdown import (
@@ -98,10 +100,20 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     in_modules = {path for m, _ in modules for path in m.paths}
     _problems_elsewhere(head, model, roles, in_modules)
     opening = head.piece(None)
+    # References in doc comments link to any documented name: a piece depends on them all.
+    documented = [
+        *(n for s in surfaces for n in s.canonical.values()),
+        *(m.name for m, _ in modules),
+    ]
+    linker = Linker(documented)
+    names_digest = _names_checksum(linker.names)
     return [
         PlannedPiece(None, lambda: opening),
         *(
-            PlannedPiece(_written_from(model, m), _module_writer(model, m, s.separator))
+            PlannedPiece(
+                _written_from(model, m, names_digest),
+                _module_writer(model, m, s.separator, linker),
+            )
             for m, s in modules
         ),
     ]
@@ -191,23 +203,32 @@ def _problems_elsewhere(
                               f"{code(path)}: {problem}")  # fmt: skip
 
 
-def _module_writer(model: RepositoryModel, module: PublicModule, sep: str) -> Callable[[], Piece]:
+def _module_writer(
+    model: RepositoryModel, module: PublicModule, sep: str, linker: Linker
+) -> Callable[[], Piece]:
     def write() -> Piece:
         w = SectionWriter(model.snapshot)
-        _ModulePart(w, model.references, module, sep).write()
+        _ModulePart(w, model.references, module, sep, linker).write()
         return w.piece(None)
 
     return write
 
 
-def _written_from(model: RepositoryModel, module: PublicModule) -> str | None:
+def _written_from(model: RepositoryModel, module: PublicModule, names: str) -> str | None:
     """What a module's piece is written from, spelled out; None when a file has no
-    content key."""
+    content key.  ``names`` sums up every documented name (references link to them)."""
     used = sorted(_files_used(module))
     keys = [(path, model.content_keys.get(path, "")) for path in used]
     if not all(key for _, key in keys):
         return None
-    return repr((model.snapshot.source_url_template, module, keys))
+    return repr((model.snapshot.source_url_template, module, keys, names))
+
+
+def _names_checksum(names: frozenset[str]) -> str:
+    """The documented names, summed up: their count and two checksums of them (64 bits;
+    zlib's, which load nothing a worker does not have)."""
+    blob = "\n".join(sorted(names)).encode()
+    return f"{len(names)}:{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}"
 
 
 def _files_used(module: PublicModule) -> set[str]:
@@ -224,12 +245,13 @@ class _ModulePart:
 
     def __init__(
         self, w: SectionWriter, references: Mapping[str, FileReference], module: PublicModule,
-        sep: str,
+        sep: str, linker: Linker,
     ) -> None:  # fmt: skip
         self.w = w
         self.references = references
         self.module = module
         self.sep = sep
+        self.linker = linker
         self.documented = 0
         self.counted = 0
         self.undocumented: list[str] = []
@@ -246,8 +268,11 @@ class _ModulePart:
                 (r for p in module.paths if (r := self.references.get(p)) and r.doc), None
             )
         if doc_ref is not None and doc_ref.doc and doc_ref.doc_line is not None:
-            intro += f" — {doc_ref.doc} — {self.w.cite(doc_ref.path, doc_ref.doc_line)}"
+            summary = self.linker.link(doc_ref.doc, module.name)
+            intro += f" — {self.w.cite(doc_ref.path, doc_ref.doc_line)}\n\n{summary}"
         parts.append(intro)
+        if doc_ref is not None and doc_ref.doc_body:
+            parts.append("\n" + self.linker.link(doc_ref.doc_body, module.name))
         problems = [self.w.warn(note) for note in module.notes]
         for path in module.paths:
             ref = self.references.get(path)
@@ -333,7 +358,8 @@ class _ModulePart:
             else:
                 relative = public + block.qualname[len(block.qualname.split(".")[0]) :]
                 self.undocumented.append(relative.replace(".", self.sep))
-        text = block.text.replace(PUBLIC_NAME, public)
+        self.w.warnings.extend(block.warnings)
+        text = self.linker.link(block.text.replace(PUBLIC_NAME, public), self.module.name)
         return text.replace(f"\x00{block.citation}\x00", self._citation(ref, block))
 
     def _citation(self, ref: FileReference, block: Block) -> str:

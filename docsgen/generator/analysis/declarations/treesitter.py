@@ -83,23 +83,14 @@ def header(src: Source, node: Node, body: Node | None, start: int | None = None)
 # --- doc comments ----------------------------------------------------------------------
 
 
-# A block tag (@param, @returns, ...) starts a line or follows a space; inline tags
-# ({@link X}) follow a brace.
-_BLOCK_TAG = re.compile(r"(?:^|(?<=\s))@[A-Za-z]")
-
-
 def clean_block_doc(raw: str) -> str | None:
-    """A ``/** ... */`` comment (JSDoc, TSDoc, Javadoc, Rust): its prose, tags dropped."""
+    """A ``/** ... */`` comment (JSDoc, TSDoc, Javadoc) without its comment markers; its
+    tags (``@param``, ``@returns``...) are kept for ``docsgen.generator.docstrings``."""
     body = raw.strip()
     body = body.removeprefix("/**").removesuffix("*/")
-    lines = []
-    for line in body.splitlines():
-        line = re.sub(r"^\s*\*( |$)?", "", line)
-        tag = _BLOCK_TAG.search(line)
-        if tag is not None:  # the tags section (@param, @returns, ...) follows the prose
-            lines.append(line[: tag.start()].rstrip())
-            break
-        lines.append(line.rstrip())
+    lines = [re.sub(r"^\s*\*( |$)?", "", line).rstrip() for line in body.splitlines()]
+    if lines:
+        lines[0] = lines[0].lstrip()  # what follows ``/**`` on its line
     return _dedent_join(lines)
 
 

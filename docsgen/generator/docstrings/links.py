@@ -1,0 +1,65 @@
+"""References in doc comments, resolved to the declarations the documentation holds.
+
+A doc comment names other declarations in its language's way
+(``:class:`~rich.table.Table```, ``{@link Router}``, ``[`Value`]``,
+``[Name]``); the parsers leave a placeholder (``docsgen.generator.docstrings.model.ref``),
+and the API Reference, which knows every canonical name, makes it a link to
+that declaration's anchor, or, when nothing documented matches, code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from docsgen.generator.docstrings.model import REF_OPEN, REF_SHOWN
+from docsgen.generator.markdown import code
+
+_PLACEHOLDER = re.compile(
+    f"{REF_OPEN}([^{REF_OPEN}{REF_SHOWN}]*){REF_SHOWN}([^{REF_OPEN}]*){REF_OPEN}"
+)
+_SEPARATORS = re.compile(r"::|\.|#")
+
+
+class Linker:
+    """Resolves a written name to a documented one: exactly, in the current module, or
+    by its last parts when only one documented name ends that way."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = frozenset(names)
+        self._by_last: dict[str, list[str]] = defaultdict(list)
+        for name in self.names:
+            self._by_last[_parts(name)[-1]].append(name)
+
+    def resolve(self, written: str, module: str) -> str | None:
+        target = written.strip().lstrip("~.!").removeprefix("crate::").removeprefix("self::")
+        if not target:
+            return None
+        if target in self.names:
+            return target
+        for sep in (".", "::", "/"):
+            if f"{module}{sep}{target}" in self.names:
+                return f"{module}{sep}{target}"
+        wanted = _parts(target)
+        found = [
+            n for n in self._by_last.get(wanted[-1], ()) if _parts(n)[-len(wanted) :] == wanted
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def link(self, markdown: str, module: str) -> str:
+        """Every placeholder of ``markdown`` as a link or as code."""
+        if REF_OPEN not in markdown:
+            return markdown
+
+        def replace(match: re.Match[str]) -> str:
+            written, shown = match.group(1), match.group(2) or match.group(1)
+            shown_code = shown if shown.startswith("`") else code(shown)
+            target = self.resolve(written, module)
+            return f"[{shown_code}](#{target})" if target else shown_code
+
+        return _PLACEHOLDER.sub(replace, markdown)
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in _SEPARATORS.split(name) if p]

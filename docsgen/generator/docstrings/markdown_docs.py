@@ -1,0 +1,102 @@
+"""Doc comments written in Markdown by convention: rustdoc and Go doc comments.
+
+rustdoc: the conventional sections ``# Examples``, ``# Errors``, ``# Panics``
+and ``# Safety``; code blocks are Rust unless they say otherwise; intra-doc
+links (``[`Value`]``, ``[text](crate::Value)``) name declarations.
+
+Go: paragraphs, indented code blocks, ``# Heading`` lines, ``[Name]`` links
+and a ``Deprecated:`` paragraph (go.dev/doc/comment).
+"""
+
+from __future__ import annotations
+
+import re
+
+from docsgen.generator.docstrings.model import DocComment, ref
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_RUST_LINK = re.compile(r"\[(`?)([^\]`]+)\1\](?!\(|\[)")  # [`Value`] or [Value]
+_RUST_PATH_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#|/|\.)([\w:]+)\)")
+_RUST_SECTIONS = {"examples": "Examples", "example": "Examples", "errors": "Errors",
+                  "panics": "Panics", "safety": "Safety"}  # fmt: skip
+_RUST_BLOCK_ATTRIBUTES = frozenset({"", "ignore", "no_run", "should_panic", "compile_fail",
+                                    "edition2018", "edition2021", "rust"})  # fmt: skip
+_GO_LINK = re.compile(r"\[(\*?[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\](?!\()")
+
+
+def _split_paragraph(text: str) -> tuple[str, str]:
+    first, _, rest = text.strip().partition("\n\n")
+    return first.strip(), rest.strip()
+
+
+def rustdoc(text: str) -> DocComment:
+    prose: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current = prose
+    fence: str | None = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            if fence is None:
+                fence = stripped[:3]
+                attributes = stripped[3:].strip()
+                if set(attributes.replace(",", " ").split()) <= _RUST_BLOCK_ATTRIBUTES:
+                    line = line.replace(stripped, "```rust")
+            else:
+                fence = None
+            current.append(line)
+            continue
+        heading = _HEADING.match(line) if fence is None else None
+        if heading is not None:
+            title = heading.group(1).strip()
+            key = _RUST_SECTIONS.get(title.lower())
+            if key is not None:
+                current = sections.setdefault(key, [])
+                continue
+            current.append(f"**{title}**")
+            continue
+        if fence is None:
+            line = _RUST_PATH_LINK.sub(lambda m: ref(m.group(2), m.group(1)), line)
+            line = _RUST_LINK.sub(lambda m: ref(m.group(2), f"`{m.group(2)}`"
+                                                 if m.group(1) else m.group(2)), line)  # fmt: skip
+        elif _is_rust_setup(line):
+            continue
+        current.append(line)
+    first, rest = _split_paragraph("\n".join(prose))
+    examples = "\n".join(sections.pop("Examples", [])).strip()
+    notes = tuple((title, "\n".join(lines).strip()) for title, lines in sections.items())
+    return DocComment(summary=first, description=rest,
+                      examples=(examples,) if examples else (), notes=notes)  # fmt: skip
+
+
+def _is_rust_setup(line: str) -> bool:
+    """rustdoc hides the lines of an example that start with ``# `` (setup code)."""
+    stripped = line.lstrip()
+    return stripped == "#" or stripped.startswith("# ")
+
+
+def godoc(text: str) -> DocComment:
+    out: list[str] = []
+    deprecated: str | None = None
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    for paragraph in paragraphs:
+        lines = paragraph.split("\n")
+        if paragraph.startswith("Deprecated:"):
+            deprecated = " ".join(paragraph.removeprefix("Deprecated:").split())
+            continue
+        if all(line.startswith(("\t", "  ")) or not line.strip() for line in lines):
+            if all(re.match(r"^\s+([-*+]|\d+[.)])\s", line) for line in lines if line.strip()):
+                out.append("\n".join(line.strip() for line in lines))  # a list
+            else:
+                code = "\n".join(line[1:] if line.startswith("\t") else line[2:]
+                                 for line in lines)  # fmt: skip
+                out.append(f"```go\n{code}\n```")
+            continue
+        heading = re.match(r"^#\s+(\S.*)$", paragraph)
+        if heading is not None and len(lines) == 1:
+            out.append(f"**{heading.group(1)}**")
+            continue
+        out.append(_GO_LINK.sub(lambda m: ref(m.group(1).lstrip("*"), f"`{m.group(1)}`"),
+                                paragraph))  # fmt: skip
+    first, rest = _split_paragraph("\n\n".join(out))
+    return DocComment(summary=first, description=rest, deprecated=deprecated)

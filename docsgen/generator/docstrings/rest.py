@@ -1,0 +1,183 @@
+"""reStructuredText, as docstrings use it, turned into Markdown.
+
+Docstrings are written in reST (Sphinx projects), Markdown (mkdocs projects)
+or plain prose; all of them read as Markdown once reST's own markup is
+rewritten: roles (``:class:`~rich.table.Table```) become references to the
+declarations they name, double-backquoted literals become code, ``::`` and
+``.. code-block::`` blocks and doctests become fenced code, directives
+(``.. note::``, ``.. versionchanged::``, ``.. deprecated::``) become notes.
+Everything else is the author's text and stays as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docsgen.generator.docstrings.model import ref
+
+# Roles that name a Python object (Sphinx's Python domain, with or without "py:").
+_OBJECT_ROLES = frozenset(
+    {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "const", "type",
+     "function", "method", "attribute", "module", "exception"}
+)  # fmt: skip
+_ROLE = re.compile(r":(?:py:)?([\w-]+):`([^`]+)`")
+_LITERAL = re.compile(r"``(.+?)``")
+_LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
+_NAMED = re.compile(r"`([^`]+)`__?(?=\W|$)")
+_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w-]+)::\s*(.*)$")
+_HEADING_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
+NOTE_TITLES = {
+    "note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important",
+    "caution": "Caution", "attention": "Attention", "danger": "Danger", "hint": "Hint",
+    "seealso": "See also", "versionadded": "Added in version", "versionchanged":
+    "Changed in version", "todo": "To do",
+}  # fmt: skip
+_CODE_DIRECTIVES = frozenset({"code-block", "code", "sourcecode", "doctest", "testcode"})
+
+
+@dataclass
+class Converted:
+    """A reST text as Markdown, with what its directives say apart."""
+
+    markdown: str
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    deprecated: str | None = None
+
+
+def inline(text: str) -> str:
+    """reST inline markup as Markdown: roles, literals and links."""
+
+    def role(match: re.Match[str]) -> str:
+        name, content = match.group(1), match.group(2)
+        if name in _OBJECT_ROLES:
+            shown, _, target = content.partition("<")
+            if target:  # :class:`the table <rich.table.Table>`
+                return ref(target.rstrip(">").strip().lstrip("~!"), shown.strip())
+            target = content.lstrip("!")
+            if target.startswith("~"):
+                target = target[1:]
+                return ref(target, target.rpartition(".")[2])
+            return ref(target)
+        if name in ("pep", "PEP"):
+            return f"PEP {content}"
+        if name in ("rfc", "RFC"):
+            return f"RFC {content}"
+        shown = content.partition("<")[0].strip() or content
+        return f"`{shown}`" if name in ("code", "samp", "file", "envvar", "option") else shown
+
+    text = _ROLE.sub(role, text)
+    text = _LITERAL.sub(lambda m: "`" + m.group(1) + "`", text)
+    text = _LINK.sub(lambda m: f"[{m.group(1).strip()}]({m.group(2).strip()})", text)
+    return _NAMED.sub(lambda m: m.group(1), text) if "`_" in text else text
+
+
+def to_markdown(text: str) -> Converted:
+    """A docstring's reST as Markdown; directives' notes and deprecation taken apart."""
+    lines = text.split("\n")
+    out: list[str] = []
+    converted = Converted("")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        directive = _DIRECTIVE.match(line)
+        if directive is not None:
+            indent, name, argument = directive.groups()
+            body, i = _indented_block(lines, i + 1, len(indent))
+            _directive(name.lower(), argument.strip(), body, out, converted)
+            continue
+        if line.rstrip().endswith("::") and not line.strip().startswith(".."):
+            body, after = _indented_block(lines, i + 1, len(line) - len(line.lstrip()))
+            if body.strip():
+                head = line.rstrip()[:-2].rstrip()
+                if head:
+                    out.append(inline(head) + (":" if not head.endswith(":") else ""))
+                out += ["", _fence(body, "python" if _looks_python(body) else ""), ""]
+                i = after
+                continue
+        if line.lstrip().startswith(">>>") and not _in_fence(out):
+            block, i = _doctest(lines, i)
+            out += [_fence(block, "python"), ""]
+            continue
+        if i + 1 < len(lines) and line.strip() and _HEADING_UNDERLINE.match(lines[i + 1]) \
+                and len(lines[i + 1].strip()) >= len(line.strip()):  # fmt: skip
+            out.append(f"**{inline(line.strip())}**")
+            i += 2
+            continue
+        out.append(line if _in_fence(out) else inline(line))
+        i += 1
+    converted.markdown = "\n".join(out).strip("\n")
+    return converted
+
+
+def _directive(name: str, argument: str, body: str, out: list[str], converted: Converted) -> None:
+    if name in _CODE_DIRECTIVES:
+        language = argument.split()[0] if argument else ("python" if _looks_python(body) else "")
+        out += ["", _fence(body, language), ""]
+    elif name == "deprecated":
+        words = inline(" ".join(body.split()))
+        converted.deprecated = (f"Since version {argument}. " if argument else "") + words
+    elif name in NOTE_TITLES:
+        title = NOTE_TITLES[name] + (f" {argument}" if name.startswith("version") else "")
+        if name.startswith("version"):
+            content = inline(" ".join(body.split()))
+        else:
+            content = to_markdown(body).markdown
+        if name == "seealso" and argument:
+            content = inline(argument) + ("\n\n" + content if content else "")
+        converted.notes.append((title.strip(), content))
+    elif name in ("image", "figure", "raw", "include", "autoclass", "automodule",
+                  "autofunction", "toctree", "only", "index", "highlight"):  # fmt: skip
+        return  # nothing a reader of the API Reference can use
+    elif name == "admonition":
+        converted.notes.append((inline(argument) or "Note", to_markdown(body).markdown))
+    else:  # another directive: its content as text, under its argument
+        if argument:
+            out.append(f"**{inline(argument)}**")
+        if body.strip():
+            out += ["", to_markdown(body).markdown, ""]
+
+
+def _indented_block(lines: list[str], start: int, indent: int) -> tuple[str, int]:
+    """The block indented deeper than ``indent`` from ``start`` (blank lines inside it
+    kept), dedented, and the index after it."""
+    block: list[str] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        block.append(line)
+        i += 1
+    while block and not block[-1].strip():
+        block.pop()
+    while block and not block[0].strip():
+        block.pop(0)
+    depth = min((len(x) - len(x.lstrip()) for x in block if x.strip()), default=0)
+    return "\n".join(x[depth:] for x in block), i
+
+
+def _doctest(lines: list[str], start: int) -> tuple[str, int]:
+    """A doctest: its ``>>>`` and ``...`` lines and the output up to a blank line."""
+    block = []
+    i = start
+    depth = len(lines[start]) - len(lines[start].lstrip())
+    while i < len(lines) and lines[i].strip():
+        block.append(lines[i][depth:] if lines[i][:depth].isspace() else lines[i].lstrip())
+        i += 1
+    return "\n".join(block), i
+
+
+def _fence(code: str, language: str) -> str:
+    ticks = "```"
+    while ticks in code:
+        ticks += "`"
+    return f"{ticks}{language}\n{code}\n{ticks}"
+
+
+def _in_fence(out: list[str]) -> bool:
+    return sum(1 for line in out if line.lstrip().startswith("```")) % 2 == 1
+
+
+def _looks_python(code: str) -> bool:
+    return bool(re.search(r"^\s*(>>>|def |class |import |from \w+ import |@\w)", code, re.M))

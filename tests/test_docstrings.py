@@ -1,0 +1,190 @@
+"""Doc comments in full: each style's parts parsed, rendered as an entry's Markdown."""
+
+from __future__ import annotations
+
+from docsgen.generator.analysis.file_analysis import Parameter
+from docsgen.generator.docstrings import parse
+from docsgen.generator.docstrings.links import Linker
+from docsgen.generator.docstrings.model import ref
+from docsgen.generator.docstrings.render import render
+
+GOOGLE = """Send a request.
+
+Longer words about it.
+
+Args:
+    url: The URL to fetch.
+    timeout (float): Seconds to wait.
+
+Returns:
+    Response: The response.
+
+Raises:
+    HTTPError: When the server says no.
+
+Examples:
+    >>> get("https://example.com")
+    <Response [200]>
+"""
+
+SPHINX = """Register a rule for routing incoming requests.
+
+.. code-block:: python
+
+    @app.route("/")
+    def index():
+        return "Hello"
+
+:param rule: The URL rule string.
+:param options: Extra options passed to the
+    :class:`~werkzeug.routing.Rule` object.
+:return: A decorator.
+
+.. deprecated:: 2.2
+    Use ``add_url_rule`` instead.
+"""
+
+NUMPY = """Compute things.
+
+Parameters
+----------
+x : int
+    The x.
+y : str, optional
+    The y.
+
+Returns
+-------
+int
+    The result.
+"""
+
+
+def test_google_sections_become_a_parameters_table_returns_raises_and_code() -> None:
+    doc = parse("Python", GOOGLE)
+    assert doc.summary == "Send a request." and doc.description == "Longer words about it."
+    assert [(f.name, f.type, f.description) for f in doc.parameters] == [
+        ("url", None, "The URL to fetch."),
+        ("timeout", "float", "Seconds to wait."),
+    ]
+    params = (Parameter("url", annotation="str"), Parameter("timeout", default="5.0"))
+    markdown = render(doc, params).markdown
+    assert "| `url` | `str` |  | The URL to fetch. |" in markdown
+    assert "| `timeout` | `float` | `5.0` | Seconds to wait. |" in markdown
+    assert "**Returns** `Response`: The response." in markdown
+    assert "- `HTTPError`: When the server says no." in markdown
+    assert '```python\n>>> get("https://example.com")\n<Response [200]>\n```' in markdown
+    assert "Args:" not in markdown
+
+
+def test_sphinx_fields_roles_directives_become_markdown() -> None:
+    doc = parse("Python", SPHINX)
+    assert doc.summary == "Register a rule for routing incoming requests."
+    assert '```python\n@app.route("/")' in doc.description
+    assert [f.name for f in doc.parameters] == ["rule", "options"]
+    assert " ".join(doc.parameters[1].description.split()) == (
+        "Extra options passed to the " + ref("werkzeug.routing.Rule", "Rule") + " object."
+    )
+    assert doc.deprecated == "Since version 2.2. Use `add_url_rule` instead."
+    params = (Parameter("self"), Parameter("rule"), Parameter("options", kind="var-keyword"))
+    rendered = render(doc, params)
+    assert rendered.markdown.startswith("> **Deprecated.** Since version 2.2.")
+    assert ":param" not in rendered.markdown and ":class:" not in rendered.markdown
+    assert "| `**options` |" in rendered.markdown
+    assert rendered.warnings == []
+
+
+def test_numpy_sections_are_parsed() -> None:
+    doc = parse("Python", NUMPY)
+    assert [(f.name, f.type, f.description) for f in doc.parameters] == [
+        ("x", "int", "The x."),
+        ("y", "str", "The y."),
+    ]
+    assert [(f.type, f.description) for f in doc.returns] == [("int", "The result.")]
+
+
+def test_a_documented_parameter_the_signature_lacks_is_flagged() -> None:
+    doc = parse("Python", "Do it.\n\n:param ghost: Not there any more.\n")
+    rendered = render(doc, (Parameter("real"),))
+    assert "⚠️ documented, but the signature has no such parameter Not there any more." in (
+        rendered.markdown
+    )
+    assert rendered.warnings == ["`ghost` is documented but is not a parameter"]
+
+
+def test_prose_keeps_the_authors_markdown_and_demotes_headings() -> None:
+    doc = parse("Python", "Do **it** with `care`.\n\n# Not a page heading\n\nMore\n====\n")
+    markdown = render(doc).markdown
+    assert markdown.startswith("Do **it** with `care`.")
+    assert "\n**Not a page heading**" in markdown and "\n# " not in markdown
+    assert "**More**" in markdown and "====" not in markdown
+
+
+def test_jsdoc_tags_and_inline_links() -> None:
+    doc = parse(
+        "TypeScript",
+        "Fetches a shape, see {@link Router}.\n@param {string} name the shape's name\n"
+        "@param [precision=2] digits\n@returns {Promise<number>} the area\n"
+        "@throws {RangeError} when unknown\n@example\nawait area('x')\n@deprecated use `size`",
+    )
+    assert doc.summary == "Fetches a shape, see " + ref("Router", "Router") + "."
+    assert [(f.name, f.type) for f in doc.parameters] == [("name", "string"), ("precision", None)]
+    assert [(f.type, f.description) for f in doc.returns] == [("Promise<number>", "the area")]
+    assert [(f.name, f.description) for f in doc.raises] == [("RangeError", "when unknown")]
+    assert doc.examples == ("```\nawait area('x')\n```",)
+    assert doc.deprecated == "use `size`"
+    markdown = render(doc).markdown
+    assert "@param" not in markdown and "@returns" not in markdown
+
+
+def test_javadoc_html_and_tags() -> None:
+    doc = parse(
+        "Java",
+        "Greets <b>people</b>.<p>Use {@code greet} often.\n@param name who\n@return the line\n"
+        "@throws IllegalStateException when closed\n@author someone",
+    )
+    assert doc.summary == "Greets **people**."
+    assert doc.description == "Use `greet` often."
+    assert [f.name for f in doc.parameters] == ["name"]
+    assert [f.description for f in doc.returns] == ["the line"]
+    assert [f.name for f in doc.raises] == ["IllegalStateException"]
+
+
+def test_rustdoc_sections_and_intra_doc_links() -> None:
+    doc = parse(
+        "Rust",
+        "Parses JSON into a [`Value`].\n\nSee [the map](crate::Map).\n\n# Errors\n\n"
+        "Fails on bad input.\n\n# Examples\n\n```\n# use serde_json::Value;\n"
+        'let v: Value = from_str("1")?;\n```\n',
+    )
+    assert doc.summary == "Parses JSON into a " + ref("Value", "`Value`") + "."
+    assert doc.description == "See " + ref("crate::Map", "the map") + "."
+    assert doc.notes == (("Errors", "Fails on bad input."),)
+    assert doc.examples == ('```rust\nlet v: Value = from_str("1")?;\n```',)
+
+
+def test_go_doc_comments() -> None:
+    doc = parse(
+        "Go",
+        "Equal reports whether x and y are equal, see [Options].\n\n"
+        "# Details\n\n\tif cmp.Equal(x, y) {\n\t}\n\nDeprecated: use [Diff].",
+    )
+    assert (
+        doc.summary
+        == "Equal reports whether x and y are equal, see " + ref("Options", "`Options`") + "."
+    )
+    assert "**Details**" in doc.description and "```go\nif cmp.Equal(x, y) {\n}\n```" in (
+        doc.description
+    )
+    assert doc.deprecated == "use [Diff]."
+
+
+def test_references_link_to_documented_names_or_stay_code() -> None:
+    linker = Linker(["rich.table.Table", "rich.console.Console", "flask.Flask.route"])
+    text = " ".join(
+        [ref("rich.table.Table", "Table"), ref("Console"), ref("route"), ref("nowhere.Thing")]
+    )
+    assert linker.link(text, "rich.progress") == (
+        "[`Table`](#rich.table.Table) [`Console`](#rich.console.Console) "
+        "[`route`](#flask.Flask.route) `nowhere.Thing`"
+    )
