@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any, Literal
 
 from docsgen.generator.docstrings.model import DocComment, Field
@@ -46,16 +47,53 @@ def style_of(text: str) -> Style | None:
     return None
 
 
+# Directives griffe's parsers do not keep (after a Sphinx field list they are dropped):
+# taken out first and converted on their own.
+_NOTE_DIRECTIVE = re.compile(
+    r"^\.\.\s+(deprecated|versionadded|versionchanged|note|warning|seealso|tip|important|"
+    r"caution|attention|danger|hint|admonition|todo)::"
+)
+
+
 def parse(text: str) -> DocComment:
     style = style_of(text)
     if style is None:
         return _prose(to_markdown(text))
+    text, directives = _take_directives(text)
     try:
         sections = _griffe_sections(text, style)
     except Exception:  # a docstring griffe cannot read is shown as prose
         logging.getLogger(__name__).debug("griffe could not parse a docstring", exc_info=True)
         return _prose(to_markdown(text))
-    return _from_sections(sections)
+    doc = _from_sections(sections)
+    if not directives:
+        return doc
+    extra = to_markdown("\n".join(directives))
+    return replace(
+        doc,
+        notes=doc.notes + tuple(extra.notes),
+        deprecated=extra.deprecated if extra.deprecated is not None else doc.deprecated,
+    )
+
+
+def _take_directives(text: str) -> tuple[str, list[str]]:
+    """The text without its top-level note directives, and those directives."""
+    kept: list[str] = []
+    taken: list[str] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        if _NOTE_DIRECTIVE.match(lines[i]):
+            block = [lines[i]]
+            i += 1
+            while i < len(lines) and (not lines[i].strip() or lines[i][:1].isspace()):
+                block.append(lines[i])
+                i += 1
+            taken.append("\n".join(block))
+            continue
+        kept.append(lines[i])
+        i += 1
+    return "\n".join(kept), taken
 
 
 def _griffe_sections(text: str, style: Style) -> list[Any]:
