@@ -17,17 +17,20 @@ whichever file declares it.  Two things are left for the section to fill in:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter, Symbol
 from docsgen.generator.docstrings import parse
+from docsgen.generator.docstrings.links import referenced
 from docsgen.generator.docstrings.render import render as render_doc
 from docsgen.generator.markdown import Citation, code, escape, fence
 
 # Bump when the rendering below changes: stored renderings of older versions are ignored.
-REFERENCE_VERSION = 4
+REFERENCE_VERSION = 5
 
 WRAP_AT = 88  # a signature longer than this is laid out one parameter per line
 # Kinds that should carry documentation; fields, constants and the like read
@@ -181,8 +184,12 @@ class FileReference:
         return bool(self.blocks or self.doc or self.problems or self.parse_error)
 
     def summary(self) -> ReferenceSummary:
-        return ReferenceSummary(self.path, self.language, self.module, self.analysed,
-                                self.skipped, self.has_content, self.kinds)  # fmt: skip
+        texts = [self.doc or "", self.doc_body or "", *(b.text for b in self.blocks)]
+        refs = sorted({target for text in texts for target in referenced(text)})
+        return ReferenceSummary(
+            self.path, self.language, self.module, self.analysed, self.skipped,
+            self.has_content, self.kinds, tuple(refs),
+        )  # fmt: skip
 
     def block(self, qualname: str) -> Block | None:
         for b in self.blocks:
@@ -249,16 +256,19 @@ class ReferenceSummary:
     skipped: str | None
     has_content: bool
     kinds: tuple[tuple[str, int], ...]
+    # The names its doc comments refer to, as written: where each resolves decides the
+    # links of the pieces that show the file's entries.
+    refs: tuple[str, ...] = ()
 
     def to_json(self) -> list[Any]:
         return [self.path, self.language, self.module, self.analysed, self.skipped,
-                self.has_content, [list(k) for k in self.kinds]]  # fmt: skip
+                self.has_content, [list(k) for k in self.kinds], list(self.refs)]  # fmt: skip
 
     @classmethod
     def from_json(cls, data: list[Any]) -> ReferenceSummary:
-        path, language, module, analysed, skipped, has_content, kinds = data
+        path, language, module, analysed, skipped, has_content, kinds, refs = data
         kept = tuple((k, n) for k, n in kinds)
-        return cls(path, language, module, analysed, skipped, has_content, kept)
+        return cls(path, language, module, analysed, skipped, has_content, kept, tuple(refs))
 
 
 def _block(
@@ -301,6 +311,54 @@ def shown_name(a: FileAnalysis, s: Symbol) -> str:
     return s.qualname.replace(".", separator(a.language))
 
 
+# Class decorators and bases whose fields make the ``__init__`` (dataclasses, attrs,
+# NamedTuple): the generated signature is shown, and the class's documentation of its
+# parameters is matched against it.
+_GENERATING_DECORATOR = re.compile(r"^@?(?:[\w.]*\.)?(dataclass|define|frozen|mutable|attrs|s)\b")
+_GENERATING_BASES = frozenset({"NamedTuple", "typing.NamedTuple"})
+
+
+def _generated_inits(
+    a: FileAnalysis, explicit: Mapping[str, tuple[Parameter, ...]]
+) -> dict[str, tuple[Parameter, ...]]:
+    if a.language != "Python":
+        return {}
+    found: dict[str, tuple[Parameter, ...]] = {}
+    for s in a.symbols:
+        if s.kind != "class" or s.qualname in explicit:
+            continue
+        generating = any(_GENERATING_DECORATOR.match(d) for d in s.decorators) or any(
+            b.rpartition(".")[2] == "NamedTuple" for b in s.bases
+        )
+        if not generating:
+            continue
+        params = []
+        for member in a.symbols:
+            if member.parent != s.qualname or member.kind != "field":
+                continue
+            if (member.returns or "").startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            _, has_default, default = (member.signature or "").partition(" = ")
+            params.append(Parameter(member.name, annotation=member.returns,
+                                    default=default if has_default else None))  # fmt: skip
+        found[s.qualname] = tuple(params)
+    return found
+
+
+def _with_generated_init(block: Block, params: tuple[Parameter, ...]) -> Block:
+    """The class's block with the ``__init__`` its fields make, after the declaration."""
+    shown = ", ".join(["self"] + [
+        (f"{p.name}: {p.annotation}" if p.annotation else p.name)
+        + (f" = {p.default}" if p.default is not None else "") for p in params
+    ])  # fmt: skip
+    code_block = fence(wrap(f"def __init__({shown}) -> None"), "python")
+    head, sep, rest = block.text.partition("\n\n*class*")
+    if not sep:
+        return block
+    text = f"{head}\n\n*Generated `__init__`:*\n\n{code_block}{sep}{rest}"
+    return replace(block, text=text)
+
+
 def render(a: FileAnalysis) -> FileReference:
     """A file's API entries: a block per public declaration, in source order."""
     blocks: list[Block] = []
@@ -308,9 +366,13 @@ def render(a: FileAnalysis) -> FileReference:
     depth: dict[str, int] = {}
     top: dict[str, str] = {}
     inits = {s.parent: s.parameters for s in a.symbols if s.name == "__init__" and s.parent}
+    generated = _generated_inits(a, inits)
+    inits.update(generated)
     for s in a.symbols:
         if s.kind == "reexport":
             continue  # documented where it is declared (docsgen.generator.surface)
+        if not s.public and s.parent is not None:
+            continue  # a private field, kept for the generated __init__
         if s.parent in depth:
             level = depth[s.parent] + 1
             top[s.qualname] = top[s.parent]
@@ -319,7 +381,10 @@ def render(a: FileAnalysis) -> FileReference:
             top[s.qualname] = s.qualname
         depth[s.qualname] = level
         init = inits.get(s.qualname, ())
-        blocks.append(_block(a, s, top[s.qualname], level, len(cited), init))
+        block = _block(a, s, top[s.qualname], level, len(cited), init)
+        if s.qualname in generated:
+            block = _with_generated_init(block, generated[s.qualname])
+        blocks.append(block)
         cited.append(Citation(a.path, s.line, s.name))
     problems: list[str] = []
     if a.parse_error is not None:
@@ -330,7 +395,9 @@ def render(a: FileAnalysis) -> FileReference:
     problems.extend(a.warnings)
     module_doc = parse(a.language, safe_text(a.doc)) if a.doc else None
     body = render_doc(replace(module_doc, summary="")).markdown if module_doc else ""
-    kinds = Counter(LABELS.get(s.kind, s.kind) for s in a.symbols if s.kind != "reexport")
+    kinds = Counter(
+        LABELS.get(s.kind, s.kind) for s in a.symbols if s.kind != "reexport" and s.public
+    )
     return FileReference(
         path=a.path,
         language=a.language,

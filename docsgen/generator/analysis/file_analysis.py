@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ class Symbol:
     # For a re-export (kind "reexport"): where the name comes from, as written
     # (e.g. "aiohttp.client.ClientSession" or ".client.ClientSession").
     target: str | None = None
+    # For a class: what it derives from, as dotted names made from the file's imports
+    # (".sansio.app.App", "click.UsageError"; a name of the same file as written).
+    bases: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The same as ``_plain(self)``, spelled out: symbols are most of a file's analysis."""
@@ -70,6 +73,7 @@ class Symbol:
             "public": self.public,
             "parent": self.parent,
             "target": self.target,
+            "bases": list(self.bases),
         }
 
 
@@ -157,7 +161,16 @@ class FileAnalysis:
                 plain[name] = [s.to_json() for s in self.symbols]
             elif name == OUTLINE:
                 plain[name] = [
-                    [s.kind, s.name, s.qualname, s.line, s.parent, s.target, s.public]
+                    [
+                        s.kind,
+                        s.name,
+                        s.qualname,
+                        s.line,
+                        s.parent,
+                        s.target,
+                        s.public,
+                        list(s.bases),
+                    ]
                     for s in self.symbols
                 ]
             else:
@@ -173,6 +186,7 @@ class FileAnalysis:
                         **s,
                         "parameters": tuple(Parameter(**p) for p in s["parameters"]),
                         "decorators": tuple(s["decorators"]),
+                        "bases": tuple(s.get("bases", ())),
                     }
                 )
                 for s in items
@@ -180,8 +194,17 @@ class FileAnalysis:
 
         if OUTLINE in data:
             symbols = tuple(
-                Symbol(kind, name, qualname, line, parent=parent, target=target, public=public)
-                for kind, name, qualname, line, parent, target, public in data[OUTLINE]
+                Symbol(
+                    kind,
+                    name,
+                    qualname,
+                    line,
+                    parent=parent,
+                    target=target,
+                    public=public,
+                    bases=tuple(bases),
+                )
+                for kind, name, qualname, line, parent, target, public, bases in data[OUTLINE]
             )
         else:
             symbols = syms(data.get("symbols", []))
@@ -219,7 +242,14 @@ def outline(symbols: Iterable[Symbol]) -> tuple[Symbol, ...]:
     """The symbols as ``OUTLINE`` keeps them."""
     return tuple(
         Symbol(
-            s.kind, s.name, s.qualname, s.line, parent=s.parent, target=s.target, public=s.public
+            s.kind,
+            s.name,
+            s.qualname,
+            s.line,
+            parent=s.parent,
+            target=s.target,
+            public=s.public,
+            bases=s.bases,
         )
         for s in symbols
     )

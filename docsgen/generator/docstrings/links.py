@@ -61,5 +61,12 @@ class Linker:
         return _PLACEHOLDER.sub(replace, markdown)
 
 
+def referenced(markdown: str) -> list[str]:
+    """The names ``markdown``'s placeholders refer to, as written."""
+    if REF_OPEN not in markdown:
+        return []
+    return [m.group(1) for m in _PLACEHOLDER.finditer(markdown)]
+
+
 def _parts(name: str) -> list[str]:
     return [p for p in _SEPARATORS.split(name) if p]

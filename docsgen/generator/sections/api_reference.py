@@ -14,7 +14,6 @@ documented.  Everything shown is read from the code.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -48,6 +47,7 @@ from docsgen.generator.surface.model import (
     PublicModule,
     PublicName,
     Surface,
+    Target,
 )
 from docsgen.generator.surface.roles import PRODUCT, Roles, classify
 
@@ -106,13 +106,13 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
         *(m.name for m, _ in modules),
     ]
     linker = Linker(documented)
-    names_digest = _names_checksum(linker.names)
+    inheritance = Inheritance(surfaces)
     return [
         PlannedPiece(None, lambda: opening),
         *(
             PlannedPiece(
-                _written_from(model, m, names_digest),
-                _module_writer(model, m, s.separator, linker),
+                _written_from(model, m, linker, inheritance),
+                _module_writer(model, m, s.separator, linker, inheritance),
             )
             for m, s in modules
         ),
@@ -204,40 +204,72 @@ def _problems_elsewhere(
 
 
 def _module_writer(
-    model: RepositoryModel, module: PublicModule, sep: str, linker: Linker
-) -> Callable[[], Piece]:
+    model: RepositoryModel, module: PublicModule, sep: str, linker: Linker,
+    inheritance: Inheritance,
+) -> Callable[[], Piece]:  # fmt: skip
     def write() -> Piece:
         w = SectionWriter(model.snapshot)
-        _ModulePart(w, model.references, module, sep, linker).write()
+        _ModulePart(w, model.references, module, sep, linker, inheritance).write()
         return w.piece(None)
 
     return write
 
 
-def _written_from(model: RepositoryModel, module: PublicModule, names: str) -> str | None:
+def _written_from(
+    model: RepositoryModel, module: PublicModule, linker: Linker, inheritance: Inheritance
+) -> str | None:
     """What a module's piece is written from, spelled out; None when a file has no
-    content key.  ``names`` sums up every documented name (references link to them)."""
-    used = sorted(_files_used(module))
+    content key.  Where the references of its files' doc comments lead is part of it
+    (read from the files' summaries, so no entry is decoded for it)."""
+    used = sorted(_files_used(module, inheritance))
     keys = [(path, model.content_keys.get(path, "")) for path in used]
     if not all(key for _, key in keys):
         return None
-    return repr((model.snapshot.source_url_template, module, keys, names))
+    written = sorted({r for path in used if path in model.summaries
+                      for r in model.summaries[path].refs})  # fmt: skip
+    links = [(r, linker.resolve(r, module.name)) for r in written]
+    return repr((model.snapshot.source_url_template, module, keys, links))
 
 
-def _names_checksum(names: frozenset[str]) -> str:
-    """The documented names, summed up: their count and two checksums of them (64 bits;
-    zlib's, which load nothing a worker does not have)."""
-    blob = "\n".join(sorted(names)).encode()
-    return f"{len(names)}:{zlib.crc32(blob):08x}{zlib.adler32(blob):08x}"
-
-
-def _files_used(module: PublicModule) -> set[str]:
+def _files_used(module: PublicModule, inheritance: Inheritance) -> set[str]:
     used = set(module.paths)
     for name in module.names:
         for target in (name.target, *name.members):
             if target.path is not None:
                 used.add(target.path)
+        if name.is_canonical and name.target.is_declaration:
+            path, qualname = name.target.path or "", name.target.qualname or ""
+            used.update(b.path for b in inheritance.ancestors(path, qualname) if b.path)
     return used
+
+
+class Inheritance:
+    """What classes derive from, across the repository, and where each is documented."""
+
+    def __init__(self, surfaces: Sequence[Surface]) -> None:
+        self.bases: dict[tuple[str, str], tuple[Target, ...]] = {}
+        self.canonical: dict[tuple[str, str], str] = {}
+        self.separator: dict[tuple[str, str], str] = {}
+        for surface in surfaces:
+            self.bases.update(surface.bases)
+            self.canonical.update(surface.canonical)
+            for key in surface.canonical:
+                self.separator[key] = surface.separator
+
+    def ancestors(self, path: str, qualname: str) -> list[Target]:
+        """The classes ``(path, qualname)`` derives from, nearest first, each once."""
+        found: list[Target] = []
+        seen = {(path, qualname)}
+        queue = list(self.bases.get((path, qualname), ()))
+        while queue:
+            base = queue.pop(0)
+            key = (base.path or "", base.qualname or "")
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(base)
+            queue += self.bases.get(key, ())
+        return found
 
 
 class _ModulePart:
@@ -245,13 +277,14 @@ class _ModulePart:
 
     def __init__(
         self, w: SectionWriter, references: Mapping[str, FileReference], module: PublicModule,
-        sep: str, linker: Linker,
+        sep: str, linker: Linker, inheritance: Inheritance,
     ) -> None:  # fmt: skip
         self.w = w
         self.references = references
         self.module = module
         self.sep = sep
         self.linker = linker
+        self.inheritance = inheritance
         self.documented = 0
         self.counted = 0
         self.undocumented: list[str] = []
@@ -348,7 +381,33 @@ class _ModulePart:
                 texts.append(self._block(other, member, name.name))
         if name.implements:
             texts.append("*Implements:* " + ", ".join(code(i) for i in name.implements) + "\n")
+        if top.kind == "class":
+            texts += self._inherited(ref, top, name.name)
         return "\n".join(texts)
+
+    def _inherited(self, ref: FileReference, top: Block, public: str) -> list[str]:
+        """The public members a class inherits from classes of the repository, by origin."""
+        seen = {b.name for b in ref.members_of(top.qualname) if b.parent == top.qualname}
+        lines = []
+        for base in self.inheritance.ancestors(ref.path, top.qualname):
+            base_ref = self.references.get(base.path or "")
+            if base_ref is None:
+                continue
+            members = [b for b in base_ref.members_of(base.qualname or "")
+                       if b.parent == base.qualname and b.name not in seen]  # fmt: skip
+            if not members:
+                continue
+            seen.update(b.name for b in members)
+            key = (base.path or "", base.qualname or "")
+            where = self.inheritance.canonical.get(key)
+            sep = self.inheritance.separator.get(key, self.sep)
+            origin = f"[{code(where)}](#{where})" if where else code(base.qualname or "")
+            names = ", ".join(
+                f"[{code(b.name)}](#{where}{sep}{b.name})" if where else code(b.name)
+                for b in members
+            )
+            lines.append(f"*Inherited from {origin}:* {names}\n")
+        return lines
 
     def _block(self, ref: FileReference, block: Block, public: str) -> str:
         if block.counted:

@@ -83,6 +83,9 @@ class Surface:
     # (path, qualname) of every declaration documented in full -> its canonical name.
     canonical: Mapping[tuple[str, str], str] = field(default_factory=dict)
     separator: str = "."  # between a module and its names: "." or "::"
+    # (path, qualname) of a class -> the declarations it derives from, in order, as far as
+    # they are in the repository (what it inherits is listed with it).
+    bases: Mapping[tuple[str, str], tuple[Target, ...]] = field(default_factory=dict)
 
     def module(self, name: str) -> PublicModule | None:
         for m in self.modules:

@@ -226,7 +226,29 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> S
     by_declaration = {
         (key[0], key[1]): name for key, name in canonical.items() if key[0] and key[1]
     }
-    return Surface(tuple(result), by_declaration)
+    return Surface(tuple(result), by_declaration, ".", _bases(resolver))
+
+
+def _bases(resolver: _Resolver) -> dict[tuple[str, str], tuple[Target, ...]]:
+    """Every class's bases resolved to the declarations of the repository they name."""
+    found: dict[tuple[str, str], tuple[Target, ...]] = {}
+    for module in resolver.modules.values():
+        for symbol in module.analysis.symbols:
+            if symbol.kind != "class" or not symbol.bases:
+                continue
+            targets = []
+            for written in symbol.bases:
+                if written in module.top and module.top[written].kind != "reexport":
+                    target = Target(module.analysis.path, written, module.name)
+                elif "." not in written.lstrip(".") and written in module.top:
+                    target = resolver.resolve(module.name, written)
+                else:
+                    target = resolver.resolve_dotted(resolver.absolute(module, written), 0)
+                if target.is_declaration:
+                    targets.append(target)
+            if targets:
+                found[(module.analysis.path, symbol.qualname)] = tuple(targets)
+    return found
 
 
 def _preference(

@@ -471,6 +471,7 @@ class _Reader:
             decorators=_decorators(node),
             public=not is_private(node.name),
             parent=scope.qualname,
+            bases=self.base_targets(node.bases),
         )
         inner = _Scope(qualname)
         decorated = {_dotted(d) for d in node.decorator_list}
@@ -485,8 +486,33 @@ class _Reader:
                 f"{MAX_CLASS_DEPTH} classes deep; its members are not listed."
             )
         # Each member's group is the member followed by its own visible members.
-        children = [s for group in inner.members.values() if group[0].public for s in group]
+        # Private fields are kept (not public) where fields make the ``__init__``: its
+        # signature takes them too.
+        children = [
+            s
+            for group in inner.members.values()
+            if group[0].public or (inner.fields and group[0].kind == "field")
+            for s in group
+        ]
         scope.members[node.name] = [sym, *children]
+
+    def base_targets(self, bases: list[ast.expr]) -> tuple[str, ...]:
+        """Each base class as a dotted name through this file's imports (``Generic[T]``
+        and other subscripted bases by what they subscript)."""
+        found = []
+        for base in bases:
+            if isinstance(base, ast.Subscript):
+                base = base.value
+            dotted = _dotted(base)
+            if dotted is None:
+                continue
+            head, _, rest = dotted.partition(".")
+            if head in self.imported:
+                target = self.imported[head][0]
+                found.append(f"{target}.{rest}" if rest else target)
+            else:
+                found.append(dotted)
+        return tuple(found)
 
     def assignment(
         self, node: ast.Assign | ast.AnnAssign, scope: _Scope, doc: str | None, conditional: bool
