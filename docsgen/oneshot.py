@@ -15,11 +15,11 @@ import aiohttp
 
 from docsgen.errors import GitHubTokenMissing
 from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
+from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING
 from docsgen.settings import Settings
 from docsgen.sources.base import Source, SourceLimits
 from docsgen.sources.github import GitHubSource
 from docsgen.sources.local import LocalSource
-from docsgen.steps import COMPLETED, INITIALIZING, SAVING
 from docsgen.workers import analysis_pool
 
 

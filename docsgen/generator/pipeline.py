@@ -66,8 +66,8 @@ from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
 from docsgen.generator.shared import Payloads, share
 from docsgen.generator.tasks import MODEL
 from docsgen.generator.version import GENERATOR_VERSION
+from docsgen.progress_schedule import ANALYZING, section_step
 from docsgen.snapshot import Snapshot, SnapshotFile
-from docsgen.steps import ANALYZING, section_step
 
 log = logging.getLogger(__name__)
 SECTIONS_KEYS = tuple(s.key for s in SECTIONS)

@@ -35,10 +35,10 @@ from docsgen.errors import (
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.generator.pipeline import generate
 from docsgen.jobs.registry import RunRegistry
+from docsgen.progress_schedule import INITIALIZING, SAVING
 from docsgen.render import render_html
 from docsgen.settings import Settings
 from docsgen.sources.factory import source_for
-from docsgen.steps import INITIALIZING, SAVING
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, RepositoryTooLar
 from docsgen.generator.pipeline import ProgressCallback
 from docsgen.github.client import GitHubClient, utc_clock
 from docsgen.github.tarball import TarballLimits, read_tarball
+from docsgen.progress_schedule import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
 from docsgen.settings import Settings
 from docsgen.snapshot import RepositoryMetadata, Snapshot, human_size
 from docsgen.sources.base import SourceLimits
-from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
 
 TRUNCATED_TREE_NOTE = (
     "GitHub truncated the file tree of this repository (it is very large); "

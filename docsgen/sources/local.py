@@ -14,9 +14,9 @@ from pathlib import Path
 
 from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable, UpToDate
 from docsgen.generator.pipeline import ProgressCallback
+from docsgen.progress_schedule import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
 from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
 from docsgen.sources.base import SourceLimits
-from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
 
 _READ_BYTES = 1024 * 1024  # git output is read in pieces this large
 
