@@ -20,6 +20,7 @@ import asyncpg
 from aiohttp import web
 
 from docsgen import __version__
+from docsgen.cli_progress_bar import display_for
 from docsgen.datadir import with_secret_key
 from docsgen.db import accounts
 from docsgen.db.migrations import apply_migrations
@@ -28,7 +29,6 @@ from docsgen.generator.pipeline import GeneratedDocs
 from docsgen.jobs.lifecycle import failure_message
 from docsgen.oneshot import Target, docs_json, generate_once
 from docsgen.ops.logs import configure_logging
-from docsgen.progress_display import display_for
 from docsgen.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("docsgen")
