@@ -14,8 +14,8 @@ from pathlib import Path
 import aiohttp
 
 from docsgen.errors import GitHubTokenMissing
-from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
-from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING
+from docsgen.generator.pipeline import GeneratedDocs, generate
+from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING, ProgressCallback
 from docsgen.settings import Settings
 from docsgen.sources.base import Source, SourceLimits
 from docsgen.sources.github import GitHubSource

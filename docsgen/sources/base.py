@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from docsgen.generator.pipeline import ProgressCallback
+from docsgen.progress_schedule import ProgressCallback
 from docsgen.settings import Settings
 from docsgen.snapshot import Snapshot
 

@@ -17,10 +17,14 @@ from typing import Any
 import aiohttp
 
 from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, RepositoryTooLarge, UpToDate
-from docsgen.generator.pipeline import ProgressCallback
 from docsgen.github.client import GitHubClient, utc_clock
 from docsgen.github.tarball import TarballLimits, read_tarball
-from docsgen.progress_schedule import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
+from docsgen.progress_schedule import (
+    FETCHING_AUTH,
+    FETCHING_METADATA,
+    FETCHING_TREE,
+    ProgressCallback,
+)
 from docsgen.settings import Settings
 from docsgen.snapshot import RepositoryMetadata, Snapshot, human_size
 from docsgen.sources.base import SourceLimits

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable, UpToDate
-from docsgen.generator.pipeline import ProgressCallback
-from docsgen.progress_schedule import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
+from docsgen.progress_schedule import (
+    FETCHING_AUTH,
+    FETCHING_METADATA,
+    FETCHING_TREE,
+    ProgressCallback,
+)
 from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
 from docsgen.sources.base import SourceLimits
 
