@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from docsgen.errors import RepositoryTooLarge
 from docsgen.progress_schedule import ProgressCallback
 from docsgen.settings import Settings
-from docsgen.snapshot import Snapshot
+from docsgen.snapshot import Snapshot, human_size
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,21 @@ class SourceLimits:
     @classmethod
     def from_settings(cls, settings: Settings) -> SourceLimits:
         return cls(settings.max_repository_bytes, settings.max_file_bytes, settings.max_files)
+
+    def check(self, total_bytes: int, files: int) -> None:
+        """Raise ``RepositoryTooLarge`` naming the limit a tree of this size exceeds.
+
+        Sources call it on the tree's own sizes, before any file is read.
+        """
+        if total_bytes > self.max_repository_bytes:
+            raise RepositoryTooLarge(
+                f"Repository is too large: {human_size(total_bytes)} of files, over the limit of "
+                f"{human_size(self.max_repository_bytes)}"
+            )
+        if files > self.max_files:
+            raise RepositoryTooLarge(
+                f"Repository is too large: {files} files, over the limit of {self.max_files} files"
+            )
 
 
 class Source(Protocol):

@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, RepositoryTooLarge, UpToDate
+from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, UpToDate
 from docsgen.github.client import GitHubClient, utc_clock
 from docsgen.github.tarball import TarballLimits, read_tarball
 from docsgen.progress_schedule import (
@@ -26,7 +26,7 @@ from docsgen.progress_schedule import (
     ProgressCallback,
 )
 from docsgen.settings import Settings
-from docsgen.snapshot import RepositoryMetadata, Snapshot, human_size
+from docsgen.snapshot import RepositoryMetadata, Snapshot
 from docsgen.sources.base import SourceLimits
 
 TRUNCATED_TREE_NOTE = (
@@ -126,7 +126,8 @@ class GitHubSource:
         if not truncated:
             if not blobs:
                 raise RepositoryEmpty()
-            self._check_limits(blobs)
+            # The tree's own sizes: a repository over a limit fails before any download.
+            self.limits.check(sum(int(e.get("size") or 0) for e in blobs), len(blobs))
         shas = {str(e["path"]): str(e["sha"]) for e in blobs}
         limits = TarballLimits(self.limits, self.settings.max_tarball_uncompressed_bytes)
         contents = await client.tarball(
@@ -149,17 +150,3 @@ class GitHubSource:
                 self.settings.github_web_url, self.full_name, sha
             ),
         )
-
-    def _check_limits(self, blobs: list[dict[str, Any]]) -> None:
-        """The tree's own sizes: a repository over a limit fails before any download."""
-        total = sum(int(e.get("size") or 0) for e in blobs)
-        if total > self.limits.max_repository_bytes:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {human_size(total)} of files, over the limit of "
-                f"{human_size(self.limits.max_repository_bytes)}"
-            )
-        if len(blobs) > self.limits.max_files:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {len(blobs)} files, over the limit of "
-                f"{self.limits.max_files} files"
-            )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable, UpToDate
+from docsgen.errors import RepositoryEmpty, SourceUnreadable, UpToDate
 from docsgen.progress_schedule import (
     FETCHING_AUTH,
     FETCHING_METADATA,
@@ -112,7 +112,7 @@ class LocalSource:
         )
         if not entries:
             raise RepositoryEmpty()
-        self._check_limits(entries)
+        self.limits.check(sum(e.size for e in entries), len(entries))
         files = await self._read_blobs(entries)
         return Snapshot(name=self.name, provider="local", commit_sha=commit, files=tuple(files))
 
@@ -158,19 +158,6 @@ class LocalSource:
                 _TreeEntry(sha.decode(), int(size), path.decode("utf-8", errors="surrogateescape"))
             )
         return entries
-
-    def _check_limits(self, entries: list[_TreeEntry]) -> None:
-        total = sum(e.size for e in entries)
-        if total > self.limits.max_repository_bytes:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {human_size(total)} of files, over the limit of "
-                f"{human_size(self.limits.max_repository_bytes)}"
-            )
-        if len(entries) > self.limits.max_files:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {len(entries)} files, over the limit of "
-                f"{self.limits.max_files} files"
-            )
 
     async def _read_blobs(self, entries: list[_TreeEntry]) -> list[SnapshotFile]:
         wanted = [e for e in entries if e.size <= self.limits.max_file_bytes]
