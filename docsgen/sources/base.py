@@ -39,7 +39,21 @@ class SourceLimits:
             )
 
 
-class Source(Protocol):
-    """Produces a snapshot, reporting the 20/30/40 % steps of CONTRACT §3 as it goes."""
+@dataclass(frozen=True)
+class Head:
+    """A repository's head commit now, and how far a documented commit is behind it."""
 
-    async def fetch(self, progress: ProgressCallback) -> Snapshot: ...
+    sha: str
+    commits_behind: int | None  # None: the documented commit is unknown to the source
+
+
+class Source(Protocol):
+    """A repository as an adapter reads it (docs/freshness.md for ``head_since``)."""
+
+    async def fetch(self, progress: ProgressCallback) -> Snapshot:
+        """The snapshot, reporting the 20/30/40 % steps of CONTRACT §3 as it goes."""
+        ...
+
+    async def head_since(self, documented: str) -> Head:
+        """The head now; raises the ``GenerationError`` a run would (token missing, ...)."""
+        ...

@@ -6,6 +6,9 @@ tree and the tarball of exactly that commit, read in memory.  A head equal to
 ``skip_commit`` (the stored docs' commit) ends there with ``UpToDate``.  All I/O goes
 through ``docsgen.github.client``; a rate-limit wait shows as the current step
 at the same percentage.
+
+``head_since`` asks for the default branch (``GET /repos/{o}/{r}``), its head
+commit, then the compare API (``base...head``, ``ahead_by``) when the head moved.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 import aiohttp
 
-from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, UpToDate
+from docsgen.errors import GitHubApiFailed, GitHubTokenMissing, RepositoryEmpty, UpToDate
 from docsgen.github.client import GitHubClient, utc_clock
 from docsgen.github.tarball import TarballLimits, read_tarball
 from docsgen.progress_schedule import (
@@ -27,7 +30,7 @@ from docsgen.progress_schedule import (
 )
 from docsgen.settings import Settings
 from docsgen.snapshot import RepositoryMetadata, Snapshot
-from docsgen.sources.base import SourceLimits
+from docsgen.sources.base import Head, SourceLimits
 
 TRUNCATED_TREE_NOTE = (
     "GitHub truncated the file tree of this repository (it is very large); "
@@ -81,6 +84,24 @@ class GitHubSource:
         # The stored docs' commit: a head equal to it raises UpToDate before the tarball.
         self.skip_commit = skip_commit
         self._step: tuple[int, str] = FETCHING_METADATA
+
+    async def head_since(self, documented: str) -> Head:
+        if self.token is None:
+            raise GitHubTokenMissing()
+        client = GitHubClient(self.session, self.settings, token=self.token)
+        branch = (await client.repository(self.owner, self.name)).get("default_branch")
+        if not branch:
+            raise RepositoryEmpty()
+        head = str((await client.commit(self.owner, self.name, str(branch)))["sha"])
+        if head == documented:
+            return Head(head, 0)
+        try:
+            compared = await client.compare(self.owner, self.name, documented, head)
+        except GitHubApiFailed:
+            # Typically 404: the documented commit was force-pushed away.
+            return Head(head, None)
+        ahead = compared.get("ahead_by")
+        return Head(head, int(ahead) if isinstance(ahead, int) and ahead >= 0 else None)
 
     async def fetch(self, progress: ProgressCallback) -> Snapshot:
         async def step(at: tuple[int, str]) -> None:

@@ -20,7 +20,7 @@ from docsgen.progress_schedule import (
     ProgressCallback,
 )
 from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
-from docsgen.sources.base import SourceLimits
+from docsgen.sources.base import Head, SourceLimits
 
 _READ_BYTES = 1024 * 1024  # git output is read in pieces this large
 
@@ -132,16 +132,16 @@ class LocalSource:
         except _GitFailed:
             raise RepositoryEmpty() from None
 
-    async def head_since(self, base: str) -> tuple[str, int | None]:
-        """HEAD, and how many commits it has that ``base`` lacks (None: ``base`` is unknown)."""
+    async def head_since(self, documented: str) -> Head:
+        """HEAD, and how many commits it has that ``documented`` lacks (``git rev-list``)."""
         head = await self._head()
-        if head == base:
-            return head, 0
+        if head == documented:
+            return Head(head, 0)
         try:
-            count = await self._git("rev-list", "--count", f"{base}..{head}", "--")
+            count = await self._git("rev-list", "--count", f"{documented}..{head}", "--")
         except _GitFailed:
-            return head, None  # history rewritten: the documented commit is gone
-        return head, int(count.decode().strip())
+            return Head(head, None)  # history rewritten: the documented commit is gone
+        return Head(head, int(count.decode().strip()))
 
     @staticmethod
     def _parse_tree(raw: bytes) -> list[_TreeEntry]:
