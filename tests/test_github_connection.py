@@ -15,7 +15,7 @@ from docsgen.api.app import openapi_paths
 from docsgen.api.keys import POOL
 from docsgen.api.routes import github as github_routes
 from docsgen.db import accounts
-from docsgen.github import connections
+from docsgen.db import github_connections as connections
 from docsgen.github.crypto import Sealed, TokenCipher
 from docsgen.settings import Settings
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github

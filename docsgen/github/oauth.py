@@ -14,8 +14,8 @@ import uuid
 import aiohttp
 import asyncpg
 
+from docsgen.db import github_connections as connections
 from docsgen.errors import BadRequest, GitHubTokenRejected, NotFound
-from docsgen.github import connections
 from docsgen.github.client import GitHubClient
 from docsgen.github.crypto import TokenCipher
 from docsgen.settings import Settings

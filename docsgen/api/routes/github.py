@@ -19,6 +19,7 @@ from docsgen.api.auth import authenticate
 from docsgen.api.bodies import read_json_object
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.openapi import SECURED, error_answer, json_answer
+from docsgen.db import github_connections as connections
 from docsgen.db.repositories import list_repositories
 from docsgen.errors import (
     BadGateway,
@@ -30,7 +31,7 @@ from docsgen.errors import (
     GitHubTokenRejected,
     TooManyRequests,
 )
-from docsgen.github import connections, oauth
+from docsgen.github import oauth
 from docsgen.github.client import GitHubClient
 from docsgen.github.crypto import TokenCipher
 
