@@ -24,7 +24,6 @@ import asyncpg
 
 from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.analysis_cache import PostgresAnalysisCache
-from docsgen.db.github_connections import load_token
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
     Conflict,
@@ -36,6 +35,7 @@ from docsgen.errors import (
 )
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.generator.pipeline import generate
+from docsgen.github.tokens import load_token
 from docsgen.jobs.registry import RunRegistry
 from docsgen.progress_schedule import INITIALIZING, SAVING
 from docsgen.render import render_html

@@ -19,7 +19,7 @@ from docsgen.api.auth import authenticate
 from docsgen.api.bodies import read_json_object
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.openapi import SECURED, error_answer, json_answer
-from docsgen.db import github_connections as connections
+from docsgen.db import github_connections
 from docsgen.db.repositories import list_repositories
 from docsgen.errors import (
     BadGateway,
@@ -31,7 +31,7 @@ from docsgen.errors import (
     GitHubTokenRejected,
     TooManyRequests,
 )
-from docsgen.github import oauth
+from docsgen.github import oauth, tokens
 from docsgen.github.client import GitHubClient
 from docsgen.github.crypto import TokenCipher
 
@@ -81,7 +81,7 @@ async def put_connection(request: web.Request) -> web.Response:
     cipher = TokenCipher.required(settings)
     with github_answers(new_token=True):
         account = await GitHubClient(_http(request), settings, token=token).user()
-    connection = await connections.save_connection(
+    connection = await tokens.save_connection(
         request.app[POOL], cipher, user.id, token=token, login=account.login,
         github_user_id=account.id, scopes=account.scopes, method="token",
     )  # fmt: skip
@@ -91,7 +91,7 @@ async def put_connection(request: web.Request) -> web.Response:
 @routes.get("/api/github/connection")
 async def get_connection(request: web.Request) -> web.Response:
     user = await authenticate(request)
-    connection = await connections.get_connection(request.app[POOL], user.id)
+    connection = await github_connections.get_connection(request.app[POOL], user.id)
     if connection is None:
         return web.json_response({"connected": False})
     return web.json_response(connection.to_json())
@@ -100,7 +100,7 @@ async def get_connection(request: web.Request) -> web.Response:
 @routes.delete("/api/github/connection")
 async def delete_connection(request: web.Request) -> web.Response:
     user = await authenticate(request)
-    await connections.delete_connection(request.app[POOL], user.id)
+    await github_connections.delete_connection(request.app[POOL], user.id)
     return web.Response(status=204)
 
 
@@ -109,7 +109,7 @@ async def list_github_repositories(request: web.Request) -> web.Response:
     user = await authenticate(request)
     pool = request.app[POOL]
     settings = request.app[SETTINGS]
-    token = await connections.load_token(pool, settings, user.id)
+    token = await tokens.load_token(pool, settings, user.id)
     with github_answers():
         if token is None:
             raise GitHubTokenMissing()
