@@ -20,7 +20,8 @@ from typing import Any
 import aiohttp
 
 from docsgen.errors import GitHubApiFailed, GitHubTokenMissing, RepositoryEmpty, UpToDate
-from docsgen.github.client import GitHubClient, utc_clock
+from docsgen.github.client import GitHubClient
+from docsgen.github.rules import utc_clock
 from docsgen.github.tarball import TarballLimits, read_tarball
 from docsgen.progress_schedule import (
     FETCHING_AUTH,
