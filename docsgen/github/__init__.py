@@ -1,1 +1,1 @@
-"""GitHub: the one client all GitHub I/O goes through, tokens sealed at rest, OAuth."""
+"""GitHub: the one client all GitHub I/O goes through, its rules without I/O, tokens, OAuth."""

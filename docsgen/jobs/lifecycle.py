@@ -26,9 +26,9 @@ from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
-    Conflict,
     FenceLost,
     GenerationError,
+    GenerationInProgress,
     RepositoryNotFound,
     TooManyRequests,
     UpToDate,
@@ -126,7 +126,7 @@ async def start_generation(
         except asyncpg.ForeignKeyViolationError:
             raise RepositoryNotFound() from None  # deleted between lookup and claim
     if run_id is None:
-        raise Conflict(
+        raise GenerationInProgress(
             "Documentation generation is already in progress",
             repository_id=str(repository.id),
             status="generating",
