@@ -41,7 +41,7 @@ from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
 from docsgen.ops import metrics as ops_metrics
 from docsgen.ops import routes as ops_routes
-from docsgen.ops.requests import add_request_id_header, request_id_middleware
+from docsgen.ops.requests import add_request_id_header, request_middleware
 from docsgen.settings import Settings
 from docsgen.workers import analysis_pool
 
@@ -78,8 +78,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
     app = web.Application(
         middlewares=[
-            request_id_middleware,
-            ops_metrics.metrics_middleware,
+            request_middleware,
             errors_middleware,
             rate_limit_middleware,
         ],
