@@ -115,7 +115,7 @@ async def _users(dsn: str, action: str, login: str) -> None:
 
 def _serve(settings: Settings) -> None:
     from docsgen.api.app import create_app
-    from docsgen.api.sessions import print_signin_link
+    from docsgen.api.routes.sessions import print_signin_link
 
     settings = with_secret_key(settings)
     with database(settings) as dsn:

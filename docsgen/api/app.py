@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from docsgen.api import openapi, sessions
+from docsgen.api import openapi
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
@@ -28,8 +28,10 @@ from docsgen.api.routes import (
     generate,
     github,
     health,
+    monitoring,
     pages,
     repositories,
+    sessions,
     webhooks,
 )
 from docsgen.db.migrations import apply_migrations
@@ -40,7 +42,6 @@ from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
 from docsgen.ops import metrics as ops_metrics
-from docsgen.ops import routes as ops_routes
 from docsgen.ops.requests import add_request_id_header, request_middleware
 from docsgen.settings import Settings
 from docsgen.workers import analysis_pool
@@ -56,7 +57,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     docs,
     github,
     events,
-    ops_routes,
+    monitoring,
     sessions,
     pages,
     webhooks,
