@@ -17,10 +17,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from docsgen.api import openapi
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
+from docsgen.api.openapi import OPENAPI_DOCUMENT, document
 from docsgen.api.routes import (
     docs,
     events,
@@ -29,6 +29,7 @@ from docsgen.api.routes import (
     github,
     health,
     monitoring,
+    openapi,
     pages,
     repositories,
     sessions,
@@ -88,7 +89,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
-    app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
+    app[OPENAPI_DOCUMENT] = document(openapi_paths())
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)
 
