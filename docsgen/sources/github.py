@@ -22,7 +22,6 @@ import aiohttp
 from docsgen.errors import GitHubApiFailed, GitHubTokenMissing, RepositoryEmpty, UpToDate
 from docsgen.github.client import GitHubClient
 from docsgen.github.rules import utc_clock
-from docsgen.github.tarball import TarballLimits, read_tarball
 from docsgen.progress_schedule import (
     FETCHING_AUTH,
     FETCHING_METADATA,
@@ -32,6 +31,7 @@ from docsgen.progress_schedule import (
 from docsgen.settings import Settings
 from docsgen.snapshot import RepositoryMetadata, Snapshot
 from docsgen.sources.base import Head, SourceLimits
+from docsgen.sources.github_tarball import TarballLimits, read_tarball
 
 TRUNCATED_TREE_NOTE = (
     "GitHub truncated the file tree of this repository (it is very large); "
