@@ -49,9 +49,11 @@ def source_for_target(target: Target, settings: Settings, http: aiohttp.ClientSe
     if target.provider == "local":
         assert target.path is not None
         path = target.path.resolve()
-        # The caller named this folder on the command line: it is the one allowed root.
+        # Whoever runs the command reads what their git reads from this folder (a worktree's
+        # git data lies beside it): the roots that bound a shared server do not apply.
+        everything = (Path(path.anchor),)
         return LocalSource(
-            path, name=target.name, roots=(path,), limits=SourceLimits.from_settings(settings)
+            path, name=target.name, roots=everything, limits=SourceLimits.from_settings(settings)
         )
     return _github_source(target, settings, http)
 
