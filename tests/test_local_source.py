@@ -154,14 +154,13 @@ async def test_symlinks_and_submodule_links_are_not_read(
     assert "passwd" not in docs["content"]
 
 
-def test_the_catch_all_message_names_the_step_and_the_reason() -> None:
-    assert (
-        failure_message("Analyzing code structure", ValueError("bad value"))
-        == "Failed while analyzing code structure: bad value"
+def test_the_catch_all_message_names_the_step_and_a_safe_reason() -> None:
+    assert failure_message("Analyzing code structure") == (
+        "Failed while analyzing code structure: an internal error occurred (see the service log)"
     )
     assert (
-        failure_message("Generating documentation: Overview...", KeyError())
-        == "Failed while generating documentation: Overview: KeyError"
+        failure_message("Generating documentation: Overview...", "the database went away")
+        == "Failed while generating documentation: Overview: the database went away"
     )
 
 

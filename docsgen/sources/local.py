@@ -17,7 +17,7 @@ from pathlib import Path
 from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable, UpToDate
 from docsgen.generator.pipeline import ProgressCallback
 from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
-from docsgen.sources.base import SourceLimits
+from docsgen.sources.base import SourceLimits, file_with_odd_name, name_is_utf8
 from docsgen.sources.git_location import (
     GitFailed,
     GitLocation,
@@ -154,12 +154,15 @@ class LocalSource:
             )
 
     async def _read_blobs(self, entries: list[_TreeEntry]) -> list[SnapshotFile]:
-        wanted = [e for e in entries if e.size <= self.limits.max_file_bytes]
+        readable = {e.path for e in entries if name_is_utf8(e.path)}
+        wanted = [e for e in entries if e.size <= self.limits.max_file_bytes and e.path in readable]
         blobs = await self._cat_file(list(dict.fromkeys(e.sha for e in wanted)))
         files = []
         limit = human_size(self.limits.max_file_bytes)
         for e in entries:
-            if e.sha not in blobs:
+            if e.path not in readable:
+                files.append(file_with_odd_name(e.path, e.size, e.sha))
+            elif e.sha not in blobs:
                 files.append(SnapshotFile(e.path, e.size, e.sha, None, f"larger than {limit}"))
             elif blobs[e.sha] is None:
                 files.append(SnapshotFile(e.path, e.size, e.sha, None, "binary file"))
