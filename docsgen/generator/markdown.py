@@ -63,7 +63,7 @@ def printable(text: str) -> str:
     cell, a Mermaid label or the Project Structure tree: a file named
     ``"a\\n\\n# Heading"`` must not write a heading.
     """
-    if _UNPRINTABLE.search(text) is None:  # nearly always: one scan, no copy
+    if text.isprintable():  # nearly always; all of the above is "not printable" to Python
         return text
     return _UNPRINTABLE.sub(_escaped, text)
 
