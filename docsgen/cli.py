@@ -195,10 +195,11 @@ def _generate(settings: Settings, source: str, out: str | None, fmt: str) -> int
     except GenerationError as exc:
         print(f"docsgen: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
-    except Exception as exc:  # a run's catch-all, as in the service (CONTRACT §6)
-        print(
-            f"docsgen: {failure_message(display.step or 'Initializing...', exc)}", file=sys.stderr
-        )
+    except Exception:  # a run's catch-all, as in the service (CONTRACT §6)
+        log.exception("generation failed")  # the details, on stderr above the message
+        reason = "an internal error occurred (the details are above)"
+        message = failure_message(display.step or "Initializing...", reason)
+        print(f"docsgen: {message}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 

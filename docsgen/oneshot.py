@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 
 import aiohttp
 
@@ -20,10 +21,12 @@ from docsgen.workers import analysis_pool
 
 
 def _settings_for(origin: Origin, settings: Settings) -> Settings:
-    """A folder named on the command line is the one local root allowed."""
+    """Whoever runs the command reads what their git reads from the folder they name (a
+    worktree's git data lies beside it): the roots that bound a shared server do not
+    apply, so the root is the file system's."""
     if origin.path is None:
         return settings
-    return replace(settings, local_roots=(origin.path,))
+    return replace(settings, local_roots=(Path(origin.path.resolve().anchor),))
 
 
 async def generate_once(

@@ -315,8 +315,9 @@ def _core_document() -> dict[str, Any]:
                                                 "provider": {"const": "local"},
                                                 "path": {
                                                     **NON_BLANK,
-                                                    "description": "An absolute path under "
-                                                    "one of the server's local roots",
+                                                    "description": "The absolute path of a "
+                                                    "git repository whose folder and git data "
+                                                    "lie under the server's local roots",
                                                 },
                                             },
                                         },

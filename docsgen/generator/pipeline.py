@@ -51,7 +51,7 @@ from docsgen.generator.cache import (
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.inputs import FACET_PARTS, REFERENCES, InputDigests, facet_digests
 from docsgen.generator.lazy import SEPARATOR, Encoded
-from docsgen.generator.markdown import Citation, Piece, anchor
+from docsgen.generator.markdown import Citation, Piece, anchor, escape
 from docsgen.generator.model import Scan, assemble_model, scan, without_files
 from docsgen.generator.section_cache import (
     check_key,
@@ -97,7 +97,7 @@ def assemble(snapshot: Snapshot, sections: Sequence[SectionResult]) -> str:
     title = name.rsplit("/", 1)[-1] if snapshot.provider == "local" else name
     toc = "\n".join(f"- [{s.title}](#{s.anchor})" for s in sections)
     # One join: the API Reference of a large repository is megabytes, copied once.
-    parts = [f"# {title}\n\n{toc}\n\n"]
+    parts = [f"# {escape(title)}\n\n{toc}\n\n"]
     for index, section in enumerate(sections):
         parts += ["\n" if index else "", f"## {section.title}\n\n", section.markdown]
     return "".join(parts)

@@ -19,7 +19,7 @@ from docsgen.generator.analysis.model import FileAnalysis, Symbol
 from docsgen.generator.markdown import WARNING_SIGN, Citation, code, escape
 
 # Bump when the rendering below changes: cached renderings of older versions are ignored.
-REFERENCE_VERSION = 2
+REFERENCE_VERSION = 3
 
 MAX_DOC_CHARS = 400  # the first paragraph of a doc is cut here
 UNDOCUMENTED = "no documentation; described from the signature alone"

@@ -205,10 +205,10 @@ async def generate_docs_for_repository(
             raise
     except DATABASE_ERRORS as exc:
         log.warning("run %s lost the database while %s: %r", run_id, run.step, exc)
-        await _fail(run, failure_message(run.step, DatabaseUnavailable()))
-    except Exception as exc:
+        await _fail(run, failure_message(run.step, DATABASE_UNAVAILABLE))
+    except Exception:
         log.exception("run %s failed while %s", run_id, run.step)
-        await _fail(run, failure_message(run.step, exc))
+        await _fail(run, failure_message(run.step))
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -220,14 +220,14 @@ async def generate_docs_for_repository(
                 log.exception("hook after run %s failed", run_id)
 
 
-class DatabaseUnavailable(Exception):
-    def __str__(self) -> str:
-        return "the database became unavailable; try again"
+# CONTRACT §6's <reason> for an error nobody foresaw. Its own text may hold paths,
+# repository content or internals: that goes to the log, never to the row.
+INTERNAL_ERROR = "an internal error occurred (see the service log)"
+DATABASE_UNAVAILABLE = "the database became unavailable; try again"
 
 
-def failure_message(step: str, exc: BaseException) -> str:
+def failure_message(step: str, reason: str = INTERNAL_ERROR) -> str:
     """CONTRACT §6's catch-all: ``Failed while <current step>: <reason>``."""
-    reason = str(exc).strip() or type(exc).__name__
     step = step.rstrip(".")
     return f"Failed while {step[:1].lower()}{step[1:]}: {reason}"
 

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from docsgen.errors import RepositoryTooLarge
+from docsgen.generator.markdown import printable
 from docsgen.progress_schedule import ProgressCallback
 from docsgen.settings import Settings
-from docsgen.snapshot import Snapshot, human_size
+from docsgen.snapshot import Snapshot, SnapshotFile, human_size
+
+NAME_NOT_UTF8 = "file name is not valid UTF-8"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,22 @@ class Head:
 
     sha: str
     commits_behind: int | None  # None: the documented commit is unknown to the source
+
+
+def name_is_utf8(path: str) -> bool:
+    """Whether ``path``, decoded with ``surrogateescape`` as sources do, was valid UTF-8."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def file_with_odd_name(path: str, size: int, blob_sha: str) -> SnapshotFile:
+    """A file whose name is not valid UTF-8: listed under its ``printable`` name (each
+    such byte as ``\\xNN``), not read. The generator, the database and the docs hold
+    UTF-8 text only; the name as it is could not reach them."""
+    return SnapshotFile(printable(path), size, blob_sha, None, NAME_NOT_UTF8)
 
 
 class Source(Protocol):

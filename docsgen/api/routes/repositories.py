@@ -22,6 +22,7 @@ from docsgen.db.repositories import (
 )
 from docsgen.errors import BadRequest, SourceUnreadable
 from docsgen.freshness.checker import FRESHNESS
+from docsgen.sources.git_location import locate
 from docsgen.sources.local import check_local_path
 
 routes = web.RouteTableDef()
@@ -75,10 +76,12 @@ async def register(request: web.Request) -> web.Response:
         raw_path = required_string(body, "path")
         try:
             path = check_local_path(raw_path, settings.local_roots)
+            if not path.is_dir():
+                raise BadRequest(f"Not a folder: {raw_path}")
+            # A git repository whose git data lies inside the roots, checked again at each run.
+            await locate(path, settings.local_roots)
         except SourceUnreadable as exc:
             raise BadRequest(exc.message) from None
-        if not path.is_dir():
-            raise BadRequest(f"Not a folder: {raw_path}")
         repository = await create_repository(request.app[POOL], user.id, "local", path=str(path))
     else:
         raise BadRequest("provider must be 'github' or 'local'")

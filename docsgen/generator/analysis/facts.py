@@ -20,6 +20,7 @@ from docsgen.generator.analysis import (
     facts_rust,
 )
 from docsgen.generator.analysis.model import EnvRead, FileAnalysis, Import, Route
+from docsgen.generator.markdown import code
 
 EntryPoint = tuple[str, str, int]
 
@@ -38,7 +39,7 @@ def extract(
         problem = "nested too deeply" if isinstance(e, RecursionError) else "too large"
         return _failed(path, language, f"the file is {problem}")
     except Exception as e:  # a bug of ours must not fail the run: it becomes a visible ⚠️
-        return _failed(path, language, f"the extractor failed ({type(e).__name__}: {e})")
+        return _failed(path, language, f"the extractor failed ({code(f'{type(e).__name__}: {e}')})")
 
 
 def _failed(path: str, language: str | None, why: str) -> FileAnalysis:

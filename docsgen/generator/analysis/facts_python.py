@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from docsgen.generator.analysis.model import EnvRead, Import, Route
+from docsgen.generator.markdown import escape
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 _AIOHTTP_ADD = {f"add_{m}": m.upper() for m in HTTP_METHODS}
@@ -74,7 +75,9 @@ def extract(path: str, text: str, tree: ast.Module | None = None) -> PythonFacts
     if tree is None:
         tree, problem = parse(text, path)
         if tree is None:
-            facts.warnings.append(f"Imports, environment reads and routes not read: {problem}.")
+            facts.warnings.append(
+                f"Imports, environment reads and routes not read: {escape(str(problem))}."
+            )
             return facts
     _Reader(path, text, facts).read(tree)
     return facts

@@ -25,6 +25,7 @@ from docsgen.generator.manifests.locate import (
     ini_values,
     json_key_line,
 )
+from docsgen.generator.markdown import escape
 
 RUNTIME = "runtime"
 DEVELOPMENT = "development"
@@ -84,7 +85,8 @@ def read(path: str, text: str) -> ManifestDependencies:
             _requirements(path, text, result)
     except (ValueError, RecursionError, SyntaxError) as e:
         message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        result.problems.append(f"{PurePosixPath(path).name} could not be read: {message}")
+        name = PurePosixPath(path).name
+        result.problems.append(f"{escape(name)} could not be read: {escape(message)}")
     result.dependencies.sort(key=lambda d: (d.kind != RUNTIME, d.kind, d.name.lower(), d.line or 0))
     return result
 
