@@ -19,7 +19,7 @@ import gidgethub
 import gidgethub.sansio
 from aiohttp import web
 
-from docsgen.api.bodies import read_limited
+from docsgen.api.bodies import check_json, read_limited, too_deep
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.db import DATABASE_ERRORS, webhooks
 from docsgen.db.repositories import github_registrations
@@ -73,6 +73,9 @@ async def github_webhook(request: web.Request) -> web.Response:
         raise Unauthorized("Webhook signature does not match the configured secret") from None
     except (gidgethub.BadRequest, LookupError):
         raise BadRequest("Webhook body is not valid JSON") from None
+    except RecursionError:
+        raise too_deep("Webhook body") from None
+    check_json(event.data, "Webhook body")
 
     if not isinstance(event.data, dict):
         raise BadRequest("Webhook body must be a JSON object, as GitHub sends")
