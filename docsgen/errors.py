@@ -15,6 +15,7 @@ class DocsgenError(Exception):
     """Base of every error the service raises on purpose."""
 
     status = 500
+    closes_connection = False  # answered with ``Connection: close``
 
     def __init__(
         self, message: str, *, headers: dict[str, str] | None = None, **extra: Any
@@ -53,6 +54,13 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status = 409
+
+
+class RequestTimeout(ApiError):
+    """The request body did not arrive in time; the connection is closed after the answer."""
+
+    status = 408
+    closes_connection = True
 
 
 class PayloadTooLarge(ApiError):

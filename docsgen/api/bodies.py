@@ -8,13 +8,15 @@ refused here, once, for every route that reads JSON.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Any
 
 from aiohttp import web
 
-from docsgen.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from docsgen.api.keys import SETTINGS
+from docsgen.errors import BadRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
 
 MAX_JSON_BYTES = 64 * 1024
 # No body the service reads nests deeper than a few levels; GitHub's payloads stay
@@ -23,16 +25,22 @@ MAX_JSON_DEPTH = 64
 
 
 async def read_limited(request: web.Request, limit: int) -> bytes:
-    """The body, refusing anything over ``limit`` bytes without reading it all."""
+    """The body, refusing anything over ``limit`` bytes without reading it all, and
+    any body that takes longer than ``body_timeout_seconds`` to arrive (408)."""
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit // 1024} KiB")
+    seconds = request.app[SETTINGS].body_timeout_seconds
     chunks: list[bytes] = []
     size = 0
-    while chunk := await request.content.read(16 * 1024):
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"Request body is larger than {limit // 1024} KiB")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            while chunk := await request.content.read(16 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(f"Request body is larger than {limit // 1024} KiB")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout(f"The request body did not arrive within {seconds:g} s") from None
     return b"".join(chunks)
 
 

@@ -15,7 +15,10 @@ log = logging.getLogger(__name__)
 
 
 def error_response(error: DocsgenError) -> web.Response:
-    return web.json_response(error.body(), status=error.status, headers=error.headers)
+    response = web.json_response(error.body(), status=error.status, headers=error.headers)
+    if error.closes_connection:
+        response.force_close()
+    return response
 
 
 @web.middleware
