@@ -6,8 +6,9 @@ raw aiohttp session, because gidgethub decodes bodies as text.  Every failure
 becomes one of the errors of CONTRACT §6: 401 → token rejected; primary rate
 limit → the reset time; secondary rate limit → a short wait (reported through
 ``on_wait``) or the time to retry; 5xx, timeouts and dropped connections →
-retried with capped exponential backoff, then the status and GitHub's message.
-No token is ever put in a message or a log line.
+retried with capped exponential backoff, then the status and GitHub's message
+(redacted: GitHub may echo a token).  No token is ever put in a message or a
+log line.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from docsgen.errors import (
     RepositoryNotFound,
     RepositoryTooLarge,
 )
+from docsgen.redaction import redact
 from docsgen.settings import Settings
 from docsgen.snapshot import human_size
 
@@ -371,13 +373,16 @@ class GitHubClient:
 
 
 def describe_status(exc: gidgethub.HTTPException) -> str:
-    """``GitHub API request failed: 502 Bad Gateway: <GitHub's own message>``."""
+    """``GitHub API request failed: 502 Bad Gateway: <GitHub's own message>``.
+
+    GitHub's message is redacted: should it echo a token, the token goes no further.
+    """
     status = int(exc.status_code)
     try:
         phrase = http.HTTPStatus(status).phrase
     except ValueError:
         phrase = ""
-    message = str(exc).strip()
+    message = redact(str(exc).strip())
     text = f"GitHub API request failed: {status} {phrase}".rstrip()
     if message and message != phrase:
         text += f": {message[:500]}"
