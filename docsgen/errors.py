@@ -14,6 +14,8 @@ from typing import Any
 class DocsgenError(Exception):
     """Base of every error the service raises on purpose."""
 
+    closes_connection = False  # answered with ``Connection: close``
+
     def __init__(
         self, message: str, *, headers: dict[str, str] | None = None, **extra: Any
     ) -> None:
@@ -54,6 +56,12 @@ class ServiceUnavailable(DocsgenError):
 
 
 # --- what only an HTTP request can get wrong -------------------------------------
+
+
+class RequestTimeout(DocsgenError):
+    """The request body did not arrive in time; the connection is closed after the answer."""
+
+    closes_connection = True
 
 
 class BadRequest(DocsgenError):

@@ -73,6 +73,12 @@ class Settings:
     state_changes_per_minute: int = 120
     # Seconds to wait for a pooled connection / a statement before answering 503.
     database_timeout_seconds: float = 5.0
+    # The longest a request body may take to arrive (then 408), and to be drained
+    # when it is not read (then the connection closes); a slow sender holds nothing longer.
+    body_timeout_seconds: float = 30.0
+    # Webhook bodies are read before their signature can be checked: at most this
+    # large (GitHub's own cap is 25 MB; a push is far smaller), a few at a time.
+    max_webhook_bytes: int = 5 * 1024 * 1024
     # At most one background check of a repository's head per this many seconds
     # (started by reading the repository or its docs; docs/freshness.md).
     freshness_check_seconds: float = 300.0
@@ -210,6 +216,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),
         state_changes_per_minute=_int(env, "DOCSGEN_STATE_CHANGES_PER_MINUTE", 120, 1),
         database_timeout_seconds=_float(env, "DOCSGEN_DATABASE_TIMEOUT_SECONDS", 5.0),
+        body_timeout_seconds=_float(
+            env, "DOCSGEN_BODY_TIMEOUT_SECONDS", Settings.body_timeout_seconds
+        ),
+        max_webhook_bytes=_int(env, "DOCSGEN_MAX_WEBHOOK_BYTES", Settings.max_webhook_bytes, 1),
         freshness_check_seconds=_float(
             env, "DOCSGEN_FRESHNESS_CHECK_SECONDS", Settings.freshness_check_seconds
         ),

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from docsgen.api.keys import POOL, RUN_DEPS
+from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.db import accounts
 from docsgen.jobs.lifecycle import Run
 from tests.support.api import db_row, status_of, wait_for_runs
@@ -248,8 +248,8 @@ async def test_malformed_deliveries_get_clear_errors(
         )
         assert (answer.status, await answer.json()) == (400, {"error": error}), (event, data)
 
-    # Over GitHub's 25 MB cap: refused from its Content-Length, before it is read.
-    huge = b"x" * (25 * 1024 * 1024 + 1)
+    # Over the limit (GitHub's own cap is 25 MB): refused from its Content-Length, unread.
+    huge = b"x" * (app[SETTINGS].max_webhook_bytes + 1)
     too_big = await client.post("/webhooks/github", data=huge, headers=headers)
     assert too_big.status == 413
     assert await db_row(app, on_github) is None

@@ -85,10 +85,14 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
             rate_limit_middleware,
         ],
         client_max_size=64 * 1024,
+        # An unread body is drained this long at most (aiohttp's default is 10 s)
+        # before the connection closes.
+        handler_args={"lingering_time": min(10.0, settings.body_timeout_seconds)},
     )
     app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
+    app[webhooks.UNVERIFIED_BODIES] = asyncio.Semaphore(webhooks.UNVERIFIED_AT_ONCE)
     app[OPENAPI_DOCUMENT] = document(openapi_paths())
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)

@@ -23,6 +23,7 @@ from docsgen.errors import (
     NotFound,
     PayloadTooLarge,
     RepositoryNotFound,
+    RequestTimeout,
     ServiceUnavailable,
     TooManyRequests,
     Unauthorized,
@@ -44,6 +45,7 @@ STATUSES: Mapping[type[DocsgenError], int] = {
     # A source refuses what a request asked of it (no usable GitHub token, a
     # repository gone): the repository's state, not the request, is at fault.
     GenerationError: 409,
+    RequestTimeout: 408,
     PayloadTooLarge: 413,
     UnsupportedMediaType: 415,
     TooManyRequests: 429,
@@ -58,7 +60,10 @@ def status_of(kind: type[DocsgenError]) -> int:
 
 
 def error_response(error: DocsgenError) -> web.Response:
-    return web.json_response(error.body(), status=status_of(type(error)), headers=error.headers)
+    response = web.json_response(error.body(), status=status_of(type(error)), headers=error.headers)
+    if error.closes_connection:
+        response.force_close()
+    return response
 
 
 @web.middleware

@@ -3,7 +3,7 @@
 A test compares it with the app's router, so a route cannot be added or removed
 without this document following, and a fuzzer (tests/test_fuzz_openapi.py)
 checks every answer against it.  Answers that the middleware gives to any
-route of a kind (401, 403, 429, 503, and 400/413/415 for JSON bodies) are
+route of a kind (401, 403, 429, 503, and 400/408/413/415 for JSON bodies) are
 added here in one place, as the middleware produces them in one place.
 """
 
@@ -32,6 +32,7 @@ _ERROR_TEXT = {
     401: "No or bad credentials",
     403: "Signed in by the session cookie without the session's X-CSRF-Token header",
     404: "Unknown repository, or one the caller does not own",
+    408: "Body not received within DOCSGEN_BODY_TIMEOUT_SECONDS",
     409: "Conflict",
     413: "Body over 64 KiB",
     415: "Body is not JSON",
@@ -61,7 +62,7 @@ def with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
 
     A secured operation may answer 401, and 403 to a cookie-signed change without
     its CSRF token; every state-changing ``/api/`` operation may answer 429 (rate
-    limit); an operation that reads a JSON body may answer 400, 413 and 415; every
+    limit); an operation that reads a JSON body may answer 400, 408, 413 and 415; every
     operation that reaches the database may answer 503.  What a module declares
     itself is kept.
     """
@@ -80,7 +81,7 @@ def with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
             if changes:
                 common["429"] = _TOO_MANY
             if "application/json" in operation.get("requestBody", {}).get("content", {}):
-                common.update(_errors(400, 413, 415))
+                common.update(_errors(400, 408, 413, 415))
             if secured or changes:
                 common.update(_errors(503))
             for status, answer in common.items():

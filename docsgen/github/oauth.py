@@ -19,6 +19,7 @@ from docsgen.errors import BadRequest, GitHubTokenRejected, NotFound
 from docsgen.github import tokens
 from docsgen.github.client import GitHubClient
 from docsgen.github.crypto import TokenCipher
+from docsgen.redaction import redact
 from docsgen.settings import Settings
 
 STATE_COOKIE = "docsgen_github_oauth_state"
@@ -78,7 +79,7 @@ async def finish(
     if not await github_connections.consume_oauth_state(pool, user_id, state):
         raise BadRequest(_BAD_STATE)
     if error:
-        raise BadRequest(f"GitHub sign-in was not completed: {error[:200]}")
+        raise BadRequest(f"GitHub sign-in was not completed: {redact(error)[:200]}")
     if not code:
         raise BadRequest("GitHub sent no authorization code; start again from /auth/github/login")
     answer = await GitHubClient(session, settings).exchange_code(
@@ -87,7 +88,7 @@ async def finish(
     token = answer.get("access_token")
     if not isinstance(token, str) or not token:
         reason = answer.get("error_description") or answer.get("error") or "no token in the answer"
-        raise BadRequest(f"GitHub refused the sign-in: {str(reason)[:200]}")
+        raise BadRequest(f"GitHub refused the sign-in: {redact(str(reason))[:200]}")
     try:
         account = await GitHubClient(session, settings, token=token).user()
     except GitHubTokenRejected:

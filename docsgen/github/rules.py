@@ -31,6 +31,7 @@ from docsgen.errors import (
     RepositoryEmpty,
     RepositoryNotFound,
 )
+from docsgen.redaction import redact
 from docsgen.settings import Settings
 
 # The statuses gidgethub decodes as an answer; any other is judged here.
@@ -166,7 +167,7 @@ def github_message(status: int, headers: Mapping[str, str], body: bytes) -> str:
     try:
         gidgethub.sansio.decipher_response(status, CIMultiDict(headers), body)
     except gidgethub.HTTPException as exc:
-        return str(exc).strip()
+        return redact(str(exc).strip())  # GitHub may echo a token: it goes no further
     except ValueError:  # a body that does not decode as it says, or a status unknown to HTTP
         pass
     return ""

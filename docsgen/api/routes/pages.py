@@ -9,7 +9,6 @@ logged.  The page learns what this server offers from ``GET /api/config``.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from aiohttp import web
 
 from docsgen import __version__
-from docsgen.api.bodies import read_limited
+from docsgen.api.bodies import parse_json, read_limited
 from docsgen.api.keys import SETTINGS
 from docsgen.api.openapi import error_answer
 from docsgen.errors import BadRequest, NotFound
@@ -144,11 +143,7 @@ def _without_query(uri: Any) -> str:
 @routes.post("/api/csp-report")
 async def csp_report(request: web.Request) -> web.Response:
     """A browser reports a Content-Security-Policy violation: log what was blocked, where."""
-    raw = await read_limited(request, _MAX_REPORT_BYTES)
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("A CSP report must be JSON") from None
+    body = parse_json(await read_limited(request, _MAX_REPORT_BYTES), "A CSP report")
     report = body.get("csp-report") if isinstance(body, dict) else None
     if not isinstance(report, dict):
         raise BadRequest("A CSP report must be an object with a 'csp-report' member")
