@@ -41,7 +41,7 @@ class Settings:
     poll_interval_seconds: float = 5.0
     sse_keepalive_seconds: float = 15.0
     listener_check_seconds: float = 10.0
-    page_sse: bool = True  # the page follows progress over SSE when the server offers it
+    page_sse: bool = True  # the page also follows SSE (beside its poll) when offered
     session_seconds: float = 14 * 24 * 3600.0
     signin_link_seconds: float = 15 * 60.0
     max_repository_bytes: int = 512 * 1024 * 1024
