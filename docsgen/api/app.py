@@ -35,7 +35,7 @@ from docsgen.api.routes import (
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
-from docsgen.freshness.pending import run_pending_after
+from docsgen.freshness.pending import run_pending_after, start_pending_forever
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
@@ -130,7 +130,11 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         deps = app[RUN_DEPS]
         deps.on_finished.append(run_pending_after(deps))
         checker = app[FRESHNESS] = FreshnessChecker(deps)
+        pending = asyncio.create_task(start_pending_forever(deps), name="docsgen-pending-runs")
         yield
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pending
         await checker.close()
 
     app.cleanup_ctx.append(database)
