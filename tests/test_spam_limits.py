@@ -1,11 +1,19 @@
-"""Spam prevention beyond one repository: per-user and per-process caps, a request rate limit."""
+"""Spam prevention beyond one repository: per-user and per-process caps, a request rate limit.
+
+The per-user limits are exact across processes: two real ``docsgen serve``
+processes on one database allow together what one would.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+import pytest
 from aiohttp import web
 
 from docsgen.api.app import create_app
@@ -14,6 +22,7 @@ from docsgen.db import accounts
 from docsgen.settings import Settings
 from tests.support.api import register_local, wait_for_runs
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
+from tests.support.processes import Service, create_user
 from tests.test_lifecycle import Gate
 
 
@@ -110,7 +119,7 @@ async def test_state_changing_requests_are_rate_limited_per_user(
         assert r.status == 400
     r = await client.post("/api/repositories", json={"provider": "svn"}, headers=alice)
     assert r.status == 429
-    assert int(r.headers["Retry-After"]) >= 1
+    assert r.headers["Retry-After"] == "20"  # one request's worth of a minute
     assert await r.json() == {"error": "Too many requests: slow down and try again shortly"}
     # Reads are not limited, and other users have their own allowance.
     assert (await client.get("/api/repositories", headers=alice)).status == 200
@@ -119,3 +128,54 @@ async def test_state_changing_requests_are_rate_limited_per_user(
     ).status == 400
     # Unauthenticated requests still get 401, not 429.
     assert (await client.post("/api/repositories", json={})).status == 401
+
+
+# --- across processes ---------------------------------------------------------------
+
+
+@pytest.fixture
+def service_env(database_url: str, repos_root: Path, tmp_path: Path) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "DOCSGEN_LOCAL_ROOTS": str(repos_root),
+        "DOCSGEN_DATA_DIR": str(tmp_path / "data"),
+        "DOCSGEN_SECRET_KEY": "spam-limits-secret-key-0123456789",
+        "DOCSGEN_ANALYSIS_WORKERS": "1",
+    }
+
+
+async def two_services(
+    env: Mapping[str, str], services: Callable[[Mapping[str, str]], Service]
+) -> tuple[Service, Service]:
+    first, second = services(env), services(env)
+    await asyncio.gather(first.wait_ready(), second.wait_ready())
+    return first, second
+
+
+async def test_the_request_rate_is_counted_once_across_two_processes(
+    service_env: dict[str, str], services: Callable[[Mapping[str, str]], Service]
+) -> None:
+    env = {**service_env, "DOCSGEN_STATE_CHANGES_PER_MINUTE": "4"}
+    alice, bob = create_user(env, "alice"), create_user(env, "bob")
+    first, second = await two_services(env, services)
+
+    async def post(http: aiohttp.ClientSession, service: Service, token: str) -> int:
+        async with http.post(
+            f"{service.url}/api/repositories",
+            json={"provider": "svn"},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as response:
+            if response.status == 429:
+                assert int(response.headers["Retry-After"]) >= 1
+            return response.status
+
+    async with aiohttp.ClientSession() as http:
+        # Twelve at once, six to each process: four pass in all, as one process would allow.
+        statuses = await asyncio.gather(
+            *(post(http, service, alice) for service in (first, second) * 6)
+        )
+        assert sorted(statuses) == [400] * 4 + [429] * 8
+        assert await post(http, first, alice) == 429
+        assert await post(http, second, alice) == 429
+        # Bob's allowance is his own.
+        assert await post(http, second, bob) == 400

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
-from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
+from docsgen.api.limits import rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
 from docsgen.api.routes import (
     docs,
@@ -87,7 +87,6 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     )
     app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
-    app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
     app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)
