@@ -71,6 +71,8 @@ class Settings:
     max_runs_per_user: int = 5
     max_runs_per_process: int = 20
     state_changes_per_minute: int = 120
+    # Open progress streams (SSE) per user, across all processes.
+    max_streams_per_user: int = 20
     # Seconds to wait for a pooled connection / a statement before answering 503.
     database_timeout_seconds: float = 5.0
     # At most one background check of a repository's head per this many seconds
@@ -209,6 +211,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_runs_per_user=_int(env, "DOCSGEN_MAX_RUNS_PER_USER", 5, 1),
         max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),
         state_changes_per_minute=_int(env, "DOCSGEN_STATE_CHANGES_PER_MINUTE", 120, 1),
+        max_streams_per_user=_int(
+            env, "DOCSGEN_MAX_STREAMS_PER_USER", Settings.max_streams_per_user, 1
+        ),
         database_timeout_seconds=_float(env, "DOCSGEN_DATABASE_TIMEOUT_SECONDS", 5.0),
         freshness_check_seconds=_float(
             env, "DOCSGEN_FRESHNESS_CHECK_SECONDS", Settings.freshness_check_seconds

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
-from docsgen.api.limits import rate_limit_middleware
+from docsgen.api.limits import STREAM_SLOTS, StreamSlots, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
 from docsgen.api.routes import (
     docs,
@@ -120,8 +120,16 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         yield
         await hub.stop()
 
+    async def stream_slots(app: web.Application) -> AsyncIterator[None]:
+        slots = app[STREAM_SLOTS] = StreamSlots(app[POOL], settings)
+        await slots.start()
+        yield
+        await slots.stop()
+
     async def end_streams(app: web.Application) -> None:
         # Streams end at shutdown, before the server waits for open requests.
+        if STREAM_SLOTS in app:
+            app[STREAM_SLOTS].stopping()
         if LIVE_HUB in app:
             app[LIVE_HUB].close_subscriptions()
 
@@ -140,6 +148,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app.cleanup_ctx.append(runs)
     app.cleanup_ctx.append(freshness_checks)
     app.cleanup_ctx.append(live)
+    app.cleanup_ctx.append(stream_slots)
     app.on_shutdown.append(end_streams)
     ops_metrics.install(app)
     return app
