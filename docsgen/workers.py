@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from docsgen.allocator import tune_allocator
@@ -18,16 +20,45 @@ WORKER_NICENESS = 10
 # What a worker runs: loaded as it starts (about 0.15 s of imports: the analysers, the
 # tree-sitter grammars' bindings, the sections), not by the first task of a run.
 WORKER_CODE = "docsgen.generator.tasks"
+# The exit status of a worker that ended because the process it worked for had died.
+ORPHANED_EXIT_CODE = 70
 
 
 def init_analysis_worker() -> None:
     """Run in each worker as it starts (``ProcessPoolExecutor(initializer=...)``)."""
+    end_with_creator()
     tune_allocator()
     try:
         os.nice(WORKER_NICENESS)
     except OSError as exc:  # a platform or sandbox that refuses: run at normal priority
         log.warning("could not lower the priority of an analysis worker: %s", exc)
     importlib.import_module(WORKER_CODE)
+
+
+def end_with_creator() -> None:
+    """End this worker as soon as the process that started it has died, however it died.
+
+    Nothing else would end it: it waits for tasks on a pipe whose write end it holds
+    itself, and it holds the forkserver's "alive" pipe, so that the forkserver (which
+    ends when every holder of that pipe has) and the resource tracker (which ends when
+    every holder of its pipe has, after removing the shared memory left behind) would
+    stay too.  The process that started the worker holds the write end of a pipe that
+    nothing else holds, multiprocessing's parent sentinel: it reads as ended when that
+    process is gone, whether it exited, crashed or was killed.  A thread waits for it.
+    """
+    creator = multiprocessing.parent_process()
+    if creator is None:  # not started by multiprocessing: nothing to watch
+        return
+    threading.Thread(
+        target=_exit_when_ended, args=(creator.sentinel,), name="docsgen-creator-watch", daemon=True
+    ).start()
+
+
+def _exit_when_ended(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    # No cleanup to run: the task in hand is for nobody now, and the shared memory this
+    # worker has open is unmapped by the kernel as the process ends.
+    os._exit(ORPHANED_EXIT_CODE)
 
 
 def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:

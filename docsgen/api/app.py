@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp import web
 
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
-from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
+from docsgen.api.limits import STREAM_SLOTS, StreamSlots, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
 from docsgen.api.openapi import OPENAPI_DOCUMENT, document
 from docsgen.api.routes import (
@@ -38,7 +38,7 @@ from docsgen.api.routes import (
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
-from docsgen.freshness.pending import run_pending_after
+from docsgen.freshness.pending import run_pending_after, start_pending_forever
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
@@ -91,7 +91,6 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     )
     app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
-    app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
     app[webhooks.UNVERIFIED_BODIES] = asyncio.Semaphore(webhooks.UNVERIFIED_AT_ONCE)
     app[OPENAPI_DOCUMENT] = document(openapi_paths())
     for module in ROUTE_MODULES:
@@ -126,8 +125,16 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         yield
         await hub.stop()
 
+    async def stream_slots(app: web.Application) -> AsyncIterator[None]:
+        slots = app[STREAM_SLOTS] = StreamSlots(app[POOL], settings)
+        await slots.start()
+        yield
+        await slots.stop()
+
     async def end_streams(app: web.Application) -> None:
         # Streams end at shutdown, before the server waits for open requests.
+        if STREAM_SLOTS in app:
+            app[STREAM_SLOTS].stopping()
         if LIVE_HUB in app:
             app[LIVE_HUB].close_subscriptions()
 
@@ -135,13 +142,18 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         deps = app[RUN_DEPS]
         deps.on_finished.append(run_pending_after(deps))
         checker = app[FRESHNESS] = FreshnessChecker(deps)
+        pending = asyncio.create_task(start_pending_forever(deps), name="docsgen-pending-runs")
         yield
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pending
         await checker.close()
 
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(runs)
     app.cleanup_ctx.append(freshness_checks)
     app.cleanup_ctx.append(live)
+    app.cleanup_ctx.append(stream_slots)
     app.on_shutdown.append(end_streams)
     ops_metrics.install(app)
     return app

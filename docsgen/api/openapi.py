@@ -109,6 +109,11 @@ def error_answer(description: str) -> dict[str, Any]:
     return _json(_ERROR, description)
 
 
+def too_many_answer(description: str) -> dict[str, Any]:
+    """A 429 response, with its ``Retry-After`` header."""
+    return {**copy.deepcopy(_TOO_MANY), "description": description}
+
+
 # ``owner/name`` as GitHub allows it: a name of 1-100 of [A-Za-z0-9._-], but not "." or "..".
 _OWNER = "[A-Za-z0-9][A-Za-z0-9-]{0,38}"
 _NAME = (
