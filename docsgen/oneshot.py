@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiohttp
 
-from docsgen.errors import GitHubTokenMissing
+from docsgen.errors import GitHubTokenMissing, GitHubTokenRejected
 from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
 from docsgen.settings import Settings
 from docsgen.sources.base import Source, SourceLimits
@@ -34,7 +34,9 @@ class Target:
 
 def _github_source(target: Target, settings: Settings, http: aiohttp.ClientSession) -> Source:
     if not settings.github_token:
-        raise GitHubTokenMissing()
+        raise GitHubTokenMissing(
+            f"GitHub token missing: set GITHUB_TOKEN to a GitHub token that can read {target.name}"
+        )
     source: Source = GitHubSource(
         target.name,
         token=settings.github_token,
@@ -67,7 +69,12 @@ async def generate_once(
     with analysis_pool(settings.workers) as executor:  # ready while the source is read
         async with aiohttp.ClientSession() as http:
             source = source_for_target(target, settings, http)
-            snapshot = await source.fetch(progress)
+            try:
+                snapshot = await source.fetch(progress)
+            except GitHubTokenRejected:  # the service's message speaks of the page
+                raise GitHubTokenRejected(
+                    "GitHub rejected the token in GITHUB_TOKEN: set GITHUB_TOKEN to a valid token"
+                ) from None
         docs = await generate(snapshot, progress, executor)
     await progress(*SAVING)
     await save(docs)
