@@ -29,6 +29,7 @@ ONE_OF_EACH_GROUP = (
     "tests/test_nginx_proxy.py::test_server_sent_events_pass_through_the_proxy_unbuffered",
 )
 SERVE, TEST = "./scripts/dev serve", "./scripts/dev test"
+DEV = REPO_ROOT / "scripts" / "dev"
 
 
 def readme_commands() -> list[str]:
@@ -42,7 +43,7 @@ def readme_commands() -> list[str]:
 def git(*args: str, cwd: Path | None = None) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=newcomer", "-c", "user.email=newcomer@example.org",
-         "-c", "commit.gpgsign=false", *args],
+         "-c", "commit.gpgsign=false", "-c", "safe.directory=*", *args],
         cwd=cwd, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
 
@@ -127,3 +128,20 @@ def test_the_readme_commands_work_on_a_clean_clone_with_a_fresh_home(
     assert "mermaid" in tests.stderr and "fetched into web/vendor/mermaid" in tests.stderr, shown
     summary = tests.stdout.strip().splitlines()[-1]
     assert re.fullmatch(rf"{len(ONE_OF_EACH_GROUP)} passed in [\d.]+s(?: \(.*\))?", summary), shown
+
+
+def test_a_mistyped_test_command_suggests_test() -> None:
+    for typo in ("tests", "pytest"):
+        result = subprocess.run([DEV, typo], capture_output=True, text=True, check=False)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"scripts/dev: there is no command '{typo}'; did you mean: ./scripts/dev test\n"
+        )
+
+
+def test_scripts_dev_alone_says_how_to_use_it() -> None:
+    result = subprocess.run([DEV], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: ./scripts/dev COMMAND [ARGS...]\n")
+    for line in ("./scripts/dev serve ", "./scripts/dev test [ARGS] ", "--no-browser"):
+        assert line in result.stdout
