@@ -89,11 +89,15 @@ def test_a_readme_saying_pip_install_in_prose_or_under_any_heading_is_quoted() -
     assert "**Installation** (`README.md:7`):\n\n```sh\npip install .\n```" in result.markdown
     assert "```sh\npython" not in result.markdown, "a word in backticks is not a command"
 
-    block = "# mylib\n\n```sh\n$ pip install mylib\n```\n\n## License\n\n```sh\nrm -rf /\n```\n"
+    block = (
+        "# mylib\n\n```sh\n$ pip install mylib\n```\n\n## License\n\n```sh\nrm -rf /\n```\n"
+        "\n## Notes\n\n```sh\n./scripts/dev serve\n```\n"
+    )
     result = getting_started.build(model_of({"README.md": block}))
     assert result.warnings == ()
     assert "**mylib** (`README.md:4`):\n\n```sh\n$ pip install mylib\n```" in result.markdown
     assert "rm -rf" not in result.markdown
+    assert "**Notes** (`README.md:16`):\n\n```sh\n./scripts/dev serve\n```" in result.markdown
 
 
 def test_a_pipe_in_a_script_does_not_break_the_table() -> None:

@@ -129,7 +129,7 @@ def _inline_commands(line: str, index: int, stack: list[tuple[int, str]]) -> lis
     for span in _INLINE_CODE.finditer(line):
         text = _PROMPT.sub("", span.group(1)).strip()
         word = _command_word(text)
-        if word in _COMMAND_WORDS and len(text.split()) > 1:
+        if _is_command(word) and len(text.split()) > 1:
             heading, purpose = _under(stack)
             found.append(ReadmeBlock(heading, purpose, "sh", text, index + 1, word))
     return found
@@ -157,7 +157,7 @@ def _block(
     if first is None:
         return None
     word = _command_word(body[first])
-    if purpose == OTHER and word not in _COMMAND_WORDS:
+    if purpose == OTHER and not _is_command(word):
         return None  # under no telling heading, only a known command word makes it one
     if info not in _SHELL_INFOS and not (
         info == "" and (_PROMPT.match(body[first]) or word in _COMMAND_WORDS)
@@ -169,6 +169,11 @@ def _block(
     if len(body) > MAX_BLOCK_LINES:
         shown.append(f"# … {len(body) - MAX_BLOCK_LINES} more lines")
     return ReadmeBlock(heading, purpose, info, "\n".join(shown), start + first + 1, word)
+
+
+def _is_command(word: str) -> bool:
+    """A known tool, or a script of the repository run by its path (``./scripts/dev``)."""
+    return word in _COMMAND_WORDS or (word.startswith("./") and len(word) > 2)
 
 
 def _command_word(line: str) -> str:
