@@ -21,17 +21,18 @@ import asyncpg
 from aiohttp import web
 
 from docsgen import __version__
+from docsgen.cli_progress_bar import display_for
 from docsgen.datadir import with_secret_key
 from docsgen.db import accounts
 from docsgen.db.migrations import apply_migrations
-from docsgen.errors import Conflict, DocsgenError, GenerationError
+from docsgen.errors import AlreadyExists, DocsgenError, GenerationError
 from docsgen.generator.pipeline import GeneratedDocs
 from docsgen.jobs.lifecycle import failure_message
 from docsgen.listen import bind, bound_port
-from docsgen.oneshot import Target, docs_json, generate_once
+from docsgen.oneshot import docs_json, generate_once
 from docsgen.ops.logs import configure_logging
-from docsgen.progress_display import display_for
 from docsgen.settings import Settings, SettingsError, load_settings
+from docsgen.sources.factory import Origin
 
 log = logging.getLogger("docsgen")
 
@@ -109,7 +110,7 @@ async def _migrate(dsn: str) -> None:
 
 
 async def _users(dsn: str, settings: Settings, action: str, login: str) -> None:
-    from docsgen.api.sessions import ADMIN_LOGIN, ensure_admin, signin_line
+    from docsgen.api.routes.sessions import ADMIN_LOGIN, ensure_admin, signin_line
 
     conn = await asyncpg.connect(dsn)
     try:
@@ -117,8 +118,8 @@ async def _users(dsn: str, settings: Settings, action: str, login: str) -> None:
         if action == "create":
             try:
                 user = await accounts.create_user(conn, login)
-            except Conflict as exc:
-                raise Conflict(
+            except AlreadyExists as exc:
+                raise AlreadyExists(
                     f"{exc.message}; print another API token for it with "
                     f"`{settings.command} users token {login}`"
                 ) from None
@@ -137,7 +138,7 @@ async def _users(dsn: str, settings: Settings, action: str, login: str) -> None:
 
 def _serve(settings: Settings) -> None:
     from docsgen.api.app import create_app
-    from docsgen.api.sessions import ADMIN_LOGIN, print_signin_link
+    from docsgen.api.routes.sessions import ADMIN_LOGIN, print_signin_link
 
     settings = with_secret_key(settings)
     sockets = bind(settings.host, settings.port)  # a taken port stops here, before any link
@@ -171,7 +172,7 @@ def _serve(settings: Settings) -> None:
 # --- generate -------------------------------------------------------------------------
 
 
-def parse_source(raw: str) -> Target:
+def parse_source(raw: str) -> Origin:
     """A folder (that exists, or is written as a path) or ``owner/name``."""
     path = Path(raw).expanduser()
     if path.exists() or raw.startswith(("/", ".", "~")):
@@ -179,10 +180,11 @@ def parse_source(raw: str) -> Target:
             raise UsageError(f"SOURCE {raw} does not exist")
         if not path.is_dir():
             raise UsageError(f"SOURCE {raw} is not a folder")
-        return Target("local", path.resolve().name, path)
+        folder = path.resolve()
+        return Origin("local", folder.name, folder)
     name = raw.strip().removesuffix(".git")
     if _GITHUB_NAME.match(name):
-        return Target("github", name)
+        return Origin("github", name)
     raise UsageError(f"SOURCE must be an existing folder or a GitHub owner/name, got {raw!r}")
 
 
@@ -209,16 +211,16 @@ def _write(path: Path | None, text: str) -> None:
 
 
 def _generate(settings: Settings, source: str, out: str | None, fmt: str) -> int:
-    target = parse_source(source)
+    origin = parse_source(source)
     path = _output_file(out, fmt)
 
     async def save(docs: GeneratedDocs) -> None:
-        _write(path, docs_json(target, docs) if fmt == "json" else docs.content)
+        _write(path, docs_json(origin, docs) if fmt == "json" else docs.content)
 
     display = display_for(sys.stderr)
     try:
         with display:
-            asyncio.run(generate_once(target, settings, display, save))
+            asyncio.run(generate_once(origin, settings, display, save))
     except GenerationError as exc:
         print(f"docsgen: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
