@@ -110,13 +110,22 @@ class SourceUnreadable(GenerationError):
 
 
 class GitHubTokenMissing(GenerationError):
-    def __init__(self) -> None:
-        super().__init__("GitHub token missing. Please reconnect your GitHub account")
+    """No GitHub token; the message says what the reader does about it (the page's by default)."""
+
+    def __init__(
+        self, message: str = "GitHub token missing. Please reconnect your GitHub account"
+    ) -> None:
+        super().__init__(message)
 
 
 class GitHubTokenRejected(GenerationError):
-    def __init__(self) -> None:
-        super().__init__("GitHub rejected the stored token. Please reconnect your GitHub account")
+    """GitHub answered 401 to the token; the message says what the reader does about it."""
+
+    def __init__(
+        self,
+        message: str = "GitHub rejected the stored token. Please reconnect your GitHub account",
+    ) -> None:
+        super().__init__(message)
 
 
 class GitHubRateLimited(GenerationError):
@@ -132,6 +141,13 @@ class GitHubApiFailed(GenerationError):
 
 class EmbeddedDatabaseError(DocsgenError):
     """The embedded PostgreSQL cannot be set up or started; the message says what to do."""
+
+
+# --- the command line ----------------------------------------------------------
+
+
+class CannotListen(DocsgenError):
+    """``serve`` cannot listen where it is configured to; the message names the setting."""
 
 
 # --- internal signals ----------------------------------------------------------

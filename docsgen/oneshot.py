@@ -13,6 +13,7 @@ from pathlib import Path
 
 import aiohttp
 
+from docsgen.errors import GitHubTokenMissing, GitHubTokenRejected
 from docsgen.generator.pipeline import GeneratedDocs, generate
 from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING, ProgressCallback
 from docsgen.settings import Settings
@@ -45,7 +46,17 @@ async def generate_once(
                 http,
                 token=settings.github_token,
             )
-            snapshot = await source.fetch(progress)
+            try:
+                snapshot = await source.fetch(progress)
+            except GitHubTokenMissing:  # the service's messages speak of the page
+                raise GitHubTokenMissing(
+                    "GitHub token missing: set GITHUB_TOKEN to a GitHub token that can read "
+                    + origin.name
+                ) from None
+            except GitHubTokenRejected:
+                raise GitHubTokenRejected(
+                    "GitHub rejected the token in GITHUB_TOKEN: set GITHUB_TOKEN to a valid token"
+                ) from None
         docs = await generate(snapshot, progress, executor)
     await progress(*SAVING)
     await save(docs)

@@ -84,6 +84,9 @@ class Settings:
     # At most one background check of a repository's head per this many seconds
     # (started by reading the repository or its docs; docs/freshness.md).
     freshness_check_seconds: float = 300.0
+    # How messages and the page write the command, so what they tell a person to run works
+    # where it is read (``scripts/dev`` sets ``./scripts/dev`` for a checkout).
+    command: str = "docsgen"
 
     @property
     def workers(self) -> int:
@@ -228,4 +231,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         freshness_check_seconds=_float(
             env, "DOCSGEN_FRESHNESS_CHECK_SECONDS", Settings.freshness_check_seconds
         ),
+        command=(env.get("DOCSGEN_COMMAND") or "").strip() or Settings.command,
     )

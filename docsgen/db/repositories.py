@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 import asyncpg
@@ -28,6 +29,13 @@ class Repository:
     @property
     def display_name(self) -> str:
         return self.full_name or self.path or str(self.id)
+
+    @property
+    def name(self) -> str:
+        """What its docs are called: ``owner/name`` on GitHub, a local folder's own name."""
+        if self.full_name:
+            return self.full_name
+        return PurePath(self.path).name if self.path else str(self.id)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -185,8 +185,10 @@ def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, boo
         code(("" if d.startswith("@") else "@") + (d if len(d) <= 60 else d[:59] + "…"))
         for d in s.decorators[:3]
     )
-    text = f"{'  ' * depth}- **{label}** " + (decorators + " " if decorators else "")
-    text += code(display_signature(a.language, s).replace("\n", " "))
+    shown = display_signature(a.language, s).replace("\n", " ")
+    # The kind is said once: not before code that says it already (``class Foo(Base)``).
+    text = f"{'  ' * depth}- " + ("" if _says_kind(shown, s.name, label) else f"**{label}** ")
+    text += (decorators + " " if decorators else "") + code(shown)
     if s.kind == "reexport" and s.target:
         head = s.target.rpartition(".")[0]
         text += f" from {code(head if head.strip('.') else head + '.')}"
@@ -198,6 +200,12 @@ def _entry(a: FileAnalysis, s: Symbol, depth: int, index: int) -> tuple[str, boo
         text += f" — {WARNING_SIGN} {UNDOCUMENTED}"
     # A NUL in the repository's text must not read as a placeholder.
     return text.replace("\x00", "\ufffd") + f" — \x00{index}\x00", missing
+
+
+def _says_kind(shown: str, name: str, label: str) -> bool:
+    """Whether the code before the symbol's name has the kind as a word: ``export class Foo``."""
+    at = re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", shown)
+    return at is not None and label in re.findall(r"[\w-]+", shown[: at.start()])
 
 
 def render(a: FileAnalysis) -> FileReference:

@@ -52,6 +52,7 @@ def check_local_path(raw: str, roots: Sequence[Path]) -> Path:
         raise SourceUnreadable(
             f"Local repository path {raw} is outside the allowed folders: "
             + ", ".join(str(r) for r in roots)
+            + " (add its folder to DOCSGEN_LOCAL_ROOTS, ':'-separated, to allow it)"
         )
     return resolved(path)
 

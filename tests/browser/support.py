@@ -21,7 +21,6 @@ from docsgen.db.repositories import create_repository
 from docsgen.db.sessions import create_signin_token
 from docsgen.jobs.lifecycle import Run
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

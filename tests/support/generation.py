@@ -91,7 +91,7 @@ def module_blocks(api_markdown: str) -> dict[str, str]:
 
 
 ENTRY = re.compile(
-    r"^(?P<indent> *)- \*\*(?P<kind>[\w-]+)\*\* (?:(?:`+)@[^\n]*?(?:`+) )*"
+    r"^(?P<indent> *)- (?:\*\*(?P<kind>[\w-]+)\*\* )?(?:(?:`+)@[^\n]*?(?:`+) )*"
     r"(?P<ticks>`+) ?(?P<signature>.+?) ?(?P=ticks)(?P<rest>.*)$",
     re.MULTILINE,
 )

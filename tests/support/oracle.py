@@ -122,7 +122,8 @@ def our_api(api_markdown: str) -> dict[tuple[str, str], Entry]:
     found: dict[tuple[str, str], Entry] = {}
     for module, block in module_blocks(api_markdown).items():
         for m in ENTRY.finditer(block):
-            kind, signature = m["kind"], m["signature"]
+            signature = m["signature"]
+            kind = m["kind"] or signature.partition(" ")[0]  # unlabelled: the code says it
             cited = CITATION.search(m["rest"].rsplit(" — ", 1)[-1])
             assert cited is not None, m.group(0)
             params = None

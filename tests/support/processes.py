@@ -23,7 +23,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -83,10 +83,21 @@ def create_user(env: Mapping[str, str], login: str) -> str:
 
 
 class Service:
-    """A ``docsgen serve`` subprocess on a port of its own (``DOCSGEN_PORT``, or a free one)."""
+    """A ``docsgen serve`` subprocess on a port of its own (``DOCSGEN_PORT``, or a free one).
 
-    def __init__(self, env: Mapping[str, str], log_path: Path | None = None) -> None:
-        full = docsgen_env(env)
+    ``argv`` runs another command that serves docsgen (``./scripts/dev serve`` of a
+    checkout, in ``cwd``) with exactly ``env``, not the machine's environment.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        log_path: Path | None = None,
+        *,
+        argv: Sequence[str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        full = docsgen_env(env) if argv is None else dict(env)
         self.port = int(full.get("DOCSGEN_PORT") or free_port())
         self.url = f"http://127.0.0.1:{self.port}"
         if log_path is None:
@@ -96,8 +107,9 @@ class Service:
         self.log_path = log_path
         self._lines: queue.Queue[str] = queue.Queue()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "docsgen", "serve"],
+            [sys.executable, "-m", "docsgen", "serve"] if argv is None else list(argv),
             env={**full, "DOCSGEN_PORT": str(self.port)},
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

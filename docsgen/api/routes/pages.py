@@ -119,6 +119,7 @@ def page_config(app: web.Application, web_dir: Path = WEB_DIR) -> dict[str, Any]
         "sse": settings.page_sse and has_route(app, EVENTS_ROUTE),
         "mermaid": mermaid_url(web_dir),
         "local_repositories": bool(settings.local_roots),
+        "command": settings.command,  # how the page writes commands the reader may run
         "github": {
             "connection": has_route(app, "/api/github/connection"),
             "repos": has_route(app, "/api/github/repos"),
@@ -202,6 +203,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                                     "sse": {"type": "boolean"},
                                     "mermaid": {"type": ["string", "null"]},
                                     "local_repositories": {"type": "boolean"},
+                                    "command": {"type": "string"},
                                     "github": {"type": "object"},
                                 },
                             }

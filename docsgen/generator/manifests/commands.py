@@ -48,6 +48,7 @@ _COMMAND_WORDS = frozenset(
 _PROMPT = re.compile(r"^\s*(?:\$|>|%|PS>|PS [^>]*>)\s+")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^`\s]*)[^`]*$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_INLINE_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 MAX_BLOCK_LINES = 25
 MAX_README_BLOCKS = 12
 
@@ -106,8 +107,32 @@ def readme_blocks(text: str) -> list[ReadmeBlock]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, heading))
+        else:
+            blocks.extend(_inline_commands(line, i, stack))
         i += 1
     return blocks[:MAX_README_BLOCKS]
+
+
+def _under(stack: list[tuple[int, str]]) -> tuple[str, str]:
+    """The nearest install/usage/build/test-like heading and its purpose; else the nearest
+    heading (or the README itself) with ``OTHER``."""
+    for _, heading in reversed(stack):
+        purpose = heading_purpose(heading)
+        if purpose:
+            return heading, purpose
+    return (stack[-1][1] if stack else "README"), OTHER
+
+
+def _inline_commands(line: str, index: int, stack: list[tuple[int, str]]) -> list[ReadmeBlock]:
+    """Commands written inline in prose ("To install, run `pip install .`")."""
+    found = []
+    for span in _INLINE_CODE.finditer(line):
+        text = _PROMPT.sub("", span.group(1)).strip()
+        word = _command_word(text)
+        if _is_command(word) and len(text.split()) > 1:
+            heading, purpose = _under(stack)
+            found.append(ReadmeBlock(heading, purpose, "sh", text, index + 1, word))
+    return found
 
 
 def _heading(lines: list[str], i: int) -> tuple[int, str] | None:
@@ -126,19 +151,14 @@ def _heading(lines: list[str], i: int) -> tuple[int, str] | None:
 def _block(
     lines: list[str], start: int, end: int, info: str, stack: list[tuple[int, str]]
 ) -> ReadmeBlock | None:
-    heading, purpose = "", None
-    for _, h in reversed(stack):
-        purpose = heading_purpose(h)
-        if purpose:
-            heading = h
-            break
-    if purpose is None:
-        return None
+    heading, purpose = _under(stack)
     body = lines[start:end]
     first = next((k for k, line in enumerate(body) if line.strip()), None)
     if first is None:
         return None
     word = _command_word(body[first])
+    if purpose == OTHER and not _is_command(word):
+        return None  # under no telling heading, only a known command word makes it one
     if info not in _SHELL_INFOS and not (
         info == "" and (_PROMPT.match(body[first]) or word in _COMMAND_WORDS)
     ):
@@ -149,6 +169,11 @@ def _block(
     if len(body) > MAX_BLOCK_LINES:
         shown.append(f"# … {len(body) - MAX_BLOCK_LINES} more lines")
     return ReadmeBlock(heading, purpose, info, "\n".join(shown), start + first + 1, word)
+
+
+def _is_command(word: str) -> bool:
+    """A known tool, or a script of the repository run by its path (``./scripts/dev``)."""
+    return word in _COMMAND_WORDS or (word.startswith("./") and len(word) > 2)
 
 
 def _command_word(line: str) -> str:
