@@ -37,9 +37,9 @@ from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
 from docsgen.freshness.pending import run_pending_after
-from docsgen.generator.engine.analysis_store import CACHE_VERSION
 from docsgen.generator.engine.pool import analysis_pool
 from docsgen.generator.engine.run import Engine
+from docsgen.generator.version import CACHE_VERSION
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub

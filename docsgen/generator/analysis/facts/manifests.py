@@ -16,7 +16,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from docsgen.generator.analysis.facts.found import EntryPoint, Facts
-from docsgen.generator.manifests.locate import LineIndex, TomlLines, ini_values, json_key_line
+from docsgen.generator.analysis.manifest_lines import (
+    LineIndex,
+    TomlLines,
+    ini_values,
+    json_key_line,
+)
 
 
 def is_manifest(path: str) -> bool:
