@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.file_analysis import AnalysisStats
-from docsgen.generator.engine.run import Engine
+from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.markdown import anchor
 from docsgen.generator.sections import SectionResult
