@@ -127,10 +127,11 @@ def tree_cpu() -> float:
 async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
     """The analysis cache and the derived one: dicts, or PostgreSQL as the service keeps them
     (in a migrated scratch database on the server ``database`` names, dropped after)."""
-    from docsgen.generator.cache import MemoryAnalysisCache
+    from docsgen.generator.engine.analysis_store import MemoryStore
+    from docsgen.generator.version import CACHE_VERSION
 
     if database is None:
-        yield MemoryAnalysisCache(), MemoryAnalysisCache()
+        yield MemoryStore(), MemoryStore()
         return
     import asyncpg
 
@@ -140,7 +141,8 @@ async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
     name = await create_template(database)
     try:
         async with asyncpg.create_pool(with_database(database, name)) as pool:
-            yield PostgresAnalysisCache(pool), PostgresAnalysisCache(pool, "section_cache")
+            yield (PostgresAnalysisCache(pool, version=CACHE_VERSION),
+                   PostgresAnalysisCache(pool, "section_cache", version=CACHE_VERSION))  # fmt: skip
     finally:
         await drop(database, name)
 
@@ -155,6 +157,7 @@ async def _docsgen(repo: Path, out: Path, workers: int, database: str | None) ->
 async def _measure_docsgen(
     repo: Path, out: Path, workers: int, cache: Any, derived: Any
 ) -> dict[str, Any]:
+    from docsgen.generator.engine.run import Engine
     from docsgen.generator.pipeline import generate
     from docsgen.sources.base import SourceLimits
     from docsgen.sources.local import LocalSource
@@ -163,7 +166,7 @@ async def _measure_docsgen(
     async def progress(percent: int, step: str) -> None:
         return None
 
-    from docsgen.workers import analysis_pool
+    from docsgen.generator.engine.pool import analysis_pool
 
     started = time.perf_counter()
     executor = analysis_pool(workers)  # as the service and the command line start it
@@ -172,6 +175,7 @@ async def _measure_docsgen(
         ready |= {f.result() for f in [executor.submit(os.getpid) for _ in range(workers)]}
     pool_start = time.perf_counter() - started
 
+    engine = Engine(executor, cache, derived)  # one for the process, as the service keeps it
     limits = SourceLimits(2 * 1024**3, 1024 * 1024, 100_000)
     source = LocalSource(repo, name=repo.name, roots=(repo.parent,), limits=limits)
     cpu_start = tree_cpu()
@@ -179,7 +183,7 @@ async def _measure_docsgen(
     started = time.perf_counter()
     snapshot = await source.fetch(progress)
     fetched = time.perf_counter()
-    docs = await generate(snapshot, progress, executor, cache, derived)
+    docs = await generate(snapshot, progress, engine)
     full = time.perf_counter()
     cpu_full = tree_cpu()
 
@@ -209,7 +213,7 @@ async def _measure_docsgen(
         snapshot = await source.fetch(progress)
         again_fetched = time.perf_counter()
         cpu_again = tree_cpu()
-        again = await generate(snapshot, progress, executor, cache, derived)
+        again = await generate(snapshot, progress, engine)
         again_done = time.perf_counter()
         regens.append({"fetch": again_fetched - again_started,
                        "generate": again_done - again_fetched,

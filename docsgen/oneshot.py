@@ -14,11 +14,12 @@ from pathlib import Path
 import aiohttp
 
 from docsgen.errors import GitHubTokenMissing, GitHubTokenRejected
+from docsgen.generator.engine.pool import analysis_pool
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import GeneratedDocs, generate
 from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING, ProgressCallback
 from docsgen.settings import Settings
 from docsgen.sources.factory import Origin, open_source
-from docsgen.workers import analysis_pool
 
 
 def _settings_for(origin: Origin, settings: Settings) -> Settings:
@@ -57,7 +58,7 @@ async def generate_once(
                 raise GitHubTokenRejected(
                     "GitHub rejected the token in GITHUB_TOKEN: set GITHUB_TOKEN to a valid token"
                 ) from None
-        docs = await generate(snapshot, progress, executor)
+        docs = await generate(snapshot, progress, Engine(executor))
     await progress(*SAVING)
     await save(docs)
     await progress(*COMPLETED)

@@ -15,7 +15,6 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.app import create_app
 from docsgen.api.keys import POOL
 from docsgen.db import accounts
-from docsgen.generator import lazy
 from docsgen.settings import Settings
 from tests.support import database
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
@@ -154,10 +153,3 @@ def sample_repo(repos_root: Path) -> Path:
     path = repos_root / "sample"
     make_repo(path, SAMPLE_FILES)
     return path
-
-
-@pytest.fixture(autouse=True)
-def nothing_remembered() -> None:
-    """Each test starts as a new process would: no scans, pieces or checks remembered
-    from another test (what a test counts in a cache must not depend on test order)."""
-    lazy.forget()

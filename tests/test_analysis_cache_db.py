@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from docsgen.db.analysis_cache import PostgresAnalysisCache
-from docsgen.generator.cache import CACHE_VERSION
+from docsgen.generator.version import CACHE_VERSION
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 async def test_stored_values_come_back_and_unknown_keys_are_absent(db: asyncpg.Pool) -> None:
-    cache = PostgresAnalysisCache(db)
+    cache = PostgresAnalysisCache(db, version=CACHE_VERSION)
     assert await cache.get_many(["a", "b"]) == {}
     await cache.put_many({"a": b"first", "b": b"\x00binary\xff"})
     assert await cache.get_many(["a", "b", "c"]) == {"a": b"first", "b": b"\x00binary\xff"}
@@ -30,14 +30,14 @@ async def test_stored_values_come_back_and_unknown_keys_are_absent(db: asyncpg.P
 
 
 async def test_a_key_keeps_its_first_value(db: asyncpg.Pool) -> None:
-    cache = PostgresAnalysisCache(db)
+    cache = PostgresAnalysisCache(db, version=CACHE_VERSION)
     await cache.put_many({"k": b"one"})
     await cache.put_many({"k": b"two", "other": b"x"})
     assert await cache.get_many(["k", "other"]) == {"k": b"one", "other": b"x"}
 
 
 async def test_many_keys_are_read_and_written_in_batches(db: asyncpg.Pool) -> None:
-    cache = PostgresAnalysisCache(db)
+    cache = PostgresAnalysisCache(db, version=CACHE_VERSION)
     items = {f"key-{i}": f"value-{i}".encode() for i in range(1234)}
     await cache.put_many(items)
     assert await cache.get_many(sorted(items)) == items
@@ -45,7 +45,7 @@ async def test_many_keys_are_read_and_written_in_batches(db: asyncpg.Pool) -> No
 
 
 async def test_which_keys_are_held_is_told_without_their_values(db: asyncpg.Pool) -> None:
-    cache = PostgresAnalysisCache(db, "section_cache")
+    cache = PostgresAnalysisCache(db, "section_cache", version=CACHE_VERSION)
     await cache.put_many({"piece": b"x" * 100_000})
     assert await cache.held(["piece", "other"]) == {"piece"}
     assert await cache.held([]) == set()
@@ -54,7 +54,7 @@ async def test_which_keys_are_held_is_told_without_their_values(db: asyncpg.Pool
 async def test_an_unusable_cache_reads_as_empty_and_loses_writes_with_a_warning(
     db: asyncpg.Pool, caplog: pytest.LogCaptureFixture
 ) -> None:
-    cache = PostgresAnalysisCache(db)
+    cache = PostgresAnalysisCache(db, version=CACHE_VERSION)
     await cache.put_many({"k": b"v"})
     await db.execute("DROP TABLE analysis_cache")
     with caplog.at_level(logging.WARNING, logger="docsgen.db.analysis_cache"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from docsgen.generator.analysis.model import (
+from docsgen.generator.analysis.file_analysis import (
     EnvRead,
     FileAnalysis,
     Import,
@@ -13,10 +13,16 @@ from docsgen.generator.analysis.model import (
     Route,
     Symbol,
 )
-from docsgen.generator.cache import decode_reference, decode_summary, encode
-from docsgen.generator.inputs import FACETS, decode_facet, facet_digests, project
-from docsgen.generator.lazy import SEPARATOR
-from docsgen.generator.reference import render
+from docsgen.generator.api_entries import render
+from docsgen.generator.engine.analysis_store import (
+    decode_facet,
+    decode_reference,
+    decode_summary,
+    encode,
+    facet_digests,
+)
+from docsgen.generator.engine.encoded import SEPARATOR
+from docsgen.generator.inputs import FACETS, project
 
 ANALYSIS = FileAnalysis(
     path="pkg/mod.py",

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from docsgen.generator.analysis.source import decode_source, split_lines
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.grounding import name_on_line
 from tests.support.generation import document, pool, section, snapshot_of
 from tests.support.oracle import declared_names, griffe_api, our_api, site_root
@@ -29,7 +30,7 @@ def generated(request: pytest.FixtureRequest, pool: ProcessPoolExecutor) -> Any:
     """Each package documented once, by the real pipeline, for all the checks below."""
     package: str = request.param
     root = site_root(package)
-    docs = asyncio.run(document(snapshot_of(root, package, under=package), pool))
+    docs = asyncio.run(document(snapshot_of(root, package, under=package), Engine(pool)))
     return package, root, docs
 
 

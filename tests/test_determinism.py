@@ -9,6 +9,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from docsgen.generator.engine.run import Engine
 from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool
 from tests.support.gitrepo import make_repo
 from tests.test_odd_code import ODD_FILES
@@ -21,11 +22,12 @@ _SCRIPT = """
 import asyncio, sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from docsgen.generator.engine.run import Engine
 from tests.support.generation import document, snapshot_of
 
 if __name__ == "__main__":
     with ProcessPoolExecutor(2) as executor:
-        docs = asyncio.run(document(snapshot_of(Path(sys.argv[1]), "repo"), executor))
+        docs = asyncio.run(document(snapshot_of(Path(sys.argv[1]), "repo"), Engine(executor)))
     sys.stdout.buffer.write(docs.content.encode())
 """
 
@@ -65,7 +67,8 @@ async def test_the_same_snapshot_twice_in_one_process_gives_the_same_markdown(
 ) -> None:
     repo = polyglot_repo(tmp_path, ODD_FILES)
     snapshot = await fetch(repo)
-    first = await document(snapshot, pool)
-    second = await document(snapshot, pool)
+    engine = Engine(pool)  # the second run finds what the first one remembered
+    first = await document(snapshot, engine)
+    second = await document(snapshot, engine)
     assert first.content == second.content
     assert [s.to_json() for s in first.sections] == [s.to_json() for s in second.sections]

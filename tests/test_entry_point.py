@@ -11,7 +11,7 @@ from pathlib import Path
 PREPARE = """
 import runpy, sys
 runpy.run_path(sys.argv[1], run_name="__mp_main__")
-import docsgen.generator.tasks
+import docsgen.generator.engine.worker_tasks
 print(" ".join(m for m in ("aiohttp", "asyncpg", "gidgethub", "docsgen.cli") if m in sys.modules))
 """
 

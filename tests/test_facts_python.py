@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from docsgen.generator.analysis import facts
-from docsgen.generator.analysis.model import EnvRead, FileAnalysis, Import, Route
+from docsgen.generator.analysis.file_analysis import EnvRead, FileAnalysis, Import, Route
 
 
 def py(text: str, path: str = "pkg/mod.py") -> FileAnalysis:

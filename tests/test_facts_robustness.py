@@ -7,7 +7,7 @@ import random
 import pytest
 
 from docsgen.generator.analysis import facts
-from docsgen.generator.analysis.model import EnvRead, FileAnalysis
+from docsgen.generator.analysis.file_analysis import EnvRead, FileAnalysis
 from tests.support.snapshots import model_of
 
 LANGUAGES = {

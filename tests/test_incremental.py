@@ -18,10 +18,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from docsgen.generator import lazy
-from docsgen.generator.cache import MemoryAnalysisCache, analysis_key
+from docsgen.generator.engine.analysis_store import MemoryStore, analysis_key
+from docsgen.generator.engine.run import Engine
+from docsgen.generator.engine.section_store import pieces_named
 from docsgen.generator.pipeline import generate
-from docsgen.generator.section_cache import pieces_named
 from tests.support.api import register_local, wait_for_runs
 from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool, section
 from tests.support.gitrepo import commit
@@ -41,20 +41,21 @@ async def test_after_a_one_file_change_only_that_file_is_analysed_and_the_docs_m
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     repo = polyglot_repo(tmp_path)
-    cache = MemoryAnalysisCache()
-    first = await document(await fetch(repo), pool, cache)
+    cache = MemoryStore()
+    engine = Engine(pool, cache)
+    first = await document(await fetch(repo), engine)
     assert (first.stats.analysed, first.stats.cached) == (CODE_FILES, 0)
     assert len(cache.entries) == CODE_FILES
 
     commit(repo, CHANGE)
     snapshot = await fetch(repo)
-    again = await document(snapshot, pool, cache)
+    again = await document(snapshot, engine)
     assert again.stats.paths_analysed == ["shapes/circle.py"]
     assert (again.stats.analysed, again.stats.cached) == (1, CODE_FILES - 1)
     assert len(cache.entries) == CODE_FILES + 1
 
-    lazy.forget()  # nor anything this process remembers (API Reference pieces, scans)
-    full = await document(snapshot, pool)  # no cache: everything analysed anew
+    # As a new process without a store: everything analysed anew, nothing remembered.
+    full = await document(snapshot, Engine(pool))
     assert full.stats.analysed == CODE_FILES
     assert again.content == full.content
     assert "circumference(circle: Circle) -> float" in again.content
@@ -65,8 +66,9 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     repo = polyglot_repo(tmp_path)
-    cache, derived = MemoryAnalysisCache(), RecordingCache()
-    first = await document(await fetch(repo), pool, cache, derived)
+    cache, derived = MemoryStore(), RecordingCache()
+    engine = Engine(pool, cache, derived)
+    first = await document(await fetch(repo), engine)
     assert first.reused == ()
     assert derived.hits == 0
 
@@ -76,7 +78,7 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     snapshot = await fetch(repo)
     checks_before = len(derived.entries)
     writes_before = len(derived.sent)
-    again = await document(snapshot, pool, cache, derived)
+    again = await document(snapshot, engine)
     assert set(again.rebuilt) == {"overview", "api_reference"}
     assert set(again.reused) == {
         "getting_started", "structure", "architecture", "configuration", "http_interface",
@@ -88,13 +90,13 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     assert len(derived.entries) == checks_before + 2 + 2 + 1
     sent = [key for keys in derived.sent[writes_before:] for key in keys]
     assert len(sent) == 2 + 2 + 1  # the pieces already there are not sent again
-    full = await document(snapshot, pool)  # no caches: everything built anew
+    full = await document(snapshot, Engine(pool))  # no stores: everything built anew
     assert again.content == full.content
     assert [s.to_json() for s in again.sections] == [s.to_json() for s in full.sections]
 
     # The same commit again: every section is reused, nothing is checked anew.
     entries = len(derived.entries)
-    same = await document(snapshot, pool, cache, derived)
+    same = await document(snapshot, engine)
     assert same.rebuilt == ()
     assert same.content == full.content
     assert [(s.citations, s.warnings) for s in same.sections] == [
@@ -107,16 +109,16 @@ async def test_an_import_change_rebuilds_the_architecture(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     repo = polyglot_repo(tmp_path)
-    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
-    await document(await fetch(repo), pool, cache, derived)
+    engine = Engine(pool, MemoryStore(), MemoryStore())
+    await document(await fetch(repo), engine)
     path = "shapes/circle.py"
     commit(repo, {path: "import os\nfrom shapes import square\n" + (repo / path).read_text()
                   + '\nPORT = os.getenv("SHAPES_PORT", "80")\n'})  # fmt: skip
     snapshot = await fetch(repo)
-    again = await document(snapshot, pool, cache, derived)
+    again = await document(snapshot, engine)
     assert {"architecture", "configuration", "api_reference"} <= set(again.rebuilt)
     assert "SHAPES_PORT" in again.content
-    assert again.content == (await document(snapshot, pool)).content
+    assert again.content == (await document(snapshot, Engine(pool))).content
 
 
 async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_changed_file(
@@ -161,14 +163,14 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
     # 2 new pieces (the changed module's and its opening) and the check of the changed
     # file's citations were stored anew; nothing else.
     assert await derived_rows() == stored + 2 + 2 + 1
-    full = await document(await fetch(repo), pool)
+    full = await document(await fetch(repo), Engine(pool))
     assert content == full.content
 
 
 async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Path) -> None:
     repo = polyglot_repo(tmp_path)
     snapshot = await fetch(repo)
-    cache = MemoryAnalysisCache(
+    cache = MemoryStore(
         {
             analysis_key(f.path, f.blob_sha): b"{not json\n{not json either\n{nor this"
             for f in snapshot.files
@@ -177,7 +179,7 @@ async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Pat
     )
     # Fresh workers: nothing decoded from an earlier run can stand in for the entries.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as fresh:
-        docs = await document(snapshot, fresh, cache)
+        docs = await document(snapshot, Engine(fresh, cache))
     assert docs.stats.cached == 7  # the code files; the 2 manifests are analysed anew
     api = next(s for s in docs.sections if s.title == "API Reference")
     assert api.markdown.startswith("> ⚠️ This section could not be generated (`JSONDecodeError: ")
@@ -190,7 +192,7 @@ async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Pat
     assert "Polyglot is a small fixture project" in docs.content
 
 
-class RecordingCache(MemoryAnalysisCache):
+class RecordingCache(MemoryStore):
     """A cache that keeps the keys of each write."""
 
     def __init__(self) -> None:
@@ -202,7 +204,7 @@ class RecordingCache(MemoryAnalysisCache):
         await super().put_many(items)
 
 
-class GatedCache(MemoryAnalysisCache):
+class GatedCache(MemoryStore):
     """A cache whose writes wait for a gate: what runs meanwhile is what overlaps them."""
 
     def __init__(self) -> None:
@@ -229,7 +231,7 @@ async def test_the_sections_are_written_while_the_new_analyses_are_stored(
         if step.startswith("Generating documentation: Dependencies"):
             written.set()
 
-    run = asyncio.create_task(generate(await fetch(repo), progress, pool, cache))
+    run = asyncio.create_task(generate(await fetch(repo), progress, Engine(pool, cache)))
     await cache.writing.wait()
     # Every section announced, the analyses still being stored (were the writing to wait
     # for the storing, this would never happen: the guard turns the hang into a failure).
@@ -244,30 +246,29 @@ async def test_the_structure_is_rebuilt_when_files_come_or_go_not_when_one_chang
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     repo = polyglot_repo(tmp_path)
-    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
-    await document(await fetch(repo), pool, cache, derived)
+    engine = Engine(pool, MemoryStore(), MemoryStore())
+    await document(await fetch(repo), engine)
     commit(repo, CHANGE)  # a file's content: the tree is the same
-    changed = await document(await fetch(repo), pool, cache, derived)
+    changed = await document(await fetch(repo), engine)
     assert "structure" in changed.reused
     commit(repo, {"shapes/triangle.py": "SIDES = 3\n"})
     snapshot = await fetch(repo)
-    added = await document(snapshot, pool, cache, derived)
+    added = await document(snapshot, engine)
     assert "structure" in added.rebuilt
     assert "triangle.py" in section(added, "Project Structure")
-    assert added.content == (await document(snapshot, pool)).content
+    assert added.content == (await document(snapshot, Engine(pool))).content
 
 
 async def test_a_stored_section_missing_a_piece_is_built_anew(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     repo = polyglot_repo(tmp_path)
-    cache, derived = MemoryAnalysisCache(), MemoryAnalysisCache()
+    cache, derived = MemoryStore(), MemoryStore()
     snapshot = await fetch(repo)
-    first = await document(snapshot, pool, cache, derived)
+    first = await document(snapshot, Engine(pool, cache, derived))
     listed = [v for v in derived.entries.values() if pieces_named(v)]
     assert len(listed) == 1  # the API Reference, stored as the list of its pieces
     del derived.entries[pieces_named(listed[0])[1]]
-    lazy.forget()  # nor held by this process
-    again = await document(snapshot, pool, cache, derived)
+    again = await document(snapshot, Engine(pool, cache, derived))  # nothing held either
     assert again.rebuilt == ("api_reference",)
     assert again.content == first.content

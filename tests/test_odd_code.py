@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from docsgen.generator.engine.run import Engine
 from docsgen.sources.base import SourceLimits
 from tests.support.generation import document, fetch, pool, section
 from tests.support.gitrepo import make_repo
@@ -51,7 +52,7 @@ async def test_a_repository_of_odd_code_completes_with_the_expected_warnings(
 ) -> None:
     repo = tmp_path / "odd"
     make_repo(repo, ODD_FILES)
-    docs = await document(await fetch(repo, LIMITS), pool)
+    docs = await document(await fetch(repo, LIMITS), Engine(pool))
     api = section(docs, "API Reference")
     overview = section(docs, "Overview")
     structure = section(docs, "Project Structure")

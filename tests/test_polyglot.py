@@ -6,6 +6,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from docsgen.generator.analysis.source import decode_source, split_lines
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.grounding import name_on_line
 from tests.support.generation import (
     CITATION,
@@ -30,7 +31,7 @@ def entries(block: str) -> dict[str, tuple[str, str, str]]:
 async def test_each_language_yields_entries_with_signatures_and_doc_comments(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
-    docs = await document(await fetch(polyglot_repo(tmp_path)), pool)
+    docs = await document(await fetch(polyglot_repo(tmp_path)), Engine(pool))
     api = section(docs, "API Reference")
     blocks = module_blocks(api)
     assert set(blocks) == {
@@ -106,7 +107,7 @@ async def test_every_citation_of_the_polyglot_docs_resolves(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     repo = polyglot_repo(tmp_path)
-    docs = await document(await fetch(repo), pool)
+    docs = await document(await fetch(repo), Engine(pool))
     assert docs.ungrounded == ()
     cited = [c for s in docs.sections for c in s.citations]
     assert len(cited) > 30

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from docsgen.generator.analysis.model import Parameter, Symbol
-from docsgen.generator.analysis.python_ast import analyse
+from docsgen.generator.analysis.declarations.python import analyse
+from docsgen.generator.analysis.file_analysis import Parameter, Symbol
 
 
 def symbols(source: str, path: str = "pkg/mod.py") -> dict[str, Symbol]:

@@ -6,9 +6,8 @@ import pickle
 
 import pytest
 
-from docsgen.generator import lazy
-from docsgen.generator.markdown import Citation, Piece, join_parts
-from docsgen.generator.section_cache import (
+from docsgen.generator.engine.memo import Memo
+from docsgen.generator.engine.section_store import (
     check_key,
     decode_failures,
     decode_section,
@@ -17,6 +16,7 @@ from docsgen.generator.section_cache import (
     encode_section,
     pieces_named,
 )
+from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.sections.base import SectionResult, assemble
 
 SECTION = SectionResult(
@@ -42,7 +42,7 @@ PIECES = [
 
 
 def test_a_section_written_in_pieces_reads_back_as_its_pieces_put_together() -> None:
-    value, stored = encode_pieces("API Reference", PIECES)
+    value, stored = encode_pieces("API Reference", PIECES, Memo())
     assert pieces_named(value) == list(stored) and len(stored) == len(PIECES)
     assert pieces_named(encode_section(True, SECTION)) == []  # stored whole
     assert len(value) < 400  # the list of pieces, not the pieces
@@ -54,9 +54,9 @@ def test_a_section_written_in_pieces_reads_back_as_its_pieces_put_together() -> 
 
 
 def test_a_changed_piece_is_stored_under_a_new_key_the_others_under_theirs() -> None:
-    value, stored = encode_pieces("API Reference", PIECES)
+    value, stored = encode_pieces("API Reference", PIECES, Memo())
     changed = [*PIECES[:3], Piece("k3b", ("### `pkg.ü b`\n", "- one"), (), ())]
-    again, stored_again = encode_pieces("API Reference", changed)
+    again, stored_again = encode_pieces("API Reference", changed, Memo())
     assert pieces_named(again)[:3] == pieces_named(value)[:3]
     assert pieces_named(again)[3] not in stored
     assert decode_section(again, {**stored, **stored_again})[1] == assemble(
@@ -65,13 +65,13 @@ def test_a_changed_piece_is_stored_under_a_new_key_the_others_under_theirs() -> 
 
 
 def test_a_piece_encoded_once_is_not_encoded_again() -> None:
-    encoded = encode_pieces("API Reference", PIECES)
+    memo = Memo()
+    encoded = encode_pieces("API Reference", PIECES, memo)
     # The pieces a regeneration holds come filled in; their encoding is remembered.
     held = [PIECES[0], Piece("k1", None), Piece("k2", None), Piece("k3", None)]
-    assert encode_pieces("API Reference", held) == encoded
-    lazy.forget()
-    with pytest.raises(ValueError):
-        encode_pieces("API Reference", held)
+    assert encode_pieces("API Reference", held, memo) == encoded
+    with pytest.raises(ValueError):  # a process that remembers nothing
+        encode_pieces("API Reference", held, Memo())
 
 
 def test_a_section_pickles_to_the_same_section() -> None:

@@ -10,20 +10,21 @@ from multiprocessing.shared_memory import SharedMemory
 import pytest
 
 from docsgen.generator.analysis import analyse_source
-from docsgen.generator.cache import (
+from docsgen.generator.api_entries import render
+from docsgen.generator.engine.analysis_store import (
     ANALYSIS_PART,
+    FACET_PARTS,
     REFERENCE_PART,
     SUMMARY_PART,
+    decode_facet,
     decode_reference,
     encode,
     whole_analysis_not_kept,
 )
-from docsgen.generator.inputs import FACET_PARTS, decode_facet
-from docsgen.generator.lazy import Encoded
+from docsgen.generator.engine.encoded import Encoded
+from docsgen.generator.engine.run import only_parts, parts_read
+from docsgen.generator.engine.shm import MIN_SHARED_BYTES, Payloads, share
 from docsgen.generator.model import FileInfo
-from docsgen.generator.pipeline import _only_parts, _parts_read
-from docsgen.generator.reference import render
-from docsgen.generator.shared import MIN_SHARED_BYTES, Payloads, share
 from tests.support.generation import pool
 from tests.support.snapshots import model_of
 
@@ -59,14 +60,14 @@ def test_only_the_parts_the_sections_to_build_read_are_shared() -> None:
     analysis = analyse_source("app.py", b'import os\nPORT = os.environ.get("PORT", "8080")\n')
     value = encode(analysis, render(analysis))
 
-    assert _parts_read(["api_reference"]) == {REFERENCE_PART, SUMMARY_PART}
-    assert _parts_read(["configuration", "architecture"]) == {
+    assert parts_read(["api_reference"]) == {REFERENCE_PART, SUMMARY_PART}
+    assert parts_read(["configuration", "architecture"]) == {
         FACET_PARTS["env"],
         FACET_PARTS["graph"],
     }
-    assert _parts_read(["overview", "structure"]) == set()
+    assert parts_read(["overview", "structure"]) == set()
 
-    kept = _only_parts(value, _parts_read(["api_reference", "configuration"]))
+    kept = only_parts(value, parts_read(["api_reference", "configuration"]))
     assert len(kept) < len(value)
     encoded = Encoded({"app.py": "k"}, {"app.py": kept}, REFERENCE_PART, decode_reference)
     assert encoded["app.py"] == render(analysis)

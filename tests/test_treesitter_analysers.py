@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from docsgen.generator.analysis.model import Symbol
-from docsgen.generator.analysis.symbols import analyse
+from docsgen.generator.analysis.declarations import analyse
+from docsgen.generator.analysis.file_analysis import Symbol
 
 
 def symbols(path: str, language: str, source: str) -> dict[str, Symbol]:
@@ -103,6 +103,17 @@ def test_rust_lists_pub_items_and_inherent_methods_with_doc_comments() -> None:
     assert found["Socket"].doc == "A socket."
     assert found["Socket.open"].signature == "pub fn open(port: u16) -> Self"
     assert found["Socket.open"].doc == "Opens one."
+
+
+def test_modules_nested_deeper_than_the_walk_goes_are_listed_but_not_entered() -> None:
+    depth = 30
+    source = "".join(f"pub mod m{i} {{\n" for i in range(depth)) + "pub fn deep() {}\n"
+    source += "}\n" * depth
+    result = analyse("src/lib.rs", source, "Rust")
+    modules = [s.qualname for s in result.symbols if s.kind == "module"]
+    # The walk enters 20 levels below the top: 21 modules are listed, nothing inside.
+    assert modules == [".".join(f"m{i}" for i in range(n + 1)) for n in range(21)]
+    assert [s.kind for s in result.symbols] == ["module"] * 21
 
 
 def test_java_lists_public_types_and_members_with_javadoc() -> None:

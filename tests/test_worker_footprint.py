@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from docsgen.generator.digest import hexdigest, text_hexdigest
-from docsgen.workers import analysis_pool
+from docsgen.generator.engine.digest import hexdigest, text_hexdigest
+from docsgen.generator.engine.pool import analysis_pool
 from tests.support import worker_probe
 from tests.support.generation import polyglot_repo
 
@@ -25,14 +25,15 @@ GENERATE_THEN_ASK = """
 import asyncio, json, sys
 from pathlib import Path
 from docsgen.generator.pipeline import generate
-from docsgen.workers import analysis_pool
+from docsgen.generator.engine.pool import analysis_pool
+from docsgen.generator.engine.run import Engine
 from tests.support.generation import fetch, no_progress
 from tests.support import worker_probe
 
 async def main():
     pool = analysis_pool(1)
     try:
-        docs = await generate(await fetch(Path(sys.argv[1])), no_progress, pool)
+        docs = await generate(await fetch(Path(sys.argv[1])), no_progress, Engine(pool))
         assert docs.stats.analysed > 0
         loaded = pool.submit(worker_probe.heavy_modules_loaded).result()
         mapped = pool.submit(worker_probe.shared_blocks_mapped).result()
@@ -63,7 +64,7 @@ def test_the_generators_digests_are_sha256() -> None:
 
 def test_a_process_without_openssl_hashes_without_loading_it() -> None:
     script = (
-        "import sys; from docsgen.generator.digest import hexdigest; "
+        "import sys; from docsgen.generator.engine.digest import hexdigest; "
         "print(hexdigest(b'abc'), '_hashlib' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

@@ -10,7 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import RUN_DEPS
-from docsgen.workers import WORKER_NICENESS
+from docsgen.generator.engine.pool import WORKER_NICENESS
 
 
 def niceness() -> int:
@@ -21,5 +21,5 @@ async def test_workers_run_at_a_lower_priority_than_the_service(
     app: web.Application, client: TestClient[Any, Any]
 ) -> None:
     loop = asyncio.get_running_loop()
-    worker = await loop.run_in_executor(app[RUN_DEPS].executor, niceness)
+    worker = await loop.run_in_executor(app[RUN_DEPS].engine.executor, niceness)
     assert worker == min(19, niceness() + WORKER_NICENESS)

@@ -35,17 +35,20 @@ from docsgen.api.routes import (
     sessions,
     webhooks,
 )
+from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
 from docsgen.freshness.pending import run_pending_after, start_pending_forever
+from docsgen.generator.engine.pool import analysis_pool
+from docsgen.generator.engine.run import Engine
+from docsgen.generator.version import CACHE_VERSION
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
 from docsgen.ops import metrics as ops_metrics
 from docsgen.ops.requests import add_request_id_header, request_middleware
 from docsgen.settings import Settings
-from docsgen.workers import analysis_pool
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +109,14 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
 
     async def runs(app: web.Application) -> AsyncIterator[None]:
         executor = analysis_pool(settings.workers)  # its workers start now, not at a run
+        # One engine for the process: a regeneration finds what the last run remembered.
+        engine = Engine(
+            executor,
+            PostgresAnalysisCache(app[POOL], version=CACHE_VERSION),
+            PostgresAnalysisCache(app[POOL], "section_cache", version=CACHE_VERSION),
+        )
         http = aiohttp.ClientSession()
-        deps = RunDeps(settings, app[POOL], executor, RunRegistry(), http)
+        deps = RunDeps(settings, app[POOL], engine, RunRegistry(), http)
         app[RUN_DEPS] = deps
         reaper = asyncio.create_task(reap_forever(deps), name="docsgen-reaper")
         yield

@@ -12,8 +12,6 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 
-from docsgen.generator.cache import CACHE_VERSION
-
 log = logging.getLogger(__name__)
 
 BATCH = 500  # keys or rows per statement, so no single statement gets huge
@@ -26,13 +24,14 @@ TABLES = frozenset({"analysis_cache", "section_cache"})
 
 
 class PostgresAnalysisCache:
-    """``AnalysisCache`` over the ``analysis_cache`` table, or another of ``TABLES``."""
+    """The engine's ``Store`` over the ``analysis_cache`` table, or another of ``TABLES``."""
 
-    def __init__(self, pool: asyncpg.Pool, table: str = "analysis_cache") -> None:
+    def __init__(self, pool: asyncpg.Pool, table: str = "analysis_cache", *, version: str) -> None:
         if table not in TABLES:
             raise ValueError(f"not a cache table: {table}")
         self.pool = pool
         self.table = table  # one of TABLES, never user input: safe to write into SQL
+        self.version = version  # of the values written, as the generator names it
 
     async def get_many(self, keys: Sequence[str]) -> Mapping[str, bytes]:
         found: dict[str, bytes] = {}
@@ -75,7 +74,7 @@ class PostgresAnalysisCache:
                     """,
                     [k for k, _ in batch],
                     [v for _, v in batch],
-                    CACHE_VERSION,
+                    self.version,
                 )
         except _ERRORS as exc:
             log.warning("could not store %d analyses in the cache: %s", len(pairs), exc)

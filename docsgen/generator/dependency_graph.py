@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.model import FileAnalysis, Import
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
 from docsgen.generator.model import RepositoryModel
 
 GRAPH_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript", "Go", "Rust", "Java"})

@@ -1,27 +1,26 @@
 """The generator's view of a repository: file facts, quoted texts and code analyses.
 
 ``scan`` reads the snapshot once (languages, line counts, skip reasons, the
-texts sections quote) and names the files to analyse; the pipeline analyses
-them in worker processes, through the cache, and ``assemble_model`` puts the
-pieces together.  ``build_model`` does all of it in one process (no cache),
-for callers that have a snapshot and want a model.  Everything here is plain,
-picklable data; sections read only the model.
+texts sections quote) and names the files to analyse; the pipeline's engine
+analyses them in worker processes, through its store, and ``assemble_model``
+puts the pieces together.  ``build_model`` does all of it in one process (no
+store), for callers that have a snapshot and want a model.  Everything here is
+plain, picklable data; sections read only the model.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
-from docsgen.generator import lazy
 from docsgen.generator.analysis import analyse_source
-from docsgen.generator.analysis.facts_manifests import is_manifest
-from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.analysis.facts.manifests import is_manifest
+from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.api_entries import FileReference, ReferenceSummary, render
 from docsgen.generator.languages import NOT_CODE, language_of
 from docsgen.generator.markdown import Citation
-from docsgen.generator.reference import FileReference, ReferenceSummary, render
 from docsgen.snapshot import Snapshot, SnapshotFile, looks_binary
 
 __all__ = ["Citation", "FileInfo", "RepositoryModel", "Scan", "build_model", "scan"]
@@ -68,6 +67,9 @@ class RepositoryModel:
     # their summaries, which are read without decoding the entries.
     references: Mapping[str, FileReference] = field(default_factory=dict)
     summaries: Mapping[str, ReferenceSummary] = field(default_factory=dict)
+    # What names each analysed file's content (its blob and path, with the analysers'
+    # versions), by path; "" or absent where nothing does.  It names the API entries.
+    content_keys: Mapping[str, str] = field(default_factory=dict)
 
     def file(self, path: str) -> FileInfo | None:
         for f in self.files:
@@ -119,11 +121,10 @@ class Scan:
     to_analyse: list[SnapshotFile]  # the project's own code files, content read
 
 
-_SCANNED = "scan"  # the memo's name for a file's scan (``docsgen.generator.lazy``)
-_SCANNED_SIZE = 128  # roughly what one remembered scan holds, in bytes
+FileFacts = tuple[FileInfo, bool, bool]  # what ``scan_file`` answers
 
 
-def _scan_file(f: SnapshotFile) -> tuple[FileInfo, bool, bool]:
+def scan_file(f: SnapshotFile) -> FileFacts:
     """A file's facts, whether sections quote its text, whether it is analysed."""
     kind = folder_kind(f.path)
     language = language_of(f.path)
@@ -144,23 +145,17 @@ def _scan_file(f: SnapshotFile) -> tuple[FileInfo, bool, bool]:
     return FileInfo(f.path, f.size, lines, language, skipped, kind), quoted, analysed
 
 
-def scan(snapshot: Snapshot) -> Scan:
+def scan(snapshot: Snapshot, facts_of: Callable[[SnapshotFile], FileFacts] = scan_file) -> Scan:
     """Read every file once: language, line count, skip reasons, quoted texts.
 
-    A file's facts depend on its path and content alone, so a file whose blob
-    was scanned before (the unchanged files of a regeneration) is not read again.
+    ``facts_of`` is ``scan_file``, or a caller's version of it that remembers a
+    file's facts: they depend on its path and content alone.
     """
     infos: list[FileInfo] = []
     texts: dict[str, str] = {}
     to_analyse: list[SnapshotFile] = []
     for f in sorted(snapshot.files, key=lambda f: f.path):
-        known = f.blob_sha and f.data is not None and f.skipped is None
-        key = f"{f.blob_sha}\0{f.path}" if known else ""
-        facts: tuple[FileInfo, bool, bool] | None = lazy.recall(key, _SCANNED)
-        if facts is None:
-            facts = _scan_file(f)
-            lazy.remember(key, _SCANNED, facts, _SCANNED_SIZE)
-        info, quoted, analysed = facts
+        info, quoted, analysed = facts_of(f)
         if quoted and f.data is not None:
             texts[f.path] = decode_text(f.data)[0]
         if analysed:
@@ -188,6 +183,7 @@ def assemble_model(
     analyses: Mapping[str, FileAnalysis],
     references: Mapping[str, FileReference],
     summaries: Mapping[str, ReferenceSummary] | None = None,
+    content_keys: Mapping[str, str] | None = None,
 ) -> RepositoryModel:
     """The model; ``summaries`` left out are those of ``references``."""
     light = without_files(snapshot) if snapshot.files else snapshot
@@ -201,6 +197,7 @@ def assemble_model(
         analyses,
         references,
         _Summaries(references) if summaries is None else summaries,
+        {} if content_keys is None else content_keys,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from docsgen.generator.analysis.model import FileAnalysis
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 
 
 def python_packages(paths: Iterable[str]) -> set[str]:

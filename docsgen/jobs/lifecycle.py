@@ -14,7 +14,6 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ import aiohttp
 import asyncpg
 
 from docsgen.db import DATABASE_ERRORS, jobs
-from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
     FenceLost,
@@ -34,6 +32,7 @@ from docsgen.errors import (
     UpToDate,
 )
 from docsgen.generator import GENERATOR_VERSION
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import generate
 from docsgen.github.tokens import load_token
 from docsgen.jobs.registry import RunRegistry
@@ -54,7 +53,7 @@ class RunDeps:
 
     settings: Settings
     pool: asyncpg.Pool
-    executor: Executor
+    engine: Engine  # generates; its worker pool also renders the HTML
     registry: RunRegistry
     http: aiohttp.ClientSession
     # Observers called after each recorded step, and when a run ends with its
@@ -254,12 +253,10 @@ async def _execute(run: Run) -> str:
         skip = await jobs.up_to_date_commit(deps.pool, run.repository.id, GENERATOR_VERSION)
     source = await open_repository_source(deps, run.repository, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
-    cache = PostgresAnalysisCache(deps.pool)
-    derived = PostgresAnalysisCache(deps.pool, "section_cache")
-    docs = await generate(snapshot, run.update_progress, deps.executor, cache, derived)
+    docs = await generate(snapshot, run.update_progress, deps.engine)
     await run.update_progress(*SAVING)
     html = await asyncio.get_running_loop().run_in_executor(
-        deps.executor, render_html, docs.content
+        deps.engine.executor, render_html, docs.content
     )
     saved = await jobs.complete_run(
         deps.pool,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from docsgen.generator.cache import AnalysisCache
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import GeneratedDocs, generate
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.sources.base import SourceLimits
@@ -66,13 +66,8 @@ async def fetch(repo: Path, limits: SourceLimits = LIMITS) -> Snapshot:
     return await source.fetch(no_progress)
 
 
-async def document(
-    snapshot: Snapshot,
-    pool: ProcessPoolExecutor,
-    cache: AnalysisCache | None = None,
-    derived: AnalysisCache | None = None,
-) -> GeneratedDocs:
-    return await generate(snapshot, no_progress, pool, cache, derived)
+async def document(snapshot: Snapshot, engine: Engine) -> GeneratedDocs:
+    return await generate(snapshot, no_progress, engine)
 
 
 def section(docs: GeneratedDocs, title: str) -> str:

@@ -20,4 +20,4 @@ def shared_blocks_mapped() -> list[str]:
 
 def generator_loaded() -> bool:
     """Whether the generator's task module is loaded (a ready worker has it)."""
-    return "docsgen.generator.tasks" in sys.modules
+    return "docsgen.generator.engine.worker_tasks" in sys.modules

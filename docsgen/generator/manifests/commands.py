@@ -13,12 +13,13 @@ import json
 import posixpath
 import re
 import tomllib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from docsgen.generator.manifests.locate import LineIndex, TomlLines, json_key_line
-from docsgen.generator.model import RepositoryModel
+from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.analysis.manifest_lines import LineIndex, TomlLines, json_key_line
 
 INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER = "Install", "Build", "Run", "Test", "Develop", "Other"
 PURPOSES = (INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER)
@@ -184,10 +185,14 @@ def _command_word(line: str) -> str:
 # -- build files ----------------------------------------------------------------------
 
 
-def manifest_commands(model: RepositoryModel) -> list[Command]:
+def manifest_commands(
+    texts: Mapping[str, str], paths: Collection[str], analyses: Mapping[str, FileAnalysis]
+) -> list[Command]:
+    """The commands of the quoted manifests (``texts``, by path), and the entry points the
+    analyses found; ``paths`` are every file's, to tell which wrapper scripts exist."""
     found: list[Command] = []
-    names = {f.path for f in model.files}
-    for path, text in sorted(model.texts.items()):
+    names = set(paths)
+    for path, text in sorted(texts.items()):
         name = PurePosixPath(path).name.lower()
         folder = posixpath.dirname(path)
         try:
@@ -211,7 +216,7 @@ def manifest_commands(model: RepositoryModel) -> list[Command]:
                 found += _gradle(path, text, folder, names)
         except (ValueError, RecursionError):
             continue  # a malformed manifest: the Dependencies section reports it
-    found += _declared_entry_points(model)
+    found += _declared_entry_points(analyses)
     return found
 
 
@@ -538,10 +543,10 @@ def _gradle(path: str, text: str, folder: str, names: set[str]) -> list[Command]
     ])  # fmt: skip
 
 
-def _declared_entry_points(model: RepositoryModel) -> list[Command]:
+def _declared_entry_points(analyses: Mapping[str, FileAnalysis]) -> list[Command]:
     """Console scripts and binaries declared in manifests, and Go ``main`` packages."""
     found = []
-    for path, analysis in sorted(model.analyses.items()):
+    for path, analysis in sorted(analyses.items()):
         name = PurePosixPath(path).name.lower()
         for entry, target, line in analysis.entry_points:
             if name in ("pyproject.toml", "setup.cfg") or (

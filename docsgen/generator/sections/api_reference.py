@@ -5,7 +5,7 @@ names in source order, members under their class.  Everything shown is read
 from the code: a name without documentation says so (⚠️, described from its
 signature alone), a file that does not parse shows the parser's error, and
 files the analysers do not read are listed.  The entries of each file were
-rendered when it was analysed (``docsgen.generator.reference``); this section
+rendered when it was analysed (``docsgen.generator.api_entries``); this section
 orders them, adds the headings and fills in the citations.  The opening and
 the grouping read the files' summaries; a file's entries are read only to
 write its module's piece.
@@ -14,17 +14,15 @@ write its module's piece.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from docsgen.generator.digest import text_hexdigest
+from docsgen.generator.api_entries import FileReference, ReferenceSummary, plural
 from docsgen.generator.inputs import PATHS, REFERENCES
-from docsgen.generator.lazy import Encoded
 from docsgen.generator.markdown import Piece, SectionWriter, citation_renderer, code, escape
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
-from docsgen.generator.reference import FileReference, ReferenceSummary, plural
-from docsgen.generator.sections.base import Section, SectionResult, assemble
+from docsgen.generator.sections.base import PlannedPiece, Section, SectionResult, assemble
 
 TITLE = "API Reference"
 MAX_LISTED = 10  # files named per warning; the rest are counted
@@ -121,15 +119,14 @@ def _not_analysed(w: SectionWriter, refs: list[ReferenceSummary]) -> None:
         )
 
 
-def build_pieces(model: RepositoryModel, known: Collection[str] = ()) -> list[Piece]:
+def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     """The section in pieces: its opening, then one piece per module.
 
-    A module's piece is named by everything it is written from: how citations
-    link, the module's name and language, and its files' content keys.  A
-    module whose key is in ``known`` is not written again: it comes back as
-    ``Piece(key, None)``, to be filled in by the caller that holds it.
+    A module's piece names everything it is written from: how citations link,
+    the module's name and language, and its files' content keys (none when a
+    file has no content key), so that a caller holding that piece need not have
+    it written again.
     """
-    known = frozenset(known)  # a list of hundreds, looked up once per module
     head = SectionWriter(model.snapshot)
     refs = [model.summaries[path] for path in model.summaries]
     groups = _groups(model, refs)
@@ -151,32 +148,35 @@ def build_pieces(model: RepositoryModel, known: Collection[str] = ()) -> list[Pi
     else:
         head.add("No public declarations were found in the analysed code.")
     _not_analysed(head, refs)
-    pieces = [head.piece(None)]
-    for group in groups:
-        key = _piece_key(model, group)
-        if key is not None and key in known:
-            pieces.append(Piece(key, None))
-            continue
+    opening = head.piece(None)
+    return [
+        PlannedPiece(None, lambda: opening),
+        *(
+            PlannedPiece(_written_from(model, group), _module_writer(model, group))
+            for group in groups
+        ),
+    ]
+
+
+def _module_writer(model: RepositoryModel, group: _Group) -> Callable[[], Piece]:
+    def write() -> Piece:
         w = SectionWriter(model.snapshot)
         _render_group(w, group, [model.references[ref.path] for ref in group.files])
-        pieces.append(w.piece(key))
-    return pieces
+        return w.piece(None)
+
+    return write
 
 
-def _piece_key(model: RepositoryModel, group: _Group) -> str | None:
-    """What a module's piece is written from, digested; None when a file has no content key."""
-    references = model.references
-    if not isinstance(references, Encoded):
-        return None
-    keys = [(ref.path, references.content_key(ref.path)) for ref in group.files]
+def _written_from(model: RepositoryModel, group: _Group) -> str | None:
+    """What a module's piece is written from, spelled out; None when a file has no content key."""
+    keys = [(ref.path, model.content_keys.get(ref.path, "")) for ref in group.files]
     if not all(key for _, key in keys):
         return None
-    named = (model.snapshot.source_url_template, group.name, group.language, keys)
-    return text_hexdigest(repr(named))
+    return repr((model.snapshot.source_url_template, group.name, group.language, keys))
 
 
 def build(model: RepositoryModel) -> SectionResult:
-    return assemble(TITLE, build_pieces(model))
+    return assemble(TITLE, [planned.write() for planned in plan_pieces(model)])
 
 
 def applies(model: RepositoryModel) -> bool:
@@ -184,5 +184,5 @@ def applies(model: RepositoryModel) -> bool:
 
 
 SECTION = Section(
-    "api_reference", TITLE, build, applies, frozenset({PATHS, REFERENCES}), build_pieces
+    "api_reference", TITLE, build, applies, frozenset({PATHS, REFERENCES}), plan_pieces
 )

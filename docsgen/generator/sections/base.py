@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from docsgen.generator.markdown import (
+    WARNING_SIGN,
     CitationColumns,
     Piece,
     anchor,
     citation_columns,
+    code,
     from_columns,
     join_parts,
 )
@@ -50,6 +52,18 @@ def _section(
     return SectionResult(title, anchor, markdown, warnings, from_columns(columns))
 
 
+class PlannedPiece(NamedTuple):
+    """A piece of a section written in pieces, before it is written.
+
+    ``written_from`` spells out everything the piece is written from (None when
+    that cannot be named): a caller that holds the piece written from the same
+    need not have it written again, and ``write`` is then never called.
+    """
+
+    written_from: str | None
+    write: Callable[[], Piece]
+
+
 @dataclass(frozen=True)
 class Section:
     """A unit of the documentation.  ``build`` runs in a worker process.
@@ -64,9 +78,9 @@ class Section:
     build: Callable[[RepositoryModel], SectionResult]
     applies: Callable[[RepositoryModel], bool] = field(default=lambda model: True)
     inputs: frozenset[str] = frozenset()
-    # A section that is written in pieces (``assemble`` makes ``build``'s result of
-    # them) can be handed the keys of pieces its caller holds, and skip writing those.
-    build_pieces: Callable[[RepositoryModel, Collection[str]], list[Piece]] | None = None
+    # A section that is written in pieces (``assemble`` makes ``build``'s result of them)
+    # plans them, so that the pieces its caller holds already are not written again.
+    plan_pieces: Callable[[RepositoryModel], list[PlannedPiece]] | None = None
 
 
 def assemble(title: str, pieces: Sequence[Piece]) -> SectionResult:
@@ -79,3 +93,14 @@ def assemble(title: str, pieces: Sequence[Piece]) -> SectionResult:
     warnings = tuple(chain.from_iterable(piece.warnings for piece in pieces))
     citations = tuple(chain.from_iterable(piece.citations for piece in pieces))
     return SectionResult(title, anchor(title), join_parts(parts), warnings, citations)
+
+
+def failed_section(title: str, exc: Exception) -> SectionResult:
+    """What stands in place of a section whose code raised: a warning saying why.
+
+    Whatever in the repository (or a damaged stored value) makes a section fail,
+    the other sections are still written.
+    """
+    reason = f"{type(exc).__name__}: {exc}"[:300]
+    warning = f"This section could not be generated ({code(reason)})."
+    return SectionResult(title, anchor(title), f"> {WARNING_SIGN} {warning}\n", (warning,))

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from docsgen.generator.analysis.model import EnvRead
+from docsgen.generator.analysis.file_analysis import EnvRead
 from docsgen.generator.inputs import analyses
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape
+from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.sections.cells import cell_code
 
 TITLE = "Configuration"
 MAX_CITES = 4  # places cited per variable; the rest are counted

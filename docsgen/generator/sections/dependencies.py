@@ -12,9 +12,9 @@ from docsgen.generator.manifests.dependencies import (
     read,
 )
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape
+from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.sections.cells import cell_code
 
 TITLE = "Dependencies"
 

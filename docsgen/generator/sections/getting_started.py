@@ -20,9 +20,9 @@ from docsgen.generator.manifests.commands import (
     readme_blocks,
 )
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape, fence
+from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.sections.cells import cell_code
 from docsgen.generator.sections.overview import find_readme
 
 TITLE = "Getting Started"
@@ -33,7 +33,7 @@ def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     readme = find_readme(model)
     blocks = readme_blocks(model.texts[readme]) if readme else []
-    commands = manifest_commands(model)
+    commands = manifest_commands(model.texts, [f.path for f in model.files], model.analyses)
     if not blocks and not commands:
         w.add_warning(
             "No install, build, run or test command was found in the README or the build files."

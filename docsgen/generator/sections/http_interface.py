@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from docsgen.generator.analysis.model import Route
+from docsgen.generator.analysis.file_analysis import Route
 from docsgen.generator.inputs import analyses
 from docsgen.generator.markdown import SectionWriter, anchor, escape
+from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.sections.cells import cell_code
 
 TITLE = "HTTP Interface"
 _METHOD_NOTES = {

@@ -5,7 +5,8 @@ process that loads it about 4 MiB of its own memory.  The workers only hash
 short keys, where CPython's built-in SHA-256 is as quick, so they never load
 it.  A process that has OpenSSL loaded already (the service's main process,
 for TLS) uses OpenSSL's, several times faster on long texts.  The digests are
-the same either way.
+the same either way.  Which one a process has is asked of ``sys.modules`` at
+each call (a dictionary lookup), so nothing here changes as a process runs.
 """
 
 from __future__ import annotations
@@ -24,18 +25,18 @@ except ImportError:  # pragma: no cover - depends on the interpreter
 
 _builtin: Callable[[bytes], Any] = sha256
 
-_openssl: Callable[[bytes], Any] | None = None  # set once this process has OpenSSL loaded
-
 
 def _sha256() -> Callable[[bytes], Any]:
-    global _openssl
-    if _openssl is None:
-        if "_hashlib" not in sys.modules and "_ssl" not in sys.modules:
+    """OpenSSL's SHA-256 once this process has libcrypto loaded, else the built-in one."""
+    openssl = sys.modules.get("_hashlib")
+    if openssl is None:
+        if "_ssl" not in sys.modules:
             return _builtin
-        import hashlib
+        import hashlib  # libcrypto is loaded (for TLS): its SHA-256 costs nothing more
 
-        _openssl = hashlib.sha256
-    return _openssl
+        return hashlib.sha256
+    found: Callable[[bytes], Any] = getattr(openssl, "openssl_sha256", _builtin)
+    return found
 
 
 def hexdigest(data: bytes) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import mmap
 import os
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -33,19 +32,14 @@ log = logging.getLogger(__name__)
 MIN_SHARED_BYTES = 256 * 1024  # smaller payloads are pickled with the task
 _SHM_DIR = "/dev/shm"
 _SHM_SPARE = 16 * 1024 * 1024  # left free in /dev/shm for everyone else
-_local = threading.local()  # each thread's open blocks: ``detach`` closes its own only
-
-
-def _attached() -> dict[str, mmap.mmap]:
-    """The blocks this thread has open, by name."""
-    blocks: dict[str, mmap.mmap] | None = getattr(_local, "blocks", None)
-    if blocks is None:
-        blocks = _local.blocks = {}
-    return blocks
 
 
 class Payloads(Mapping[str, bytes]):
-    """Read-only bytes by key, from a shared block (``block`` set) or carried inline."""
+    """Read-only bytes by key, from a shared block (``block`` set) or carried inline.
+
+    A copy in another process opens the block on its first read and keeps it
+    open until ``close``: a worker closes what it read as each task ends.
+    """
 
     def __init__(
         self,
@@ -58,12 +52,27 @@ class Payloads(Mapping[str, bytes]):
         self._index = index
         self._inline = inline or {}
         self.token = token or os.urandom(16).hex()  # names this payload, whatever its home
+        self._view: mmap.mmap | None = None  # this process's view of the block, while open
 
     def __getitem__(self, key: str) -> bytes:
         if self._block is None:
             return self._inline[key]
         offset, length = self._index[key]
-        return _open(self._block)[offset : offset + length]
+        view = self._view
+        if view is None:
+            view = self._view = _open(self._block)
+        return view[offset : offset + length]
+
+    def close(self) -> None:
+        """Let go of this process's view of the block (a later read opens it again).
+
+        A block's pages stay in the memory of every process that has it open, even
+        after its maker unlinked it: a worker that kept the blocks of a finished run
+        would carry them into the next one.
+        """
+        view, self._view = self._view, None
+        if view is not None:
+            view.close()
 
     def __contains__(self, key: object) -> bool:
         return key in (self._index if self._block is not None else self._inline)
@@ -88,35 +97,18 @@ class Payloads(Mapping[str, bytes]):
 
 
 def _open(name: str) -> mmap.mmap:
-    """This process's read-only view of a block, opened once (until ``detach``).
+    """A read-only view of a block.
 
     Opened directly, not as a ``SharedMemory``: that module imports ``secrets``,
-    hence OpenSSL (see ``docsgen.generator.digest``), and registers every block
-    a reader opens with the resource tracker, which only the block's maker needs.
+    hence OpenSSL (see ``docsgen.generator.engine.digest``), and registers every
+    block a reader opens with the resource tracker, which only the block's maker needs.
     """
-    opened = _attached()
-    block = opened.get(name)
-    if block is None:
-        assert _posixshmem is not None  # blocks are only made where it exists
-        fd = _posixshmem.shm_open("/" + name, os.O_RDONLY, mode=0o600)
-        try:
-            block = opened[name] = mmap.mmap(fd, os.fstat(fd).st_size, access=mmap.ACCESS_READ)
-        finally:
-            os.close(fd)
-    return block
-
-
-def detach() -> None:
-    """Close every block this thread opened; a worker does so as each task ends.
-
-    A block's pages stay in the memory of every process that has it open, even
-    after its owner unlinked it: a worker that kept the blocks of a finished
-    run would carry them into the next one.
-    """
-    opened = _attached()
-    while opened:
-        _, block = opened.popitem()
-        block.close()
+    assert _posixshmem is not None  # blocks are only made where it exists
+    fd = _posixshmem.shm_open("/" + name, os.O_RDONLY, mode=0o600)
+    try:
+        return mmap.mmap(fd, os.fstat(fd).st_size, access=mmap.ACCESS_READ)
+    finally:
+        os.close(fd)
 
 
 def _room(size: int) -> bool:
@@ -160,6 +152,7 @@ def share(items: Mapping[str, bytes], *, always: bool = False) -> Iterator[Paylo
     if block is None:
         yield Payloads(None, {}, dict(items))
         return
+    payloads: Payloads | None = None
     try:
         index: dict[str, tuple[int, int]] = {}
         offset = 0
@@ -170,10 +163,10 @@ def share(items: Mapping[str, bytes], *, always: bool = False) -> Iterator[Paylo
             index[key] = (offset, len(value))
             offset += len(value)
         del view
-        yield Payloads(block.name, index)
+        payloads = Payloads(block.name, index)
+        yield payloads
     finally:
-        stale = _attached().pop(block.name, None)  # this thread read it too
-        if stale is not None:
-            stale.close()
+        if payloads is not None:  # this process may have read it too
+            payloads.close()
         block.close()
         block.unlink()

@@ -15,7 +15,7 @@ import inspect
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from docsgen.generator.analysis.model import FileAnalysis, Parameter, Symbol
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter, Symbol
 from docsgen.generator.markdown import code
 
 # Decorators and bases whose annotated class attributes are fields (dataclass, attrs, ...).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -10,29 +9,33 @@ import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from docsgen.allocator import tune_allocator
+from docsgen.generator.engine.allocator import tune_allocator
 
 log = logging.getLogger(__name__)
 
 # Workers yield the CPU to the process serving requests: under full load the
 # API keeps answering promptly and generation takes what is left.
 WORKER_NICENESS = 10
-# What a worker runs: loaded as it starts (about 0.15 s of imports: the analysers, the
-# tree-sitter grammars' bindings, the sections), not by the first task of a run.
-WORKER_CODE = "docsgen.generator.tasks"
 # The exit status of a worker that ended because the process it worked for had died.
 ORPHANED_EXIT_CODE = 70
 
 
 def init_analysis_worker() -> None:
-    """Run in each worker as it starts (``ProcessPoolExecutor(initializer=...)``)."""
+    """Run in each worker as it starts (``ProcessPoolExecutor(initializer=...)``).
+
+    It ends the worker with the process that started it, loads what a worker runs
+    (about 0.15 s of imports: the analysers, the tree-sitter grammars' bindings, the
+    sections) now, not at the first task of a run, and makes the worker's state.
+    """
     end_with_creator()
     tune_allocator()
     try:
         os.nice(WORKER_NICENESS)
     except OSError as exc:  # a platform or sandbox that refuses: run at normal priority
         log.warning("could not lower the priority of an analysis worker: %s", exc)
-    importlib.import_module(WORKER_CODE)
+    from docsgen.generator.engine.worker_tasks import prepare_worker
+
+    prepare_worker()
 
 
 def end_with_creator() -> None:

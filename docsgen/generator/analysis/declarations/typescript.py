@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.model import FileAnalysis, Parameter
-from docsgen.generator.analysis.treesitter.common import (
+from docsgen.generator.analysis.declarations.treesitter import (
     MAX_DEPTH,
     Collector,
     Declarations,
@@ -26,6 +25,7 @@ from docsgen.generator.analysis.treesitter.common import (
     parse,
     squash,
 )
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter
 from docsgen.generator.markdown import code
 
 _FUNCTIONS = {"function_declaration", "generator_function_declaration", "function_signature"}

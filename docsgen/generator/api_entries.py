@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from docsgen.generator.analysis.model import FileAnalysis, Symbol
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Symbol
 from docsgen.generator.markdown import WARNING_SIGN, Citation, code, escape
 
 # Bump when the rendering below changes: cached renderings of older versions are ignored.

@@ -1,9 +1,9 @@
-"""Built sections and citation checks kept in the analysis cache, so a regeneration redoes neither.
+"""The section store: built sections and citation checks, so a regeneration redoes neither.
 
-Both live behind the pipeline's cache interface (``AnalysisCache``), under keys
+Both live behind the store interface (``analysis_store.Store``), under keys
 that cannot meet an analysis's: a section under the digest of its declared
-inputs (``docsgen.generator.inputs.section_key``), a citation check under the
-cited file's blob SHA and the exact citations checked.  Values are JSON.
+inputs (``input_digests.InputDigests.section_key``), a citation check under
+the cited file's blob SHA and the exact citations checked.  Values are JSON.
 
 A section is stored as built, before its citations are checked: the check is
 redone (or read back) per cited file, against that file's current bytes, so
@@ -23,9 +23,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from docsgen.generator import lazy
-from docsgen.generator.digest import hexdigest, text_hexdigest
-from docsgen.generator.lazy import compact_json
+from docsgen.generator.engine.digest import hexdigest, text_hexdigest
+from docsgen.generator.engine.encoded import compact_json
+from docsgen.generator.engine.memo import Memo
 from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.sections.base import SectionResult, assemble
 
@@ -56,10 +56,15 @@ def encode_section(applies: bool, section: SectionResult | None) -> bytes:
 _ENCODED_PIECE = "encoded piece"  # the memo's name for a piece's encoding
 
 
-def encode_pieces(title: str, pieces: Sequence[Piece]) -> tuple[bytes, dict[str, bytes]]:
+def encode_pieces(
+    title: str, pieces: Sequence[Piece], memo: Memo
+) -> tuple[bytes, dict[str, bytes]]:
     """A section written in pieces: its value (a line of JSON: the title and the store
-    keys of its pieces, in order), and each piece's encoding by store key."""
-    stored = [_piece(piece) for piece in pieces]
+    keys of its pieces, in order), and each piece's encoding by store key.
+
+    Each piece's encoding is remembered in ``memo`` by the piece's key.
+    """
+    stored = [_piece(piece, memo) for piece in pieces]
     head = compact_json({"applies": True, "title": title, "pieces": [key for key, _ in stored]})
     return head + b"\n", dict(stored)
 
@@ -70,14 +75,14 @@ def pieces_named(raw: bytes) -> list[str]:
     return list(plain.get("pieces", ())) if isinstance(plain, dict) else []
 
 
-def _piece(piece: Piece) -> tuple[str, bytes]:
+def _piece(piece: Piece, memo: Memo) -> tuple[str, bytes]:
     """A piece's store key (the digest of its encoding) and its encoding: a line of JSON
     (warnings, citations in columns), then its Markdown.
 
     Its parts are stored joined, as the section joins them (``join_parts``, without
     the final newline), which puts the section together the same.
     """
-    known: tuple[str, bytes] | None = lazy.recall(piece.key or "", _ENCODED_PIECE)
+    known: tuple[str, bytes] | None = memo.recall(piece.key or "", _ENCODED_PIECE)
     if known is not None:
         return known
     if piece.parts is None:
@@ -85,7 +90,7 @@ def _piece(piece: Piece) -> tuple[str, bytes]:
     head = compact_json({"warnings": list(piece.warnings), **_columns(piece.citations)})
     encoded = head + b"\n" + join_parts(piece.parts)[:-1].encode()
     found = (hexdigest(b"section piece\0" + encoded), encoded)
-    lazy.remember(piece.key or "", _ENCODED_PIECE, found, len(encoded))
+    memo.remember(piece.key or "", _ENCODED_PIECE, found, len(encoded))
     return found
 
 

@@ -1,1 +1,0 @@
-"""Analysers built on tree-sitter grammars: TypeScript/JavaScript, Go, Rust, Java."""
