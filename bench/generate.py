@@ -127,7 +127,8 @@ def tree_cpu() -> float:
 async def _caches(database: str | None) -> AsyncIterator[tuple[Any, Any]]:
     """The analysis cache and the derived one: dicts, or PostgreSQL as the service keeps them
     (in a migrated scratch database on the server ``database`` names, dropped after)."""
-    from docsgen.generator.engine.analysis_store import CACHE_VERSION, MemoryStore
+    from docsgen.generator.engine.analysis_store import MemoryStore
+    from docsgen.generator.version import CACHE_VERSION
 
     if database is None:
         yield MemoryStore(), MemoryStore()

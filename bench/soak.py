@@ -26,8 +26,8 @@ memory at the start (idle), after a warm-up (the first fifth of the run, at
 most a minute) and at the end.  Targets: zero errors, zero rows left
 ``generating``, p99 status latency under 100 ms, memory growth under 10 %
 (from warm to end).  How busy the machine was is printed too: on a
-saturated machine the latency tail is the scheduler's.  The per-user run cap and request rate limit are raised:
-one user drives every generation.
+saturated machine the latency tail is the scheduler's.  The per-user run cap, request rate limit and
+stream cap are raised: one user drives every generation.
 """
 
 from __future__ import annotations
@@ -254,6 +254,8 @@ async def soak(args: argparse.Namespace, dsn: str, tmp: Path) -> int:
             "DOCSGEN_ANALYSIS_WORKERS": "1",
             "DOCSGEN_MAX_RUNS_PER_USER": str(args.generations * 2),
             "DOCSGEN_STATE_CHANGES_PER_MINUTE": "100000",
+            # A subscriber reconnects as its stream ends, maybe before the slot is freed.
+            "DOCSGEN_MAX_STREAMS_PER_USER": str(args.subscribers * 2),
             "GITHUB_API_URL": fake.url,
             "GITHUB_WEB_URL": fake.web_url,
         }

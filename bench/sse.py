@@ -191,6 +191,7 @@ async def main() -> int:
             "DOCSGEN_SECRET_KEY": "bench-secret-key-0123456789abcdef",
             "DOCSGEN_ANALYSIS_WORKERS": "1",
             "DOCSGEN_LEASE_SECONDS": "3600",  # nobody heartbeats the bench's run
+            "DOCSGEN_MAX_STREAMS_PER_USER": str(args.subscribers + 1),  # all one user's
         }
         token = create_user(env, "bench")
         service = Service(env, Path(tmp) / "serve.log")

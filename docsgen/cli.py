@@ -1,4 +1,4 @@
-"""The ``docsgen`` command: serve, migrate, users, generate.
+"""The docsgen command: serve, migrate, users, generate.
 
 Exit codes: 0 done; 1 the work failed (the reason on stderr, for ``generate``
 the contract's run failure message); 2 usage or configuration error.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import re
@@ -20,16 +21,18 @@ import asyncpg
 from aiohttp import web
 
 from docsgen import __version__
+from docsgen.cli_progress_bar import display_for
 from docsgen.datadir import with_secret_key
 from docsgen.db import accounts
 from docsgen.db.migrations import apply_migrations
-from docsgen.errors import DocsgenError, GenerationError
+from docsgen.errors import AlreadyExists, DocsgenError, GenerationError
 from docsgen.generator.pipeline import GeneratedDocs
 from docsgen.jobs.lifecycle import failure_message
-from docsgen.oneshot import Target, docs_json, generate_once
+from docsgen.listen import bind, bound_port
+from docsgen.oneshot import docs_json, generate_once
 from docsgen.ops.logs import configure_logging
-from docsgen.progress_display import display_for
 from docsgen.settings import Settings, SettingsError, load_settings
+from docsgen.sources.factory import Origin
 
 log = logging.getLogger("docsgen")
 
@@ -42,7 +45,11 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docsgen", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="docsgen",
+        description="Generate documentation grounded in the code of repositories: "
+        "run the service, manage its users, or generate once.",
+    )
     parser.add_argument("--version", action="version", version=f"docsgen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the service (applies migrations first)")
@@ -54,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("login")
     token = users.add_parser("token", help="print another API token for a user")
     token.add_argument("login")
+    link = users.add_parser(
+        "signin-link", help="print a new one-time sign-in link for the page (serve may be running)"
+    )
+    link.add_argument("login")
     gen = sub.add_parser(
         "generate",
         help="generate documentation once, without server or database",
@@ -98,25 +109,40 @@ async def _migrate(dsn: str) -> None:
     print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
 
 
-async def _users(dsn: str, action: str, login: str) -> None:
+async def _users(dsn: str, settings: Settings, action: str, login: str) -> None:
+    from docsgen.api.routes.sessions import ADMIN_LOGIN, ensure_admin, signin_line
+
     conn = await asyncpg.connect(dsn)
     try:
         await apply_migrations(conn)
         if action == "create":
-            user = await accounts.create_user(conn, login)
+            try:
+                user = await accounts.create_user(conn, login)
+            except AlreadyExists as exc:
+                raise AlreadyExists(
+                    f"{exc.message}; print another API token for it with "
+                    f"`{settings.command} users token {login}`"
+                ) from None
             print(f"created user {user.login}; API token:", file=sys.stderr)
+        elif login == ADMIN_LOGIN:  # the page's own user, there once the service has started
+            user = await ensure_admin(conn)
         else:
             user = await accounts.find_user(conn, login)
-        print(await accounts.issue_token(conn, user))
+        if action == "signin-link":
+            print(await signin_line(conn, settings, user))
+        else:
+            print(await accounts.issue_token(conn, user))
     finally:
         await conn.close()
 
 
 def _serve(settings: Settings) -> None:
     from docsgen.api.app import create_app
-    from docsgen.api.sessions import print_signin_link
+    from docsgen.api.routes.sessions import ADMIN_LOGIN, print_signin_link
 
     settings = with_secret_key(settings)
+    sockets = bind(settings.host, settings.port)  # a taken port stops here, before any link
+    settings = dataclasses.replace(settings, port=bound_port(sockets))
     with database(settings) as dsn:
         app = create_app(settings, database_url=dsn)
         print_signin_link(app)
@@ -128,11 +154,15 @@ def _serve(settings: Settings) -> None:
                 flush=True,
             )
             print(f"database: {where}", flush=True)
+            print(
+                "The sign-in link works once; for another: "
+                f"{settings.command} users signin-link {ADMIN_LOGIN}",
+                flush=True,
+            )
 
         web.run_app(
             app,
-            host=settings.host,
-            port=settings.port,
+            sock=sockets,
             print=announce,
             access_log=None,  # one line per request comes from docsgen.ops.requests
             shutdown_timeout=settings.shutdown_grace_seconds,
@@ -142,7 +172,7 @@ def _serve(settings: Settings) -> None:
 # --- generate -------------------------------------------------------------------------
 
 
-def parse_source(raw: str) -> Target:
+def parse_source(raw: str) -> Origin:
     """A folder (that exists, or is written as a path) or ``owner/name``."""
     path = Path(raw).expanduser()
     if path.exists() or raw.startswith(("/", ".", "~")):
@@ -150,10 +180,11 @@ def parse_source(raw: str) -> Target:
             raise UsageError(f"SOURCE {raw} does not exist")
         if not path.is_dir():
             raise UsageError(f"SOURCE {raw} is not a folder")
-        return Target("local", path.resolve().name, path)
+        folder = path.resolve()
+        return Origin("local", folder.name, folder)
     name = raw.strip().removesuffix(".git")
     if _GITHUB_NAME.match(name):
-        return Target("github", name)
+        return Origin("github", name)
     raise UsageError(f"SOURCE must be an existing folder or a GitHub owner/name, got {raw!r}")
 
 
@@ -180,23 +211,24 @@ def _write(path: Path | None, text: str) -> None:
 
 
 def _generate(settings: Settings, source: str, out: str | None, fmt: str) -> int:
-    target = parse_source(source)
+    origin = parse_source(source)
     path = _output_file(out, fmt)
 
     async def save(docs: GeneratedDocs) -> None:
-        _write(path, docs_json(target, docs) if fmt == "json" else docs.content)
+        _write(path, docs_json(origin, docs) if fmt == "json" else docs.content)
 
     display = display_for(sys.stderr)
     try:
         with display:
-            asyncio.run(generate_once(target, settings, display, save))
+            asyncio.run(generate_once(origin, settings, display, save))
     except GenerationError as exc:
         print(f"docsgen: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
-    except Exception as exc:  # a run's catch-all, as in the service (CONTRACT §6)
-        print(
-            f"docsgen: {failure_message(display.step or 'Initializing...', exc)}", file=sys.stderr
-        )
+    except Exception:  # a run's catch-all, as in the service (CONTRACT §6)
+        log.exception("generation failed")  # the details, on stderr above the message
+        reason = "an internal error occurred (the details are above)"
+        message = failure_message(display.step or "Initializing...", reason)
+        print(f"docsgen: {message}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -216,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_migrate(dsn))
         elif args.command == "users":
             with database(settings) as dsn:
-                asyncio.run(_users(dsn, args.action, args.login))
+                asyncio.run(_users(dsn, settings, args.action, args.login))
         elif args.command == "generate":
             return _generate(settings, args.source, args.out, args.format)
     except (SettingsError, UsageError) as exc:

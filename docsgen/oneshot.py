@@ -8,57 +8,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
 
-from docsgen.errors import GitHubTokenMissing
+from docsgen.errors import GitHubTokenMissing, GitHubTokenRejected
 from docsgen.generator.engine.pool import analysis_pool
 from docsgen.generator.engine.run import Engine
-from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
+from docsgen.generator.pipeline import GeneratedDocs, generate
+from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING, ProgressCallback
 from docsgen.settings import Settings
-from docsgen.sources.base import Source, SourceLimits
-from docsgen.sources.github import GitHubSource
-from docsgen.sources.local import LocalSource
-from docsgen.steps import COMPLETED, INITIALIZING, SAVING
+from docsgen.sources.factory import Origin, open_source
 
 
-@dataclass(frozen=True)
-class Target:
-    """What to document: a local folder, or a GitHub ``owner/name``."""
-
-    provider: str  # "local" or "github"
-    name: str
-    path: Path | None = None
-
-
-def _github_source(target: Target, settings: Settings, http: aiohttp.ClientSession) -> Source:
-    if not settings.github_token:
-        raise GitHubTokenMissing()
-    source: Source = GitHubSource(
-        target.name,
-        token=settings.github_token,
-        session=http,
-        settings=settings,
-        limits=SourceLimits.from_settings(settings),
-    )
-    return source
-
-
-def source_for_target(target: Target, settings: Settings, http: aiohttp.ClientSession) -> Source:
-    if target.provider == "local":
-        assert target.path is not None
-        path = target.path.resolve()
-        # The caller named this folder on the command line: it is the one allowed root.
-        return LocalSource(
-            path, name=target.name, roots=(path,), limits=SourceLimits.from_settings(settings)
-        )
-    return _github_source(target, settings, http)
+def _settings_for(origin: Origin, settings: Settings) -> Settings:
+    """Whoever runs the command reads what their git reads from the folder they name (a
+    worktree's git data lies beside it): the roots that bound a shared server do not
+    apply, so the root is the file system's."""
+    if origin.path is None:
+        return settings
+    return replace(settings, local_roots=(Path(origin.path.resolve().anchor),))
 
 
 async def generate_once(
-    target: Target,
+    origin: Origin,
     settings: Settings,
     progress: ProgressCallback,
     save: Callable[[GeneratedDocs], Awaitable[None]],
@@ -67,8 +41,23 @@ async def generate_once(
     await progress(*INITIALIZING)
     with analysis_pool(settings.workers) as executor:  # ready while the source is read
         async with aiohttp.ClientSession() as http:
-            source = source_for_target(target, settings, http)
-            snapshot = await source.fetch(progress)
+            source = open_source(
+                origin,
+                _settings_for(origin, settings),
+                http,
+                token=settings.github_token,
+            )
+            try:
+                snapshot = await source.fetch(progress)
+            except GitHubTokenMissing:  # the service's messages speak of the page
+                raise GitHubTokenMissing(
+                    "GitHub token missing: set GITHUB_TOKEN to a GitHub token that can read "
+                    + origin.name
+                ) from None
+            except GitHubTokenRejected:
+                raise GitHubTokenRejected(
+                    "GitHub rejected the token in GITHUB_TOKEN: set GITHUB_TOKEN to a valid token"
+                ) from None
         docs = await generate(snapshot, progress, Engine(executor))
     await progress(*SAVING)
     await save(docs)
@@ -76,11 +65,11 @@ async def generate_once(
     return docs
 
 
-def docs_json(target: Target, docs: GeneratedDocs) -> str:
+def docs_json(origin: Origin, docs: GeneratedDocs) -> str:
     """The ``--format json`` document: the Markdown plus its sections."""
     body = {
-        "repository": target.name,
-        "provider": target.provider,
+        "repository": origin.name,
+        "provider": origin.provider,
         "commit_sha": docs.commit_sha,
         "content": docs.content,
         "sections": docs.sections_json(),

@@ -41,7 +41,7 @@ class Settings:
     poll_interval_seconds: float = 5.0
     sse_keepalive_seconds: float = 15.0
     listener_check_seconds: float = 10.0
-    page_sse: bool = True  # the page follows progress over SSE when the server offers it
+    page_sse: bool = True  # the page also follows SSE (beside its poll) when offered
     session_seconds: float = 14 * 24 * 3600.0
     signin_link_seconds: float = 15 * 60.0
     max_repository_bytes: int = 512 * 1024 * 1024
@@ -71,11 +71,22 @@ class Settings:
     max_runs_per_user: int = 5
     max_runs_per_process: int = 20
     state_changes_per_minute: int = 120
+    # Open progress streams (SSE) per user, across all processes.
+    max_streams_per_user: int = 20
     # Seconds to wait for a pooled connection / a statement before answering 503.
     database_timeout_seconds: float = 5.0
+    # The longest a request body may take to arrive (then 408), and to be drained
+    # when it is not read (then the connection closes); a slow sender holds nothing longer.
+    body_timeout_seconds: float = 30.0
+    # Webhook bodies are read before their signature can be checked: at most this
+    # large (GitHub's own cap is 25 MB; a push is far smaller), a few at a time.
+    max_webhook_bytes: int = 5 * 1024 * 1024
     # At most one background check of a repository's head per this many seconds
     # (started by reading the repository or its docs; docs/freshness.md).
     freshness_check_seconds: float = 300.0
+    # How messages and the page write the command, so what they tell a person to run works
+    # where it is read (``scripts/dev`` sets ``./scripts/dev`` for a checkout).
+    command: str = "docsgen"
 
     @property
     def workers(self) -> int:
@@ -209,8 +220,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_runs_per_user=_int(env, "DOCSGEN_MAX_RUNS_PER_USER", 5, 1),
         max_runs_per_process=_int(env, "DOCSGEN_MAX_RUNS_PER_PROCESS", 20, 1),
         state_changes_per_minute=_int(env, "DOCSGEN_STATE_CHANGES_PER_MINUTE", 120, 1),
+        max_streams_per_user=_int(
+            env, "DOCSGEN_MAX_STREAMS_PER_USER", Settings.max_streams_per_user, 1
+        ),
         database_timeout_seconds=_float(env, "DOCSGEN_DATABASE_TIMEOUT_SECONDS", 5.0),
+        body_timeout_seconds=_float(
+            env, "DOCSGEN_BODY_TIMEOUT_SECONDS", Settings.body_timeout_seconds
+        ),
+        max_webhook_bytes=_int(env, "DOCSGEN_MAX_WEBHOOK_BYTES", Settings.max_webhook_bytes, 1),
         freshness_check_seconds=_float(
             env, "DOCSGEN_FRESHNESS_CHECK_SECONDS", Settings.freshness_check_seconds
         ),
+        command=(env.get("DOCSGEN_COMMAND") or "").strip() or Settings.command,
     )

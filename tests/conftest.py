@@ -30,6 +30,8 @@ pytest_plugins = [
     "tests.support.fake_github",
     "tests.support.on_github",
     "tests.support.processes",
+    # Groups of tests that need chromium, nginx or the vendored diagram library.
+    "tests.support.groups",
 ]
 
 ON_FAKE_GITHUB = "on_fake_github"

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from docsgen.db.analysis_cache import PostgresAnalysisCache
-from docsgen.generator.engine.analysis_store import CACHE_VERSION
+from docsgen.generator.version import CACHE_VERSION
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from docsgen import __version__
 from docsgen.db.migrations import migration_files
 from docsgen.embedded import EmbeddedPostgres
 from tests.support import database
-from tests.support.processes import docsgen, docsgen_env
+from tests.support.http import assert_signin_link_works_once
+from tests.support.processes import docsgen, docsgen_env, serve
+from tests.support.secrets_guard import SecretsGuard
 
 
 @pytest.fixture
@@ -66,7 +68,10 @@ def test_without_database_url_migrate_and_users_start_and_stop_the_embedded_data
     assert created.stdout.strip().splitlines()[-1].startswith("dg_")
     again = docsgen("users", "create", "bob", env=env)
     assert again.returncode == 1, "the user was kept in the data folder's database"
-    assert again.stderr.strip() == "docsgen: A user named 'bob' already exists"
+    assert again.stderr.strip() == (
+        "docsgen: A user named 'bob' already exists; "
+        "print another API token for it with `docsgen users token bob`"
+    )
     assert EmbeddedPostgres(tmp_path / "data").running() is None
 
 
@@ -84,7 +89,9 @@ def test_an_unreachable_database_exits_1_with_a_database_error() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_serve_on_a_taken_port_exits_1_saying_why(database_url: str) -> None:
+def test_serve_on_a_taken_port_exits_1_naming_docsgen_port_and_prints_no_link(
+    database_url: str,
+) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -92,5 +99,45 @@ def test_serve_on_a_taken_port_exits_1_saying_why(database_url: str) -> None:
         env = docsgen_env({"DATABASE_URL": database_url, "DOCSGEN_PORT": str(port)})
         result = docsgen("serve", env=env)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1].startswith("docsgen: cannot serve:")
-    assert "address already in use" in result.stderr
+    assert "Sign in" not in result.stdout + result.stderr, "no link that nothing would answer"
+    assert result.stderr.splitlines()[-1] == (
+        f"docsgen: port {port} is already in use on 127.0.0.1 (is docsgen already running?); "
+        "set DOCSGEN_PORT to serve on another port"
+    )
+
+
+def test_serve_on_an_address_it_cannot_use_names_the_settings(database_url: str) -> None:
+    env = docsgen_env({"DATABASE_URL": database_url, "DOCSGEN_HOST": "192.0.2.1"})
+    result = docsgen("serve", env=env)
+    assert result.returncode == 1
+    assert "Sign in" not in result.stdout
+    assert result.stderr.splitlines()[-1] == (
+        "docsgen: cannot listen on 192.0.2.1:8080: Cannot assign requested address; "
+        "set DOCSGEN_HOST and DOCSGEN_PORT to an address and port this machine lets docsgen use"
+    )
+
+
+def test_signin_link_prints_a_fresh_link_while_the_service_runs(
+    database_url: str, secrets_guard: SecretsGuard
+) -> None:
+    env = docsgen_env({"DATABASE_URL": database_url, "DOCSGEN_ANALYSIS_WORKERS": "1"})
+    with serve(env, secrets_guard) as served:
+        env = {**env, "DOCSGEN_PORT": str(served.port)}
+        hint = served.read_until("sign-in link", 10).strip()
+        assert hint == "The sign-in link works once; for another: docsgen users signin-link admin"
+        printed = docsgen("users", "signin-link", "admin", env=env)
+        assert printed.returncode == 0, printed.stderr
+        [line] = printed.stdout.splitlines()
+        assert line.startswith(f"Sign in: {served.url}/signin?token=dgs_")
+        assert_signin_link_works_once(line.removeprefix("Sign in: "))
+
+        unknown = docsgen("users", "signin-link", "nobody-here", env=env)
+        assert (unknown.returncode, unknown.stdout) == (1, "")
+        assert unknown.stderr.strip() == "docsgen: No user named 'nobody-here'"
+
+
+def test_help_reads_as_plain_text() -> None:
+    result = docsgen("--help", env=docsgen_env({}))
+    assert result.returncode == 0
+    assert "``" not in result.stdout
+    assert "signin-link" in docsgen("users", "--help", env=docsgen_env({})).stdout

@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from docsgen.steps import (
+from docsgen.progress_schedule import (
     ANALYZING,
     COMPLETED,
     FETCHING_AUTH,
@@ -31,6 +31,7 @@ from docsgen.steps import (
     section_step,
 )
 from tests.support.api import db_row, register_local, wait_for_runs
+from tests.support.fake_github import FakeGitHub
 from tests.support.gitrepo import git
 from tests.support.processes import docsgen, docsgen_env
 
@@ -168,12 +169,28 @@ def test_a_failed_generation_exits_1_with_the_contract_message_and_keeps_old_out
     assert result.stdout == ""
 
 
-def test_a_github_name_without_a_token_exits_1_with_the_contract_message() -> None:
+def test_a_github_name_without_a_token_exits_1_saying_to_set_github_token() -> None:
     result = docsgen("generate", "octocat/hello-world", env=_env())
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
-        "docsgen: GitHub token missing. Please reconnect your GitHub account"
+        "docsgen: GitHub token missing: set GITHUB_TOKEN to a GitHub token that can read "
+        "octocat/hello-world"
     )
+
+
+async def test_a_rejected_github_token_exits_1_saying_to_set_github_token(
+    fake_github: FakeGitHub, sample_repo: Path
+) -> None:
+    account = fake_github.add_user("octo")
+    fake_github.add_repo("octo", "hello", sample_repo)
+    fake_github.revoke(account.token)
+    env = {**_env(), "GITHUB_TOKEN": account.token, "GITHUB_API_URL": fake_github.url}
+    result = await asyncio.to_thread(docsgen, "generate", "octo/hello", env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "docsgen: GitHub rejected the token in GITHUB_TOKEN: set GITHUB_TOKEN to a valid token"
+    )
+    assert result.stdout == ""
 
 
 def test_usage_errors_exit_2(tmp_path: Path, sample_repo: Path) -> None:

@@ -79,5 +79,6 @@ async def test_completed_docs_are_served_as_json_html_and_markdown(
     md = await client.get(f"/api/repositories/{repo['id']}/docs.md", headers=auth)
     assert md.status == 200
     assert md.content_type == "text/markdown"
-    assert md.headers["Content-Disposition"].startswith("attachment;")
+    # Named after the repository (the folder's own name), not the path to it.
+    assert md.headers["Content-Disposition"] == 'attachment; filename="sample-docs.md"'
     assert await md.text() == docs["content"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docsgen.generator.analysis import facts
+from docsgen.generator.analysis import declarations, facts
 from docsgen.generator.analysis.facts.lexer import mask
 from docsgen.generator.analysis.file_analysis import EnvRead, FileAnalysis, Route
 
@@ -207,3 +207,7 @@ def test_a_manifest_that_does_not_parse_is_a_warning() -> None:
     found = facts.extract("pyproject.toml", "[project\nname =", "TOML")
     assert found.entry_points == ()
     assert found.warnings[0].startswith("pyproject.toml is not valid TOML: ")
+
+
+def test_every_language_with_declarations_has_its_facts_read_too() -> None:
+    assert set(facts.EXTRACTORS) == set(declarations.ANALYSERS)

@@ -97,6 +97,10 @@ async def test_a_github_repository_generates_like_the_same_files_registered_loca
     web_url = fake_github.web_url
     assert f"({web_url}/alice-gh/sample/blob/{sha}/README.md#L5)" in on_github["content"]
     assert "](http" not in on_disk["content"]
+    download = await client.get(f"/api/repositories/{github['id']}/docs.md", headers=auth)
+    assert (
+        download.headers["Content-Disposition"] == 'attachment; filename="alice-gh-sample-docs.md"'
+    )
 
 
 async def test_the_row_shows_the_file_tree_step_while_the_tarball_is_held(

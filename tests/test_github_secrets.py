@@ -18,9 +18,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from tests.support.api import docs_of, run_to_end
+from docsgen.redaction import REDACTED, redact
+from tests.support.api import docs_of, generate, run_to_end
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 from tests.support.secrets_guard import SecretsGuard
+from tests.test_github_oauth import approve_on_github, path_and_query, start_login
 
 Client = TestClient[Any, Any]
 AiohttpClient = Any
@@ -114,3 +116,72 @@ async def test_no_token_in_any_log_or_answer_of_a_whole_github_session(
     assert secrets_guard.leaks() == []
     stored = await app[POOL].fetch("SELECT error_message, content FROM generated_docs")
     assert not any(s in str(list(map(dict, stored))) for s in secrets)
+
+
+async def test_a_token_github_echoes_in_its_error_reaches_no_row_answer_or_log(
+    app: web.Application,
+    client: Client,
+    auth: dict[str, str],
+    fake_github: FakeGitHub,
+    secrets_guard: SecretsGuard,
+    alice_github: FakeUser,
+    sample_on_github: str,
+) -> None:
+    """GitHub's error messages are passed on, redacted: here each one echoes the token."""
+    token = alice_github.token
+    echo = f"Problems parsing token {token}; sent Authorization: Bearer {token}"
+    await connect_github(client, auth, token)
+    repo = await register_github(client, auth, sample_on_github)
+
+    # A run fails with GitHub's message: the row stores it, the status answers it.
+    fake_github.fail("repo", 422, echo, times=None)
+    status = await generate(app, client, auth, repo["id"])
+    assert status["status"] == "failed"
+    assert status["error_message"] == (
+        f"GitHub API request failed: 422 Unprocessable Entity: Problems parsing token "
+        f"{REDACTED}; sent Authorization: Bearer {REDACTED}"
+    )
+    # Answered: a failure checking a new token, after a retry that is logged.
+    fake_github.fail("user", 500, echo, times=None)
+    answer = await client.put("/api/github/connection", json={"token": token}, headers=auth)
+    assert answer.status == 502
+    assert REDACTED in (await answer.json())["error"]
+    assert any(f"token {REDACTED}" in line for line in secrets_guard.logs())
+    # Answered: listing the account's repositories.
+    fake_github.fail("user_repos", 403, echo, times=None)
+    answer = await client.get("/api/github/repos", headers=auth)
+    assert answer.status == 502
+    assert REDACTED in (await answer.json())["error"]
+    # Answered: the OAuth code exchange.
+    fake_github.fail("oauth_token", 422, echo, times=None)
+    callback = await approve_on_github(await start_login(client, auth))
+    answer = await client.get(path_and_query(callback), headers=auth)
+    assert answer.status == 502
+    assert REDACTED in (await answer.json())["error"]
+
+    stored = await app[POOL].fetch("SELECT error_message FROM generated_docs")
+    assert [row["error_message"] for row in stored] == [status["error_message"]]
+    assert secrets_guard.leaks() == []  # no token in any answer or log record
+
+
+@pytest.mark.parametrize(
+    ("upstream", "redacted"),
+    [
+        (f"bad {prefix}{'A1b2' * 9} here", f"bad {REDACTED} here")
+        for prefix in ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_11AB_")
+    ]
+    + [
+        ("Authorization: token abc123", f"Authorization: token {REDACTED}"),
+        ("sent 'Bearer eyJ0.eyJz.c2ln', refused", f"sent 'Bearer {REDACTED}', refused"),
+        ("?access_token=abc&scope=repo", f"?access_token={REDACTED}&scope=repo"),
+        ('{"client_secret": "abc"}', f'{{"client_secret": "{REDACTED}"}}'),
+        # What is not a credential stays as GitHub wrote it.
+        ("Bad credentials", "Bad credentials"),
+        (
+            "the token was revoked; authorization failed",
+            "the token was revoked; authorization failed",
+        ),
+    ],
+)
+def test_upstream_messages_lose_every_credential_shape(upstream: str, redacted: str) -> None:
+    assert redact(upstream) == redacted

@@ -25,8 +25,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.errors import GitHubApiFailed, RepositoryTooLarge
-from docsgen.github.tarball import TarballLimits, git_blob_sha, read_tarball
 from docsgen.sources.base import SourceLimits
+from docsgen.sources.github_tarball import TarballLimits, git_blob_sha, read_tarball
 from tests.support.api import docs_of, run_to_end
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 
@@ -185,15 +185,18 @@ def test_a_gzip_bomb_stops_at_the_uncompressed_limit() -> None:
     )
 
 
-def test_a_tarball_cut_short_or_not_gzip_fails_with_a_message() -> None:
+def test_a_tarball_cut_short_not_gzip_or_not_tar_fails_with_a_message() -> None:
     whole = tar_gz(member("top/a.txt", b"hello " * 1000))
     with pytest.raises(GitHubApiFailed) as cut:
         read(whole[: len(whole) // 2])
     assert cut.value.message == "The repository tarball from GitHub was cut short"
     with pytest.raises(GitHubApiFailed) as garbage:
         read(b"this is not gzip at all")
-    assert garbage.value.message.startswith(
-        "The repository tarball from GitHub is not valid gzip: "
+    assert garbage.value.message == "The repository tarball from GitHub is not valid gzip"
+    with pytest.raises(GitHubApiFailed) as not_tar:
+        read(gzip_bytes(b"this is gzip, but not a tar archive " * 100))
+    assert not_tar.value.message == (  # tarfile's own words go to the log only
+        "The repository tarball from GitHub cannot be read: it is not a valid tar archive"
     )
 
 

@@ -33,7 +33,9 @@ STEPS = [
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, sse_keepalive_seconds=0.2)
+    return dataclasses.replace(
+        settings, sse_keepalive_seconds=0.2, max_streams_per_user=SUBSCRIBERS
+    )
 
 
 async def test_500_subscribers_get_the_same_ordered_sequence_from_one_read_per_notification(

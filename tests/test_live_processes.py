@@ -121,7 +121,7 @@ async def test_shutdown_with_500_open_streams_ends_them_all_within_2_seconds(
     token: str,
     sample_repo: Path,
 ) -> None:
-    service = services(service_env)
+    service = services({**service_env, "DOCSGEN_MAX_STREAMS_PER_USER": "500"})
     await service.wait_ready()
     auth = {"Authorization": f"Bearer {token}"}
     async with wide_session() as session:

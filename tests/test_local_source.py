@@ -55,15 +55,31 @@ async def test_a_commit_with_no_files_fails_as_empty(
     assert docs["progress"] == 40
 
 
-async def test_a_folder_that_is_not_a_git_repository_fails_clearly(
-    app: web.Application, client: Client, auth: dict[str, str], repos_root: Path
+async def test_a_folder_that_is_not_a_git_repository_is_refused_at_registration(
+    client: Client, auth: dict[str, str], repos_root: Path
 ) -> None:
     path = repos_root / "plain"
     path.mkdir()
     (path / "a.py").write_text("x = 1\n")
-    docs = await run_once(app, client, auth, path)
-    assert docs["status"] == "failed"
-    assert docs["error_message"] == f"Not a git repository: {path}"
+    r = await client.post(
+        "/api/repositories", json={"provider": "local", "path": str(path)}, headers=auth
+    )
+    assert r.status == 400
+    assert await r.json() == {"error": f"Not a git repository: {path}"}
+
+
+async def test_a_repository_that_stopped_being_one_after_registration_fails_clearly(
+    app: web.Application, client: Client, auth: dict[str, str], sample_repo: Path
+) -> None:
+    repo = await register_local(client, auth, sample_repo)
+    shutil.rmtree(sample_repo / ".git")
+    await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
+    await wait_for_runs(app)
+    status = await (
+        await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
+    ).json()
+    assert status["status"] == "failed"
+    assert status["error_message"] == f"Not a git repository: {sample_repo}"
 
 
 async def test_a_repository_folder_removed_after_registration_fails_clearly(
@@ -138,14 +154,13 @@ async def test_symlinks_and_submodule_links_are_not_read(
     assert "passwd" not in docs["content"]
 
 
-def test_the_catch_all_message_names_the_step_and_the_reason() -> None:
-    assert (
-        failure_message("Analyzing code structure", ValueError("bad value"))
-        == "Failed while analyzing code structure: bad value"
+def test_the_catch_all_message_names_the_step_and_a_safe_reason() -> None:
+    assert failure_message("Analyzing code structure") == (
+        "Failed while analyzing code structure: an internal error occurred (see the service log)"
     )
     assert (
-        failure_message("Generating documentation: Overview...", KeyError())
-        == "Failed while generating documentation: Overview: KeyError"
+        failure_message("Generating documentation: Overview...", "the database went away")
+        == "Failed while generating documentation: Overview: the database went away"
     )
 
 

@@ -6,7 +6,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -18,15 +17,14 @@ from typing import Any
 import pytest
 
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
+from tests.support.groups import nginx
 from tests.support.http import call, wait_for_status
 from tests.support.processes import REPO_ROOT, docsgen, docsgen_env, free_port, serve
 from tests.support.secrets_guard import SecretsGuard
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX = nginx()
 
-pytestmark = pytest.mark.skipif(
-    not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs it)"
-)
+pytestmark = pytest.mark.needs("nginx")
 
 
 def guide_config() -> str:

@@ -95,12 +95,12 @@ async def test_every_asset_of_the_page_is_local_and_served(client: TestClient[An
     assert css.content_type == "text/css"
 
 
+@pytest.mark.needs("diagrams")
 async def test_the_vendored_diagram_library_is_served_when_fetched(
     client: TestClient[Any, Any],
 ) -> None:
     url = mermaid_url()
-    if url is None:
-        pytest.skip("web/vendor is empty: run scripts/fetch-web-vendor")
+    assert url is not None
     response = await client.get(url)
     assert response.status == 200
     assert response.content_type == "text/javascript"
@@ -178,7 +178,9 @@ async def test_config_polls_every_five_seconds_by_default(
     body = await response.json()
     assert body["poll_interval_seconds"] == 5.0
     assert body["local_repositories"] is True
+    assert body["command"] == "docsgen"
     assert load_settings({}).poll_interval_seconds == 5.0
+    assert load_settings({"DOCSGEN_COMMAND": "./scripts/dev"}).command == "./scripts/dev"
 
 
 def test_page_settings_are_read_from_the_environment() -> None:

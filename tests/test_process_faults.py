@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 from docsgen.db.jobs import SHUTDOWN_MESSAGE, STALE_MESSAGE
-from tests.support.gitrepo import SAMPLE_FILES, commit, make_repo
+from tests.support.gitrepo import big_repo, commit
 from tests.support.processes import Service, create_user, docsgen
 
 LEASE = 2.0
@@ -35,18 +35,6 @@ def service_env(database_url: str, repos_root: Path, tmp_path: Path) -> dict[str
 @pytest.fixture
 def token(service_env: dict[str, str]) -> str:
     return create_user(service_env, "alice")
-
-
-def big_repo(root: Path) -> Path:
-    """A repository large enough that a run is still going when the test acts."""
-    files: dict[str, str | bytes] = dict(SAMPLE_FILES)
-    for i in range(1500):
-        files[f"pkg/mod{i // 100}/m{i}.py"] = (
-            f'"""Module {i}."""\n\n\ndef f{i}(x: int = {i}) -> int:\n    return x\n'
-        )
-    path = root / "big"
-    make_repo(path, files)
-    return path
 
 
 async def api(

@@ -79,7 +79,8 @@ async def test_bad_registrations_are_400_with_a_reason(
         ({"provider": "local", "path": "relative/path"}, "Local repository path must be absolute: relative/path"),
         (
             {"provider": "local", "path": str(outside)},
-            f"Local repository path {outside} is outside the allowed folders: {repos_root}",
+            f"Local repository path {outside} is outside the allowed folders: {repos_root} "
+            "(add its folder to DOCSGEN_LOCAL_ROOTS, ':'-separated, to allow it)",
         ),
         (
             {"provider": "local", "path": str(repos_root / "missing")},

@@ -79,6 +79,27 @@ def test_getting_started_setext_headings_prompts_and_nothing_found() -> None:
     )
 
 
+def test_a_readme_saying_pip_install_in_prose_or_under_any_heading_is_quoted() -> None:
+    prose = (
+        "# mylib\n\nParses things.\n\n## Installation\n\n"
+        "To install, type `pip install .` in this folder (`python` 3.11 or newer).\n"
+    )
+    result = getting_started.build(model_of({"README.md": prose, "mylib.py": "X = 1\n"}))
+    assert result.warnings == ()
+    assert "**Installation** (`README.md:7`):\n\n```sh\npip install .\n```" in result.markdown
+    assert "```sh\npython" not in result.markdown, "a word in backticks is not a command"
+
+    block = (
+        "# mylib\n\n```sh\n$ pip install mylib\n```\n\n## License\n\n```sh\nrm -rf /\n```\n"
+        "\n## Notes\n\n```sh\n./scripts/dev serve\n```\n"
+    )
+    result = getting_started.build(model_of({"README.md": block}))
+    assert result.warnings == ()
+    assert "**mylib** (`README.md:4`):\n\n```sh\n$ pip install mylib\n```" in result.markdown
+    assert "rm -rf" not in result.markdown
+    assert "**Notes** (`README.md:16`):\n\n```sh\n./scripts/dev serve\n```" in result.markdown
+
+
 def test_a_pipe_in_a_script_does_not_break_the_table() -> None:
     package = '{\n  "scripts": {\n    "lint": "eslint . | tee out.txt"\n  }\n}\n'
     md = getting_started.build(model_of({"package.json": package})).markdown

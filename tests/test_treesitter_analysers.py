@@ -106,6 +106,17 @@ def test_rust_lists_pub_items_and_inherent_methods_with_doc_comments() -> None:
     assert found["Socket.open"].doc == "Opens one."
 
 
+def test_modules_nested_deeper_than_the_walk_goes_are_listed_but_not_entered() -> None:
+    depth = 30
+    source = "".join(f"pub mod m{i} {{\n" for i in range(depth)) + "pub fn deep() {}\n"
+    source += "}\n" * depth
+    result = analyse("src/lib.rs", source, "Rust")
+    modules = [s.qualname for s in result.symbols if s.kind == "module"]
+    # The walk enters 20 levels below the top: 21 modules are listed, nothing inside.
+    assert modules == [".".join(f"m{i}" for i in range(n + 1)) for n in range(21)]
+    assert [s.kind for s in result.symbols] == ["module"] * 21
+
+
 def test_java_lists_public_types_and_members_with_javadoc() -> None:
     result = analyse(
         "src/com/acme/Bank.java",

@@ -16,13 +16,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from docsgen.api.keys import POOL, RUN_DEPS
-from docsgen.db import accounts
+from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
+from docsgen.db import accounts, jobs
 from docsgen.jobs.lifecycle import Run
-from tests.support.api import db_row, status_of, wait_for_runs
+from tests.support.api import db_row, register_local, start_run, status_of, wait_for_runs
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
-from tests.support.gitrepo import commit
+from tests.support.gitrepo import SAMPLE_FILES, commit, make_repo
 from tests.support.on_github import run_held_at
+from tests.test_lifecycle import Gate
 
 Client = TestClient[Any, Any]
 pytestmark = pytest.mark.on_fake_github
@@ -33,9 +34,18 @@ class Runs:
 
     def __init__(self) -> None:
         self.ended: list[tuple[uuid.UUID, str]] = []
+        self._changed = asyncio.Event()
 
     async def __call__(self, run: Run, outcome: str) -> None:
         self.ended.append((run.run_id, outcome))
+        self._changed.set()
+
+    async def until_ended(self, count: int) -> None:
+        """Wait (10 s at most) until ``count`` runs have ended."""
+        async with asyncio.timeout(10):
+            while len(self.ended) < count:
+                self._changed.clear()
+                await self._changed.wait()
 
 
 @pytest.fixture
@@ -248,8 +258,8 @@ async def test_malformed_deliveries_get_clear_errors(
         )
         assert (answer.status, await answer.json()) == (400, {"error": error}), (event, data)
 
-    # Over GitHub's 25 MB cap: refused from its Content-Length, before it is read.
-    huge = b"x" * (25 * 1024 * 1024 + 1)
+    # Over the limit (GitHub's own cap is 25 MB): refused from its Content-Length, unread.
+    huge = b"x" * (app[SETTINGS].max_webhook_bytes + 1)
     too_big = await client.post("/webhooks/github", data=huge, headers=headers)
     assert too_big.status == 413
     assert await db_row(app, on_github) is None
@@ -342,6 +352,68 @@ async def test_a_failed_run_with_a_push_pending_is_followed_by_one_run(
 
     assert [outcome for _, outcome in runs.ended] == ["failed", "completed"]
     assert (await status_of(client, auth, on_github))["commit_sha"] == pushed
+
+
+@pytest.mark.on_fake_github(max_runs_per_user=1)
+async def test_a_push_refused_by_the_run_cap_runs_when_a_slot_frees(
+    app: web.Application,
+    client: Client,
+    auth: dict[str, str],
+    fake_github: FakeGitHub,
+    sample_repo: Path,
+    repos_root: Path,
+    on_github: str,
+    runs: Runs,
+) -> None:
+    # Alice's one run slot is taken by a run of another of her repositories.
+    make_repo(repos_root / "other", SAMPLE_FILES)
+    other = await register_local(client, auth, repos_root / "other")
+    gate = Gate(hold_at="Fetching repository metadata")
+    app[RUN_DEPS].on_progress.append(gate)
+    await start_run(client, auth, other["id"])
+    await gate.reached.wait()
+
+    pushed = new_commit(fake_github, sample_repo, "while-full")
+    response = await push(client, fake_github)
+    assert response.status == 202
+    [outcome] = (await response.json())["runs"]
+    assert outcome["outcome"] == "queued"
+    assert "the limit is 1" in outcome["detail"]
+    row = await db_row(app, on_github)
+    assert row is not None and (row["status"], row["pending_sha"]) == ("idle", pushed)
+
+    gate.release.set()  # the slot frees: the push's run starts, as Alice's
+    await wait_for_runs(app)
+
+    assert [outcome for _, outcome in runs.ended] == ["completed", "completed"]
+    status = await status_of(client, auth, on_github)
+    assert (status["status"], status["commit_sha"]) == ("completed", pushed)
+    row = await db_row(app, on_github)
+    assert row is not None and row["pending_sha"] is None
+
+
+@pytest.mark.on_fake_github(reaper_interval_seconds=0.1)
+async def test_a_run_asked_for_and_left_by_a_process_that_went_away_is_started_by_another(
+    app: web.Application,
+    client: Client,
+    auth: dict[str, str],
+    fake_github: FakeGitHub,
+    on_github: str,
+    runs: Runs,
+) -> None:
+    head = fake_github.repos["alice-gh/sample"].commit_sha
+    assert head is not None
+    # What a process leaves that recorded a push and stopped (or died) before a slot
+    # freed in it: the request, and no run in progress.
+    await jobs.request_run(app[POOL], uuid.UUID(on_github), head)
+    await runs.until_ended(1)
+    await wait_for_runs(app)
+
+    assert [outcome for _, outcome in runs.ended] == ["completed"]
+    status = await status_of(client, auth, on_github)
+    assert (status["status"], status["commit_sha"]) == ("completed", head)
+    row = await db_row(app, on_github)
+    assert row is not None and row["pending_sha"] is None
 
 
 # --- deliveries are idempotent -------------------------------------------------------

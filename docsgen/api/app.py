@@ -17,10 +17,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
-from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
+from docsgen.api.limits import STREAM_SLOTS, StreamSlots, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
+from docsgen.api.openapi import OPENAPI_DOCUMENT, document
 from docsgen.api.routes import (
     docs,
     events,
@@ -28,24 +28,26 @@ from docsgen.api.routes import (
     generate,
     github,
     health,
+    monitoring,
+    openapi,
     pages,
     repositories,
+    sessions,
     webhooks,
 )
 from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
-from docsgen.freshness.pending import run_pending_after
-from docsgen.generator.engine.analysis_store import CACHE_VERSION
+from docsgen.freshness.pending import run_pending_after, start_pending_forever
 from docsgen.generator.engine.pool import analysis_pool
 from docsgen.generator.engine.run import Engine
+from docsgen.generator.version import CACHE_VERSION
 from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
 from docsgen.ops import metrics as ops_metrics
-from docsgen.ops import routes as ops_routes
-from docsgen.ops.requests import add_request_id_header, request_id_middleware
+from docsgen.ops.requests import add_request_id_header, request_middleware
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     docs,
     github,
     events,
-    ops_routes,
+    monitoring,
     sessions,
     pages,
     webhooks,
@@ -81,17 +83,19 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
     app = web.Application(
         middlewares=[
-            request_id_middleware,
-            ops_metrics.metrics_middleware,
+            request_middleware,
             errors_middleware,
             rate_limit_middleware,
         ],
         client_max_size=64 * 1024,
+        # An unread body is drained this long at most (aiohttp's default is 10 s)
+        # before the connection closes.
+        handler_args={"lingering_time": min(10.0, settings.body_timeout_seconds)},
     )
     app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
-    app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
-    app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
+    app[webhooks.UNVERIFIED_BODIES] = asyncio.Semaphore(webhooks.UNVERIFIED_AT_ONCE)
+    app[OPENAPI_DOCUMENT] = document(openapi_paths())
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)
 
@@ -130,8 +134,16 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         yield
         await hub.stop()
 
+    async def stream_slots(app: web.Application) -> AsyncIterator[None]:
+        slots = app[STREAM_SLOTS] = StreamSlots(app[POOL], settings)
+        await slots.start()
+        yield
+        await slots.stop()
+
     async def end_streams(app: web.Application) -> None:
         # Streams end at shutdown, before the server waits for open requests.
+        if STREAM_SLOTS in app:
+            app[STREAM_SLOTS].stopping()
         if LIVE_HUB in app:
             app[LIVE_HUB].close_subscriptions()
 
@@ -139,13 +151,18 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         deps = app[RUN_DEPS]
         deps.on_finished.append(run_pending_after(deps))
         checker = app[FRESHNESS] = FreshnessChecker(deps)
+        pending = asyncio.create_task(start_pending_forever(deps), name="docsgen-pending-runs")
         yield
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pending
         await checker.close()
 
     app.cleanup_ctx.append(database)
     app.cleanup_ctx.append(runs)
     app.cleanup_ctx.append(freshness_checks)
     app.cleanup_ctx.append(live)
+    app.cleanup_ctx.append(stream_slots)
     app.on_shutdown.append(end_streams)
     ops_metrics.install(app)
     return app

@@ -1,65 +1,39 @@
-"""Per-user rate limit on state-changing API requests (token bucket, per process)."""
+"""Per-user limits that hold across processes: the rate of state-changing API requests
+and the number of open event streams.
+
+Both are counted in PostgreSQL (``docsgen.db.limits``), not in each process, so
+that a user behind a load balancer over N processes gets each allowance once,
+not N times.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import math
-import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
+import asyncpg
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from docsgen.api.auth import authenticate
+from docsgen.api.keys import POOL, SETTINGS
+from docsgen.db import DATABASE_ERRORS, limits
 from docsgen.errors import Forbidden, TooManyRequests, Unauthorized
+from docsgen.settings import Settings
+
+log = logging.getLogger(__name__)
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-class RateLimiter:
-    """``per_minute`` requests a minute per user, with bursts up to the same number."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self._buckets: dict[uuid.UUID, _Bucket] = {}
-
-    def take(self, user_id: uuid.UUID, now: float | None = None) -> float:
-        """Spend one request; 0 if allowed, else the seconds until one is allowed."""
-        now = time.monotonic() if now is None else now
-        bucket = self._buckets.get(user_id)
-        if bucket is None:
-            if len(self._buckets) > 10_000:
-                self._prune(now)
-            bucket = self._buckets[user_id] = _Bucket(self.capacity, now)
-        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.rate)
-        bucket.updated = now
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0.0
-        return (1 - bucket.tokens) / self.rate
-
-    def _prune(self, now: float) -> None:
-        full = [
-            k
-            for k, b in self._buckets.items()
-            if b.tokens + (now - b.updated) * self.rate >= self.capacity
-        ]
-        for key in full:
-            del self._buckets[key]
-
-
-RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
-
-
 @web.middleware
 async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """``DOCSGEN_STATE_CHANGES_PER_MINUTE`` state-changing ``/api/`` requests a minute per
+    user, with bursts up to as many; 429 with ``Retry-After`` past it."""
     if request.method in STATE_CHANGING and request.path.startswith("/api/"):
         try:
             user = await authenticate(request)
@@ -67,10 +41,103 @@ async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.S
             # The handler answers 401 (or 403: a cookie without its CSRF token) itself,
             # or needs no caller at all (sign-in, CSP reports).
             return await handler(request)
-        wait = request.app[RATE_LIMITER].take(user.id)
+        per_minute = request.app[SETTINGS].state_changes_per_minute
+        wait = await limits.spend_request(request.app[POOL], user.id, per_minute)
         if wait > 0:
             raise TooManyRequests(
                 "Too many requests: slow down and try again shortly",
                 headers={"Retry-After": str(max(1, math.ceil(wait)))},
             )
     return await handler(request)
+
+
+class StreamSlots:
+    """This process's open event streams, counted per user with every process's
+    (``DOCSGEN_MAX_STREAMS_PER_USER``).
+
+    The process's heartbeat (every heartbeat interval) keeps its streams counting;
+    if the process dies they stop counting one lease later and any process deletes
+    them.  A stream whose row could not be deleted as it closed (the database was
+    away) is deleted at a later heartbeat.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, settings: Settings) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.process_id = uuid.uuid4()
+        self._open: dict[uuid.UUID, uuid.UUID] = {}  # stream id: user id
+        self._unclosed: set[uuid.UUID] = set()
+        self._beating: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    async def start(self) -> None:
+        await limits.beat_process(self.pool, self.process_id, {})
+        self._beating = asyncio.create_task(self._beat_forever(), name="docsgen-stream-slots")
+
+    def stopping(self) -> None:
+        """The process is shutting down: its streams' rows go all at once in ``stop``,
+        so that hundreds of streams ending together do not queue for the database."""
+        self._stopping = True
+
+    async def stop(self) -> None:
+        if self._beating is not None:
+            self._beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._beating
+        with contextlib.suppress(*DATABASE_ERRORS):  # then its streams stop counting in a lease
+            await limits.forget_process(self.pool, self.process_id)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, user_id: uuid.UUID) -> AsyncIterator[None]:
+        """A slot for one stream of the user's for the ``async with`` block; 429 if none."""
+        settings = self.settings
+        stream_id = uuid.uuid4()
+        count = await limits.open_stream(
+            self.pool,
+            stream_id,
+            user_id,
+            self.process_id,
+            settings.max_streams_per_user,
+            settings.lease_seconds,
+        )
+        if count is not None:
+            raise TooManyRequests(
+                f"You already have {count} progress streams open (the limit is "
+                f"{settings.max_streams_per_user}); close one, or poll the status instead",
+                # A stream's slot frees at the latest one keep-alive after its client left.
+                headers={"Retry-After": str(math.ceil(settings.sse_keepalive_seconds))},
+            )
+        self._open[stream_id] = user_id
+        try:
+            yield
+        finally:
+            del self._open[stream_id]
+            if not self._stopping:
+                await self._close({stream_id})
+
+    async def _close(self, stream_ids: set[uuid.UUID]) -> None:
+        try:
+            await asyncio.shield(limits.close_streams(self.pool, stream_ids))
+        except DATABASE_ERRORS as exc:
+            log.warning("could not uncount %d closed stream(s) yet: %s", len(stream_ids), exc)
+            self._unclosed |= stream_ids
+        else:
+            self._unclosed -= stream_ids
+
+    async def _beat_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_seconds)
+            try:
+                opened = dict(self._open)
+                await limits.beat_process(self.pool, self.process_id, opened)
+                # Streams that closed while the beat counted them again, and any whose
+                # row the close could not delete.
+                closed = (opened.keys() - self._open.keys()) | self._unclosed
+                if closed:
+                    await self._close(closed)
+                await limits.forget_dead_processes(self.pool, self.settings.lease_seconds)
+            except DATABASE_ERRORS as exc:
+                log.warning("stream slots: could not reach the database: %s", exc)
+
+
+STREAM_SLOTS = web.AppKey("stream_slots", StreamSlots)

@@ -1,9 +1,9 @@
-"""The OpenAPI 3.1 document of the HTTP API, served at ``/api/openapi.json``.
+"""The OpenAPI 3.1 document of the HTTP API, served at ``/api/openapi.json`` (routes/openapi.py).
 
 A test compares it with the app's router, so a route cannot be added or removed
 without this document following, and a fuzzer (tests/test_fuzz_openapi.py)
 checks every answer against it.  Answers that the middleware gives to any
-route of a kind (401, 403, 429, 503, and 400/413/415 for JSON bodies) are
+route of a kind (401, 403, 429, 503, and 400/408/413/415 for JSON bodies) are
 added here in one place, as the middleware produces them in one place.
 """
 
@@ -15,8 +15,6 @@ from typing import Any
 from aiohttp import web
 
 from docsgen import __version__
-
-routes = web.RouteTableDef()
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -34,6 +32,7 @@ _ERROR_TEXT = {
     401: "No or bad credentials",
     403: "Signed in by the session cookie without the session's X-CSRF-Token header",
     404: "Unknown repository, or one the caller does not own",
+    408: "Body not received within DOCSGEN_BODY_TIMEOUT_SECONDS",
     409: "Conflict",
     413: "Body over 64 KiB",
     415: "Body is not JSON",
@@ -63,7 +62,7 @@ def with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
 
     A secured operation may answer 401, and 403 to a cookie-signed change without
     its CSRF token; every state-changing ``/api/`` operation may answer 429 (rate
-    limit); an operation that reads a JSON body may answer 400, 413 and 415; every
+    limit); an operation that reads a JSON body may answer 400, 408, 413 and 415; every
     operation that reaches the database may answer 503.  What a module declares
     itself is kept.
     """
@@ -82,7 +81,7 @@ def with_common_answers(paths: dict[str, Any]) -> dict[str, Any]:
             if changes:
                 common["429"] = _TOO_MANY
             if "application/json" in operation.get("requestBody", {}).get("content", {}):
-                common.update(_errors(400, 413, 415))
+                common.update(_errors(400, 408, 413, 415))
             if secured or changes:
                 common.update(_errors(503))
             for status, answer in common.items():
@@ -108,6 +107,11 @@ def json_answer(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def error_answer(description: str) -> dict[str, Any]:
     """A response with the ``{"error": "..."}`` body every error has."""
     return _json(_ERROR, description)
+
+
+def too_many_answer(description: str) -> dict[str, Any]:
+    """A 429 response, with its ``Retry-After`` header."""
+    return {**copy.deepcopy(_TOO_MANY), "description": description}
 
 
 # ``owner/name`` as GitHub allows it: a name of 1-100 of [A-Za-z0-9._-], but not "." or "..".
@@ -317,8 +321,9 @@ def _core_document() -> dict[str, Any]:
                                                 "provider": {"const": "local"},
                                                 "path": {
                                                     **NON_BLANK,
-                                                    "description": "An absolute path under "
-                                                    "one of the server's local roots",
+                                                    "description": "The absolute path of a "
+                                                    "git repository whose folder and git data "
+                                                    "lie under the server's local roots",
                                                 },
                                             },
                                         },
@@ -419,8 +424,3 @@ def _core_document() -> dict[str, Any]:
 
 
 OPENAPI_DOCUMENT = web.AppKey("openapi_document", dict)
-
-
-@routes.get("/api/openapi.json")
-async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(request.app[OPENAPI_DOCUMENT])

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from docsgen.db import Queryable
-from docsgen.steps import UP_TO_DATE
+from docsgen.progress_schedule import UP_TO_DATE
 
 STALE_MESSAGE = (
     "Generation stopped unexpectedly (the process running it stopped responding). "
@@ -106,7 +106,7 @@ async def claim_run(
     A row that is `generating` with a heartbeat older than the lease belongs to
     a dead process and may be taken over.  The documentation columns are left
     alone, so the last good docs stay readable during the new run.  A pending
-    run (``mark_pending``) is cleared: this run fetches the current head anyway.
+    run (``request_run``) is cleared: this run fetches the current head anyway.
     """
     run_id = uuid.uuid4()
     claimed: uuid.UUID | None = await conn.fetchval(
@@ -119,7 +119,7 @@ async def claim_run(
             run_id = EXCLUDED.run_id, status = 'generating', progress = 0,
             current_step = 'Initializing...', error_message = NULL,
             started_at = now(), updated_at = now(), heartbeat_at = now(),
-            pending_sha = NULL, version = d.version + 1
+            pending_sha = NULL, pending_at = NULL, version = d.version + 1
         WHERE d.status <> 'generating'
            OR d.heartbeat_at < now() - make_interval(secs => $3)
         RETURNING run_id
@@ -192,7 +192,8 @@ async def complete_run(
 
     The run has just read the head, so the docs are current, unless a push
     arrived meanwhile (``pending_sha``): then the head is that push's and the
-    count is unknown until checked.
+    count is unknown until checked.  A push of the commit just documented asks
+    for nothing more.
     """
     result = await pool.execute(
         """
@@ -204,6 +205,8 @@ async def complete_run(
             head_sha = COALESCE(pending_sha, $2),
             commits_behind = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN 0 END,
             head_checked_at = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN now() END,
+            pending_sha = NULLIF(pending_sha, $2),
+            pending_at = CASE WHEN pending_sha = $2 THEN NULL ELSE pending_at END,
             version = version + 1
         WHERE run_id = $1 AND status = 'generating'
         """,
@@ -323,6 +326,8 @@ async def complete_up_to_date(pool: asyncpg.Pool, run_id: uuid.UUID, commit_sha:
             commits_behind = CASE WHEN COALESCE(pending_sha, commit_sha) = commit_sha THEN 0 END,
             head_checked_at = CASE WHEN COALESCE(pending_sha, commit_sha) = commit_sha
                                    THEN now() END,
+            pending_sha = NULLIF(pending_sha, commit_sha),
+            pending_at = CASE WHEN pending_sha = commit_sha THEN NULL ELSE pending_at END,
             version = version + 1
         WHERE run_id = $1 AND status = 'generating' AND commit_sha = $2
         """,
@@ -333,52 +338,40 @@ async def complete_up_to_date(pool: asyncpg.Pool, run_id: uuid.UUID, commit_sha:
     return result == "UPDATE 1"
 
 
-async def mark_pending(
-    conn: Queryable, repository_id: uuid.UUID, sha: str, lease_seconds: float
-) -> bool:
-    """Ask for one more run after the live one; False if no live run holds the repository.
+async def request_run(conn: Queryable, repository_id: uuid.UUID, sha: str) -> None:
+    """Ask for a run of the repository at ``sha``, kept until a run is claimed.
 
-    At most one pending run per repository: a later push overwrites the SHA.
+    Recorded before a run is tried, so that it is never lost: the claim of any run
+    of the repository clears it (that run fetches the current head anyway); until
+    then, a live run's end or a freed run slot starts one (``pending_runs``).  At
+    most one request per repository: a later push overwrites the SHA, and the
+    request keeps its place in the line.
     """
-    result = await conn.execute(
+    await conn.execute(
         """
-        UPDATE generated_docs SET pending_sha = $2
-        WHERE repository_id = $1 AND status = 'generating'
-          AND heartbeat_at >= now() - make_interval(secs => $3)
+        INSERT INTO generated_docs AS d (repository_id, pending_sha, pending_at)
+        VALUES ($1, $2, now())
+        ON CONFLICT (repository_id) DO UPDATE SET
+            pending_sha = EXCLUDED.pending_sha,
+            pending_at = COALESCE(d.pending_at, EXCLUDED.pending_at)
         """,
         repository_id,
         sha,
-        lease_seconds,
     )
-    return result == "UPDATE 1"
 
 
-@dataclass(frozen=True)
-class Pending:
-    """A run was asked for ``sha`` while the ended run held the row."""
-
-    sha: str
-    documented_sha: str | None  # what the stored docs describe now
-
-
-async def take_pending(conn: Queryable, run_id: uuid.UUID) -> Pending | None:
-    """Clear and return the pending run left for the ended run ``run_id``, if any.
-
-    Fenced by the run id: once a newer run claimed the row, its claim cleared
-    the request and this returns None.
-    """
-    row = await conn.fetchrow(
+async def pending_runs(conn: Queryable, limit: int) -> list[uuid.UUID]:
+    """Repositories with a run requested and none in progress, the oldest request first."""
+    rows = await conn.fetch(
         """
-        UPDATE generated_docs d SET pending_sha = NULL
-        FROM (SELECT repository_id, pending_sha FROM generated_docs
-              WHERE run_id = $1 FOR UPDATE) old
-        WHERE d.repository_id = old.repository_id AND d.run_id = $1
-          AND d.status IN ('completed', 'failed') AND old.pending_sha IS NOT NULL
-        RETURNING old.pending_sha, d.commit_sha
+        SELECT repository_id FROM generated_docs
+        WHERE pending_sha IS NOT NULL AND status <> 'generating'
+        ORDER BY pending_at
+        LIMIT $1
         """,
-        run_id,
+        limit,
     )
-    return Pending(row["pending_sha"], row["commit_sha"]) if row else None
+    return [r["repository_id"] for r in rows]
 
 
 async def record_pushed_head(conn: Queryable, repository_id: uuid.UUID, sha: str) -> None:

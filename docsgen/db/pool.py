@@ -15,11 +15,26 @@ from typing import Any
 import asyncpg
 from asyncpg.pool import PoolAcquireContext
 
+from docsgen.db import DatabaseUnreachable
 from docsgen.settings import Settings
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """asyncpg's connect, where every failure to reach the server is a ``ConnectionError``.
+
+    So ``DATABASE_ERRORS`` need not count every ``OSError`` (a file name too long
+    is not a database failure), yet an unknown host or a missing socket is one.
+    """
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except (ConnectionError, TimeoutError):
+        raise
+    except OSError as exc:
+        raise DatabaseUnreachable(f"cannot reach the database: {exc}") from exc
 
 
 class TimedPool(asyncpg.Pool):
@@ -47,6 +62,7 @@ async def create_pool(dsn: str, settings: Settings) -> asyncpg.Pool:
         max_queries=50_000,
         max_inactive_connection_lifetime=300.0,
         init=_init_connection,
+        connect=_connect,
         loop=None,
         connection_class=asyncpg.Connection,
         record_class=asyncpg.Record,

@@ -1,9 +1,11 @@
 """What a push to a registered repository's default branch does, per registration.
 
 Each registration (several users may register one repository) gets a run as
-``POST /api/generate-docs`` would start it, as its owner; if a run is in
-progress, one more run is asked for after it (``pending_sha``); the head the
-status shows becomes the pushed commit at once.
+``POST /api/generate-docs`` would start it, as its owner.  The run is asked for
+first (``pending_sha``) and then started: if a run is in progress, or a run cap
+is reached, the request stays and a run starts when a slot frees
+(``docsgen.freshness.pending``), so no push is lost.  The head the status shows
+becomes the pushed commit at once.
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+
 from docsgen.db import jobs
 from docsgen.db.repositories import Repository
-from docsgen.errors import BadRequest, Conflict, DocsgenError
+from docsgen.errors import (
+    BadRequest,
+    DocsgenError,
+    GenerationInProgress,
+    RepositoryNotFound,
+    TooManyRequests,
+)
 from docsgen.jobs.lifecycle import RunDeps, start_generation
 
 _SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
-_CLAIM_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def parse_push(data: Any) -> Push:
 @dataclass(frozen=True)
 class PushOutcome:
     repository_id: uuid.UUID
-    outcome: str  # "started", "queued" (after the run in progress) or "refused"
+    outcome: str  # "started", "queued" (until a run slot frees) or "refused"
     detail: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -84,15 +93,16 @@ async def act_on_push(
 
 
 async def _run_or_queue(deps: RunDeps, repository: Repository, after: str) -> PushOutcome:
-    lease = deps.settings.lease_seconds
-    for _ in range(_CLAIM_ATTEMPTS):
-        if await jobs.mark_pending(deps.pool, repository.id, after, lease):
-            return PushOutcome(repository.id, "queued", "one more run follows the run in progress")
-        try:
-            run_id = await start_generation(deps, repository)
-        except Conflict:
-            continue  # a run was claimed between the two statements: queue behind it
-        except DocsgenError as exc:
-            return PushOutcome(repository.id, "refused", exc.message)
-        return PushOutcome(repository.id, "started", f"run {run_id}")
-    return PushOutcome(repository.id, "refused", "the repository kept changing hands; redeliver")
+    try:
+        await jobs.request_run(deps.pool, repository.id, after)
+    except asyncpg.ForeignKeyViolationError:
+        return PushOutcome(repository.id, "refused", RepositoryNotFound().message)
+    try:
+        run_id = await start_generation(deps, repository)
+    except GenerationInProgress:
+        return PushOutcome(repository.id, "queued", "one more run follows the run in progress")
+    except TooManyRequests as exc:
+        return PushOutcome(repository.id, "queued", f"starts when a run slot frees: {exc.message}")
+    except DocsgenError as exc:
+        return PushOutcome(repository.id, "refused", exc.message)
+    return PushOutcome(repository.id, "started", f"run {run_id}")

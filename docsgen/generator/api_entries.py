@@ -30,7 +30,7 @@ from docsgen.generator.docstrings.render import render as render_doc
 from docsgen.generator.markdown import Citation, code, escape, fence
 
 # Bump when the rendering below changes: stored renderings of older versions are ignored.
-REFERENCE_VERSION = 5
+REFERENCE_VERSION = 6
 
 WRAP_AT = 88  # a signature longer than this is laid out one parameter per line
 # Kinds that should carry documentation; fields, constants and the like read
@@ -272,9 +272,11 @@ class ReferenceSummary:
 
 
 def _block(
-    a: FileAnalysis, s: Symbol, top: str, depth: int, index: int, init: tuple[Parameter, ...]
-) -> Block:
-    """A declaration's block; ``top`` is the qualname of its top-level declaration."""
+    a: FileAnalysis, s: Symbol, top: str, depth: int, index: int, init: tuple[Parameter, ...],
+    generated: bool = False,
+) -> Block:  # fmt: skip
+    """A declaration's block; ``top`` is the qualname of its top-level declaration;
+    ``generated``: its ``__init__`` (whose parameters are ``init``) is made from its fields."""
     sep = separator(a.language)
     shown = PUBLIC_NAME + s.qualname[len(top) :].replace(".", sep)
     heading = "#" * min(4 + depth, 6)
@@ -282,11 +284,14 @@ def _block(
     parts = [f"{heading} {code(shown)}\n\n"]
     text = safe_text(declaration(a.language, s))
     if s.kind in VALUE_KINDS or s.kind == "property":
-        parts.append(f"*{label}* {code(text.replace(chr(10), ' '))}")
+        parts.append(f"*{label}* {code(text.replace(chr(10), ' '))} · ")
     else:
         parts.append(fence(text, _FENCE_LANGUAGES.get(a.language or "", "")) + "\n\n")
-        parts.append(f"*{label}*")
-    parts.append(f" · \x00{index}\x00\n")
+        if generated:
+            parts.append(f"*Generated `__init__`:*\n\n{_init_code(init)}\n\n")
+        # The kind is said once: not after code that says it already (``class Foo(Base)``).
+        parts.append("" if _says_kind(text, s.name, label) else f"*{label}* · ")
+    parts.append(f"\x00{index}\x00\n")
     doc = parse(a.language, safe_text(s.doc)) if s.doc else None
     warnings: tuple[str, ...] = ()
     if doc is not None and not doc.empty:
@@ -315,7 +320,6 @@ def shown_name(a: FileAnalysis, s: Symbol) -> str:
 # NamedTuple): the generated signature is shown, and the class's documentation of its
 # parameters is matched against it.
 _GENERATING_DECORATOR = re.compile(r"^@?(?:[\w.]*\.)?(dataclass|define|frozen|mutable|attrs|s)\b")
-_GENERATING_BASES = frozenset({"NamedTuple", "typing.NamedTuple"})
 
 
 def _generated_inits(
@@ -345,18 +349,19 @@ def _generated_inits(
     return found
 
 
-def _with_generated_init(block: Block, params: tuple[Parameter, ...]) -> Block:
-    """The class's block with the ``__init__`` its fields make, after the declaration."""
+def _init_code(params: tuple[Parameter, ...]) -> str:
+    """The ``__init__`` that fields make, as code."""
     shown = ", ".join(["self"] + [
         (f"{p.name}: {p.annotation}" if p.annotation else p.name)
         + (f" = {p.default}" if p.default is not None else "") for p in params
     ])  # fmt: skip
-    code_block = fence(wrap(f"def __init__({shown}) -> None"), "python")
-    head, sep, rest = block.text.partition("\n\n*class*")
-    if not sep:
-        return block
-    text = f"{head}\n\n*Generated `__init__`:*\n\n{code_block}{sep}{rest}"
-    return replace(block, text=text)
+    return fence(safe_text(wrap(f"def __init__({shown}) -> None")), "python")
+
+
+def _says_kind(shown: str, name: str, label: str) -> bool:
+    """Whether the code before the symbol's name has the kind as a word: ``export class Foo``."""
+    at = re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", shown)
+    return at is not None and label in re.findall(r"[\w-]+", shown[: at.start()])
 
 
 def render(a: FileAnalysis) -> FileReference:
@@ -381,10 +386,8 @@ def render(a: FileAnalysis) -> FileReference:
             top[s.qualname] = s.qualname
         depth[s.qualname] = level
         init = inits.get(s.qualname, ())
-        block = _block(a, s, top[s.qualname], level, len(cited), init)
-        if s.qualname in generated:
-            block = _with_generated_init(block, generated[s.qualname])
-        blocks.append(block)
+        made = s.qualname in generated
+        blocks.append(_block(a, s, top[s.qualname], level, len(cited), init, made))
         cited.append(Citation(a.path, s.line, s.name))
     problems: list[str] = []
     if a.parse_error is not None:

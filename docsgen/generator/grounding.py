@@ -111,9 +111,11 @@ def mark(
         out = [pieces[0]]
         for citation, piece in zip(cited, pieces[1:], strict=True):
             if citation in failures:
-                out.append(
+                # In place of the citation, so perhaps in a table cell: pipes escaped.
+                marker = (
                     f"{WARNING_SIGN} {code(citation.label())} (unverified: {failures[citation]})"
                 )
+                out.append(marker.replace("|", "\\|"))
             else:
                 out.append(rendering)
             out.append(piece)

@@ -24,9 +24,6 @@ _BY_NAME: dict[str, str] = {
     "CMakeLists.txt": "CMake", "Rakefile": "Ruby", "Gemfile": "Ruby",
 }  # fmt: skip
 
-# Languages whose code the generator analyses ([Generator] fills the analysers in).
-ANALYSED = frozenset({"Python", "TypeScript", "JavaScript", "Go", "Rust", "Java"})
-
 # Prose and data: counted, but not "code that was not analysed".
 NOT_CODE = frozenset({"Markdown", "reStructuredText", "Text", "JSON", "YAML", "TOML", "INI", "XML"})
 # Code that has no API to document (markup, styles, queries, build and shell scripts): not

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from docsgen.generator.markdown import printable
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 
@@ -24,11 +26,18 @@ def node_ids(labels: Iterable[str]) -> dict[str, str]:
     return ids
 
 
+# Mermaid's entity codes (``#name;`` or ``#decimal;``); ``#`` first, as it starts them all.
+_ENTITIES = (("#", "#35;"), ("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
+             ("`", "#96;"))  # fmt: skip
+
+
 def quote(label: str) -> str:
-    """A label Mermaid shows as written: quoted, with ``"`` and markup characters escaped."""
-    escaped = (
-        label.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    )
+    """A label Mermaid shows as written: quoted, on one line (``printable``), with the
+    characters that start an entity, end the quotes, open markup or a Markdown string
+    escaped as entities."""
+    escaped = printable(label)
+    for char, entity in _ENTITIES:
+        escaped = escaped.replace(char, entity)
     return f'"{escaped}"'
 
 

@@ -8,18 +8,15 @@ remembers between runs) is the engine's business (``docsgen.generator.engine``).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.file_analysis import AnalysisStats
-from docsgen.generator.engine.run import Engine
+from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
-from docsgen.generator.markdown import anchor
+from docsgen.generator.markdown import anchor, escape
 from docsgen.generator.sections import SectionResult
+from docsgen.progress_schedule import ANALYZING, ProgressCallback
 from docsgen.snapshot import Snapshot
-from docsgen.steps import ANALYZING
-
-ProgressCallback = Callable[[int, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ def assemble(snapshot: Snapshot, sections: Sequence[SectionResult]) -> str:
     title = name.rsplit("/", 1)[-1] if snapshot.provider == "local" else name
     toc = "\n".join(f"- [{s.title}](#{s.anchor})" for s in sections)
     # One join: the API Reference of a large repository is megabytes, copied once.
-    parts = [f"# {title}\n\n{toc}\n\n"]
+    parts = [f"# {escape(title)}\n\n{toc}\n\n"]
     for index, section in enumerate(sections):
         parts += ["\n" if index else "", f"## {section.title}\n\n", section.markdown]
     return "".join(parts)

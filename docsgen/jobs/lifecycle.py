@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,9 +24,9 @@ import asyncpg
 from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
-    Conflict,
     FenceLost,
     GenerationError,
+    GenerationInProgress,
     RepositoryNotFound,
     TooManyRequests,
     UpToDate,
@@ -33,11 +34,13 @@ from docsgen.errors import (
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import generate
+from docsgen.github.tokens import load_token
 from docsgen.jobs.registry import RunRegistry
+from docsgen.progress_schedule import INITIALIZING, SAVING
 from docsgen.render import render_html
 from docsgen.settings import Settings
-from docsgen.sources.factory import source_for
-from docsgen.steps import INITIALIZING, SAVING
+from docsgen.sources.base import Source
+from docsgen.sources.factory import Origin, open_source
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +125,7 @@ async def start_generation(
         except asyncpg.ForeignKeyViolationError:
             raise RepositoryNotFound() from None  # deleted between lookup and claim
     if run_id is None:
-        raise Conflict(
+        raise GenerationInProgress(
             "Documentation generation is already in progress",
             repository_id=str(repository.id),
             status="generating",
@@ -131,6 +134,24 @@ async def start_generation(
         run_id, generate_docs_for_repository(deps, repository.id, run_id, force=force)
     )
     return run_id
+
+
+def origin_of(repository: Repository) -> Origin:
+    """Where a registered repository's files come from."""
+    path = Path(repository.path) if repository.path is not None else None
+    name = repository.full_name or (path.name if path is not None else "")
+    return Origin(repository.provider, name, path)
+
+
+async def open_repository_source(
+    deps: RunDeps, repository: Repository, *, skip_commit: str | None = None
+) -> Source:
+    """The repository's source adapter, with its owner's GitHub token loaded if it needs one."""
+    origin = origin_of(repository)
+    token = None
+    if origin.needs_github_token:
+        token = await load_token(deps.pool, deps.settings, repository.user_id)
+    return open_source(origin, deps.settings, deps.http, token=token, skip_commit=skip_commit)
 
 
 async def update_progress(run: Run, progress: int, step: str) -> None:
@@ -183,10 +204,10 @@ async def generate_docs_for_repository(
             raise
     except DATABASE_ERRORS as exc:
         log.warning("run %s lost the database while %s: %r", run_id, run.step, exc)
-        await _fail(run, failure_message(run.step, DatabaseUnavailable()))
-    except Exception as exc:
+        await _fail(run, failure_message(run.step, DATABASE_UNAVAILABLE))
+    except Exception:
         log.exception("run %s failed while %s", run_id, run.step)
-        await _fail(run, failure_message(run.step, exc))
+        await _fail(run, failure_message(run.step))
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -198,14 +219,14 @@ async def generate_docs_for_repository(
                 log.exception("hook after run %s failed", run_id)
 
 
-class DatabaseUnavailable(Exception):
-    def __str__(self) -> str:
-        return "the database became unavailable; try again"
+# CONTRACT §6's <reason> for an error nobody foresaw. Its own text may hold paths,
+# repository content or internals: that goes to the log, never to the row.
+INTERNAL_ERROR = "an internal error occurred (see the service log)"
+DATABASE_UNAVAILABLE = "the database became unavailable; try again"
 
 
-def failure_message(step: str, exc: BaseException) -> str:
+def failure_message(step: str, reason: str = INTERNAL_ERROR) -> str:
     """CONTRACT §6's catch-all: ``Failed while <current step>: <reason>``."""
-    reason = str(exc).strip() or type(exc).__name__
     step = step.rstrip(".")
     return f"Failed while {step[:1].lower()}{step[1:]}: {reason}"
 
@@ -230,7 +251,7 @@ async def _execute(run: Run) -> str:
     skip = None
     if not run.force:
         skip = await jobs.up_to_date_commit(deps.pool, run.repository.id, GENERATOR_VERSION)
-    source = await source_for(run.repository, deps, skip_commit=skip)
+    source = await open_repository_source(deps, run.repository, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
     docs = await generate(snapshot, run.update_progress, deps.engine)
     await run.update_progress(*SAVING)

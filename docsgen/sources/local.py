@@ -2,6 +2,8 @@
 
 Repository code is never executed: only plumbing commands that run no hooks,
 filters or fsmonitor are used, with the user's and system's git config ignored.
+Every run checks again that the repository's git data lies inside the allowed
+roots (``docsgen.sources.git_location``) and pins git to the checked folders.
 """
 
 from __future__ import annotations
@@ -12,26 +14,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable, UpToDate
-from docsgen.generator.pipeline import ProgressCallback
+from docsgen.errors import RepositoryEmpty, SourceUnreadable, UpToDate
+from docsgen.progress_schedule import (
+    FETCHING_AUTH,
+    FETCHING_METADATA,
+    FETCHING_TREE,
+    ProgressCallback,
+)
 from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
-from docsgen.sources.base import SourceLimits
-from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
+from docsgen.sources.base import Head, SourceLimits, file_with_odd_name, name_is_utf8
+from docsgen.sources.git_location import (
+    GitFailed,
+    GitLocation,
+    git_argv,
+    inside,
+    locate,
+    resolved,
+    run_git,
+)
 
 _READ_BYTES = 1024 * 1024  # git output is read in pieces this large
-
-_GIT_ENV = {
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_OPTIONAL_LOCKS": "0",
-    "LC_ALL": "C",
-}
-
-
-def is_under_roots(path: Path, roots: Sequence[Path]) -> bool:
-    resolved = path.resolve()
-    return any(resolved == root or resolved.is_relative_to(root) for root in roots)
 
 
 def check_local_path(raw: str, roots: Sequence[Path]) -> Path:
@@ -46,12 +48,13 @@ def check_local_path(raw: str, roots: Sequence[Path]) -> Path:
         raise SourceUnreadable(
             "Local repositories are disabled on this server (DOCSGEN_LOCAL_ROOTS is not set)"
         )
-    if not is_under_roots(path, roots):
+    if not inside(path, roots):
         raise SourceUnreadable(
             f"Local repository path {raw} is outside the allowed folders: "
             + ", ".join(str(r) for r in roots)
+            + " (add its folder to DOCSGEN_LOCAL_ROOTS, ':'-separated, to allow it)"
         )
-    return path.resolve()
+    return resolved(path)
 
 
 @dataclass(frozen=True)
@@ -77,20 +80,12 @@ class LocalSource:
         self.limits = limits
         # The stored docs' commit: a HEAD equal to it raises UpToDate before any reading.
         self.skip_commit = skip_commit
+        self.location: GitLocation | None = None  # set by _head, once checked
 
-    async def _git(self, *args: str, stdin: bytes | None = None) -> bytes:
-        proc = await asyncio.create_subprocess_exec(
-            "git", "-c", "core.fsmonitor=false", "-c", f"safe.directory={self.path}",
-            "-C", str(self.path), *args,
-            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env={**_GIT_ENV, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-        )  # fmt: skip
-        out, err = await proc.communicate(stdin)
-        if proc.returncode != 0:
-            raise _GitFailed(err.decode(errors="replace").strip())
-        return out
+    async def _git(self, *args: str) -> bytes:
+        """git's output for ``args``, run on the checked repository (after ``_head``)."""
+        assert self.location is not None, "the repository is located by _head() first"
+        return await run_git(*args, env=self.location.env(), cwd=self.location.cwd)
 
     async def fetch(self, progress: ProgressCallback) -> Snapshot:
         await progress(*FETCHING_METADATA)
@@ -108,36 +103,31 @@ class LocalSource:
         )
         if not entries:
             raise RepositoryEmpty()
-        self._check_limits(entries)
+        self.limits.check(sum(e.size for e in entries), len(entries))
         files = await self._read_blobs(entries)
         return Snapshot(name=self.name, provider="local", commit_sha=commit, files=tuple(files))
 
     async def _head(self) -> str:
         """The checkout's HEAD commit, after checking the folder may and can be read."""
         check_local_path(str(self.path), self.roots)
-        if not self.path.is_dir():
-            raise SourceUnreadable(f"Local repository folder not found: {self.path}")
-        try:
-            await self._git("rev-parse", "--git-dir")
-        except _GitFailed:
-            raise SourceUnreadable(f"Not a git repository: {self.path}") from None
+        self.location = await locate(self.path, self.roots)
         try:
             return (
                 (await self._git("rev-parse", "--verify", "-q", "HEAD^{commit}")).decode().strip()
             )
-        except _GitFailed:
+        except GitFailed:
             raise RepositoryEmpty() from None
 
-    async def head_since(self, base: str) -> tuple[str, int | None]:
-        """HEAD, and how many commits it has that ``base`` lacks (None: ``base`` is unknown)."""
+    async def head_since(self, documented: str) -> Head:
+        """HEAD, and how many commits it has that ``documented`` lacks (``git rev-list``)."""
         head = await self._head()
-        if head == base:
-            return head, 0
+        if head == documented:
+            return Head(head, 0)
         try:
-            count = await self._git("rev-list", "--count", f"{base}..{head}", "--")
-        except _GitFailed:
-            return head, None  # history rewritten: the documented commit is gone
-        return head, int(count.decode().strip())
+            count = await self._git("rev-list", "--count", f"{documented}..{head}", "--")
+        except GitFailed:
+            return Head(head, None)  # history rewritten: the documented commit is gone
+        return Head(head, int(count.decode().strip()))
 
     @staticmethod
     def _parse_tree(raw: bytes) -> list[_TreeEntry]:
@@ -155,26 +145,16 @@ class LocalSource:
             )
         return entries
 
-    def _check_limits(self, entries: list[_TreeEntry]) -> None:
-        total = sum(e.size for e in entries)
-        if total > self.limits.max_repository_bytes:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {human_size(total)} of files, over the limit of "
-                f"{human_size(self.limits.max_repository_bytes)}"
-            )
-        if len(entries) > self.limits.max_files:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {len(entries)} files, over the limit of "
-                f"{self.limits.max_files} files"
-            )
-
     async def _read_blobs(self, entries: list[_TreeEntry]) -> list[SnapshotFile]:
-        wanted = [e for e in entries if e.size <= self.limits.max_file_bytes]
+        readable = {e.path for e in entries if name_is_utf8(e.path)}
+        wanted = [e for e in entries if e.size <= self.limits.max_file_bytes and e.path in readable]
         blobs = await self._cat_file(list(dict.fromkeys(e.sha for e in wanted)))
         files = []
         limit = human_size(self.limits.max_file_bytes)
         for e in entries:
-            if e.sha not in blobs:
+            if e.path not in readable:
+                files.append(file_with_odd_name(e.path, e.size, e.sha))
+            elif e.sha not in blobs:
                 files.append(SnapshotFile(e.path, e.size, e.sha, None, f"larger than {limit}"))
             elif blobs[e.sha] is None:
                 files.append(SnapshotFile(e.path, e.size, e.sha, None, "binary file"))
@@ -190,14 +170,15 @@ class LocalSource:
         """
         if not shas:
             return {}
+        assert self.location is not None, "the repository is located by _head() first"
         proc = await asyncio.create_subprocess_exec(
-            "git", "-c", "core.fsmonitor=false", "-c", f"safe.directory={self.path}",
-            "-C", str(self.path), "cat-file", "--batch",
+            *git_argv("cat-file", "--batch"),
+            cwd=self.location.cwd,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env={**_GIT_ENV, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-        )  # fmt: skip
+            env=self.location.env(),
+        )
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
 
         async def feed(stdin: asyncio.StreamWriter) -> None:
@@ -230,9 +211,9 @@ class LocalSource:
             err = await proc.stderr.read()
             code = await proc.wait()
         if not complete:
-            raise _GitFailed(err.decode(errors="replace").strip() or "git cat-file stopped early")
+            raise GitFailed(err.decode(errors="replace").strip() or "git cat-file stopped early")
         if code != 0:
-            raise _GitFailed(err.decode(errors="replace").strip())
+            raise GitFailed(err.decode(errors="replace").strip())
         return blobs
 
     @staticmethod
@@ -258,7 +239,3 @@ class LocalSource:
                 data = bytes(view[start : start + size])
                 blobs[header[0].decode()] = None if looks_binary(data) else data
                 pos = start + size + 1
-
-
-class _GitFailed(Exception):
-    """git exited non-zero; the message is its stderr."""

@@ -9,7 +9,6 @@ must never happen: a dialog, a script error, a console error, a CSP violation.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,7 +18,6 @@ from playwright.async_api import Browser, async_playwright
 
 from docsgen.settings import Settings
 from tests.browser.support import (
-    CHROMIUM,
     CHROMIUM_ARGS,
     POLL_SECONDS,
     WATCH_SCRIPT,
@@ -28,9 +26,7 @@ from tests.browser.support import (
     Watch,
     start_service,
 )
-
-if shutil.which(CHROMIUM) is None:  # pragma: no cover - .ci/run installs it
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+from tests.support.groups import chromium
 
 
 @pytest.fixture
@@ -48,7 +44,7 @@ async def service(app: web.Application, aiohttp_server: Any) -> Service:
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium(), headless=True, args=CHROMIUM_ARGS
         )
         yield launched
         await launched.close()

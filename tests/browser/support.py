@@ -15,13 +15,12 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import BrowserContext, Page
 
 from docsgen.api.keys import POOL, RUN_DEPS
-from docsgen.api.sessions import ensure_admin
+from docsgen.api.routes.sessions import ensure_admin
 from docsgen.db import jobs
 from docsgen.db.repositories import create_repository
 from docsgen.db.sessions import create_signin_token
 from docsgen.jobs.lifecycle import Run
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -18,7 +18,6 @@ import pytest
 from playwright.async_api import Page, expect
 
 from docsgen.api.keys import POOL
-from docsgen.api.routes.pages import mermaid_url
 from docsgen.db import jobs
 from docsgen.render import render_html
 from tests.browser.support import (
@@ -31,9 +30,7 @@ from tests.browser.support import (
 )
 from tests.support.gitrepo import make_repo
 
-needs_mermaid = pytest.mark.skipif(
-    mermaid_url() is None, reason="web/vendor is empty: run scripts/fetch-web-vendor"
-)
+needs_mermaid = pytest.mark.needs("diagrams")
 
 PACKAGE_FILES: dict[str, str | bytes] = {
     "README.md": "# Shop\n\nShop sells things through a small web API.\n",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Route, expect
 
 from docsgen.api.keys import POOL
-from docsgen.api.sessions import ensure_admin
+from docsgen.api.routes.sessions import ensure_admin
 from docsgen.db import accounts
 from tests.browser.support import Context, Service, new_page, screenshot
 
@@ -46,7 +46,9 @@ async def test_a_spent_link_explains_itself(service: Service, context: Context) 
     await expect(first.get_by_role("heading", name="Sign in to docsgen")).to_be_visible()
 
     await first.goto(link)
-    await expect(first.get_by_role("alert")).to_contain_text("This sign-in link is not valid")
+    await expect(first.get_by_role("alert")).to_contain_text(
+        "Get a new one with docsgen users signin-link LOGIN"
+    )
     assert first.url == service.base + "/signin"  # the spent token leaves the address bar
     await screenshot(first, "signin-spent-link.png")
     await context[1].assert_clean(allow_console=(*SIGNED_OUT, "400 (Bad Request)"))

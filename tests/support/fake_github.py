@@ -847,7 +847,9 @@ def _tree(source: Path, sha: str) -> list[dict[str, Any]]:
             continue
         meta, _, path = record.partition(b"\t")
         mode, kind, obj, size = meta.decode().split()
-        entry: dict[str, Any] = {"path": path.decode(), "mode": mode, "type": kind, "sha": obj}
+        # JSON carries text: a name that is not UTF-8 reads with replacement characters.
+        name = path.decode(errors="replace")
+        entry: dict[str, Any] = {"path": name, "mode": mode, "type": kind, "sha": obj}
         if kind == "blob":
             entry["size"] = int(size)
         entries.append(entry)

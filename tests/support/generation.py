@@ -87,9 +87,14 @@ def module_blocks(api_markdown: str) -> dict[str, str]:
 
 
 _HEADING = re.compile(r"^(?P<level>#{4,6}) (?P<ticks>`+) ?(?P<name>.+?) ?(?P=ticks)$", re.MULTILINE)
+# The line after an entry's declaration: its kind (left out when the code says it), the
+# inline declaration of a value, then its citation.
 _KIND_LINE = re.compile(
-    r"^\*(?P<kind>[\w-]+)\*(?: (?P<ticks>`+) ?(?P<inline>.+?) ?(?P=ticks))? · (?P<cite>.+)$",
-    re.MULTILINE,
+    r"^(?:\*(?P<kind>[\w-]+)\*(?: (?P<ticks>`+) ?(?P<inline>.+?) ?(?P=ticks))? · )?"
+    r"(?P<cite>\[?`[^\n]*)$",
+)
+_DECLARED_KIND = re.compile(
+    r"\b(class|interface|struct|enum|trait|type|namespace|module|macro_rules!|union)\b"
 )
 _FENCED = re.compile(
     r"^(?P<fence>`{3,})[\w-]*\n(?P<code>.*?)\n(?P=fence)$", re.MULTILINE | re.DOTALL
@@ -122,16 +127,27 @@ def api_entries(block: str) -> dict[str, ApiEntry]:
         body = block[heading.end() : end].strip("\n")
         name, level = heading["name"], len(heading["level"])
         alias = _ALIAS.match(body)
-        kind_line = _KIND_LINE.search(body)
-        if alias is not None or kind_line is None:
+        if alias is not None:
             cite = body.rpartition(" · ")[2] if " · " in body else ""
-            target = alias["canonical"] or alias["external"] if alias else None
+            target = alias["canonical"] or alias["external"]
             found[name] = ApiEntry(name, level, None, "", "", cite, target, body)
             continue
-        fenced = _FENCED.search(body[: kind_line.start()])
+        fenced = _FENCED.match(body)
+        rest = body[fenced.end() :].lstrip("\n") if fenced else body
+        if rest.startswith("*Generated `__init__`:*"):
+            generated = _FENCED.search(rest)
+            rest = rest[generated.end() :].lstrip("\n") if generated else rest
+        meta, _, doc = rest.partition("\n")
+        kind_line = _KIND_LINE.match(meta)
+        if kind_line is None:
+            found[name] = ApiEntry(name, level, None, "", "", "", None, body)
+            continue
         declaration = fenced["code"] if fenced else (kind_line["inline"] or "")
-        doc = body[kind_line.end() :].strip("\n")
-        found[name] = ApiEntry(name, level, kind_line["kind"], declaration, doc,
+        kind = kind_line["kind"]
+        if kind is None:  # the declaration says it: ``class Foo(Base)``
+            said = _DECLARED_KIND.search(declaration.split("(")[0])
+            kind = said.group(1) if said else None
+        found[name] = ApiEntry(name, level, kind, declaration, doc.strip("\n"),
                                kind_line["cite"], None, body)  # fmt: skip
     return found
 

@@ -70,3 +70,15 @@ SAMPLE_FILES: dict[str, str | bytes] = {
     "node_modules/left-pad/index.js": "module.exports = function () {};\n",
     "logo.png": b"\x89PNG\r\n\x1a\n\0\0\0binary",
 }
+
+
+def big_repo(root: Path) -> Path:
+    """A repository large enough that a run is still going when the test acts."""
+    files: dict[str, str | bytes] = dict(SAMPLE_FILES)
+    for i in range(1500):
+        files[f"pkg/mod{i // 100}/m{i}.py"] = (
+            f'"""Module {i}."""\n\n\ndef f{i}(x: int = {i}) -> int:\n    return x\n'
+        )
+    path = root / "big"
+    make_repo(path, files)
+    return path

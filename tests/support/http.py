@@ -44,6 +44,30 @@ def call(
         return Answer(err.code, dict(err.headers), err.read())
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def open_once(url: str, timeout: float = 30) -> Answer:
+    """GET ``url`` without following a redirect (a sign-in link answers 303 when it works)."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return Answer(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as err:
+        return Answer(err.code, dict(err.headers), err.read())
+
+
+def assert_signin_link_works_once(url: str) -> None:
+    """The link opens a session once (303 with the session cookie), then is refused (400)."""
+    first = open_once(url)
+    assert first.status == 303, first.body[:200]
+    assert first.headers.get("Set-Cookie", "").startswith("docsgen_session="), first.headers
+    again = open_once(url)
+    assert again.status == 400, "a sign-in link works once"
+
+
 def wait_for_status(base: str, token: str, repository_id: str, timeout: float = 120) -> Any:
     """Poll the status row (as the browser does) until a terminal status, with a deadline."""
     deadline = time.monotonic() + timeout

@@ -6,12 +6,14 @@ output goes to a log file and, line by line, to ``read_until``; it is ready
 when it prints ``listening on``.  Stop it gracefully (``terminate``: SIGTERM,
 then SIGKILL after a deadline) or as a crash would (``kill``).  The
 ``services`` fixture starts any number and kills those still running after
-the test.
+the test.  ``Exits`` awaits the end of processes that are not the test's
+children (a killed service's workers, re-parented), exactly, through pidfds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import queue
 import signal
@@ -21,10 +23,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.support.secrets_guard import SecretsGuard
@@ -80,10 +83,21 @@ def create_user(env: Mapping[str, str], login: str) -> str:
 
 
 class Service:
-    """A ``docsgen serve`` subprocess on a port of its own (``DOCSGEN_PORT``, or a free one)."""
+    """A ``docsgen serve`` subprocess on a port of its own (``DOCSGEN_PORT``, or a free one).
 
-    def __init__(self, env: Mapping[str, str], log_path: Path | None = None) -> None:
-        full = docsgen_env(env)
+    ``argv`` runs another command that serves docsgen (``./scripts/dev serve`` of a
+    checkout, in ``cwd``) with exactly ``env``, not the machine's environment.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        log_path: Path | None = None,
+        *,
+        argv: Sequence[str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        full = docsgen_env(env) if argv is None else dict(env)
         self.port = int(full.get("DOCSGEN_PORT") or free_port())
         self.url = f"http://127.0.0.1:{self.port}"
         if log_path is None:
@@ -93,8 +107,9 @@ class Service:
         self.log_path = log_path
         self._lines: queue.Queue[str] = queue.Queue()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "docsgen", "serve"],
+            [sys.executable, "-m", "docsgen", "serve"] if argv is None else list(argv),
             env={**full, "DOCSGEN_PORT": str(self.port)},
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -200,3 +215,56 @@ def services(
     yield start
     for service in started:
         service.kill()
+
+
+def process_tree(pid: int) -> list[psutil.Process]:
+    """The process ``pid`` and every process below it, as they are now."""
+    root = psutil.Process(pid)
+    return [root, *root.children(recursive=True)]
+
+
+class Exits:
+    """The ends of some processes, awaitable whoever their parent is.
+
+    Each process is held by a pidfd from the moment this is made, so a pid reused
+    after its process ended can never be mistaken for it.  Close it (``with``).
+    """
+
+    def __init__(self, processes: list[psutil.Process]) -> None:
+        self._fds: dict[int, int] = {}
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):  # gone already: nothing to await
+                fd = os.pidfd_open(process.pid)
+                if process.is_running():  # still the process listed, not a reused pid
+                    self._fds[process.pid] = fd
+                else:
+                    os.close(fd)
+
+    def __enter__(self) -> Exits:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+
+    async def still_running_after(self, timeout: float) -> list[int]:
+        """Wait until every process has ended, at most ``timeout`` s; the pids that have not."""
+        loop = asyncio.get_running_loop()
+        ended: dict[int, asyncio.Future[None]] = {}
+        for pid, fd in self._fds.items():
+            future: asyncio.Future[None] = loop.create_future()
+            loop.add_reader(fd, _settle, future)  # a pidfd reads ready once its process ended
+            ended[pid] = future
+        try:
+            if ended:
+                await asyncio.wait(ended.values(), timeout=timeout)
+        finally:
+            for fd in self._fds.values():
+                loop.remove_reader(fd)
+        return sorted(pid for pid, future in ended.items() if not future.done())
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

@@ -1,9 +1,10 @@
 // ProjectDetail, as the original design had it: a "Generate Documentation"
 // button; while generating, a progress bar with the percentage and the current
-// step, the button disabled, and a status poll (or stream) that stops at a
-// terminal status; the documentation when completed; the error message and an
-// enabled Retry button when failed.  Beyond it, the last good docs stay on
-// screen with a banner during a regeneration and after a failure.
+// step, the button disabled, and a status poll (with the event stream beside
+// it) that stops at a terminal status; the documentation when completed; the
+// error message and an enabled Retry button when failed.  Beyond it, the last
+// good docs stay on screen with a banner during a regeneration and after a
+// failure.
 
 import * as api from "./api.js";
 import { buildDocs, drawDiagrams } from "./docs.js";

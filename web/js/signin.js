@@ -1,4 +1,6 @@
 // Signing in: with the one-time link `docsgen serve` prints, or an API token.
+// Commands are written as this server's readers run them (`ctx.config.command`:
+// `docsgen`, or `./scripts/dev` in a checkout).
 
 import * as api from "./api.js";
 import { fill, h } from "./dom.js";
@@ -14,12 +16,13 @@ export function mountSignin(main, ctx, message) {
   const onSigninPath = location.pathname === "/signin";
   const hasToken = new URLSearchParams(location.search).has("token");
   const status = navigationStatus();
+  const command = (ctx.config && ctx.config.command) || "docsgen";
   const error = h("div", { class: "form-error", role: "alert" });
   const tokenInput = h("input", { id: "api-token", type: "password", autocomplete: "off", spellcheck: "false", placeholder: "dg_…", required: true });
   const submit = h("button", { type: "submit", class: "button button-primary button-wide" }, "Sign in");
   const form = h("form", { class: "stack", novalidate: true },
     h("div", { class: "field" }, h("label", { for: "api-token" }, "API token"), tokenInput,
-      h("p", { class: "hint" }, "Create one with ", h("code", {}, "docsgen users token LOGIN"), ".")),
+      h("p", { class: "hint" }, "Create one with ", h("code", {}, `${command} users token LOGIN`), ".")),
     error, submit);
 
   form.addEventListener("submit", async (event) => {
@@ -52,14 +55,15 @@ export function mountSignin(main, ctx, message) {
       h("button", { type: "button", class: "button button-primary", id: "continue-signin", onclick: () => location.assign(location.href) }, "Continue signing in")));
   } else if (onSigninPath) {
     notes.push(h("div", { class: "notice notice-error", role: "alert" },
-      "This sign-in link is not valid: it was already used, has expired, or was mistyped. Restart docsgen for a new link, or sign in with an API token."));
+      "This sign-in link is not valid: it was already used, has expired, or was mistyped. Get a new one with ",
+      h("code", {}, `${command} users signin-link LOGIN`), ", or sign in with an API token."));
     history.replaceState(null, "", "/signin");
   }
 
   fill(main,
     h("section", { class: "signin card" },
       h("h1", { class: "page-title", tabindex: "-1" }, "Sign in to docsgen"),
-      h("p", { class: "page-lead" }, "Open the sign-in link that ", h("code", {}, "docsgen serve"), " printed when it started, or use an API token."),
+      h("p", { class: "page-lead" }, "Open the sign-in link that ", h("code", {}, `${command} serve`), " printed when it started, or use an API token."),
       notes, form));
   (main.querySelector("#continue-signin") || tokenInput).focus();
 }

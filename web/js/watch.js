@@ -1,6 +1,7 @@
-// Following a generation: Server-Sent Events when the server offers them, else
-// (and whenever the stream fails) the original design's poll of the status
-// every `poll_interval_seconds` (5 s by default).  Both stop at a terminal status.
+// Following a generation: the original design's poll of the status every
+// `poll_interval_seconds` (5 s by default), always, and beside it Server-Sent
+// Events when the server offers them, which only make a change show sooner: the
+// poll stays the source of truth (CONTRACT §8).  Both stop at a terminal status.
 
 const TERMINAL = new Set(["completed", "failed"]);
 
@@ -28,8 +29,15 @@ export function watchStatus(repositoryId, config, { onStatus, onTrouble, onUnaut
     if (source) source.close();
   };
 
+  let shownAt = -Infinity;
+
   const deliver = (status) => {
     if (stopped) return;
+    // The poll and the stream both deliver: an answer older than what the other one
+    // has already shown is dropped, so the page never steps back.
+    const at = Date.parse(status.updated_at);
+    if (at < shownAt) return;
+    if (!Number.isNaN(at)) shownAt = at;
     onTrouble(null);
     onStatus(status);
     if (isTerminal(status.status)) stop();
@@ -65,30 +73,29 @@ export function watchStatus(repositoryId, config, { onStatus, onTrouble, onUnaut
     if (!stopped) timer = setTimeout(poll, Math.max(0, intervalMs - (performance.now() - started)));
   };
 
-  const startPolling = () => {
-    if (!stopped) timer = setTimeout(poll, intervalMs);
+  // A stream that fails or says something malformed is closed; the poll goes on.
+  const closeStream = () => {
+    if (!source) return;
+    source.close();
+    source = null;
   };
 
   if (config.sse && typeof EventSource === "function") {
     source = new EventSource(eventsUrl, { withCredentials: true });
     source.addEventListener("progress", (event) => {
+      let status;
       try {
-        deliver(JSON.parse(event.data));
+        status = JSON.parse(event.data);
       } catch {
-        // A malformed event: fall back to asking for the status.
-        source.close();
-        source = null;
-        startPolling();
+        closeStream();
+        return;
       }
+      deliver(status);
     });
     source.addEventListener("error", () => {
-      if (stopped || !source) return;
-      source.close();
-      source = null;
-      startPolling();
+      if (!stopped) closeStream();
     });
-  } else {
-    startPolling();
   }
+  timer = setTimeout(poll, intervalMs);
   return stop;
 }

@@ -58,7 +58,7 @@ async def docs_markdown(request: web.Request) -> web.Response:
     stored = await jobs.read_docs(request.app[POOL], repository.id)
     if stored is None:
         raise NotFound("No documentation has been generated for this repository yet")
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", repository.display_name.strip("/")).strip("-")
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", repository.name).strip("-.")
     return web.Response(
         text=stored.content,
         content_type="text/markdown",

@@ -11,12 +11,14 @@ closing an idle stream and reveals a client that has gone.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any, NoReturn
 
 from aiohttp import web
 
 from docsgen.api.keys import LIVE_HUB
-from docsgen.api.openapi import ID_PARAM, SECURED, error_answer
+from docsgen.api.limits import STREAM_SLOTS
+from docsgen.api.openapi import ID_PARAM, SECURED, error_answer, too_many_answer
 from docsgen.api.routes.repositories import caller_repository
 from docsgen.errors import BadRequest, ServiceUnavailable
 from docsgen.live import sse
@@ -50,7 +52,15 @@ def last_event_id(request: web.Request) -> int | None:
 async def events(request: web.Request) -> web.StreamResponse:
     repository = await caller_repository(request)
     resume_after = last_event_id(request)
-    with request.app[LIVE_HUB].subscribe(repository.id) as subscription:
+    # Counted from here to the end (a HEAD too: it answers as the GET would).
+    async with request.app[STREAM_SLOTS].hold(repository.user_id):
+        return await _stream(request, repository.id, resume_after)
+
+
+async def _stream(
+    request: web.Request, repository_id: uuid.UUID, resume_after: int | None
+) -> web.StreamResponse:
+    with request.app[LIVE_HUB].subscribe(repository_id) as subscription:
         first = await subscription.first(FIRST_STATE_SECONDS)
         if first is None:
             raise ServiceUnavailable("The progress of this repository cannot be read right now")
@@ -132,7 +142,9 @@ OPENAPI_PATHS: dict[str, Any] = {
                 "Sends the status JSON at once and on every change; a keep-alive comment "
                 "every 15 s; the stream ends after `completed` or `failed`. With "
                 "`Last-Event-ID`, only newer states are sent, and 204 answers a client "
-                "that has already seen the terminal state."
+                "that has already seen the terminal state. A user may have "
+                "DOCSGEN_MAX_STREAMS_PER_USER streams open (20 by default), across all "
+                "processes; past it, 429 with `Retry-After`."
             ),
             "security": SECURED,
             "parameters": [
@@ -153,6 +165,9 @@ OPENAPI_PATHS: dict[str, Any] = {
                 "400": error_answer("Malformed repository id or Last-Event-ID"),
                 "401": error_answer("No or bad credentials"),
                 "404": error_answer("Unknown repository, or one the caller does not own"),
+                "429": too_many_answer(
+                    "The caller has DOCSGEN_MAX_STREAMS_PER_USER streams open already"
+                ),
                 "503": error_answer("Database unavailable or the service is shutting down"),
             },
         },

@@ -9,7 +9,6 @@ logged.  The page learns what this server offers from ``GET /api/config``.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from aiohttp import web
 
 from docsgen import __version__
-from docsgen.api.bodies import read_limited
+from docsgen.api.bodies import parse_json, read_limited
 from docsgen.api.keys import SETTINGS
 from docsgen.api.openapi import error_answer
 from docsgen.errors import BadRequest, NotFound
@@ -120,6 +119,7 @@ def page_config(app: web.Application, web_dir: Path = WEB_DIR) -> dict[str, Any]
         "sse": settings.page_sse and has_route(app, EVENTS_ROUTE),
         "mermaid": mermaid_url(web_dir),
         "local_repositories": bool(settings.local_roots),
+        "command": settings.command,  # how the page writes commands the reader may run
         "github": {
             "connection": has_route(app, "/api/github/connection"),
             "repos": has_route(app, "/api/github/repos"),
@@ -144,11 +144,7 @@ def _without_query(uri: Any) -> str:
 @routes.post("/api/csp-report")
 async def csp_report(request: web.Request) -> web.Response:
     """A browser reports a Content-Security-Policy violation: log what was blocked, where."""
-    raw = await read_limited(request, _MAX_REPORT_BYTES)
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("A CSP report must be JSON") from None
+    body = parse_json(await read_limited(request, _MAX_REPORT_BYTES), "A CSP report")
     report = body.get("csp-report") if isinstance(body, dict) else None
     if not isinstance(report, dict):
         raise BadRequest("A CSP report must be an object with a 'csp-report' member")
@@ -207,6 +203,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                                     "sse": {"type": "boolean"},
                                     "mermaid": {"type": ["string", "null"]},
                                     "local_repositories": {"type": "boolean"},
+                                    "command": {"type": "string"},
                                     "github": {"type": "object"},
                                 },
                             }

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -22,6 +26,7 @@ from docsgen.db.repositories import (
 )
 from docsgen.errors import BadRequest, SourceUnreadable
 from docsgen.freshness.checker import FRESHNESS
+from docsgen.sources.git_location import locate
 from docsgen.sources.local import check_local_path
 
 routes = web.RouteTableDef()
@@ -48,6 +53,32 @@ def parse_github_name(raw: str, web_url: str) -> str:
     return bare if _FULL_NAME.match(bare) else text
 
 
+def local_folder(raw: str, roots: Sequence[Path]) -> Path:
+    """The folder a user names, checked; ``BadRequest`` if it may not or cannot be used.
+
+    A path the filesystem refuses (a NUL, too long, a symbolic-link loop) is the
+    caller's error: its ``OSError`` must not pass for a database failure.
+    """
+    try:
+        path = check_local_path(raw, roots)
+        is_dir = path.is_dir()
+    except SourceUnreadable as exc:
+        raise BadRequest(exc.message) from None
+    except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: 3.11's symlink loop
+        raise BadRequest(f"Local repository path cannot be used: {_path_problem(exc)}") from None
+    if not is_dir:
+        raise BadRequest(f"Not a folder: {raw[:500]}")
+    return path
+
+
+def _path_problem(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os.strerror(exc.errno)
+    if isinstance(exc, RuntimeError):
+        return os.strerror(errno.ELOOP)
+    return "it holds a character no file name can hold"
+
+
 def repository_json(repository: Repository, status: jobs.DocsStatus) -> dict[str, Any]:
     return {**repository.to_json(), "docs": status.to_json()}
 
@@ -72,13 +103,12 @@ async def register(request: web.Request) -> web.Response:
         name = parse_github_name(raw, settings.github_web_url)
         repository = await create_repository(request.app[POOL], user.id, "github", full_name=name)
     elif provider == "local":
-        raw_path = required_string(body, "path")
+        path = local_folder(required_string(body, "path"), settings.local_roots)
         try:
-            path = check_local_path(raw_path, settings.local_roots)
+            # A git repository whose git data lies inside the roots, checked again at each run.
+            await locate(path, settings.local_roots)
         except SourceUnreadable as exc:
             raise BadRequest(exc.message) from None
-        if not path.is_dir():
-            raise BadRequest(f"Not a folder: {raw_path}")
         repository = await create_repository(request.app[POOL], user.id, "local", path=str(path))
     else:
         raise BadRequest("provider must be 'github' or 'local'")

@@ -13,13 +13,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from collections.abc import AsyncIterator
 from typing import Any
 
 import gidgethub
 import gidgethub.sansio
 from aiohttp import web
 
-from docsgen.api.bodies import read_limited
+from docsgen.api.bodies import check_json, read_limited, too_deep
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.db import DATABASE_ERRORS, webhooks
 from docsgen.db.repositories import github_registrations
@@ -30,9 +32,32 @@ log = logging.getLogger(__name__)
 
 routes = web.RouteTableDef()
 
-# GitHub caps webhook payloads at 25 MB; a bigger body is not from GitHub.
-MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
+# Bodies read and held before their signature is checked, at most, whoever sends
+# them: with ``max_webhook_bytes`` this bounds what strangers can make the process
+# hold.  Other deliveries wait their turn (a verified one is read in moments).
+UNVERIFIED_AT_ONCE = 2
+UNVERIFIED_BODIES = web.AppKey("webhook_unverified_bodies", asyncio.Semaphore)
 _CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+@contextlib.asynccontextmanager
+async def _unverified_body_slot(request: web.Request) -> AsyncIterator[None]:
+    """One of the ``UNVERIFIED_AT_ONCE`` turns to read and verify a body; waiting for
+    one is bounded by the body timeout (then 503: GitHub lets a delivery be retried)."""
+    slots = request.app[UNVERIFIED_BODIES]
+    seconds = request.app[SETTINGS].body_timeout_seconds
+    try:
+        async with asyncio.timeout(seconds):
+            await slots.acquire()
+    except TimeoutError:
+        raise ServiceUnavailable(
+            "Too many webhook deliveries are arriving at once; try again shortly",
+            headers={"Retry-After": str(math.ceil(seconds))},
+        ) from None
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _ack(message: str, status: int = 202, **extra: Any) -> web.Response:
@@ -58,7 +83,6 @@ async def github_webhook(request: web.Request) -> web.Response:
     delivery_id = request.headers.get("X-GitHub-Delivery")
     if not event_name or not delivery_id:
         raise BadRequest("X-GitHub-Event and X-GitHub-Delivery headers are required")
-    body = await read_limited(request, MAX_WEBHOOK_BYTES)
     # Only the SHA-256 signature is offered: the SHA-1 one is not accepted.
     headers = {
         "x-hub-signature-256": signature,
@@ -66,13 +90,19 @@ async def github_webhook(request: web.Request) -> web.Response:
         "x-github-event": event_name,
         "x-github-delivery": delivery_id,
     }
-    try:
-        event = gidgethub.sansio.Event.from_http(headers, body, secret=secret)
-    except gidgethub.ValidationFailure:
-        log.warning("webhook delivery %.64s refused: bad signature", delivery_id)
-        raise Unauthorized("Webhook signature does not match the configured secret") from None
-    except (gidgethub.BadRequest, LookupError):
-        raise BadRequest("Webhook body is not valid JSON") from None
+    async with _unverified_body_slot(request):
+        body = await read_limited(request, request.app[SETTINGS].max_webhook_bytes)
+        try:
+            event = gidgethub.sansio.Event.from_http(headers, body, secret=secret)
+        except gidgethub.ValidationFailure:
+            log.warning("webhook delivery %.64s refused: bad signature", delivery_id)
+            raise Unauthorized("Webhook signature does not match the configured secret") from None
+        except (gidgethub.BadRequest, LookupError):
+            raise BadRequest("Webhook body is not valid JSON") from None
+        except RecursionError:
+            raise too_deep("Webhook body") from None
+        del body
+    check_json(event.data, "Webhook body")
 
     if not isinstance(event.data, dict):
         raise BadRequest("Webhook body must be a JSON object, as GitHub sends")
@@ -167,10 +197,14 @@ OPENAPI_PATHS: dict[str, Any] = {
                 },
                 "400": {"description": "Missing headers or a malformed body", "content": _ANSWER},
                 "401": {"description": "Missing or bad signature", "content": _ANSWER},
-                "413": {"description": "Body over 25 MiB", "content": _ANSWER},
+                "413": {
+                    "description": "Body over DOCSGEN_MAX_WEBHOOK_BYTES (5 MiB by default)",
+                    "content": _ANSWER,
+                },
                 "415": {"description": "Body is not JSON", "content": _ANSWER},
                 "503": {
-                    "description": "Webhooks not configured, or the database unavailable",
+                    "description": "Webhooks not configured, too many deliveries at once, "
+                    "or the database unavailable",
                     "content": _ANSWER,
                 },
             },

@@ -8,12 +8,12 @@ JSON-serialisable through ``to_json``/``from_json``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 6
+ANALYSIS_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -272,12 +272,3 @@ def _plain(value: Any) -> Any:
         field_value = getattr(value, name)
         plain[name] = field_value if type(field_value) in _SCALARS else _plain(field_value)
     return plain
-
-
-@dataclass
-class AnalysisStats:
-    """How a run's analysis went: files analysed anew vs. taken from the cache."""
-
-    analysed: int = 0
-    cached: int = 0
-    paths_analysed: list[str] = field(default_factory=list)

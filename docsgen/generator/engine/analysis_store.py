@@ -22,17 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from docsgen.generator.analysis.file_analysis import ANALYSIS_VERSION, FileAnalysis
-from docsgen.generator.api_entries import REFERENCE_VERSION, FileReference, ReferenceSummary
+from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.api_entries import FileReference, ReferenceSummary
 from docsgen.generator.engine.digest import hexdigest, text_hexdigest
 from docsgen.generator.engine.encoded import SEPARATOR, compact_json
 from docsgen.generator.inputs import FACETS
+from docsgen.generator.version import CACHE_VERSION
 
+# The layout below is ``version.VALUE_LAYOUT``: bump it when it changes.
 ANALYSIS_PART, REFERENCE_PART, SUMMARY_PART = 0, 1, 2  # the empty line keeps its place
 FIRST_FACET_PART = SUMMARY_PART + 1
 FACET_PARTS = {facet: FIRST_FACET_PART + i for i, facet in enumerate(FACETS)}
 FACET_FIELDS = tuple(dict.fromkeys(name for names in FACETS.values() for name in names))
-CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.f4"
 
 
 class Store(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 
 from docsgen.generator import grounding
@@ -48,76 +48,64 @@ def _failures(path: str, raw: bytes) -> Failures | None:
         return None
 
 
-class _Remembered:
-    """Each file's check as this process remembers it: by the file's content and how many
-    citations were checked (the citations themselves are compared when it is recalled)."""
+class _Checks:
+    """One run's citation checks, file by file: the answers known already (remembered by
+    this process, or kept in the store), and the others worked out in the pool."""
 
-    def __init__(self, memo: Memo) -> None:
-        self._memo = memo
+    def __init__(
+        self, sections: list[SectionResult], snapshot: Snapshot, store: Store | None, memo: Memo
+    ) -> None:
+        self.store = store
+        self.memo = memo
+        self.files = {f.path: f for f in snapshot.files}
+        self.cited: dict[str, list[Citation]] = {}  # every cited file's citations, in order
+        for citation in dict.fromkeys(c for s in sections for c in s.citations):
+            self.cited.setdefault(citation.path, []).append(citation)
+        # Where each file's check is remembered: by the file's content and how many
+        # citations were checked (the citations themselves are compared when recalled).
+        self.slots: dict[str, str] = {}
+        self.keys: dict[str, str] = {}  # the store keys of the checks not remembered
 
-    @staticmethod
-    def slot(path: str, identity: str, cited: Sequence[Citation]) -> str:
-        return f"{path}\0{identity}\0{len(cited)}"
-
-    def recall(self, slot: str, cited: list[Citation]) -> Failures | None:
-        found: tuple[list[Citation], Failures] | None = self._memo.recall(slot, _CHECKED)
-        return found[1] if found is not None and found[0] == cited else None
-
-    def remember(self, slot: str, cited: list[Citation], failures: Failures) -> None:
-        self._memo.remember(slot, _CHECKED, (cited, failures), 64 * (len(cited) + len(failures)))
-
-
-async def ground(
-    sections: list[SectionResult],
-    snapshot: Snapshot,
-    light: Snapshot,
-    executor: Executor,
-    store: Store | None,
-    memo: Memo,
-    meanwhile: Callable[[], Awaitable[None]] | None = None,
-) -> tuple[list[SectionResult], list[Ungrounded]]:
-    """Every section's citations checked against ``snapshot``; failures are marked in place.
-
-    ``light`` is the snapshot without its files (for the links); ``meanwhile`` is
-    awaited while the workers check (or at once, if none need to).
-    """
-    loop = asyncio.get_running_loop()
-    remembered = _Remembered(memo)
-    by_path: dict[str, list[Citation]] = {}
-    for citation in dict.fromkeys(c for s in sections for c in s.citations):
-        by_path.setdefault(citation.path, []).append(citation)
-    files = {f.path: f for f in snapshot.files}
-    # Answers this process worked out or read before are remembered; the store is asked
-    # for the others, under a key that digests the citations.
-    answers: dict[str, Failures] = {}
-    slots: dict[str, str] = {}  # where each file's check is remembered
-    check_keys: dict[str, str] = {}
-    for path, cited in by_path.items():
-        identity = _identity(files.get(path))
-        if identity is None:
-            continue
-        slots[path] = remembered.slot(path, identity, cited)
-        answer = remembered.recall(slots[path], cited)
-        if answer is not None:
-            answers[path] = answer
-        else:
-            check_keys[path] = check_key(path, identity, cited)
-    asked = list(check_keys.values())
-    known = await store.get_many(asked) if store and asked else {}
-    failures: Failures = []
-    todo: list[Citation] = []
-    for path, cited in by_path.items():
-        key = check_keys.get(path)
-        answer = answers.get(path)
-        if answer is None and key is not None and key in known:
-            answer = _failures(path, known[key])
+    async def known(self) -> tuple[Failures, list[Citation]]:
+        """The failures of the files whose answer is known, and the citations to check."""
+        answers: dict[str, Failures] = {}
+        for path, cited in self.cited.items():
+            identity = _identity(self.files.get(path))
+            if identity is None:
+                continue
+            self.slots[path] = f"{path}\0{identity}\0{len(cited)}"
+            answer = self._recall(path)
             if answer is not None:
-                remembered.remember(slots[path], cited, answer)
-        if answer is not None:
-            failures.extend(answer)
-        else:
-            todo.extend(cited)
-    if todo:
+                answers[path] = answer
+            else:
+                self.keys[path] = check_key(path, identity, cited)
+        asked = list(self.keys.values())
+        stored = await self.store.get_many(asked) if self.store and asked else {}
+        failures: Failures = []
+        todo: list[Citation] = []
+        for path, cited in self.cited.items():
+            answer = answers.get(path)
+            key = self.keys.get(path)
+            if answer is None and key is not None and key in stored:
+                answer = _failures(path, stored[key])
+                if answer is not None:
+                    self._remember(path, answer)
+            if answer is not None:
+                failures.extend(answer)
+            else:
+                todo.extend(cited)
+        return failures, todo
+
+    async def check(
+        self,
+        todo: list[Citation],
+        executor: Executor,
+        meanwhile: Callable[[], Awaitable[None]] | None,
+    ) -> Failures:
+        """The failures among ``todo``, checked in the pool (``meanwhile`` awaited while the
+        workers check); the answers are remembered and stored."""
+        loop = asyncio.get_running_loop()
+        files = self.files
         paths = {c.path for c in todo}
         wanted = {p: data for p in paths if p in files and (data := files[p].data) is not None}
         unread = [p for p in paths if p in files and files[p].data is None]
@@ -143,19 +131,45 @@ async def ground(
             finally:  # the shared contents stay until the checks are done with them
                 verified = await checking
         new = [f for answer in verified for f in answer]
-        failures.extend(new)
         by_file: dict[str, Failures] = {p: [] for p in paths}
         for citation, reason in new:
             by_file[citation.path].append((citation, reason))
         for path, found in by_file.items():
-            if path in check_keys:
-                remembered.remember(slots[path], by_path[path], found)
-        if store is not None:
-            stored = {
-                check_keys[p]: encode_failures(f) for p, f in by_file.items() if p in check_keys
-            }
-            if stored:
-                await store.put_many(stored)
+            if path in self.keys:
+                self._remember(path, found)
+        stored = {self.keys[p]: encode_failures(f) for p, f in by_file.items() if p in self.keys}
+        if self.store is not None and stored:
+            await self.store.put_many(stored)
+        return new
+
+    def _recall(self, path: str) -> Failures | None:
+        found: tuple[list[Citation], Failures] | None = self.memo.recall(self.slots[path], _CHECKED)
+        return found[1] if found is not None and found[0] == self.cited[path] else None
+
+    def _remember(self, path: str, failures: Failures) -> None:
+        cited = self.cited[path]
+        size = 64 * (len(cited) + len(failures))
+        self.memo.remember(self.slots[path], _CHECKED, (cited, failures), size)
+
+
+async def ground(
+    sections: list[SectionResult],
+    snapshot: Snapshot,
+    light: Snapshot,
+    executor: Executor,
+    store: Store | None,
+    memo: Memo,
+    meanwhile: Callable[[], Awaitable[None]] | None = None,
+) -> tuple[list[SectionResult], list[Ungrounded]]:
+    """Every section's citations checked against ``snapshot``; failures are marked in place.
+
+    ``light`` is the snapshot without its files (for the links); ``meanwhile`` is
+    awaited while the workers check (or at once, if none need to).
+    """
+    checks = _Checks(sections, snapshot, store, memo)
+    failures, todo = await checks.known()
+    if todo:
+        failures += await checks.check(todo, executor, meanwhile)
     elif meanwhile is not None:
         await meanwhile()
     if not failures:

@@ -33,7 +33,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from docsgen.generator.analysis.file_analysis import AnalysisStats
 from docsgen.generator.engine import citation_checks, worker_tasks
 from docsgen.generator.engine.analysis_store import (
     ANALYSIS_PART,
@@ -63,8 +62,8 @@ from docsgen.generator.markdown import Piece
 from docsgen.generator.model import FileFacts, Scan, assemble_model, scan, scan_file, without_files
 from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
 from docsgen.generator.version import GENERATOR_VERSION
+from docsgen.progress_schedule import section_step
 from docsgen.snapshot import Snapshot, SnapshotFile
-from docsgen.steps import section_step
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +100,15 @@ class Engine:
     def run(self, snapshot: Snapshot) -> Run:
         """The engine side of one generation of ``snapshot`` (``async with``)."""
         return Run(self, snapshot)
+
+
+@dataclass
+class AnalysisStats:
+    """How a run's analysis went: files analysed anew vs. read from the store."""
+
+    analysed: int = 0
+    cached: int = 0
+    paths_analysed: list[str] = field(default_factory=list)
 
 
 @dataclass

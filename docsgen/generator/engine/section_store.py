@@ -29,7 +29,7 @@ from docsgen.generator.engine.memo import Memo
 from docsgen.generator.markdown import Citation, Piece, join_parts
 from docsgen.generator.sections.base import SectionResult, assemble
 
-GROUNDING_VERSION = "1"  # bump when what ``grounding.verify`` answers changes
+GROUNDING_VERSION = "2"  # bump when what ``grounding.verify`` answers changes
 
 
 def _columns(cited: Sequence[Citation]) -> dict[str, list[Any]]:

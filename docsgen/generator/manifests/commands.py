@@ -13,12 +13,13 @@ import json
 import posixpath
 import re
 import tomllib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from docsgen.generator.manifests.locate import LineIndex, TomlLines, json_key_line
-from docsgen.generator.model import RepositoryModel
+from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.analysis.manifest_lines import LineIndex, TomlLines, json_key_line
 
 INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER = "Install", "Build", "Run", "Test", "Develop", "Other"
 PURPOSES = (INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER)
@@ -48,6 +49,7 @@ _COMMAND_WORDS = frozenset(
 _PROMPT = re.compile(r"^\s*(?:\$|>|%|PS>|PS [^>]*>)\s+")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^`\s]*)[^`]*$")
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_INLINE_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 MAX_BLOCK_LINES = 25
 MAX_README_BLOCKS = 12
 
@@ -106,8 +108,32 @@ def readme_blocks(text: str) -> list[ReadmeBlock]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, heading))
+        else:
+            blocks.extend(_inline_commands(line, i, stack))
         i += 1
     return blocks[:MAX_README_BLOCKS]
+
+
+def _under(stack: list[tuple[int, str]]) -> tuple[str, str]:
+    """The nearest install/usage/build/test-like heading and its purpose; else the nearest
+    heading (or the README itself) with ``OTHER``."""
+    for _, heading in reversed(stack):
+        purpose = heading_purpose(heading)
+        if purpose:
+            return heading, purpose
+    return (stack[-1][1] if stack else "README"), OTHER
+
+
+def _inline_commands(line: str, index: int, stack: list[tuple[int, str]]) -> list[ReadmeBlock]:
+    """Commands written inline in prose ("To install, run `pip install .`")."""
+    found = []
+    for span in _INLINE_CODE.finditer(line):
+        text = _PROMPT.sub("", span.group(1)).strip()
+        word = _command_word(text)
+        if _is_command(word) and len(text.split()) > 1:
+            heading, purpose = _under(stack)
+            found.append(ReadmeBlock(heading, purpose, "sh", text, index + 1, word))
+    return found
 
 
 def _heading(lines: list[str], i: int) -> tuple[int, str] | None:
@@ -126,19 +152,14 @@ def _heading(lines: list[str], i: int) -> tuple[int, str] | None:
 def _block(
     lines: list[str], start: int, end: int, info: str, stack: list[tuple[int, str]]
 ) -> ReadmeBlock | None:
-    heading, purpose = "", None
-    for _, h in reversed(stack):
-        purpose = heading_purpose(h)
-        if purpose:
-            heading = h
-            break
-    if purpose is None:
-        return None
+    heading, purpose = _under(stack)
     body = lines[start:end]
     first = next((k for k, line in enumerate(body) if line.strip()), None)
     if first is None:
         return None
     word = _command_word(body[first])
+    if purpose == OTHER and not _is_command(word):
+        return None  # under no telling heading, only a known command word makes it one
     if info not in _SHELL_INFOS and not (
         info == "" and (_PROMPT.match(body[first]) or word in _COMMAND_WORDS)
     ):
@@ -151,6 +172,11 @@ def _block(
     return ReadmeBlock(heading, purpose, info, "\n".join(shown), start + first + 1, word)
 
 
+def _is_command(word: str) -> bool:
+    """A known tool, or a script of the repository run by its path (``./scripts/dev``)."""
+    return word in _COMMAND_WORDS or (word.startswith("./") and len(word) > 2)
+
+
 def _command_word(line: str) -> str:
     words = _PROMPT.sub("", line).split()
     return words[0] if words else ""
@@ -159,10 +185,14 @@ def _command_word(line: str) -> str:
 # -- build files ----------------------------------------------------------------------
 
 
-def manifest_commands(model: RepositoryModel) -> list[Command]:
+def manifest_commands(
+    texts: Mapping[str, str], paths: Collection[str], analyses: Mapping[str, FileAnalysis]
+) -> list[Command]:
+    """The commands of the quoted manifests (``texts``, by path), and the entry points the
+    analyses found; ``paths`` are every file's, to tell which wrapper scripts exist."""
     found: list[Command] = []
-    names = {f.path for f in model.files}
-    for path, text in sorted(model.texts.items()):
+    names = set(paths)
+    for path, text in sorted(texts.items()):
         name = PurePosixPath(path).name.lower()
         folder = posixpath.dirname(path)
         try:
@@ -186,7 +216,7 @@ def manifest_commands(model: RepositoryModel) -> list[Command]:
                 found += _gradle(path, text, folder, names)
         except (ValueError, RecursionError):
             continue  # a malformed manifest: the Dependencies section reports it
-    found += _declared_entry_points(model)
+    found += _declared_entry_points(analyses)
     return found
 
 
@@ -513,10 +543,10 @@ def _gradle(path: str, text: str, folder: str, names: set[str]) -> list[Command]
     ])  # fmt: skip
 
 
-def _declared_entry_points(model: RepositoryModel) -> list[Command]:
+def _declared_entry_points(analyses: Mapping[str, FileAnalysis]) -> list[Command]:
     """Console scripts and binaries declared in manifests, and Go ``main`` packages."""
     found = []
-    for path, analysis in sorted(model.analyses.items()):
+    for path, analysis in sorted(analyses.items()):
         name = PurePosixPath(path).name.lower()
         for entry, target, line in analysis.entry_points:
             if name in ("pyproject.toml", "setup.cfg") or (

@@ -13,11 +13,12 @@ import ast
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from docsgen.generator.manifests.locate import (
+from docsgen.generator.analysis.manifest_lines import (
     LineIndex,
     TomlLines,
     blank_xml_comments,
@@ -25,6 +26,7 @@ from docsgen.generator.manifests.locate import (
     ini_values,
     json_key_line,
 )
+from docsgen.generator.markdown import escape
 
 RUNTIME = "runtime"
 DEVELOPMENT = "development"
@@ -60,31 +62,14 @@ def is_dependency_manifest(path: str) -> bool:
 
 def read(path: str, text: str) -> ManifestDependencies:
     result = ManifestDependencies(path)
-    name = PurePosixPath(path).name.lower()
+    reader = _reader(PurePosixPath(path).name.lower())
     try:
-        if name == "pyproject.toml":
-            _pyproject(text, result)
-        elif name == "pipfile":
-            _pipfile(text, result)
-        elif name == "setup.cfg":
-            _setup_cfg(text, result)
-        elif name == "setup.py":
-            _setup_py(text, result)
-        elif name == "package.json":
-            _package_json(text, result)
-        elif name == "go.mod":
-            _go_mod(text, result)
-        elif name == "cargo.toml":
-            _cargo(text, result)
-        elif name == "pom.xml":
-            _pom(text, result)
-        elif name.startswith("build.gradle"):
-            _gradle(text, result)
-        elif name.startswith("requirements"):
-            _requirements(path, text, result)
+        if reader is not None:
+            reader(text, result)
     except (ValueError, RecursionError, SyntaxError) as e:
         message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        result.problems.append(f"{PurePosixPath(path).name} could not be read: {message}")
+        name = PurePosixPath(path).name
+        result.problems.append(f"{escape(name)} could not be read: {escape(message)}")
     result.dependencies.sort(key=lambda d: (d.kind != RUNTIME, d.kind, d.name.lower(), d.line or 0))
     return result
 
@@ -168,8 +153,8 @@ def _pipfile(text: str, out: ManifestDependencies) -> None:
         _poetry_table(lines, data, table, kind, out)
 
 
-def _requirements(path: str, text: str, out: ManifestDependencies) -> None:
-    kind = DEVELOPMENT if _DEV_FILE.search(PurePosixPath(path).name) else RUNTIME
+def _requirements(text: str, out: ManifestDependencies) -> None:
+    kind = DEVELOPMENT if _DEV_FILE.search(PurePosixPath(out.path).name) else RUNTIME
     for number, raw in enumerate(text.splitlines(), start=1):
         line = re.sub(r"(^|\s)#.*$", "", raw).strip()
         if not line:
@@ -342,3 +327,23 @@ def _gradle(text: str, out: ManifestDependencies) -> None:
                 found["artifact"],
             )
         )
+
+
+Reader = Callable[[str, ManifestDependencies], None]
+# A manifest's file name (lower case) -> what reads its dependencies.
+_READERS: dict[str, Reader] = {
+    "pyproject.toml": _pyproject, "pipfile": _pipfile, "setup.cfg": _setup_cfg,
+    "setup.py": _setup_py, "package.json": _package_json, "go.mod": _go_mod,
+    "cargo.toml": _cargo, "pom.xml": _pom,
+}  # fmt: skip
+_READERS_BY_PREFIX: tuple[tuple[str, Reader], ...] = (
+    ("build.gradle", _gradle),  # and build.gradle.kts
+    ("requirements", _requirements),  # requirements-dev.txt and the like
+)
+
+
+def _reader(name: str) -> Reader | None:
+    found = _READERS.get(name)
+    if found is None:
+        found = next((r for prefix, r in _READERS_BY_PREFIX if name.startswith(prefix)), None)
+    return found

@@ -33,13 +33,49 @@ def anchor(title: str) -> str:
     return re.sub(r"\s", "-", slug)
 
 
+# What could end a Markdown line or hide what a name really is: control characters (tab
+# aside), Unicode line and paragraph separators, bidirectional embeddings, overrides and
+# isolates, and lone surrogates (Python's stand-ins for bytes that are not UTF-8).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    point = ord(char)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if 0xDC80 <= point <= 0xDCFF:  # the byte that was not UTF-8
+        return f"\\x{point - 0xDC00:02x}"
+    return f"\\x{point:02x}" if point <= 0xFF else f"\\u{point:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` from the repository on one line, each character that could end the line
+    or hide itself shown as an escape: ``\\n``, ``\\x1b``, ``\\u202e``, and ``\\xe9`` for
+    a byte that is not UTF-8.
+
+    Every string of the repository that enters Markdown (paths, names, signatures,
+    titles, manifest values) goes through it, by way of ``escape``, ``code``, a table
+    cell, a Mermaid label or the Project Structure tree: a file named
+    ``"a\\n\\n# Heading"`` must not write a heading.
+    """
+    if text.isprintable():  # nearly always; all of the above is "not printable" to Python
+        return text
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
 def escape(text: str) -> str:
-    """Escape text from the repository so Markdown shows it literally."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", text)
+    """Text from the repository that Markdown shows literally, on one line."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", printable(text))
 
 
 def code(text: str) -> str:
-    """An inline code span that survives backticks in ``text``."""
+    """An inline code span of ``text`` (``printable``) that survives backticks in it."""
+    text = printable(text)
     ticks = "`"
     while ticks in text:
         ticks += "`"
@@ -48,11 +84,16 @@ def code(text: str) -> str:
 
 
 def fence(text: str, info: str = "") -> str:
-    """A fenced code block whose fence cannot be closed by ``text``."""
+    """A fenced code block whose fence cannot be closed by ``text``.
+
+    ``info`` stays on the fence's line, and without backticks, which would make the
+    fence plain text and its content Markdown.
+    """
     fence_len = 3
     for run in re.findall(r"`{3,}", text):
         fence_len = max(fence_len, len(run) + 1)
     f = "`" * fence_len
+    info = printable(info).replace("`", "")
     return f"{f}{info}\n{text.rstrip(chr(10))}\n{f}"
 
 
@@ -65,12 +106,15 @@ def citation_renderer(snapshot: Snapshot, path: str) -> Callable[[int], str]:
     """``render_citation`` for the lines of one file, the work per file done once.
 
     The API Reference of a large repository renders tens of thousands of citations.
+    The label is ``printable``, and a pipe in it is written ``\\|``: a citation may
+    stand in a table cell, where a bare pipe ends the cell even inside code.
     """
+    label = printable(path).replace("|", "\\|")
     ticks = "`"  # as ``code`` fences the label: the line number holds no backtick
-    while ticks in path:
+    while ticks in label:
         ticks += "`"
-    pad = " " if path.startswith("`") else ""
-    opening, closing = f"{ticks}{pad}{path}:", f"{pad}{ticks}"
+    pad = " " if label.startswith("`") else ""
+    opening, closing = f"{ticks}{pad}{label}:", f"{pad}{ticks}"
     if snapshot.source_url_template is None:
         return lambda line: f"{opening}{line}{closing}"
     return lambda line: f"[{opening}{line}{closing}]({snapshot.source_url(path, line)})"

@@ -11,9 +11,10 @@ import posixpath
 from collections import Counter, defaultdict
 
 from docsgen.generator import mermaid
+from docsgen.generator.analysis.declarations import ANALYSERS
 from docsgen.generator.dependency_graph import GRAPH_LANGUAGES, Edge, ModuleGraph, build_graph
 from docsgen.generator.inputs import PATHS, TEXTS, analyses
-from docsgen.generator.languages import ANALYSED, NOT_CODE
+from docsgen.generator.languages import NOT_CODE
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
 from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
@@ -308,7 +309,7 @@ def _other_languages(w: SectionWriter, model: RepositoryModel) -> None:
         f.language
         for f in model.files
         if f.language
-        and f.language not in ANALYSED
+        and f.language not in ANALYSERS
         and f.language not in NOT_CODE
         and f.language not in _NO_IMPORTS
         and f.folder_kind is None

@@ -33,7 +33,7 @@ def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     readme = find_readme(model)
     blocks = readme_blocks(model.texts[readme]) if readme else []
-    commands = manifest_commands(model)
+    commands = manifest_commands(model.texts, [f.path for f in model.files], model.analyses)
     if not blocks and not commands:
         w.add_warning(
             "No install, build, run or test command was found in the README or the build files."

@@ -54,7 +54,7 @@ def build(model: RepositoryModel) -> SectionResult:
     rows = ["| Method | Path | Handler | Framework | Declared at |", "|---|---|---|---|---|"]
     for path, route in routes:
         rows.append(
-            f"| {route.method} | {cell_code(full_path(route) or '(empty)')} | "
+            f"| {escape(route.method)} | {cell_code(full_path(route) or '(empty)')} | "
             f"{cell_code(route.handler)} | "
             f"{escape(route.framework) or '—'} | {w.cite(path, route.line, route.path or None)} |"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from docsgen.generator.inputs import PATHS
-from docsgen.generator.markdown import SectionWriter, anchor, fence
+from docsgen.generator.markdown import SectionWriter, anchor, code, fence, printable
 from docsgen.generator.model import GENERATED_DIRS, VENDORED_DIRS, RepositoryModel
 from docsgen.generator.sections.base import Section, SectionResult
 
@@ -46,11 +46,12 @@ def _render(d: _Dir, prefix: str, depth: int, out: list[str]) -> None:
         last = i == len(entries) - 1
         branch = "└── " if last else "├── "
         if sub is None:
-            out.append(f"{prefix}{branch}{name}")
+            out.append(f"{prefix}{branch}{printable(name)}")
             continue
         label = _label(sub.name)
         count = sub.total_files
-        out.append(f"{prefix}{branch}{sub.name}/ ({count} file{'s' if count != 1 else ''}){label}")
+        shown = f"{printable(sub.name)}/ ({count} file{'s' if count != 1 else ''}){label}"
+        out.append(f"{prefix}{branch}{shown}")
         if not label and depth < MAX_DEPTH:
             _render(sub, prefix + ("    " if last else "│   "), depth + 1, out)
 
@@ -66,7 +67,7 @@ def build(model: RepositoryModel) -> SectionResult:
             node = node.dirs.get(part) or node.dirs.setdefault(part, _Dir(part))
             node.total_files += 1
         node.files.append(filename)
-    lines = [f"{model.name.rsplit('/', 1)[-1]}/ ({root.total_files} files)"]
+    lines = [f"{printable(model.name.rsplit('/', 1)[-1])}/ ({root.total_files} files)"]
     _render(root, "", 1, lines)
     w.add(
         "Files tracked at this commit (see the Overview), by folder. Counts include "
@@ -80,7 +81,7 @@ def build(model: RepositoryModel) -> SectionResult:
     if top:
         w.add(
             "**Largest top-level folders:** "
-            + ", ".join(f"`{name}/` ({n} files)" for name, n in top[:5])
+            + ", ".join(f"{code(name + '/')} ({n} files)" for name, n in top[:5])
             + "."
         )
     vendored = [f for f in model.files if f.folder_kind]
@@ -88,7 +89,7 @@ def build(model: RepositoryModel) -> SectionResult:
         folders = sorted({_foreign_folder(f.path) for f in vendored})
         w.add_warning(
             f"{len(vendored)} file(s) in vendored or generated folders are listed but not "
-            "analysed: " + ", ".join(f"`{p}/`" for p in folders[:10])
+            "analysed: " + ", ".join(code(f"{p}/") for p in folders[:10])
             + (f" and {len(folders) - 10} more" if len(folders) > 10 else "") + "."
         )  # fmt: skip
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))

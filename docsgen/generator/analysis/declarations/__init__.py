@@ -1,7 +1,8 @@
 """Declarations of a file: modules, classes, functions, with signatures and docs.
 
-One analyser per language; each is imported on first use, so a worker that
-only ever sees Python never loads a tree-sitter grammar.
+One analyser per language, in one registry (``ANALYSERS``).  Python is read
+with ``ast``; the others with tree-sitter, whose modules are imported on
+first use, so a worker that only ever sees Python never loads tree-sitter.
 """
 
 from __future__ import annotations
@@ -10,32 +11,32 @@ import ast
 import importlib
 from collections.abc import Callable
 
+from docsgen.generator.analysis.declarations import python
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 
-Analyser = Callable[[str, str, str], FileAnalysis]
+# (path, text, language, the Python syntax tree when the caller parsed it already)
+Analyser = Callable[[str, str, str, ast.Module | None], FileAnalysis]
 
-# Language -> module holding its ``analyse(path, text, language)``.
-_MODULES: dict[str, str] = {
-    "Python": "docsgen.generator.analysis.declarations.python",
-    "TypeScript": "docsgen.generator.analysis.declarations.typescript",
-    "JavaScript": "docsgen.generator.analysis.declarations.typescript",
-    "Go": "docsgen.generator.analysis.declarations.go",
-    "Rust": "docsgen.generator.analysis.declarations.rust",
-    "Java": "docsgen.generator.analysis.declarations.java",
+
+def _tree_sitter(name: str) -> Analyser:
+    """The analyser of ``declarations.<name>``, its module imported at its first use."""
+    module = f"{__name__}.{name}"
+
+    def analyse(path: str, text: str, language: str, tree: ast.Module | None) -> FileAnalysis:
+        found: FileAnalysis = importlib.import_module(module).analyse(path, text, language)
+        return found
+
+    return analyse
+
+
+ANALYSERS: dict[str, Analyser] = {
+    "Python": python.analyse,
+    "TypeScript": _tree_sitter("typescript"),
+    "JavaScript": _tree_sitter("typescript"),
+    "Go": _tree_sitter("go"),
+    "Rust": _tree_sitter("rust"),
+    "Java": _tree_sitter("java"),
 }
-
-
-_LOADED: dict[str, Analyser] = {}
-
-
-def analyser_for(language: str | None) -> Analyser | None:
-    found = _LOADED.get(language or "")
-    if found is None:
-        module = _MODULES.get(language or "")
-        if module is None:
-            return None
-        found = _LOADED[language or ""] = importlib.import_module(module).analyse
-    return found
 
 
 def analyse(
@@ -45,11 +46,7 @@ def analyse(
 
     ``tree``: a Python file's syntax tree, when the caller parsed it already.
     """
-    analyser = analyser_for(language)
+    analyser = ANALYSERS.get(language or "")
     if analyser is None or language is None:
         return FileAnalysis(path=path, language=language, analysed=False)
-    if tree is not None and language == "Python":
-        from docsgen.generator.analysis.declarations import python
-
-        return python.analyse(path, text, language, tree)
-    return analyser(path, text, language)
+    return analyser(path, text, language, tree)

@@ -8,19 +8,21 @@ name, so all files of one package are documented together.
 from __future__ import annotations
 
 from docsgen.generator.analysis.declarations.treesitter import (
-    Collector,
     Declarations,
+    Head,
     Node,
+    Reading,
     Source,
+    Walk,
+    child_of_type,
     clean_block_doc,
     clean_line_docs,
     line_of,
     named_children,
-    parse,
     preceding_comments,
     squash,
 )
-from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter
+from docsgen.generator.analysis.file_analysis import Parameter
 
 
 def exported(name: str) -> bool:
@@ -82,33 +84,30 @@ def _returns(src: Source, node: Node) -> str | None:
 _DECLARATIONS = Declarations(doc=go_doc, parameters=parameters, returns=_returns)
 
 
-def analyse(path: str, text: str, language: str) -> FileAnalysis:
-    src, root = parse("go", text)
-    c = Collector(path, language, src)
-    package = None
-    doc = doc_line = None
-    for node in named_children(root):
-        t = node.type
-        if t == "package_clause":
-            ident = next((x for x in named_children(node) if x.type == "package_identifier"), None)
+def _function(w: Walk, node: Node, parent: str | None, depth: int) -> None:
+    name = node.child_by_field_name("name")
+    if name is not None and exported(w.src.text(name)):
+        _DECLARATIONS.function(w.c, "function", node, name)
+
+
+def _method(w: Walk, node: Node, parent: str | None, depth: int) -> None:
+    name = node.child_by_field_name("name")
+    owner = _receiver_type(w.src, node.child_by_field_name("receiver"))
+    if name is not None and owner and exported(w.src.text(name)) and exported(owner):
+        _DECLARATIONS.function(w.c, "method", node, name, parent=owner)
+
+
+def _head(path: str, src: Source, root: Node) -> Head:
+    """The package's folder as the module (``module_name``), and the package doc."""
+    package = doc = doc_line = None
+    for node in named_children(root):  # the last package clause is the one that counts
+        if node.type == "package_clause":
+            ident = child_of_type(node, "package_identifier")
             package = src.text(ident) if ident is not None else None
             doc = go_doc(src, node)
             if doc is not None:
                 doc_line = line_of(preceding_comments(node, _is_comment)[0])
-        elif t == "function_declaration":
-            name = node.child_by_field_name("name")
-            if name is not None and exported(src.text(name)):
-                _DECLARATIONS.function(c, "function", node, name)
-        elif t == "method_declaration":
-            name = node.child_by_field_name("name")
-            owner = _receiver_type(src, node.child_by_field_name("receiver"))
-            if name is not None and owner and exported(src.text(name)) and exported(owner):
-                _DECLARATIONS.function(c, "method", node, name, parent=owner)
-        elif t == "type_declaration":
-            _types(c, src, node)
-        elif t in ("const_declaration", "var_declaration"):
-            _values(c, src, node, "constant" if t == "const_declaration" else "variable")
-    return c.result(root, module_name(path, package), doc, doc_line)
+    return module_name(path, package), doc, doc_line
 
 
 def module_name(path: str, package: str | None) -> str:
@@ -121,7 +120,8 @@ def module_name(path: str, package: str | None) -> str:
     return directory
 
 
-def _types(c: Collector, src: Source, decl: Node) -> None:
+def _types(w: Walk, decl: Node, parent: str | None, depth: int) -> None:
+    c, src = w.c, w.src
     grouped = any(child.type == "(" for child in decl.children)
     for spec in named_children(decl):
         if spec.type not in ("type_spec", "type_alias"):
@@ -143,9 +143,7 @@ def _types(c: Collector, src: Source, decl: Node) -> None:
         if type_node is None:
             continue
         if kind == "struct":
-            fields = next(
-                (x for x in named_children(type_node) if x.type == "field_declaration_list"), None
-            )
+            fields = child_of_type(type_node, "field_declaration_list")
             for field in named_children(fields) if fields is not None else []:
                 if field.type != "field_declaration":
                     continue
@@ -171,7 +169,9 @@ def _types(c: Collector, src: Source, decl: Node) -> None:
                         )
 
 
-def _values(c: Collector, src: Source, decl: Node, kind: str) -> None:
+def _values(w: Walk, decl: Node, parent: str | None, depth: int) -> None:
+    c, src = w.c, w.src
+    kind = "constant" if decl.type == "const_declaration" else "variable"
     grouped = any(child.type == "(" for child in decl.children)
     keyword = "const" if kind == "constant" else "var"
     specs = [s for s in named_children(decl) if s.type in ("const_spec", "var_spec")]
@@ -190,3 +190,18 @@ def _values(c: Collector, src: Source, decl: Node, kind: str) -> None:
                 continue
             if exported(src.text(name)):
                 c.add(kind, name, doc=doc, signature=squash(f"{keyword} {src.text(spec)}", 160))
+
+
+READING = Reading(
+    "go",
+    _DECLARATIONS,
+    {
+        "function_declaration": _function,
+        "method_declaration": _method,
+        "type_declaration": _types,
+        "const_declaration": _values,
+        "var_declaration": _values,
+    },
+    _head,
+)
+analyse = READING.analyse

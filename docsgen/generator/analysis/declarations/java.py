@@ -11,16 +11,20 @@ from docsgen.generator.analysis.declarations.treesitter import (
     MAX_DEPTH,
     Collector,
     Declarations,
+    Head,
     Node,
+    Reading,
     Source,
+    Walk,
     block_doc_above,
+    child_of_type,
     header,
+    line_of,
     named_children,
-    parse,
     preceding_comments,
     squash,
 )
-from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter
+from docsgen.generator.analysis.file_analysis import Parameter
 
 _TYPES = {
     "class_declaration": "class",
@@ -96,9 +100,12 @@ def _returns(src: Source, node: Node) -> str | None:
 _DECLARATIONS = Declarations(doc=javadoc, parameters=parameters, returns=_returns)
 
 
-def _type(
-    c: Collector, src: Source, node: Node, parent: str | None, depth: int, implicit_public: bool
-) -> None:
+def _top_level_type(w: Walk, node: Node, parent: str | None, depth: int) -> None:
+    _type(w.c, node, parent, depth, implicit_public=False)
+
+
+def _type(c: Collector, node: Node, parent: str | None, depth: int, implicit_public: bool) -> None:
+    src = c.src
     keywords, annotations, start = _modifiers(src, node)
     if "public" not in keywords and not (implicit_public and "private" not in keywords):
         return
@@ -119,22 +126,16 @@ def _type(
         return
     members_public = kind == "interface"
     members = named_children(body)
-    declarations = next((m for m in members if m.type == "enum_body_declarations"), None)
+    declarations = child_of_type(body, "enum_body_declarations")
     if node.type == "enum_declaration":
         for constant in members:
             cname = constant.child_by_field_name("name")
             if constant.type == "enum_constant" and cname is not None:
-                c.add(
-                    "field",
-                    cname,
-                    parent=qualname,
-                    doc=javadoc(src, constant),
-                    signature=squash(src.text(constant), 120),
-                )
+                _DECLARATIONS.as_written(c, "field", constant, cname, parent=qualname, limit=120)
         members = named_children(declarations) if declarations is not None else []
     for member in members:
         if member.type in _TYPES:
-            _type(c, src, member, qualname, depth + 1, members_public)
+            _type(c, member, qualname, depth + 1, members_public)
             continue
         mkeywords, mannotations, mstart = _modifiers(src, member)
         public = "public" in mkeywords or (members_public and "private" not in mkeywords)
@@ -173,22 +174,19 @@ def _type(
                     )
 
 
-def analyse(path: str, text: str, language: str) -> FileAnalysis:
-    src, root = parse("java", text)
-    c = Collector(path, language, src)
-    package = None
-    doc = doc_line = None
-    for node in named_children(root):
+def _head(path: str, src: Source, root: Node) -> Head:
+    """The package as the module (else the file's folder, dotted), and the package doc."""
+    package = doc = doc_line = None
+    for node in named_children(root):  # the last package declaration is the one that counts
         if node.type == "package_declaration":
-            name = next(
-                (x for x in named_children(node) if x.type in ("scoped_identifier", "identifier")),
-                None,
-            )
+            name = child_of_type(node, "scoped_identifier", "identifier")
             package = src.text(name) if name is not None else None
             doc = javadoc(src, node)
             if doc is not None:
-                doc_line = preceding_comments(node, _is_comment)[-1].start_point[0] + 1
-        elif node.type in _TYPES:
-            _type(c, src, node, None, 0, implicit_public=False)
+                doc_line = line_of(preceding_comments(node, _is_comment)[-1])
     directory = path.rsplit("/", 1)[0] if "/" in path else ""
-    return c.result(root, package or directory.replace("/", ".") or path, doc, doc_line)
+    return package or directory.replace("/", ".") or path, doc, doc_line
+
+
+READING = Reading("java", _DECLARATIONS, dict.fromkeys(_TYPES, _top_level_type), _head)
+analyse = READING.analyse

@@ -7,20 +7,21 @@ Methods come from inherent ``impl Type`` blocks (their ``pub fn``s) and from
 from __future__ import annotations
 
 from docsgen.generator.analysis.declarations.treesitter import (
-    MAX_DEPTH,
     Collector,
     Declarations,
+    Head,
     Node,
+    Reading,
     Source,
+    Walk,
     clean_block_doc,
     clean_line_docs,
     header,
     line_of,
     named_children,
-    parse,
     squash,
 )
-from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter
+from docsgen.generator.analysis.file_analysis import Parameter
 
 _KINDS = {
     "function_item": "function",
@@ -107,95 +108,77 @@ def _returns(src: Source, node: Node) -> str | None:
 _DECLARATIONS = Declarations(doc=rust_doc, parameters=parameters, returns=_returns)
 
 
-def _items(c: Collector, src: Source, body: Node, parent: str | None, depth: int) -> None:
-    for node in named_children(body):
-        if node.type == "impl_item":
-            _impl(c, src, node)
-            continue
-        kind = _KINDS.get(node.type)
-        if kind is None or not is_pub(src, node):
-            continue
-        name = node.child_by_field_name("name")
-        if name is None:
-            continue
-        doc = rust_doc(src, node)
-        body_node = node.child_by_field_name("body")
-        if kind == "function":
-            _DECLARATIONS.function(c, "function", node, name, parent=parent)
-        elif kind in ("type", "constant", "macro"):
-            c.add(
-                kind,
-                name,
-                parent=parent,
-                doc=doc,
-                signature=squash(src.text(node), 160).rstrip(";"),
-            )
-        else:
-            qualname = c.add(
-                kind, name, parent=parent, doc=doc, signature=header(src, node, body_node)
-            )
-            if body_node is None:
-                continue
-            if kind == "trait":
-                _trait(c, src, body_node, qualname)
-            elif kind == "struct":
-                _fields(c, src, body_node, qualname)
-            elif kind == "enum":
-                for variant in named_children(body_node):
-                    vname = variant.child_by_field_name("name")
-                    if variant.type == "enum_variant" and vname is not None:
-                        c.add(
-                            "variant",
-                            vname,
-                            parent=qualname,
-                            doc=rust_doc(src, variant),
-                            signature=squash(src.text(variant), 120),
-                        )
-            elif kind == "module" and depth < MAX_DEPTH:
-                _items(c, src, body_node, qualname, depth + 1)
+def _item(w: Walk, node: Node, parent: str | None, depth: int) -> None:
+    c, src = w.c, w.src
+    kind = _KINDS[node.type]
+    name = node.child_by_field_name("name")
+    if name is None or not is_pub(src, node):
+        return
+    if kind == "function":
+        _DECLARATIONS.function(c, "function", node, name, parent=parent)
+        return
+    if kind in ("type", "constant", "macro"):
+        _DECLARATIONS.as_written(c, kind, node, name, parent=parent)
+        return
+    body = node.child_by_field_name("body")
+    qualname = c.add(kind, name, parent=parent, doc=rust_doc(src, node),
+                     signature=header(src, node, body))  # fmt: skip
+    if body is None:
+        return
+    if kind == "trait":
+        _trait(c, body, qualname)
+    elif kind == "struct":
+        _fields(c, body, qualname)
+    elif kind == "enum":
+        for variant in named_children(body):
+            vname = variant.child_by_field_name("name")
+            if variant.type == "enum_variant" and vname is not None:
+                _DECLARATIONS.as_written(c, "variant", variant, vname, parent=qualname, limit=120)
+    elif kind == "module":
+        w.nested(body, qualname, depth)
 
 
-def _fields(c: Collector, src: Source, body: Node, owner: str) -> None:
+def _fields(c: Collector, body: Node, owner: str) -> None:
     for field in named_children(body):
         name = field.child_by_field_name("name")
-        if field.type == "field_declaration" and name is not None and is_pub(src, field):
+        if field.type == "field_declaration" and name is not None and is_pub(c.src, field):
             type_node = field.child_by_field_name("type")
             _DECLARATIONS.field(c, field, name, parent=owner, type_node=type_node)
 
 
-def _trait(c: Collector, src: Source, body: Node, owner: str) -> None:
+def _trait(c: Collector, body: Node, owner: str) -> None:
     for item in named_children(body):
         name = item.child_by_field_name("name")
         if item.type in ("function_item", "function_signature_item") and name is not None:
             _DECLARATIONS.function(c, "method", item, name, parent=owner)
 
 
-def _impl(c: Collector, src: Source, node: Node) -> None:
-    if node.child_by_field_name("trait") is not None:
-        return  # trait implementations are documented by the trait
+def _impl(w: Walk, node: Node, parent: str | None, depth: int) -> None:
+    """The ``pub`` methods and constants of an inherent ``impl`` (a trait's are the trait's)."""
+    c, src = w.c, w.src
     type_node = node.child_by_field_name("type")
     body = node.child_by_field_name("body")
-    if type_node is None or body is None:
+    if node.child_by_field_name("trait") is not None or type_node is None or body is None:
         return
     owner = src.text(type_node).split("<", 1)[0].strip()
     for item in named_children(body):
         name = item.child_by_field_name("name")
-        if item.type == "function_item" and name is not None and is_pub(src, item):
+        if name is None or not is_pub(src, item):
+            continue
+        if item.type == "function_item":
             _DECLARATIONS.function(c, "method", item, name, parent=owner)
-        elif item.type == "const_item" and name is not None and is_pub(src, item):
-            c.add(
-                "constant",
-                name,
-                parent=owner,
-                doc=rust_doc(src, item),
-                signature=squash(src.text(item), 160).rstrip(";"),
-            )
+        elif item.type == "const_item":
+            _DECLARATIONS.as_written(c, "constant", item, name, parent=owner)
 
 
-def analyse(path: str, text: str, language: str) -> FileAnalysis:
-    src, root = parse("rust", text)
-    c = Collector(path, language, src)
+def _head(path: str, src: Source, root: Node) -> Head:
+    """The module its path names (``module_name``), and its ``//!`` doc."""
     inner = [n for n in named_children(root) if _is_doc(src, n, inner=True)]
     doc = clean_line_docs([src.text(n) for n in inner], "//!") if inner else None
-    _items(c, src, root, None, 0)
-    return c.result(root, module_name(path), doc, line_of(inner[0]) if inner else None)
+    return module_name(path), doc, line_of(inner[0]) if inner else None
+
+
+READING = Reading(
+    "rust", _DECLARATIONS, {"impl_item": _impl, **dict.fromkeys(_KINDS, _item)}, _head
+)
+analyse = READING.analyse

@@ -1,16 +1,19 @@
-"""What the tree-sitter analysers share: parsers, node text, doc comments, signatures.
+"""What the tree-sitter analysers share: parsers, node text, doc comments, signatures, the walk.
 
 The grammars are the per-language wheels (``tree-sitter-typescript``, ...),
-loaded lazily once per worker process.  Walks only ever go through
-declarations (top level, class and module bodies) to a bounded depth, so no
-nesting in a file can exhaust the stack.
+loaded lazily once per worker process.  Go, Rust and Java are read by one
+walk (``Reading``): a language says how its doc comments, parameters and
+return types read (``Declarations``), what each kind of declaration node
+becomes (a handler per node type) and how the file names its module.  Walks
+only ever go through declarations (top level, class and module bodies) to a
+bounded depth, so no nesting in a file can exhaust the stack.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -72,6 +75,11 @@ def line_of(node: Node) -> int:
 
 def named_children(node: Node) -> list[Node]:
     return [c for c in node.children if c.is_named]
+
+
+def child_of_type(node: Node, *types: str) -> Node | None:
+    """The first named child of one of these types."""
+    return next((c for c in node.children if c.is_named and c.type in types), None)
 
 
 def header(src: Source, node: Node, body: Node | None, start: int | None = None) -> str:
@@ -266,6 +274,22 @@ class Declarations:
             returns=self.returns(src, node),
         )
 
+    def as_written(
+        self,
+        c: Collector,
+        kind: str,
+        node: Node,
+        name_node: Node,
+        *,
+        parent: str | None = None,
+        limit: int = 160,
+    ) -> str:
+        """A declaration that reads well as written (a constant, a type alias, an enum
+        variant): its signature is its text, on one line."""
+        src = c.src
+        signature = squash(src.text(node), limit).rstrip(";")
+        return c.add(kind, name_node, parent=parent, doc=self.doc(src, node), signature=signature)
+
     def field(
         self,
         c: Collector,
@@ -291,3 +315,60 @@ class Declarations:
 def parse(grammar: str, text: str) -> tuple[Source, Node]:
     data = text.encode("utf-8", "surrogateescape")
     return Source(data), parser(grammar).parse(data).root_node
+
+
+# --- the walk shared by Go, Rust and Java ---------------------------------------------------
+
+Handler = Callable[["Walk", Node, "str | None", int], None]
+Head = tuple[str, "str | None", "int | None"]  # the file's module name, its doc and doc line
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one language's declarations are read.
+
+    ``handlers``: what each kind of declaration node becomes (a node of another
+    kind is passed over); ``head``: the file's module name and doc, read from its
+    syntax tree's top level.
+    """
+
+    grammar: str
+    declarations: Declarations
+    handlers: Mapping[str, Handler]
+    head: Callable[[str, Source, Node], Head]
+
+    def analyse(self, path: str, text: str, language: str) -> FileAnalysis:
+        src, root = parse(self.grammar, text)
+        walk = Walk(self, Collector(path, language, src))
+        walk.body(root, None, 0)
+        module, doc, doc_line = self.head(path, src, root)
+        return walk.c.result(root, module, doc, doc_line)
+
+
+@dataclass
+class Walk:
+    """One file's walk: each declaration node in order, handed to its handler."""
+
+    reading: Reading
+    c: Collector
+
+    @property
+    def src(self) -> Source:
+        return self.c.src
+
+    @property
+    def declarations(self) -> Declarations:
+        return self.reading.declarations
+
+    def body(self, node: Node, parent: str | None, depth: int) -> None:
+        """The declarations of a file, or of a body (a module's) at ``depth``."""
+        handlers = self.reading.handlers
+        for child in named_children(node):
+            handler = handlers.get(child.type)
+            if handler is not None:
+                handler(self, child, parent, depth)
+
+    def nested(self, body: Node, parent: str, depth: int) -> None:
+        """The declarations of a body inside one at ``depth``, unless nested too deeply."""
+        if depth < MAX_DEPTH:
+            self.body(body, parent, depth + 1)

@@ -1,87 +1,67 @@
 """Facts a file states about its surroundings: imports, environment reads, routes, entry points.
 
-Per file, never executing code: Python through ``ast`` (``facts_python``), the
-C-like languages through regular expressions over text whose comments and
-string contents are masked (``facts_lexer``), manifests through their parsers
-(``facts_manifests``).  Every fact carries its line.  Problems become
-warnings; nothing a repository contains can make ``extract`` raise.
+Per file, never executing code, with one extractor per language in one
+registry (``EXTRACTORS``): Python through ``ast``, the C-like languages
+through regular expressions over text whose comments and string contents are
+masked (``lexer``); manifests, recognised by name, through their parsers.
+Every fact carries its line.  What a file holds that an extractor cannot read
+becomes a warning; an extractor that fails is the caller's to guard
+(``docsgen.generator.analysis.analyse_file``).
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
-from docsgen.generator.analysis.facts import go as facts_go
-from docsgen.generator.analysis.facts import java as facts_java
-from docsgen.generator.analysis.facts import javascript as facts_js
-from docsgen.generator.analysis.facts import manifests as facts_manifests
-from docsgen.generator.analysis.facts import python as facts_python
-from docsgen.generator.analysis.facts import rust as facts_rust
+from docsgen.generator.analysis.facts import go, java, javascript, manifests, python, rust
+from docsgen.generator.analysis.facts.found import Facts
 from docsgen.generator.analysis.file_analysis import EnvRead, FileAnalysis, Import, Route
 
-EntryPoint = tuple[str, str, int]
+# (path, text, the Python syntax tree when the caller parsed it already)
+Extractor = Callable[[str, str, ast.Module | None], Facts]
+
+
+def _from_text(extract: Callable[[str, str], Facts]) -> Extractor:
+    """The extractor of a language read from its text alone."""
+
+    def from_text(path: str, text: str, tree: ast.Module | None) -> Facts:
+        return extract(path, text)
+
+    return from_text
+
+
+EXTRACTORS: dict[str, Extractor] = {
+    "Python": python.extract,
+    "JavaScript": _from_text(javascript.extract),
+    "TypeScript": _from_text(javascript.extract),
+    "Go": _from_text(go.extract),
+    "Rust": _from_text(rust.extract),
+    "Java": _from_text(java.extract),
+}
 
 
 def extract(
     path: str, text: str, language: str | None, tree: ast.Module | None = None
 ) -> FileAnalysis:
-    """The facts part of a file's analysis.
+    """The facts part of a file's analysis, each kind of fact in line order.
 
     ``tree`` is the file's Python syntax tree when the caller already parsed it
     (saves a second parse); None parses here.
     """
-    try:
-        return _extract(path, text, language, tree)
-    except (RecursionError, MemoryError) as e:
-        problem = "nested too deeply" if isinstance(e, RecursionError) else "too large"
-        return _failed(path, language, f"the file is {problem}")
-    except Exception as e:  # a bug of ours must not fail the run: it becomes a visible ⚠️
-        return _failed(path, language, f"the extractor failed ({type(e).__name__}: {e})")
-
-
-def _failed(path: str, language: str | None, why: str) -> FileAnalysis:
+    if manifests.is_manifest(path):
+        found = manifests.extract(path, text)
+    else:
+        extractor = EXTRACTORS.get(language or "")
+        found = extractor(path, text, tree) if extractor is not None else Facts()
     return FileAnalysis(
         path=path,
         language=language,
-        warnings=(f"Imports, environment reads and routes not read: {why}.",),
-    )
-
-
-def _extract(path: str, text: str, language: str | None, tree: ast.Module | None) -> FileAnalysis:
-    imports: list[Import] = []
-    env: list[EnvRead] = []
-    routes: list[Route] = []
-    entries: list[EntryPoint] = []
-    warnings: list[str] = []
-    if facts_manifests.is_manifest(path):
-        entries, warnings = facts_manifests.extract(path, text)
-    elif language == "Python":
-        py = facts_python.extract(path, text, tree)
-        imports, env, routes, entries, warnings = (
-            py.imports, py.env_reads, py.routes, py.entry_points, py.warnings
-        )  # fmt: skip
-    elif language in ("JavaScript", "TypeScript"):
-        js = facts_js.extract(text)
-        imports, env, routes = js.imports, js.env_reads, js.routes
-    elif language == "Go":
-        go = facts_go.extract(path, text)
-        imports, env, routes, entries = go.imports, go.env_reads, go.routes, go.entry_points
-    elif language == "Rust":
-        rs = facts_rust.extract(path, text)
-        imports, env, routes, entries = rs.imports, rs.env_reads, rs.routes, rs.entry_points
-    elif language == "Java":
-        java = facts_java.extract(path, text)
-        imports, env, routes, entries = (
-            java.imports, java.env_reads, java.routes, java.entry_points
-        )  # fmt: skip
-    return FileAnalysis(
-        path=path,
-        language=language,
-        imports=tuple(sorted(set(imports), key=_import_key)),
-        env_reads=tuple(sorted(set(env), key=_env_key)),
-        routes=tuple(sorted(set(routes), key=_route_key)),
-        entry_points=tuple(sorted(set(entries), key=lambda e: (e[2], e[0], e[1]))),
-        warnings=tuple(warnings),
+        imports=tuple(sorted(set(found.imports), key=_import_key)),
+        env_reads=tuple(sorted(set(found.env_reads), key=_env_key)),
+        routes=tuple(sorted(set(found.routes), key=_route_key)),
+        entry_points=tuple(sorted(set(found.entry_points), key=lambda e: (e[2], e[0], e[1]))),
+        warnings=tuple(found.warnings),
     )
 
 

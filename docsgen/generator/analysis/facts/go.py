@@ -10,8 +10,8 @@ and ``func main`` of a ``main`` package.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from docsgen.generator.analysis.facts.found import Facts, env_read, mains, read
 from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, mask
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
@@ -49,27 +49,13 @@ _FRAMEWORKS = (
 )  # fmt: skip
 
 
-@dataclass
-class GoFacts:
-    imports: list[Import] = field(default_factory=list)
-    env_reads: list[EnvRead] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
-    entry_points: list[tuple[str, str, int]] = field(default_factory=list)
-
-
-def extract(path: str, text: str) -> GoFacts:
+def extract(path: str, text: str) -> Facts:
     m = mask(text, "go")
-    facts = GoFacts()
-    _imports(m, facts)
-    _config(m, facts)
-    _routes(m, facts)
-    if _PACKAGE_MAIN.search(m.code):
-        for found in _FUNC_MAIN.finditer(m.code):
-            facts.entry_points.append(("main", path, m.line(found.start("name"))))
-    return facts
+    main = mains(m, _FUNC_MAIN, path) if _PACKAGE_MAIN.search(m.code) else []
+    return read(m, _imports, _config, _routes, entry_points=main)
 
 
-def _imports(m: Masked, facts: GoFacts) -> None:
+def _imports(m: Masked, facts: Facts) -> None:
     for block in _IMPORT_BLOCK.finditer(m.code):
         start = block.start("body")
         for spec in _IMPORT_SPEC.finditer(block["body"]):
@@ -82,15 +68,9 @@ def _imports(m: Masked, facts: GoFacts) -> None:
         facts.imports.append(Import(module, m.line(one.start("s")), alias))
 
 
-def _config(m: Masked, facts: GoFacts) -> None:
+def _config(m: Masked, facts: Facts) -> None:
     for found in _ENV.finditer(m.code):
-        how = f"os.{found['fn']}"
-        if found["s"] is not None:
-            name = m.literal(found.start("s"), found.end("s"))
-            facts.env_reads.append(EnvRead(name, m.line(found.start("s")), None, how))
-        else:
-            expr = m.text[found.start("expr") : found.end("expr")].strip()
-            facts.env_reads.append(EnvRead(expr, m.line(found.start("expr")), None, how, True))
+        facts.env_reads.append(env_read(m, found, f"os.{found['fn']}"))
     for found in _FLAG.finditer(m.code):
         default = m.text[found.start("d") : found.end("d")].strip()
         literal = bool(re.fullmatch(r"\".*\"|`.*`|-?[\d.]+\w*|true|false", default))
@@ -116,7 +96,7 @@ def _config(m: Masked, facts: GoFacts) -> None:
         )
 
 
-def _routes(m: Masked, facts: GoFacts) -> None:
+def _routes(m: Masked, facts: Facts) -> None:
     imported = {i.module for i in facts.imports}
     framework = next(
         (label for mod, label in _FRAMEWORKS if any(i.startswith(mod) for i in imported)), ""

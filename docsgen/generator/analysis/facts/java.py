@@ -10,8 +10,8 @@ class-level prefix) and ``static void main``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from docsgen.generator.analysis.facts.found import Facts, env_read, mains, read
 from docsgen.generator.analysis.facts.lexer import Masked, mask
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
@@ -45,17 +45,12 @@ _MAIN = re.compile(
 )
 
 
-@dataclass
-class JavaFacts:
-    imports: list[Import] = field(default_factory=list)
-    env_reads: list[EnvRead] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
-    entry_points: list[tuple[str, str, int]] = field(default_factory=list)
-
-
-def extract(path: str, text: str) -> JavaFacts:
+def extract(path: str, text: str) -> Facts:
     m = mask(text, "java")
-    facts = JavaFacts()
+    return read(m, _imports, _config, _routes, entry_points=mains(m, _MAIN, path))
+
+
+def _imports(m: Masked, facts: Facts) -> None:
     for found in _IMPORT.finditer(m.code):
         module = re.sub(r"\s+", "", found["module"])
         names: tuple[str, ...] = ("*",) if found["star"] else ()
@@ -63,38 +58,20 @@ def extract(path: str, text: str) -> JavaFacts:
             module, member = module.rsplit(".", 1)
             names = (member,)
         facts.imports.append(Import(module, m.line(found.start("module")), names))
-    _config(m, facts)
-    _routes(m, facts)
-    for found in _MAIN.finditer(m.code):
-        facts.entry_points.append(("main", path, m.line(found.start("name"))))
-    return facts
 
 
-def _config(m: Masked, facts: JavaFacts) -> None:
+def _config(m: Masked, facts: Facts) -> None:
     for found in _GETENV.finditer(m.code):
-        default = None
-        orelse = _OR_ELSE.match(m.code, found.end())
-        if orelse is not None:
-            default = m.text[orelse.start("lit") : orelse.end("lit")]
-        if found["s"] is not None:
-            name = m.literal(found.start("s"), found.end("s"))
-            facts.env_reads.append(
-                EnvRead(name, m.line(found.start("s")), default, "System.getenv")
-            )
-        else:
-            expr = m.text[found.start("expr") : found.end("expr")].strip()
-            facts.env_reads.append(
-                EnvRead(expr, m.line(found.start("expr")), default, "System.getenv", True)
-            )
+        default = m.written_after(_OR_ELSE, found.end())
+        facts.env_reads.append(env_read(m, found, "System.getenv", default))
     for found in _GETENV_MAP.finditer(m.code):
         default = None
-        if found["fn"] == "getOrDefault" and (d := _NEXT_ARG.match(m.code, found.end())):
-            default = m.text[d.start("lit") : d.end("lit")]
+        if found["fn"] == "getOrDefault":
+            default = m.written_after(_NEXT_ARG, found.end())
         name = m.literal(found.start("s"), found.end("s"))
         facts.env_reads.append(EnvRead(name, m.line(found.start("s")), default, "System.getenv"))
     for found in _PROPERTY.finditer(m.code):
-        d = _NEXT_ARG.match(m.code, found.end())
-        default = m.text[d.start("lit") : d.end("lit")] if d else None
+        default = m.written_after(_NEXT_ARG, found.end())
         name = m.literal(found.start("s"), found.end("s"))
         facts.env_reads.append(
             EnvRead(name, m.line(found.start("s")), default, "System.getProperty")
@@ -113,7 +90,7 @@ def _config(m: Masked, facts: JavaFacts) -> None:
             )
 
 
-def _routes(m: Masked, facts: JavaFacts) -> None:
+def _routes(m: Masked, facts: Facts) -> None:
     if not any(i.module.startswith("org.springframework") for i in facts.imports):
         return
     prefixes = [

@@ -11,8 +11,8 @@ Koa's router, Fastify and Hono share.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from docsgen.generator.analysis.facts.found import Facts, env_read, read
 from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, mask
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
@@ -61,23 +61,11 @@ _HANDLER_NAME = re.compile(r"^[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*$")
 _NAMED_FUNCTION = re.compile(r"^(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)")
 
 
-@dataclass
-class JsFacts:
-    imports: list[Import] = field(default_factory=list)
-    env_reads: list[EnvRead] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
+def extract(path: str, text: str) -> Facts:
+    return read(mask(text, "js"), _imports, _env, _routes)
 
 
-def extract(text: str) -> JsFacts:
-    m = mask(text, "js")
-    facts = JsFacts()
-    _imports(m, facts)
-    _env(m, facts)
-    _routes(m, facts)
-    return facts
-
-
-def _imports(m: Masked, facts: JsFacts) -> None:
+def _imports(m: Masked, facts: Facts) -> None:
     for pattern, kind in (
         (_IMPORT_FROM, "import"), (_IMPORT_BARE, "import"), (_EXPORT_FROM, "export"),
         (_REQUIRE, "require"), (_DYNAMIC, "dynamic"),
@@ -108,7 +96,7 @@ def _names(clause: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _env(m: Masked, facts: JsFacts) -> None:
+def _env(m: Masked, facts: Facts) -> None:
     code = m.code
     for found in _ENV_DOT.finditer(code):
         default, literal = _default(m, found.end())
@@ -121,16 +109,7 @@ def _env(m: Masked, facts: JsFacts) -> None:
         for found in pattern.finditer(code):
             how = found.groupdict().get("how") or "Deno.env.get"
             default, literal = _default(m, found.end())
-            if found["s"] is not None:
-                name = m.literal(found.start("s"), found.end("s"))
-                facts.env_reads.append(
-                    EnvRead(name, m.line(found.start("s")), default, how, False, literal)
-                )
-            else:
-                expr = m.text[found.start("expr") : found.end("expr")].strip()
-                facts.env_reads.append(
-                    EnvRead(expr, m.line(found.start("expr")), default, how, True, literal)
-                )
+            facts.env_reads.append(env_read(m, found, how, default, literal))
     for found in _DESTRUCTURE.finditer(code):
         body_start = found.start("body")
         for part in re.finditer(r"[^,]+", found["body"]):
@@ -162,7 +141,7 @@ def _default(m: Masked, end: int) -> tuple[str | None, bool]:
     return m.text[found.start("expr") : found.end("expr")], False
 
 
-def _routes(m: Masked, facts: JsFacts) -> None:
+def _routes(m: Masked, facts: Facts) -> None:
     code = m.code
     imported = {i.module for i in facts.imports}
     framework = next((label for mod, label in _FRAMEWORKS if mod in imported), "")
@@ -193,7 +172,7 @@ def _routes(m: Masked, facts: JsFacts) -> None:
 
 def _add_route(
     m: Masked,
-    facts: JsFacts,
+    facts: Facts,
     method: str,
     found: re.Match[str],
     handler: tuple[int, int],

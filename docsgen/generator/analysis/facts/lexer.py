@@ -71,6 +71,12 @@ class Masked:
         """A string literal's value: the original content between ``start`` and ``end``."""
         return unescape(self.text[start:end])
 
+    def written_after(self, pattern: re.Pattern[str], end: int, group: str = "lit") -> str | None:
+        """The original text of ``group`` where ``pattern`` matches the code right at
+        ``end`` (a default written after a read), or None."""
+        found = pattern.match(self.code, end)
+        return None if found is None else self.text[found.start(group) : found.end(group)]
+
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\n": ""}
 

@@ -15,9 +15,13 @@ import tomllib
 from pathlib import PurePosixPath
 from typing import Any
 
-from docsgen.generator.manifests.locate import LineIndex, TomlLines, ini_values, json_key_line
-
-EntryPoint = tuple[str, str, int]
+from docsgen.generator.analysis.facts.found import EntryPoint, Facts
+from docsgen.generator.analysis.manifest_lines import (
+    LineIndex,
+    TomlLines,
+    ini_values,
+    json_key_line,
+)
 
 
 def is_manifest(path: str) -> bool:
@@ -26,11 +30,11 @@ def is_manifest(path: str) -> bool:
     )  # fmt: skip
 
 
-def extract(path: str, text: str) -> tuple[list[EntryPoint], list[str]]:
-    """Entry points and warnings (a manifest that does not parse)."""
+def extract(path: str, text: str) -> Facts:
+    """Entry points, or a warning (a manifest that does not parse)."""
     name = PurePosixPath(path).name.lower()
     if name == "setup.cfg":
-        return _setup_cfg(text), []
+        return Facts(entry_points=_setup_cfg(text))
     try:
         if name == "package.json":
             data = json.loads(text)
@@ -38,14 +42,14 @@ def extract(path: str, text: str) -> tuple[list[EntryPoint], list[str]]:
             data = tomllib.loads(text)
     except (ValueError, RecursionError) as e:
         kind = "JSON" if name == "package.json" else "TOML"
-        return [], [f"{PurePosixPath(path).name} is not valid {kind}: {_first_line(e)}"]
+        return Facts(warnings=[f"{PurePosixPath(path).name} is not valid {kind}: {_first_line(e)}"])
     if not isinstance(data, dict):
-        return [], []
+        return Facts()
     if name == "pyproject.toml":
-        return _pyproject(text, data), []
+        return Facts(entry_points=_pyproject(text, data))
     if name == "package.json":
-        return _package_json(text, data), []
-    return _cargo(text, data), []
+        return Facts(entry_points=_package_json(text, data))
+    return Facts(entry_points=_cargo(text, data))
 
 
 def _first_line(error: Exception) -> str:

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from docsgen.generator.analysis.facts.found import Facts
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
+from docsgen.generator.markdown import escape
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 _AIOHTTP_ADD = {f"add_{m}": m.upper() for m in HTTP_METHODS}
@@ -48,15 +50,6 @@ _OTHER_LINE_BREAKS = (*_ASCII_LINE_BREAKS, "\x85", "\u2028", "\u2029")
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-@dataclass
-class PythonFacts:
-    imports: list[Import] = field(default_factory=list)
-    env_reads: list[EnvRead] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
-    entry_points: list[tuple[str, str, int]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
 def parse(text: str, path: str) -> tuple[ast.Module | None, str | None]:
     """The tree, or None and the reason it could not be built."""
     try:
@@ -69,19 +62,21 @@ def parse(text: str, path: str) -> tuple[ast.Module | None, str | None]:
         return None, str(e)
 
 
-def extract(path: str, text: str, tree: ast.Module | None = None) -> PythonFacts:
-    facts = PythonFacts()
+def extract(path: str, text: str, tree: ast.Module | None = None) -> Facts:
+    facts = Facts()
     if tree is None:
         tree, problem = parse(text, path)
         if tree is None:
-            facts.warnings.append(f"Imports, environment reads and routes not read: {problem}.")
+            facts.warnings.append(
+                f"Imports, environment reads and routes not read: {escape(str(problem))}."
+            )
             return facts
     _Reader(path, text, facts).read(tree)
     return facts
 
 
 class _Reader:
-    def __init__(self, path: str, text: str, facts: PythonFacts) -> None:
+    def __init__(self, path: str, text: str, facts: Facts) -> None:
         self.path = path
         self.text = text
         self.facts = facts
@@ -227,23 +222,20 @@ class _Reader:
     # -- environment -------------------------------------------------------------
 
     def _is_environ(self, node: ast.expr) -> bool:
-        if isinstance(node, ast.Name):
-            return node.id in self.environ_names
-        return (
-            isinstance(node, ast.Attribute)
-            and node.attr == "environ"
-            and isinstance(node.value, ast.Name)
-            and node.value.id in self.os_names
-        )
+        return self._is_os(node, "environ", self.environ_names)
 
     def _is_getenv(self, func: ast.expr) -> bool:
-        if isinstance(func, ast.Name):
-            return func.id in self.getenv_names
+        return self._is_os(func, "getenv", self.getenv_names)
+
+    def _is_os(self, node: ast.expr, attr: str, imported: set[str]) -> bool:
+        """``node`` is ``os.<attr>``, or a name ``imported`` from ``os`` as it."""
+        if isinstance(node, ast.Name):
+            return node.id in imported
         return (
-            isinstance(func, ast.Attribute)
-            and func.attr == "getenv"
-            and isinstance(func.value, ast.Name)
-            and func.value.id in self.os_names
+            isinstance(node, ast.Attribute)
+            and node.attr == attr
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.os_names
         )
 
     def _env(

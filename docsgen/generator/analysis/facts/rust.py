@@ -11,8 +11,8 @@ and ``fn main``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from docsgen.generator.analysis.facts.found import Facts, env_read, mains, read
 from docsgen.generator.analysis.facts.lexer import Masked, mask
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
@@ -42,17 +42,12 @@ _FN_MAIN = re.compile(r"(?m)^(?:pub\s+)?(?:async\s+)?fn\s+(?P<name>main)\s*\(\s*
 _FRAMEWORKS = (("actix_web", "actix-web"), ("rocket", "Rocket"), ("axum", "axum"))
 
 
-@dataclass
-class RustFacts:
-    imports: list[Import] = field(default_factory=list)
-    env_reads: list[EnvRead] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
-    entry_points: list[tuple[str, str, int]] = field(default_factory=list)
-
-
-def extract(path: str, text: str) -> RustFacts:
+def extract(path: str, text: str) -> Facts:
     m = mask(text, "rust")
-    facts = RustFacts()
+    return read(m, _imports, _env, _routes, entry_points=mains(m, _FN_MAIN, path))
+
+
+def _imports(m: Masked, facts: Facts) -> None:
     for found in _USE.finditer(m.code):
         prefix, names = split_use_tree(found["tree"])
         facts.imports.append(Import(prefix, m.line(found.start("tree")), names, kind="use"))
@@ -60,11 +55,6 @@ def extract(path: str, text: str) -> RustFacts:
         facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="mod"))
     for found in _EXTERN.finditer(m.code):
         facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="use"))
-    _env(m, facts)
-    _routes(m, facts)
-    for found in _FN_MAIN.finditer(m.code):
-        facts.entry_points.append(("main", path, m.line(found.start("name"))))
-    return facts
 
 
 def split_use_tree(tree: str) -> tuple[str, tuple[str, ...]]:
@@ -105,25 +95,16 @@ def _drop_alias(item: str) -> str:
     return re.sub(r"\s+as\s+\w+$", "", item)
 
 
-def _env(m: Masked, facts: RustFacts) -> None:
+def _env(m: Masked, facts: Facts) -> None:
     for found in _ENV.finditer(m.code):
-        default = None
-        d = _DEFAULT.match(m.code, found.end())
-        if d is not None:
-            default = m.text[d.start("lit") : d.end("lit")]
-        how = found["how"]
-        if found["s"] is not None:
-            name = m.literal(found.start("s"), found.end("s"))
-            facts.env_reads.append(EnvRead(name, m.line(found.start("s")), default, how))
-        else:
-            expr = m.text[found.start("expr") : found.end("expr")].strip()
-            facts.env_reads.append(EnvRead(expr, m.line(found.start("expr")), default, how, True))
+        default = m.written_after(_DEFAULT, found.end())
+        facts.env_reads.append(env_read(m, found, found["how"], default))
     for found in _ENV_MACRO.finditer(m.code):
         name = m.literal(found.start("s"), found.end("s"))
         facts.env_reads.append(EnvRead(name, m.line(found.start("s")), None, f"{found['how']}!"))
 
 
-def _routes(m: Masked, facts: RustFacts) -> None:
+def _routes(m: Masked, facts: Facts) -> None:
     roots = {i.module.split("::")[0] for i in facts.imports} | {
         n.split("::")[0] for i in facts.imports for n in i.names
     }

@@ -12,6 +12,7 @@ the limit; a file over the per-file limit is listed but not read.
 from __future__ import annotations
 
 import hashlib
+import logging
 import tarfile
 import zlib
 from collections.abc import Mapping
@@ -21,7 +22,9 @@ from docsgen.errors import GitHubApiFailed, RepositoryTooLarge
 from docsgen.generator.markdown import code
 from docsgen.github.client import RawReader
 from docsgen.snapshot import SnapshotFile, human_size, looks_binary
-from docsgen.sources.base import SourceLimits
+from docsgen.sources.base import SourceLimits, file_with_odd_name, name_is_utf8
+
+log = logging.getLogger(__name__)
 
 _READ_CHUNK = 64 * 1024
 _NAMES_SHOWN = 5
@@ -85,8 +88,9 @@ class GzipReader:
             try:
                 data = self._inflater.decompress(self._pending, wanted)
             except zlib.error as exc:
+                log.warning("the repository tarball does not inflate: %s", exc)
                 raise GitHubApiFailed(
-                    f"The repository tarball from GitHub is not valid gzip: {exc}"
+                    "The repository tarball from GitHub is not valid gzip"
                 ) from None
             self._started = True
             if self._inflater.eof:
@@ -142,7 +146,11 @@ def read_tarball(
     file_limit = limits.files
     too_big = f"larger than {human_size(file_limit.max_file_bytes)}"
     try:
-        with tarfile.open(fileobj=gz, mode="r|") as tar:  # type: ignore[call-overload]
+        # A name that is not UTF-8 is kept as its bytes (surrogateescape), then flagged.
+        opened = tarfile.open(  # type: ignore[call-overload]
+            fileobj=gz, mode="r|", encoding="utf-8", errors="surrogateescape"
+        )
+        with opened as tar:
             while (member := tar.next()) is not None:
                 # Stream mode remembers every member; forget them to keep memory flat.
                 tar.members.clear()
@@ -166,6 +174,10 @@ def read_tarball(
                 if total > file_limit.max_repository_bytes:
                     raise RepositoryTooLarge(bytes_too_many(file_limit.max_repository_bytes))
                 known_sha = tree_shas.get(path)
+                if not name_is_utf8(path):
+                    sha = known_sha or _hash_member(tar, member)
+                    result.files.append(file_with_odd_name(path, member.size, sha))
+                    continue
                 if member.size > file_limit.max_file_bytes:
                     sha = known_sha or _hash_member(tar, member)
                     result.files.append(SnapshotFile(path, member.size, sha, None, too_big))
@@ -177,7 +189,10 @@ def read_tarball(
                 else:
                     result.files.append(SnapshotFile(path, member.size, sha, data))
     except tarfile.TarError as exc:
-        raise GitHubApiFailed(f"The repository tarball from GitHub cannot be read: {exc}") from None
+        log.warning("the repository tarball cannot be read: %s", exc)
+        raise GitHubApiFailed(
+            "The repository tarball from GitHub cannot be read: it is not a valid tar archive"
+        ) from None
     if unsafe:
         result.notes.append(
             f"Ignored {len(unsafe)} tarball entr{'y' if len(unsafe) == 1 else 'ies'} with an "

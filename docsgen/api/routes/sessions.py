@@ -28,7 +28,7 @@ from docsgen.api.openapi import NON_BLANK, SECURED, error_answer, json_answer
 from docsgen.api.routes.pages import page_response
 from docsgen.db import sessions
 from docsgen.db.accounts import User, create_user, find_user, user_for_token
-from docsgen.errors import Conflict, Forbidden, NotFound, Unauthorized
+from docsgen.errors import AlreadyExists, Forbidden, NotFound, Unauthorized
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ async def signout(request: web.Request) -> web.Response:
     return response
 
 
-async def ensure_admin(pool: asyncpg.Pool) -> User:
+async def ensure_admin(pool: asyncpg.Pool | asyncpg.Connection) -> User:
     """The ``admin`` user, created if missing (safe when two processes start together)."""
     try:
         return await find_user(pool, ADMIN_LOGIN)
@@ -146,7 +146,7 @@ async def ensure_admin(pool: asyncpg.Pool) -> User:
         pass
     try:
         return await create_user(pool, ADMIN_LOGIN)
-    except Conflict:
+    except AlreadyExists:
         return await find_user(pool, ADMIN_LOGIN)
 
 
@@ -159,17 +159,22 @@ def signin_base_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}"
 
 
-def print_signin_link(app: web.Application, *, out: Callable[[str], None] | None = None) -> None:
-    """On start, print ``Sign in: <url>`` with a one-time link for ``admin``.
+async def signin_line(
+    conn: asyncpg.Connection | asyncpg.Pool, settings: Settings, user: User
+) -> str:
+    """``Sign in: <url>`` with a new one-time link for ``user``.
 
     The link is a secret: it goes to the terminal only, never to the log.
     """
+    token = await sessions.create_signin_token(conn, user, settings.signin_link_seconds)
+    return f"Sign in: {signin_base_url(settings)}/signin?token={token}"
+
+
+def print_signin_link(app: web.Application, *, out: Callable[[str], None] | None = None) -> None:
+    """On start, print ``Sign in: <url>`` with a one-time link for ``admin``."""
 
     async def on_startup(app: web.Application) -> None:
-        settings = app[SETTINGS]
-        admin = await ensure_admin(app[POOL])
-        token = await sessions.create_signin_token(app[POOL], admin, settings.signin_link_seconds)
-        line = f"Sign in: {signin_base_url(settings)}/signin?token={token}"
+        line = await signin_line(app[POOL], app[SETTINGS], await ensure_admin(app[POOL]))
         if out is None:
             print(line, flush=True)
         else:
