@@ -2,51 +2,46 @@
 
 from __future__ import annotations
 
-from docsgen.generator.reference import render
-
 from docsgen.generator.analysis import analyse_file
+from docsgen.generator.api_entries import PUBLIC_NAME, render
 
 
-def entry_lines(path: str, text: str) -> list[str]:
-    """The rendered entries, without their citation placeholders."""
+def entry_texts(path: str, text: str) -> list[str]:
+    """Each rendered block, its public name filled in and its citation left out."""
+    blocks = render(analyse_file(path, text)).blocks
     return [
-        line.rsplit(" — \x00", 1)[0]
-        for line in render(analyse_file(path, text)).entries.splitlines()
+        b.text.replace(PUBLIC_NAME, b.qualname.split(".")[0]).replace(f"\x00{b.citation}\x00", "@")
+        for b in blocks
     ]
 
 
 def test_a_python_class_reads_class_once() -> None:
-    lines = entry_lines(
+    texts = entry_texts(
         "dispatch/saferef.py",
         "class BoundMethodWeakref(object):\n"
         '    """A weak reference to a bound method."""\n\n'
         "    def __call__(self):\n"
         '        """The method, or None."""\n',
     )
-    assert lines == [
-        "- `class BoundMethodWeakref(object)` — A weak reference to a bound method.",
-        "  - **method** `BoundMethodWeakref.__call__(self)` — The method, or None.",
+    assert texts == [
+        "#### `BoundMethodWeakref`\n\n```python\nclass BoundMethodWeakref(object)\n```\n\n@\n\n"
+        "A weak reference to a bound method.\n",
+        "##### `BoundMethodWeakref.__call__`\n\n```python\ndef __call__(self)\n```\n\n"
+        "*method* · @\n\nThe method, or None.\n",
     ]
 
 
 def test_declarations_that_name_their_kind_get_no_label() -> None:
-    lines = entry_lines(
+    texts = entry_texts(
         "src/shapes.ts",
         "/** A shape. */\nexport interface Shape { area(): number }\n"
         "/** Makes one. */\nexport function square(side: number): Shape { return null!; }\n"
         "/** A circle. */\nexport class Circle {}\n",
     )
-    assert lines == [
-        "- `interface Shape` — A shape.",
-        "  - **method** `area(): number` — ⚠️ no documentation; described from the signature alone",
-        "- `function square(side: number): Shape` — Makes one.",
-        "- `class Circle` — A circle.",
-    ]
-    rust = entry_lines(
+    labels = [t.split("```\n\n", 1)[1].split("\n", 1)[0] for t in texts]
+    assert labels == ["@", "*method* · @", "@", "@"]
+    rust = entry_texts(
         "src/lib.rs",
         "/// A triangle.\npub struct Triangle;\n/// Area.\npub fn area() -> f64 { 0.0 }\n",
     )
-    assert rust == [
-        "- `pub struct Triangle` — A triangle.",
-        "- **function** `pub fn area() -> f64` — Area.",
-    ]
+    assert [t.split("```\n\n", 1)[1].split("\n", 1)[0] for t in rust] == ["@", "*function* · @"]

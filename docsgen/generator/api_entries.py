@@ -27,7 +27,7 @@ from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter, Sy
 from docsgen.generator.docstrings import parse
 from docsgen.generator.docstrings.links import referenced
 from docsgen.generator.docstrings.render import render as render_doc
-from docsgen.generator.markdown import Citation, code, escape, fence
+from docsgen.generator.markdown import Citation, code, escape, fence, printable
 
 # Bump when the rendering below changes: stored renderings of older versions are ignored.
 REFERENCE_VERSION = 6
@@ -278,10 +278,11 @@ def _block(
     """A declaration's block; ``top`` is the qualname of its top-level declaration;
     ``generated``: its ``__init__`` (whose parameters are ``init``) is made from its fields."""
     sep = separator(a.language)
-    shown = PUBLIC_NAME + s.qualname[len(top) :].replace(".", sep)
+    member = printable(s.qualname[len(top) :].replace(".", sep)).replace("`", "'")
     heading = "#" * min(4 + depth, 6)
     label = LABELS.get(s.kind, s.kind)
-    parts = [f"{heading} {code(shown)}\n\n"]
+    # The public name is filled in by the section (``public_name``): no ``code`` around it.
+    parts = [f"{heading} `{PUBLIC_NAME}{member}`\n\n"]
     text = safe_text(declaration(a.language, s))
     if s.kind in VALUE_KINDS or s.kind == "property":
         parts.append(f"*{label}* {code(text.replace(chr(10), ' '))} · ")
@@ -302,6 +303,11 @@ def _block(
     documented = (doc is not None and not doc.empty) or not counts_for_coverage(s)
     return Block(s.qualname, s.parent, s.kind, s.name, "".join(parts), index, documented,
                  counts_for_coverage(s), warnings)  # fmt: skip
+
+
+def public_name(name: str) -> str:
+    """A public name as it replaces ``PUBLIC_NAME`` in a heading's code span."""
+    return printable(name).replace("`", "'")
 
 
 def safe_text(text: str) -> str:

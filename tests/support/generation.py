@@ -145,7 +145,8 @@ def api_entries(block: str) -> dict[str, ApiEntry]:
         declaration = fenced["code"] if fenced else (kind_line["inline"] or "")
         kind = kind_line["kind"]
         if kind is None:  # the declaration says it: ``class Foo(Base)``
-            said = _DECLARED_KIND.search(declaration.split("(")[0])
+            undecorated = "\n".join(x for x in declaration.split("\n") if not x.startswith("@"))
+            said = _DECLARED_KIND.search(undecorated.split("(")[0])
             kind = said.group(1) if said else None
         found[name] = ApiEntry(name, level, kind, declaration, doc.strip("\n"),
                                kind_line["cite"], None, body)  # fmt: skip

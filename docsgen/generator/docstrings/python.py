@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from docsgen.generator.docstrings.model import DocComment, Field
-from docsgen.generator.docstrings.rest import Converted, to_markdown
+from docsgen.generator.docstrings.rest import Converted, inline, to_markdown
 
 _SPHINX = re.compile(
     r"^\s*:(param|parameter|arg|argument|key|keyword|type|raises?|except|exception|returns?|"
@@ -121,10 +121,9 @@ def _fields(items: Any, name_attr: str = "name") -> tuple[Field, ...]:
     found = []
     for item in items:
         name = getattr(item, name_attr, None) or ""
-        annotation = item.annotation
-        found.append(
-            Field(str(name), str(annotation) if annotation else None, _md(item.description))
-        )
+        # A type written as a role (``:class:`~x.Y```) refers to a declaration.
+        annotation = inline(str(item.annotation)) if item.annotation else None
+        found.append(Field(str(name), annotation, _md(item.description)))
     return tuple(found)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docsgen.generator.analysis.file_analysis import Parameter
-from docsgen.generator.docstrings.model import DocComment, Field
+from docsgen.generator.docstrings.model import REF_OPEN, DocComment, Field
 from docsgen.generator.markdown import WARNING_SIGN, code
 from docsgen.generator.markdown.cells import cell_code
 
@@ -76,7 +76,7 @@ def _parameters(documented: Sequence[Field], declared: Sequence[Parameter], out:
         doc = described.pop(p.name, None)
         shown = {"var-positional": "*", "var-keyword": "**"}.get(p.kind, "") + p.name
         kind = p.annotation or (doc.type if doc else None)
-        rows.append((cell_code(shown), cell_code(kind) if kind else "",
+        rows.append((cell_code(shown), _type_cell(kind),
                      cell_code(p.default) if p.default is not None else "",
                      _cell_text(doc.description) if doc else ""))  # fmt: skip
     catch_all = next((p.name for p in declared if p.kind == "var-keyword"), None)
@@ -87,7 +87,7 @@ def _parameters(documented: Sequence[Field], declared: Sequence[Parameter], out:
             note = f"{WARNING_SIGN} documented, but the signature has no such parameter"
             out.warnings.append(f"{code(name)} is documented but is not a parameter")
         described_text = _cell_text(doc.description)
-        rows.append((cell_code(name), cell_code(doc.type) if doc.type else "", "",
+        rows.append((cell_code(name), _type_cell(doc.type), "",
                      f"{note} {described_text}".strip()))  # fmt: skip
     if not rows:
         return ""
@@ -107,6 +107,16 @@ def _returns(title: str, fields: Sequence[Field]) -> str:
     if len(items) == 1:
         return f"**{title}** {items[0]}"
     return f"**{title}**\n\n" + "\n".join(f"- {i}" for i in items)
+
+
+def _type_cell(kind: str | None) -> str:
+    """A type in a table cell: code, or as written when it refers to declarations (a
+    documented type written ``:class:`~x.Y``` becomes a link)."""
+    if not kind:
+        return ""
+    if REF_OPEN in kind:
+        return _cell_text(kind)
+    return cell_code(kind)
 
 
 def _cell_text(markdown: str) -> str:

@@ -24,6 +24,7 @@ from docsgen.generator.api_entries import (
     FileReference,
     ReferenceSummary,
     plural,
+    public_name,
 )
 from docsgen.generator.docstrings.links import Linker
 from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
@@ -418,7 +419,8 @@ class _ModulePart:
                 relative = public + block.qualname[len(block.qualname.split(".")[0]) :]
                 self.undocumented.append(relative.replace(".", self.sep))
         self.w.warnings.extend(block.warnings)
-        text = self.linker.link(block.text.replace(PUBLIC_NAME, public), self.module.name)
+        text = block.text.replace(PUBLIC_NAME, public_name(public))
+        text = self.linker.link(text, self.module.name)
         return text.replace(f"\x00{block.citation}\x00", self._citation(ref, block))
 
     def _citation(self, ref: FileReference, block: Block) -> str:
