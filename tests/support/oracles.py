@@ -67,11 +67,23 @@ def rustdoc_items(crate: str, dependencies: tuple[str, ...]) -> dict[str, str]:
     Paths are as rustdoc writes them under the crate, ``from_str`` or
     ``de::from_str``; kinds are rustdoc's (``struct``, ``fn``, ``macro``...).
     """
+    return {
+        path: kind for path, (kind, _, _, _) in rustdoc_declarations(crate, dependencies).items()
+    }
+
+
+def rustdoc_declarations(
+    crate: str, dependencies: tuple[str, ...]
+) -> dict[str, tuple[str, str, int, int]]:
+    """Every item rustdoc lists for ``crate``, with where it is declared: path -> (kind,
+    file under the crate's folder, first line, last line), from the item's source link."""
     project = projects.PROJECTS[crate]
-    return dict(_kept(f"rustdoc-{crate}-{project.version}", lambda: _rustdoc(crate, dependencies)))
+    kept = _kept(f"rustdoc-declarations-{crate}-{project.version}",
+                 lambda: _rustdoc(crate, dependencies))  # fmt: skip
+    return {path: (kind, file, first, last) for path, (kind, file, first, last) in kept.items()}
 
 
-def _rustdoc(crate: str, dependencies: tuple[str, ...]) -> dict[str, str]:
+def _rustdoc(crate: str, dependencies: tuple[str, ...]) -> dict[str, list[Any]]:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch) / crate
         shutil.copytree(projects.sources(crate), work)
@@ -91,11 +103,19 @@ def _rustdoc(crate: str, dependencies: tuple[str, ...]) -> dict[str, str]:
         _run(["cargo", "doc", "--no-deps", "--offline"], work,
              {"CARGO_TARGET_DIR": str(Path(scratch) / "target")})  # fmt: skip
         name = tomllib.loads(manifest.read_text())["package"]["name"].replace("-", "_")
-        page = (Path(scratch) / "target" / "doc" / name / "all.html").read_text()
-    items = {}
-    for href, path in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page):
-        kind = href.rpartition("/")[2].split(".")[0]
-        items[path] = kind
+        docs = Path(scratch) / "target" / "doc" / name
+        page = (docs / "all.html").read_text()
+        items: dict[str, list[Any]] = {}
+        for href, path in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page):
+            kind = href.rpartition("/")[2].split(".")[0]
+            source = re.search(
+                rf'class="src(?:link)?"[^>]*href="[^"]*src/{name}/([^"#]+)\.html#(\d+)(?:-(\d+))?"',
+                (docs / href).read_text(),
+            )
+            if source is None:
+                raise RuntimeError(f"rustdoc's page of {path} has no source link")
+            first = int(source[2])
+            items[path] = [kind, source[1], first, int(source[3] or first)]
     return items
 
 
