@@ -33,12 +33,13 @@ def test_every_use_is_kept_with_its_path_and_only_pub_use_is_public() -> None:
 def test_modules_say_where_their_file_is_and_whether_they_are_public() -> None:
     found = symbols(
         '#[path = "core.rs"]\nmod imp;\npub mod de;\n#[doc(hidden)]\npub mod __private;\n'
-        "pub(crate) mod inline {\n    pub fn f() {}\n}\n"
+        "pub(crate) mod inline {\n    //! Inside.\n    pub fn f() {}\n}\n"
     )
     modules = [(s.name, s.target, s.public) for s in found.values() if s.kind == "module"]
     assert modules == [("imp", "core.rs", False), ("de", "", True), ("__private", "", False),
                        ("inline", None, False)]  # fmt: skip
     assert found["inline.f"].parent == "inline" and found["inline.f"].public
+    assert found["inline"].doc == "Inside."
 
 
 def test_only_exported_macros_and_procedural_macros_are_macros() -> None:

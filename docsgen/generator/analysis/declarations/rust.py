@@ -120,6 +120,12 @@ def _doc_of(src: Source, comments: Sequence[Node]) -> str | None:
     return clean_line_docs([src.text(c) for c in comments], "///")
 
 
+def _inner_doc(src: Source, body: Node | None) -> str | None:
+    """The ``//!`` lines a file or an inline module's body starts with."""
+    inner = [n for n in named_children(body) if _is_doc(src, n, inner=True)] if body else []
+    return clean_line_docs([src.text(n) for n in inner], "//!") if inner else None
+
+
 def rust_doc(src: Source, node: Node) -> str | None:
     """``///`` lines or a ``/** */`` block above ``node``; attributes in between are skipped."""
     return _doc_of(src, _preamble(src, node)[0])
@@ -331,7 +337,8 @@ class _Reader:
         if body is None:
             target = next((m[1] for a in attributes if (m := _PATH.match(a))), "")
         qualname = self.c.add(
-            "module", name, parent=parent, doc=_doc_of(src, docs), target=target,
+            "module", name, parent=parent, doc=_doc_of(src, docs) or _inner_doc(src, body),
+            target=target,
             decorators=_conditions(attributes), signature=header(src, node, body),
         )  # fmt: skip
         if hidden or not is_pub(src, node):
@@ -437,10 +444,10 @@ def analyse(path: str, text: str, language: str) -> FileAnalysis:
     src, root = parse("rust", text)
     c = Collector(path, language, src)
     inner = [n for n in named_children(root) if _is_doc(src, n, inner=True)]
-    doc = clean_line_docs([src.text(n) for n in inner], "//!") if inner else None
     reader = _Reader(c)
     reader.items(root, "", 0)
     reader.inherent_impls()
     c.symbols = in_tree_order(c.symbols)
-    result = c.result(root, module_name(path), doc, line_of(inner[0]) if inner else None)
+    doc_line = line_of(inner[0]) if inner else None
+    result = c.result(root, module_name(path), _inner_doc(src, root), doc_line)
     return replace(result, impls=tuple(reader.impls))
