@@ -84,10 +84,16 @@ def is_pub(src: Source, node: Node) -> bool:
 
 
 def _is_doc(src: Source, node: Node, inner: bool) -> bool:
+    """A doc comment, read from its first bytes: ``///`` or ``/**`` (not ``////``,
+    ``/***``, ``/**/``), or ``//!`` and ``/*!`` for ``inner``."""
     if node.type not in ("line_comment", "block_comment"):
         return False
-    marker = "inner_doc_comment_marker" if inner else "outer_doc_comment_marker"
-    return any(child.type == marker for child in node.children)
+    head = src.data[node.start_byte : node.start_byte + 4]
+    if inner:
+        return head.startswith((b"//!", b"/*!"))
+    if head.startswith(b"///"):
+        return not head.startswith(b"////")
+    return head.startswith(b"/**") and not head.startswith((b"/***", b"/**/"))
 
 
 def _preamble(src: Source, node: Node) -> tuple[list[Node], list[str]]:
@@ -110,6 +116,26 @@ def _preamble(src: Source, node: Node) -> tuple[list[Node], list[str]]:
     docs.reverse()
     attributes.reverse()
     return docs, attributes
+
+
+def _each_item(src: Source, body: Node) -> Iterator[tuple[Node, list[Node], list[str]]]:
+    """Each item of ``body`` with its outer doc comments and attributes: ``_preamble``
+    in one pass over the body."""
+    docs: list[Node] = []
+    attributes: list[str] = []
+    for node in body.children:
+        kind = node.type
+        if kind == "attribute_item":
+            attribute = next((c for c in node.children if c.type == "attribute"), None)
+            if attribute is not None:
+                attributes.append(" ".join(src.text(attribute).split()))
+        elif kind in ("line_comment", "block_comment"):
+            if _is_doc(src, node, inner=False):
+                docs.append(node)
+        else:
+            if node.is_named:
+                yield node, docs, attributes
+            docs, attributes = [], []
 
 
 def _doc_of(src: Source, comments: Sequence[Node]) -> str | None:
@@ -248,11 +274,10 @@ class _Reader:
     def items(self, body: Node, scope: str, depth: int) -> None:
         c, src = self.c, self.src
         parent = scope or None
-        for node in body.children:
+        for node, docs, attributes in _each_item(src, body):
             kind = node.type
             if kind not in _READ:
                 continue
-            docs, attributes = _preamble(src, node)
             hidden = any(_HIDDEN.match(a) for a in attributes)
             if any(_CFG_TEST.match(a) for a in attributes):
                 continue
@@ -306,12 +331,9 @@ class _Reader:
                          signature=header(src, node, body))  # fmt: skip
         if body is None:
             return
-        for member in named_children(body):
+        for member, member_docs, member_attributes in _each_item(src, body):
             member_name = member.child_by_field_name("name")
-            if member_name is None:
-                continue
-            member_docs, member_attributes = _preamble(src, member)
-            if _left_out(member_attributes):
+            if member_name is None or _left_out(member_attributes):
                 continue
             if kind == "trait" and member.type in ("function_item", "function_signature_item"):
                 _function(
@@ -383,12 +405,12 @@ class _Reader:
         containers: dict[tuple[str, str], str] = {}
         for scope, path, node, body in self.inherent:
             members = [
-                (item, name)
-                for item in named_children(body)
+                (item, name, _conditions(attributes))
+                for item, _, attributes in _each_item(src, body)
                 if item.type in ("function_item", "const_item")
                 and (name := item.child_by_field_name("name")) is not None
                 and is_pub(src, item)
-                and not _left_out(_preamble(src, item)[1])
+                and not _left_out(attributes)
             ]
             if not members:
                 continue
@@ -408,8 +430,7 @@ class _Reader:
                     signature=header(src, node, body), doc=rust_doc(src, node), target=path,
                 )  # fmt: skip
                 c.symbols[-1] = replace(c.symbols[-1], name=path.rpartition("::")[2], public=False)
-            for item, name in members:
-                conditions = _conditions(_preamble(src, item)[1])
+            for item, name, conditions in members:
                 if item.type == "function_item":
                     _function(c, "method", item, name, owner, conditions)
                 else:
