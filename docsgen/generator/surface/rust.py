@@ -55,6 +55,7 @@ _MOD_RS = frozenset({"mod.rs", "lib.rs", "main.rs"})
 class Crate:
     name: str  # as paths write it: ``serde_json``
     root: str  # the library's root file
+    edition: str = "2015"  # Cargo's default when the manifest names none
 
 
 def crates(paths: Iterable[str], texts: Mapping[str, str]) -> list[Crate]:
@@ -79,14 +80,16 @@ def crates(paths: Iterable[str], texts: Mapping[str, str]) -> list[Crate]:
         if not isinstance(name, str) or not isinstance(root, str):
             continue
         root = posixpath.normpath(posixpath.join(folder, root)).removeprefix("./")
+        edition = package.get("edition", "2015")
         if root in present:
-            found.append(Crate(name.replace("-", "_"), root))
+            found.append(Crate(name.replace("-", "_"), root, str(edition)))
     for path in sorted(present):
         if path != "src/lib.rs" and not path.endswith("/src/lib.rs"):
             continue
         folder = path.removesuffix("src/lib.rs").rstrip("/")
         if folder not in manifests:
-            found.append(Crate((posixpath.basename(folder) or "crate").replace("-", "_"), path))
+            name = (posixpath.basename(folder) or "crate").replace("-", "_")
+            found.append(Crate(name, path, "2021"))
     return found
 
 
@@ -239,6 +242,14 @@ class _Crate:
             self._resolved[key] = found
         return found
 
+    def resolve_use(self, module: _Module, path: str, depth: int = 0) -> Entity | None:
+        """What the path of a ``use`` names: in Rust 2015 it starts at the crate root
+        unless it says ``self`` or ``super``."""
+        first = path.partition(SEPARATOR)[0]
+        if self.crate.edition == "2015" and first not in ("self", "super", "crate", ""):
+            return self.resolve(module.root, path, depth)
+        return self.resolve(module, path, depth)
+
     def _resolve(self, module: _Module, path: str, depth: int) -> Entity | None:
         segments = path.split(SEPARATOR)
         if segments[0] == "":
@@ -283,10 +294,10 @@ class _Crate:
             if s.kind == "module":
                 return module.children.get(name)
             if s.kind == "reexport":
-                return self.resolve(module, s.target or "", depth + 1)
+                return self.resolve_use(module, s.target or "", depth + 1)
             return module.target(s)
         for glob in module.globs:
-            origin = self.resolve(module, glob.target or "", depth + 1)
+            origin = self.resolve_use(module, glob.target or "", depth + 1)
             if isinstance(origin, _Module) and origin is not module:
                 found = self.lookup(origin, name, depth + 1)
                 if found is not None:
@@ -324,7 +335,7 @@ class _Crate:
                 if child is not None:
                     rows[s.name] = (s.name, s.line, SUBMODULE, child)
             elif s.kind == "reexport":
-                found = self.resolve(module, s.target or "")
+                found = self.resolve_use(module, s.target or "")
                 if found is None:
                     found = Target()
                     self.note(module, f"{code('pub use ' + (s.target or ''))} (line {s.line}) "
@@ -340,7 +351,7 @@ class _Crate:
         for glob in module.globs:
             if not glob.public:
                 continue
-            origin = self.resolve(module, glob.target or "")
+            origin = self.resolve_use(module, glob.target or "")
             if isinstance(origin, _Module):
                 for name, _, _, found in self.listing(origin, depth + 1):
                     rows.setdefault(name, (name, glob.line, STAR, found))
