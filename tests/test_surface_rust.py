@@ -344,3 +344,21 @@ def test_use_paths_of_a_2015_crate_start_at_its_root() -> None:
     assert where(old["my_crate::api::Here"]) == ("src/lib.rs", "api.local.Here")
     edition = public_names(surface({"Cargo.toml": CARGO + 'edition = "2021"\n', **files}))
     assert edition["my_crate::api::Thing"].target == Target(external="inner::Thing")
+
+
+def test_a_crate_reexporting_another_crate_of_the_workspace_points_into_it() -> None:
+    found = surface({
+        "Cargo.toml": '[workspace]\nmembers = ["facade", "core-impl"]\n',
+        "facade/Cargo.toml": '[package]\nname = "facade"\nedition = "2021"\n',
+        "facade/src/lib.rs": "pub use core_impl::Engine;\npub use ::core_impl::helpers;\n"
+                             "pub use core_impl::helpers::h as shortcut;\n",
+        "core-impl/Cargo.toml": '[package]\nname = "core-impl"\nedition = "2021"\n',
+        "core-impl/src/lib.rs": "pub struct Engine;\npub mod helpers {\n    pub fn h() {}\n}\n",
+    })  # fmt: skip
+    names = public_names(found)
+    assert where(names["facade::Engine"]) == ("core-impl/src/lib.rs", "Engine")
+    assert names["facade::Engine"].canonical == "core_impl::Engine"  # as short: its own crate's
+    assert names["facade::helpers"].how == SUBMODULE
+    assert names["facade::helpers"].target.module == "core_impl::helpers"
+    assert names["facade::shortcut"].canonical == "facade::shortcut"
+    assert sorted(m.name for m in found.modules) == ["core_impl", "core_impl::helpers", "facade"]

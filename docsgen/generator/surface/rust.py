@@ -149,6 +149,7 @@ class _Crate:
         self._active: set[tuple[int, str]] = set()
         self._listing: set[int] = set()
         self._cuts = 0  # answers cut short by a cycle so far: those are not kept
+        self.others: Mapping[str, _Crate] = {}  # the repository's crates by name
         self.root = self._tree()
 
     # --- the module tree ------------------------------------------------------------------
@@ -252,8 +253,12 @@ class _Crate:
 
     def _resolve(self, module: _Module, path: str, depth: int) -> Entity | None:
         segments = path.split(SEPARATOR)
-        if segments[0] == "":
-            return Target(external=path.removeprefix(SEPARATOR))
+        if segments[0] == "":  # ``::name``: a crate
+            segments = segments[1:]
+            other = self.others.get(segments[0])
+            if other is None:
+                return Target(external=SEPARATOR.join(segments))
+            return other.resolve(other.root, SEPARATOR.join(["crate", *segments[1:]]), depth)
         first, rest = segments[0], segments[1:]
         current: Entity | None
         if first in ("crate", "$crate"):
@@ -263,7 +268,10 @@ class _Crate:
         else:
             current = self.lookup(module, first, depth + 1)
             if current is None:
-                return Target(external=path)
+                other = self.others.get(first)
+                if other is None or other is self:
+                    return Target(external=path)
+                return other.resolve(other.root, SEPARATOR.join(["crate", *rest]), depth)
         for i, segment in enumerate(rest):
             if isinstance(current, _Module):
                 current = (
@@ -367,7 +375,11 @@ class _Crate:
         pages = [self.root]
         for module in pages:
             for name, _, _, found in self.listing(module):
-                if isinstance(found, _Module) and found.public_name is None:
+                if (
+                    isinstance(found, _Module)
+                    and found.public_name is None
+                    and found.crate == self.crate
+                ):
                     found.public_name = f"{module.public_name}{SEPARATOR}{name}"
                     pages.append(found)
         return pages
@@ -413,32 +425,39 @@ def _key(found: Entity | None) -> _Key | None:
 def resolve(analyses: Iterable[FileAnalysis], texts: Mapping[str, str]) -> Surface:
     """The public API of the library crates among the product's Rust files.
 
-    ``texts`` holds the manifests (``Cargo.toml``) by path.
+    ``texts`` holds the manifests (``Cargo.toml``) by path.  A crate's ``pub use`` of
+    another crate of the repository is resolved into it.
     """
     files = {a.path: a for a in analyses if a.analysed and a.parse_error is None}
-    modules: list[PublicModule] = []
-    canonical: dict[tuple[str, str], str] = {}
-    for crate in crates(files, texts):
-        modules.extend(_crate_surface(_Crate(crate, files), canonical))
-    return Surface(tuple(modules), canonical, SEPARATOR)
-
-
-def _crate_surface(crate: _Crate, canonical: dict[_Key, str]) -> list[PublicModule]:
-    pages = crate.pages()
-    rows = {id(m): crate.listing(m) for m in pages}
+    built = [_Crate(crate, files) for crate in crates(files, texts)]
+    by_name = {c.crate.name: c for c in built}
+    for crate in built:
+        crate.others = by_name
+    named = [(crate, module) for crate in built for module in crate.pages()]
+    pages = [(crate, module, crate.listing(module)) for crate, module in named]
     candidates: dict[_Key, list[str]] = {}
-    for module in pages:
-        for name, _, _, found in rows[id(module)]:
+    for _, module, rows in pages:
+        for name, _, _, found in rows:
             key = _key(found)
             if key is not None:
                 candidates.setdefault(key, []).append(f"{module.name}{SEPARATOR}{name}")
-    for key, names in candidates.items():
-        canonical[key] = min(names, key=_preference(key, crate))
-    members, implements = crate.attachments(canonical)
-    out = []
-    for module in pages:
+    modules = [m for c in built for m in c.modules]
+    canonical = {
+        key: min(names, key=_preference(key, modules)) for key, names in candidates.items()
+    }
+    members: dict[_Key, list[Target]] = {}
+    implements: dict[_Key, list[str]] = {}
+    for crate in built:
+        found_members, found_traits = crate.attachments(canonical)
+        for key, targets in found_members.items():
+            members.setdefault(key, []).extend(targets)
+        for key, traits in found_traits.items():
+            known = implements.setdefault(key, [])
+            known.extend(t for t in traits if t not in known)
+    public = []
+    for crate, module, rows in pages:
         entries = []
-        for name, line, how, found in rows[id(module)]:
+        for name, line, how, found in rows:
             target = (
                 Target(found.analysis.path, None, found.name)
                 if isinstance(found, _Module)
@@ -455,14 +474,14 @@ def _crate_surface(crate: _Crate, canonical: dict[_Key, str]) -> list[PublicModu
         path = module.analysis.path
         notes = tuple(crate.notes.get(id(module), ()))
         doc_path = path if module.scope is None else None
-        out.append(PublicModule(module.name, "Rust", (path,), tuple(entries), notes, doc_path))
-    return out
+        public.append(PublicModule(module.name, "Rust", (path,), tuple(entries), notes, doc_path))
+    return Surface(tuple(public), canonical, SEPARATOR)
 
 
-def _preference(key: _Key, crate: _Crate) -> Callable[[str], tuple[int, int, str]]:
+def _preference(key: _Key, modules: Iterable[_Module]) -> Callable[[str], tuple[int, int, str]]:
     """Order of the public names of one item: the shortest first, then the one of the
     module that declares it, then by name."""
-    declaring = {m.name for m in crate.modules if m.analysis.path == key[0]}
+    declaring = {m.name for m in modules if m.analysis.path == key[0]}
 
     def rank(qualified: str) -> tuple[int, int, str]:
         module = qualified.rpartition(SEPARATOR)[0]
