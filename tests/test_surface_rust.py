@@ -141,6 +141,36 @@ def test_ours_shows_no_private_module_and_nothing_hidden_beyond_features_off_by_
     assert not_theirs == []
 
 
+def members(analyses: dict[str, FileAnalysis], name: PublicName) -> dict[str, Symbol]:
+    """The methods and constants documented under a name: its own, and those of the
+    ``impl`` blocks attached to it from elsewhere."""
+    found = {}
+    for target in (name.target, *name.members):
+        for s in analyses[target.path or ""].symbols:
+            if s.parent == target.qualname and s.kind in ("method", "constant"):
+                found[s.name] = s
+    return found
+
+
+@pytest.mark.parametrize("crate", sorted(CRATES))
+def test_the_methods_rustdoc_shows_on_each_type_and_trait_are_its_members_here(
+    crate: str,
+) -> None:
+    surface, analyses, texts = surface_of(crate)
+    theirs = oracles.rustdoc_members(crate, CRATES[crate])
+    names = public_names(surface)
+    on = _features_on(texts)
+    missing, not_theirs = {}, {}
+    for path, methods in sorted(theirs.items()):
+        ours = members(analyses, names[f"{crate}::{path}"])
+        if lost := sorted(set(methods) - set(ours)):
+            missing[path] = lost
+        if more := [m for m in sorted(set(ours) - set(methods)) if not _gated_off([ours[m]], on)]:
+            not_theirs[path] = more
+    assert missing == {}
+    assert not_theirs == {}
+
+
 def test_a_type_alias_between_a_type_and_its_impl_does_not_take_its_methods() -> None:
     _, analyses, _ = surface_of(CRATE)
     reference = render(analyses["src/error.rs"])
