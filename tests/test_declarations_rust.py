@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from docsgen.generator.analysis import analyse_file
 from docsgen.generator.analysis.declarations.rust import analyse
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Symbol
 from docsgen.generator.inputs import project
@@ -97,6 +98,9 @@ def test_trait_implementations_and_derives_are_kept_by_type() -> None:
     kept = FileAnalysis.from_json(result.to_json())
     assert kept.impls == result.impls
     assert project(result, "surface").impls == result.impls
+    assert analyse_file("src/map.rs", "#[derive(Clone)]\npub struct Map;\n").impls == (
+        ("", "Map", "Clone", 2),
+    )
 
 
 def test_test_only_items_are_left_out_and_other_cfgs_are_kept_as_conditions() -> None:

@@ -47,8 +47,6 @@ def analyse_file(path: str, text: str) -> FileAnalysis:
         doc_line=declared.doc_line,
         symbols=declared.symbols,
         exports=declared.exports,
-        star_imports=declared.star_imports,
-        exports_included=declared.exports_included,
         impls=declared.impls,
         imports=found.imports,
         env_reads=found.env_reads,
