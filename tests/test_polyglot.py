@@ -41,7 +41,7 @@ async def test_each_language_yields_entries_with_signatures_and_doc_comments(
         "web/src/client",
         "web/src/format",
         "geometry",
-        "crate",
+        "triangles",
         "com.example",
     }
 
@@ -102,8 +102,8 @@ async def test_each_language_yields_entries_with_signatures_and_doc_comments(
     assert "makes a square" in go["NewSquare"].doc
     assert not any("helper" in s or "label" in s for s in go)
 
-    rust = entries(blocks["crate"])
-    assert "Triangles and their areas." in blocks["crate"]
+    rust = entries(blocks["triangles"])
+    assert "Triangles and their areas." in blocks["triangles"]
     assert "A triangle given by its three sides." in rust["Triangle"].doc
     assert rust["Triangle::area"].declaration == "pub fn area(&self) -> f64"
     assert "Heron's formula" in rust["Triangle::area"].doc

@@ -67,11 +67,56 @@ def rustdoc_items(crate: str, dependencies: tuple[str, ...]) -> dict[str, str]:
     Paths are as rustdoc writes them under the crate, ``from_str`` or
     ``de::from_str``; kinds are rustdoc's (``struct``, ``fn``, ``macro``...).
     """
+    return {
+        path: kind for path, (kind, _, _, _) in rustdoc_declarations(crate, dependencies).items()
+    }
+
+
+def rustdoc_declarations(
+    crate: str, dependencies: tuple[str, ...]
+) -> dict[str, tuple[str, str, int, int]]:
+    """Every item rustdoc lists for ``crate``, with where it is declared: path -> (kind,
+    file under the crate's folder, first line, last line), from the item's source link."""
+    kept = _rustdoc_kept(crate, dependencies)
+    return {path: (kind, file, first, last) for path, (kind, file, first, last, _) in kept.items()}
+
+
+def rustdoc_members(crate: str, dependencies: tuple[str, ...]) -> dict[str, list[str]]:
+    """For each struct, enum, union and trait rustdoc lists, the methods and associated
+    constants its page documents as its own: those of its inherent ``impl`` blocks (not
+    of trait implementations), or the trait's."""
+    kept = _rustdoc_kept(crate, dependencies)
+    return {path: item[4] for path, item in kept.items() if item[0] in _WITH_MEMBERS}
+
+
+_WITH_MEMBERS = ("struct", "enum", "union", "trait")
+# Where a page's own members end: the sections of trait implementations, or implementors.
+_MEMBERS_END = re.compile(
+    r'id="(?:trait-implementations|synthetic-implementations|blanket-implementations|'
+    r'deref-methods[^"]*|implementors|foreign-impls)"'
+)
+
+
+def _rustdoc_kept(crate: str, dependencies: tuple[str, ...]) -> dict[str, list[Any]]:
     project = projects.PROJECTS[crate]
-    return dict(_kept(f"rustdoc-{crate}-{project.version}", lambda: _rustdoc(crate, dependencies)))
+    return dict(_kept(f"rustdoc-declarations-{crate}-{project.version}",
+                      lambda: _rustdoc(crate, dependencies)))  # fmt: skip
 
 
-def _rustdoc(crate: str, dependencies: tuple[str, ...]) -> dict[str, str]:
+def _own_members(kind: str, html: str) -> list[str]:
+    if kind not in _WITH_MEMBERS:
+        return []
+    if kind != "trait":
+        start = html.find('id="implementations-list"')
+        if start < 0:
+            return []
+        html = html[start:]
+    end = _MEMBERS_END.search(html)
+    own = html[: end.start()] if end else html
+    return sorted(set(re.findall(r'id="(?:tymethod|method|associatedconstant)\.(\w+)"', own)))
+
+
+def _rustdoc(crate: str, dependencies: tuple[str, ...]) -> dict[str, list[Any]]:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch) / crate
         shutil.copytree(projects.sources(crate), work)
@@ -91,11 +136,26 @@ def _rustdoc(crate: str, dependencies: tuple[str, ...]) -> dict[str, str]:
         _run(["cargo", "doc", "--no-deps", "--offline"], work,
              {"CARGO_TARGET_DIR": str(Path(scratch) / "target")})  # fmt: skip
         name = tomllib.loads(manifest.read_text())["package"]["name"].replace("-", "_")
-        page = (Path(scratch) / "target" / "doc" / name / "all.html").read_text()
-    items = {}
-    for href, path in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page):
-        kind = href.rpartition("/")[2].split(".")[0]
-        items[path] = kind
+        docs = Path(scratch) / "target" / "doc" / name
+        page = (docs / "all.html").read_text()
+        items: dict[str, list[Any]] = {}
+        for href, path in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', page):
+            kind = href.rpartition("/")[2].split(".")[0]
+            html = (docs / href).read_text()
+            source = re.search(
+                rf'class="src(?:link)?"[^>]*href="[^"]*src/{name}/([^"#]+)\.html#(\d+)(?:-(\d+))?"',
+                html,
+            )
+            if source is None:
+                raise RuntimeError(f"rustdoc's page of {path} has no source link")
+            first = int(source[2])
+            items[path] = [
+                kind,
+                source[1],
+                first,
+                int(source[3] or first),
+                _own_members(kind, html),
+            ]
     return items
 
 

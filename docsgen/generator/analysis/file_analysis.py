@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 7
+ANALYSIS_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,10 @@ class FileAnalysis:
     star_imports: tuple[tuple[str, int], ...] = ()
     # Python: modules whose ``__all__`` this module's ``__all__`` includes (as written, line).
     exports_included: tuple[tuple[str, int], ...] = ()
+    # Rust: the traits a type of this file's crate implements here (``impl Trait for Type``
+    # and ``#[derive(Trait)]``): (the inline module's qualname or "", the type's path as
+    # written without generic arguments, the trait as written, line).
+    impls: tuple[tuple[str, str, str, int], ...] = ()
     imports: tuple[Import, ...] = ()
     env_reads: tuple[EnvRead, ...] = ()
     routes: tuple[Route, ...] = ()
@@ -218,6 +222,7 @@ class FileAnalysis:
             exports=tuple(data["exports"]) if data.get("exports") is not None else None,
             star_imports=tuple((s[0], s[1]) for s in data.get("star_imports", [])),
             exports_included=tuple((s[0], s[1]) for s in data.get("exports_included", [])),
+            impls=tuple((i[0], i[1], i[2], i[3]) for i in data.get("impls", [])),
             imports=tuple(
                 Import(**{**i, "names": tuple(i["names"])}) for i in data.get("imports", [])
             ),

@@ -60,12 +60,19 @@ def parse(text: str) -> DocComment:
     if style is None:
         return _prose(to_markdown(text))
     text, directives = _take_directives(text)
+    trailing = ""
+    if style == "sphinx":
+        text, trailing = _split_after_fields(text)
     try:
         sections = _griffe_sections(text, style)
     except Exception:  # a docstring griffe cannot read is shown as prose
         logging.getLogger(__name__).debug("griffe could not parse a docstring", exc_info=True)
         return _prose(to_markdown(text))
     doc = _from_sections(sections)
+    if trailing:
+        after = to_markdown(trailing)
+        description = "\n\n".join(x for x in (doc.description, after.markdown) if x)
+        doc = replace(doc, description=description, notes=doc.notes + tuple(after.notes))
     if not directives:
         return doc
     extra = to_markdown("\n".join(directives))
@@ -74,6 +81,20 @@ def parse(text: str) -> DocComment:
         notes=doc.notes + tuple(extra.notes),
         deprecated=extra.deprecated if extra.deprecated is not None else doc.deprecated,
     )
+
+
+def _split_after_fields(text: str) -> tuple[str, str]:
+    """A Sphinx docstring cut where its field list ends: prose after the fields (a
+    ``Usage::`` example) would otherwise be read as the last field's text."""
+    lines = text.split("\n")
+    in_fields = False
+    for i, line in enumerate(lines):
+        if _SPHINX.match(line):
+            in_fields = True
+        elif in_fields and line.strip() and not line[:1].isspace():
+            if i > 0 and not lines[i - 1].strip():  # a paragraph of its own after the fields
+                return "\n".join(lines[:i]), "\n".join(lines[i:])
+    return text, ""
 
 
 def _take_directives(text: str) -> tuple[str, list[str]]:

@@ -68,7 +68,8 @@ def _parameters(documented: Sequence[Field], declared: Sequence[Parameter], out:
     """The parameters table, when the documentation describes any parameter."""
     if not documented:
         return ""
-    described = {f.name.lstrip("*"): f for f in documented}
+    # ``\*\*kwargs`` (reST escapes its stars), ``**kwargs`` and ``kwargs`` name one parameter.
+    described = {f.name.replace("\\", "").lstrip("*"): f for f in documented}
     rows = []
     for p in declared:
         if p.name in _SKIPPED_PARAMETERS:

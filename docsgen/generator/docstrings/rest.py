@@ -104,10 +104,16 @@ def to_markdown(text: str) -> Converted:
             out.append(f"**{inline(line.strip())}**")
             i += 2
             continue
-        out.append(line if _in_fence(out) else inline(line))
+        out.append(line)
         i += 1
-    converted.markdown = "\n".join(out).strip("\n")
+    converted.markdown = _inline_outside_code("\n".join(out).strip("\n"))
     return converted
+
+
+def _inline_outside_code(markdown: str) -> str:
+    """``inline`` over the text between fenced code blocks (a role may span lines)."""
+    parts = re.split(r"(^```[^\n]*\n.*?^```$)", markdown, flags=re.M | re.S)
+    return "".join(part if part.startswith("```") else inline(part) for part in parts)
 
 
 def _directive(name: str, argument: str, body: str, out: list[str], converted: Converted) -> None:
