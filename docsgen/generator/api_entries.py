@@ -79,6 +79,9 @@ def counts_for_coverage(s: Symbol) -> bool:
 
 def declaration(language: str | None, s: Symbol) -> str:
     """The declaration as code: Python's assembled from its parts, wrapped when long."""
+    if language == "Rust":  # what it needs to be compiled in: ``#[cfg(feature = "std")]``
+        conditions = "".join(f"{d}\n" for d in s.decorators if d.startswith("#[cfg"))
+        return conditions + wrap(" ".join((s.signature or s.name).split()))
     if language != "Python":
         return wrap(" ".join((s.signature or s.name).split()))
     sig = s.signature or ""

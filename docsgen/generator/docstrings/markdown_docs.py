@@ -15,7 +15,9 @@ import re
 from docsgen.generator.docstrings.model import DocComment, ref
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
-_RUST_LINK = re.compile(r"\[(`?)([^\]`]+)\1\](?!\(|\[)")  # [`Value`] or [Value]
+_RUST_LINK = re.compile(r"\[`([^\]`]+)`\](?!\(|\[)")  # [`Value`]
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*(\S+)\s*$", re.M)
+_REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]|\[([^\]]+)\](?!\(|\[|:)")
 _RUST_PATH_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#|/|\.)([\w:]+)\)")
 _RUST_SECTIONS = {"examples": "Examples", "example": "Examples", "errors": "Errors",
                   "panics": "Panics", "safety": "Safety"}  # fmt: skip
@@ -29,7 +31,31 @@ def _split_paragraph(text: str) -> tuple[str, str]:
     return first.strip(), rest.strip()
 
 
+def _links(text: str) -> str:
+    """Reference-style links (``[text][label]``, ``[label]``) with their definitions
+    (``[label]: crate::Value``) made into references, or plain links for URLs."""
+    definitions = {
+        m.group(1).strip("`").lower(): m.group(2) for m in _LINK_DEFINITION.finditer(text)
+    }
+    if not definitions:
+        return text
+    text = _LINK_DEFINITION.sub("", text)
+
+    def replace(match: re.Match[str]) -> str:
+        shown = match.group(1) or match.group(3)
+        label = (match.group(2) or shown if match.group(1) else match.group(3)) or ""
+        target = definitions.get(label.strip("`").lower())
+        if target is None:
+            return match.group(0)
+        if re.match(r"^(https?:|mailto:|#|/|\.)", target):
+            return f"[{shown}]({target})"
+        return ref(target, shown)
+
+    return _REFERENCE_LINK.sub(replace, text)
+
+
 def rustdoc(text: str) -> DocComment:
+    text = _links(text)
     prose: list[str] = []
     sections: dict[str, list[str]] = {}
     current = prose
@@ -57,12 +83,16 @@ def rustdoc(text: str) -> DocComment:
             continue
         if fence is None:
             line = _RUST_PATH_LINK.sub(lambda m: ref(m.group(2), m.group(1)), line)
-            line = _RUST_LINK.sub(lambda m: ref(m.group(2), f"`{m.group(2)}`"
-                                                 if m.group(1) else m.group(2)), line)  # fmt: skip
+            line = _RUST_LINK.sub(lambda m: ref(m.group(1), f"`{m.group(1)}`"), line)
         elif _is_rust_setup(line):
             continue
         current.append(line)
-    first, rest = _split_paragraph("\n".join(prose))
+    text = "\n".join(prose).strip()
+    # A doc that opens with a title (``# Serde JSON``) is summed up by its first prose.
+    title = re.match(r"^\*\*[^\n]*\*\*\s*(\n\s*\n|$)", text)
+    first, rest = _split_paragraph(text[title.end() :] if title else text)
+    if title and not first:
+        first = title.group(0).strip()
     examples = "\n".join(sections.pop("Examples", [])).strip()
     notes = tuple((title, "\n".join(lines).strip()) for title, lines in sections.items())
     return DocComment(summary=first, description=rest,

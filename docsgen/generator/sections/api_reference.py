@@ -23,7 +23,6 @@ from docsgen.generator.api_entries import (
     Block,
     FileReference,
     ReferenceSummary,
-    plural,
     public_name,
 )
 from docsgen.generator.docstrings.links import Linker
@@ -56,6 +55,7 @@ TITLE = "API Reference"
 SURFACE = analyses("surface")
 MAX_LISTED = 10  # files named per warning; the rest are counted
 MAX_UNDOCUMENTED = 20  # undocumented names listed per module; the rest are counted
+MAX_IMPLEMENTS = 24  # traits or interfaces listed per type; the rest are counted
 _ROLE_WORDS = {
     "test": "tests", "example": "examples", "docs": "documentation sources",
     "bench": "benchmarks", "fuzz": "fuzz targets", "tooling": "build and development scripts",
@@ -97,7 +97,7 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
         ((m, s) for s in surfaces for m in s.modules), key=lambda ms: (ms[0].name, ms[0].language)
     )
     head = SectionWriter(model.snapshot)
-    _opening(head, model, roles, [m for m, _ in modules])
+    _opening(head, model, roles, [m for m, _ in modules], surfaces)
     in_modules = {path for m, _ in modules for path in m.paths}
     _problems_elsewhere(head, model, roles, in_modules)
     opening = head.piece(None)
@@ -121,23 +121,20 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
 
 
 def _opening(
-    w: SectionWriter, model: RepositoryModel, roles: Roles, modules: Sequence[PublicModule]
+    w: SectionWriter,
+    model: RepositoryModel,
+    roles: Roles,
+    modules: Sequence[PublicModule],
+    surfaces: Sequence[Surface],
 ) -> None:
     summaries = {p: model.summaries[p] for p in model.summaries if roles.is_product(p)}
-    kinds: Counter[str] = Counter()
-    for ref in summaries.values():
-        for kind, n in ref.kinds:
-            kinds[kind] += n
     if modules:
         languages = ", ".join(sorted({m.language for m in modules}))
-        counts = ", ".join(
-            f"{n} {plural(k, n)}" for k, n in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))
-        )
+        documented = sum(len(s.canonical) for s in surfaces)
         w.add(
-            f"The public API of {len(modules)} module(s) in {languages}"
-            + (f": {counts}" if counts else "")
-            + ", as users import it. Each declaration is documented once, under the name "
-            "users import it by; its other public names point there."
+            f"The public API of {len(modules)} module(s) in {languages}, as users import it: "
+            f"{documented} declaration(s), each documented once, under the name users import "
+            "it by, with its members; its other public names point there."
         )
     else:
         w.add("No public declarations were found in the product's code.")
@@ -197,6 +194,8 @@ def _problems_elsewhere(
     for path, ref in model.summaries.items():
         if path in in_modules or not roles.is_product(path) or not ref.analysed:
             continue
+        if ref.language != "Python":
+            continue  # elsewhere a file outside every module is outside the build (Rust)
         if ref.has_content:
             problems = model.references[path].problems
             for problem in problems:
@@ -333,7 +332,7 @@ class _ModulePart:
             return ""
         line = (
             f"**Documentation:** {self.documented} of {self.counted} public "
-            "classes, functions and methods here have documentation"
+            "types, functions and methods here have documentation"
         )
         if not self.undocumented:
             return line + "."
@@ -377,11 +376,16 @@ class _ModulePart:
             block = other.block(extra.qualname or "") if other else None
             if other is None or block is None:
                 continue
-            texts.append(self._block(other, block, name.name))
+            if block.kind != "impl":  # an impl block elsewhere brings its members alone
+                texts.append(self._block(other, block, name.name))
             for member in other.members_of(block.qualname):
                 texts.append(self._block(other, member, name.name))
         if name.implements:
-            texts.append("*Implements:* " + ", ".join(code(i) for i in name.implements) + "\n")
+            shown = ", ".join(code(i) for i in name.implements[:MAX_IMPLEMENTS])
+            more = len(name.implements) - MAX_IMPLEMENTS
+            texts.append(
+                f"*Implements:* {shown}" + (f" and {more} more" if more > 0 else "") + "\n"
+            )
         if top.kind == "class":
             texts += self._inherited(ref, top, name.name)
         return "\n".join(texts)
