@@ -32,22 +32,25 @@ class Linker:
         for name in self.names:
             self._by_last[_parts(name)[-1]].append(name)
 
-    def resolve(self, written: str, module: str) -> str | None:
+    def resolve(self, written: str, module: str, scopes: tuple[str, ...] = ()) -> str | None:
+        """The documented name ``written`` means, read in ``scopes`` (a class first), then
+        in ``module``."""
         target = written.strip().lstrip("~.!").removeprefix("crate::").removeprefix("self::")
         if not target:
             return None
         if target in self.names:
             return target
-        for sep in (".", "::", "/"):
-            if f"{module}{sep}{target}" in self.names:
-                return f"{module}{sep}{target}"
+        for scope in (*scopes, module):
+            for sep in (".", "::", "/"):
+                if f"{scope}{sep}{target}" in self.names:
+                    return f"{scope}{sep}{target}"
         wanted = _parts(target)
         found = [
             n for n in self._by_last.get(wanted[-1], ()) if _parts(n)[-len(wanted) :] == wanted
         ]
         return found[0] if len(found) == 1 else None
 
-    def link(self, markdown: str, module: str) -> str:
+    def link(self, markdown: str, module: str, scopes: tuple[str, ...] = ()) -> str:
         """Every placeholder of ``markdown`` as a link or as code."""
         if REF_OPEN not in markdown:
             return markdown
@@ -55,7 +58,7 @@ class Linker:
         def replace(match: re.Match[str]) -> str:
             written, shown = match.group(1), match.group(2) or match.group(1)
             shown_code = shown if shown.startswith("`") else code(shown)
-            target = self.resolve(written, module)
+            target = self.resolve(written, module, scopes)
             return f"[{shown_code}](#{target})" if target else shown_code
 
         return _PLACEHOLDER.sub(replace, markdown)

@@ -101,11 +101,8 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     in_modules = {path for m, _ in modules for path in m.paths}
     _problems_elsewhere(head, model, roles, in_modules)
     opening = head.piece(None)
-    # References in doc comments link to any documented name: a piece depends on them all.
-    documented = [
-        *(n for s in surfaces for n in s.canonical.values()),
-        *(m.name for m, _ in modules),
-    ]
+    # References in doc comments link to any documented name, members included.
+    documented = [*_documented_names(model, surfaces), *(m.name for m, _ in modules)]
     linker = Linker(documented)
     inheritance = Inheritance(surfaces)
     return [
@@ -118,6 +115,29 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
             for m, s in modules
         ),
     ]
+
+
+def _documented_names(model: RepositoryModel, surfaces: Sequence[Surface]) -> list[str]:
+    """Every name documented in full: each canonical declaration and its members (read
+    from the outline of the declaring file)."""
+    names: list[str] = []
+    for surface in surfaces:
+        by_path: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (path, qualname), canonical in surface.canonical.items():
+            names.append(canonical)
+            by_path[path].append((qualname + ".", canonical))
+        for path, owners in by_path.items():
+            analysis = model.analyses.get(path)
+            if analysis is None:
+                continue
+            for symbol in analysis.symbols:
+                if symbol.parent is None or not symbol.public:
+                    continue
+                for prefix, canonical in owners:
+                    if symbol.qualname.startswith(prefix):
+                        rest = symbol.qualname[len(prefix) :].replace(".", surface.separator)
+                        names.append(f"{canonical}{surface.separator}{rest}")
+    return names
 
 
 def _opening(
@@ -424,7 +444,9 @@ class _ModulePart:
                 self.undocumented.append(relative.replace(".", self.sep))
         self.w.warnings.extend(block.warnings)
         text = block.text.replace(PUBLIC_NAME, public_name(public))
-        text = self.linker.link(text, self.module.name)
+        # A member's doc names its siblings by their own names (``add_url_rule``).
+        owner = f"{self.module.name}{self.sep}{public}"
+        text = self.linker.link(text, self.module.name, (owner,))
         return text.replace(f"\x00{block.citation}\x00", self._citation(ref, block))
 
     def _citation(self, ref: FileReference, block: Block) -> str:
