@@ -84,17 +84,24 @@ def parse(text: str) -> DocComment:
 
 
 def _split_after_fields(text: str) -> tuple[str, str]:
-    """A Sphinx docstring cut where its field list ends: prose after the fields (a
-    ``Usage::`` example) would otherwise be read as the last field's text."""
-    lines = text.split("\n")
-    in_fields = False
-    for i, line in enumerate(lines):
+    """A Sphinx docstring as its text with every field (``:param x:`` and its indented
+    lines), and the prose written among or after the fields (a ``Usage::`` example),
+    which would otherwise be read as the text of the field before it."""
+    kept: list[str] = []
+    moved: list[str] = []
+    seen_field = in_field = False
+    for line in text.split("\n"):
         if _SPHINX.match(line):
-            in_fields = True
-        elif in_fields and line.strip() and not line[:1].isspace():
-            if i > 0 and not lines[i - 1].strip():  # a paragraph of its own after the fields
-                return "\n".join(lines[:i]), "\n".join(lines[i:])
-    return text, ""
+            seen_field = in_field = True
+            kept.append(line)
+        elif not seen_field:
+            kept.append(line)
+        elif in_field and (not line.strip() or line[:1].isspace()):
+            kept.append(line)
+        else:
+            in_field = False
+            moved.append(line)
+    return "\n".join(kept), "\n".join(moved).strip("\n")
 
 
 def _take_directives(text: str) -> tuple[str, list[str]]:

@@ -1,0 +1,97 @@
+"""Doc comments in full on real projects: what each style says reaches the reference.
+
+requests and flask write Sphinx fields, rich Google sections, httpx Markdown;
+serde_json rustdoc.  On each: parameter descriptions land in the parameters
+tables, no raw markup of the styles is left, examples are code blocks, every
+cross-reference links to an anchor the reference has, and inherited members
+are listed with where they come from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
+import pytest
+
+from docsgen.generator.engine.run import Engine
+from tests.support import projects
+from tests.support.generation import api_entries, document, fetch, module_blocks, pool, section
+
+__all__ = ["pool"]
+
+PROJECTS = ["requests", "flask", "rich", "httpx", "serde_json"]
+RAW_MARKUP = re.compile(r":param\b|:class:`|:meth:`|:func:`|@param\b|@returns?\b|:rtype:")
+_LINK = re.compile(r"\]\(#([^)\s]+)\)")
+
+
+@cache
+def reference(project: str, executor: ProcessPoolExecutor) -> str:
+    repo = projects.checkout(project)
+    docs = asyncio.run(document(asyncio.run(fetch(repo)), Engine(executor)))
+    return section(docs, "API Reference")
+
+
+def anchors(api: str) -> set[str]:
+    """Every anchor the reference defines: its modules, and their entries by name."""
+    found: set[str] = set()
+    for module, block in module_blocks(api).items():
+        found.add(module)
+        sep = "::" if block.lstrip().startswith("*Rust*") else "."
+        found.update(f"{module}{sep}{name}" for name in api_entries(block))
+    return found
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_no_raw_markup_and_every_reference_links_to_an_anchor_that_exists(
+    project: str, pool: ProcessPoolExecutor
+) -> None:
+    api = reference(project, pool)
+    raw = sorted({m.group(0) for m in RAW_MARKUP.finditer(api)})
+    assert raw == []
+    links = set(_LINK.findall(api))
+    assert links, "some documentation refers to other declarations"
+    assert sorted(links - anchors(api)) == []
+
+
+def test_sphinx_fields_fill_the_parameters_table(pool: ProcessPoolExecutor) -> None:
+    get = api_entries(module_blocks(reference("requests", pool))["requests"])["get"]
+    assert "| `url` |  |  | URL for the new [`Request`](#requests.Request) object. |" in get.doc
+    assert "| `params` |  | `None` | (optional) Dictionary, list of tuples or bytes" in get.doc
+    request = api_entries(module_blocks(reference("requests", pool))["requests"])["request"]
+    # The ``Usage::`` block after the fields is an example, not part of the return type.
+    assert "```python\n>>> import requests\n>>> req = requests.request(" in request.doc
+    assert "**Returns** `requests.Response`: [`Response`](#requests.Response) object" in (
+        request.doc
+    )
+
+
+def test_google_sections_fill_the_parameters_table(pool: ProcessPoolExecutor) -> None:
+    table = api_entries(module_blocks(reference("rich", pool))["rich.table"])["Table"]
+    assert (
+        "| `title` | `Optional[TextType]` | `None` | The title of the table rendered at the "
+        "top. Defaults to None. |" in table.doc
+    )
+
+
+def test_examples_are_code_and_rustdoc_sections_are_kept(pool: ProcessPoolExecutor) -> None:
+    blocks = module_blocks(reference("serde_json", pool))
+    from_str = api_entries(blocks["serde_json"])["from_str"]
+    assert "**Example**\n\n```rust\nuse serde::Deserialize;" in from_str.doc
+    assert "**Errors.** This conversion can fail" in from_str.doc
+    route = api_entries(module_blocks(reference("flask", pool))["flask.sansio.scaffold"])
+    assert '```python\n@app.route("/")\ndef index():' in route["Scaffold.route"].doc
+
+
+def test_inherited_members_are_listed_with_their_origin(pool: ProcessPoolExecutor) -> None:
+    flask = module_blocks(reference("flask", pool))["flask"]
+    assert (
+        "*Inherited from [`flask.sansio.scaffold.Scaffold`](#flask.sansio.scaffold.Scaffold):* "
+        in flask
+    )
+    assert "[`route`](#flask.sansio.scaffold.Scaffold.route)" in flask
+    # A base no public module exports is named, without a link: it has no entry.
+    client = module_blocks(reference("httpx", pool))["httpx"]
+    assert "*Inherited from `BaseClient`:* `is_closed`, `trust_env`," in client
