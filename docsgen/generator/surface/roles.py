@@ -43,6 +43,7 @@ _FOLDER_ROLES = {
     "benches": BENCH, "bench": BENCH, "benchmarks": BENCH, "benchmark": BENCH,
     "fuzz": FUZZ, "fuzzing": FUZZ,
     "scripts": TOOLING, "tools": TOOLING, "ci": TOOLING, ".github": TOOLING,
+    "vendor": OTHER,  # copies of dependencies (Go modules, PHP, Ruby): not the product
 }  # fmt: skip
 # Inside a package the manifest declares, only these folder names are not the product:
 # ``django/test/`` and ``numpy/testing/`` are importable parts of their packages.

@@ -7,6 +7,8 @@ name, so all files of one package are documented together.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from docsgen.generator.analysis.declarations.treesitter import (
     Collector,
     Declarations,
@@ -108,7 +110,7 @@ def analyse(path: str, text: str, language: str) -> FileAnalysis:
             _types(c, src, node)
         elif t in ("const_declaration", "var_declaration"):
             _values(c, src, node, "constant" if t == "const_declaration" else "variable")
-    return c.result(root, module_name(path, package), doc, doc_line)
+    return replace(c.result(root, module_name(path, package), doc, doc_line), package=package)
 
 
 def module_name(path: str, package: str | None) -> str:
