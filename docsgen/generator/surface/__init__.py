@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
-from docsgen.generator.surface import go, python
+from docsgen.generator.surface import go, java, python
 from docsgen.generator.surface.model import Surface
 from docsgen.generator.surface.roles import Roles
 
@@ -33,4 +33,5 @@ Resolver = Callable[[Sequence[FileAnalysis], Context], Surface]
 RESOLVERS: dict[str, Resolver] = {
     "Python": lambda analyses, context: python.resolve(analyses, context.module_of),
     "Go": lambda analyses, context: go.resolve(analyses, context.texts),
+    "Java": lambda analyses, context: java.resolve(analyses),
 }

@@ -1,11 +1,16 @@
-"""Java: public types and their public constructors, methods and fields, with Javadoc.
+"""Java: public types and their public and protected members, with Javadoc.
 
-Members of interfaces and annotation types are public unless declared
-``private``.  A file's module is its package, so a package's files are
-documented together.
+What ``javadoc`` documents: ``public`` and ``protected`` types, constructors,
+methods and fields (a subclass elsewhere sees the protected ones); members of
+interfaces and annotation types are public unless declared ``private``.  A
+file's module is its package, so a package's files are documented together;
+the package's documentation is ``package-info.java``'s.  A ``module-info.java``
+names its module and the packages it exports to everyone.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from docsgen.generator.analysis.declarations.treesitter import (
     MAX_DEPTH,
@@ -30,6 +35,7 @@ _TYPES = {
     "annotation_type_declaration": "interface",
 }
 _ANNOTATIONS = {"marker_annotation", "annotation"}
+_VISIBLE = frozenset({"public", "protected"})
 
 
 def _is_comment(node: Node) -> bool:
@@ -100,7 +106,7 @@ def _type(
     c: Collector, src: Source, node: Node, parent: str | None, depth: int, implicit_public: bool
 ) -> None:
     keywords, annotations, start = _modifiers(src, node)
-    if "public" not in keywords and not (implicit_public and "private" not in keywords):
+    if not _visible(keywords, implicit_public):
         return
     name = node.child_by_field_name("name")
     body = node.child_by_field_name("body")
@@ -137,8 +143,7 @@ def _type(
             _type(c, src, member, qualname, depth + 1, members_public)
             continue
         mkeywords, mannotations, mstart = _modifiers(src, member)
-        public = "public" in mkeywords or (members_public and "private" not in mkeywords)
-        if not public:
+        if not _visible(mkeywords, members_public):
             continue
         if member.type in (
             "method_declaration",
@@ -173,22 +178,62 @@ def _type(
                     )
 
 
+def _visible(keywords: set[str], implicit_public: bool) -> bool:
+    """Whether a declaration is part of the API: public or protected, or public by default
+    (an interface's members) and not private."""
+    return bool(keywords & _VISIBLE) or (implicit_public and "private" not in keywords)
+
+
+def _dotted_name(node: Node) -> Node | None:
+    return next(
+        (x for x in named_children(node) if x.type in ("scoped_identifier", "identifier")), None
+    )
+
+
+def _exported_packages(src: Source, module: Node) -> tuple[str, ...]:
+    """The packages a module declaration exports to every module (``exports x;``, not
+    ``exports x to y;``)."""
+    body = next((x for x in named_children(module) if x.type == "module_body"), None)
+    exported = []
+    for directive in named_children(body) if body is not None else []:
+        if directive.type != "exports_module_directive":
+            continue
+        if any(child.type == "to" for child in directive.children):
+            continue  # a qualified export: only the modules named may read it
+        name = _dotted_name(directive)
+        if name is not None:
+            exported.append(src.text(name))
+    return tuple(exported)
+
+
+def _doc_with_line(src: Source, node: Node) -> tuple[str | None, int | None]:
+    doc = javadoc(src, node)
+    if doc is None:
+        return None, None
+    return doc, preceding_comments(node, _is_comment)[-1].start_point[0] + 1
+
+
 def analyse(path: str, text: str, language: str) -> FileAnalysis:
     src, root = parse("java", text)
     c = Collector(path, language, src)
     package = None
-    doc = doc_line = None
+    exports: tuple[str, ...] | None = None
+    doc: str | None = None
+    doc_line: int | None = None
+    package_info = path.rpartition("/")[2] == "package-info.java"
     for node in named_children(root):
         if node.type == "package_declaration":
-            name = next(
-                (x for x in named_children(node) if x.type in ("scoped_identifier", "identifier")),
-                None,
-            )
+            name = _dotted_name(node)
             package = src.text(name) if name is not None else None
-            doc = javadoc(src, node)
-            if doc is not None:
-                doc_line = preceding_comments(node, _is_comment)[-1].start_point[0] + 1
+            if package_info:
+                doc, doc_line = _doc_with_line(src, node)
+        elif node.type == "module_declaration":
+            name = _dotted_name(node)
+            package = src.text(name) if name is not None else None
+            exports = _exported_packages(src, node)
+            doc, doc_line = _doc_with_line(src, node)
         elif node.type in _TYPES:
             _type(c, src, node, None, 0, implicit_public=False)
     directory = path.rsplit("/", 1)[0] if "/" in path else ""
-    return c.result(root, package or directory.replace("/", ".") or path, doc, doc_line)
+    module = package or directory.replace("/", ".") or path
+    return replace(c.result(root, module, doc, doc_line, exports), package=package)
