@@ -133,6 +133,8 @@ def test_maven_main_sources_are_public_by_package_and_tests_are_not() -> None:
             "public interface Bank { Account open(); }\nclass Helper { public void no() {} }\n",
             "src/main/java/com/acme/bank/spi/Store.java": "package com.acme.bank.spi;\n\n"
             "public final class Store {}\n",
+            "src/main/java/com/acme/bank/spi/StoreTest.java": "package com.acme.bank.spi;\n\n"
+            "/** Tests a store: product code all the same. */\npublic class StoreTest {}\n",
             "src/main/java/Main.java": "public class Main {}\n",
             "src/test/java/com/acme/bank/AccountTest.java": "package com.acme.bank;\n\n"
             "public class AccountTest { public void testOpen() {} }\n",
@@ -141,7 +143,7 @@ def test_maven_main_sources_are_public_by_package_and_tests_are_not() -> None:
     )
     assert [(m.name, [n.name for n in m.names]) for m in surface.modules] == [
         ("com.acme.bank", ["Account", "Bank"]),
-        ("com.acme.bank.spi", ["Store"]),
+        ("com.acme.bank.spi", ["Store", "StoreTest"]),
     ]
     bank = surface.modules[0]
     assert bank.doc_path == "src/main/java/com/acme/bank/package-info.java"

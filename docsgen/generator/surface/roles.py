@@ -91,6 +91,9 @@ class _Root:
     reason: Reason
     strict: bool  # files outside every strict root are not the product
     is_package: bool = True  # a Python package: conventions inside it are narrower
+    # False: no convention applies inside; the build compiles every file of it (Maven's
+    # ``src/main``, where ``DepthTest.java`` is a class of the product, not a test).
+    conventions: bool = True
 
 
 def classify(paths: Iterable[str], texts: Mapping[str, str]) -> Roles:
@@ -127,6 +130,8 @@ def classify(paths: Iterable[str], texts: Mapping[str, str]) -> Roles:
 
 def _role(path: str, roots: list[_Root], strict: list[_Root]) -> tuple[str, Reason]:
     root = _deepest_root(path, roots)
+    if root is not None and not root.conventions:
+        return PRODUCT, root.reason
     if root is not None:
         inside = path[len(root.folder) + 1 :] if root.folder else path
         folders = inside.split("/")[:-1]
@@ -527,7 +532,7 @@ def _maven(manifest: str, folder: str, text: str, paths: list[str]) -> list[_Roo
     if not any(p.startswith(main + "/") for p in paths):
         return []
     reason = Reason(PRODUCT, main + "/", "Maven/Gradle's main source set", manifest, None)
-    return [_Root(main, reason, strict=False, is_package=False)]
+    return [_Root(main, reason, strict=False, is_package=False, conventions=False)]
 
 
 _MANIFESTS = {
