@@ -390,6 +390,9 @@ def render(a: FileAnalysis) -> FileReference:
         if s.parent in depth:
             level = depth[s.parent] + 1
             top[s.qualname] = top[s.parent]
+        elif s.parent is not None:  # a member of a type another file declares (Go, Rust)
+            level = s.qualname.count(".")
+            top[s.qualname] = s.qualname.split(".", 1)[0]
         else:
             level = 0
             top[s.qualname] = s.qualname

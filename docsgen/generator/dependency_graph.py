@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
+from docsgen.generator.manifests.go_mod import go_modules
 from docsgen.generator.model import RepositoryModel
 
 GRAPH_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript", "Go", "Rust", "Java"})
@@ -112,7 +112,7 @@ class _Resolver:
         self.paths = paths
         self.python = _python_modules(paths)
         self.js_packages = _js_packages(model)
-        self.go_modules = _go_modules(model)
+        self.go_modules = go_modules(model.texts)
         self.go_dirs = {posixpath.dirname(p) or "." for p in paths if p.endswith(".go")}
         self.go_files: dict[str, list[str]] = defaultdict(list)
         for p in sorted(paths):
@@ -308,17 +308,6 @@ def _js_packages(model: RepositoryModel) -> list[tuple[str, str, str]]:
             main = data.get("main") if isinstance(data.get("main"), str) else ""
             found.append((data["name"], posixpath.dirname(path), str(main)))
     # Longest names first: "@a/b-c" before "@a/b".
-    return sorted(found, key=lambda x: (-len(x[0]), x[0]))
-
-
-def _go_modules(model: RepositoryModel) -> list[tuple[str, str]]:
-    found = []
-    for path, text in sorted(model.texts.items()):
-        if posixpath.basename(path) != "go.mod":
-            continue
-        m = re.search(r"(?m)^\s*module\s+\"?([^\s\"]+)\"?", text)
-        if m:
-            found.append((m.group(1), posixpath.dirname(path) or "."))
     return sorted(found, key=lambda x: (-len(x[0]), x[0]))
 
 

@@ -36,6 +36,7 @@ FACETS: dict[str, tuple[str, ...]] = {
         "path",
         "language",
         "module",
+        "package",
         OUTLINE,
         "exports",
         "star_imports",

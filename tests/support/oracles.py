@@ -1,12 +1,12 @@
 """Each ecosystem's own tool as the oracle of a project's public API.
 
-rustdoc (``cargo doc``'s ``all.html``), ``go doc -all``, TypeDoc's JSON and,
-for a CommonJS package, what Node itself finds on the objects a package
-exports.  Each runs on a project of ``tests.support.projects`` and answers
+rustdoc (``cargo doc``'s ``all.html``), ``go doc -all``, TypeDoc's JSON,
+``javap`` on the compiled classes of a jar and, for a CommonJS package, what
+Node itself finds on the objects a package exports.  Each runs on a project of ``tests.support.projects`` and answers
 plain data; results are kept beside the project in the cache folder, named
 by the tool and the project's version, so a test session runs each once.
-The tools come from the registries too: cargo and go from Debian, TypeDoc
-and TypeScript from npm, at the versions pinned here.
+The tools come from the registries too: cargo, go and the JDK's javap from
+Debian, TypeDoc and TypeScript from npm, at the versions pinned here.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import tomllib
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,85 @@ def _go_doc(project: str, package: str) -> dict[str, list[str]]:
             if m[1][0].isupper():
                 found["values"].append(m[1])
     return found
+
+
+# --- Java -------------------------------------------------------------------------------
+
+
+def javap_api(project: str, jar: str) -> dict[str, list[str]]:
+    """What ``javap -protected`` shows of a jar's API: for every class reachable from
+    outside its module (a package its ``module-info.class`` exports to every module, or
+    any package without one; a nested class only inside such a class), its binary name
+    (``javafx.collections.ListChangeListener$Change``) -> the names of its public and
+    protected fields, methods and constructors (a constructor by its class's simple name).
+    """
+    version = projects.PROJECTS[project].version
+    stem = jar.removesuffix(".jar")
+    return dict(_kept(f"javap-{project}-{version}-{stem}", lambda: _javap(project, jar)))
+
+
+def _javap(project: str, jar: str) -> dict[str, list[str]]:
+    path = projects.sources(project) / jar
+    with zipfile.ZipFile(path) as archive:
+        entries = archive.namelist()
+    exported: set[str] | None = None
+    if "module-info.class" in entries:
+        descriptor = _run(["javap", f"jar:file:{path}!/module-info.class"], path.parent)
+        exported = set(re.findall(r"(?m)^  exports ([\w.]+);$", descriptor))
+    classes = []
+    for entry in sorted(entries):
+        if not entry.endswith(".class") or entry.endswith(
+            ("module-info.class", "package-info.class")
+        ):
+            continue
+        name = entry.removesuffix(".class").replace("/", ".")
+        if exported is not None and name.rpartition(".")[0] not in exported:
+            continue
+        if re.search(r"\$\d", name):
+            continue  # anonymous and local classes
+        classes.append(name)
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(classes), 100):
+        out = _run(["javap", "-protected", "-v", "-cp", str(path), *classes[start : start + 100]],
+                   path.parent)  # fmt: skip
+        found |= _javap_classes(out)
+    return {
+        name: members for name, members in found.items()
+        if all(outer in found for outer in _enclosing(name))
+    }  # fmt: skip
+
+
+_JAVAP_CLASS = re.compile(
+    r"^(?P<modifiers>(?:[\w]+ )*)(?:class|interface|enum|record) (?P<name>[\w.$]+)"
+)
+
+
+def _javap_classes(out: str) -> dict[str, list[str]]:
+    """The public and protected classes of ``javap -v``'s output and the names of their
+    members, leaving out those the compiler made (``ACC_SYNTHETIC``: bridge methods)."""
+    found: dict[str, list[str]] = {}
+    members: list[str] | None = None
+    inside = False  # between the braces that hold a class's members
+    for line in out.splitlines():
+        if m := _JAVAP_CLASS.match(line):
+            visible = {"public", "protected"} & set(m["modifiers"].split())
+            members = found.setdefault(m["name"], []) if visible else None
+        elif line in ("{", "}"):
+            inside = line == "{"
+        elif members is None or not inside:
+            continue
+        elif re.match(r"^  \S.*;$", line) and line != "  static {};":
+            head = line.split("(", 1)[0] if "(" in line else line.rstrip(";")
+            members.append(head.split()[-1].rpartition(".")[2].rpartition("$")[2])
+        elif line.startswith("    flags: ") and "ACC_SYNTHETIC" in line and members:
+            members.pop()
+    return {name: sorted(set(found_members)) for name, found_members in found.items()}
+
+
+def _enclosing(binary_name: str) -> list[str]:
+    """``a.B$C$D`` -> ``["a.B", "a.B$C"]``."""
+    parts = binary_name.split("$")
+    return ["$".join(parts[:i]) for i in range(1, len(parts))]
 
 
 # --- TypeScript -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,9 @@ class Project:
     sha256: str
     # Debian packages hold their sources under a folder of the file system.
     inside: str = ""
+    # Or in a zip file (the package's path to it): ``inside`` is then a folder of the zip.
+    zipped: str = ""
+    arch: str = "amd64"  # a Debian package's architecture: "all" for sources and jars
 
     @property
     def archive_name(self) -> str:
@@ -49,11 +53,7 @@ class Project:
             return f"{self.package}-{self.version}.tar.gz"
         if self.kind == "npm":
             return f"{self.package}-{self.version}.tgz"
-        return f"{self.package}_{self.version}_{_debian_arch(self)}.deb"
-
-
-def _debian_arch(project: Project) -> str:
-    return "all" if project.package.startswith("golang-") else "amd64"
+        return f"{self.package}_{self.version}_{self.arch}.deb"
 
 
 PROJECTS: dict[str, Project] = {
@@ -87,10 +87,18 @@ PROJECTS: dict[str, Project] = {
                 "usr/share/cargo/registry/ryu-1.0.2"),
         Project("go-cmp", "debian", "golang-github-google-go-cmp-dev", "0.5.9-1",
                 "b68bd919daa7c1bdf02abfb68894e29e532f19b03b68c8615f50626c48f553b6",
-                "usr/share/gocode/src/github.com/google/go-cmp"),
+                "usr/share/gocode/src/github.com/google/go-cmp", arch="all"),
         Project("uuid", "debian", "golang-github-google-uuid-dev", "1.3.0-1",
                 "f79ead959ee04842fcb410347e7023a3c4c357c17f77b9bb13cff30ef4353351",
-                "usr/share/gocode/src/github.com/google/uuid"),
+                "usr/share/gocode/src/github.com/google/uuid", arch="all"),
+        # OpenJFX's Java sources (its modules, each with its module-info.java), and the
+        # jars Debian built from the same sources (what javap reads).
+        Project("openjfx", "debian", "openjfx-source", "11.0.11+1-3",
+                "a8de0bec39f5fd7825d513893cd13876c1e8e4733b998fa9d0de0671afcc66b4",
+                "", zipped="usr/share/openjfx/lib/src.zip", arch="all"),
+        Project("openjfx-jars", "debian", "libopenjfx-java", "11.0.11+1-3",
+                "6d0d337909279d4cfc64620898aaa2a77906022536b677e42bb354269534c41a",
+                "usr/share/java", arch="all"),
     )
 }  # fmt: skip
 
@@ -156,6 +164,10 @@ def sources(name: str, cache: Path | None = None) -> Path:
         if project.kind == "debian":
             subprocess.run(["dpkg-deb", "-x", str(packed), str(work / "x")], check=True)
             top = work / "x" / project.inside
+            if project.zipped:
+                with zipfile.ZipFile(work / "x" / project.zipped) as zipped:
+                    zipped.extractall(work / "z")
+                top = work / "z" / project.inside
         else:
             with tarfile.open(packed) as tar:
                 tar.extractall(work / "x", filter="data")

@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 8
+ANALYSIS_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,9 @@ class FileAnalysis:
     path: str
     language: str | None
     module: str | None = None  # importable module name (Python) or package path
+    # The package the file declares, as its package clause names it (Go ``package cmp``,
+    # Java ``package org.x.y;``; for ``module-info.java``, the Java module's name).
+    package: str | None = None
     doc: str | None = None  # module docstring / package doc comment
     doc_line: int | None = None  # the line the module doc starts on
     # The public declarations, in source order, each class followed by its public
@@ -216,6 +219,7 @@ class FileAnalysis:
             path=data["path"],
             language=data["language"],
             module=data.get("module"),
+            package=data.get("package"),
             doc=data.get("doc"),
             doc_line=data.get("doc_line"),
             symbols=symbols,

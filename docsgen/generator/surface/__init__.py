@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
-from docsgen.generator.surface import python, rust
+from docsgen.generator.surface import go, java, python, rust
 from docsgen.generator.surface.model import Surface
 from docsgen.generator.surface.roles import Roles
 
@@ -33,4 +33,6 @@ Resolver = Callable[[Sequence[FileAnalysis], Context], Surface]
 RESOLVERS: dict[str, Resolver] = {
     "Python": lambda analyses, context: python.resolve(analyses, context.module_of),
     "Rust": lambda analyses, context: rust.resolve(analyses, context.texts),
+    "Go": lambda analyses, context: go.resolve(analyses, context.texts),
+    "Java": lambda analyses, context: java.resolve(analyses),
 }

@@ -48,6 +48,7 @@ _FOLDER_ROLES = {
     "benches": BENCH, "bench": BENCH, "benchmarks": BENCH, "benchmark": BENCH,
     "fuzz": FUZZ, "fuzzing": FUZZ,
     "scripts": TOOLING, "tools": TOOLING, "ci": TOOLING, ".github": TOOLING,
+    "vendor": OTHER,  # copies of dependencies (Go modules, PHP, Ruby): not the product
 }  # fmt: skip
 _AMBIGUOUS = frozenset(
     {"test", "testing", "spec", "example", "sample", "demo", "tutorial", "doc", "bench",
@@ -102,6 +103,9 @@ class _Root:
     # says nothing about loose TypeScript files beside it).
     governs: frozenset[str]
     is_package: bool = True  # a Python package: conventions inside it are narrower
+    # False: no convention applies inside; the build compiles every file of it (Maven's
+    # ``src/main``, where ``DepthTest.java`` is a class of the product, not a test).
+    conventions: bool = True
 
 
 def classify(paths: Iterable[str], texts: Mapping[str, str]) -> Roles:
@@ -189,6 +193,8 @@ class _Classifier:
     def role(self, path: str) -> tuple[str, Reason]:
         folder, _, name = path.rpartition("/")
         root, found, in_package = self._folder(folder)
+        if root is not None and not root.conventions:
+            return PRODUCT, root.reason
         if root is not None and root.folder == path:  # a root that is a single file
             return PRODUCT, root.reason
         if found is not None:
@@ -602,7 +608,7 @@ def _maven(manifest: str, folder: str, text: str, paths: list[str]) -> list[_Roo
     if not any(p.startswith(main + "/") for p in paths):
         return []
     reason = Reason(PRODUCT, main + "/", "Maven/Gradle's main source set", manifest, None)
-    return [_Root(main, reason, governs=frozenset(), is_package=False)]
+    return [_Root(main, reason, governs=frozenset(), is_package=False, conventions=False)]
 
 
 _MANIFESTS = {

@@ -107,7 +107,7 @@ def _head(path: str, src: Source, root: Node) -> Head:
             doc = go_doc(src, node)
             if doc is not None:
                 doc_line = line_of(preceding_comments(node, _is_comment)[0])
-    return module_name(path, package), doc, doc_line
+    return Head(module_name(path, package), doc, doc_line, {"package": package})
 
 
 def module_name(path: str, package: str | None) -> str:

@@ -1,8 +1,11 @@
-"""Java: public types and their public constructors, methods and fields, with Javadoc.
+"""Java: public types and their public and protected members, with Javadoc.
 
-Members of interfaces and annotation types are public unless declared
-``private``.  A file's module is its package, so a package's files are
-documented together.
+What ``javadoc`` documents: ``public`` and ``protected`` types, constructors,
+methods and fields (a subclass elsewhere sees the protected ones); members of
+interfaces and annotation types are public unless declared ``private``.  A
+file's module is its package, so a package's files are documented together;
+the package's documentation is ``package-info.java``'s.  A ``module-info.java``
+names its module and the packages it exports to everyone.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ _TYPES = {
     "annotation_type_declaration": "interface",
 }
 _ANNOTATIONS = {"marker_annotation", "annotation"}
+_VISIBLE = frozenset({"public", "protected"})
 
 
 def _is_comment(node: Node) -> bool:
@@ -107,7 +111,7 @@ def _top_level_type(w: Walk, node: Node, parent: str | None, depth: int) -> None
 def _type(c: Collector, node: Node, parent: str | None, depth: int, implicit_public: bool) -> None:
     src = c.src
     keywords, annotations, start = _modifiers(src, node)
-    if "public" not in keywords and not (implicit_public and "private" not in keywords):
+    if not _visible(keywords, implicit_public):
         return
     name = node.child_by_field_name("name")
     body = node.child_by_field_name("body")
@@ -138,8 +142,7 @@ def _type(c: Collector, node: Node, parent: str | None, depth: int, implicit_pub
             _type(c, member, qualname, depth + 1, members_public)
             continue
         mkeywords, mannotations, mstart = _modifiers(src, member)
-        public = "public" in mkeywords or (members_public and "private" not in mkeywords)
-        if not public:
+        if not _visible(mkeywords, members_public):
             continue
         if member.type in (
             "method_declaration",
@@ -174,18 +177,54 @@ def _type(c: Collector, node: Node, parent: str | None, depth: int, implicit_pub
                     )
 
 
+def _visible(keywords: set[str], implicit_public: bool) -> bool:
+    """Whether a declaration is part of the API: public or protected, or public by default
+    (an interface's members) and not private."""
+    return bool(keywords & _VISIBLE) or (implicit_public and "private" not in keywords)
+
+
+def _dotted_name(node: Node) -> Node | None:
+    return child_of_type(node, "scoped_identifier", "identifier")
+
+
+def _exported_packages(src: Source, module: Node) -> tuple[str, ...]:
+    """The packages a module declaration exports to every module (``exports x;``, not
+    ``exports x to y;``)."""
+    body = child_of_type(module, "module_body")
+    exported = []
+    for directive in named_children(body) if body is not None else []:
+        if directive.type != "exports_module_directive":
+            continue
+        if any(child.type == "to" for child in directive.children):
+            continue  # a qualified export: only the modules named may read it
+        name = _dotted_name(directive)
+        if name is not None:
+            exported.append(src.text(name))
+    return tuple(exported)
+
+
 def _head(path: str, src: Source, root: Node) -> Head:
-    """The package as the module (else the file's folder, dotted), and the package doc."""
+    """The package as the module (else the file's folder, dotted); the package doc, from
+    ``package-info.java``; a ``module-info.java``'s module and exports."""
     package = doc = doc_line = None
+    exports: tuple[str, ...] | None = None
+    package_info = path.rpartition("/")[2] == "package-info.java"
     for node in named_children(root):  # the last package declaration is the one that counts
-        if node.type == "package_declaration":
-            name = child_of_type(node, "scoped_identifier", "identifier")
+        if node.type in ("package_declaration", "module_declaration"):
+            name = _dotted_name(node)
             package = src.text(name) if name is not None else None
-            doc = javadoc(src, node)
-            if doc is not None:
-                doc_line = line_of(preceding_comments(node, _is_comment)[-1])
+            if package_info or node.type == "module_declaration":
+                doc = javadoc(src, node)
+                if doc is not None:
+                    doc_line = line_of(preceding_comments(node, _is_comment)[-1])
+            if node.type == "module_declaration":
+                exports = _exported_packages(src, node)
     directory = path.rsplit("/", 1)[0] if "/" in path else ""
-    return package or directory.replace("/", ".") or path, doc, doc_line
+    module = package or directory.replace("/", ".") or path
+    extra: dict[str, object] = {"package": package}
+    if exports is not None:
+        extra["exports"] = exports
+    return Head(module, doc, doc_line, extra)
 
 
 READING = Reading("java", _DECLARATIONS, dict.fromkeys(_TYPES, _top_level_type), _head)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
 import tree_sitter
 
@@ -320,7 +321,17 @@ def parse(grammar: str, text: str) -> tuple[Source, Node]:
 # --- the walk shared by Go, Rust and Java ---------------------------------------------------
 
 Handler = Callable[["Walk", Node, "str | None", int], None]
-Head = tuple[str, "str | None", "int | None"]  # the file's module name, its doc and doc line
+
+
+class Head(NamedTuple):
+    """What a file says of itself at its top level."""
+
+    module: str  # the module (package) it belongs to
+    doc: str | None = None
+    doc_line: int | None = None
+    # Other fields of its analysis the language fills: Go's and Java's ``package``, a
+    # ``module-info.java``'s ``exports``.
+    extra: Mapping[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -341,8 +352,9 @@ class Reading:
         src, root = parse(self.grammar, text)
         walk = Walk(self, Collector(path, language, src))
         walk.body(root, None, 0)
-        module, doc, doc_line = self.head(path, src, root)
-        return walk.c.result(root, module, doc, doc_line)
+        head = self.head(path, src, root)
+        found = walk.c.result(root, head.module, head.doc, head.doc_line)
+        return replace(found, **head.extra) if head.extra else found
 
 
 @dataclass
