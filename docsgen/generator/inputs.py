@@ -40,6 +40,7 @@ FACETS: dict[str, tuple[str, ...]] = {
         "exports",
         "star_imports",
         "exports_included",
+        "dynamic_members",
         "analysed",
         "parse_error",
         "skipped",
