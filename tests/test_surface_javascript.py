@@ -296,6 +296,16 @@ def test_commonjs_default_and_members_as_require_gives_them() -> None:
     )
 
 
+def test_a_packages_test_file_and_type_tests_are_not_its_product() -> None:
+    roles = classify(
+        ["index.js", "index.d.ts", "test.js", "index.test-d.ts", "src/a.test.ts"],
+        {"package.json": '{"name": "x", "main": "index.js"}'},
+    )
+    assert [p for p in roles.of if roles.is_product(p)] == ["index.js", "index.d.ts"]
+    assert {r.where for r in roles.reasons if r.role == "test"} == {
+        "test.*", "*.test-d.*", "*.test.js / *.spec.js"}  # fmt: skip
+
+
 def _counts() -> dict[str, tuple[int, int]]:  # pragma: no cover - for reports
     """(oracle names, matched) per check, as the closing notes report them."""
     found = {}

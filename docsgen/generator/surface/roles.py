@@ -49,7 +49,9 @@ _FOLDER_ROLES = {
 _IN_PACKAGE_FOLDER_ROLES = {"tests": TEST, "__tests__": TEST, "testdata": TEST}
 _TEST_FILE = re.compile(
     r"(^test_.*\.py$|.*_test\.py$|^conftest\.py$|.*_test\.go$|.*\.(test|spec)\.[cm]?[jt]sx?$|"
-    r".*Tests?\.java$|.*Test\.kt$)"
+    r".*Tests?\.java$|.*Test\.kt$|"
+    # A JavaScript package's tests in one file, and tsd's type tests (``index.test-d.ts``).
+    r"^test\.[cm]?[jt]sx?$|.*\.test-d\.[cm]?tsx?$)"
 )
 _TOOLING_FILE = re.compile(r"^(setup\.py|noxfile\.py|fabfile\.py|tasks\.py|build\.rs|"
                            r"Gruntfile\.js|Gulpfile\.js|gulpfile\.js|webpack\.config\.[cm]?js|"
@@ -185,6 +187,8 @@ def _pattern_of(name: str) -> str:
         "*Test.java",
         "*Tests.java",
         "*Test.kt",
+        "*.test-d.*",
+        "test.*",
     ):
         if fnmatchcase(name, pattern):
             return pattern
