@@ -221,6 +221,20 @@ def test_each_subpath_of_exports_is_a_module_and_unreached_files_are_not() -> No
     assert surface.canonical[("index.d.ts", "run")] == "@acme/kit.run"
 
 
+def test_a_package_json_without_a_name_marks_a_folder_not_a_package() -> None:
+    surface = surface_from({
+        "package.json": '{"name": "dual", "exports": {"import": "./dist/esm/index.js", '
+                        '"require": "./dist/cjs/index.js"}}',
+        "dist/esm/package.json": '{"type": "module"}',
+        "dist/esm/index.js": "export const a = 1;\n",
+        "dist/cjs/index.js": "exports.a = 1;\n",
+    })  # fmt: skip
+    assert [m.name for m in surface.modules] == ["dual"]
+    top = surface.module("dual")
+    assert top is not None and top.paths == ("dist/esm/index.js", "dist/cjs/index.js")
+    assert names_of(surface, "dual") == {"a": ("dist/esm/index.js", "a")}
+
+
 def test_a_js_specifier_in_typescript_names_the_typescript_file() -> None:
     surface = surface_from({
         "package.json": '{"name": "pkg", "types": "./dist/index.d.ts"}',

@@ -172,20 +172,23 @@ class _Files:
         """``"./*": "./dist/*.js"``: each subpath the pattern matches -> its file."""
         path = posixpath.normpath(posixpath.join(folder, written)).removeprefix("./")
         found: dict[str, str] = {}
-        for variant in [path, *sources_for(path, folder)]:
-            if variant.count("*") != 1:
-                continue
-            head, tail = variant.split("*")
-            matcher = re.compile(re.escape(head) + "(.+)" + re.escape(tail) + "$")
-            for file in sorted(self.by_path):
-                m = matcher.match(file)
-                if m is not None:
-                    found.setdefault(subpath.replace("*", m[1]), file)
+        for variants in ([path], sources_for(path, folder)):
+            for variant in variants:
+                if variant.count("*") != 1:
+                    continue
+                head, tail = variant.split("*")
+                matcher = re.compile(re.escape(head) + "(.+)" + re.escape(tail) + "$")
+                for file in sorted(p for p in self.by_path if p.startswith(head)):
+                    m = matcher.match(file)
+                    if m is not None:
+                        found.setdefault(subpath.replace("*", m[1]), file)
+            if found:
+                break  # the build's own files, else its sources
         return found
 
 
 def packages(texts: Mapping[str, str], files: _Files) -> list[_Package]:
-    """The packages whose folders hold analysed files, with their entry points."""
+    """The named packages whose folders hold analysed files, with their entry points."""
     found = []
     for manifest, text in sorted(texts.items()):
         folder, _, base = manifest.rpartition("/")
@@ -198,11 +201,9 @@ def packages(texts: Mapping[str, str], files: _Files) -> list[_Package]:
             data = json.loads(text)
         except ValueError:
             continue
-        if not isinstance(data, dict):
-            continue
-        name = data.get("name") if isinstance(data.get("name"), str) else None
-        name = name or posixpath.basename(folder) or "package"
-        found.append(_Package(name, folder, manifest, _entries(data, folder, files)))
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            continue  # without a name it is no package (``{"type": "module"}`` in dist/esm/)
+        found.append(_Package(data["name"], folder, manifest, _entries(data, folder, files)))
     return found
 
 
