@@ -88,6 +88,8 @@ def test_members_with_computed_names_are_kept_with_their_line() -> None:
         "});\n"
         "function make() { var app = {}; app[x] = 1; return app; }\n"
         "app['literal'] = 1;\n"
+        "const re = exports.re = [];\n"
+        "re[index] = 1;\n"
     )
     assert found.dynamic_members == (
         ("app", 3, "app[method] = …"),
@@ -114,6 +116,18 @@ def test_names_exported_from_requires_are_re_exports_of_them() -> None:
         "Router": "./router.Router",
         "resolve": "path.resolve",
     }
+
+
+def test_a_variable_assigned_to_exports_where_it_is_declared_is_exported() -> None:
+    found = symbols(
+        "exports = module.exports = {};\n"
+        "const re = exports.re = [];\n"
+        "const src = exports.source = [];\n"
+    )
+    assert list(found) == ["re", "src", "source"]
+    assert found["re"].public and found["re"].kind == "constant"
+    assert not found["src"].public
+    assert (found["source"].kind, found["source"].target) == ("reexport", "src")
 
 
 def test_module_exports_of_a_require_exports_that_modules_names() -> None:

@@ -287,6 +287,27 @@ def test_star_exports_outside_the_repository_and_cycles_are_noted_not_followed()
     assert any("export * from 'lodash'" in note for note in top.notes)
 
 
+def test_names_that_cannot_be_read_and_packages_of_one_name_are_said_so() -> None:
+    surface = surface_from({
+        "package.json": '{"name": "pkg", "main": "index.js"}',
+        "index.js": "const internal = require('./internal');\n"
+                    "module.exports = { tokens: internal.t, made: internal.made };\n",
+        "internal.js": "exports.t = {};\nObject.assign(exports, { made: 1 });\n",
+        "vendor/pkg/package.json": '{"name": "pkg", "main": "index.js"}',
+        "vendor/pkg/index.js": "exports.old = 1;\n",
+    })  # fmt: skip
+    assert [m.name for m in surface.modules] == ["pkg", "pkg (vendor/pkg)"]
+    assert names_of(surface, "pkg") == {
+        "tokens": ("internal.js", "t"),
+        "made": (None, "internal.made"),
+    }
+    top = surface.module("pkg")
+    assert top is not None and top.notes == (
+        "`pkg.made` is `made` of `internal.js`, which does not export it in a way that can "
+        "be read.",
+    )
+
+
 def test_commonjs_default_and_members_as_require_gives_them() -> None:
     surface = surface_from({
         "package.json": '{"name": "srv"}',

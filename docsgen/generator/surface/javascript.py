@@ -246,6 +246,9 @@ class _Resolver:
         self._names: dict[str, dict[str, tuple[int, str]]] = {}
         self.reached: dict[str, set[str]] = {}  # file -> the files its star exports reach
         self.notes: dict[str, list[str]] = {}  # file -> what a reader must know
+        # Names a file of the repository is asked for but does not export as far as its
+        # code can be read: the target shown for them -> (file, name).
+        self.unread: dict[str, tuple[str, str]] = {}
 
     def top(self, path: str) -> tuple[dict[str, Symbol], dict[str, Symbol]]:
         """A file's top-level declarations (public or not) and re-exports, by name."""
@@ -326,7 +329,9 @@ class _Resolver:
                 return self.resolve(origin, name, depth + 1)
         if name == "default":  # CommonJS: what ``require`` gives is the module itself
             return Target(path, None, self.module(path))
-        return Target(external=f"{self.module(path)}.{name}")
+        unread = f"{self.module(path)}.{name}"
+        self.unread[unread] = (path, name)
+        return Target(external=unread)
 
     def follow(self, path: str, target: str, depth: int) -> Target:
         """A re-export's target: ``<specifier>.<name>`` or a local name."""
@@ -382,6 +387,11 @@ def _modules(files: _Files, found: list[_Package]) -> list[_Module]:
     for name, paths in by_name.items():
         first = primary(paths)
         modules.append(_Module(name, [first, *(p for p in paths if p != first)], False))
+    seen: set[str] = set()
+    for m in sorted(modules, key=lambda m: (m.paths[0].count("/"), m.paths[0])):
+        if m.name in seen:  # two packages of one name (vendored copies): say which is which
+            m.name = f"{m.name} ({posixpath.dirname(m.paths[0]) or '.'})"
+        seen.add(m.name)
     return sorted(modules, key=lambda m: m.name)
 
 
@@ -454,6 +464,10 @@ def _notes(resolver: _Resolver, module: _Module, names: tuple[PublicName, ...]) 
                              "listed.")  # fmt: skip
     for n in names:
         target = n.target
+        if target.external in resolver.unread:
+            path, name = resolver.unread[target.external or ""]
+            notes.append(f"{code(n.qualified)} is {code(name)} of {code(path)}, which does "
+                         "not export it in a way that can be read.")  # fmt: skip
         if not n.is_canonical and target.qualname is not None:
             continue
         analysis = resolver.files.by_path.get(target.path or "")

@@ -439,7 +439,8 @@ class _Reader:
                 self.members.setdefault(obj, []).append(_Member(name, name_node, value, node))
 
     def variable_exports(self, node: Node, exported: list[tuple[str, str, Node]]) -> None:
-        """``var app = exports = module.exports = {}`` and ``var x = require("y")``."""
+        """``var app = exports = module.exports = {}``, ``const re = exports.re = []`` and
+        ``var x = require("y")``."""
         for declarator in named_children(node):
             name_node = declarator.child_by_field_name("name")
             value = declarator.child_by_field_name("value")
@@ -466,9 +467,13 @@ class _Reader:
                 spec, _, imported = target.rpartition(".")
                 self.bindings[name] = (spec, imported)
                 continue
-            if any(self.src.text(left) in _MODULE_OBJECTS for left in _chain(value)[0]):
-                exported.append(("default", name, name_node))
-                self.exports.append("default")
+            for left in _chain(value)[0]:
+                if self.src.text(left) in _MODULE_OBJECTS:
+                    exported.append(("default", name, name_node))
+                    self.exports.append("default")
+                elif (place := self.place(left)) is not None and place[0] in _MODULE_OBJECTS:
+                    exported.append((place[1], name, place[2]))
+                    self.exports.append(place[1])
 
     def place(self, left: Node) -> tuple[str, str, Node] | None:
         """``obj.name``, ``obj["name"]`` or ``Obj.prototype.name``: (obj, name, name node)."""
@@ -688,8 +693,8 @@ class _Reader:
                     doc=doc,
                     signature=squash(src.text(declarator), 120),
                 )
-            if parent is None:
-                self.assigned_members(name, qualname)
+            if parent is None and (value is None or value.type != "array"):
+                self.assigned_members(name, qualname)  # an array's items are no members
 
     def assigned_members(self, name: str, owner: str) -> None:
         """The members assigned to a top-level declaration, listed under it."""
