@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import subprocess
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -339,24 +338,3 @@ def test_a_packages_test_file_and_type_tests_are_not_its_product() -> None:
     assert [p for p in roles.of if roles.is_product(p)] == ["index.js", "index.d.ts"]
     assert {r.where for r in roles.reasons if r.role == "test"} == {
         "test.*", "*.test-d.*", "*.test.js / *.spec.js"}  # fmt: skip
-
-
-def _counts() -> dict[str, tuple[int, int]]:  # pragma: no cover - for reports
-    """(oracle names, matched) per check, as the closing notes report them."""
-    found = {}
-    for project, without, module, entry in (
-        ("ky", "", "ky", "distribution/index.d.ts"),
-        ("immer", "", "immer", "dist/immer.d.ts"),
-        ("immer", "dist", "immer", "src/immer.ts"),
-    ):
-        surface, analyses = surface_of(project, without)
-        theirs = oracles.typedoc_declarations(project, entry)
-        top = surface.module(module)
-        assert top is not None
-        missing, wrong = _compare_with_typedoc(top, analyses, theirs)
-        found[f"{project}:{entry}"] = (len(theirs), len(theirs) - len(missing) - len(wrong))
-    return found
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(_counts(), Path(__file__).name)
