@@ -36,7 +36,10 @@ def test_typescript_lists_exports_and_public_members_with_tsdoc() -> None:
         "helper",
         "default",
         "hidden",
+        "shown",
     ]
+    assert not found["hidden"].public  # exported only as ``shown``, a re-export of it
+    assert found["shown"].kind == "reexport" and found["shown"].target == "hidden"
     add = found["add"]
     assert add.signature == "function add(a: number, b = 2, ...rest: number[]): number"
     # The doc comment is kept whole, its tags with it: rendering parses them.

@@ -42,6 +42,7 @@ FACETS: dict[str, tuple[str, ...]] = {
         "star_imports",
         "exports_included",
         "impls",
+        "dynamic_members",
         "analysed",
         "parse_error",
         "skipped",

@@ -311,8 +311,16 @@ def _enclosing(binary_name: str) -> list[str]:
 
 def typedoc_exports(project: str, entry: str) -> dict[str, str]:
     """TypeDoc's view of what a package's entry point exports: name -> kind."""
+    return {name: found["kind"] for name, found in typedoc_declarations(project, entry).items()}
+
+
+def typedoc_declarations(project: str, entry: str) -> dict[str, dict[str, Any]]:
+    """What each name a package's entry point exports is, for TypeDoc: name ->
+    ``{"kind", "path", "line"}``, the file (from the project's folder) and line of the
+    declaration it names (for ``default``, what ``export default`` names)."""
     version = projects.PROJECTS[project].version
-    return dict(_kept(f"typedoc-{project}-{version}", lambda: _typedoc(project, entry)))
+    safe = entry.replace("/", "-")
+    return dict(_kept(f"typedoc-{project}-{version}-{safe}", lambda: _typedoc(project, entry)))
 
 
 def _node_tools() -> Path:
@@ -324,18 +332,22 @@ def _node_tools() -> Path:
     return tools
 
 
-def _typedoc(project: str, entry: str) -> dict[str, str]:
+def _typedoc(project: str, entry: str) -> dict[str, dict[str, Any]]:
     tools = _node_tools()
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "api.json"
         _run([str(tools / "node_modules" / ".bin" / "typedoc"), "--json", str(out),
               "--skipErrorChecking", "--excludeExternals", "--entryPoints", entry,
-              "--logLevel", "Error"], projects.sources(project))  # fmt: skip
+              "--basePath", ".", "--logLevel", "Error"], projects.sources(project))  # fmt: skip
         data = json.loads(out.read_text())
     kinds = {1: "project", 2: "module", 4: "namespace", 8: "enum", 32: "variable",
              64: "function", 128: "class", 256: "interface", 2097152: "type"}  # fmt: skip
-    return {child["name"]: kinds.get(child["kind"], str(child["kind"]))
-            for child in data.get("children", [])}  # fmt: skip
+    found = {}
+    for child in data.get("children", []):
+        source = (child.get("sources") or [{}])[0]
+        found[child["name"]] = {"kind": kinds.get(child["kind"], str(child["kind"])),
+                                "path": source.get("fileName"), "line": source.get("line")}  # fmt: skip
+    return found
 
 
 # --- CommonJS ---------------------------------------------------------------------------

@@ -73,6 +73,8 @@ PROJECTS: dict[str, Project] = {
                 "fc43a91e7dc7affb53c6ad7123a4f35485ed3c45226ae7a3847b7738e783e008"),
         Project("ky", "npm", "ky", "1.7.2",
                 "d8830d2a3c08841b7ef3bc809c10ed90ce300975f4449a2dedd02209c76224c7"),
+        Project("immer", "npm", "immer", "10.1.1",
+                "946cc79684ad1e080b09d4f2da14247b272aa667f3aaa100f35846148689f08f"),
         Project("serde_json", "debian", "librust-serde-json-dev", "1.0.87-1",
                 "2d053de630af6649c40a39d9ab6268d5469385289016a1205d0dec196e7b77d2",
                 "usr/share/cargo/registry/serde_json-1.0.87"),

@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 9
+ANALYSIS_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ class Symbol:
     public: bool = True
     parent: str | None = None  # qualname of the enclosing class, if any
     # For a re-export (kind "reexport"): where the name comes from, as written
-    # (e.g. "aiohttp.client.ClientSession" or ".client.ClientSession").
+    # (e.g. "aiohttp.client.ClientSession" or ".client.ClientSession"; JavaScript and
+    # TypeScript: "<specifier>.<name>", the name "default" or "*" for the whole module,
+    # as in "./errors.js.HTTPError", or a local name alone).
     target: str | None = None
     # For a class: what it derives from, as dotted names made from the file's imports
     # (".sansio.app.App", "click.UsageError"; a name of the same file as written).
@@ -133,8 +135,9 @@ class FileAnalysis:
     # members (private names are not kept: nothing shows them).
     symbols: tuple[Symbol, ...] = ()
     exports: tuple[str, ...] | None = None  # ``__all__`` or explicit export list, if any
-    # Python: ``from x import *`` (origin as written, line); the names it brings in are
-    # worked out across the repository (``docsgen.generator.surface``).
+    # Python: ``from x import *``; JavaScript/TypeScript: ``export * from "x"`` and
+    # ``module.exports = require("x")`` (origin as written, line); the names it brings in
+    # are worked out across the repository (``docsgen.generator.surface``).
     star_imports: tuple[tuple[str, int], ...] = ()
     # Python: modules whose ``__all__`` this module's ``__all__`` includes (as written, line).
     exports_included: tuple[tuple[str, int], ...] = ()
@@ -142,6 +145,10 @@ class FileAnalysis:
     # and ``#[derive(Trait)]``): (the inline module's qualname or "", the type's path as
     # written without generic arguments, the trait as written, line).
     impls: tuple[tuple[str, str, str, int], ...] = ()
+    # JavaScript: members added under computed names, which cannot be listed
+    # (``app[method] = …``): the object's qualname ("" for the module's exports), the
+    # line, and the place as written.
+    dynamic_members: tuple[tuple[str, int, str], ...] = ()
     imports: tuple[Import, ...] = ()
     env_reads: tuple[EnvRead, ...] = ()
     routes: tuple[Route, ...] = ()
@@ -227,6 +234,7 @@ class FileAnalysis:
             star_imports=tuple((s[0], s[1]) for s in data.get("star_imports", [])),
             exports_included=tuple((s[0], s[1]) for s in data.get("exports_included", [])),
             impls=tuple((i[0], i[1], i[2], i[3]) for i in data.get("impls", [])),
+            dynamic_members=tuple((d[0], d[1], d[2]) for d in data.get("dynamic_members", [])),
             imports=tuple(
                 Import(**{**i, "names": tuple(i["names"])}) for i in data.get("imports", [])
             ),

@@ -38,7 +38,7 @@ from docsgen.generator.markdown import (
 from docsgen.generator.model import RepositoryModel
 from docsgen.generator.modules import python_module, python_packages
 from docsgen.generator.sections.base import PlannedPiece, Section, SectionResult, assemble
-from docsgen.generator.surface import RESOLVERS, Context
+from docsgen.generator.surface import Context, resolve_languages
 from docsgen.generator.surface.fallback import resolve_by_file
 from docsgen.generator.surface.model import (
     DEFINED,
@@ -76,11 +76,7 @@ def product_surfaces(model: RepositoryModel, roles: Roles) -> list[Surface]:
         python = python_module(path, packages) if analysis.language == "Python" else None
         module_of[path] = python or analysis.module or path
     context = Context(paths, model.texts, module_of, roles)
-    surfaces = []
-    for language in sorted(by_language):
-        resolver = RESOLVERS.get(language, resolve_by_file)
-        surfaces.append(resolver(by_language[language], context))
-    return surfaces
+    return resolve_languages(by_language, context, resolve_by_file)
 
 
 def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
@@ -335,7 +331,11 @@ class _ModulePart:
                                             prefix + problem))  # fmt: skip
         if problems:
             parts.append("\n" + "\n\n".join(problems))
-        submodules = [n for n in module.names if n.how == SUBMODULE or n.target.qualname is None]
+        submodules = [
+            n
+            for n in module.names
+            if n.how == SUBMODULE or (n.target.qualname is None and n.target.external is None)
+        ]
         entries = [self._entry(n) for n in module.names if n not in submodules]
         coverage = self._coverage()
         if coverage:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
-from docsgen.generator.surface import go, java, python, rust
+from docsgen.generator.surface import go, java, javascript, python, rust
 from docsgen.generator.surface.model import Surface
 from docsgen.generator.surface.roles import Roles
 
@@ -30,9 +30,30 @@ class Context:
 
 Resolver = Callable[[Sequence[FileAnalysis], Context], Surface]
 
+
+def _javascript(analyses: Sequence[FileAnalysis], context: Context) -> Surface:
+    return javascript.resolve(analyses, context.texts)
+
+
 RESOLVERS: dict[str, Resolver] = {
     "Python": lambda analyses, context: python.resolve(analyses, context.module_of),
     "Rust": lambda analyses, context: rust.resolve(analyses, context.texts),
     "Go": lambda analyses, context: go.resolve(analyses, context.texts),
     "Java": lambda analyses, context: java.resolve(analyses),
+    # One resolver for both: a package mixes them (``index.d.ts`` beside ``index.js``).
+    "JavaScript": _javascript,
+    "TypeScript": _javascript,
 }
+
+
+def resolve_languages(
+    analyses: Mapping[str, Sequence[FileAnalysis]], context: Context, default: Resolver
+) -> list[Surface]:
+    """Each resolver run once, on the analyses of every language it resolves (in the
+    order of the languages' names); ``default`` for languages without one."""
+    groups: dict[Resolver | str, tuple[Resolver, list[FileAnalysis]]] = {}
+    for language in sorted(analyses):
+        resolver = RESOLVERS.get(language)
+        key: Resolver | str = language if resolver is None else resolver
+        groups.setdefault(key, (resolver or default, []))[1].extend(analyses[language])
+    return [resolver(group, context) for resolver, group in groups.values()]

@@ -59,7 +59,9 @@ _AMBIGUOUS = frozenset(
 _IN_PACKAGE_FOLDER_ROLES = {"tests": TEST, "__tests__": TEST, "testdata": TEST}
 _TEST_FILE = re.compile(
     r"(^test_.*\.py$|.*_test\.py$|^conftest\.py$|.*_test\.go$|.*\.(test|spec)\.[cm]?[jt]sx?$|"
-    r".*Tests?\.java$|.*Test\.kt$)"
+    r".*Tests?\.java$|.*Test\.kt$|"
+    # A JavaScript package's tests in one file, and tsd's type tests (``index.test-d.ts``).
+    r"^test\.[cm]?[jt]sx?$|.*\.test-d\.[cm]?tsx?$)"
 )
 _TOOLING_FILE = re.compile(r"^(setup\.py|noxfile\.py|fabfile\.py|tasks\.py|build\.rs|"
                            r"Gruntfile\.js|Gulpfile\.js|gulpfile\.js|webpack\.config\.[cm]?js|"
@@ -168,6 +170,9 @@ class _Classifier:
 
     def __init__(self, roots: list[_Root]) -> None:
         self.roots = roots
+        # Roots that are one file (``index.js`` in package.json's "files", a module a
+        # setup.py names): looked up by path, before the file's folder.
+        self.files = {r.folder: r for r in roots if "." in r.folder.rpartition("/")[2]}
         self.strict: frozenset[str] = frozenset().union(*(r.governs for r in roots))
         self._folders: dict[str, tuple[_Root | None, tuple[str, str] | None, bool]] = {}
 
@@ -191,11 +196,12 @@ class _Classifier:
         return known
 
     def role(self, path: str) -> tuple[str, Reason]:
+        single = self.files.get(path)
+        if single is not None:
+            return PRODUCT, single.reason
         folder, _, name = path.rpartition("/")
         root, found, in_package = self._folder(folder)
         if root is not None and not root.conventions:
-            return PRODUCT, root.reason
-        if root is not None and root.folder == path:  # a root that is a single file
             return PRODUCT, root.reason
         if found is not None:
             role, where = found
@@ -267,6 +273,8 @@ def _pattern_of(name: str) -> str:
         "*Test.java",
         "*Tests.java",
         "*Test.kt",
+        "*.test-d.*",
+        "test.*",
     ):
         if fnmatchcase(name, pattern):
             return pattern
