@@ -30,7 +30,7 @@ from docsgen.generator.docstrings.render import render as render_doc
 from docsgen.generator.markdown import Citation, code, escape, fence, printable
 
 # Bump when the rendering below changes: stored renderings of older versions are ignored.
-REFERENCE_VERSION = 6
+REFERENCE_VERSION = 7
 
 WRAP_AT = 88  # a signature longer than this is laid out one parameter per line
 # Kinds that should carry documentation; fields, constants and the like read
@@ -45,6 +45,7 @@ DOCUMENTED_KINDS = frozenset(
 VALUE_KINDS = frozenset({"attribute", "field", "constant", "variant", "variable"})
 LABELS = {"reexport": "re-export"}
 PUBLIC_NAME = "\x01"  # the public name of a block's top-level declaration
+_DOC_COMMENT = re.compile(r"/\*\*.*?\*/", re.S)
 _FENCE_LANGUAGES = {
     "Python": "python", "TypeScript": "ts", "JavaScript": "js", "Go": "go", "Rust": "rust",
     "Java": "java",
@@ -83,7 +84,11 @@ def declaration(language: str | None, s: Symbol) -> str:
         conditions = "".join(f"{d}\n" for d in s.decorators if d.startswith("#[cfg"))
         return conditions + wrap(" ".join((s.signature or s.name).split()))
     if language != "Python":
-        return wrap(" ".join((s.signature or s.name).split()))
+        text = s.signature or s.name
+        if language in ("TypeScript", "JavaScript"):  # doc comments inside a type's body
+            text = _DOC_COMMENT.sub(" ", text)
+        text = " ".join(text.split())
+        return text if s.kind in VALUE_KINDS else wrap(text)
     sig = s.signature or ""
     decorators = "".join(f"{d if d.startswith('@') else '@' + d}\n" for d in s.decorators[:3])
     if s.kind in ("function", "method"):
