@@ -13,8 +13,6 @@ No token is ever put in a message or a log line.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import email.utils
 import http
 import logging
 import re
@@ -41,6 +39,7 @@ from docsgen.errors import (
     RepositoryNotFound,
     RepositoryTooLarge,
 )
+from docsgen.retries import backoff_delay, parse_retry_after
 from docsgen.settings import Settings
 from docsgen.snapshot import human_size
 
@@ -323,9 +322,8 @@ class GitHubClient:
                 failure = exc
             if attempt > settings.github_retries:
                 raise GitHubApiFailed(self._give_up_message(failure, attempt)) from None
-            delay = min(
-                settings.github_backoff_max_seconds,
-                settings.github_backoff_seconds * 2 ** (attempt - 1),
+            delay = backoff_delay(
+                attempt, settings.github_backoff_seconds, settings.github_backoff_max_seconds
             )
             log.info(
                 "GitHub request failed (%s); retry %d of %d in %.2f s",
@@ -342,7 +340,7 @@ class GitHubClient:
         headers = exc.headers
         retry_after = headers.get("retry-after")
         if retry_after is not None:
-            return _parse_retry_after(retry_after)
+            return parse_retry_after(retry_after)
         rate = gidgethub.sansio.RateLimit.from_http(headers)
         if rate is not None and rate.remaining == 0:
             raise primary_rate_limited(rate.reset_datetime)
@@ -401,16 +399,6 @@ def _redirect_target(base: URL, location: str) -> URL:
     if target is None or target.scheme not in ("http", "https") or not target.host:
         raise GitHubApiFailed("GitHub redirected the tarball download to an invalid address")
     return target
-
-
-def _parse_retry_after(raw: str) -> float:
-    raw = raw.strip()
-    if raw.isdigit():
-        return float(raw)
-    with contextlib.suppress(TypeError, ValueError):
-        when = email.utils.parsedate_to_datetime(raw)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
-    return 60.0
 
 
 def _short_reason(exc: BaseException) -> str:
