@@ -60,6 +60,12 @@ def _groups(model: RepositoryModel, refs: list[ReferenceSummary]) -> list[_Group
     return sorted(shown, key=lambda g: (g.name, g.files[0].path))
 
 
+def module_groups(model: RepositoryModel) -> list[tuple[str, list[str]]]:
+    """Each module (or Go/Java package) the section gives a heading, with its files."""
+    groups = _groups(model, [model.summaries[path] for path in model.summaries])
+    return [(g.name, [r.path for r in g.files]) for g in groups]
+
+
 def _fill(w: SectionWriter, ref: FileReference) -> str:
     """The file's entries with their citations written (and recorded) in order.
 
