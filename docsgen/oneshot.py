@@ -7,6 +7,7 @@ the pipeline 50-80 %, then 90 % while the result is written and 100 % at the end
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,15 @@ import aiohttp
 
 from docsgen.errors import GitHubTokenMissing
 from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
+from docsgen.narrative.summaries import narrator_for
 from docsgen.settings import Settings
 from docsgen.sources.base import Source, SourceLimits
 from docsgen.sources.github import GitHubSource
 from docsgen.sources.local import LocalSource
 from docsgen.steps import COMPLETED, INITIALIZING, SAVING
 from docsgen.workers import analysis_pool
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,10 @@ async def generate_once(
         async with aiohttp.ClientSession() as http:
             source = source_for_target(target, settings, http)
             snapshot = await source.fetch(progress)
-        docs = await generate(snapshot, progress, executor)
+            narrator = narrator_for(settings, http)
+            docs = await generate(snapshot, progress, executor, narrator=narrator)
+    if docs.narrative is not None:
+        log.info("%s", docs.narrative.line())
     await progress(*SAVING)
     await save(docs)
     await progress(*COMPLETED)

@@ -35,6 +35,7 @@ import pickle
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from docsgen.generator import grounding, lazy, pieces, tasks
 from docsgen.generator.analysis.model import AnalysisStats
@@ -69,6 +70,9 @@ from docsgen.generator.version import GENERATOR_VERSION
 from docsgen.snapshot import Snapshot, SnapshotFile
 from docsgen.steps import ANALYZING, section_step
 
+if TYPE_CHECKING:  # passed in by the caller: the pipeline asks no language model itself
+    from docsgen.narrative.summaries import Narration, NarrativeReport, Narrator
+
 log = logging.getLogger(__name__)
 SECTIONS_KEYS = tuple(s.key for s in SECTIONS)
 HEAVY_SECTIONS = ("api_reference", "architecture")  # the longest to build on large repositories
@@ -88,6 +92,7 @@ class GeneratedDocs:
     ungrounded: tuple[Ungrounded, ...] = ()  # citations the final check could not resolve
     rebuilt: tuple[str, ...] = ()  # keys of the sections built by this run
     reused: tuple[str, ...] = ()  # keys of the sections read from the cache (inputs unchanged)
+    narrative: NarrativeReport | None = None  # the summaries' cost, when a model wrote them
 
     def sections_json(self) -> list[dict[str, object]]:
         return [s.to_json() for s in self.sections]
@@ -124,6 +129,7 @@ async def generate(
     executor: Executor,
     cache: AnalysisCache | None = None,
     derived: AnalysisCache | None = None,
+    narrator: Narrator | None = None,
 ) -> GeneratedDocs:
     """The documentation of ``snapshot``.
 
@@ -131,7 +137,25 @@ async def generate(
     store) keeps built sections and citation checks, so that a regeneration
     rebuilds only the sections whose inputs changed and re-checks only the
     citations of changed files (``docsgen.generator.section_cache``).
+    ``narrator`` (optional) writes summaries with a language model, each a step
+    after the sections (``docsgen.narrative``); its answers are kept in ``derived``.
     """
+    narration = narrator.begin(snapshot, executor, derived) if narrator is not None else None
+    try:
+        return await _generate(snapshot, progress, executor, cache, derived, narration)
+    finally:
+        if narration is not None:
+            narration.cancel()  # nothing left to stop once it finished
+
+
+async def _generate(
+    snapshot: Snapshot,
+    progress: ProgressCallback,
+    executor: Executor,
+    cache: AnalysisCache | None,
+    derived: AnalysisCache | None,
+    narration: Narration | None,
+) -> GeneratedDocs:
     await progress(*ANALYZING)
     scanned = await asyncio.to_thread(scan, snapshot)
     light = without_files(snapshot)
@@ -147,7 +171,7 @@ async def generate(
     # The new analyses are stored while the sections are written.
     try:
         docs = await _document(snapshot, light, scanned, keys, encoded, inputs, stats, progress,
-                               executor, derived)  # fmt: skip
+                               executor, derived, narration)  # fmt: skip
     except asyncio.CancelledError:
         if storing is not None:
             storing.cancel()
@@ -172,8 +196,9 @@ async def _document(
     progress: ProgressCallback,
     executor: Executor,
     derived: AnalysisCache | None,
+    narration: Narration | None,
 ) -> GeneratedDocs:
-    """The sections, written from the analyses and grounded."""
+    """The sections, written from the analyses and grounded (with the summaries)."""
     digests = {s.key: inputs.section_key(GENERATOR_VERSION, s.key, s.inputs) for s in SECTIONS}
     cached = await _cached_sections(derived, digests)
     missing = [s.key for s in SECTIONS if s.key not in cached]
@@ -197,8 +222,9 @@ async def _document(
             del pickled
             lineage = f"{snapshot.provider}\0{snapshot.name}"
             pieced: dict[str, list[Piece]] = {}  # the sections written in pieces, in pieces
+            summaries = await narration.count() if narration is not None else 0
             built = await _build_sections(
-                executor, shared_model, cached, missing, progress, lineage, pieced
+                executor, shared_model, cached, missing, progress, lineage, pieced, summaries
             )
 
     async def store_built() -> None:
@@ -223,6 +249,9 @@ async def _document(
             await derived.put_many(fresh)
 
     sections = [section for _, section, _ in built.values() if section is not None]
+    if narration is not None:  # each summary a step after the sections
+        total = len(sections) + summaries
+        sections = await narration.finish(sections, progress, len(sections), total)
     # The sections are stored while their citations are checked.
     sections, ungrounded = await _ground(
         executor,
@@ -236,6 +265,7 @@ async def _document(
     return GeneratedDocs(
         snapshot.commit_sha, assemble(snapshot, sections), tuple(sections), stats,
         tuple(ungrounded), tuple(missing), tuple(k for k in built if k not in missing),
+        narration.report() if narration is not None else None,
     )  # fmt: skip
 
 
@@ -320,11 +350,13 @@ async def _build_sections(
     progress: ProgressCallback,
     lineage: str,
     pieced: dict[str, list[Piece]],
+    steps_after: int = 0,
 ) -> dict[str, tuple[bool, SectionResult | None, bool]]:
     """Every section, in order: reused from ``cached`` or built in parallel, announced in order.
 
     Each comes as (applies, the section, whether it may be stored: built without failing);
-    the pieces of a section written in pieces are put in ``pieced``.
+    the pieces of a section written in pieces are put in ``pieced``.  ``steps_after``
+    more steps (the summaries) follow the sections in the 50-80 % range.
 
     The sections to build are all started at once, alongside the question of
     which of them apply to this repository; the ones that do not are dropped
@@ -353,7 +385,8 @@ async def _build_sections(
                     pending[key].cancel()
         keys = [s.key for s in SECTIONS if applies[s.key]]
         for index, key in enumerate(keys, start=1):
-            await progress(*section_step(index, len(keys), section_by_key(key).title))
+            step = section_step(index, len(keys) + steps_after, section_by_key(key).title)
+            await progress(*step)
             if key in cached:
                 out[key] = (True, cached[key][1], False)
             else:

@@ -35,6 +35,8 @@ from docsgen.errors import (
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.generator.pipeline import generate
 from docsgen.jobs.registry import RunRegistry
+from docsgen.narrative.client import Usage
+from docsgen.narrative.summaries import narrator_for
 from docsgen.render import render_html
 from docsgen.settings import Settings
 from docsgen.sources.factory import source_for
@@ -74,6 +76,8 @@ class Run:
         self.progress, self.step = INITIALIZING
         self.fence_lost = False
         self.started = time.monotonic()
+        # What the run spent on summaries by a language model (None: none configured).
+        self.model_usage: Usage | None = None
 
     async def update_progress(self, progress: int, step: str) -> None:
         """Write a step; raise ``FenceLost`` if a newer run or the reaper took the row."""
@@ -235,7 +239,12 @@ async def _execute(run: Run) -> str:
     snapshot = await source.fetch(run.update_progress)
     cache = PostgresAnalysisCache(deps.pool)
     derived = PostgresAnalysisCache(deps.pool, "section_cache")
-    docs = await generate(snapshot, run.update_progress, deps.executor, cache, derived)
+    narrator = narrator_for(deps.settings, deps.http)
+    if narrator is not None:  # counted even if the run fails later
+        run.model_usage = narrator.usage
+    docs = await generate(snapshot, run.update_progress, deps.executor, cache, derived, narrator)
+    if docs.narrative is not None:
+        log.info("run %s: %s", run.run_id, docs.narrative.line())
     await run.update_progress(*SAVING)
     html = await asyncio.get_running_loop().run_in_executor(
         deps.executor, render_html, docs.content

@@ -110,7 +110,8 @@ class ChatClient:
                     f"{settings.retry_after_max_seconds:g} s allowed"
                 )
             if attempt > settings.retries:
-                return Failure(f"{reason} (after {attempt} attempts)")
+                tries = f"{attempt} attempt{'s' if attempt > 1 else ''}"
+                return Failure(f"{reason} (after {tries})")
             delay = wait if wait is not None else backoff_delay(
                 attempt, settings.backoff_seconds, settings.backoff_max_seconds
             )  # fmt: skip

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from docsgen.generator.markdown import Citation
 from docsgen.narrative.facts import Facts, SymbolFact
-from docsgen.narrative.sentences import CODE_SPAN, Block, blocks, protect
+from docsgen.narrative.sentences import CODE_SPAN, Block, blocks, protect, restore
 
 _CITATION = re.compile(r"(?P<path>[^\s`:]+):(?P<line>\d+)(?:-(?P<end>\d+))?")
 _PLAIN_CITATION = (
@@ -161,10 +161,10 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Checked:
-    """An answer after verification: its kept sentences as Markdown, and every verdict."""
+    """An answer after verification: every verdict, and the kept sentences in their blocks."""
 
-    markdown: str
     verdicts: tuple[Verdict, ...]
+    kept_blocks: tuple[tuple[Block, tuple[Verdict, ...]], ...] = ()
 
     @property
     def dropped(self) -> int:
@@ -177,6 +177,29 @@ class Checked:
     @property
     def citations(self) -> tuple[Citation, ...]:
         return tuple(c for v in self.verdicts if v.kept for c in v.citations)
+
+    @property
+    def markdown(self) -> str:
+        """The kept sentences as written."""
+        return self.rendered(None)
+
+    def rendered(self, cite: Callable[[Citation], str] | None) -> str:
+        """The kept sentences, each ``path:line`` written by ``cite`` (a link, say): a cited
+        range becomes the line of it that holds what the sentence names."""
+        out: list[str] = []
+        previous_item = False
+        for block, verdicts in self.kept_blocks:
+            text = " ".join(
+                v.sentence if cite is None else _with_citations(v.sentence, v.citations, cite)
+                for v in verdicts
+            )
+            is_item = block.kind == "item"
+            marker = block.marker if block.marker[:1].isdigit() else "-"
+            if out:
+                out.append("\n" if is_item and previous_item else "\n\n")
+            out.append(f"{marker} {text}" if is_item else text)
+            previous_item = is_item
+        return "".join(out)
 
 
 @dataclass
@@ -235,22 +258,19 @@ class Verifier:
     def answer(self, markdown: str) -> Checked:
         """Every sentence of ``markdown`` judged; the kept ones in their blocks."""
         verdicts: list[Verdict] = []
-        kept_blocks: list[tuple[Block, list[str]]] = []
+        kept_blocks: list[tuple[Block, tuple[Verdict, ...]]] = []
         for block in blocks(markdown):
             if block.kind in ("code", "table"):
                 what = "a code block" if block.kind == "code" else "a table"
-                verdicts.append(Verdict(block.text, (f"{what} cannot be checked sentence by "
-                                                     "sentence",)))  # fmt: skip
+                problem = f"{what} cannot be checked sentence by sentence"
+                verdicts.append(Verdict(block.text, (problem,)))
                 continue
-            kept: list[str] = []
-            for sentence in block.sentences():
-                verdict = self.sentence(sentence)
-                verdicts.append(verdict)
-                if verdict.kept:
-                    kept.append(sentence)
+            judged = [self.sentence(sentence) for sentence in block.sentences()]
+            verdicts += judged
+            kept = tuple(v for v in judged if v.kept)
             if kept:
                 kept_blocks.append((block, kept))
-        return Checked(_joined(kept_blocks), tuple(verdicts))
+        return Checked(tuple(verdicts), tuple(kept_blocks))
 
     def sentence(self, sentence: str) -> Verdict:
         protected, held = protect(sentence)
@@ -654,17 +674,27 @@ def _conjoined(tokens: list[_Token], index: int, previous_end: int) -> bool:
     )
 
 
-def _joined(kept: list[tuple[Block, list[str]]]) -> str:
-    """The kept sentences in their blocks: list items one per line, others apart."""
-    out: list[str] = []
-    previous_item = False
-    for block, sentences in kept:
-        text = " ".join(sentences)
-        is_item = block.kind == "item"
-        marker = block.marker if block.marker[:1].isdigit() else "-"
-        line = f"{marker} {text}" if is_item else text
-        if out:
-            out.append("\n" if is_item and previous_item else "\n\n")
-        out.append(line)
-        previous_item = is_item
-    return "".join(out)
+def _with_citations(
+    sentence: str, citations: Sequence[Citation], cite: Callable[[Citation], str]
+) -> str:
+    """``sentence`` with its n-th ``path:line`` written as ``cite(citations[n])``."""
+    protected, held = protect(sentence)
+    pieces: list[str] = []
+    position = 0
+    count = 0
+    for match in _TOKENS.finditer(protected):
+        if count == len(citations):
+            break
+        if match["held"] is not None:
+            index = int(match["held"])
+            span = CODE_SPAN.fullmatch(held[index])
+            if span is not None and _CITATION.fullmatch(span.group(2).strip()):
+                held[index] = cite(citations[count])
+                count += 1
+        elif match["cite"] is not None:
+            held.append(cite(citations[count]))
+            pieces += [protected[position : match.start()], f"\x00{len(held) - 1}\x00"]
+            position = match.end()
+            count += 1
+    pieces.append(protected[position:])
+    return restore("".join(pieces), held)
