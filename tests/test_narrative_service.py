@@ -1,8 +1,9 @@
-"""Summaries through the service: shown with the model's name, counted in /metrics, the key
-in no log or answer, and nothing asked when no model is configured."""
+"""Summaries through the service and the command line: shown with the model's name, counted
+in /metrics, the key in no log or answer, and nothing asked when no model is configured."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from tests.support.api import register_local, run_to_end, scrape_metrics
 from tests.support.fake_llm import MODEL, FakeLanguageModel
 from tests.support.generation import FIXTURES
 from tests.support.gitrepo import make_repo
+from tests.support.processes import docsgen
 from tests.support.secrets_guard import SecretsGuard
 
 Client = TestClient[Any, Any]
@@ -110,3 +112,21 @@ async def test_without_the_setting_no_request_is_made(
     assert fake_llm.requests == []
     assert "language model" not in docs["markdown"]
     assert (await scrape_metrics(client))[("docsgen_llm_requests_total", ())] == 0
+
+
+async def test_the_command_line_writes_summaries_with_the_same_settings(
+    shop_repo: Path, fake_llm: FakeLanguageModel, secrets_guard: SecretsGuard
+) -> None:
+    fake_llm.script(lambda body: "`Cart.total` calls `add_tax` (`shop/cart.py:14`).")
+    env = {
+        "DOCSGEN_ANALYSIS_WORKERS": "1",
+        "DOCSGEN_LLM_BASE_URL": fake_llm.base_url,
+        "DOCSGEN_LLM_MODEL": MODEL,
+        "DOCSGEN_LLM_API_KEY": fake_llm.api_key or "",
+    }
+    done = await asyncio.to_thread(docsgen, "generate", str(shop_repo), env=env)
+    secrets_guard.read_also(lambda: done.stdout + done.stderr)
+    assert done.returncode == 0, done.stderr
+    assert "### What it is\n\n`Cart.total` calls `add_tax` (`shop/cart.py:14`)." in done.stdout
+    pages = len(fake_llm.requests)
+    assert f"Generating documentation: Summaries ({pages}/{pages})..." in done.stderr

@@ -264,3 +264,14 @@ def test_the_labelled_corpus_is_judged_with_full_precision_and_high_recall() -> 
     for label in (INVENTED, WRONG_LINE, WRONG_RELATION):
         assert result.kept.get(label, 0) == 0, result.report()
     assert result.total[TRUE] >= 25
+
+
+def test_kept_citations_are_written_by_the_caller_a_range_as_the_line_that_holds() -> None:
+    checked = VERIFIER.answer(
+        "`Cart.add` appends (`shop/cart.py:14-16`) and `Cart.total` is at shop/cart.py:10. "
+        "`Cart.pay` pays (`shop/cart.py:1`)."
+    )
+    cite = lambda c: f"<{c.path}#{c.line}>"  # noqa: E731
+    assert checked.rendered(cite) == (
+        "`Cart.add` appends (<shop/cart.py#14>) and `Cart.total` is at <shop/cart.py#10>."
+    )
