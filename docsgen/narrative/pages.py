@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -108,10 +109,21 @@ class _View:
         self.facts = facts
         self.symbols = {s.name: s for s in facts.symbols}
         self.public = [s for s in facts.symbols if s.name in public]
+        self.public_in: dict[str, list[SymbolFact]] = defaultdict(list)  # by file
+        for symbol in sorted(self.public, key=lambda s: s.line):  # in source order
+            self.public_in[symbol.path].append(symbol)
         self.modules = {s.name: s for s in facts.symbols if s.kind == "module"}
         readme = find_readme(model)
         self.readme = model.texts[readme] if readme is not None else ""
         self._module_of: dict[str, str] = {}
+        self.calls_from: dict[str, list[Edge]] = defaultdict(list)  # by the caller's module
+        for edge in facts.calls:
+            self.calls_from[self.module_of(edge.source)].append(edge)
+        self.imports: dict[str, set[str]] = defaultdict(set)
+        self.importers: dict[str, set[str]] = defaultdict(set)
+        for edge in facts.imports:
+            self.imports[edge.source].add(edge.target)
+            self.importers[edge.target].add(edge.source)
 
     def module_of(self, name: str) -> str:
         """The module a qualified name lies in: its longest prefix that is a module."""
@@ -205,11 +217,10 @@ class _View:
         return facts
 
     def module(self, name: str, paths: Sequence[str]) -> dict[str, Any]:
-        files = set(paths)
-        own = [s for s in self.public if s.path in files][:MAX_SYMBOLS]
-        imports = sorted({e.target for e in self.facts.imports if e.source == name})
-        imported_by = sorted({e.source for e in self.facts.imports if e.target == name})
-        calls = [e for e in self.facts.calls if self.module_of(e.source) == name]
+        own = [s for path in paths for s in self.public_in.get(path, ())][:MAX_SYMBOLS]
+        imports = sorted(self.imports.get(name, ()))
+        imported_by = sorted(self.importers.get(name, ()))
+        calls = self.calls_from.get(name, [])
         facts: dict[str, Any] = {"module": name, "files": list(paths)}
         entry = self.module_entry(name)
         if "documentation" in entry:

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 import aiohttp
 
 from docsgen.generator.cache import AnalysisCache
+from docsgen.generator.pipeline import ProgressCallback
 from docsgen.generator.sections.base import SectionResult
 from docsgen.narrative.client import ChatClient, Failure, Message, Usage
 from docsgen.narrative.collect import gather, with_texts
@@ -40,8 +41,6 @@ from docsgen.snapshot import Snapshot
 from docsgen.steps import section_step
 
 log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[int, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)

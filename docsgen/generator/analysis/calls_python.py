@@ -172,22 +172,13 @@ class _Reader:
         arguments = node.args
         for argument in _parameters(arguments):
             names[argument.arg] = None
-        declared_global: set[str] = set()
-        for stmt in _statements(node.body):
-            if isinstance(stmt, (ast.Global, ast.Nonlocal)):
-                declared_global.update(stmt.names)
-        for stmt in _statements(node.body):
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                self._bind(stmt, names, name)
-            elif isinstance(stmt, _SCOPES):
-                names[stmt.name] = f"{name}.<locals>.{stmt.name}"
-            else:
-                for stored in _stored_names(stmt):
-                    if stored not in declared_global:
-                        names[stored] = None
-        for stored in _expression_stores(node.body):
-            if stored not in declared_global:
-                names[stored] = None
+        declared, imports, scopes, stored = _local_bindings(node.body)
+        for stmt in sorted(imports, key=lambda i: (i.lineno, i.col_offset)):
+            self._bind(stmt, names, name)
+        for scoped in scopes:
+            names[scoped] = f"{name}.<locals>.{scoped}"
+        for local in stored - declared:
+            names[local] = None
         method_of: str | None
         first: str | None
         if scope.in_class is not None:  # a method: its first parameter is the instance or class
@@ -311,17 +302,40 @@ def _stored_names(stmt: ast.stmt) -> Iterator[str]:
                 yield node.id
 
 
-def _expression_stores(body: Iterable[ast.stmt]) -> Iterator[str]:
-    """Names bound inside expressions, which ``_stored_names`` does not see: ``:=``,
-    comprehension variables and lambda parameters (they shadow a global of that name)."""
-    for stmt in body:
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                yield node.target.id
-            elif isinstance(node, ast.comprehension):
-                yield from (n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
-            elif isinstance(node, ast.Lambda):
-                yield from (a.arg for a in _parameters(node.args))
+def _local_bindings(
+    body: Iterable[ast.stmt],
+) -> tuple[set[str], list[ast.Import | ast.ImportFrom], list[str], set[str]]:
+    """What a function's body binds, read in one walk that does not enter the functions,
+    classes and lambdas it defines: names declared ``global``/``nonlocal``, its imports,
+    the functions and classes it defines, and every other name it stores (assignments,
+    loops, ``with``/``except ... as``, ``:=``, comprehension variables, lambda parameters,
+    ``match`` captures), which hide a module-level name of the same spelling."""
+    declared: set[str] = set()
+    imports: list[ast.Import | ast.ImportFrom] = []
+    scopes: list[str] = []
+    stored: set[str] = set()
+    todo: list[ast.AST] = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+        elif isinstance(node, _SCOPES):
+            scopes.append(node.name)
+        elif isinstance(node, ast.Lambda):
+            stored.update(a.arg for a in _parameters(node.args))
+        else:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stored.add(node.id)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                stored.add(node.name)
+            elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+                stored.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                stored.add(node.rest)
+            todo.extend(ast.iter_child_nodes(node))
+    return declared, imports, scopes, stored
 
 
 def _parameters(arguments: ast.arguments) -> list[ast.arg]:
