@@ -130,3 +130,21 @@ async def test_the_command_line_writes_summaries_with_the_same_settings(
     assert "### What it is\n\n`Cart.total` calls `add_tax` (`shop/cart.py:14`)." in done.stdout
     pages = len(fake_llm.requests)
     assert f"Generating documentation: Summaries ({pages}/{pages})..." in done.stderr
+
+
+async def test_a_forced_regeneration_of_the_same_commit_asks_the_model_nothing(
+    app: web.Application,
+    client: Client,
+    auth: dict[str, str],
+    shop_repo: Path,
+    fake_llm: FakeLanguageModel,
+) -> None:
+    fake_llm.script(lambda body: "`Cart.total` calls `add_tax` (`shop/cart.py:14`).")
+    repo = await register_local(client, auth, shop_repo)
+    await run_to_end(app, client, auth, repo["id"])
+    asked = len(fake_llm.requests)
+    first = await (await client.get(f"/api/repositories/{repo['id']}/docs.md", headers=auth)).text()
+    await run_to_end(app, client, auth, repo["id"], force=True)
+    again = await (await client.get(f"/api/repositories/{repo['id']}/docs.md", headers=auth)).text()
+    assert asked > 0 and len(fake_llm.requests) == asked
+    assert again == first
