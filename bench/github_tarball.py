@@ -14,8 +14,8 @@ import tarfile
 import time
 import zlib
 
-from docsgen.github.tarball import TarballLimits, read_tarball
 from docsgen.sources.base import SourceLimits
+from docsgen.sources.github_tarball import TarballLimits, read_tarball
 
 
 def build(files: int, size: int) -> bytes:

@@ -20,16 +20,17 @@ import asyncpg
 from aiohttp import web
 
 from docsgen import __version__
+from docsgen.cli_progress_bar import display_for
 from docsgen.datadir import with_secret_key
 from docsgen.db import accounts
 from docsgen.db.migrations import apply_migrations
 from docsgen.errors import DocsgenError, GenerationError
 from docsgen.generator.pipeline import GeneratedDocs
 from docsgen.jobs.lifecycle import failure_message
-from docsgen.oneshot import Target, docs_json, generate_once
+from docsgen.oneshot import docs_json, generate_once
 from docsgen.ops.logs import configure_logging
-from docsgen.progress_display import display_for
 from docsgen.settings import Settings, SettingsError, load_settings
+from docsgen.sources.factory import Origin
 
 log = logging.getLogger("docsgen")
 
@@ -114,7 +115,7 @@ async def _users(dsn: str, action: str, login: str) -> None:
 
 def _serve(settings: Settings) -> None:
     from docsgen.api.app import create_app
-    from docsgen.api.sessions import print_signin_link
+    from docsgen.api.routes.sessions import print_signin_link
 
     settings = with_secret_key(settings)
     with database(settings) as dsn:
@@ -142,7 +143,7 @@ def _serve(settings: Settings) -> None:
 # --- generate -------------------------------------------------------------------------
 
 
-def parse_source(raw: str) -> Target:
+def parse_source(raw: str) -> Origin:
     """A folder (that exists, or is written as a path) or ``owner/name``."""
     path = Path(raw).expanduser()
     if path.exists() or raw.startswith(("/", ".", "~")):
@@ -150,10 +151,11 @@ def parse_source(raw: str) -> Target:
             raise UsageError(f"SOURCE {raw} does not exist")
         if not path.is_dir():
             raise UsageError(f"SOURCE {raw} is not a folder")
-        return Target("local", path.resolve().name, path)
+        folder = path.resolve()
+        return Origin("local", folder.name, folder)
     name = raw.strip().removesuffix(".git")
     if _GITHUB_NAME.match(name):
-        return Target("github", name)
+        return Origin("github", name)
     raise UsageError(f"SOURCE must be an existing folder or a GitHub owner/name, got {raw!r}")
 
 
@@ -180,16 +182,16 @@ def _write(path: Path | None, text: str) -> None:
 
 
 def _generate(settings: Settings, source: str, out: str | None, fmt: str) -> int:
-    target = parse_source(source)
+    origin = parse_source(source)
     path = _output_file(out, fmt)
 
     async def save(docs: GeneratedDocs) -> None:
-        _write(path, docs_json(target, docs) if fmt == "json" else docs.content)
+        _write(path, docs_json(origin, docs) if fmt == "json" else docs.content)
 
     display = display_for(sys.stderr)
     try:
         with display:
-            asyncio.run(generate_once(target, settings, display, save))
+            asyncio.run(generate_once(origin, settings, display, save))
     except GenerationError as exc:
         print(f"docsgen: {exc.message}", file=sys.stderr)
         return EXIT_FAILED

@@ -1,9 +1,9 @@
 """One exception hierarchy for the whole service.
 
-Every error carries the message a person will read.  ``ApiError`` subclasses
-carry their HTTP status; the HTTP layer maps them in one place
-(``docsgen.api.middleware``).  ``GenerationError`` subclasses end a run with
-their message as the row's ``error_message`` (CONTRACT §6).
+Every error carries the message a person will read, and says what went wrong,
+not how it is answered: the HTTP layer maps errors to statuses in one table
+(``docsgen.api.middleware.STATUSES``).  ``GenerationError`` subclasses end a
+run with their message as the row's ``error_message`` (CONTRACT §6).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import Any
 
 class DocsgenError(Exception):
     """Base of every error the service raises on purpose."""
-
-    status = 500
 
     def __init__(
         self, message: str, *, headers: dict[str, str] | None = None, **extra: Any
@@ -28,53 +26,54 @@ class DocsgenError(Exception):
         return {"error": self.message, **self.extra}
 
 
-# --- answers of the HTTP API -------------------------------------------------
+# --- what a request or a command asked for cannot be done -----------------------
 
 
-class ApiError(DocsgenError):
-    """An error answered to an HTTP request."""
+class InvalidInput(DocsgenError):
+    """What was given breaks a rule; the message states the rule."""
 
 
-class BadRequest(ApiError):
-    status = 400
+class NotFound(DocsgenError):
+    """The thing asked for does not exist, or is not the caller's (the same answer)."""
 
 
-class Unauthorized(ApiError):
-    status = 401
+class AlreadyExists(DocsgenError):
+    """The thing to create exists already; ``extra`` may name it (``id``)."""
 
 
-class Forbidden(ApiError):
-    status = 403
+class GenerationInProgress(DocsgenError):
+    """A live run holds the repository, so it can be neither claimed nor deleted."""
 
 
-class NotFound(ApiError):
-    status = 404
+class TooManyRequests(DocsgenError):
+    """A rate or a cap is reached; ``headers`` says when to retry."""
 
 
-class Conflict(ApiError):
-    status = 409
+class ServiceUnavailable(DocsgenError):
+    """A resource the service needs (the database, a secret key) is missing for now."""
 
 
-class PayloadTooLarge(ApiError):
-    status = 413
+# --- what only an HTTP request can get wrong -------------------------------------
 
 
-class UnsupportedMediaType(ApiError):
-    status = 415
+class BadRequest(DocsgenError):
+    """The request is malformed: its body, a parameter, a header."""
 
 
-class TooManyRequests(ApiError):
-    status = 429
+class Unauthorized(DocsgenError):
+    """No credentials, or ones that name nobody."""
 
 
-class BadGateway(ApiError):
-    """An upstream service (GitHub) failed; the message says how."""
-
-    status = 502
+class Forbidden(DocsgenError):
+    """The credentials are known but may not do this (another site, no CSRF token)."""
 
 
-class ServiceUnavailable(ApiError):
-    status = 503
+class PayloadTooLarge(DocsgenError):
+    """The body is larger than the operation reads."""
+
+
+class UnsupportedMediaType(DocsgenError):
+    """The body is not of a type the operation reads."""
 
 
 # --- reasons a generation run fails (CONTRACT §6) ------------------------------

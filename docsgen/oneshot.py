@@ -9,59 +9,29 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import replace
 
 import aiohttp
 
-from docsgen.errors import GitHubTokenMissing
-from docsgen.generator.pipeline import GeneratedDocs, ProgressCallback, generate
+from docsgen.generator.pipeline import GeneratedDocs, generate
 from docsgen.narrative.summaries import narrator_for
+from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING, ProgressCallback
 from docsgen.settings import Settings
-from docsgen.sources.base import Source, SourceLimits
-from docsgen.sources.github import GitHubSource
-from docsgen.sources.local import LocalSource
-from docsgen.steps import COMPLETED, INITIALIZING, SAVING
+from docsgen.sources.factory import Origin, open_source
 from docsgen.workers import analysis_pool
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Target:
-    """What to document: a local folder, or a GitHub ``owner/name``."""
-
-    provider: str  # "local" or "github"
-    name: str
-    path: Path | None = None
-
-
-def _github_source(target: Target, settings: Settings, http: aiohttp.ClientSession) -> Source:
-    if not settings.github_token:
-        raise GitHubTokenMissing()
-    source: Source = GitHubSource(
-        target.name,
-        token=settings.github_token,
-        session=http,
-        settings=settings,
-        limits=SourceLimits.from_settings(settings),
-    )
-    return source
-
-
-def source_for_target(target: Target, settings: Settings, http: aiohttp.ClientSession) -> Source:
-    if target.provider == "local":
-        assert target.path is not None
-        path = target.path.resolve()
-        # The caller named this folder on the command line: it is the one allowed root.
-        return LocalSource(
-            path, name=target.name, roots=(path,), limits=SourceLimits.from_settings(settings)
-        )
-    return _github_source(target, settings, http)
+def _settings_for(origin: Origin, settings: Settings) -> Settings:
+    """A folder named on the command line is the one local root allowed."""
+    if origin.path is None:
+        return settings
+    return replace(settings, local_roots=(origin.path,))
 
 
 async def generate_once(
-    target: Target,
+    origin: Origin,
     settings: Settings,
     progress: ProgressCallback,
     save: Callable[[GeneratedDocs], Awaitable[None]],
@@ -70,7 +40,12 @@ async def generate_once(
     await progress(*INITIALIZING)
     with analysis_pool(settings.workers) as executor:  # ready while the source is read
         async with aiohttp.ClientSession() as http:
-            source = source_for_target(target, settings, http)
+            source = open_source(
+                origin,
+                _settings_for(origin, settings),
+                http,
+                token=settings.github_token,
+            )
             snapshot = await source.fetch(progress)
             narrator = narrator_for(settings, http)
             docs = await generate(snapshot, progress, executor, narrator=narrator)
@@ -82,11 +57,11 @@ async def generate_once(
     return docs
 
 
-def docs_json(target: Target, docs: GeneratedDocs) -> str:
+def docs_json(origin: Origin, docs: GeneratedDocs) -> str:
     """The ``--format json`` document: the Markdown plus its sections."""
     body = {
-        "repository": target.name,
-        "provider": target.provider,
+        "repository": origin.name,
+        "provider": origin.provider,
         "commit_sha": docs.commit_sha,
         "content": docs.content,
         "sections": docs.sections_json(),

@@ -9,7 +9,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from docsgen import errors
 from docsgen.api.keys import POOL
+from docsgen.api.middleware import status_of
 from docsgen.db import accounts
 from tests.support.api import register_local
 
@@ -146,3 +148,20 @@ async def test_unknown_route_and_wrong_method_answer_json(client: Client) -> Non
     assert r.status == 405
     assert await r.json() == {"error": "Method not allowed"}
     assert "POST" in r.headers["Allow"]
+
+
+def test_every_error_a_request_can_meet_has_its_status_in_the_one_table() -> None:
+    # Signals inside a run and the embedded database's start-up never reach a request.
+    not_answered = {errors.DocsgenError, errors.FenceLost, errors.UpToDate}
+    not_answered.add(errors.EmbeddedDatabaseError)
+    kinds = [
+        kind
+        for kind in vars(errors).values()
+        if isinstance(kind, type) and issubclass(kind, errors.DocsgenError)
+    ]
+    assert len(kinds) > 20
+    unmapped = [k.__name__ for k in kinds if k not in not_answered and status_of(k) == 500]
+    assert unmapped == []
+    assert status_of(errors.RepositoryNotFound) == 404
+    assert status_of(errors.RepositoryEmpty) == 409  # via GenerationError
+    assert status_of(errors.FenceLost) == 500

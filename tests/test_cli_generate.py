@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from docsgen.steps import (
+from docsgen.progress_schedule import (
     ANALYZING,
     COMPLETED,
     FETCHING_AUTH,

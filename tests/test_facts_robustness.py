@@ -29,20 +29,25 @@ _ALPHABET = [
 ]  # fmt: skip
 
 
+def failed_extractors(found: FileAnalysis) -> list[str]:
+    """The warnings extraction writes when an extractor raised (a bug of ours), not odd code."""
+    return [w for w in found.warnings if "extractor failed" in w]
+
+
 @pytest.mark.parametrize("path", sorted(LANGUAGES))
-def test_random_syntax_soup_never_raises(path: str) -> None:
+def test_random_syntax_soup_never_makes_an_extractor_fail(path: str) -> None:
     rng = random.Random(path)
     for _ in range(150):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 120)))
         found = facts.extract(path, text, LANGUAGES[path])
-        assert isinstance(found, FileAnalysis)
+        assert not failed_extractors(found), (text, found.warnings)
 
 
 @pytest.mark.parametrize("path", sorted(LANGUAGES))
 def test_ten_thousand_deep_nesting_is_survived(path: str) -> None:
     for text in ("(" * 10_000 + ")" * 10_000, "{" * 10_000, "[" * 10_000 + "1"):
         found = facts.extract(path, "x = " + text + "\n", LANGUAGES[path])
-        assert isinstance(found, FileAnalysis)
+        assert not failed_extractors(found), (text[:20], found.warnings)
 
 
 UNTERMINATED = {

@@ -15,9 +15,9 @@ import pytest
 
 from docsgen.errors import GitHubApiFailed, GitHubRateLimited
 from docsgen.github.client import GitHubClient, RawReader
-from docsgen.github.tarball import TarballLimits, read_tarball
 from docsgen.settings import Settings
 from docsgen.sources.base import SourceLimits
+from docsgen.sources.github_tarball import TarballLimits, read_tarball
 from tests.support.fake_github import FakeGitHub, FakeUser
 
 # The client's own log lines must not carry a token either.

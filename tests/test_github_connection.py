@@ -15,8 +15,8 @@ from docsgen.api.app import openapi_paths
 from docsgen.api.keys import POOL
 from docsgen.api.routes import github as github_routes
 from docsgen.db import accounts
-from docsgen.github import connections
 from docsgen.github.crypto import Sealed, TokenCipher
+from docsgen.github.tokens import load_token
 from docsgen.settings import Settings
 from tests.support.fake_github import FakeGitHub, FakeUser, connect_github, register_github
 
@@ -189,19 +189,16 @@ async def test_a_rotated_key_still_opens_old_tokens_and_reseals_them(
     )
     new_id = TokenCipher.required(rotated).key_id
     assert new_id != old_id
-    assert await connections.load_token(pool, rotated, user[0].id) == connected.token
+    assert await load_token(pool, rotated, user[0].id) == connected.token
     row = await stored_row(app, user[0].id)
     assert row is not None and row["token_key_id"] == new_id  # sealed again with the new key
-    assert await connections.load_token(pool, rotated, user[0].id) == connected.token
+    assert await load_token(pool, rotated, user[0].id) == connected.token
 
     # A server that has lost the key cannot open the token: it reads as missing.
     forgotten = dataclasses.replace(settings, secret_key="yet-another-key")
-    assert await connections.load_token(pool, forgotten, user[0].id) is None
+    assert await load_token(pool, forgotten, user[0].id) is None
     assert (
-        await connections.load_token(
-            pool, dataclasses.replace(settings, secret_key=None), user[0].id
-        )
-        is None
+        await load_token(pool, dataclasses.replace(settings, secret_key=None), user[0].id) is None
     )
 
 
@@ -222,8 +219,8 @@ async def test_a_ciphertext_copied_to_another_user_does_not_open(
         user[0].id,
         mallory.id,
     )
-    assert await connections.load_token(pool, settings, mallory.id) is None
-    assert await connections.load_token(pool, settings, user[0].id) == connected.token
+    assert await load_token(pool, settings, mallory.id) is None
+    assert await load_token(pool, settings, user[0].id) == connected.token
 
 
 # --- GET /api/github/repos --------------------------------------------------------------

@@ -25,8 +25,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.errors import GitHubApiFailed, RepositoryTooLarge
-from docsgen.github.tarball import TarballLimits, git_blob_sha, read_tarball
 from docsgen.sources.base import SourceLimits
+from docsgen.sources.github_tarball import TarballLimits, git_blob_sha, read_tarball
 from tests.support.api import docs_of, run_to_end
 from tests.support.fake_github import FakeGitHub, connect_github, register_github
 

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.api.app import create_app
 from docsgen.api.keys import POOL
-from docsgen.ops.routes import READY_TIMEOUT_SECONDS
+from docsgen.api.routes.monitoring import READY_TIMEOUT_SECONDS
 from docsgen.settings import Settings
 from tests.conftest import AiohttpClient
 from tests.support.tcp_proxy import TcpProxy, proxy_for

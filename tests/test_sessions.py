@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from docsgen.api.keys import POOL
-from docsgen.api.sessions import ensure_admin, print_signin_link
+from docsgen.api.routes.sessions import ensure_admin, print_signin_link
 from docsgen.db import accounts
 from docsgen.db.sessions import create_signin_token
 

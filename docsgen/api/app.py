@@ -17,10 +17,10 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from docsgen.api import openapi, sessions
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import RATE_LIMITER, RateLimiter, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
+from docsgen.api.openapi import OPENAPI_DOCUMENT, document
 from docsgen.api.routes import (
     docs,
     events,
@@ -28,8 +28,11 @@ from docsgen.api.routes import (
     generate,
     github,
     health,
+    monitoring,
+    openapi,
     pages,
     repositories,
+    sessions,
     webhooks,
 )
 from docsgen.db.migrations import apply_migrations
@@ -40,8 +43,7 @@ from docsgen.jobs.lifecycle import RunDeps, reap_forever
 from docsgen.jobs.registry import RunRegistry
 from docsgen.live.hub import Hub
 from docsgen.ops import metrics as ops_metrics
-from docsgen.ops import routes as ops_routes
-from docsgen.ops.requests import add_request_id_header, request_id_middleware
+from docsgen.ops.requests import add_request_id_header, request_middleware
 from docsgen.settings import Settings
 from docsgen.workers import analysis_pool
 
@@ -56,7 +58,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     docs,
     github,
     events,
-    ops_routes,
+    monitoring,
     sessions,
     pages,
     webhooks,
@@ -78,8 +80,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         raise ValueError("create_app needs a database URL (DATABASE_URL or the embedded database)")
     app = web.Application(
         middlewares=[
-            request_id_middleware,
-            ops_metrics.metrics_middleware,
+            request_middleware,
             errors_middleware,
             rate_limit_middleware,
         ],
@@ -88,7 +89,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app.on_response_prepare.append(add_request_id_header)
     app[SETTINGS] = settings
     app[RATE_LIMITER] = RateLimiter(settings.state_changes_per_minute)
-    app[openapi.OPENAPI_DOCUMENT] = openapi.document(openapi_paths())
+    app[OPENAPI_DOCUMENT] = document(openapi_paths())
     for module in ROUTE_MODULES:
         app.add_routes(module.routes)
 

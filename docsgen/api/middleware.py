@@ -1,21 +1,64 @@
-"""The one place where errors become HTTP answers."""
+"""The one place where errors become HTTP answers: one table of statuses."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from docsgen.db import DATABASE_ERRORS
-from docsgen.errors import DocsgenError, ServiceUnavailable
+from docsgen.errors import (
+    AlreadyExists,
+    BadRequest,
+    DocsgenError,
+    Forbidden,
+    GenerationError,
+    GenerationInProgress,
+    GitHubApiFailed,
+    GitHubRateLimited,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    RepositoryNotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 log = logging.getLogger(__name__)
 
+# The status of each error; an error not listed takes its nearest listed base's, else 500.
+STATUSES: Mapping[type[DocsgenError], int] = {
+    BadRequest: 400,
+    InvalidInput: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    RepositoryNotFound: 404,
+    AlreadyExists: 409,
+    GenerationInProgress: 409,
+    # A source refuses what a request asked of it (no usable GitHub token, a
+    # repository gone): the repository's state, not the request, is at fault.
+    GenerationError: 409,
+    PayloadTooLarge: 413,
+    UnsupportedMediaType: 415,
+    TooManyRequests: 429,
+    GitHubRateLimited: 429,
+    GitHubApiFailed: 502,  # GitHub failed; the message has its status and words
+    ServiceUnavailable: 503,
+}
+
+
+def status_of(kind: type[DocsgenError]) -> int:
+    return next((STATUSES[c] for c in kind.__mro__ if c in STATUSES), 500)
+
 
 def error_response(error: DocsgenError) -> web.Response:
-    return web.json_response(error.body(), status=error.status, headers=error.headers)
+    return web.json_response(error.body(), status=status_of(type(error)), headers=error.headers)
 
 
 @web.middleware

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the HTTP API, served at ``/api/openapi.json``.
+"""The OpenAPI 3.1 document of the HTTP API, served at ``/api/openapi.json`` (routes/openapi.py).
 
 A test compares it with the app's router, so a route cannot be added or removed
 without this document following, and a fuzzer (tests/test_fuzz_openapi.py)
@@ -15,8 +15,6 @@ from typing import Any
 from aiohttp import web
 
 from docsgen import __version__
-
-routes = web.RouteTableDef()
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -419,8 +417,3 @@ def _core_document() -> dict[str, Any]:
 
 
 OPENAPI_DOCUMENT = web.AppKey("openapi_document", dict)
-
-
-@routes.get("/api/openapi.json")
-async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(request.app[OPENAPI_DOCUMENT])

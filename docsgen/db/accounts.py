@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from docsgen.db import Queryable
-from docsgen.errors import BadRequest, Conflict, NotFound
+from docsgen.errors import AlreadyExists, InvalidInput, NotFound
 
 TOKEN_PREFIX = "dg_"
 
@@ -35,9 +35,9 @@ async def create_user(conn: Queryable, login: str) -> User:
             "INSERT INTO users (login) VALUES ($1) RETURNING id, login", login
         )
     except asyncpg.UniqueViolationError:
-        raise Conflict(f"A user named {login!r} already exists") from None
+        raise AlreadyExists(f"A user named {login!r} already exists") from None
     except asyncpg.CheckViolationError:
-        raise BadRequest(
+        raise InvalidInput(
             "A login is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
         ) from None
     assert row is not None

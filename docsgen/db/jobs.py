@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from docsgen.db import Queryable
-from docsgen.steps import UP_TO_DATE
+from docsgen.progress_schedule import UP_TO_DATE
 
 STALE_MESSAGE = (
     "Generation stopped unexpectedly (the process running it stopped responding). "

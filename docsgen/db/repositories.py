@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 
 from docsgen.db import Queryable
-from docsgen.errors import Conflict, NotFound
+from docsgen.errors import AlreadyExists, GenerationInProgress, NotFound
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ async def create_repository(
     full_name: str | None = None,
     path: str | None = None,
 ) -> Repository:
-    """Register a repository; registering the same one twice is a 409 naming the first."""
+    """Register a repository; registering the same one twice is ``AlreadyExists`` naming it."""
     key = source_key(provider, full_name, path)
     row = await conn.fetchrow(
         f"""
@@ -78,7 +78,7 @@ async def create_repository(
         existing = await conn.fetchval(
             "SELECT id FROM repositories WHERE user_id = $1 AND source_key = $2", user_id, key
         )
-        raise Conflict("This repository is already registered", id=str(existing))
+        raise AlreadyExists("This repository is already registered", id=str(existing))
     return _from_record(row)
 
 
@@ -114,7 +114,7 @@ async def delete_repository(
     repository_id: uuid.UUID,
     lease_seconds: float,
 ) -> None:
-    """Delete unless a live run holds it (409); one statement, so no run can slip in."""
+    """Delete unless a live run holds it; one statement, so no run can slip in."""
     row = await conn.fetchrow(
         """
         WITH target AS (
@@ -138,7 +138,7 @@ async def delete_repository(
     if row["busy"] is None:
         raise NotFound("Repository not found")
     if row["busy"]:
-        raise Conflict(
+        raise GenerationInProgress(
             "Documentation generation is in progress; wait for it to end before deleting",
             repository_id=str(repository_id),
             status="generating",

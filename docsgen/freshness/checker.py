@@ -19,8 +19,7 @@ from aiohttp import web
 from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.repositories import Repository
 from docsgen.errors import GenerationError
-from docsgen.freshness.heads import learn_head
-from docsgen.jobs.lifecycle import RunDeps
+from docsgen.jobs.lifecycle import RunDeps, open_repository_source
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +64,8 @@ class FreshnessChecker:
             log.exception("head check of %s failed", repository.id)
 
     async def _learn(self, repository: Repository, documented: str) -> None:
-        head = await learn_head(self.deps, repository, documented)
+        source = await open_repository_source(self.deps, repository)
+        head = await source.head_since(documented)
         await jobs.record_head(
             self.deps.pool,
             repository.id,

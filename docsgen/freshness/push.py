@@ -15,7 +15,7 @@ from typing import Any
 
 from docsgen.db import jobs
 from docsgen.db.repositories import Repository
-from docsgen.errors import BadRequest, Conflict, DocsgenError
+from docsgen.errors import BadRequest, DocsgenError, GenerationInProgress
 from docsgen.jobs.lifecycle import RunDeps, start_generation
 
 _SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
@@ -90,7 +90,7 @@ async def _run_or_queue(deps: RunDeps, repository: Repository, after: str) -> Pu
             return PushOutcome(repository.id, "queued", "one more run follows the run in progress")
         try:
             run_id = await start_generation(deps, repository)
-        except Conflict:
+        except GenerationInProgress:
             continue  # a run was claimed between the two statements: queue behind it
         except DocsgenError as exc:
             return PushOutcome(repository.id, "refused", exc.message)

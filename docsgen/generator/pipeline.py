@@ -67,8 +67,8 @@ from docsgen.generator.sections import SECTIONS, SectionResult, section_by_key
 from docsgen.generator.shared import Payloads, share
 from docsgen.generator.tasks import MODEL
 from docsgen.generator.version import GENERATOR_VERSION
+from docsgen.progress_schedule import ANALYZING, ProgressCallback, section_step
 from docsgen.snapshot import Snapshot, SnapshotFile
-from docsgen.steps import ANALYZING, section_step
 
 if TYPE_CHECKING:  # passed in by the caller: the pipeline asks no language model itself
     from docsgen.narrative.summaries import Narration, NarrativeReport, Narrator
@@ -76,8 +76,6 @@ if TYPE_CHECKING:  # passed in by the caller: the pipeline asks no language mode
 log = logging.getLogger(__name__)
 SECTIONS_KEYS = tuple(s.key for s in SECTIONS)
 HEAVY_SECTIONS = ("api_reference", "architecture")  # the longest to build on large repositories
-
-ProgressCallback = Callable[[int, str], Awaitable[None]]
 
 CHUNK_BYTES = 256 * 1024  # a chunk of files analysed by one worker task, at most...
 CHUNK_FILES = 64  # ... or this many files

@@ -1,1 +1,1 @@
-"""GitHub: the one client all GitHub I/O goes through, token encryption, connections, OAuth."""
+"""GitHub: the one client all GitHub I/O goes through, its rules without I/O, tokens, OAuth."""

@@ -1,45 +1,32 @@
-"""The one module through which all GitHub I/O goes.
+"""The one module through which all GitHub I/O goes: the requests and their loop.
 
 API calls use gidgethub's aiohttp ``GitHubAPI`` against the configured base URL
 (github.com, GitHub Enterprise, or a test fake); the tarball is fetched with the
-raw aiohttp session, because gidgethub decodes bodies as text.  Every failure
-becomes one of the errors of CONTRACT §6: 401 → token rejected; primary rate
-limit → the reset time; secondary rate limit → a short wait (reported through
-``on_wait``) or the time to retry; 5xx, timeouts and dropped connections →
-retried with capped exponential backoff, then the status and GitHub's message.
-No token is ever put in a message or a log line.
+raw aiohttp session, because gidgethub decodes bodies as text.  What an answer
+that is no success means (an error, a retry, a rate-limit wait reported through
+``on_wait``) is decided by ``docsgen.github.rules``, without I/O; this module
+only carries its decisions out.  No token is ever put in a message or a log line.
 """
 
 from __future__ import annotations
 
 import asyncio
-import http
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 import aiohttp
-import gidgethub
 import gidgethub.aiohttp
-import gidgethub.sansio
 from yarl import URL
 
 from docsgen import __version__
-from docsgen.errors import (
-    GitHubApiFailed,
-    GitHubRateLimited,
-    GitHubTokenRejected,
-    RepositoryEmpty,
-    RepositoryNotFound,
-    RepositoryTooLarge,
-)
-from docsgen.retries import backoff_delay, parse_retry_after
+from docsgen.errors import GitHubApiFailed, RepositoryTooLarge
+from docsgen.github import rules
 from docsgen.settings import Settings
 from docsgen.snapshot import human_size
 
@@ -50,7 +37,7 @@ REQUESTER = f"docsgen/{__version__}"
 _REDIRECTS = (301, 302, 303, 307, 308)
 _MAX_REDIRECTS = 3
 _CHUNK = 64 * 1024
-_SECONDARY_HINT = re.compile(r"secondary rate limit|abuse", re.IGNORECASE)
+_ERROR_BODY_BYTES = 64 * 1024  # of a failed download's answer, enough for GitHub's message
 
 WaitCallback = Callable[[datetime], Awaitable[None]]
 ResumeCallback = Callable[[], Awaitable[None]]
@@ -70,13 +57,20 @@ class GitHubUser:
     scopes: tuple[str, ...] | None
 
 
-def utc_clock(moment: datetime) -> str:
-    """``HH:MM:SS UTC``, as the rate-limit messages show it."""
-    return moment.astimezone(UTC).strftime("%H:%M:%S UTC")
+class _Refused(Exception):
+    """GitHub answered with no success: the answer, for ``rules`` to judge."""
+
+    def __init__(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
+        super().__init__(status)
+        self.status, self.headers, self.body = status, headers, body
 
 
 class _API(gidgethub.aiohttp.GitHubAPI):
-    """gidgethub's adapter with a timeout per request and the last answer's headers kept."""
+    """gidgethub's adapter with a timeout per request and the last answer's headers kept.
+
+    An answer that is no success is raised as ``_Refused`` before gidgethub
+    decodes it, so API calls and the tarball download are judged by one set of rules.
+    """
 
     def __init__(self, session: aiohttp.ClientSession, timeout: float, **kwargs: Any) -> None:
         super().__init__(session, REQUESTER, **kwargs)
@@ -90,7 +84,10 @@ class _API(gidgethub.aiohttp.GitHubAPI):
             method, url, headers=headers, data=body, timeout=self._timeout
         ) as response:
             self.last_headers = response.headers
-            return response.status, response.headers, await response.read()
+            answer = response.status, response.headers, await response.read()
+        if answer[0] not in rules.SUCCESS:
+            raise _Refused(*answer)
+        return answer
 
 
 class GitHubClient:
@@ -112,6 +109,7 @@ class GitHubClient:
             session, settings.github_timeout_seconds, oauth_token=token,
             base_url=settings.github_api_url,
         )  # fmt: skip
+        self._policy = rules.Policy.from_settings(settings)
         self._on_wait = on_wait
         self._on_resume = on_resume
         self.api_url = settings.github_api_url
@@ -216,12 +214,13 @@ class GitHubClient:
                     # The location may carry a short-lived token: it is never logged.
                     target = _redirect_target(response.url, response.headers["Location"])
                     continue
-                if response.status != 200:
-                    body = await response.content.read(64 * 1024)
-                    gidgethub.sansio.decipher_response(response.status, response.headers, body)
+                if response.status in rules.SUCCESS - {200}:
                     raise GitHubApiFailed(
                         f"GitHub API request failed: {response.status} for the tarball download"
                     )
+                if response.status != 200:
+                    body = await response.content.read(_ERROR_BODY_BYTES)
+                    raise _Refused(response.status, response.headers, body)
                 return await self._stream(response, consume)
         raise GitHubApiFailed("GitHub API request failed: too many redirects for the tarball")
 
@@ -281,109 +280,43 @@ class GitHubClient:
     async def _call(
         self, operation: Callable[[], Awaitable[T]], *, repository: str | None = None
     ) -> T:
-        settings = self._settings
-        attempt = 0
-        waits = 0
+        """Run ``operation`` until it succeeds or ``rules`` decides it has failed."""
+        attempts = rules.Attempts(self._policy, repository=repository)
         while True:
-            attempt += 1
             try:
                 return await operation()
-            except gidgethub.RateLimitExceeded as exc:
-                raise primary_rate_limited(exc.rate_limit.reset_datetime) from None
-            except gidgethub.GitHubBroken as exc:
-                failure: BaseException = exc
-            except gidgethub.BadRequest as exc:
-                status = int(exc.status_code)
-                if status == 401:
-                    raise GitHubTokenRejected() from None
-                if status in (403, 429):
-                    wait = self._rate_limit_wait(exc)
-                    if wait is not None:
-                        until = datetime.now(UTC) + timedelta(seconds=wait)
-                        if wait > settings.github_rate_limit_max_wait_seconds or (
-                            waits >= settings.github_retries
-                        ):
-                            raise GitHubRateLimited(
-                                "GitHub secondary rate limit exceeded; "
-                                f"try again after {utc_clock(until)}"
-                            ) from None
-                        waits += 1
-                        attempt -= 1  # a rate-limit wait is not a failed attempt
-                        await self._wait(wait, until)
-                        continue
-                if status == 404 and repository is not None:
-                    raise RepositoryNotFound(repository) from None
-                if status == 409 and "empty" in str(exc).lower():
-                    raise RepositoryEmpty() from None
-                raise GitHubApiFailed(describe_status(exc)) from None
-            except gidgethub.HTTPException as exc:
-                raise GitHubApiFailed(describe_status(exc)) from None
+            except _Refused as refused:
+                failure: BaseException = refused
             except (TimeoutError, aiohttp.ClientError) as exc:
                 failure = exc
-            if attempt > settings.github_retries:
-                raise GitHubApiFailed(self._give_up_message(failure, attempt)) from None
-            delay = backoff_delay(
-                attempt, settings.github_backoff_seconds, settings.github_backoff_max_seconds
-            )
+            # Judged outside the handlers: the error raised carries no chained context.
+            step = self._judge(attempts, failure)
+            if isinstance(step, rules.Wait):
+                await self._wait(step)
+                continue
             log.info(
                 "GitHub request failed (%s); retry %d of %d in %.2f s",
-                _short_reason(failure), attempt, settings.github_retries, delay,
+                step.reason, attempts.failures, self._policy.retries, step.delay,
             )  # fmt: skip
-            await asyncio.sleep(delay)
+            await asyncio.sleep(step.delay)
 
-    def _rate_limit_wait(self, exc: gidgethub.HTTPException) -> float | None:
-        """Seconds to wait for a secondary rate limit; None when it is not one.
+    @staticmethod
+    def _judge(attempts: rules.Attempts, failure: BaseException) -> rules.Retry | rules.Wait:
+        if isinstance(failure, _Refused):
+            return attempts.answered(
+                failure.status, failure.headers, failure.body, now=datetime.now(UTC)
+            )
+        return attempts.unanswered(
+            _short_reason(failure), timed_out=isinstance(failure, TimeoutError)
+        )
 
-        A primary limit (403/429 with ``x-ratelimit-remaining: 0`` and no
-        ``retry-after``) raises at once: it resets only at the hour's end.
-        """
-        headers = exc.headers
-        retry_after = headers.get("retry-after")
-        if retry_after is not None:
-            return parse_retry_after(retry_after)
-        rate = gidgethub.sansio.RateLimit.from_http(headers)
-        if rate is not None and rate.remaining == 0:
-            raise primary_rate_limited(rate.reset_datetime)
-        if _SECONDARY_HINT.search(str(exc)):
-            return self._settings.github_secondary_wait_seconds
-        return None
-
-    async def _wait(self, seconds: float, until: datetime) -> None:
-        log.warning("GitHub secondary rate limit: waiting until %s", utc_clock(until))
+    async def _wait(self, wait: rules.Wait) -> None:
+        log.warning("GitHub secondary rate limit: waiting until %s", rules.utc_clock(wait.until))
         if self._on_wait is not None:
-            await self._on_wait(until)
-        await asyncio.sleep(seconds)
+            await self._on_wait(wait.until)
+        await asyncio.sleep(wait.seconds)
         if self._on_resume is not None:
             await self._on_resume()
-
-    def _give_up_message(self, failure: BaseException, attempts: int) -> str:
-        tries = f"after {attempts} attempts"
-        if isinstance(failure, gidgethub.HTTPException):
-            return f"{describe_status(failure)} ({tries})"
-        if isinstance(failure, TimeoutError):
-            return (
-                "GitHub API request failed: no answer within "
-                f"{self._settings.github_timeout_seconds:g} s ({tries})"
-            )
-        return f"GitHub API request failed: {_short_reason(failure)} ({tries})"
-
-
-def describe_status(exc: gidgethub.HTTPException) -> str:
-    """``GitHub API request failed: 502 Bad Gateway: <GitHub's own message>``."""
-    status = int(exc.status_code)
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = ""
-    message = str(exc).strip()
-    text = f"GitHub API request failed: {status} {phrase}".rstrip()
-    if message and message != phrase:
-        text += f": {message[:500]}"
-    return text
-
-
-def primary_rate_limited(reset: datetime) -> GitHubRateLimited:
-    return GitHubRateLimited(f"GitHub API rate limit exceeded; it resets at {utc_clock(reset)}")
 
 
 def tarball_too_large(limit: int) -> str:
@@ -403,8 +336,6 @@ def _redirect_target(base: URL, location: str) -> URL:
 
 def _short_reason(exc: BaseException) -> str:
     """A failure without URLs (a redirect target may carry a token)."""
-    if isinstance(exc, gidgethub.HTTPException):
-        return describe_status(exc)
     if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, aiohttp.ClientConnectorError):

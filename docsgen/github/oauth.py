@@ -14,8 +14,9 @@ import uuid
 import aiohttp
 import asyncpg
 
+from docsgen.db import github_connections
 from docsgen.errors import BadRequest, GitHubTokenRejected, NotFound
-from docsgen.github import connections
+from docsgen.github import tokens
 from docsgen.github.client import GitHubClient
 from docsgen.github.crypto import TokenCipher
 from docsgen.settings import Settings
@@ -45,7 +46,9 @@ async def begin(
     """(GitHub's authorize URL, the state) for a new sign-in by ``user_id``."""
     client_id, _ = client_credentials(settings)
     TokenCipher.required(settings)  # refuse now rather than after the user approved
-    state = await connections.create_oauth_state(pool, user_id, settings.github_oauth_state_seconds)
+    state = await github_connections.create_oauth_state(
+        pool, user_id, settings.github_oauth_state_seconds
+    )
     url = GitHubClient(session, settings).authorize_url(client_id, redirect_uri, state, SCOPE)
     return url, state
 
@@ -66,13 +69,13 @@ async def finish(
     code: str | None,
     error: str | None,
     redirect_uri: str,
-) -> connections.Connection:
+) -> github_connections.Connection:
     """Check the state, exchange the code, and store the connection (method ``oauth``)."""
     client_id, client_secret = client_credentials(settings)
     cipher = TokenCipher.required(settings)
     if not state or not cookie_state or not hmac.compare_digest(state, cookie_state):
         raise BadRequest(_BAD_STATE)
-    if not await connections.consume_oauth_state(pool, user_id, state):
+    if not await github_connections.consume_oauth_state(pool, user_id, state):
         raise BadRequest(_BAD_STATE)
     if error:
         raise BadRequest(f"GitHub sign-in was not completed: {error[:200]}")
@@ -95,7 +98,7 @@ async def finish(
         if granted is not None
         else account.scopes
     )
-    return await connections.save_connection(
+    return await tokens.save_connection(
         pool, cipher, user_id, token=token, login=account.login,
         github_user_id=account.id, scopes=scopes, method="oauth",
     )  # fmt: skip

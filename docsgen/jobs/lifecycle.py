@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -25,22 +26,24 @@ from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.repositories import Repository, get_repository_any_owner
 from docsgen.errors import (
-    Conflict,
     FenceLost,
     GenerationError,
+    GenerationInProgress,
     RepositoryNotFound,
     TooManyRequests,
     UpToDate,
 )
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.generator.pipeline import generate
+from docsgen.github.tokens import load_token
 from docsgen.jobs.registry import RunRegistry
 from docsgen.narrative.client import Usage
 from docsgen.narrative.summaries import narrator_for
+from docsgen.progress_schedule import INITIALIZING, SAVING
 from docsgen.render import render_html
 from docsgen.settings import Settings
-from docsgen.sources.factory import source_for
-from docsgen.steps import INITIALIZING, SAVING
+from docsgen.sources.base import Source
+from docsgen.sources.factory import Origin, open_source
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +130,7 @@ async def start_generation(
         except asyncpg.ForeignKeyViolationError:
             raise RepositoryNotFound() from None  # deleted between lookup and claim
     if run_id is None:
-        raise Conflict(
+        raise GenerationInProgress(
             "Documentation generation is already in progress",
             repository_id=str(repository.id),
             status="generating",
@@ -136,6 +139,24 @@ async def start_generation(
         run_id, generate_docs_for_repository(deps, repository.id, run_id, force=force)
     )
     return run_id
+
+
+def origin_of(repository: Repository) -> Origin:
+    """Where a registered repository's files come from."""
+    path = Path(repository.path) if repository.path is not None else None
+    name = repository.full_name or (path.name if path is not None else "")
+    return Origin(repository.provider, name, path)
+
+
+async def open_repository_source(
+    deps: RunDeps, repository: Repository, *, skip_commit: str | None = None
+) -> Source:
+    """The repository's source adapter, with its owner's GitHub token loaded if it needs one."""
+    origin = origin_of(repository)
+    token = None
+    if origin.needs_github_token:
+        token = await load_token(deps.pool, deps.settings, repository.user_id)
+    return open_source(origin, deps.settings, deps.http, token=token, skip_commit=skip_commit)
 
 
 async def update_progress(run: Run, progress: int, step: str) -> None:
@@ -235,7 +256,7 @@ async def _execute(run: Run) -> str:
     skip = None
     if not run.force:
         skip = await jobs.up_to_date_commit(deps.pool, run.repository.id, GENERATOR_VERSION)
-    source = await source_for(run.repository, deps, skip_commit=skip)
+    source = await open_repository_source(deps, run.repository, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
     cache = PostgresAnalysisCache(deps.pool)
     derived = PostgresAnalysisCache(deps.pool, "section_cache")

@@ -17,11 +17,12 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 
-from docsgen.retries import backoff_delay, parse_retry_after
+from docsgen.retries import backoff_delay, retry_after_seconds
 from docsgen.settings import LanguageModelSettings
 
 log = logging.getLogger(__name__)
@@ -163,7 +164,8 @@ class ChatClient:
             return self._answer(raw, body)
         reason = self._status_reason(status, raw)
         if status in RETRIED_STATUSES:
-            return (parse_retry_after(retry_after) if retry_after else None), reason
+            wait = retry_after_seconds(retry_after, datetime.now(UTC)) if retry_after else None
+            return wait, reason
         return Failure(reason)
 
     def _answer(self, raw: bytes, body: Mapping[str, Any]) -> Answer | Failure:

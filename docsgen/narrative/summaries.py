@@ -28,7 +28,6 @@ from dataclasses import dataclass, replace
 import aiohttp
 
 from docsgen.generator.cache import AnalysisCache
-from docsgen.generator.pipeline import ProgressCallback
 from docsgen.generator.sections.base import SectionResult
 from docsgen.narrative.client import ChatClient, Failure, Message, Usage
 from docsgen.narrative.collect import gather, with_texts
@@ -36,9 +35,9 @@ from docsgen.narrative.pages import Page
 from docsgen.narrative.prompts import answer_key, messages
 from docsgen.narrative.render import OVERVIEW, Summary, failed, place, written
 from docsgen.narrative.verifier import Verifier
+from docsgen.progress_schedule import ProgressCallback, section_step
 from docsgen.settings import Settings
 from docsgen.snapshot import Snapshot
-from docsgen.steps import section_step
 
 log = logging.getLogger(__name__)
 

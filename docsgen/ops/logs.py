@@ -1,6 +1,6 @@
 """Logging set-up: plain lines or one JSON object per line, each with the request id.
 
-The request id lives in a context variable set by ``request_id_middleware``;
+The request id lives in a context variable set by ``request_middleware``;
 tasks started while handling a request (a generation run) inherit it, so a
 run's log lines carry the id of the request that started it.
 """

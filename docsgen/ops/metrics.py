@@ -11,12 +11,10 @@ import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from docsgen.api.keys import RUN_DEPS
 from docsgen.jobs.lifecycle import Run
-from docsgen.ops.requests import timed
 
 RUN_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600)
 # Requests that match no route share one label, so scanners cannot grow the series.
@@ -62,6 +60,9 @@ class Metrics:
             registry=self.registry,
         )
 
+    def observe_request(self, request: web.Request, status: int, seconds: float) -> None:
+        self.http_seconds.labels(request.method, route_label(request), str(status)).observe(seconds)
+
     async def run_finished(self, run: Run, outcome: str) -> None:
         self.runs.labels(outcome).inc()
         self.run_seconds.labels(outcome).observe(time.monotonic() - run.started)
@@ -82,18 +83,6 @@ def route_label(request: web.Request) -> str:
         return UNMATCHED
     resource = info.route.resource
     return resource.canonical if resource is not None else UNMATCHED
-
-
-@web.middleware
-async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    def observe(status: int, seconds: float) -> None:
-        metrics = request.app.get(METRICS)
-        if metrics is not None:
-            metrics.http_seconds.labels(request.method, route_label(request), str(status)).observe(
-                seconds
-            )
-
-    return await timed(request, handler, observe)
 
 
 def install(app: web.Application) -> None:

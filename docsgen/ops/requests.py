@@ -1,4 +1,4 @@
-"""Request ids (``X-Request-Id`` in and out) and one log line per request."""
+"""Each request's id (``X-Request-Id`` in and out), timed once: a log line and its latency."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from docsgen.ops.logs import REQUEST_ID
+from docsgen.ops.metrics import METRICS
 
 log = logging.getLogger("docsgen.access")
 
@@ -47,20 +48,28 @@ async def timed(
         record(status, time.perf_counter() - started)
 
 
+def _log_request(request: web.Request, status: int, seconds: float) -> None:
+    ms = round(seconds * 1000, 1)
+    path = request.rel_url.path
+    fields = {"method": request.method, "path": path, "status": status, "duration_ms": ms}
+    log.info("%s %s %d %.1fms", request.method, path, status, ms, extra={"fields": fields})
+
+
 @web.middleware
-async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def request_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Give the request its id, then time it once for its log line and its latency metric."""
     request_id = request_id_for(request)
     request[_REQUEST_ID] = request_id
     token = REQUEST_ID.set(request_id)
 
-    def log_request(status: int, seconds: float) -> None:
-        ms = round(seconds * 1000, 1)
-        path = request.rel_url.path
-        fields = {"method": request.method, "path": path, "status": status, "duration_ms": ms}
-        log.info("%s %s %d %.1fms", request.method, path, status, ms, extra={"fields": fields})
+    def record(status: int, seconds: float) -> None:
+        _log_request(request, status, seconds)
+        metrics = request.app.get(METRICS)
+        if metrics is not None:
+            metrics.observe_request(request, status, seconds)
 
     try:
-        return await timed(request, handler, log_request)
+        return await timed(request, handler, record)
     finally:
         REQUEST_ID.reset(token)
 

@@ -1,45 +1,62 @@
-"""Which source adapter serves a repository."""
+"""Which source adapter reads a repository: the one place that switches on its provider."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from docsgen.db.repositories import Repository
+import aiohttp
+
 from docsgen.errors import GenerationError
-from docsgen.github.connections import load_token
+from docsgen.settings import Settings
 from docsgen.sources.base import Source, SourceLimits
 from docsgen.sources.github import GitHubSource
 from docsgen.sources.local import LocalSource
 
-if TYPE_CHECKING:
-    from docsgen.jobs.lifecycle import RunDeps
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a repository's files come from: GitHub's ``owner/name``, or a local folder."""
+
+    provider: str  # "local" or "github"
+    name: str  # GitHub's owner/name, or the folder's name
+    path: Path | None = None  # the local folder
+
+    @property
+    def needs_github_token(self) -> bool:
+        return self.provider == "github"
 
 
-async def source_for(
-    repository: Repository, deps: RunDeps, *, skip_commit: str | None = None
+def open_source(
+    origin: Origin,
+    settings: Settings,
+    http: aiohttp.ClientSession,
+    *,
+    token: str | None = None,
+    skip_commit: str | None = None,
 ) -> Source:
-    """The adapter for ``repository``; a head equal to ``skip_commit`` raises ``UpToDate``."""
-    limits = SourceLimits.from_settings(deps.settings)
-    if repository.provider == "local":
-        assert repository.path is not None
-        path = Path(repository.path)
+    """The adapter for ``origin``; a head equal to ``skip_commit`` makes it raise ``UpToDate``.
+
+    ``token`` is the GitHub token the caller loaded (None: the run fails at the
+    authentication step); a local folder must lie under ``settings.local_roots``.
+    """
+    limits = SourceLimits.from_settings(settings)
+    if origin.provider == "local":
+        assert origin.path is not None
         return LocalSource(
-            path,
-            name=path.name,
-            roots=deps.settings.local_roots,
+            origin.path,
+            name=origin.name,
+            roots=settings.local_roots,
             limits=limits,
             skip_commit=skip_commit,
         )
-    if repository.provider == "github":
-        assert repository.full_name is not None
-        token = await load_token(deps.pool, deps.settings, repository.user_id)
+    if origin.provider == "github":
         return GitHubSource(
-            repository.full_name,
+            origin.name,
             token=token,
-            session=deps.http,
-            settings=deps.settings,
+            session=http,
+            settings=settings,
             limits=limits,
             skip_commit=skip_commit,
         )
-    raise GenerationError(f"Repositories from {repository.provider} are not supported yet")
+    raise GenerationError(f"Repositories from {origin.provider} are not supported yet")

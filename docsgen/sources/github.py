@@ -6,6 +6,9 @@ tree and the tarball of exactly that commit, read in memory.  A head equal to
 ``skip_commit`` (the stored docs' commit) ends there with ``UpToDate``.  All I/O goes
 through ``docsgen.github.client``; a rate-limit wait shows as the current step
 at the same percentage.
+
+``head_since`` asks for the default branch (``GET /repos/{o}/{r}``), its head
+commit, then the compare API (``base...head``, ``ahead_by``) when the head moved.
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ from typing import Any
 
 import aiohttp
 
-from docsgen.errors import GitHubTokenMissing, RepositoryEmpty, RepositoryTooLarge, UpToDate
-from docsgen.generator.pipeline import ProgressCallback
-from docsgen.github.client import GitHubClient, utc_clock
-from docsgen.github.tarball import TarballLimits, read_tarball
+from docsgen.errors import GitHubApiFailed, GitHubTokenMissing, RepositoryEmpty, UpToDate
+from docsgen.github.client import GitHubClient
+from docsgen.github.rules import utc_clock
+from docsgen.progress_schedule import (
+    FETCHING_AUTH,
+    FETCHING_METADATA,
+    FETCHING_TREE,
+    ProgressCallback,
+)
 from docsgen.settings import Settings
-from docsgen.snapshot import RepositoryMetadata, Snapshot, human_size
-from docsgen.sources.base import SourceLimits
-from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
+from docsgen.snapshot import RepositoryMetadata, Snapshot
+from docsgen.sources.base import Head, SourceLimits
+from docsgen.sources.github_tarball import TarballLimits, read_tarball
 
 TRUNCATED_TREE_NOTE = (
     "GitHub truncated the file tree of this repository (it is very large); "
@@ -78,6 +86,24 @@ class GitHubSource:
         self.skip_commit = skip_commit
         self._step: tuple[int, str] = FETCHING_METADATA
 
+    async def head_since(self, documented: str) -> Head:
+        if self.token is None:
+            raise GitHubTokenMissing()
+        client = GitHubClient(self.session, self.settings, token=self.token)
+        branch = (await client.repository(self.owner, self.name)).get("default_branch")
+        if not branch:
+            raise RepositoryEmpty()
+        head = str((await client.commit(self.owner, self.name, str(branch)))["sha"])
+        if head == documented:
+            return Head(head, 0)
+        try:
+            compared = await client.compare(self.owner, self.name, documented, head)
+        except GitHubApiFailed:
+            # Typically 404: the documented commit was force-pushed away.
+            return Head(head, None)
+        ahead = compared.get("ahead_by")
+        return Head(head, int(ahead) if isinstance(ahead, int) and ahead >= 0 else None)
+
     async def fetch(self, progress: ProgressCallback) -> Snapshot:
         async def step(at: tuple[int, str]) -> None:
             self._step = at
@@ -122,7 +148,8 @@ class GitHubSource:
         if not truncated:
             if not blobs:
                 raise RepositoryEmpty()
-            self._check_limits(blobs)
+            # The tree's own sizes: a repository over a limit fails before any download.
+            self.limits.check(sum(int(e.get("size") or 0) for e in blobs), len(blobs))
         shas = {str(e["path"]): str(e["sha"]) for e in blobs}
         limits = TarballLimits(self.limits, self.settings.max_tarball_uncompressed_bytes)
         contents = await client.tarball(
@@ -145,17 +172,3 @@ class GitHubSource:
                 self.settings.github_web_url, self.full_name, sha
             ),
         )
-
-    def _check_limits(self, blobs: list[dict[str, Any]]) -> None:
-        """The tree's own sizes: a repository over a limit fails before any download."""
-        total = sum(int(e.get("size") or 0) for e in blobs)
-        if total > self.limits.max_repository_bytes:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {human_size(total)} of files, over the limit of "
-                f"{human_size(self.limits.max_repository_bytes)}"
-            )
-        if len(blobs) > self.limits.max_files:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {len(blobs)} files, over the limit of "
-                f"{self.limits.max_files} files"
-            )

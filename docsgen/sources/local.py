@@ -12,11 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsgen.errors import RepositoryEmpty, RepositoryTooLarge, SourceUnreadable, UpToDate
-from docsgen.generator.pipeline import ProgressCallback
+from docsgen.errors import RepositoryEmpty, SourceUnreadable, UpToDate
+from docsgen.progress_schedule import (
+    FETCHING_AUTH,
+    FETCHING_METADATA,
+    FETCHING_TREE,
+    ProgressCallback,
+)
 from docsgen.snapshot import Snapshot, SnapshotFile, human_size, looks_binary
-from docsgen.sources.base import SourceLimits
-from docsgen.steps import FETCHING_AUTH, FETCHING_METADATA, FETCHING_TREE
+from docsgen.sources.base import Head, SourceLimits
 
 _READ_BYTES = 1024 * 1024  # git output is read in pieces this large
 
@@ -108,7 +112,7 @@ class LocalSource:
         )
         if not entries:
             raise RepositoryEmpty()
-        self._check_limits(entries)
+        self.limits.check(sum(e.size for e in entries), len(entries))
         files = await self._read_blobs(entries)
         return Snapshot(name=self.name, provider="local", commit_sha=commit, files=tuple(files))
 
@@ -128,16 +132,16 @@ class LocalSource:
         except _GitFailed:
             raise RepositoryEmpty() from None
 
-    async def head_since(self, base: str) -> tuple[str, int | None]:
-        """HEAD, and how many commits it has that ``base`` lacks (None: ``base`` is unknown)."""
+    async def head_since(self, documented: str) -> Head:
+        """HEAD, and how many commits it has that ``documented`` lacks (``git rev-list``)."""
         head = await self._head()
-        if head == base:
-            return head, 0
+        if head == documented:
+            return Head(head, 0)
         try:
-            count = await self._git("rev-list", "--count", f"{base}..{head}", "--")
+            count = await self._git("rev-list", "--count", f"{documented}..{head}", "--")
         except _GitFailed:
-            return head, None  # history rewritten: the documented commit is gone
-        return head, int(count.decode().strip())
+            return Head(head, None)  # history rewritten: the documented commit is gone
+        return Head(head, int(count.decode().strip()))
 
     @staticmethod
     def _parse_tree(raw: bytes) -> list[_TreeEntry]:
@@ -154,19 +158,6 @@ class LocalSource:
                 _TreeEntry(sha.decode(), int(size), path.decode("utf-8", errors="surrogateescape"))
             )
         return entries
-
-    def _check_limits(self, entries: list[_TreeEntry]) -> None:
-        total = sum(e.size for e in entries)
-        if total > self.limits.max_repository_bytes:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {human_size(total)} of files, over the limit of "
-                f"{human_size(self.limits.max_repository_bytes)}"
-            )
-        if len(entries) > self.limits.max_files:
-            raise RepositoryTooLarge(
-                f"Repository is too large: {len(entries)} files, over the limit of "
-                f"{self.limits.max_files} files"
-            )
 
     async def _read_blobs(self, entries: list[_TreeEntry]) -> list[SnapshotFile]:
         wanted = [e for e in entries if e.size <= self.limits.max_file_bytes]

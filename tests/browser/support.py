@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import BrowserContext, Page
 
 from docsgen.api.keys import POOL, RUN_DEPS
-from docsgen.api.sessions import ensure_admin
+from docsgen.api.routes.sessions import ensure_admin
 from docsgen.db import jobs
 from docsgen.db.repositories import create_repository
 from docsgen.db.sessions import create_signin_token

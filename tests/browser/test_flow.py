@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 from playwright.async_api import Page, Route, expect
 
-from docsgen.api.sessions import print_signin_link
+from docsgen.api.routes.sessions import print_signin_link
 from tests.browser.support import Context, new_page, screenshot, start_service
 
 CONTRACT_START = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Route, expect
 
 from docsgen.api.keys import POOL
-from docsgen.api.sessions import ensure_admin
+from docsgen.api.routes.sessions import ensure_admin
 from docsgen.db import accounts
 from tests.browser.support import Context, Service, new_page, screenshot
 

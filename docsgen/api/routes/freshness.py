@@ -13,10 +13,8 @@ from aiohttp import web
 
 from docsgen.api.keys import POOL, SETTINGS
 from docsgen.api.openapi import SECURED
-from docsgen.api.routes.github import github_answers
 from docsgen.api.routes.repositories import caller_repository
 from docsgen.db import jobs
-from docsgen.errors import Conflict, GenerationError
 from docsgen.freshness.checker import FRESHNESS
 
 routes = web.RouteTableDef()
@@ -25,11 +23,7 @@ routes = web.RouteTableDef()
 @routes.post("/api/repositories/{id}/docs/check")
 async def check(request: web.Request) -> web.Response:
     repository = await caller_repository(request)
-    try:
-        with github_answers():
-            await request.app[FRESHNESS].check_now(repository)
-    except GenerationError as exc:  # the repository is gone from GitHub, or the folder
-        raise Conflict(exc.message) from None
+    await request.app[FRESHNESS].check_now(repository)
     status = await jobs.read_status(
         request.app[POOL], repository.id, request.app[SETTINGS].lease_seconds
     )

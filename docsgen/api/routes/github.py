@@ -8,8 +8,6 @@ The token is checked against GitHub, stored encrypted, and never answered.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
@@ -19,18 +17,10 @@ from docsgen.api.auth import authenticate
 from docsgen.api.bodies import read_json_object
 from docsgen.api.keys import POOL, RUN_DEPS, SETTINGS
 from docsgen.api.openapi import SECURED, error_answer, json_answer
+from docsgen.db import github_connections
 from docsgen.db.repositories import list_repositories
-from docsgen.errors import (
-    BadGateway,
-    BadRequest,
-    Conflict,
-    GitHubApiFailed,
-    GitHubRateLimited,
-    GitHubTokenMissing,
-    GitHubTokenRejected,
-    TooManyRequests,
-)
-from docsgen.github import connections, oauth
+from docsgen.errors import BadRequest, GitHubTokenMissing, GitHubTokenRejected
+from docsgen.github import oauth, tokens
 from docsgen.github.client import GitHubClient
 from docsgen.github.crypto import TokenCipher
 
@@ -40,26 +30,6 @@ routes = web.RouteTableDef()
 MAX_LISTED_REPOSITORIES = 1000
 # GitHub tokens are printable ASCII without spaces (ghp_..., github_pat_..., gho_...).
 _TOKEN_SHAPE = re.compile(r"^[\x21-\x7e]{1,512}$")
-
-
-@contextmanager
-def github_answers(*, new_token: bool = False) -> Iterator[None]:
-    """GitHub's failures as HTTP answers (a run stores them; a request answers them)."""
-    try:
-        yield
-    except GitHubTokenRejected:
-        if new_token:
-            raise BadRequest(
-                "GitHub rejected this token (401 Bad credentials); check that it is a valid, "
-                "unexpired personal access token"
-            ) from None
-        raise Conflict(GitHubTokenRejected().message) from None
-    except GitHubTokenMissing as exc:
-        raise Conflict(exc.message) from None
-    except GitHubRateLimited as exc:
-        raise TooManyRequests(exc.message) from None
-    except GitHubApiFailed as exc:
-        raise BadGateway(exc.message) from None
 
 
 def _http(request: web.Request) -> aiohttp.ClientSession:
@@ -78,9 +48,15 @@ async def put_connection(request: web.Request) -> web.Response:
         raise BadRequest("token does not look like a GitHub token (printable, no spaces)")
     settings = request.app[SETTINGS]
     cipher = TokenCipher.required(settings)
-    with github_answers(new_token=True):
+    try:
         account = await GitHubClient(_http(request), settings, token=token).user()
-    connection = await connections.save_connection(
+    except GitHubTokenRejected:
+        # A token being connected is the request's fault, not the stored one's.
+        raise BadRequest(
+            "GitHub rejected this token (401 Bad credentials); check that it is a valid, "
+            "unexpired personal access token"
+        ) from None
+    connection = await tokens.save_connection(
         request.app[POOL], cipher, user.id, token=token, login=account.login,
         github_user_id=account.id, scopes=account.scopes, method="token",
     )  # fmt: skip
@@ -90,7 +66,7 @@ async def put_connection(request: web.Request) -> web.Response:
 @routes.get("/api/github/connection")
 async def get_connection(request: web.Request) -> web.Response:
     user = await authenticate(request)
-    connection = await connections.get_connection(request.app[POOL], user.id)
+    connection = await github_connections.get_connection(request.app[POOL], user.id)
     if connection is None:
         return web.json_response({"connected": False})
     return web.json_response(connection.to_json())
@@ -99,7 +75,7 @@ async def get_connection(request: web.Request) -> web.Response:
 @routes.delete("/api/github/connection")
 async def delete_connection(request: web.Request) -> web.Response:
     user = await authenticate(request)
-    await connections.delete_connection(request.app[POOL], user.id)
+    await github_connections.delete_connection(request.app[POOL], user.id)
     return web.Response(status=204)
 
 
@@ -108,13 +84,12 @@ async def list_github_repositories(request: web.Request) -> web.Response:
     user = await authenticate(request)
     pool = request.app[POOL]
     settings = request.app[SETTINGS]
-    token = await connections.load_token(pool, settings, user.id)
-    with github_answers():
-        if token is None:
-            raise GitHubTokenMissing()
-        found = await GitHubClient(_http(request), settings, token=token).repositories(
-            MAX_LISTED_REPOSITORIES
-        )
+    token = await tokens.load_token(pool, settings, user.id)
+    if token is None:
+        raise GitHubTokenMissing()
+    found = await GitHubClient(_http(request), settings, token=token).repositories(
+        MAX_LISTED_REPOSITORIES
+    )
     registered = {
         r.full_name.lower(): str(r.id)
         for r in await list_repositories(pool, user.id)
@@ -168,18 +143,17 @@ async def oauth_login(request: web.Request) -> web.Response:
 async def oauth_callback(request: web.Request) -> web.Response:
     user = await authenticate(request)
     query = request.query
-    with github_answers():
-        await oauth.finish(
-            request.app[POOL],
-            request.app[SETTINGS],
-            _http(request),
-            user.id,
-            state=query.get("state"),
-            cookie_state=request.cookies.get(oauth.STATE_COOKIE),
-            code=query.get("code"),
-            error=query.get("error_description") or query.get("error"),
-            redirect_uri=_redirect_uri(request),
-        )
+    await oauth.finish(
+        request.app[POOL],
+        request.app[SETTINGS],
+        _http(request),
+        user.id,
+        state=query.get("state"),
+        cookie_state=request.cookies.get(oauth.STATE_COOKIE),
+        code=query.get("code"),
+        error=query.get("error_description") or query.get("error"),
+        redirect_uri=_redirect_uri(request),
+    )
     response = web.Response(status=302, headers={"Location": "/"})
     response.del_cookie(oauth.STATE_COOKIE, path=oauth.COOKIE_PATH)
     return response

@@ -1,12 +1,12 @@
 """Connected GitHub accounts and OAuth states: every SQL statement about them.
 
-The token goes in and out only through ``TokenCipher``; rows hold ciphertext.
+Rows hold the token sealed (``docsgen.github.tokens`` seals and opens it);
+nothing here sees the token itself.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -15,12 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from docsgen.github.crypto import Sealed, TokenCipher, TokenUnreadable
-from docsgen.settings import Settings
-
-log = logging.getLogger(__name__)
-
-Conn = asyncpg.Connection | asyncpg.Pool
+from docsgen.db import Queryable
 
 
 @dataclass(frozen=True)
@@ -58,18 +53,17 @@ _COLUMNS = "github_login, github_user_id, scopes, method, created_at, updated_at
 
 
 async def save_connection(
-    conn: Conn,
-    cipher: TokenCipher,
+    conn: Queryable,
     user_id: uuid.UUID,
     *,
-    token: str,
     login: str,
     github_user_id: int | None,
     scopes: tuple[str, ...] | None,
     method: str,
+    key_id: str,
+    ciphertext: bytes,
 ) -> Connection:
-    """Store (or replace) the user's connection; the token is sealed first."""
-    sealed = cipher.seal(token, user_id)
+    """Store (or replace) the user's connection with its token sealed under ``key_id``."""
     row = await conn.fetchrow(
         f"""
         INSERT INTO github_connections AS c
@@ -85,54 +79,42 @@ async def save_connection(
         """,
         user_id, login, github_user_id,
         list(scopes) if scopes is not None else None,
-        method, sealed.key_id, sealed.ciphertext,
+        method, key_id, ciphertext,
     )  # fmt: skip
     assert row is not None
     return _from_record(row)
 
 
-async def get_connection(conn: Conn, user_id: uuid.UUID) -> Connection | None:
+async def get_connection(conn: Queryable, user_id: uuid.UUID) -> Connection | None:
     row = await conn.fetchrow(
         f"SELECT {_COLUMNS} FROM github_connections WHERE user_id = $1", user_id
     )
     return _from_record(row) if row else None
 
 
-async def delete_connection(conn: Conn, user_id: uuid.UUID) -> bool:
+async def delete_connection(conn: Queryable, user_id: uuid.UUID) -> bool:
     result = await conn.execute("DELETE FROM github_connections WHERE user_id = $1", user_id)
     return bool(result == "DELETE 1")
 
 
-async def load_token(conn: Conn, settings: Settings, user_id: uuid.UUID) -> str | None:
-    """The user's GitHub token, or None when there is none that this server can open.
-
-    A token sealed with a previous key is sealed again with the current one.
-    """
+async def sealed_token(conn: Queryable, user_id: uuid.UUID) -> tuple[str, bytes] | None:
+    """The user's token as stored: (the id of the key that sealed it, the ciphertext)."""
     row = await conn.fetchrow(
         "SELECT token_key_id, token_ciphertext FROM github_connections WHERE user_id = $1",
         user_id,
     )
-    if row is None:
-        return None
-    cipher = TokenCipher.from_settings(settings)
-    if cipher is None:
-        log.warning("a GitHub token is stored but DOCSGEN_SECRET_KEY is not set to open it")
-        return None
-    sealed = Sealed(row["token_key_id"], bytes(row["token_ciphertext"]))
-    try:
-        token = cipher.open(sealed, user_id)
-    except TokenUnreadable as exc:
-        log.warning("stored GitHub token of user %s cannot be opened: %s", user_id, exc)
-        return None
-    if sealed.key_id != cipher.key_id:
-        resealed = cipher.seal(token, user_id)
-        await conn.execute(
-            "UPDATE github_connections SET token_key_id = $2, token_ciphertext = $3 "
-            "WHERE user_id = $1 AND token_key_id = $4",
-            user_id, resealed.key_id, resealed.ciphertext, sealed.key_id,
-        )  # fmt: skip
-        log.info("re-encrypted the GitHub token of user %s with the current key", user_id)
-    return token
+    return (row["token_key_id"], bytes(row["token_ciphertext"])) if row else None
+
+
+async def reseal_token(
+    conn: Queryable, user_id: uuid.UUID, *, old_key_id: str, key_id: str, ciphertext: bytes
+) -> None:
+    """Replace a token sealed under ``old_key_id``, unless it changed meanwhile."""
+    await conn.execute(
+        "UPDATE github_connections SET token_key_id = $2, token_ciphertext = $3 "
+        "WHERE user_id = $1 AND token_key_id = $4",
+        user_id, key_id, ciphertext, old_key_id,
+    )  # fmt: skip
 
 
 # --- OAuth states ----------------------------------------------------------------
@@ -142,7 +124,7 @@ def _state_hash(state: str) -> bytes:
     return hashlib.sha256(state.encode()).digest()
 
 
-async def create_oauth_state(conn: Conn, user_id: uuid.UUID, ttl_seconds: float) -> str:
+async def create_oauth_state(conn: Queryable, user_id: uuid.UUID, ttl_seconds: float) -> str:
     """A new random state bound to ``user_id``; expired states are cleared on the way."""
     state = secrets.token_urlsafe(32)
     await conn.execute("DELETE FROM github_oauth_states WHERE expires_at < now()")
@@ -154,7 +136,7 @@ async def create_oauth_state(conn: Conn, user_id: uuid.UUID, ttl_seconds: float)
     return state
 
 
-async def consume_oauth_state(conn: Conn, user_id: uuid.UUID, state: str) -> bool:
+async def consume_oauth_state(conn: Queryable, user_id: uuid.UUID, state: str) -> bool:
     """True once for a live state of this user: the check and the deletion are one statement."""
     row = await conn.fetchval(
         "DELETE FROM github_oauth_states WHERE state_hash = $1 AND user_id = $2 "

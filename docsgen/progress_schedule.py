@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+# What reports the steps: ``async (progress, step) -> None`` (the original's ProgressCallback).
+ProgressCallback = Callable[[int, str], Awaitable[None]]
+
 INITIALIZING = (0, "Initializing...")
 FETCHING_METADATA = (20, "Fetching repository metadata")
 # For a local repository this step checks that the path is readable instead of a

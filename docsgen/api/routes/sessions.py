@@ -28,7 +28,7 @@ from docsgen.api.openapi import NON_BLANK, SECURED, error_answer, json_answer
 from docsgen.api.routes.pages import page_response
 from docsgen.db import sessions
 from docsgen.db.accounts import User, create_user, find_user, user_for_token
-from docsgen.errors import Conflict, Forbidden, NotFound, Unauthorized
+from docsgen.errors import AlreadyExists, Forbidden, NotFound, Unauthorized
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ async def ensure_admin(pool: asyncpg.Pool) -> User:
         pass
     try:
         return await create_user(pool, ADMIN_LOGIN)
-    except Conflict:
+    except AlreadyExists:
         return await find_user(pool, ADMIN_LOGIN)
 
 

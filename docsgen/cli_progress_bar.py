@@ -6,7 +6,6 @@ steps the service writes to its row (CONTRACT §3).
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import TextIO
 
 from rich.console import Console
@@ -30,12 +29,7 @@ class StepDisplay:
     def __enter__(self) -> StepDisplay:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         return None
 
 
@@ -69,12 +63,7 @@ class ProgressBar(StepDisplay):
         self.task = self.bar.add_task("Initializing...", total=100)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.bar.stop()
 
     def show(self, progress: int, step: str) -> None:
