@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import tarfile
 from pathlib import Path
+
+from tests.support.pypi import sdist
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 
@@ -30,19 +30,7 @@ def django_checkout(version: str = "5.2.8", cache: Path = CACHE) -> Path:
     repo = cache / f"django-{version}-repo"
     if (repo / ".git").is_dir():
         return repo
-    cache.mkdir(parents=True, exist_ok=True)
-    sdist = cache / f"django-{version}.tar.gz"
-    if not sdist.exists():
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "--no-binary", ":all:", f"django=={version}", "-d", str(cache)],
-            check=True,
-        )  # fmt: skip
-    unpacked = cache / f"django-{version}"
-    if not unpacked.exists():
-        with tarfile.open(sdist) as tar:
-            tar.extractall(cache, filter="data")
-    unpacked.rename(repo)
+    sdist("django", version, None, cache).rename(repo)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", f"Django {version}")

@@ -7,6 +7,7 @@ the pipeline 50-80 %, then 90 % while the result is written and 100 % at the end
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -17,9 +18,12 @@ from docsgen.errors import GitHubTokenMissing, GitHubTokenRejected
 from docsgen.generator.engine.pool import analysis_pool
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import GeneratedDocs, generate
+from docsgen.narrative.summaries import narrator_for
 from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING, ProgressCallback
 from docsgen.settings import Settings
 from docsgen.sources.factory import Origin, open_source
+
+log = logging.getLogger(__name__)
 
 
 def _settings_for(origin: Origin, settings: Settings) -> Settings:
@@ -58,7 +62,10 @@ async def generate_once(
                 raise GitHubTokenRejected(
                     "GitHub rejected the token in GITHUB_TOKEN: set GITHUB_TOKEN to a valid token"
                 ) from None
-        docs = await generate(snapshot, progress, Engine(executor))
+            narrator = narrator_for(settings, http)
+            docs = await generate(snapshot, progress, Engine(executor), narrator)
+    if docs.narrative is not None:
+        log.info("%s", docs.narrative.line())
     await progress(*SAVING)
     await save(docs)
     await progress(*COMPLETED)

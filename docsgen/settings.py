@@ -21,6 +21,33 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
+class LanguageModelSettings:
+    """The optional language model that writes summaries (docs/llm.md).
+
+    ``api_key`` is sent as a Bearer token and nowhere else: it is left out of
+    ``repr`` so that no log of these settings can show it.
+    """
+
+    base_url: str  # the OpenAI-compatible API, e.g. ``http://127.0.0.1:11434/v1``
+    model: str
+    api_key: str | None = field(default=None, repr=False)
+    timeout_seconds: float = 120.0  # one request, from sending to the whole answer
+    # 429, 5xx, timeouts and dropped connections are retried this many times, with
+    # capped exponential backoff, or after the server's ``Retry-After`` when it sends one.
+    retries: int = 2
+    backoff_seconds: float = 1.0
+    backoff_max_seconds: float = 30.0
+    # A ``Retry-After`` longer than this ends the request at once (with a ⚠️).
+    retry_after_max_seconds: float = 60.0
+    # The budget of one run: requests sent (each attempt counts) and tokens (prompt and
+    # answer, as the server reports them).
+    max_requests: int = 200
+    max_tokens: int = 500_000
+    answer_tokens: int = 700  # the longest answer asked for (``max_tokens`` of a request)
+    concurrency: int = 4  # requests in flight at once, per run
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
     host: str = "127.0.0.1"
@@ -87,6 +114,8 @@ class Settings:
     # How messages and the page write the command, so what they tell a person to run works
     # where it is read (``scripts/dev`` sets ``./scripts/dev`` for a checkout).
     command: str = "docsgen"
+    # Summaries written by a language model; None: off (CONTRACT §12).
+    llm: LanguageModelSettings | None = None
 
     @property
     def workers(self) -> int:
@@ -136,6 +165,37 @@ def _bool(env: Mapping[str, str], name: str, default: bool = False) -> bool:
     if raw in ("1", "true", "yes", "on"):
         return True
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _language_model(env: Mapping[str, str]) -> LanguageModelSettings | None:
+    """The language model's settings, or None when ``DOCSGEN_LLM_BASE_URL`` is unset."""
+    if not env.get("DOCSGEN_LLM_BASE_URL"):
+        return None
+    base_url = _url(env, "DOCSGEN_LLM_BASE_URL", "", ("http", "https"))
+    model = (env.get("DOCSGEN_LLM_MODEL") or "").strip()
+    if not model:
+        raise SettingsError(
+            "DOCSGEN_LLM_MODEL must name the model to use when DOCSGEN_LLM_BASE_URL is set"
+        )
+    default = LanguageModelSettings(base_url, model)
+    return LanguageModelSettings(
+        base_url=base_url,
+        model=model,
+        api_key=env.get("DOCSGEN_LLM_API_KEY") or None,
+        timeout_seconds=_float(env, "DOCSGEN_LLM_TIMEOUT_SECONDS", default.timeout_seconds),
+        retries=_int(env, "DOCSGEN_LLM_RETRIES", default.retries),
+        backoff_seconds=_float(env, "DOCSGEN_LLM_BACKOFF_SECONDS", default.backoff_seconds),
+        backoff_max_seconds=_float(
+            env, "DOCSGEN_LLM_BACKOFF_MAX_SECONDS", default.backoff_max_seconds
+        ),
+        retry_after_max_seconds=_float(
+            env, "DOCSGEN_LLM_RETRY_AFTER_MAX_SECONDS", default.retry_after_max_seconds
+        ),
+        max_requests=_int(env, "DOCSGEN_LLM_MAX_REQUESTS", default.max_requests),
+        max_tokens=_int(env, "DOCSGEN_LLM_MAX_TOKENS", default.max_tokens),
+        answer_tokens=_int(env, "DOCSGEN_LLM_ANSWER_TOKENS", default.answer_tokens, 1),
+        concurrency=_int(env, "DOCSGEN_LLM_CONCURRENCY", default.concurrency, 1),
+    )
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -232,4 +292,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             env, "DOCSGEN_FRESHNESS_CHECK_SECONDS", Settings.freshness_check_seconds
         ),
         command=(env.get("DOCSGEN_COMMAND") or "").strip() or Settings.command,
+        llm=_language_model(env),
     )

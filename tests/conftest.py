@@ -28,6 +28,7 @@ TEST_SECRET_KEY = "test-secret-key-0123456789abcdef"
 # Shared fakes of external parties, as fixtures for every test module.
 pytest_plugins = [
     "tests.support.fake_github",
+    "tests.support.fake_llm",
     "tests.support.on_github",
     "tests.support.processes",
     # Groups of tests that need chromium, nginx or the vendored diagram library.

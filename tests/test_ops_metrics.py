@@ -9,24 +9,10 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 
 from docsgen.api.keys import RUN_DEPS
 from docsgen.jobs.lifecycle import Run
-from tests.support.api import register_local, wait_for_runs
-
-Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-async def _scrape(client: TestClient[Any, Any]) -> Samples:
-    response = await client.get("/metrics")
-    assert response.status == 200
-    assert response.headers["Content-Type"].startswith("text/plain; version=")
-    samples: Samples = {}
-    for family in text_string_to_metric_families(await response.text()):
-        for sample in family.samples:
-            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return samples
+from tests.support.api import register_local, scrape_metrics, wait_for_runs
 
 
 async def test_runs_are_counted_by_outcome_with_their_duration(
@@ -49,7 +35,7 @@ async def test_runs_are_counted_by_outcome_with_their_duration(
         assert response.status == 202
     await wait_for_runs(app)
 
-    samples = await _scrape(client)
+    samples = await scrape_metrics(client)
     assert samples[("docsgen_runs_total", (("outcome", "completed"),))] == 1
     assert samples[("docsgen_runs_total", (("outcome", "failed"),))] == 1
     assert samples[("docsgen_run_duration_seconds_count", (("outcome", "completed"),))] == 1
@@ -71,10 +57,10 @@ async def test_runs_in_progress_counts_a_run_while_it_executes(
     app[RUN_DEPS].on_progress.append(hold)
     await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
     await reached.wait()
-    assert (await _scrape(client))[("docsgen_runs_in_progress", ())] == 1
+    assert (await scrape_metrics(client))[("docsgen_runs_in_progress", ())] == 1
     release.set()
     await wait_for_runs(app)
-    assert (await _scrape(client))[("docsgen_runs_in_progress", ())] == 0
+    assert (await scrape_metrics(client))[("docsgen_runs_in_progress", ())] == 0
 
 
 async def test_http_latency_is_labelled_by_the_route_not_the_raw_url(
@@ -87,7 +73,7 @@ async def test_http_latency_is_labelled_by_the_route_not_the_raw_url(
     assert (await client.get("/no/such/page")).status == 404
     assert (await client.get("/api/repositories")).status == 401
 
-    samples = await _scrape(client)
+    samples = await scrape_metrics(client)
     name = "docsgen_http_request_duration_seconds_count"
 
     def count(method: str, route: str, status: str) -> float:

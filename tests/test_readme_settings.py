@@ -34,7 +34,10 @@ class _Reads(dict[str, str]):
 
 
 def variables_the_code_reads() -> list[str]:
+    """Every variable the settings read; the language model's are read once its address
+    is set, so it is."""
     env = _Reads()
+    env.update({"DOCSGEN_LLM_BASE_URL": "http://127.0.0.1:1/v1", "DOCSGEN_LLM_MODEL": "m"})
     load_settings(env)
     return list(dict.fromkeys(env.asked))
 

@@ -12,8 +12,6 @@ GitHub's own message.  No message quotes a URL or a header, so none carries a to
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import http
 import re
 from collections.abc import Mapping
@@ -32,12 +30,12 @@ from docsgen.errors import (
     RepositoryNotFound,
 )
 from docsgen.redaction import redact
+from docsgen.retries import backoff_delay, retry_after_seconds
 from docsgen.settings import Settings
 
 # The statuses gidgethub decodes as an answer; any other is judged here.
 SUCCESS = frozenset({200, 201, 202, 204})
 _SECONDARY_HINT = re.compile(r"secondary rate limit|abuse", re.IGNORECASE)
-_UNPARSABLE_RETRY_AFTER_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -129,9 +127,8 @@ class Attempts:
         self.failures += 1
         if self.failures > self.policy.retries:
             raise GitHubApiFailed(f"{give_up} (after {self.failures} attempts)")
-        delay = min(
-            self.policy.backoff_max_seconds,
-            self.policy.backoff_seconds * 2 ** (self.failures - 1),
+        delay = backoff_delay(
+            self.failures, self.policy.backoff_seconds, self.policy.backoff_max_seconds
         )
         return Retry(delay, reason)
 
@@ -187,17 +184,6 @@ def describe_status(status: int, message: str) -> str:
 
 def primary_rate_limited(reset: datetime) -> GitHubRateLimited:
     return GitHubRateLimited(f"GitHub API rate limit exceeded; it resets at {utc_clock(reset)}")
-
-
-def retry_after_seconds(raw: str, now: datetime) -> float:
-    """``Retry-After`` as seconds from ``now``: a number of seconds, or an HTTP date."""
-    raw = raw.strip()
-    if raw.isdigit():
-        return float(raw)
-    with contextlib.suppress(TypeError, ValueError):
-        when = email.utils.parsedate_to_datetime(raw)
-        return max(0.0, (when - now).total_seconds())
-    return _UNPARSABLE_RETRY_AFTER_SECONDS
 
 
 def utc_clock(moment: datetime) -> str:

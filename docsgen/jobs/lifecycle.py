@@ -36,6 +36,8 @@ from docsgen.generator.engine.run import Engine
 from docsgen.generator.pipeline import generate
 from docsgen.github.tokens import load_token
 from docsgen.jobs.registry import RunRegistry
+from docsgen.narrative.client import Usage
+from docsgen.narrative.summaries import narrator_for
 from docsgen.progress_schedule import INITIALIZING, SAVING
 from docsgen.render import render_html
 from docsgen.settings import Settings
@@ -76,6 +78,8 @@ class Run:
         self.progress, self.step = INITIALIZING
         self.fence_lost = False
         self.started = time.monotonic()
+        # What the run spent on summaries by a language model (None: none configured).
+        self.model_usage: Usage | None = None
 
     async def update_progress(self, progress: int, step: str) -> None:
         """Write a step; raise ``FenceLost`` if a newer run or the reaper took the row."""
@@ -253,7 +257,12 @@ async def _execute(run: Run) -> str:
         skip = await jobs.up_to_date_commit(deps.pool, run.repository.id, GENERATOR_VERSION)
     source = await open_repository_source(deps, run.repository, skip_commit=skip)
     snapshot = await source.fetch(run.update_progress)
-    docs = await generate(snapshot, run.update_progress, deps.engine)
+    narrator = narrator_for(deps.settings, deps.http)
+    if narrator is not None:  # counted even if the run fails later
+        run.model_usage = narrator.usage
+    docs = await generate(snapshot, run.update_progress, deps.engine, narrator)
+    if docs.narrative is not None:
+        log.info("run %s: %s", run.run_id, docs.narrative.line())
     await run.update_progress(*SAVING)
     html = await asyncio.get_running_loop().run_in_executor(
         deps.engine.executor, render_html, docs.content

@@ -1,4 +1,5 @@
-"""Prometheus metrics of one app: runs by outcome, run durations, runs in progress, HTTP latency.
+"""Prometheus metrics of one app: runs by outcome, run durations, runs in progress, HTTP
+latency, and the requests and tokens spent on summaries by a language model.
 
 Each app has its own registry (nothing global), so several apps in one
 process (tests) do not mix their figures.
@@ -41,6 +42,17 @@ class Metrics:
             "Generation runs executing in this process",
             registry=self.registry,
         )
+        self.model_requests = Counter(
+            "docsgen_llm_requests",
+            "Requests sent to the language model that writes summaries (every attempt)",
+            registry=self.registry,
+        )
+        self.model_tokens = Counter(
+            "docsgen_llm_tokens",
+            "Tokens the language model reported for summaries, by kind (prompt, completion)",
+            ["kind"],
+            registry=self.registry,
+        )
         self.http_seconds = Histogram(
             "docsgen_http_request_duration_seconds",
             "HTTP request latency, by method, route (canonical path) and status",
@@ -54,6 +66,11 @@ class Metrics:
     async def run_finished(self, run: Run, outcome: str) -> None:
         self.runs.labels(outcome).inc()
         self.run_seconds.labels(outcome).observe(time.monotonic() - run.started)
+        usage = run.model_usage
+        if usage is not None:
+            self.model_requests.inc(usage.requests)
+            self.model_tokens.labels("prompt").inc(usage.prompt_tokens)
+            self.model_tokens.labels("completion").inc(usage.completion_tokens)
 
 
 METRICS = web.AppKey("metrics", Metrics)

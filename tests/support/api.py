@@ -8,11 +8,13 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.jobs.lifecycle import Run
 
 Client = TestClient[Any, Any]
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
 async def register_local(
@@ -84,3 +86,15 @@ class Steps:
 
     async def __call__(self, run: Run, progress: int, step: str) -> None:
         self.seen.append((progress, step))
+
+
+async def scrape_metrics(client: Client) -> Samples:
+    """``GET /metrics``, parsed: each sample's value by its name and labels."""
+    response = await client.get("/metrics")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/plain; version=")
+    samples: Samples = {}
+    for family in text_string_to_metric_families(await response.text()):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples

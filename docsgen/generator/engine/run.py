@@ -223,10 +223,14 @@ class Run:
         return Analysed(scanned, keys, values, stats, digests)
 
     async def build_sections(
-        self, analysed: Analysed, progress: Callable[[int, str], Awaitable[None]]
+        self,
+        analysed: Analysed,
+        progress: Callable[[int, str], Awaitable[None]],
+        steps_after: int = 0,
     ) -> Built:
         """Every section: reused when its inputs are unchanged, else built in the pool,
-        all at once, announced in order."""
+        all at once, announced in order (``steps_after`` more steps follow them in the
+        50-80 % range: the summaries)."""
         digests = {
             s.key: analysed.digests.section_key(GENERATOR_VERSION, s.key, s.inputs)
             for s in SECTIONS
@@ -253,17 +257,19 @@ class Run:
             with share({worker_tasks.MODEL: pickled}, always=True) as shared_model:
                 del pickled
                 builds = _Builds(self.engine, shared_model, self.snapshot)
-                sections = await builds.all(cached, missing, progress)
+                sections = await builds.all(cached, missing, progress, steps_after)
         rebuilt = tuple(missing)
         reused = tuple(k for k in sections if k not in missing)
         return Built(sections, digests, rebuilt, reused, builds.pieced)
 
-    async def ground(self, built: Built) -> tuple[list[SectionResult], list[Ungrounded]]:
-        """The sections with every citation checked (failures marked in place); the
-        sections built now are stored meanwhile."""
+    async def ground(
+        self, built: Built, sections: list[SectionResult] | None = None
+    ) -> tuple[list[SectionResult], list[Ungrounded]]:
+        """The sections (``built``'s, or ``sections`` made of them) with every citation
+        checked (failures marked in place); the sections built now are stored meanwhile."""
         engine = self.engine
         return await citation_checks.ground(
-            built.applying(),
+            built.applying() if sections is None else sections,
             self.snapshot,
             self.light,
             engine.executor,
@@ -338,6 +344,7 @@ class _Builds:
         cached: Mapping[str, tuple[bool, SectionResult | None]],
         missing: Sequence[str],
         progress: Callable[[int, str], Awaitable[None]],
+        steps_after: int = 0,
     ) -> dict[str, tuple[bool, SectionResult | None, bool]]:
         """Every section, in order: reused from ``cached`` or built in parallel, announced
         in order, each as (applies, the section, whether it may be stored).
@@ -372,7 +379,8 @@ class _Builds:
                         pending[key].cancel()
             keys = [s.key for s in SECTIONS if applies[s.key]]
             for index, key in enumerate(keys, start=1):
-                await progress(*section_step(index, len(keys), section_by_key(key).title))
+                step = section_step(index, len(keys) + steps_after, section_by_key(key).title)
+                await progress(*step)
                 if key in cached:
                     out[key] = (True, cached[key][1], False)
                 else:

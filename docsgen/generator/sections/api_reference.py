@@ -79,6 +79,15 @@ def product_surfaces(model: RepositoryModel, roles: Roles) -> list[Surface]:
     return resolve_languages(by_language, context, resolve_by_file)
 
 
+def module_groups(model: RepositoryModel) -> list[tuple[str, list[str]]]:
+    """Each public module the section gives a part, with its files (a model whose
+    analyses are whole, or seen through the ``surface`` facet)."""
+    roles = classify((f.path for f in model.files), model.texts)
+    modules = sorted((m for s in product_surfaces(model, roles) for m in s.modules),
+                     key=lambda m: (m.name, m.language))  # fmt: skip
+    return [(m.name, list(m.paths)) for m in modules]
+
+
 def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     """The section in pieces: its opening, then one piece per public module.
 
