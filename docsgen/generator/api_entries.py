@@ -30,7 +30,7 @@ from docsgen.generator.docstrings.render import render as render_doc
 from docsgen.generator.markdown import Citation, code, escape, fence, printable
 
 # Bump when the rendering below changes: stored renderings of older versions are ignored.
-REFERENCE_VERSION = 7
+REFERENCE_VERSION = 8
 
 WRAP_AT = 88  # a signature longer than this is laid out one parameter per line
 # Kinds that should carry documentation; fields, constants and the like read
@@ -305,7 +305,8 @@ def _block(
     warnings: tuple[str, ...] = ()
     if doc is not None and not doc.empty:
         # A class's documentation describes what constructing it takes.
-        rendered = render_doc(doc, init if s.kind == "class" else s.parameters)
+        loose = a.language == "JavaScript"
+        rendered = render_doc(doc, init if s.kind == "class" else s.parameters, loose)
         parts.append("\n" + rendered.markdown + "\n")
         warnings = tuple(f"{code(shown_name(a, s))}: {w}" for w in rendered.warnings)
     documented = (doc is not None and not doc.empty) or not counts_for_coverage(s)
@@ -405,7 +406,12 @@ def render(a: FileAnalysis) -> FileReference:
         init = inits.get(s.qualname, ())
         made = s.qualname in generated
         blocks.append(_block(a, s, top[s.qualname], level, len(cited), init, made))
-        cited.append(Citation(a.path, s.line, s.name))
+        # ``module.exports = function query()`` is the module's ``default``: the line has
+        # the declaration, not that name.
+        named = (
+            None if s.name == "default" and a.language in ("JavaScript", "TypeScript") else s.name
+        )
+        cited.append(Citation(a.path, s.line, named))
     problems: list[str] = []
     if a.parse_error is not None:
         problems.append(

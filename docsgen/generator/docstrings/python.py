@@ -63,6 +63,8 @@ def parse(text: str) -> DocComment:
     trailing = ""
     if style == "sphinx":
         text, trailing = _split_after_fields(text)
+    else:  # a role in an ``Args:`` type, ``style (:class:`~x.Style`)``, would trip griffe
+        text = inline(text)
     try:
         sections = _griffe_sections(text, style)
     except Exception:  # a docstring griffe cannot read is shown as prose

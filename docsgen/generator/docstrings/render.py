@@ -28,7 +28,10 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
 
 
-def render(doc: DocComment, parameters: Sequence[Parameter] = ()) -> Rendered:
+def render(doc: DocComment, parameters: Sequence[Parameter] = (), loose: bool = False) -> Rendered:
+    """The entry's Markdown; ``loose``: the language lets a function take arguments its
+    signature does not name (JavaScript's ``arguments``), so a parameter documented but
+    not declared is no error."""
     out = Rendered("")
     parts: list[str] = []
     if doc.deprecated is not None:
@@ -38,7 +41,7 @@ def render(doc: DocComment, parameters: Sequence[Parameter] = ()) -> Rendered:
         parts.append(_demote_headings(doc.summary))
     if doc.description:
         parts.append(_demote_headings(doc.description))
-    table = _parameters(doc.parameters, parameters, out)
+    table = _parameters(doc.parameters, parameters, out, loose)
     if table:
         parts.append(table)
     for title, fields in (("Returns", doc.returns), ("Yields", doc.yields)):
@@ -64,12 +67,15 @@ def render(doc: DocComment, parameters: Sequence[Parameter] = ()) -> Rendered:
     return out
 
 
-def _parameters(documented: Sequence[Field], declared: Sequence[Parameter], out: Rendered) -> str:
+def _parameters(
+    documented: Sequence[Field], declared: Sequence[Parameter], out: Rendered, loose: bool
+) -> str:
     """The parameters table, when the documentation describes any parameter."""
     if not documented:
         return ""
-    # ``\*\*kwargs`` (reST escapes its stars), ``**kwargs`` and ``kwargs`` name one parameter.
-    described = {f.name.replace("\\", "").lstrip("*"): f for f in documented}
+    # ``\\*\\*kwargs`` (reST escapes its stars), ``**kwargs``, ``kwargs`` and JSDoc's
+    # ``...rest`` and ``rest...`` name one parameter.
+    described = {_plain_name(f.name): f for f in documented}
     rows = []
     for p in declared:
         if p.name in _SKIPPED_PARAMETERS:
@@ -81,9 +87,14 @@ def _parameters(documented: Sequence[Field], declared: Sequence[Parameter], out:
                      cell_code(p.default) if p.default is not None else "",
                      _cell_text(doc.description) if doc else ""))  # fmt: skip
     catch_all = next((p.name for p in declared if p.kind == "var-keyword"), None)
+    names = {p.name for p in declared}
     for name, doc in described.items():
-        if catch_all is not None:
+        if name.partition(".")[0] in names:
+            note = ""  # a property of a parameter: ``options.combine``
+        elif catch_all is not None:
             note = f"(passed in {code('**' + catch_all)})"
+        elif loose:
+            note = "(not named in the signature)"
         else:
             note = f"{WARNING_SIGN} documented, but the signature has no such parameter"
             out.warnings.append(f"{code(name)} is documented but is not a parameter")
@@ -96,6 +107,10 @@ def _parameters(documented: Sequence[Field], declared: Sequence[Parameter], out:
              "|---|---|---|---|"]  # fmt: skip
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join(lines)
+
+
+def _plain_name(name: str) -> str:
+    return name.replace("\\", "").strip("*.").removesuffix("...")
 
 
 def _returns(title: str, fields: Sequence[Field]) -> str:
