@@ -385,19 +385,10 @@ def _pyproject(manifest: str, folder: str, text: str, paths: list[str]) -> list[
         )
     flit = tool.get("flit", {}).get("module", {}).get("name")
     if isinstance(flit, str):
-        for where in ("src", ""):
-            found = _python_roots(
-                manifest,
-                folder,
-                text,
-                paths,
-                [flit],
-                where,
-                "declared by [tool.flit.module]",
-                "[tool.flit.module]",
-            )
-            if found:
-                return found
+        found = _in_src_or_root(manifest, folder, text, paths, flit,
+                                "declared by [tool.flit.module]", "[tool.flit.module]")  # fmt: skip
+        if found:
+            return found
     wheel = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
     if isinstance(wheel.get("packages"), list):
         return _python_roots(
@@ -429,19 +420,19 @@ def _pyproject(manifest: str, folder: str, text: str, paths: list[str]) -> list[
     name = data.get("project", {}).get("name") or poetry.get("name")
     if isinstance(name, str):
         normalised = re.sub(r"[-.]+", "_", name).lower()
-        for where in ("src", ""):
-            found = _python_roots(
-                manifest,
-                folder,
-                text,
-                paths,
-                [normalised],
-                where,
-                "named by the project's name",
-                "name",
-            )
-            if found:
-                return found
+        return _in_src_or_root(manifest, folder, text, paths, normalised,
+                               "named by the project's name", "name")  # fmt: skip
+    return []
+
+
+def _in_src_or_root(
+    manifest: str, folder: str, text: str, paths: list[str], name: str, why: str, key: str
+) -> list[_Root]:
+    """The package (or module) ``name`` under ``src/``, else beside the manifest."""
+    for where in ("src", ""):
+        found = _python_roots(manifest, folder, text, paths, [name], where, why, key)
+        if found:
+            return found
     return []
 
 
