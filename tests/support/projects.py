@@ -135,6 +135,10 @@ def _download(project: Project, into: Path) -> Path:
     else:
         command = ["apt-get", "download", f"{project.package}={project.version}"]
     done = subprocess.run(command, cwd=into, capture_output=True, text=True, check=False)
+    if done.returncode != 0 and project.kind == "debian":
+        # A fresh machine may not have apt's package lists yet.
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False)
+        done = subprocess.run(command, cwd=into, capture_output=True, text=True, check=False)
     found = [p for p in into.iterdir() if p.is_file()]
     if done.returncode != 0 or len(found) != 1:
         raise FetchError(
