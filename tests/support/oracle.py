@@ -104,9 +104,10 @@ def public_api(loaded: Any) -> dict[tuple[str, str], Expected]:
                 continue
             target = member
             if member.is_alias:
-                if not member.resolved:
+                try:
+                    target = member.final_target
+                except griffe.AliasResolutionError:  # an alias to a name outside the package
                     continue
-                target = member.final_target
             if target.is_module:
                 continue
             if target.is_class:
