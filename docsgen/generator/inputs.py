@@ -28,6 +28,8 @@ REFERENCES = "references"  # every analysed file's rendered API entries
 FACETS: dict[str, tuple[str, ...]] = {
     "graph": ("path", "language", "module", "imports", "entry_points"),
     "entry": ("path", "language", "entry_points"),
+    # What call chains are followed through (How it works).
+    "calls": ("path", "language", "module", "entry_points", "call_graph"),
     "env": ("path", "language", "env_reads"),
     "routes": ("path", "language", "routes"),
     # What the public API is made of (``docsgen.generator.surface``): the declarations
