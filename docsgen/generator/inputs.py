@@ -26,7 +26,18 @@ REFERENCES = "references"  # every analysed file's rendered API entries
 
 # Facets of a file's analysis: the fields a section reads (input name "analyses:<facet>").
 FACETS: dict[str, tuple[str, ...]] = {
-    "graph": ("path", "language", "module", "imports", "entry_points"),
+    # The architecture: the imports, the entry points, and the classes' bases (Python's
+    # call facts).
+    "graph": (
+        "path",
+        "language",
+        "module",
+        "imports",
+        "entry_points",
+        "call_graph",
+        "exports",
+        "star_imports",
+    ),
     "entry": ("path", "language", "entry_points"),
     # What call chains are followed through (How it works).
     "calls": ("path", "language", "module", "entry_points", "call_graph"),

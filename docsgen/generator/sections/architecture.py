@@ -12,7 +12,15 @@ from collections import Counter, defaultdict
 
 from docsgen.generator import mermaid
 from docsgen.generator.analysis.declarations import ANALYSERS
-from docsgen.generator.dependency_graph import GRAPH_LANGUAGES, Edge, ModuleGraph, build_graph
+from docsgen.generator.call_chains import Definition
+from docsgen.generator.class_hierarchy import hierarchy
+from docsgen.generator.dependency_graph import (
+    GRAPH_LANGUAGES,
+    Edge,
+    ModuleGraph,
+    build_graph,
+    node_of,
+)
 from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.languages import NOT_CODE
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
@@ -50,7 +58,8 @@ def applies(model: RepositoryModel) -> bool:
 def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     graph = build_graph(model)
-    _graph(w, graph)
+    _graph(w, graph, _product_nodes(model, graph))
+    _classes(w, model)
     _central(w, graph)
     _cycles(w, graph)
     _entry_points(w, model)
@@ -69,9 +78,21 @@ def _structural(graph: ModuleGraph) -> list[Edge]:
     return [e for e in graph.edges if e.guard not in ("main", "local")]
 
 
-def _graph(w: SectionWriter, graph: ModuleGraph) -> None:
+def _product_nodes(model: RepositoryModel, graph: ModuleGraph) -> set[str]:
+    """The modules of the product (not its tests, examples or tooling)."""
+    roles = roles_of(model)
+    return {
+        node_of(a)
+        for p, a in model.analyses.items()
+        if a.language in GRAPH_LANGUAGES and roles.is_product(p) and node_of(a) in graph.nodes
+    }
+
+
+def _graph(w: SectionWriter, graph: ModuleGraph, product: set[str]) -> None:
     edges = _structural(graph)
     linked = sorted({e.source for e in edges} | {e.target for e in edges})
+    inner = [e for e in edges if e.source in product and e.target in product]
+    drawn = sorted({e.source for e in inner} | {e.target for e in inner})
     w.add("### Module dependencies")
     w.add(
         f"{len(graph.nodes)} modules (files; folders for Go packages) in "
@@ -99,8 +120,16 @@ def _graph(w: SectionWriter, graph: ModuleGraph) -> None:
             f"{isolated} module{'s' if isolated != 1 else ''} neither import nor are imported by "
             "another module; not drawn."
         )
-    groups = _grouping(linked, graph, ())
-    _draw(w, edges, groups, f"The {len(linked)} modules that import or are imported")
+    if len(drawn) >= 2 and len(drawn) < len(linked):
+        w.add(
+            f"The diagrams draw the product's {len(drawn)} modules that import or are "
+            "imported; its tests, examples and tooling are left out."
+        )
+        edges = inner
+    else:
+        drawn = linked
+    groups = _grouping(drawn, graph, ())
+    _draw(w, edges, groups, f"The {len(drawn)} modules")
     members: dict[str, list[str]] = defaultdict(list)
     for node, group in groups.items():
         members[group].append(node)
@@ -203,17 +232,55 @@ def _group_label(
     return "/".join(common + rest[:depth]) + "/"
 
 
+def _classes(w: SectionWriter, model: RepositoryModel) -> None:
+    """The key classes and the classes of the repository they derive from (Python)."""
+    roles = roles_of(model)
+    product = {p: a for p, a in model.analyses.items() if roles.is_product(p)}
+    classes, pairs = hierarchy(product)
+    if not pairs:
+        return
+    names = _class_labels(classes)
+    w.add("### Class hierarchy")
+    w.add(
+        "The main classes (those the package exports, or else those most others derive "
+        "from) and the classes of the repository they derive from; an arrow points from a "
+        "class to its base."
+    )
+    edges = [(names[a.name], names[b.name], None) for a, b in pairs]
+    w.add(fence(mermaid.flowchart(names.values(), edges, direction="BT"), "mermaid"))
+    bases: dict[str, list[str]] = defaultdict(list)
+    for a, b in pairs:
+        bases[a.name].append(code(names[b.name]))
+    rows = []
+    for c in classes:
+        derives = f" derives from {', '.join(bases[c.name])}" if bases[c.name] else ""
+        rows.append(f"- {code(names[c.name])} ({w.cite(c.path, c.line, _last(c.name))}){derives}")
+    w.add("\n".join(rows))
+
+
+def _class_labels(classes: list[Definition]) -> dict[str, str]:
+    """A class's name, or its qualified name where two classes share one."""
+    short = Counter(_last(c.name) for c in classes)
+    return {c.name: _last(c.name) if short[_last(c.name)] == 1 else c.name for c in classes}
+
+
+def _last(name: str) -> str:
+    return name.rpartition(".")[2]
+
+
 def _language_list(graph: ModuleGraph) -> str:
     counts = Counter(graph.nodes.values())
     return ", ".join(f"{lang} ({n})" for lang, n in sorted(counts.items()))
 
 
 def _central(w: SectionWriter, graph: ModuleGraph) -> None:
-    importers = graph.importers()
+    importers: dict[str, set[str]] = defaultdict(set)
+    for e in _structural(graph):
+        importers[e.target].add(e.source)
     if not importers:
         return
     first_edge: dict[str, Edge] = {}
-    for e in graph.edges:
+    for e in _structural(graph):
         if e.target not in first_edge or (e.path, e.line) < (
             first_edge[e.target].path,
             first_edge[e.target].line,
