@@ -51,6 +51,17 @@ _MANIFEST_KINDS = {
 }
 
 
+# What an entry point is in each language, for saying none was found.
+_ENTRY_KINDS = (
+    ("Python", "console script, `__main__.py`"),
+    ("JavaScript", "`bin` command"),
+    ("TypeScript", "`bin` command"),
+    ("Go", "`func main`"),
+    ("Rust", "binary target, `fn main`"),
+    ("Java", "`main` method"),
+)
+
+
 def applies(model: RepositoryModel) -> bool:
     return any(a.language in GRAPH_LANGUAGES or a.entry_points for a in model.analyses.values())
 
@@ -416,7 +427,9 @@ def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
     if items:
         w.add("\n".join(items))
     else:
-        w.add("No entry point (console script, `main` function, `__main__.py`) was found.")
+        languages = {a.language for a in model.analyses.values()}
+        kinds = list(dict.fromkeys(k for language, k in _ENTRY_KINDS if language in languages))
+        w.add(f"No entry point ({', '.join(kinds) or 'a `main` function'}) was found.")
     if scripts:
         shown = ", ".join(scripts[:MAX_LISTED])
         more = f" and {len(scripts) - MAX_LISTED} more" if len(scripts) > MAX_LISTED else ""
