@@ -142,6 +142,11 @@ def test_imports_are_told_apart_by_where_they_run() -> None:
         ),
         ("httpx", "### `_main.main`: console script `httpx`", "`_main.main` → `Client.__init__`"),
         ("rich", "### `rich.__main__`: `python -m rich`", "`rich.__main__` → `Console.__init__`"),
+        (
+            "express",
+            "### `createApplication`: `express()`, the function the package exports",
+            "`createApplication` → `app.init` → `app.defaultConfiguration`",
+        ),
     ],
 )
 def test_the_main_entry_points_chain_is_shown_with_every_hop_cited_where_it_is(
@@ -156,5 +161,46 @@ def test_the_main_entry_points_chain_is_shown_with_every_hop_cited_where_it_is(
     assert len(mermaid_blocks(md)) == 1  # the main one is drawn
     # Every hop: cited at the line of the call, which names what it calls.
     assert citation_problems(result.citations, reader(root)) == []
-    assert all(c.name for c in result.citations if c.path.endswith(".py") and c.line > 1)
+    assert all(c.name for c in result.citations if c.line > 1)
     assert len(markdown_citations(md)) == len(result.citations)
+
+
+def test_a_javascript_packages_exported_function_is_followed_through_its_files() -> None:
+    files: dict[str, str | bytes] = {
+        "package.json": '{"name": "web", "main": "index.js"}\n',
+        "index.js": "module.exports = require('./lib/web');\n",
+        "lib/web.js": (
+            "var mixin = require('merge-descriptors');\n"
+            "var proto = require('./app');\n"
+            "var util = require('./util');\n"
+            "exports = module.exports = create;\n"
+            "function create() {\n"
+            "  var app = function (req) { app.handle(req); };  // runs later, per request\n"
+            "  mixin(app, proto, false);\n"
+            "  app.init();\n"
+            "  util.log('made');\n"
+            "  return app;\n"
+            "}\n"
+        ),
+        "lib/app.js": (
+            "var app = exports = module.exports = {};\n"
+            "app.init = function init() {\n"
+            "  this.settings = {};\n"
+            "  this.configure('x');  // a string: 'this.nothing()'\n"
+            "};\n"
+            "app.configure = function configure(name) {\n"
+            "  return name;\n"
+            "};\n"
+            "app.handle = function handle(req) {\n"
+            "  return req;\n"
+            "};\n"
+        ),
+        "lib/util.js": "exports.log = function log(text) {\n  return text;\n};\n",
+    }
+    result = how_it_works.build(model_of(files))
+    md = result.markdown
+    assert "### `create`: `web()`, the function the package exports" in md
+    assert chains(md) == ["`create` → `app.init` → `app.configure`"]
+    assert "- `exports.log`, called at `lib/web.js:9`" in md
+    assert "app.handle" not in md  # called in the function ``create`` makes, not by it
+    assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]

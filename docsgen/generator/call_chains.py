@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 
@@ -122,7 +123,11 @@ class _Node:
         return Hop(self.definition, self.written, self.path, self.line, children)
 
 
-def chain_tree(index: CallIndex, root: Definition) -> tuple[Hop, ...]:
+class Callees(Protocol):
+    def callees(self, definition: Definition) -> list[tuple[Definition, str, int, str]]: ...
+
+
+def chain_tree(index: Callees, root: Definition) -> tuple[Hop, ...]:
     """The calls from ``root``, breadth first and bounded; each function shown once."""
     top = _Node(root, "", "", 0)
     shown = {root.name}
@@ -157,7 +162,7 @@ def main_chain(hops: tuple[Hop, ...]) -> list[Hop]:
 class EntryPoint:
     """Where the code is entered: ``root`` is what runs first."""
 
-    title: str  # Markdown: what the entry point is, e.g. "console script `flask`"
+    title: str  # what the entry point is, e.g. "console script `flask`" (Markdown)
     root: Definition
     declared: tuple[str, int, str] | None  # (path, line, name) of its declaration, if apart
     hops: tuple[Hop, ...]
@@ -216,6 +221,8 @@ def entry_points(
 
 def label(definition: Definition) -> str:
     """How a definition is named for a reader: ``Flask.wsgi_app``, ``cli.main``."""
+    if ":" in definition.name:  # JavaScript: ``path:name``
+        return definition.name.partition(":")[2]
     parts = definition.name.split(".")
     if definition.kind == "module":
         return definition.name

@@ -18,6 +18,8 @@ from docsgen.generator.call_chains import (
     label,
     main_chain,
 )
+from docsgen.generator.call_chains_js import JsIndex
+from docsgen.generator.call_chains_js import entry_points as js_entry_points
 from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
 from docsgen.generator.model import RepositoryModel
@@ -37,12 +39,14 @@ def build(model: RepositoryModel) -> SectionResult:
     roles = roles_of(model)
     product = {p for p in model.analyses if roles.is_product(p)}
     manifests = {p for p in model.analyses if roles.of.get(p) in (PRODUCT, OTHER, TOOLING)}
-    index = CallIndex.of({p: a for p, a in model.analyses.items() if p in product})
-    entries = entry_points(index, model.analyses, product, manifests)
+    ours = {p: a for p, a in model.analyses.items() if p in product}
+    entries = entry_points(CallIndex.of(ours), model.analyses, product, manifests)
+    entries += js_entry_points(JsIndex(ours), model.texts, manifests)
     if not entries:
         w.add(
-            "No entry point of the Python code (a console script, a `__main__.py`, the "
-            "`__call__` of a class the package exports) leads to a call the code shows."
+            "No entry point (a console script, a `__main__.py`, the `__call__` of a class a "
+            "Python package exports, the function a JavaScript package exports) leads to a "
+            "call the code shows."
         )
         return _result(w)
     w.add(
@@ -64,7 +68,7 @@ def _result(w: SectionWriter) -> SectionResult:
 def _entry(w: SectionWriter, entry: EntryPoint, main: bool) -> None:
     root = entry.root
     w.add(f"### {code(label(root))}: {entry.title}")
-    where = w.cite(root.path, root.line, None if root.kind == "module" else _last(root.name))
+    where = w.cite(root.path, root.line, None if root.kind == "module" else _last(label(root)))
     declared = ""
     if entry.declared is not None:
         path, line, name = entry.declared
