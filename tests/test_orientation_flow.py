@@ -143,6 +143,11 @@ def test_imports_are_told_apart_by_where_they_run() -> None:
         ("httpx", "### `_main.main`: console script `httpx`", "`_main.main` → `Client.__init__`"),
         ("rich", "### `rich.__main__`: `python -m rich`", "`rich.__main__` → `Console.__init__`"),
         (
+            "go-cmp",
+            "### `Diff`: `cmp.Diff`, a function the package exports",
+            "`Diff` → `state.compareAny`",
+        ),
+        (
             "express",
             "### `createApplication`: `express()`, the function the package exports",
             "`createApplication` → `app.init` → `app.defaultConfiguration`",
@@ -203,4 +208,48 @@ def test_a_javascript_packages_exported_function_is_followed_through_its_files()
     assert chains(md) == ["`create` → `app.init` → `app.configure`"]
     assert "- `exports.log`, called at `lib/web.js:9`" in md
     assert "app.handle" not in md  # called in the function ``create`` makes, not by it
+    assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
+
+
+def test_go_receivers_stated_types_and_results_are_followed_function_literals_are_not() -> None:
+    files: dict[str, str | bytes] = {
+        "go.mod": "module example.com/shop\n\ngo 1.21\n",
+        "cmd/shop/main.go": (
+            "package main\n"
+            "\n"
+            "func main() {\n"
+            "\ts := newServer()\n"
+            "\ts.Run()\n"
+            "\tgo func() { s.Stop() }() // a literal: runs when it is called\n"
+            '\tlog("started") // "s.Stop()" in a string\n'
+            "}\n"
+        ),
+        "cmd/shop/server.go": (
+            "package main\n"
+            "\n"
+            "type server struct{ name string }\n"
+            "\n"
+            "func newServer() *server {\n"
+            "\treturn &server{}\n"
+            "}\n"
+            "\n"
+            "func (s *server) Run() {\n"
+            "\tvar other server\n"
+            "\tother.listen()\n"
+            "}\n"
+            "\n"
+            "func (s *server) listen() {}\n"
+            "\n"
+            "func (s *server) Stop() {}\n"
+            "\n"
+            "func log(text string) {}\n"
+        ),
+    }
+    result = how_it_works.build(model_of(files))
+    md = result.markdown
+    assert "### `main`: `func main` of `cmd/shop/`" in md
+    assert chains(md) == ["`main` → `server.Run` → `server.listen`"]
+    assert "- `newServer`, called at `cmd/shop/main.go:4`" in md
+    assert "- `log`, called at `cmd/shop/main.go:7`" in md
+    assert "server.Stop" not in md
     assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]

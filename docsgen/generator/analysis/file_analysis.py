@@ -136,6 +136,7 @@ class CallFacts:
     bases: tuple[tuple[str, str], ...] = ()  # (class, a base as the module binds it), in order
     calls: tuple[tuple[str, str, int], ...] = ()  # (caller, callee, line of the call)
     bindings: tuple[tuple[str, str], ...] = ()  # what the module's imports bind: (local, target)
+    returns: tuple[tuple[str, str], ...] = ()  # Go: (function, the type it returns)
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,7 @@ def _call_facts(data: dict[str, Any] | None) -> CallFacts | None:
         bases=tuple((b[0], b[1]) for b in data["bases"]),
         calls=tuple((c[0], c[1], c[2]) for c in data["calls"]),
         bindings=tuple((b[0], b[1]) for b in data["bindings"]),
+        returns=tuple((r[0], r[1]) for r in data.get("returns", ())),
     )
 
 

@@ -18,6 +18,8 @@ from docsgen.generator.call_chains import (
     label,
     main_chain,
 )
+from docsgen.generator.call_chains_go import GoIndex
+from docsgen.generator.call_chains_go import entry_points as go_entry_points
 from docsgen.generator.call_chains_js import JsIndex
 from docsgen.generator.call_chains_js import entry_points as js_entry_points
 from docsgen.generator.inputs import PATHS, TEXTS, analyses
@@ -42,11 +44,12 @@ def build(model: RepositoryModel) -> SectionResult:
     ours = {p: a for p, a in model.analyses.items() if p in product}
     entries = entry_points(CallIndex.of(ours), model.analyses, product, manifests)
     entries += js_entry_points(JsIndex(ours), model.texts, manifests)
+    entries += go_entry_points(GoIndex(ours), model.analyses, product)
     if not entries:
         w.add(
             "No entry point (a console script, a `__main__.py`, the `__call__` of a class a "
-            "Python package exports, the function a JavaScript package exports) leads to a "
-            "call the code shows."
+            "Python package exports, the function a JavaScript package exports, Go's `func "
+            "main` or a Go package's exported functions) leads to a call the code shows."
         )
         return _result(w)
     w.add(
