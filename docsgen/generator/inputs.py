@@ -26,15 +26,15 @@ REFERENCES = "references"  # every analysed file's rendered API entries
 
 # Facets of a file's analysis: the fields a section reads (input name "analyses:<facet>").
 FACETS: dict[str, tuple[str, ...]] = {
-    # The architecture: the imports, the entry points, and the classes' bases (Python's
-    # call facts).
+    # The architecture: the imports, the entry points, the classes and their bases, and
+    # what a package exports (a new function changes none of them).
     "graph": (
         "path",
         "language",
         "module",
         "imports",
         "entry_points",
-        "call_graph",
+        "classes",
         "exports",
         "star_imports",
     ),

@@ -46,6 +46,7 @@ def analyse_file(path: str, text: str) -> FileAnalysis:
         routes=found.routes,
         entry_points=found.entry_points,
         call_graph=found.call_graph,
+        classes=found.classes,
         warnings=declared.warnings + found.warnings,
     )
 

@@ -123,6 +123,11 @@ class Route:
     prefix: str = ""
 
 
+# Python: each class, qualified (``flask.app.Flask``), its line, and its bases as the module
+# binds them (``flask.sansio.app.App``), those of its own top-level package only.
+Classes = tuple[tuple[str, int, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True)
 class CallFacts:
     """Python: what call chains are followed through (``analysis.facts.python_calls``).
@@ -171,7 +176,8 @@ class FileAnalysis:
     env_reads: tuple[EnvRead, ...] = ()
     routes: tuple[Route, ...] = ()
     entry_points: tuple[tuple[str, str, int], ...] = ()  # (name, target, line) from manifests
-    call_graph: CallFacts | None = None  # Python: its functions' calls (``CallFacts``)
+    call_graph: CallFacts | None = None  # its functions' calls (``CallFacts``)
+    classes: Classes = ()  # Python: its classes and their bases (``Classes``)
     # Problems the docs must show as ⚠️: parse errors, dynamic exports, truncation.
     warnings: tuple[str, ...] = ()
     analysed: bool = True  # False: the language has no analyser, or ``skipped`` says why
@@ -261,6 +267,7 @@ class FileAnalysis:
             routes=tuple(Route(**r) for r in data.get("routes", [])),
             entry_points=tuple((e[0], e[1], e[2]) for e in data.get("entry_points", [])),
             call_graph=_call_facts(data.get("call_graph")),
+            classes=tuple((c[0], c[1], tuple(c[2])) for c in data.get("classes", [])),
             warnings=tuple(data.get("warnings", [])),
             analysed=data.get("analysed", True),
             parse_error=data.get("parse_error"),

@@ -12,8 +12,7 @@ from collections import Counter, defaultdict
 
 from docsgen.generator import mermaid
 from docsgen.generator.analysis.declarations import ANALYSERS
-from docsgen.generator.call_chains import Definition
-from docsgen.generator.class_hierarchy import hierarchy
+from docsgen.generator.class_hierarchy import Class, hierarchy
 from docsgen.generator.dependency_graph import (
     GRAPH_LANGUAGES,
     Edge,
@@ -269,7 +268,7 @@ def _classes(w: SectionWriter, model: RepositoryModel) -> None:
     w.add("\n".join(rows))
 
 
-def _class_labels(classes: list[Definition]) -> dict[str, str]:
+def _class_labels(classes: list[Class]) -> dict[str, str]:
     """A class's name, or its qualified name where two classes share one."""
     short = Counter(_last(c.name) for c in classes)
     return {c.name: _last(c.name) if short[_last(c.name)] == 1 else c.name for c in classes}

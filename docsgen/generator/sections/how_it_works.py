@@ -33,7 +33,8 @@ TITLE = "How it works"
 
 
 def applies(model: RepositoryModel) -> bool:
-    return any(a.call_graph is not None and a.call_graph.calls for a in model.analyses.values())
+    """Whether the repository has code whose calls are read (Python, JavaScript, Go)."""
+    return any(a.call_graph is not None for a in model.analyses.values())
 
 
 def build(model: RepositoryModel) -> SectionResult:

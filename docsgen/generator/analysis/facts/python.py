@@ -111,7 +111,7 @@ class _Reader:
         for stmt in tree.body:
             if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
                 self.facts.entry_points.append(("__main__", self.path, stmt.lineno))
-        self.facts.call_graph = python_calls.extract(
+        self.facts.classes, self.facts.call_graph = python_calls.extract(
             self.path, self.text, tree, statements.every, statements.scopes, statements.definitions
         )
         hint_lines = self._hint_lines()

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from docsgen.generator.analysis.calls_python import module_bindings
 from docsgen.generator.analysis.declarations.python import module_name
-from docsgen.generator.analysis.file_analysis import CallFacts
+from docsgen.generator.analysis.file_analysis import CallFacts, Classes
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 # Fields of statements that hold nested statements.
@@ -44,8 +44,9 @@ def extract(
     every: Sequence[ast.stmt],
     scopes: Sequence[str],
     definitions: Sequence[tuple[Definition, str]],
-) -> CallFacts:
-    """The file's definitions and its calls into its own package.
+) -> tuple[Classes, CallFacts]:
+    """The file's classes (with their bases), and its definitions and calls into its own
+    package.
 
     ``every`` holds each statement of the file with its scope (``scopes``, the
     qualified name of the function or class it is in, "" at module level);
@@ -69,7 +70,12 @@ def extract(
                 key = (f"{module}.{scope}" if scope else module, callee)
                 if key not in calls or call.lineno < calls[key]:
                     calls[key] = call.lineno
-    return CallFacts(
+    classes = tuple(
+        (name, line, tuple(reader.class_bases.get(name.removeprefix(module + "."), ())))
+        for name, kind, line in reader.definitions
+        if kind == "class"
+    )
+    return classes, CallFacts(
         definitions=tuple(reader.definitions),
         bases=tuple(reader.bases),
         calls=tuple((a, b, line) for (a, b), line in sorted(calls.items(), key=_by_line)),
