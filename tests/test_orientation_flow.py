@@ -253,3 +253,36 @@ def test_go_receivers_stated_types_and_results_are_followed_function_literals_ar
     assert "- `log`, called at `cmd/shop/main.go:7`" in md
     assert "server.Stop" not in md
     assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
+
+
+def test_a_local_bound_once_to_a_new_instance_leads_to_its_classs_methods() -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "tool"\n[project.scripts]\ntool = "tool.cli:main"\n',
+        "tool/__init__.py": "",
+        "tool/client.py": (
+            "class Client:\n"
+            "    def send(self):\n"
+            "        return self.encode()\n"
+            "\n"
+            "    def encode(self):\n"
+            "        return b''\n"
+            "\n"
+            "    def close(self):\n"
+            "        pass\n"
+        ),
+        "tool/cli.py": (
+            "from .client import Client\n"
+            "\n"
+            "def main(flag=False):\n"
+            "    with Client() as client:\n"
+            "        client.send()\n"
+            "    other = Client()\n"
+            "    if flag:\n"
+            "        other = None  # bound twice: not followed\n"
+            "    other.close()\n"
+        ),
+    }
+    md = how_it_works.build(model_of(files)).markdown
+    assert chains(md) == ["`cli.main` → `Client.send` → `Client.encode`"]
+    assert "- `Client.send`, called at `tool/cli.py:5`" in md
+    assert "Client.close" not in md

@@ -73,6 +73,12 @@ class CallIndex:
         """The definition ``name`` stands for, through re-exports and bases."""
         if hops > _MAX_HOPS:
             return None
+        if "()." in name:  # a method of what a call makes: of a class, its method
+            made, _, method = name.rpartition("().")
+            klass = self.resolve(made, hops + 1)
+            if klass is None or klass.kind != "class":
+                return None
+            return self.resolve(f"{klass.name}.{method}", hops + 1)
         head, _, last = name.rpartition(".")
         # A name a module imports: ``package.Name`` -> where its import points (the
         # import wins over a fallback definition of the same name under ``except``).

@@ -30,6 +30,9 @@ Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 _SELF_NAMES = ("self", "cls")
+_BINDERS = frozenset(
+    {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith}
+)
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
 # The words that start a call resolved to a method of the caller's class.
 _SELF_WORDS = ("self.", "cls.", "super().")
@@ -59,8 +62,9 @@ def extract(
     reader = _Definitions(module, own)
     for definition, where in definitions:
         reader.add(definition, where)
+    reader.made = _made(every, scopes, reader)
     calls: dict[tuple[str, str], int] = {}
-    lines = _call_lines(text, own)
+    lines = _call_lines(text, {**own, **{name: "" for _, name in reader.made}})
     for stmt, scope in zip(every, scopes, strict=True):
         if not lines or not _own_lines_hold(stmt, lines):
             continue
@@ -104,6 +108,8 @@ class _Definitions:
         self.first_parameter: dict[str, str | None] = {}  # method -> ``self``/``cls``
         self.parameters: dict[str, frozenset[str]] = {}  # function -> its parameters
         self.class_bases: dict[str, list[str]] = {}
+        # (function, local) -> what the call it is bound to calls (``x = Client()``)
+        self.made: dict[tuple[str, str], str] = {}
 
     def add(self, node: Definition, scope: str) -> None:
         qualname = f"{scope}.{node.name}" if scope else node.name
@@ -158,6 +164,9 @@ class _Definitions:
             if method is None or len(attributes) != 1:
                 return None
             return f"{self.module}.{method.rpartition('.')[0]}.{attributes[0]}"
+        made = self.made.get((scope, node.id))
+        if made is not None:  # a local bound once, to what a call of ``made`` gives
+            return f"{made}().{attributes[0]}" if len(attributes) == 1 else None
         return self._name(func, self._parameters(scope))
 
     def _name(self, node: ast.expr, hidden: tuple[frozenset[str], ...]) -> str | None:
@@ -193,6 +202,45 @@ class _Definitions:
                 return None
             scope = scope.rpartition(".")[0]
         return None
+
+
+def _made(
+    every: Sequence[ast.stmt], scopes: Sequence[str], reader: _Definitions
+) -> dict[tuple[str, str], str]:
+    """Locals of functions bound once, by ``x = f(...)`` or ``with f(...) as x``, to the
+    result of a call the module resolves: a method called on ``x`` is one of what ``f``
+    makes (when ``f`` is a class: resolved per repository)."""
+    bound: dict[tuple[str, str], int] = {}
+    made: dict[tuple[str, str], str] = {}
+    functions = ("function", "method")
+    for stmt, scope in zip(every, scopes, strict=True):
+        kind = type(stmt)
+        if kind not in _BINDERS or reader.kinds.get(scope) not in functions:
+            continue  # most statements bind nothing
+        pairs: list[tuple[ast.expr, ast.expr | None]]
+        if kind is ast.Assign:
+            value = stmt.value if len(stmt.targets) == 1 else None  # type: ignore[attr-defined]
+            pairs = [(t, value) for t in stmt.targets]  # type: ignore[attr-defined]
+        elif kind is ast.With or kind is ast.AsyncWith:
+            items = stmt.items  # type: ignore[attr-defined]
+            pairs = [(i.optional_vars, i.context_expr) for i in items if i.optional_vars]
+        else:
+            pairs = [(stmt.target, None)]  # type: ignore[attr-defined]
+        for target, value in pairs:
+            names = [target] if type(target) is ast.Name else ast.walk(target)
+            for node in names:
+                if type(node) is ast.Name:
+                    key = (scope, node.id)
+                    bound[key] = bound.get(key, 0) + 1
+                    if type(value) is ast.Call and node is target:
+                        callee = reader.resolve(value.func, scope)
+                        if callee is not None:
+                            made[key] = callee
+    return {
+        key: callee
+        for key, callee in made.items()
+        if bound[key] == 1 and key[1] not in reader.parameters.get(key[0], ())
+    }
 
 
 def _decorator(node: ast.expr) -> str | None:
