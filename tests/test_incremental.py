@@ -79,17 +79,18 @@ async def test_a_regeneration_rebuilds_only_the_sections_whose_inputs_changed(
     checks_before = len(derived.entries)
     writes_before = len(derived.sent)
     again = await document(snapshot, engine)
-    assert set(again.rebuilt) == {"overview", "api_reference"}
+    # How it works reads the call graph, of which the new function is a definition.
+    assert set(again.rebuilt) == {"overview", "how_it_works", "api_reference"}
     assert set(again.reused) == {
         "getting_started", "structure", "architecture", "configuration", "http_interface",
         "dependencies",
     }  # fmt: skip
-    # Stored anew: the 2 rebuilt sections, the API Reference's 2 new pieces (the changed
+    # Stored anew: the 3 rebuilt sections, the API Reference's 2 new pieces (the changed
     # module's and its opening, which counts the symbols), and the check of the one
     # changed file's citations (the other files' checks are read back).
-    assert len(derived.entries) == checks_before + 2 + 2 + 1
+    assert len(derived.entries) == checks_before + 3 + 2 + 1
     sent = [key for keys in derived.sent[writes_before:] for key in keys]
-    assert len(sent) == 2 + 2 + 1  # the pieces already there are not sent again
+    assert len(sent) == 3 + 2 + 1  # the pieces already there are not sent again
     full = await document(snapshot, Engine(pool))  # no stores: everything built anew
     assert again.content == full.content
     assert [s.to_json() for s in again.sections] == [s.to_json() for s in full.sections]
@@ -159,10 +160,11 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
     commit(repo, CHANGE)
     content = await generate_through_the_api()
     assert await cached_rows() == CODE_FILES + 1  # exactly one file analysed anew
-    # The sections whose inputs changed (Overview, API Reference), the API Reference's
-    # 2 new pieces (the changed module's and its opening) and the check of the changed
-    # file's citations were stored anew; nothing else.
-    assert await derived_rows() == stored + 2 + 2 + 1
+    # The sections whose inputs changed (Overview, How it works: the new function is a
+    # definition of the call graph, API Reference), the API Reference's 2 new pieces (the
+    # changed module's and its opening) and the check of the changed file's citations
+    # were stored anew; nothing else.
+    assert await derived_rows() == stored + 3 + 2 + 1
     full = await document(await fetch(repo), Engine(pool))
     assert content == full.content
 
@@ -185,9 +187,10 @@ async def test_a_corrupted_cache_entry_costs_a_section_not_the_run(tmp_path: Pat
     # Its values cannot be read (the first part it reads is not there, or not JSON).
     assert api.markdown.startswith("> ⚠️ This section could not be generated (`")
     assert len(api.warnings) == 1
-    assert [s.title for s in docs.sections][:3] == [
+    assert [s.title for s in docs.sections][:4] == [
         "Overview",
         "Getting Started",
+        "How it works",
         "Project Structure",
     ]
     assert "Polyglot is a small fixture project" in docs.content

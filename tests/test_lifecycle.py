@@ -64,6 +64,7 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
     assert [s for _, s in sections] == [
         "Generating documentation: Overview...",
         "Generating documentation: Getting Started...",
+        "Generating documentation: How it works...",
         "Generating documentation: Project Structure...",
         "Generating documentation: Architecture...",
         "Generating documentation: API Reference...",
@@ -88,6 +89,7 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
     assert [s["title"] for s in docs["sections"]] == [
         "Overview",
         "Getting Started",
+        "How it works",
         "Project Structure",
         "Architecture",
         "API Reference",

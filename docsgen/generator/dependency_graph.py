@@ -29,6 +29,7 @@ from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
 from docsgen.generator.manifests.go_mod import go_modules
 from docsgen.generator.model import RepositoryModel
 
+GUARDS = frozenset({"typing", "main", "local"})  # Python imports that are no module's structure
 GRAPH_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript", "Go", "Rust", "Java"})
 _JS_EXTENSIONS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _JS_SOURCE_FOR = {".js": (".ts", ".tsx"), ".mjs": (".mts",), ".cjs": (".cts",), ".jsx": (".tsx",)}
@@ -43,7 +44,14 @@ class Edge:
     path: str  # the importing file
     line: int
     token: str  # the module as written on ``line``, for the citation
-    typing_only: bool = False  # Python ``if TYPE_CHECKING:`` import: no run-time dependency
+    # Python: where an import sits when it is no module-level run-time import:
+    # "typing" (``if TYPE_CHECKING:``: no run-time dependency), "main" (``if __name__ ==
+    # "__main__":``: only when run as a script), "local" (in a function: when it runs).
+    guard: str = ""
+
+    @property
+    def typing_only(self) -> bool:
+        return self.guard == "typing"
 
 
 @dataclass
@@ -95,8 +103,8 @@ def build_graph(model: RepositoryModel) -> ModuleGraph:
                 key = (source, target, path, imp.line)
                 if target != source and key not in seen:
                     seen.add(key)
-                    typing_only = imp.kind == "typing"
-                    graph.edges.append(Edge(source, target, path, imp.line, token, typing_only))
+                    guard = imp.kind if imp.kind in GUARDS else ""
+                    graph.edges.append(Edge(source, target, path, imp.line, token, guard))
     graph.edges.sort(key=lambda e: (e.source, e.target, e.path, e.line))
     return graph
 

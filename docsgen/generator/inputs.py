@@ -26,8 +26,21 @@ REFERENCES = "references"  # every analysed file's rendered API entries
 
 # Facets of a file's analysis: the fields a section reads (input name "analyses:<facet>").
 FACETS: dict[str, tuple[str, ...]] = {
-    "graph": ("path", "language", "module", "imports", "entry_points"),
+    # The architecture: the imports, the entry points, the classes and their bases, and
+    # what a package exports (a new function changes none of them).
+    "graph": (
+        "path",
+        "language",
+        "module",
+        "imports",
+        "entry_points",
+        "classes",
+        "exports",
+        "star_imports",
+    ),
     "entry": ("path", "language", "entry_points"),
+    # What call chains are followed through (How it works).
+    "calls": ("path", "language", "module", "entry_points", "call_graph"),
     "env": ("path", "language", "env_reads"),
     "routes": ("path", "language", "routes"),
     # What the public API is made of (``docsgen.generator.surface``): the declarations

@@ -19,6 +19,8 @@ from playwright.async_api import Page, expect
 
 from docsgen.api.keys import POOL
 from docsgen.db import jobs
+from docsgen.generator.model import build_model
+from docsgen.generator.sections import architecture, how_it_works
 from docsgen.render import render_html
 from tests.browser.support import (
     Context,
@@ -28,6 +30,8 @@ from tests.browser.support import (
     screenshot,
     signed_in_page,
 )
+from tests.support import projects
+from tests.support.generation import snapshot_of
 from tests.support.gitrepo import make_repo
 
 needs_mermaid = pytest.mark.needs("diagrams")
@@ -180,3 +184,25 @@ async def test_without_the_library_diagrams_are_shown_as_source(
     await expect(page.get_by_role("article", name="Documentation")).to_contain_text("Entry point:")
     await screenshot(page, "diagrams-as-source.png")
     await context[1].assert_clean(allow_console=("Failed to load resource",))
+
+
+@needs_mermaid
+@pytest.mark.parametrize("project", ["flask", "httpx", "rich", "express", "serde_json", "go-cmp"])
+async def test_every_diagram_of_real_projects_orientation_is_drawn(
+    service: Service, context: Context, sample_repo: Path, project: str
+) -> None:
+    """The Architecture's and How it works' diagrams of real projects, as generated."""
+    model = build_model(snapshot_of(projects.checkout(project), project))
+    parts = [f"# {project}"]
+    for section in (architecture, how_it_works):
+        if section.SECTION.applies(model):
+            parts.append(f"## {section.TITLE}\n\n{section.build(model).markdown}")
+    markdown = "\n\n".join(parts)
+    blocks = len(re.findall(r"^`{3,}mermaid\s*$", markdown, flags=re.MULTILINE))
+    assert blocks >= 1
+    repository_id = await service.register_local(sample_repo)
+    await store_docs(service, repository_id, markdown)
+    page = await detail_page(context, service, repository_id)
+    await drawn_diagrams(page, blocks)
+    await screenshot(page, f"diagrams-orientation-{project}.png")
+    await context[1].assert_clean()

@@ -45,6 +45,8 @@ def analyse_file(path: str, text: str) -> FileAnalysis:
         env_reads=found.env_reads,
         routes=found.routes,
         entry_points=found.entry_points,
+        call_graph=found.call_graph,
+        classes=found.classes,
         warnings=declared.warnings + found.warnings,
     )
 

@@ -63,6 +63,17 @@ def python_call_graph(tree: ast.Module, module: str, *, package: bool = False) -
     return CallGraph(module, tuple(reader.definitions), tuple(reader.calls), imports)
 
 
+def module_bindings(
+    tree: ast.Module, module: str, *, package: bool = False
+) -> dict[str, str | None]:
+    """What each module-level name is bound to: its import's target or its definition,
+    qualified; None for a name bound otherwise (an assignment), which is not followed."""
+    reader = _Reader(module, package)
+    for stmt in _statements(tree.body, fallbacks_first=True):
+        reader._bind(stmt, reader.global_names, module, module_level=True)
+    return reader.global_names
+
+
 @dataclass
 class _Scope:
     """Where a statement runs: the caller its calls belong to and the names it binds."""
@@ -266,21 +277,30 @@ def _decorator_name(node: ast.expr) -> str | None:
     return None
 
 
-def _statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
+def _statements(body: Iterable[ast.stmt], fallbacks_first: bool = False) -> Iterator[ast.stmt]:
     """The statements of a block and of its compound statements (``if``, ``try``, ``with``,
-    loops, ``match``), not those of the functions and classes it defines."""
+    loops, ``match``), not those of the functions and classes it defines.
+
+    ``fallbacks_first``: a ``try``'s handlers before its body, so that what the body
+    binds (``try: from ._main import main``) wins over its fallback's (``except
+    ImportError: def main(): ...``), as when the import succeeds.
+    """
     for stmt in body:
         yield stmt
         if isinstance(stmt, _SCOPES):
             continue
+        if fallbacks_first:
+            for handler in getattr(stmt, "handlers", ()):
+                yield from _statements(handler.body, fallbacks_first)
         for name in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, name, None)
             if isinstance(inner, list):
-                yield from _statements(inner)
-        for handler in getattr(stmt, "handlers", ()):
-            yield from _statements(handler.body)
+                yield from _statements(inner, fallbacks_first)
+        if not fallbacks_first:
+            for handler in getattr(stmt, "handlers", ()):
+                yield from _statements(handler.body)
         for case in getattr(stmt, "cases", ()):
-            yield from _statements(case.body)
+            yield from _statements(case.body, fallbacks_first)
 
 
 def _stored_names(stmt: ast.stmt) -> Iterator[str]:

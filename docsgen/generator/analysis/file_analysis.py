@@ -88,8 +88,10 @@ class Import:
     names: tuple[str, ...] = ()
     level: int = 0  # Python relative import level
     # "import", "from" (Python), "typing" (Python, under ``if TYPE_CHECKING:``: not
-    # imported at run time), "require", "dynamic" (JS ``import()``), "export" (JS
-    # re-export), "use", "mod" (Rust ``mod x;``: the file declares its child module).
+    # imported at run time), "main" (Python, under ``if __name__ == "__main__":``: only
+    # when run as a script), "local" (Python, in a function: when it runs), "require",
+    # "dynamic" (JS ``import()``), "export" (JS re-export), "use", "mod" (Rust ``mod x;``:
+    # the file declares its child module).
     kind: str = "import"
 
 
@@ -119,6 +121,27 @@ class Route:
     # A prefix declared elsewhere in the file (a class-level ``@RequestMapping``, a
     # router's ``prefix=``); the route answers at ``prefix + path``.
     prefix: str = ""
+
+
+# Python: each class, qualified (``flask.app.Flask``), its line, and its bases as the module
+# binds them (``flask.sansio.app.App``), those of its own top-level package only.
+Classes = tuple[tuple[str, int, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """Python: what call chains are followed through (``analysis.facts.python_calls``).
+
+    Names are qualified with the module (``flask.app.Flask.wsgi_app``); only calls
+    into the module's own top-level package are kept, each caller's first call of
+    each callee.
+    """
+
+    definitions: tuple[tuple[str, str, int], ...] = ()  # (name, "class"/"function"/"method", line)
+    bases: tuple[tuple[str, str], ...] = ()  # (class, a base as the module binds it), in order
+    calls: tuple[tuple[str, str, int], ...] = ()  # (caller, callee, line of the call)
+    bindings: tuple[tuple[str, str], ...] = ()  # what the module's imports bind: (local, target)
+    returns: tuple[tuple[str, str], ...] = ()  # Go: (function, the type it returns)
 
 
 @dataclass(frozen=True)
@@ -153,6 +176,8 @@ class FileAnalysis:
     env_reads: tuple[EnvRead, ...] = ()
     routes: tuple[Route, ...] = ()
     entry_points: tuple[tuple[str, str, int], ...] = ()  # (name, target, line) from manifests
+    call_graph: CallFacts | None = None  # its functions' calls (``CallFacts``)
+    classes: Classes = ()  # Python: its classes and their bases (``Classes``)
     # Problems the docs must show as ⚠️: parse errors, dynamic exports, truncation.
     warnings: tuple[str, ...] = ()
     analysed: bool = True  # False: the language has no analyser, or ``skipped`` says why
@@ -241,6 +266,8 @@ class FileAnalysis:
             env_reads=tuple(EnvRead(**e) for e in data.get("env_reads", [])),
             routes=tuple(Route(**r) for r in data.get("routes", [])),
             entry_points=tuple((e[0], e[1], e[2]) for e in data.get("entry_points", [])),
+            call_graph=_call_facts(data.get("call_graph")),
+            classes=tuple((c[0], c[1], tuple(c[2])) for c in data.get("classes", [])),
             warnings=tuple(data.get("warnings", [])),
             analysed=data.get("analysed", True),
             parse_error=data.get("parse_error"),
@@ -269,6 +296,18 @@ def outline(symbols: Iterable[Symbol]) -> tuple[Symbol, ...]:
             bases=s.bases,
         )
         for s in symbols
+    )
+
+
+def _call_facts(data: dict[str, Any] | None) -> CallFacts | None:
+    if data is None:
+        return None
+    return CallFacts(
+        definitions=tuple((d[0], d[1], d[2]) for d in data["definitions"]),
+        bases=tuple((b[0], b[1]) for b in data["bases"]),
+        calls=tuple((c[0], c[1], c[2]) for c in data["calls"]),
+        bindings=tuple((b[0], b[1]) for b in data["bindings"]),
+        returns=tuple((r[0], r[1]) for r in data.get("returns", ())),
     )
 
 

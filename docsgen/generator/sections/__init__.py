@@ -8,6 +8,7 @@ from docsgen.generator.sections import (
     configuration,
     dependencies,
     getting_started,
+    how_it_works,
     http_interface,
     overview,
     structure,
@@ -17,6 +18,7 @@ from docsgen.generator.sections.base import Section, SectionResult
 SECTIONS: tuple[Section, ...] = (
     overview.SECTION,
     getting_started.SECTION,
+    how_it_works.SECTION,
     structure.SECTION,
     architecture.SECTION,
     api_reference.SECTION,

@@ -12,7 +12,14 @@ from collections import Counter, defaultdict
 
 from docsgen.generator import mermaid
 from docsgen.generator.analysis.declarations import ANALYSERS
-from docsgen.generator.dependency_graph import GRAPH_LANGUAGES, Edge, ModuleGraph, build_graph
+from docsgen.generator.class_hierarchy import Class, hierarchy
+from docsgen.generator.dependency_graph import (
+    GRAPH_LANGUAGES,
+    Edge,
+    ModuleGraph,
+    build_graph,
+    node_of,
+)
 from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.languages import NOT_CODE
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
@@ -23,8 +30,10 @@ from docsgen.generator.sections.base import Section, SectionResult
 from docsgen.generator.surface.roles import OTHER, PRODUCT, TOOLING
 
 TITLE = "Architecture"
-MAX_NODES = 40  # more modules than this are grouped by folder
-MAX_EDGES = 150  # arrows beyond this (the lightest) are left out of the diagram
+MAX_NODES = 15  # more modules than this are grouped by folder, the most connected drawn
+MAX_EDGES = 30  # arrows beyond this (the lightest) are left out of a diagram
+MIN_INSIDE = 5  # a group of this many modules or more gets a diagram of its own
+MAX_INSIDE = 3  # of the largest groups
 TOP_MODULES = 10
 MAX_CYCLES = 5
 MAX_LISTED = 10
@@ -41,6 +50,17 @@ _MANIFEST_KINDS = {
 }
 
 
+# What an entry point is in each language, for saying none was found.
+_ENTRY_KINDS = (
+    ("Python", "console script, `__main__.py`"),
+    ("JavaScript", "`bin` command"),
+    ("TypeScript", "`bin` command"),
+    ("Go", "`func main`"),
+    ("Rust", "binary target, `fn main`"),
+    ("Java", "`main` method"),
+)
+
+
 def applies(model: RepositoryModel) -> bool:
     return any(a.language in GRAPH_LANGUAGES or a.entry_points for a in model.analyses.values())
 
@@ -48,7 +68,8 @@ def applies(model: RepositoryModel) -> bool:
 def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     graph = build_graph(model)
-    _graph(w, graph)
+    _graph(w, graph, _product_nodes(model, graph))
+    _classes(w, model)
     _central(w, graph)
     _cycles(w, graph)
     _entry_points(w, model)
@@ -61,65 +82,137 @@ def _label(node: str, graph: ModuleGraph) -> str:
     return node.rstrip("/") + "/" if graph.nodes.get(node) == "Go" else node
 
 
-def _graph(w: SectionWriter, graph: ModuleGraph) -> None:
-    linked = sorted({e.source for e in graph.edges} | {e.target for e in graph.edges})
+def _structural(graph: ModuleGraph) -> list[Edge]:
+    """The imports that make the modules' structure: not those under a ``__main__``
+    guard (run as a script only) nor those inside a function (run when it is called)."""
+    return [e for e in graph.edges if e.guard not in ("main", "local")]
+
+
+def _product_nodes(model: RepositoryModel, graph: ModuleGraph) -> set[str]:
+    """The modules of the product (not its tests, examples or tooling)."""
+    roles = roles_of(model)
+    return {
+        node_of(a)
+        for p, a in model.analyses.items()
+        if a.language in GRAPH_LANGUAGES and roles.is_product(p) and node_of(a) in graph.nodes
+    }
+
+
+def _graph(w: SectionWriter, graph: ModuleGraph, product: set[str]) -> None:
+    edges = _structural(graph)
+    linked = sorted({e.source for e in edges} | {e.target for e in edges})
+    inner = [e for e in edges if e.source in product and e.target in product]
+    drawn = sorted({e.source for e in inner} | {e.target for e in inner})
     w.add("### Module dependencies")
     w.add(
         f"{len(graph.nodes)} modules (files; folders for Go packages) in "
-        f"{_language_list(graph)}; {len(graph.edges)} imports between them, resolved from the "
+        f"{_language_list(graph)}; {len(edges)} imports between them, resolved from the "
         "import statements. Imports of the standard library and of third-party packages are "
         "not shown."
     )
-    if not graph.edges:
+    left_out = Counter(e.guard for e in graph.edges if e.guard in ("main", "local"))
+    if left_out:
+        parts = []
+        if left_out["main"]:
+            parts.append(f'{left_out["main"]} under `if __name__ == "__main__":`')
+        if left_out["local"]:
+            parts.append(f"{left_out['local']} inside functions")
+        w.add(
+            "Python imports made only when a module runs as a script or a function runs "
+            f"({' and '.join(parts)}) are not part of the structure: not drawn, and in no cycle."
+        )
+    if not edges:
         w.add("No module of the repository imports another one.")
         return
-    groups = _grouping(linked, graph)
-    weights: Counter[tuple[str, str]] = Counter()
-    for e in graph.edges:
-        a, b = groups[e.source], groups[e.target]
-        if a != b:
-            weights[(a, b)] += 1
-    grouped = len(set(groups.values())) < len(linked)
-    shown = sorted(weights, key=lambda k: (-weights[k], k))[:MAX_EDGES]
-    labels = sorted({x for pair in shown for x in pair})
-    edges = [(a, b, str(weights[(a, b)]) if grouped else None) for a, b in shown]
-    if grouped:
-        w.add(
-            f"The {len(linked)} modules that import or are imported are grouped by folder to keep "
-            f"the diagram readable ({len(labels)} groups); an arrow's label counts the imports it "
-            "stands for. Imports within a group are not drawn."
-        )
     isolated = len(graph.nodes) - len(linked)
     if isolated:
         w.add(
             f"{isolated} module{'s' if isolated != 1 else ''} neither import nor are imported by "
             "another module; not drawn."
         )
-    w.add(fence(mermaid.flowchart(labels, edges), "mermaid"))
-    if len(weights) > MAX_EDGES:
-        w.add_warning(
-            f"The diagram shows the {MAX_EDGES} heaviest of {len(weights)} dependencies between "
-            "groups; the lightest are left out."
+    if len(drawn) >= 2 and len(drawn) < len(linked):
+        w.add(
+            f"The diagrams draw the product's {len(drawn)} modules that import or are "
+            "imported; its tests, examples and tooling are left out."
+        )
+        edges = inner
+    else:
+        drawn = linked
+    groups = _grouping(drawn, graph, ())
+    _draw(w, edges, groups, f"The {len(drawn)} modules")
+    members: dict[str, list[str]] = defaultdict(list)
+    for node, group in groups.items():
+        members[group].append(node)
+    large = sorted(
+        (g for g, nodes in members.items() if g.endswith("/") and len(nodes) >= MIN_INSIDE),
+        key=lambda g: (-len(members[g]), g),
+    )[:MAX_INSIDE]
+    for group in large:
+        inside = set(members[group])
+        inner = [e for e in edges if e.source in inside and e.target in inside]
+        if not inner:
+            continue
+        w.add(f"#### Inside {code(group)}")
+        nodes = sorted({e.source for e in inner} | {e.target for e in inner})
+        folder = tuple(group.rstrip("/").split("/"))
+        _draw(w, inner, _grouping(nodes, graph, folder), f"Its {len(nodes)} linked modules")
+
+
+def _draw(w: SectionWriter, edges: list[Edge], groups: dict[str, str], subject: str) -> None:
+    """A flowchart of at most ``MAX_NODES`` nodes (the most connected groups) and
+    ``MAX_EDGES`` arrows (the heaviest), each arrow labelled with its imports' count."""
+    weights: Counter[tuple[str, str]] = Counter()
+    for e in edges:
+        a, b = groups[e.source], groups[e.target]
+        if a != b:
+            weights[(a, b)] += 1
+    degree: Counter[str] = Counter()
+    for (a, b), n in weights.items():
+        degree[a] += n
+        degree[b] += n
+    every = sorted(set(groups.values()))
+    # A group without arrows is drawn too: its imports are inside it.
+    labels = sorted(sorted(every, key=lambda g: (-degree[g], g))[:MAX_NODES])
+    kept = set(labels)
+    pairs = [k for k in weights if k[0] in kept and k[1] in kept]
+    shown = sorted(pairs, key=lambda k: (-weights[k], k))[:MAX_EDGES]
+    grouped = len(every) < len(groups)
+    if grouped:
+        w.add(
+            f"{subject} are grouped by folder to keep the diagram readable ({len(every)} "
+            "groups); an arrow's label counts the imports it stands for."
+        )
+    hidden = len(every) - len(labels)
+    if hidden > 0:
+        w.add(
+            f"The {len(labels)} {'groups' if grouped else 'modules'} with the most imports "
+            f"between them are drawn; {hidden} more are not."
+        )
+    drawn = [(a, b, str(weights[(a, b)]) if grouped else None) for a, b in shown]
+    w.add(fence(mermaid.flowchart(labels, drawn), "mermaid"))
+    if len(pairs) > MAX_EDGES:
+        w.add(
+            f"The diagram shows the {MAX_EDGES} heaviest of the {len(pairs)} dependencies "
+            "between what it draws."
         )
 
 
-def _grouping(nodes: list[str], graph: ModuleGraph) -> dict[str, str]:
-    """Each node's group label: itself when few, else its folder at the best depth."""
+def _grouping(nodes: list[str], graph: ModuleGraph, base: tuple[str, ...]) -> dict[str, str]:
+    """Each node's group label: itself when few, else its folder at the deepest depth
+    (below ``base``, the folder all of them are in) that makes at most ``MAX_NODES``."""
     labels = {n: _label(n, graph) for n in nodes}
     if len(nodes) <= MAX_NODES:
         return labels
     folders = {n: _folder_parts(n, graph) for n in nodes}
     common = _common_prefix(list(folders.values()))
+    if len(base) > len(common):
+        common = base
     deepest = max(len(f) for f in folders.values()) - len(common)
-    best: dict[str, str] | None = None
     for depth in range(max(deepest, 1), 0, -1):
         candidate = {n: _group_label(n, folders[n], common, depth, labels) for n in nodes}
         if len(set(candidate.values())) <= MAX_NODES:
-            best = candidate
-            break
-    if best is None:
-        best = {n: _group_label(n, folders[n], common, 1, labels) for n in nodes}
-    return best
+            return candidate
+    return {n: _group_label(n, folders[n], common, 1, labels) for n in nodes}
 
 
 def _folder_parts(node: str, graph: ModuleGraph) -> tuple[str, ...]:
@@ -149,17 +242,55 @@ def _group_label(
     return "/".join(common + rest[:depth]) + "/"
 
 
+def _classes(w: SectionWriter, model: RepositoryModel) -> None:
+    """The key classes and the classes of the repository they derive from (Python)."""
+    roles = roles_of(model)
+    product = {p: a for p, a in model.analyses.items() if roles.is_product(p)}
+    classes, pairs = hierarchy(product)
+    if not pairs:
+        return
+    names = _class_labels(classes)
+    w.add("### Class hierarchy")
+    w.add(
+        "The main classes (those the package exports, or else those most others derive "
+        "from) and the classes of the repository they derive from; an arrow points from a "
+        "class to its base."
+    )
+    edges = [(names[a.name], names[b.name], None) for a, b in pairs]
+    w.add(fence(mermaid.flowchart(names.values(), edges, direction="BT"), "mermaid"))
+    bases: dict[str, list[str]] = defaultdict(list)
+    for a, b in pairs:
+        bases[a.name].append(code(names[b.name]))
+    rows = []
+    for c in classes:
+        derives = f" derives from {', '.join(bases[c.name])}" if bases[c.name] else ""
+        rows.append(f"- {code(names[c.name])} ({w.cite(c.path, c.line, _last(c.name))}){derives}")
+    w.add("\n".join(rows))
+
+
+def _class_labels(classes: list[Class]) -> dict[str, str]:
+    """A class's name, or its qualified name where two classes share one."""
+    short = Counter(_last(c.name) for c in classes)
+    return {c.name: _last(c.name) if short[_last(c.name)] == 1 else c.name for c in classes}
+
+
+def _last(name: str) -> str:
+    return name.rpartition(".")[2]
+
+
 def _language_list(graph: ModuleGraph) -> str:
     counts = Counter(graph.nodes.values())
     return ", ".join(f"{lang} ({n})" for lang, n in sorted(counts.items()))
 
 
 def _central(w: SectionWriter, graph: ModuleGraph) -> None:
-    importers = graph.importers()
+    importers: dict[str, set[str]] = defaultdict(set)
+    for e in _structural(graph):
+        importers[e.target].add(e.source)
     if not importers:
         return
     first_edge: dict[str, Edge] = {}
-    for e in graph.edges:
+    for e in _structural(graph):
         if e.target not in first_edge or (e.path, e.line) < (
             first_edge[e.target].path,
             first_edge[e.target].line,
@@ -191,15 +322,21 @@ def _cycles(w: SectionWriter, graph: ModuleGraph) -> None:
         inside = set(members)
         cites = []
         for node in members:
-            edge = next(e for e in by_source[node] if e.target in inside and not e.typing_only)
+            edge = next(e for e in by_source[node] if e.target in inside and not e.guard)
             cites.append(
                 f"{code(_label(node, graph))} ({w.cite(edge.path, edge.line, edge.token)})"
             )
         lines.append("- " + " ↔ ".join(cites))
+    python = any(graph.nodes.get(n) == "Python" for c in components[:MAX_CYCLES] for n in c)
+    not_counted = (
+        '; imports under `if TYPE_CHECKING:` or `if __name__ == "__main__":` and inside '
+        "functions do not count"
+        if python
+        else ""
+    )
     w.add(
         "Modules that import each other at run time, directly or through others (each cited at "
-        "one of its imports inside the cycle; imports under `if TYPE_CHECKING:` do not count):\n\n"
-        + "\n".join(lines)
+        f"one of its imports inside the cycle{not_counted}):\n\n" + "\n".join(lines)
     )
     if len(components) > MAX_CYCLES:
         w.add(f"… and {len(components) - MAX_CYCLES} more cycles.")
@@ -209,7 +346,7 @@ def _strongly_connected(graph: ModuleGraph) -> list[list[str]]:
     """Tarjan's algorithm, iterative (deep graphs must not hit the recursion limit)."""
     succ: dict[str, list[str]] = defaultdict(list)
     for e in graph.edges:
-        if not e.typing_only:
+        if not e.guard:  # a module-level import made at run time
             succ[e.source].append(e.target)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -254,6 +391,7 @@ def _strongly_connected(graph: ModuleGraph) -> list[list[str]]:
 
 def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
     items: list[str] = []
+    scripts: list[str] = []  # modules with a ``__main__`` guard: demos and self-tests
     roles = roles_of(model)
     for path, analysis in sorted(model.analyses.items()):
         manifest = posixpath.basename(path).lower()
@@ -269,7 +407,8 @@ def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
                 kind = _MANIFEST_KINDS[manifest]
                 items.append(f"- {code(name)} → {code(target)}: {kind} declared in {where}")
             elif name == "__main__":
-                items.append(f"- {code(path)} runs as a script (`__main__` guard at {where})")
+                if posixpath.basename(path) != "__main__.py":
+                    scripts.append(f"{code(path)} ({where})")
             elif analysis.language == "Python":
                 items.append(f"- {code(name)} → {code(target)}: console script in {where}")
             elif analysis.language == "Go":
@@ -287,7 +426,18 @@ def _entry_points(w: SectionWriter, model: RepositoryModel) -> None:
     if items:
         w.add("\n".join(items))
     else:
-        w.add("No entry point (console script, `main` function or `__main__` guard) was found.")
+        languages = {a.language for a in model.analyses.values()}
+        kinds = list(dict.fromkeys(k for language, k in _ENTRY_KINDS if language in languages))
+        w.add(f"No entry point ({', '.join(kinds) or 'a `main` function'}) was found.")
+    if scripts:
+        shown = ", ".join(scripts[:MAX_LISTED])
+        more = f" and {len(scripts) - MAX_LISTED} more" if len(scripts) > MAX_LISTED else ""
+        w.add(
+            f"{len(scripts)} module{'s' if len(scripts) != 1 else ''} of the product also "
+            f"run{'s' if len(scripts) == 1 else ''} code when run as a script "
+            '(`if __name__ == "__main__":`, a demonstration or a self-test rather than a way '
+            f"in): {shown}{more}."
+        )
 
 
 def _unresolved(w: SectionWriter, graph: ModuleGraph) -> None:

@@ -61,6 +61,8 @@ def extract(
         env_reads=tuple(sorted(set(found.env_reads), key=_env_key)),
         routes=tuple(sorted(set(found.routes), key=_route_key)),
         entry_points=tuple(sorted(set(found.entry_points), key=lambda e: (e[2], e[0], e[1]))),
+        call_graph=found.call_graph,
+        classes=found.classes,
         warnings=tuple(found.warnings),
     )
 

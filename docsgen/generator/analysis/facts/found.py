@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from docsgen.generator.analysis.facts.lexer import Masked
-from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
+from docsgen.generator.analysis.file_analysis import CallFacts, Classes, EnvRead, Import, Route
 
 EntryPoint = tuple[str, str, int]  # (name, target, line)
 
@@ -18,6 +18,8 @@ class Facts:
     env_reads: list[EnvRead] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     entry_points: list[EntryPoint] = field(default_factory=list)
+    call_graph: CallFacts | None = None
+    classes: Classes = ()  # Python only
     warnings: list[str] = field(default_factory=list)  # what could not be read, and why
 
 

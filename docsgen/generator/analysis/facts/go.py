@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from docsgen.generator.analysis.facts import go_calls
 from docsgen.generator.analysis.facts.found import Facts, env_read, mains, read
 from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, mask
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
@@ -52,7 +53,9 @@ _FRAMEWORKS = (
 def extract(path: str, text: str) -> Facts:
     m = mask(text, "go")
     main = mains(m, _FUNC_MAIN, path) if _PACKAGE_MAIN.search(m.code) else []
-    return read(m, _imports, _config, _routes, entry_points=main)
+    facts = read(m, _imports, _config, _routes, entry_points=main)
+    facts.call_graph = go_calls.extract(path, m)
+    return facts
 
 
 def _imports(m: Masked, facts: Facts) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from docsgen.generator.analysis.facts import javascript_calls
 from docsgen.generator.analysis.facts.found import Facts, env_read, read
 from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, mask
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
@@ -62,7 +63,10 @@ _NAMED_FUNCTION = re.compile(r"^(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)
 
 
 def extract(path: str, text: str) -> Facts:
-    return read(mask(text, "js"), _imports, _env, _routes)
+    masked = mask(text, "js")
+    facts = read(masked, _imports, _env, _routes)
+    facts.call_graph = javascript_calls.extract(path, masked)
+    return facts
 
 
 def _imports(m: Masked, facts: Facts) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from docsgen.generator.analysis.facts import python_calls
 from docsgen.generator.analysis.facts.found import Facts
+from docsgen.generator.analysis.facts.python_calls import own_expressions, spans_one_of
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 from docsgen.generator.markdown import escape
 
@@ -100,8 +101,8 @@ class _Reader:
 
     def read(self, tree: ast.Module) -> None:
         statements = _Statements.of(tree)
-        for node, typing_only in statements.imports:
-            self._import(node, typing_only)
+        for node, guard in statements.imports:
+            self._import(node, guard)
         for assignment in statements.assignments:
             self._router(assignment)
         self.framework = self._framework()
@@ -110,6 +111,9 @@ class _Reader:
         for stmt in tree.body:
             if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
                 self.facts.entry_points.append(("__main__", self.path, stmt.lineno))
+        self.facts.classes, self.facts.call_graph = python_calls.extract(
+            self.path, self.text, tree, statements.every, statements.scopes, statements.definitions
+        )
         hint_lines = self._hint_lines()
         if not hint_lines:
             return  # no environment read or route call can be in this file
@@ -117,8 +121,8 @@ class _Reader:
         # every file would cost as much as parsing it.
         nodes: list[ast.AST] = []
         for stmt in statements.every:
-            if _spans_one_of(stmt, hint_lines):
-                nodes.extend(_own_expressions(stmt))
+            if spans_one_of(stmt, hint_lines):
+                nodes.extend(own_expressions(stmt))
         for each in nodes:
             if isinstance(each, ast.BoolOp) and isinstance(each.op, ast.Or):
                 self.or_defaults[id(each.values[0])] = each.values[1]
@@ -159,11 +163,12 @@ class _Reader:
 
     # -- imports -----------------------------------------------------------------
 
-    def _import(self, node: ast.Import | ast.ImportFrom, typing_only: bool) -> None:
-        """``typing_only``: the import sits under ``if TYPE_CHECKING:`` (not made at run time)."""
+    def _import(self, node: ast.Import | ast.ImportFrom, guard: str) -> None:
+        """``guard``: where the import sits when it is no module-level run-time import
+        (``_Statements``): "typing", "main" or "local"; "" when it is one."""
         if isinstance(node, ast.Import):
             for alias in node.names:
-                kind = "typing" if typing_only else "import"
+                kind = guard or "import"
                 self.facts.imports.append(Import(alias.name, node.lineno, kind=kind))
                 local = alias.asname or alias.name
                 if alias.name == "os":
@@ -173,7 +178,7 @@ class _Reader:
             return
         module = node.module or ""
         names = tuple([a.name for a in node.names])
-        kind = "typing" if typing_only else "from"
+        kind = guard or "from"
         self.facts.imports.append(Import(module, node.lineno, names, node.level, kind=kind))
         if node.level or module not in _NAMING_MODULES:
             return
@@ -454,8 +459,10 @@ class _Statements:
     skipping the (far more numerous) expression nodes is what keeps this cheap.
     """
 
-    # Each import, and whether it sits under ``if TYPE_CHECKING:``.
-    imports: list[tuple[ast.Import | ast.ImportFrom, bool]] = field(default_factory=list)
+    # Each import, and where it sits when that is no module-level run-time import: under
+    # ``if TYPE_CHECKING:`` ("typing"), under ``if __name__ == "__main__":`` ("main"),
+    # in a function ("local"); "" when it is one.  The outermost guard names it.
+    imports: list[tuple[ast.Import | ast.ImportFrom, str]] = field(default_factory=list)
     # Assignments of a call (the way routers are made), in the order routers are
     # read, the last assignment of a name winning: a statement's blocks are read
     # last to first (``else:`` before ``if``'s body).
@@ -463,14 +470,17 @@ class _Statements:
     # Decorated definitions, with the qualified name of their scope.
     decorated: list[tuple[Definition, str]] = field(default_factory=list)
     every: list[ast.stmt] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=list)  # each of ``every``'s scope, in order
+    # Every definition, with the qualified name of its scope, each before those inside it.
+    definitions: list[tuple[Definition, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, tree: ast.Module) -> _Statements:
         found = cls()
-        found.read(tree.body, "", False)
+        found.read(tree.body, "", "")
         return found
 
-    def read(self, block: list[ast.stmt], scope: str, typing_only: bool) -> None:
+    def read(self, block: list[ast.stmt], scope: str, guard: str) -> None:
         """Statements of a block and of the blocks nested in them.
 
         Recursive: the parser refuses more than 100 levels of indentation, so a
@@ -478,47 +488,50 @@ class _Statements:
         """
         for node in block:
             self.every.append(node)
+            self.scopes.append(scope)
             reader = _STATEMENT_READERS.get(type(node))
             if reader is not None:  # most statements are none of these
-                reader(self, node, scope, typing_only)
+                reader(self, node, scope, guard)
 
-    def import_(self, node: ast.Import | ast.ImportFrom, scope: str, typing_only: bool) -> None:
-        self.imports.append((node, typing_only))
+    def import_(self, node: ast.Import | ast.ImportFrom, scope: str, guard: str) -> None:
+        self.imports.append((node, guard))
 
-    def assignment(self, node: ast.Assign, scope: str, typing_only: bool) -> None:
+    def assignment(self, node: ast.Assign, scope: str, guard: str) -> None:
         if isinstance(node.value, ast.Call):
             self.assignments.append(node)
 
-    def definition(self, node: Definition, scope: str, typing_only: bool) -> None:
+    def definition(self, node: Definition, scope: str, guard: str) -> None:
         if node.decorator_list:
             self.decorated.append((node, scope))
-        self.read(node.body, f"{scope}.{node.name}" if scope else node.name, typing_only)
+        self.definitions.append((node, scope))
+        inner = guard if isinstance(node, ast.ClassDef) else guard or "local"
+        self.read(node.body, f"{scope}.{node.name}" if scope else node.name, inner)
 
-    def if_(self, node: ast.If, scope: str, typing_only: bool) -> None:
-        self.read(node.orelse, scope, typing_only)
-        self.read(node.body, scope, typing_only or _is_type_checking(node.test))
+    def if_(self, node: ast.If, scope: str, guard: str) -> None:
+        self.read(node.orelse, scope, guard)
+        self.read(node.body, scope, guard or _guard_of(node.test))
 
-    def loop(self, node: ast.For | ast.AsyncFor | ast.While, scope: str, typing_only: bool) -> None:
-        self.read(node.orelse, scope, typing_only)
-        self.read(node.body, scope, typing_only)
+    def loop(self, node: ast.For | ast.AsyncFor | ast.While, scope: str, guard: str) -> None:
+        self.read(node.orelse, scope, guard)
+        self.read(node.body, scope, guard)
 
-    def with_(self, node: ast.With | ast.AsyncWith, scope: str, typing_only: bool) -> None:
-        self.read(node.body, scope, typing_only)
+    def with_(self, node: ast.With | ast.AsyncWith, scope: str, guard: str) -> None:
+        self.read(node.body, scope, guard)
 
-    def try_(self, node: ast.Try | ast.TryStar, scope: str, typing_only: bool) -> None:
+    def try_(self, node: ast.Try | ast.TryStar, scope: str, guard: str) -> None:
         for handler in node.handlers:
-            self.read(handler.body, scope, typing_only)
-        self.read(node.finalbody, scope, typing_only)
-        self.read(node.orelse, scope, typing_only)
-        self.read(node.body, scope, typing_only)
+            self.read(handler.body, scope, guard)
+        self.read(node.finalbody, scope, guard)
+        self.read(node.orelse, scope, guard)
+        self.read(node.body, scope, guard)
 
-    def match(self, node: ast.Match, scope: str, typing_only: bool) -> None:
+    def match(self, node: ast.Match, scope: str, guard: str) -> None:
         for case in node.cases:
-            self.read(case.body, scope, typing_only)
+            self.read(case.body, scope, guard)
 
 
 # Statement type -> how ``_Statements`` reads it; any other statement is only listed.
-_STATEMENT_READERS: dict[type, Callable[[_Statements, Any, str, bool], None]] = {
+_STATEMENT_READERS: dict[type, Callable[[_Statements, Any, str, str], None]] = {
     ast.Import: _Statements.import_,
     ast.ImportFrom: _Statements.import_,
     ast.Assign: _Statements.assignment,
@@ -567,26 +580,14 @@ def _lines_holding(text: str, words: list[str]) -> list[tuple[int, str]]:
     return found
 
 
+def _guard_of(test: ast.expr) -> str:
+    """What an ``if`` guards its body with: "typing", "main" or nothing ("")."""
+    if _is_type_checking(test):
+        return "typing"
+    return "main" if _is_main_guard(test) else ""
+
+
 def _is_type_checking(test: ast.expr) -> bool:
     """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``: a block run by type checkers only."""
     name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
     return name == "TYPE_CHECKING"
-
-
-def _spans_one_of(stmt: ast.stmt, lines: list[int]) -> bool:
-    """Whether one of these (sorted) lines is within the statement's."""
-    end = getattr(stmt, "end_lineno", None) or stmt.lineno
-    at = bisect_left(lines, stmt.lineno)
-    return at < len(lines) and lines[at] <= end
-
-
-def _own_expressions(stmt: ast.stmt) -> list[ast.AST]:
-    """Every node of a statement except its nested statements (listed on their own)."""
-    found: list[ast.AST] = []
-    for name, value in ast.iter_fields(stmt):
-        if name in _BLOCKS:
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, ast.AST):
-                found.extend(ast.walk(item))
-    return found

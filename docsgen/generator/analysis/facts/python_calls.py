@@ -1,0 +1,333 @@
+"""Python's calls into its own package, read cheaply enough to run on every file.
+
+What "How it works" follows from an entry point: each function's calls that
+resolve statically into the module's own top-level package: ``self.m()`` and
+``cls.m()`` in a method (to its class), ``super().m()`` (to the class's first
+base), and names the module binds (its imports, its top-level functions and
+classes, an attribute chain on them).  A call on anything else (a parameter,
+a local variable, the result of a call) is no edge: an edge is what the code
+shows.
+
+Walking every expression of every file would cost a third of parsing it, so
+the lines that may hold such a call are found first by their words, and only
+the expressions of the statements on those lines are walked (as the other
+Python facts are read).  A name rebound inside a function (other than as its
+parameter) is not seen; the resolution is the module-level binding.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from docsgen.generator.analysis.calls_python import module_bindings
+from docsgen.generator.analysis.declarations.python import module_name
+from docsgen.generator.analysis.file_analysis import CallFacts, Classes
+
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+# Fields of statements that hold nested statements.
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SELF_NAMES = ("self", "cls")
+_BINDERS = frozenset(
+    {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith}
+)
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
+# The words that start a call resolved to a method of the caller's class.
+_SELF_WORDS = ("self.", "cls.", "super().")
+# A name or attribute chain called, its first name in group 1 (on a line found by words).
+_CALLED = re.compile(r"([A-Za-z_]\w*)(?:\.\w+)*[ \t]*\(")
+
+
+def extract(
+    path: str,
+    text: str,
+    tree: ast.Module,
+    every: Sequence[ast.stmt],
+    scopes: Sequence[str],
+    definitions: Sequence[tuple[Definition, str]],
+) -> tuple[Classes, CallFacts]:
+    """The file's classes (with their bases), and its definitions and calls into its own
+    package.
+
+    ``every`` holds each statement of the file with its scope (``scopes``, the
+    qualified name of the function or class it is in, "" at module level);
+    ``definitions`` each function and class with its scope, outer ones first.
+    """
+    module = module_name(path)
+    top = module.partition(".")[0]
+    names = module_bindings(tree, module, package=path.endswith("__init__.py"))
+    own = {k: v for k, v in names.items() if v is not None and _top(v) == top}
+    reader = _Definitions(module, own)
+    for definition, where in definitions:
+        reader.add(definition, where)
+    reader.made = _made(every, scopes, reader)
+    calls: dict[tuple[str, str], int] = {}
+    lines = _call_lines(text, {**own, **{name: "" for _, name in reader.made}})
+    for stmt, scope in zip(every, scopes, strict=True):
+        if not lines or not _own_lines_hold(stmt, lines):
+            continue
+        for call in _calls_in(stmt):
+            callee = reader.resolve(call.func, scope)
+            if callee is not None and _top(callee) == top:
+                key = (f"{module}.{scope}" if scope else module, callee)
+                if key not in calls or call.lineno < calls[key]:
+                    calls[key] = call.lineno
+    classes = tuple(
+        (name, line, tuple(reader.class_bases.get(name.removeprefix(module + "."), ())))
+        for name, kind, line in reader.definitions
+        if kind == "class"
+    )
+    return classes, CallFacts(
+        definitions=tuple(reader.definitions),
+        bases=tuple(reader.bases),
+        calls=tuple((a, b, line) for (a, b), line in sorted(calls.items(), key=_by_line)),
+        bindings=tuple(sorted((k, v) for k, v in own.items() if v != f"{module}.{k}")),
+    )
+
+
+def _by_line(item: tuple[tuple[str, str], int]) -> tuple[int, str, str]:
+    (caller, callee), line = item
+    return (line, caller, callee)
+
+
+def _top(name: str) -> str:
+    return name.partition(".")[0]
+
+
+class _Definitions:
+    """The file's functions, methods and classes, and how a callee resolves in each."""
+
+    def __init__(self, module: str, names: dict[str, str]) -> None:
+        self.module = module
+        self.names = names
+        self.definitions: list[tuple[str, str, int]] = []
+        self.bases: list[tuple[str, str]] = []
+        self.kinds: dict[str, str] = {}  # scope -> "class", "function", "method", "local"
+        self.first_parameter: dict[str, str | None] = {}  # method -> ``self``/``cls``
+        self.parameters: dict[str, frozenset[str]] = {}  # function -> its parameters
+        self.class_bases: dict[str, list[str]] = {}
+        # (function, local) -> what the call it is bound to calls (``x = Client()``)
+        self.made: dict[tuple[str, str], str] = {}
+
+    def add(self, node: Definition, scope: str) -> None:
+        qualname = f"{scope}.{node.name}" if scope else node.name
+        outer = self.kinds.get(scope, "") if scope else ""
+        if outer in ("function", "method", "local"):
+            self.kinds[qualname] = "local"  # nested in a function: may never run
+        elif isinstance(node, ast.ClassDef):
+            self.kinds[qualname] = "class"
+        else:
+            self.kinds[qualname] = "method" if outer == "class" else "function"
+        kind = self.kinds[qualname]
+        if isinstance(node, ast.ClassDef):
+            if kind == "class":
+                self.definitions.append((f"{self.module}.{qualname}", kind, node.lineno))
+                written = [b.value if isinstance(b, ast.Subscript) else b for b in node.bases]
+                resolved = [self._name(b, ()) for b in written]
+                self.class_bases[qualname] = [b for b in resolved if b]
+                for base in self.class_bases[qualname]:
+                    self.bases.append((f"{self.module}.{qualname}", base))
+            return
+        arguments = node.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        self.parameters[qualname] = frozenset(a.arg for a in every)
+        if kind != "local":
+            self.definitions.append((f"{self.module}.{qualname}", kind, node.lineno))
+        if kind == "method":
+            positional = [*arguments.posonlyargs, *arguments.args]
+            static = any(_decorator(d) == "staticmethod" for d in node.decorator_list)
+            first = positional[0].arg if positional and not static else None
+            self.first_parameter[qualname] = first if first in _SELF_NAMES else None
+
+    def resolve(self, func: ast.expr, scope: str) -> str | None:
+        """The qualified name a call's callee stands for in ``scope``, when the code shows it."""
+        attributes: list[str] = []
+        node = func
+        while isinstance(node, ast.Attribute):
+            attributes.append(node.attr)
+            node = node.value
+        attributes.reverse()
+        if isinstance(node, ast.Call):  # super().m()
+            is_super = isinstance(node.func, ast.Name) and node.func.id == "super"
+            method = self._method(scope, None)
+            if not (is_super and len(attributes) == 1 and method and not node.args):
+                return None
+            bases = self.class_bases.get(method.rpartition(".")[0], [])
+            return f"{bases[0]}.{attributes[0]}" if bases else None
+        if not isinstance(node, ast.Name):
+            return None
+        if node.id in _SELF_NAMES:
+            method = self._method(scope, node.id)
+            if method is None or len(attributes) != 1:
+                return None
+            return f"{self.module}.{method.rpartition('.')[0]}.{attributes[0]}"
+        made = self.made.get((scope, node.id))
+        if made is not None:  # a local bound once, to what a call of ``made`` gives
+            return f"{made}().{attributes[0]}" if len(attributes) == 1 else None
+        return self._name(func, self._parameters(scope))
+
+    def _name(self, node: ast.expr, hidden: tuple[frozenset[str], ...]) -> str | None:
+        attributes: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attributes.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or any(node.id in h for h in hidden):
+            return None
+        target = self.names.get(node.id)
+        if target is None:
+            return None
+        return ".".join([target, *reversed(attributes)])
+
+    def _parameters(self, scope: str) -> tuple[frozenset[str], ...]:
+        """The parameters of every function around ``scope`` (they hide module names)."""
+        found = []
+        while scope:
+            if scope in self.parameters:
+                found.append(self.parameters[scope])
+            scope = scope.rpartition(".")[0]
+        return tuple(found)
+
+    def _method(self, scope: str, name: str | None) -> str | None:
+        """The method whose instance (or class) ``name`` is in ``scope``: the innermost
+        enclosing method, unless a function between names its own ``name``."""
+        while scope:
+            kind = self.kinds.get(scope)
+            if kind == "method":
+                first = self.first_parameter.get(scope)
+                return scope if first is not None and name in (None, first) else None
+            if kind == "class" or (name is not None and name in self.parameters.get(scope, ())):
+                return None
+            scope = scope.rpartition(".")[0]
+        return None
+
+
+def _made(
+    every: Sequence[ast.stmt], scopes: Sequence[str], reader: _Definitions
+) -> dict[tuple[str, str], str]:
+    """Locals of functions bound once, by ``x = f(...)`` or ``with f(...) as x``, to the
+    result of a call the module resolves: a method called on ``x`` is one of what ``f``
+    makes (when ``f`` is a class: resolved per repository)."""
+    bound: dict[tuple[str, str], int] = {}
+    made: dict[tuple[str, str], str] = {}
+    functions = ("function", "method")
+    for stmt, scope in zip(every, scopes, strict=True):
+        kind = type(stmt)
+        if kind not in _BINDERS or reader.kinds.get(scope) not in functions:
+            continue  # most statements bind nothing
+        pairs: list[tuple[ast.expr, ast.expr | None]]
+        if kind is ast.Assign:
+            value = stmt.value if len(stmt.targets) == 1 else None  # type: ignore[attr-defined]
+            pairs = [(t, value) for t in stmt.targets]  # type: ignore[attr-defined]
+        elif kind is ast.With or kind is ast.AsyncWith:
+            items = stmt.items  # type: ignore[attr-defined]
+            pairs = [(i.optional_vars, i.context_expr) for i in items if i.optional_vars]
+        else:
+            pairs = [(stmt.target, None)]  # type: ignore[attr-defined]
+        for target, value in pairs:
+            names = [target] if type(target) is ast.Name else ast.walk(target)
+            for node in names:
+                if type(node) is ast.Name:
+                    key = (scope, node.id)
+                    bound[key] = bound.get(key, 0) + 1
+                    if type(value) is ast.Call and node is target:
+                        callee = reader.resolve(value.func, scope)
+                        if callee is not None:
+                            made[key] = callee
+    return {
+        key: callee
+        for key, callee in made.items()
+        if bound[key] == 1 and key[1] not in reader.parameters.get(key[0], ())
+    }
+
+
+def _decorator(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _call_lines(text: str, names: dict[str, str]) -> list[int]:
+    """The lines (sorted) that may hold a call this module resolves: those holding one
+    of the words such a call starts with (found as written: far cheaper than a pattern)."""
+    if "\r" in text:  # the parser ends lines at "\r" too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    heads = {*names, *_SELF_NAMES}
+    starts: set[int] = set()
+    for word in (*_SELF_WORDS, *names):
+        at = text.find(word)
+        while at != -1:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            end = text.find("\n", at)
+            at = -1 if end == -1 else text.find(word, end)
+    lines: list[int] = []
+    number, counted = 1, 0
+    for start in sorted(starts):
+        number += text.count("\n", counted, start)
+        counted = start
+        end = text.find("\n", start)
+        line = text[start:] if end == -1 else text[start:end]
+        if "(" not in line:
+            continue  # a call's line holds its opening parenthesis
+        if "super()." in line or any(m.group(1) in heads for m in _CALLED.finditer(line)):
+            lines.append(number)
+    return lines
+
+
+def _own_lines_hold(stmt: ast.stmt, lines: list[int]) -> bool:
+    """Whether one of these (sorted) lines is the statement's own (not its blocks')."""
+    end = getattr(stmt, "end_lineno", None) or stmt.lineno
+    body = getattr(stmt, "body", None)
+    if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+        end = min(end, body[0].lineno - 1)  # a compound statement: its header
+    at = bisect_left(lines, stmt.lineno)
+    return at < len(lines) and lines[at] <= max(end, stmt.lineno)
+
+
+def spans_one_of(stmt: ast.stmt, lines: list[int]) -> bool:
+    """Whether one of these (sorted) lines is within the statement's."""
+    end = getattr(stmt, "end_lineno", None) or stmt.lineno
+    at = bisect_left(lines, stmt.lineno)
+    return at < len(lines) and lines[at] <= end
+
+
+def _calls_in(stmt: ast.stmt) -> list[ast.Call]:
+    """The calls among a statement's own expressions (not its nested statements'): a
+    walk of its fields, cheaper than ``ast.walk`` (names and constants are not entered)."""
+    found: list[ast.Call] = []
+    todo: list[ast.AST] = []
+    for name in stmt._fields:
+        if name not in _BLOCKS:
+            value = getattr(stmt, name)
+            if isinstance(value, list):
+                todo.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    while todo:
+        node = todo.pop()
+        kind = type(node)
+        if kind in _LEAVES:
+            continue
+        if kind is ast.Call:
+            found.append(node)  # type: ignore[arg-type]
+        for name in node._fields:
+            value = getattr(node, name)
+            if isinstance(value, list):
+                todo.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append(value)
+    return found
+
+
+def own_expressions(stmt: ast.stmt) -> list[ast.AST]:
+    """Every node of a statement except its nested statements (listed on their own)."""
+    found: list[ast.AST] = []
+    for name, value in ast.iter_fields(stmt):
+        if name in _BLOCKS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                found.extend(ast.walk(item))
+    return found

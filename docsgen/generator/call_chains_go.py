@@ -1,0 +1,99 @@
+"""Go call chains: from ``func main``, or from the functions a library package exports.
+
+Each Go file's analysis holds its functions and calls within its package
+(``analysis.facts.go_calls``); here a callee written ``folder:()f.M`` (a method
+of what ``f`` returns) is resolved with the package's declared result types.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+
+from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.call_chains import Definition, EntryPoint, Hop, chain_tree
+from docsgen.generator.markdown import code
+
+MAX_EXPORTED = 2  # a library's exported functions shown: those with the largest trees
+
+
+class GoIndex:
+    def __init__(self, analyses: Mapping[str, FileAnalysis]) -> None:
+        self.definitions: dict[str, Definition] = {}
+        self.calls: dict[str, list[tuple[str, int, str]]] = {}
+        self.returns: dict[str, str] = {}
+        self.packages: dict[str, str] = {}  # folder -> package name
+        for path, analysis in analyses.items():
+            facts = analysis.call_graph
+            if facts is None or analysis.language != "Go":
+                continue
+            folder = posixpath.dirname(path) or "."
+            if analysis.package:
+                self.packages.setdefault(folder, analysis.package)
+            for name, kind, line in facts.definitions:
+                self.definitions.setdefault(name, Definition(name, kind, path, line))
+            for caller, callee, line in facts.calls:
+                self.calls.setdefault(caller, []).append((callee, line, path))
+            self.returns.update(facts.returns)
+
+    def resolve(self, name: str) -> Definition | None:
+        folder, _, rest = name.partition(":")
+        if rest.startswith("()"):  # a method of what a function returns
+            function, _, member = rest[2:].partition(".")
+            returned = self.returns.get(f"{folder}:{function}")
+            return self.definitions.get(f"{folder}:{returned}.{member}") if returned else None
+        return self.definitions.get(name)
+
+    def callees(self, definition: Definition) -> list[tuple[Definition, str, int, str]]:
+        found: list[tuple[Definition, str, int, str]] = []
+        seen: set[str] = set()
+        for callee, line, path in self.calls.get(definition.name, ()):
+            target = self.resolve(callee)
+            if target is None or target.name == definition.name or target.name in seen:
+                continue
+            seen.add(target.name)
+            found.append((target, callee.rpartition(".")[2].rpartition(":")[2], line, path))
+        return found
+
+
+def entry_points(
+    index: GoIndex, analyses: Mapping[str, FileAnalysis], product: set[str]
+) -> list[EntryPoint]:
+    """``func main`` of each main package; else the exported functions of the product's
+    shallowest package, those that lead furthest first."""
+    found: list[EntryPoint] = []
+    for path, analysis in analyses.items():
+        if analysis.language != "Go" or path not in product:
+            continue
+        for name, _, _ in analysis.entry_points:
+            folder = posixpath.dirname(path) or "."
+            root = index.definitions.get(f"{folder}:{name}")
+            if root is not None and (hops := chain_tree(index, root)):
+                found.append(EntryPoint(f"`func main` of {code(folder + '/')}", root, None, hops))
+    if found:
+        return found
+    folders = {
+        posixpath.dirname(p) or "."
+        for p, a in analyses.items()
+        if a.language == "Go" and p in product
+    }
+    if not folders:
+        return []
+    top = min(folders, key=lambda f: (0 if f == "." else f.count("/") + 1, f))
+    package = index.packages.get(top, posixpath.basename(top))
+    exported = []
+    for definition in index.definitions.values():
+        folder, _, name = definition.name.partition(":")
+        if folder == top and definition.kind == "function" and name[:1].isupper():
+            hops = chain_tree(index, definition)
+            if hops:
+                exported.append((_size(hops), name, definition, hops))
+    exported.sort(key=lambda e: (-e[0], e[1]))
+    for _, name, definition, hops in exported[:MAX_EXPORTED]:
+        title = f"{code(package + '.' + name)}, a function the package exports"
+        found.append(EntryPoint(title, definition, None, hops))
+    return found
+
+
+def _size(hops: tuple[Hop, ...]) -> int:
+    return sum(1 + _size(h.children) for h in hops)
