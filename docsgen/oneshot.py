@@ -72,6 +72,11 @@ async def generate_once(
     return docs
 
 
+def docs_title(origin: Origin) -> str:
+    """The project's name as the documentation's title shows it (``assemble``)."""
+    return origin.name.rsplit("/", 1)[-1] if origin.provider == "local" else origin.name
+
+
 def docs_json(origin: Origin, docs: GeneratedDocs) -> str:
     """The ``--format json`` document: the Markdown plus its sections."""
     body = {

@@ -198,7 +198,7 @@ def test_usage_errors_exit_2(tmp_path: Path, sample_repo: Path) -> None:
         ("generate",): "the following arguments are required: SOURCE",
         ("generate", str(tmp_path / "missing")): "does not exist",
         ("generate", "not a source!"): "SOURCE must be an existing folder or a GitHub owner/name",
-        ("generate", str(sample_repo), "--format", "html"): "invalid choice: 'html'",
+        ("generate", str(sample_repo), "--format", "pdf"): "invalid choice: 'pdf'",
         ("generate", str(sample_repo), "--out", str(tmp_path / "no" / "x.md")): "does not exist",
     }
     for args, message in cases.items():

@@ -1,0 +1,86 @@
+"""``llms.txt`` and ``llms-full.txt``: the documentation as a language model reads it.
+
+The llmstxt.org convention: an H1 with the project's name, a blockquote that
+sums it up, a paragraph, then H2 sections of link lists, ``- [name](url): notes``,
+each link to the Markdown of one page.  ``llms-full.txt`` is every page's
+Markdown in reading order.  Both are built from the pages alone, so the static
+site and the service write the same text, each with its own URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from docsgen.generator.markdown import code, escape, printable
+from docsgen.generator.pages import Page
+from docsgen.publish.links import rewrite_markdown
+from docsgen.publish.plain import first_paragraph, shorten
+from docsgen.publish.toc import Entry, tree, walk
+
+NOTE_LIMIT = 160
+SUMMARY_LIMIT = 300
+_NAMES_IN_NOTE = 6
+GUIDE = "Guide"
+
+
+def summary(title: str, pages: Sequence[Page]) -> str:
+    """The blockquote's line: the first page's first paragraph, else what the docs are."""
+    text = first_paragraph(pages[0].markdown) if pages else ""
+    if text:
+        return shorten(text, SUMMARY_LIMIT)
+    return f"Documentation of {printable(title)}, generated from its source code."
+
+
+def note(page: Page) -> str:
+    """What a page holds, on one line: the symbols it documents, or its first sentence."""
+    if page.symbols:
+        names = [code(s.qualname) for s in page.symbols[:_NAMES_IN_NOTE]]
+        more = len(page.symbols) - len(names)
+        listed = ", ".join(names) + (f" and {more} more" if more else "")
+        count = len(page.symbols)
+        return f"{count} symbol{'s' if count != 1 else ''}: {listed}"
+    text = first_paragraph(page.markdown)
+    return escape(shorten(text, NOTE_LIMIT)) if text else ""
+
+
+def _link(entry: Entry, url: str) -> str:
+    notes = note(entry.page)
+    return f"- [{escape(entry.page.title)}]({url})" + (f": {notes}" if notes else "")
+
+
+def llms_txt(title: str, pages: Sequence[Page], url_of: Callable[[str], str], full_url: str) -> str:
+    """The ``llms.txt`` of ``pages``; ``url_of(slug)`` is where a page's Markdown is.
+
+    Top-level pages without pages under them are listed under "Guide"; each page
+    with pages under it heads a section of its own that lists it and them.
+    """
+    entries = tree(pages)
+    guide = [e for e in entries if not e.children]
+    parts = [
+        f"# {escape(title)}",
+        f"> {escape(summary(title, pages))}",
+        "Documentation generated from the source code: each claim cites the file and "
+        "line it comes from (`path:line`), and ⚠️ marks what could not be verified. "
+        "Every page below is a Markdown file; all of them in one file: "
+        f"[llms-full.txt]({full_url}).",
+    ]
+    if guide:
+        parts.append(f"## {GUIDE}\n\n" + "\n".join(_link(e, url_of(e.page.slug)) for e in guide))
+    for entry in entries:
+        if entry.children:
+            links = "\n".join(_link(e, url_of(e.page.slug)) for e in walk([entry]))
+            parts.append(f"## {escape(entry.page.title)}\n\n{links}")
+    return "\n\n".join(parts) + "\n"
+
+
+def page_markdown(page: Page, slugs: set[str], url_of: Callable[[str], str]) -> str:
+    """One page's Markdown with its links to other pages pointing at their Markdown."""
+    return rewrite_markdown(page.markdown, slugs, url_of)
+
+
+def llms_full_txt(title: str, pages: Sequence[Page], url_of: Callable[[str], str]) -> str:
+    """Every page's Markdown in reading order, under the project's title and summary."""
+    slugs = {p.slug for p in pages}
+    parts = [f"# {escape(title)}\n\n> {escape(summary(title, pages))}\n"]
+    parts += [page_markdown(p, slugs, url_of).rstrip("\n") + "\n" for p in pages]
+    return "\n".join(parts)
