@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,9 @@ from docsgen.errors import InvalidInput
 from docsgen.generator.pages import DocSymbol, Page
 from docsgen.publish.folder import MANIFEST, check_folder, write_folder
 from docsgen.publish.links import check_slug, rewrite_html, rewrite_markdown
-from docsgen.publish.llms import llms_full_txt, llms_txt
+from docsgen.publish.llms import links_of, llms_full_txt, llms_txt, summary
 from docsgen.publish.markdown_dir import markdown_files
+from tests.support.static_site import parse_llms_txt
 
 SLUGS = {"overview", "flask.app"}
 
@@ -85,40 +85,13 @@ PAGES = (
     Page("dependencies", "Dependencies [3]", None, "# Dependencies\n\n- click\n", 0, ()),
 )
 
-_LINK_ITEM = re.compile(
-    r"^- \[(?P<name>(?:[^\]\\]|\\.)+)\]\((?P<url>[^)\s]+)\)(?::\s(?P<notes>.+))?$"
-)
-
-
-def parse_llms_txt(text: str) -> tuple[str, str, dict[str, list[tuple[str, str]]]]:
-    """The llmstxt.org structure, checked line by line: title, summary, sections of links."""
-    blocks = text.rstrip("\n").split("\n\n")
-    assert re.fullmatch(r"# \S.*", blocks[0]), blocks[0]
-    assert re.fullmatch(r"> \S.*", blocks[1]), blocks[1]
-    sections: dict[str, list[tuple[str, str]]] = {}
-    current: str | None = None
-    for block in blocks[2:]:
-        if block.startswith("## "):
-            heading, _, rest = block.partition("\n")
-            current = heading[3:]
-            assert current and current not in sections
-            sections[current] = []
-            block = rest
-        elif current is None:
-            assert not block.startswith("#"), "only prose before the first section"
-            continue
-        for line in block.splitlines():
-            match = _LINK_ITEM.match(line)
-            assert match, f"not a link list item: {line!r}"
-            sections[current].append((match["name"], match["url"]))
-    return blocks[0][2:], blocks[1][2:], sections
-
 
 def test_llms_txt_has_a_title_a_summary_and_sections_of_links_to_every_page() -> None:
-    text = llms_txt("demo", PAGES, md_file, "llms-full.txt")
-    title, summary, sections = parse_llms_txt(text)
-    assert title == "demo"
-    assert summary == "Demo is a tiny web framework."
+    text = llms_txt("demo", summary("demo", PAGES[0]), links_of(PAGES), md_file, "llms-full.txt")
+    parsed = parse_llms_txt(text)
+    sections = parsed.sections
+    assert parsed.title == "demo"
+    assert parsed.summary == "Demo is a tiny web framework."
     assert list(sections) == ["Guide", "API Reference"]
     assert sections["Guide"] == [
         ("Overview", "overview.md"),
@@ -133,7 +106,7 @@ def test_llms_txt_has_a_title_a_summary_and_sections_of_links_to_every_page() ->
 
 
 def test_llms_full_txt_is_every_page_in_reading_order_with_links_to_page_files() -> None:
-    text = llms_full_txt("demo", PAGES, md_file)
+    text = llms_full_txt("demo", summary("demo", PAGES[0]), PAGES, SLUGS | {"demo.app"}, md_file)
     assert text.startswith("# demo\n\n> Demo is a tiny web framework.\n")
     starts = [text.index(p.markdown.split("\n\n")[0] + "\n") for p in PAGES]
     assert starts == sorted(starts)

@@ -3,13 +3,15 @@
 The llmstxt.org convention: an H1 with the project's name, a blockquote that
 sums it up, a paragraph, then H2 sections of link lists, ``- [name](url): notes``,
 each link to the Markdown of one page.  ``llms-full.txt`` is every page's
-Markdown in reading order.  Both are built from the pages alone, so the static
-site and the service write the same text, each with its own URLs.
+Markdown in reading order.  Both are built from pages alone, so the static site
+and the service write them the same way, each with its own URLs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from docsgen.generator.markdown import code, escape, printable
 from docsgen.generator.pages import Page
@@ -23,9 +25,30 @@ _NAMES_IN_NOTE = 6
 GUIDE = "Guide"
 
 
-def summary(title: str, pages: Sequence[Page]) -> str:
+class Readable(Protocol):
+    """A page with its Markdown (a generated page, or a stored one)."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def markdown(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page as ``llms.txt`` lists it; ``note`` says what it holds, or is empty."""
+
+    slug: str
+    title: str
+    parent: str | None
+    note: str = ""
+
+
+def summary(title: str, first_page: Readable | None) -> str:
     """The blockquote's line: the first page's first paragraph, else what the docs are."""
-    text = first_paragraph(pages[0].markdown) if pages else ""
+    text = first_paragraph(first_page.markdown) if first_page is not None else ""
     if text:
         return shorten(text, SUMMARY_LIMIT)
     return f"Documentation of {printable(title)}, generated from its source code."
@@ -43,44 +66,62 @@ def note(page: Page) -> str:
     return escape(shorten(text, NOTE_LIMIT)) if text else ""
 
 
-def _link(entry: Entry, url: str) -> str:
-    notes = note(entry.page)
-    return f"- [{escape(entry.page.title)}]({url})" + (f": {notes}" if notes else "")
+def links_of(pages: Sequence[Page]) -> list[Link]:
+    """Generated pages as listed, each with its note."""
+    return [Link(p.slug, p.title, p.parent, note(p)) for p in pages]
 
 
-def llms_txt(title: str, pages: Sequence[Page], url_of: Callable[[str], str], full_url: str) -> str:
-    """The ``llms.txt`` of ``pages``; ``url_of(slug)`` is where a page's Markdown is.
+def _item(entry: Entry, notes: dict[str, str], url_of: Callable[[str], str]) -> str:
+    item = f"- [{escape(entry.page.title)}]({url_of(entry.page.slug)})"
+    found = notes.get(entry.page.slug, "")
+    return f"{item}: {found}" if found else item
+
+
+def llms_txt(
+    title: str,
+    summary_line: str,
+    links: Sequence[Link],
+    url_of: Callable[[str], str],
+    full_url: str,
+) -> str:
+    """The ``llms.txt`` listing ``links``; ``url_of(slug)`` is where a page's Markdown is.
 
     Top-level pages without pages under them are listed under "Guide"; each page
     with pages under it heads a section of its own that lists it and them.
     """
-    entries = tree(pages)
+    entries = tree(links)
+    notes = {link.slug: link.note for link in links}
     guide = [e for e in entries if not e.children]
     parts = [
         f"# {escape(title)}",
-        f"> {escape(summary(title, pages))}",
+        f"> {escape(summary_line)}",
         "Documentation generated from the source code: each claim cites the file and "
         "line it comes from (`path:line`), and ⚠️ marks what could not be verified. "
         "Every page below is a Markdown file; all of them in one file: "
         f"[llms-full.txt]({full_url}).",
     ]
     if guide:
-        parts.append(f"## {GUIDE}\n\n" + "\n".join(_link(e, url_of(e.page.slug)) for e in guide))
+        parts.append(f"## {GUIDE}\n\n" + "\n".join(_item(e, notes, url_of) for e in guide))
     for entry in entries:
         if entry.children:
-            links = "\n".join(_link(e, url_of(e.page.slug)) for e in walk([entry]))
-            parts.append(f"## {escape(entry.page.title)}\n\n{links}")
+            items = "\n".join(_item(e, notes, url_of) for e in walk([entry]))
+            parts.append(f"## {escape(entry.page.title)}\n\n{items}")
     return "\n\n".join(parts) + "\n"
 
 
-def page_markdown(page: Page, slugs: set[str], url_of: Callable[[str], str]) -> str:
+def page_markdown(page: Readable, slugs: Collection[str], url_of: Callable[[str], str]) -> str:
     """One page's Markdown with its links to other pages pointing at their Markdown."""
     return rewrite_markdown(page.markdown, slugs, url_of)
 
 
-def llms_full_txt(title: str, pages: Sequence[Page], url_of: Callable[[str], str]) -> str:
+def llms_full_txt(
+    title: str,
+    summary_line: str,
+    pages: Sequence[Readable],
+    slugs: Collection[str],
+    url_of: Callable[[str], str],
+) -> str:
     """Every page's Markdown in reading order, under the project's title and summary."""
-    slugs = {p.slug for p in pages}
-    parts = [f"# {escape(title)}\n\n> {escape(summary(title, pages))}\n"]
+    parts = [f"# {escape(title)}\n\n> {escape(summary_line)}\n"]
     parts += [page_markdown(p, slugs, url_of).rstrip("\n") + "\n" for p in pages]
     return "\n".join(parts)

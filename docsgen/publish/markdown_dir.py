@@ -25,7 +25,8 @@ def index_markdown(title: str, pages: Sequence[Page]) -> str:
     """``index.md``: the project's title, what it is, and every page as a nested list."""
     files = {p.slug: markdown_file(p.slug) for p in pages}
     contents = markdown_list(tree(pages), files)
-    return f"# {escape(title)}\n\n> {escape(summary(title, pages))}\n\n## Contents\n\n{contents}\n"
+    first = pages[0] if pages else None
+    return f"# {escape(title)}\n\n> {escape(summary(title, first))}\n\n## Contents\n\n{contents}\n"
 
 
 def markdown_files(title: str, pages: Sequence[Page]) -> dict[str, str]:

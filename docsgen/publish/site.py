@@ -22,8 +22,8 @@ from string import Template
 from docsgen import __version__
 from docsgen.generator.pages import Page
 from docsgen.publish.links import check_slug, rewrite_html
-from docsgen.publish.llms import llms_full_txt, llms_txt
-from docsgen.publish.markdown_dir import markdown_files
+from docsgen.publish.llms import links_of, llms_full_txt, llms_txt, summary
+from docsgen.publish.markdown_dir import markdown_file, markdown_files
 from docsgen.publish.search_index import search_script
 from docsgen.publish.toc import Entry, tree, walk
 
@@ -169,8 +169,10 @@ def site_files(site: Site, html_of: Callable[[Page], str]) -> dict[str, str | by
         if i == 0:
             files[INDEX] = page_document(site, i, body, with_contents=True)
     files.update(markdown_files(site.title, site.pages))
-    files["llms.txt"] = llms_txt(site.title, site.pages, lambda slug: f"{slug}.md", "llms-full.txt")
-    files["llms-full.txt"] = llms_full_txt(site.title, site.pages, lambda slug: f"{slug}.md")
+    line = summary(site.title, site.pages[0])
+    links = links_of(site.pages)
+    files["llms.txt"] = llms_txt(site.title, line, links, markdown_file, "llms-full.txt")
+    files["llms-full.txt"] = llms_full_txt(site.title, line, site.pages, site.slugs, markdown_file)
     files["assets/toc.js"] = toc_script(site)
     files["assets/search-index.js"] = search_script(site.pages)
     for name in ASSETS:

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from docsgen.generator.markdown import escape
-from docsgen.generator.pages import Page
+
+
+class Listed(Protocol):
+    """What the contents show of a page (a generated page, or a stored one)."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def parent(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
 class Entry:
     """A page in the tree: its depth (0 at the top) and the entries under it."""
 
-    page: Page
+    page: Listed
     depth: int
     children: tuple[Entry, ...]
 
 
-def tree(pages: Sequence[Page]) -> tuple[Entry, ...]:
+def tree(pages: Sequence[Listed]) -> tuple[Entry, ...]:
     """The pages as a tree, in reading order; a page whose parent is unknown is a top one."""
     slugs = {p.slug for p in pages}
-    below: dict[str | None, list[Page]] = {}
+    below: dict[str | None, list[Listed]] = {}
     for page in pages:
         parent = page.parent if page.parent in slugs and page.parent != page.slug else None
         below.setdefault(parent, []).append(page)
