@@ -120,6 +120,9 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", "/api/repositories/{id}/docs/pages/{slug}"): Expected(REPOSITORY, 200),
     ("GET", "/api/repositories/{id}/docs/search"): Expected(REPOSITORY, 200, query={"q": "sample"}),
     ("GET", "/api/repositories/{id}/docs.md"): Expected(REPOSITORY, 200),
+    ("GET", "/api/repositories/{id}/docs/pages/{slug}.md"): Expected(REPOSITORY, 200),
+    ("GET", "/api/repositories/{id}/llms.txt"): Expected(REPOSITORY, 200),
+    ("GET", "/api/repositories/{id}/llms-full.txt"): Expected(REPOSITORY, 200),
     ("GET", "/api/repositories/{id}/docs/events"): Expected(REPOSITORY, 200),
     ("POST", "/api/repositories/{id}/docs/check"): Expected(REPOSITORY, 200),
     # Only GitHub's signature opens it (tests/test_webhooks.py): a user's credentials do not.

@@ -28,6 +28,7 @@ from docsgen.api.routes import (
     generate,
     github,
     health,
+    llms,
     monitoring,
     openapi,
     pages,
@@ -58,6 +59,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     openapi,
     generate,
     repositories,
+    llms,  # before docs: its ``…/docs/pages/{slug}.md`` would be taken for a slug there
     docs,
     github,
     events,

@@ -11,6 +11,19 @@ from markdown_it.token import Token
 from docsgen.generator.markdown import printable
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+# Markup a README quoted as written still shows: "[WSGI][]" (a reference without its
+# definition), "[Node.js](http://nodejs.org)", "**bold**", "*ser*ializing".
+_WRITTEN_MARKUP = (
+    (re.compile(r"\[([^\[\]]+)\](?:\[[^\[\]]*\]|\([^()\s]*\))"), r"\1"),
+    (re.compile(r"\*\*|__"), ""),
+    (re.compile(r"(?<![\w*])\*(\S[^*]*?)\*"), r"\1"),
+)
+
+
+def _unmarked(text: str) -> str:
+    for pattern, replacement in _WRITTEN_MARKUP:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 @lru_cache(maxsize=1)
@@ -29,11 +42,26 @@ def _text(token: Token) -> str:
 
 
 def first_paragraph(markdown: str) -> str:
-    """The text of the first top-level paragraph (not in a list, table or quote), or ""."""
+    """The text of the first top-level paragraph (not in a list or table), or "".
+
+    A paragraph that only introduces what follows ("The README describes the
+    project as:") gives way to the quote it introduces.
+    """
     tokens = _parser().parse(markdown)
+    quoted = False  # inside a blockquote that a lead-in introduced
+    lead_in = False
     for i, token in enumerate(tokens):
-        if token.type == "paragraph_open" and token.level == 0 and i + 1 < len(tokens):
-            text = _text(tokens[i + 1])
+        if token.type == "blockquote_open" and token.level == 0:
+            quoted = lead_in
+        elif token.type == "blockquote_close" and token.level == 0:
+            quoted = False
+        if token.type != "paragraph_open" or i + 1 >= len(tokens):
+            continue
+        if token.level == 0 or (quoted and token.level == 1):
+            text = _unmarked(_text(tokens[i + 1]))
+            if text.endswith(":") and token.level == 0:
+                lead_in = True
+                continue
             if text:
                 return printable(text)
     return ""
