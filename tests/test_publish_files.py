@@ -44,12 +44,14 @@ def test_html_links_to_pages_point_at_their_files() -> None:
     html = (
         '<p><a href="flask.app#flask.app.Flask">F</a> <a href="overview">O</a> '
         '<a href="#here">H</a> <a href="https://example.com/overview">E</a> '
-        '<a href="flask.app#a&amp;b">Q</a></p>'
+        '<a href="flask.app#a&amp;b">Q</a> <a href="../enum.Value.html#method.get" rel="x">D</a> '
+        '<a href="mailto:a@example.com">M</a></p>'
     )
     assert rewrite_html(html, SLUGS, html_file) == (
         '<p><a href="flask.app.html#flask.app.Flask">F</a> <a href="overview.html">O</a> '
         '<a href="#here">H</a> <a href="https://example.com/overview">E</a> '
-        '<a href="flask.app.html#a&amp;b">Q</a></p>'
+        '<a href="flask.app.html#a&amp;b">Q</a> <a rel="x">D</a> '
+        '<a href="mailto:a@example.com">M</a></p>'
     )
 
 

@@ -18,7 +18,8 @@ from markdown_it.token import Token
 
 # A page's slug becomes a file name: no folder, no hidden file, nothing a shell quotes.
 _SAFE_SLUG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
-_HREF = re.compile(r'href="([^"]*)"')
+_HREF = re.compile(r'( ?)href="([^"]*)"')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DESTINATION = re.compile(r"\]\(([^()\s]+)\)")
 
 
@@ -38,14 +39,28 @@ def retarget(href: str, slugs: Collection[str], file_of: Callable[[str], str]) -
 
 
 def rewrite_html(page_html: str, slugs: Collection[str], file_of: Callable[[str], str]) -> str:
-    """Sanitized HTML with its links to other pages pointing at their files."""
+    """Sanitized HTML with its links to other pages pointing at their files.
+
+    A relative link that names no page (a doc comment's ``../enum.Value.html``,
+    written for another documentation tool) would lead nowhere in the folder: it
+    loses its ``href`` and reads as plain text.
+    """
 
     def one(match: re.Match[str]) -> str:
-        href = html.unescape(match.group(1))
+        href = html.unescape(match.group(2))
         new = retarget(href, slugs, file_of)
-        return match.group(0) if new == href else f'href="{html.escape(new)}"'
+        if new != href:
+            return f'{match.group(1)}href="{html.escape(new)}"'
+        if _leads_nowhere(href):
+            return ""
+        return match.group(0)
 
     return _HREF.sub(one, page_html)
+
+
+def _leads_nowhere(href: str) -> bool:
+    """A relative link to a file (not a fragment, not another host) that is no page."""
+    return bool(href) and not href.startswith(("#", "//")) and not _SCHEME.match(href)
 
 
 @lru_cache(maxsize=1)

@@ -9,11 +9,12 @@ and the service write them the same way, each with its own URLs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from docsgen.generator.markdown import code, escape, printable
+from docsgen.generator.markdown import code, printable
 from docsgen.generator.pages import Page
 from docsgen.publish.links import rewrite_markdown
 from docsgen.publish.plain import first_paragraph, shorten
@@ -63,7 +64,7 @@ def note(page: Page) -> str:
         count = len(page.symbols)
         return f"{count} symbol{'s' if count != 1 else ''}: {listed}"
     text = first_paragraph(page.markdown)
-    return escape(shorten(text, NOTE_LIMIT)) if text else ""
+    return _line(shorten(text, NOTE_LIMIT)) if text else ""
 
 
 def links_of(pages: Sequence[Page]) -> list[Link]:
@@ -71,8 +72,18 @@ def links_of(pages: Sequence[Page]) -> list[Link]:
     return [Link(p.slug, p.title, p.parent, note(p)) for p in pages]
 
 
+def _line(text: str) -> str:
+    """Text on one line as a reader (a model) reads it: Markdown that means itself."""
+    return printable(text)
+
+
+def _link_text(text: str) -> str:
+    """A link's text: only what would end it early is escaped."""
+    return re.sub(r"([\\\[\]])", r"\\\1", printable(text))
+
+
 def _item(entry: Entry, notes: dict[str, str], url_of: Callable[[str], str]) -> str:
-    item = f"- [{escape(entry.page.title)}]({url_of(entry.page.slug)})"
+    item = f"- [{_link_text(entry.page.title)}]({url_of(entry.page.slug)})"
     found = notes.get(entry.page.slug, "")
     return f"{item}: {found}" if found else item
 
@@ -93,8 +104,8 @@ def llms_txt(
     notes = {link.slug: link.note for link in links}
     guide = [e for e in entries if not e.children]
     parts = [
-        f"# {escape(title)}",
-        f"> {escape(summary_line)}",
+        f"# {_line(title)}",
+        f"> {_line(summary_line)}",
         "Documentation generated from the source code: each claim cites the file and "
         "line it comes from (`path:line`), and ⚠️ marks what could not be verified. "
         "Every page below is a Markdown file; all of them in one file: "
@@ -105,7 +116,7 @@ def llms_txt(
     for entry in entries:
         if entry.children:
             items = "\n".join(_item(e, notes, url_of) for e in walk([entry]))
-            parts.append(f"## {escape(entry.page.title)}\n\n{items}")
+            parts.append(f"## {_line(entry.page.title)}\n\n{items}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -122,6 +133,6 @@ def llms_full_txt(
     url_of: Callable[[str], str],
 ) -> str:
     """Every page's Markdown in reading order, under the project's title and summary."""
-    parts = [f"# {escape(title)}\n\n> {escape(summary_line)}\n"]
+    parts = [f"# {_line(title)}\n\n> {_line(summary_line)}\n"]
     parts += [page_markdown(p, slugs, url_of).rstrip("\n") + "\n" for p in pages]
     return "\n".join(parts)
