@@ -93,12 +93,14 @@
   function addPermalinks() {
     var headings = document.querySelectorAll(".docs :is(h1, h2, h3, h4, h5, h6)[id]");
     Array.prototype.forEach.call(headings, function (heading) {
+      // Its "#" is drawn by the style sheet: the heading's text and name stay the symbol's.
       var link = element("a", {
         class: "permalink",
         href: "#" + encodeURI(heading.id).replace(/#/g, "%23"),
-        "aria-label": "Link to this section",
-        title: "Link to this section (click copies the address)",
-      }, "#");
+        title: "Link to this section (a click copies the address)",
+        "aria-hidden": "true",
+        tabindex: "-1",
+      });
       link.addEventListener("click", function () {
         var url = location.href.split("#")[0] + link.getAttribute("href");
         if (navigator.clipboard && window.isSecureContext) {
