@@ -10,7 +10,7 @@ from docsgen.errors import InvalidInput
 from docsgen.generator.pages import DocSymbol, Page
 from docsgen.publish.folder import MANIFEST, check_folder, write_folder
 from docsgen.publish.links import check_slug, rewrite_html, rewrite_markdown
-from docsgen.publish.llms import links_of, llms_full_txt, llms_txt, summary
+from docsgen.publish.llms import links_of, llms_full_txt, llms_txt, page_markdown, summary
 from docsgen.publish.markdown_dir import markdown_files
 from tests.support.static_site import parse_llms_txt
 
@@ -108,7 +108,9 @@ def test_llms_txt_has_a_title_a_summary_and_sections_of_links_to_every_page() ->
 
 
 def test_llms_full_txt_is_every_page_in_reading_order_with_links_to_page_files() -> None:
-    text = llms_full_txt("demo", summary("demo", PAGES[0]), PAGES, SLUGS | {"demo.app"}, md_file)
+    slugs = {p.slug for p in PAGES}
+    bodies = [page_markdown(p, slugs, md_file) for p in PAGES]
+    text = llms_full_txt("demo", summary("demo", PAGES[0]), bodies)
     assert text.startswith("# demo\n\n> Demo is a tiny web framework.\n")
     starts = [text.index(p.markdown.split("\n\n")[0] + "\n") for p in PAGES]
     assert starts == sorted(starts)

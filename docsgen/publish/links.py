@@ -11,16 +11,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Collection
-from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 # A page's slug becomes a file name: no folder, no hidden file, nothing a shell quotes.
 _SAFE_SLUG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _HREF = re.compile(r'( ?)href="([^"]*)"')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DESTINATION = re.compile(r"\]\(([^()\s]+)\)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
 def check_slug(slug: str) -> str:
@@ -63,36 +61,42 @@ def _leads_nowhere(href: str) -> bool:
     return bool(href) and not href.startswith(("#", "//")) and not _SCHEME.match(href)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-
-
-def _link_targets(tokens: list[Token]) -> set[str]:
-    found: set[str] = set()
-    for token in tokens:
-        if token.children:
-            found |= _link_targets(token.children)
-        elif token.type == "link_open":
-            found.add(str(token.attrGet("href") or ""))
-    return found
-
-
 def rewrite_markdown(markdown: str, slugs: Collection[str], file_of: Callable[[str], str]) -> str:
     """Markdown with its links to other pages pointing at their files.
 
-    Only destinations that Markdown reads as links are touched (the same text in
-    a code span is not a link when nothing else links there).
+    Read line by line, as the pages were written: a link is ``](destination)`` on a
+    line outside a fenced code block (the largest documentation is tens of
+    megabytes; a full Markdown parse of it takes minutes).
     """
     if "](" not in markdown:
         return markdown
-    md = _parser()
-    targets = _link_targets(md.parse(markdown))
 
     def one(match: re.Match[str]) -> str:
-        raw = match.group(1)
-        if md.normalizeLink(raw) not in targets:
-            return match.group(0)
-        return f"]({retarget(raw, slugs, file_of)})"
+        return f"]({retarget(match.group(1), slugs, file_of)})"
 
-    return _DESTINATION.sub(one, markdown)
+    lines = markdown.split("\n")
+    fence = ""
+    for i, line in enumerate(lines):
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+            continue
+        opening = _FENCE.match(line)
+        if opening is not None:
+            fence = opening.group(1)
+        elif "](" in line:
+            lines[i] = _outside_code(line, lambda text: _DESTINATION.sub(one, text))
+    return "\n".join(lines)
+
+
+def _outside_code(line: str, change: Callable[[str], str]) -> str:
+    """``line`` with ``change`` applied to its text outside inline code spans."""
+    if "`" not in line:
+        return change(line)
+    parts, at = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        parts += [change(line[at : span.start()]), span.group(0)]
+        at = span.end()
+    parts.append(change(line[at:]))
+    return "".join(parts)

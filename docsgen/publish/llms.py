@@ -10,7 +10,7 @@ and the service write them the same way, each with its own URLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -125,14 +125,9 @@ def page_markdown(page: Readable, slugs: Collection[str], url_of: Callable[[str]
     return rewrite_markdown(page.markdown, slugs, url_of)
 
 
-def llms_full_txt(
-    title: str,
-    summary_line: str,
-    pages: Sequence[Readable],
-    slugs: Collection[str],
-    url_of: Callable[[str], str],
-) -> str:
-    """Every page's Markdown in reading order, under the project's title and summary."""
+def llms_full_txt(title: str, summary_line: str, bodies: Iterable[str]) -> str:
+    """Every page's Markdown (``page_markdown``, in reading order) under the project's
+    title and summary."""
     parts = [f"# {_line(title)}\n\n> {_line(summary_line)}\n"]
-    parts += [page_markdown(p, slugs, url_of).rstrip("\n") + "\n" for p in pages]
+    parts += [body.rstrip("\n") + "\n" for body in bodies]
     return "\n".join(parts)

@@ -168,11 +168,13 @@ def site_files(site: Site, html_of: Callable[[Page], str]) -> dict[str, str | by
         files[html_file(page.slug)] = page_document(site, i, body, with_contents=False)
         if i == 0:
             files[INDEX] = page_document(site, i, body, with_contents=True)
-    files.update(markdown_files(site.title, site.pages))
+    markdown = markdown_files(site.title, site.pages)
+    files.update(markdown)
     line = summary(site.title, site.pages[0])
     links = links_of(site.pages)
     files["llms.txt"] = llms_txt(site.title, line, links, markdown_file, "llms-full.txt")
-    files["llms-full.txt"] = llms_full_txt(site.title, line, site.pages, site.slugs, markdown_file)
+    bodies = (markdown[markdown_file(p.slug)] for p in site.pages)
+    files["llms-full.txt"] = llms_full_txt(site.title, line, bodies)
     files["assets/toc.js"] = toc_script(site)
     files["assets/search-index.js"] = search_script(site.pages)
     for name in ASSETS:

@@ -70,7 +70,8 @@ async def llms_full(request: web.Request) -> web.Response:
         raise NotFound(NOT_GENERATED)
     slugs = {page.slug for page in found}
     line = summary(repository.name, found[0])
-    body = llms_full_txt(repository.name, line, found, slugs, _from_repository)
+    bodies = (page_markdown(page, slugs, _from_repository) for page in found)
+    body = llms_full_txt(repository.name, line, bodies)
     return _text(body, "text/plain")
 
 
