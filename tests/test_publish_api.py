@@ -28,6 +28,7 @@ from tests.support.processes import docsgen, docsgen_env
 from tests.support.static_site import parse_llms_txt
 
 Client = TestClient[Any, Any]
+GZIP = {"Accept-Encoding": "gzip"}
 _MD_LINK = re.compile(r"\]\(([^()\s]+\.md(?:#[^()\s]*)?)\)")
 
 
@@ -112,6 +113,8 @@ async def test_llms_full_txt_is_every_page_in_reading_order(
     base = f"/api/repositories/{flask_docs}/"
     full = await _text(client, base + "llms-full.txt", auth, "text/plain")
     assert full.startswith("# flask\n\n> Flask is a lightweight")
+    gzipped = await client.get(base + "llms-full.txt", headers={**auth, **GZIP})
+    assert gzipped.headers["Content-Encoding"] == "gzip" and await gzipped.text() == full
     at = 0
     for entry in await read_toc(app[POOL], uuid.UUID(flask_docs)):
         page = await _text(client, f"{base}docs/pages/{entry.slug}.md", auth, "text/markdown")
