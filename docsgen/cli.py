@@ -255,7 +255,7 @@ def _save(output: Output, origin: Origin, docs: GeneratedDocs) -> None:
             site = Site(title, docs.commit_sha, docs.pages)
             write_folder(output.path, site_files(site, page_html))
         else:
-            write_folder(output.path, dict(markdown_files(title, docs.pages)))
+            write_folder(output.path, markdown_files(title, docs.pages))
 
 
 def _generate(settings: Settings, source: str, out: str | None, fmt: str) -> int:
