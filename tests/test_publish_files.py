@@ -61,8 +61,8 @@ def test_a_slug_that_cannot_name_a_file_of_the_site_is_refused(slug: str) -> Non
         check_slug(slug)
 
 
-def _symbol(qualname: str, slug: str) -> DocSymbol:
-    return DocSymbol(qualname, slug, "class", f"src/{slug}.py:1", f"What {qualname} is.", 1)
+def _symbol(qualname: str, slug: str, kind: str = "class") -> DocSymbol:
+    return DocSymbol(qualname, slug, kind, f"src/{slug}.py:1", f"What {qualname} is.", 1)
 
 
 PAGES = (
@@ -82,7 +82,11 @@ PAGES = (
         "api-reference",
         "# demo.app\n\n## demo.app.Demo\n\nThe app. Back to [Overview](overview).\n",
         0,
-        (_symbol("demo.app.Demo", "demo.app"),),
+        (
+            _symbol("demo.app", "demo.app", "module"),
+            _symbol("demo.app.Demo.run", "demo.app", "method"),
+            _symbol("demo.app.Demo", "demo.app"),
+        ),
     ),
     Page("dependencies", "Dependencies [3]", None, "# Dependencies\n\n- click\n", 0, ()),
 )
@@ -103,7 +107,8 @@ def test_llms_txt_has_a_title_a_summary_and_sections_of_links_to_every_page() ->
         ("API Reference", "api-reference.md"),
         ("demo.app", "demo.app.md"),
     ]
-    assert "- [demo.app](demo.app.md): 1 symbol: `demo.app.Demo`" in text
+    # the outermost symbols first, the module itself aside
+    assert "- [demo.app](demo.app.md): 2 symbols: `demo.app.Demo`, `demo.app.Demo.run`" in text
     assert "[llms-full.txt](llms-full.txt)" in text
 
 

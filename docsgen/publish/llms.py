@@ -24,6 +24,7 @@ NOTE_LIMIT = 160
 SUMMARY_LIMIT = 300
 _NAMES_IN_NOTE = 6
 GUIDE = "Guide"
+_PARTS = re.compile(r"\.|::")
 
 
 class Readable(Protocol):
@@ -56,13 +57,16 @@ def summary(title: str, first_page: Readable | None) -> str:
 
 
 def note(page: Page) -> str:
-    """What a page holds, on one line: the symbols it documents, or its first sentence."""
-    if page.symbols:
-        names = [code(s.qualname) for s in page.symbols[:_NAMES_IN_NOTE]]
-        more = len(page.symbols) - len(names)
+    """What a page holds, on one line: the symbols it documents (the outermost first,
+    the module itself aside), or its first sentence."""
+    symbols = [s for s in page.symbols if s.kind != "module"]
+    if symbols:
+        depth = {s.qualname: len(_PARTS.split(s.qualname)) for s in symbols}
+        outermost = sorted(symbols, key=lambda s: depth[s.qualname])  # stable: page order
+        names = [code(s.qualname) for s in outermost[:_NAMES_IN_NOTE]]
+        more = len(symbols) - len(names)
         listed = ", ".join(names) + (f" and {more} more" if more else "")
-        count = len(page.symbols)
-        return f"{count} symbol{'s' if count != 1 else ''}: {listed}"
+        return f"{len(symbols)} symbol{'s' if len(symbols) != 1 else ''}: {listed}"
     text = first_paragraph(page.markdown)
     return _line(shorten(text, NOTE_LIMIT)) if text else ""
 
