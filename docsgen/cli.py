@@ -25,12 +25,16 @@ from docsgen.cli_progress_bar import display_for
 from docsgen.datadir import with_secret_key
 from docsgen.db import accounts
 from docsgen.db.migrations import apply_migrations
-from docsgen.errors import AlreadyExists, DocsgenError, GenerationError
+from docsgen.errors import AlreadyExists, DocsgenError, GenerationError, InvalidInput
 from docsgen.generator.pipeline import GeneratedDocs
 from docsgen.jobs.lifecycle import failure_message
 from docsgen.listen import bind, bound_port
-from docsgen.oneshot import docs_json, generate_once
+from docsgen.oneshot import docs_json, docs_title, generate_once
 from docsgen.ops.logs import configure_logging
+from docsgen.publish.folder import check_folder, write_folder
+from docsgen.publish.markdown_dir import markdown_files
+from docsgen.publish.site import Site, site_files
+from docsgen.render import page_html
 from docsgen.settings import Settings, SettingsError, load_settings
 from docsgen.sources.factory import Origin
 
@@ -68,17 +72,20 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser(
         "generate",
         help="generate documentation once, without server or database",
-        description="Generate documentation for SOURCE once and write the Markdown "
-        "(or JSON) to --out or stdout. Exit codes: 0 done, 1 generation failed "
-        "(the reason on stderr), 2 usage error.",
+        description="Generate documentation for SOURCE once and write it to --out or "
+        "stdout: one Markdown file, a folder of Markdown pages (--out DIR/), a static "
+        "HTML site (--format html --out DIR), or JSON. Exit codes: 0 done, 1 generation "
+        "failed (the reason on stderr), 2 usage error.",
     )
     gen.add_argument("source", metavar="SOURCE", help="a local git checkout, or owner/name")
     gen.add_argument(
         "--out",
         metavar="PATH",
-        help="a file, or a folder (existing, or ending in /) that receives index.md/index.json",
+        help="markdown: a file, or a folder (existing, or ending in /) that receives one "
+        "file per page plus index.md; html: the folder of the site; json: a file, or a "
+        "folder that receives index.json",
     )
-    gen.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    gen.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
     return parser
 
 
@@ -188,12 +195,37 @@ def parse_source(raw: str) -> Origin:
     raise UsageError(f"SOURCE must be an existing folder or a GitHub owner/name, got {raw!r}")
 
 
-def _output_file(out: str | None, fmt: str) -> Path | None:
+@dataclasses.dataclass(frozen=True)
+class Output:
+    """Where ``generate`` writes: stdout (``path`` None), one file, or a folder."""
+
+    fmt: str
+    path: Path | None = None
+    folder: bool = False
+
+
+def output_for(out: str | None, fmt: str) -> Output:
+    """The output ``--out`` and ``--format`` name, checked before any work is done."""
     if out is None:
-        return None
+        if fmt == "html":
+            raise UsageError("--format html writes a site into a folder: add --out DIR")
+        return Output(fmt)
     path = Path(out).expanduser()
-    if path.is_dir() or out.endswith(("/", os.sep)):
-        return path / ("index.json" if fmt == "json" else "index.md")
+    as_folder = path.is_dir() or out.endswith(("/", os.sep))
+    if fmt == "json":
+        return Output(fmt, path / "index.json" if as_folder else _file(out, path))
+    if fmt == "html" or as_folder:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"--out {out} is a file; --format {fmt} writes a folder there")
+        try:
+            check_folder(path, ["index.html" if fmt == "html" else "index.md"])
+        except InvalidInput as exc:
+            raise UsageError(exc.message) from None
+        return Output(fmt, path, folder=True)
+    return Output(fmt, _file(out, path))
+
+
+def _file(out: str, path: Path) -> Path:
     if not path.parent.is_dir():
         raise UsageError(f"--out {out}: folder {path.parent} does not exist")
     return path
@@ -210,18 +242,37 @@ def _write(path: Path | None, text: str) -> None:
     draft.replace(path)  # the old file stays whole until the new one is complete
 
 
+def _save(output: Output, origin: Origin, docs: GeneratedDocs) -> None:
+    """Write the generated docs where ``output`` says, in its format."""
+    if output.fmt == "json":
+        _write(output.path, docs_json(origin, docs))
+    elif not output.folder:
+        _write(output.path, docs.content)
+    else:
+        assert output.path is not None
+        title = docs_title(origin)
+        if output.fmt == "html":
+            site = Site(title, docs.commit_sha, docs.pages)
+            write_folder(output.path, site_files(site, page_html))
+        else:
+            write_folder(output.path, markdown_files(title, docs.pages))
+
+
 def _generate(settings: Settings, source: str, out: str | None, fmt: str) -> int:
     origin = parse_source(source)
-    path = _output_file(out, fmt)
+    output = output_for(out, fmt)
 
     async def save(docs: GeneratedDocs) -> None:
-        _write(path, docs_json(origin, docs) if fmt == "json" else docs.content)
+        _save(output, origin, docs)
 
     display = display_for(sys.stderr)
     try:
         with display:
             asyncio.run(generate_once(origin, settings, display, save))
     except GenerationError as exc:
+        print(f"docsgen: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except InvalidInput as exc:  # the folder changed while the docs were generated
         print(f"docsgen: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     except Exception:  # a run's catch-all, as in the service (CONTRACT §6)

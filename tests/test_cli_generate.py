@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from docsgen.generator.sections import SECTIONS
 from docsgen.progress_schedule import (
     ANALYZING,
     COMPLETED,
@@ -84,7 +85,10 @@ def test_without_a_terminal_it_prints_the_contract_steps_and_markdown_to_stdout(
     assert result.stdout.startswith("# sample\n")
     titles = re.findall(r"^## (.+)$", result.stdout, re.MULTILINE)
     assert titles[0] == "Overview" and "Project Structure" in titles
-    assert result.stderr.splitlines() == contract_lines(titles)
+    # The sections are built in their order; the Markdown reads the API Reference last.
+    built = [s.title for s in SECTIONS if s.title in titles]
+    assert titles == [t for t in built if t != "API Reference"] + ["API Reference"]
+    assert result.stderr.splitlines() == contract_lines(built)
     assert result.stderr.splitlines()[4] == "[ 50%] Analyzing code structure"
 
 
@@ -198,7 +202,7 @@ def test_usage_errors_exit_2(tmp_path: Path, sample_repo: Path) -> None:
         ("generate",): "the following arguments are required: SOURCE",
         ("generate", str(tmp_path / "missing")): "does not exist",
         ("generate", "not a source!"): "SOURCE must be an existing folder or a GitHub owner/name",
-        ("generate", str(sample_repo), "--format", "html"): "invalid choice: 'html'",
+        ("generate", str(sample_repo), "--format", "pdf"): "invalid choice: 'pdf'",
         ("generate", str(sample_repo), "--out", str(tmp_path / "no" / "x.md")): "does not exist",
     }
     for args, message in cases.items():

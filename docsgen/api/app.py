@@ -19,7 +19,7 @@ from aiohttp import web
 
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import STREAM_SLOTS, StreamSlots, rate_limit_middleware
-from docsgen.api.middleware import errors_middleware
+from docsgen.api.middleware import compression_middleware, errors_middleware
 from docsgen.api.openapi import OPENAPI_DOCUMENT, document
 from docsgen.api.routes import (
     docs,
@@ -28,6 +28,7 @@ from docsgen.api.routes import (
     generate,
     github,
     health,
+    llms,
     monitoring,
     openapi,
     pages,
@@ -58,6 +59,7 @@ ROUTE_MODULES: tuple[ModuleType, ...] = (
     openapi,
     generate,
     repositories,
+    llms,  # before docs: its ``…/docs/pages/{slug}.md`` would be taken for a slug there
     docs,
     github,
     events,
@@ -84,6 +86,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app = web.Application(
         middlewares=[
             request_middleware,
+            compression_middleware,
             errors_middleware,
             rate_limit_middleware,
         ],

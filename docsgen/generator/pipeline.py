@@ -15,6 +15,7 @@ from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.markdown import anchor, escape
 from docsgen.generator.narration import Narrator, Report
+from docsgen.generator.pages import Page, paginate, reading_order
 from docsgen.generator.sections import SectionResult
 from docsgen.progress_schedule import ANALYZING, ProgressCallback
 from docsgen.snapshot import Snapshot
@@ -30,9 +31,7 @@ class GeneratedDocs:
     rebuilt: tuple[str, ...] = ()  # keys of the sections built by this run
     reused: tuple[str, ...] = ()  # keys of the sections read from the store (inputs unchanged)
     narrative: Report | None = None  # the summaries' cost, when a model wrote them
-
-    def sections_json(self) -> list[dict[str, object]]:
-        return [s.to_json() for s in self.sections]
+    pages: tuple[Page, ...] = ()  # the sections cut into pages, in reading order
 
 
 async def generate(
@@ -71,11 +70,14 @@ async def generate(
         built.rebuilt,
         built.reused,
         narration.report() if narration is not None else None,
+        paginate(sections),
     )
 
 
 def assemble(snapshot: Snapshot, sections: Sequence[SectionResult]) -> str:
-    """The whole document: a title, a table of contents, then each section."""
+    """The whole document: a title, a table of contents, then each section, in the
+    pages' reading order (the API Reference last)."""
+    sections = reading_order(sections)
     name = snapshot.name
     title = name.rsplit("/", 1)[-1] if snapshot.provider == "local" else name
     toc = "\n".join(f"- [{s.title}](#{s.anchor})" for s in sections)
