@@ -321,7 +321,10 @@ def _count_imports(
                         concept.importers.add(path)
                     elif path not in concept.users:
                         concept.users.add(path)
-                        concept.uses.append(Use(Citation(path, i.line, name), how))
+                        # The names of an import may stand on the lines after it: the
+                        # citation names the module, written on the import's own line.
+                        written = _MODULE_PARTS.split(i.module)[-1] or None
+                        concept.uses.append(Use(Citation(path, i.line, written), how))
 
 
 def _count_readmes(texts: Mapping[str, str], by_name: Mapping[str, list[Concept]]) -> None:

@@ -1,0 +1,125 @@
+"""The Overview of real projects: their own description first, then their key concepts.
+
+Each project is documented by the real pipeline from its registry archive; the
+Overview must open with what the project says it is (not a bar of links, not
+escaped Markdown, not another project's description), name the public names
+its users start with, link each to its API Reference entry, and cite only
+lines that hold.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from tests.support import projects
+from tests.support.citations import citation_problems
+from tests.support.generation import pool, section
+from tests.support.orientation import documented
+
+__all__ = ["pool"]
+
+# The first sentence, and the names a user of each starts with.
+EXPECTED = {
+    "flask": ("`Flask`: A simple framework for building complex web applications.",
+              ["Flask", "Blueprint", "request"]),
+    "httpx": ("`httpx`: The next generation HTTP client.", ["Client", "AsyncClient", "Response"]),
+    "rich": ("`rich`: Render rich text, tables, progress bars, syntax highlighting, markdown and "
+             "more to the terminal.", ["Console", "Table"]),
+    "express": ("`express`: Fast, unopinionated, minimalist web framework.",
+                ["express()", "Router"]),
+    "serde_json": ("`serde_json`: A JSON serialization file format.",
+                   ["from_str", "to_string", "Value"]),
+    "go-cmp": ("The documentation of `github.com/google/go-cmp/cmp`", ["Diff", "Equal", "Option"]),
+}  # fmt: skip
+# The README paragraph quoted after the description: the project's own.
+README_QUOTES = {
+    "flask": "> Flask is a lightweight [WSGI](https://wsgi.readthedocs.io/) web application",
+    "httpx": "> HTTPX is a fully featured HTTP client library for Python 3. It includes "
+    "**an integrated command line client**",
+    "rich": "> Rich is a Python library for _rich_ text and beautiful formatting in the terminal.",
+    "express": "> **Fast, unopinionated, minimalist web framework for [Node.js](http://nodejs.org).**",
+    "serde_json": "> Serde JSON provides efficient, flexible, safe ways of converting data",
+}
+
+
+def key_concepts(overview: str) -> dict[str, str]:
+    """The Key concepts table's rows: the name shown -> the anchor it links to."""
+    table = overview.split("### Key concepts", 1)[1].split("\n\n#", 1)[0]
+    return dict(re.findall(r"^\| \[`([^`]+)`\]\(#([^)]+)\) \|", table, re.M))
+
+
+def api_anchors(api: str) -> set[str]:
+    """Every anchor the API Reference gives an entry: the qualified names of its modules'
+    names (``### `module` `` then ``#### `name` ``)."""
+    anchors: set[str] = set()
+    module = None
+    for line in api.splitlines():
+        heading = re.match(r"^### `([^`]+)`", line)
+        if heading:
+            module = heading.group(1)
+            continue
+        entry = re.match(r"^#### `([^`]+)`", line)
+        if entry and module:
+            anchors.update(f"{module}{sep}{entry.group(1)}" for sep in (".", "::"))
+    return anchors
+
+
+@pytest.mark.parametrize("project", list(EXPECTED))
+def test_the_overview_opens_with_the_projects_own_description_and_key_concepts(
+    project: str, pool: ProcessPoolExecutor
+) -> None:
+    docs = documented(project, pool)
+    overview = section(docs, "Overview")
+    first, names = EXPECTED[project]
+    assert overview.startswith(first), overview[:300]
+    opening = overview.split("### Key concepts", 1)[0]
+    # No link bar, no escaped Markdown.
+    assert "\\[" not in opening and "\\(" not in opening and "\\*" not in opening
+    assert "readme](" not in opening.lower() and " • " not in opening
+    if project in README_QUOTES:
+        assert README_QUOTES[project] in opening
+    if project == "serde_json":
+        assert "Serde is a framework" not in opening  # serde's description, not serde_json's
+    concepts = key_concepts(overview)
+    assert 5 <= len(concepts) <= 10, concepts
+    for name in names:
+        assert name in concepts, (name, concepts)
+    # Each links to its entry in the API Reference, by its qualified name.
+    anchors = api_anchors(section(docs, "API Reference"))
+    unlinked = [a for a in concepts.values() if a not in anchors]
+    assert unlinked == [], unlinked
+
+
+def test_the_key_concepts_link_to_the_entries_they_name(pool: ProcessPoolExecutor) -> None:
+    concepts = key_concepts(section(documented("flask", pool), "Overview"))
+    assert concepts["Flask"] == "flask.Flask" and concepts["request"] == "flask.request"
+    concepts = key_concepts(section(documented("serde_json", pool), "Overview"))
+    assert concepts["from_str"] == "serde_json::from_str"
+    # The CommonJS default export is shown as users call it, and links to its entry.
+    concepts = key_concepts(section(documented("express", pool), "Overview"))
+    assert concepts["express()"] == "express.default"
+
+
+@pytest.mark.parametrize("project", ["flask", "serde_json", "go-cmp"])
+def test_the_key_concepts_uses_are_quoted_and_cited_where_they_are(
+    project: str, pool: ProcessPoolExecutor
+) -> None:
+    docs = documented(project, pool)
+    overview = next(s for s in docs.sections if s.title == "Overview")
+    uses = overview.markdown.split("#### Where they are used", 1)[1].split("\n\n", 2)[1]
+    assert uses.count("\n- ") >= 2
+    if project == "flask":
+        assert "- [`Flask`](#flask.Flask): `from flask import Flask` (`README.md:35`)" in uses
+    if project == "go-cmp":
+        assert "the runnable example `ExampleDiff_testing` (`cmp/example_test.go:25`)" in uses
+    root = projects.checkout(project)
+
+    def read(path: str) -> str | None:
+        file = root / path
+        return file.read_text(errors="replace") if file.is_file() else None
+
+    assert citation_problems(overview.citations, read) == []
+    assert docs.ungrounded == ()
