@@ -96,6 +96,11 @@ def test_the_overview_opens_with_the_projects_own_description_and_key_concepts(
 def test_the_key_concepts_link_to_the_entries_they_name(pool: ProcessPoolExecutor) -> None:
     concepts = key_concepts(section(documented("flask", pool), "Overview"))
     assert concepts["Flask"] == "flask.Flask" and concepts["request"] == "flask.request"
+    # A class without a docstring is described by its documented base, which the row names.
+    flask = section(documented("flask", pool), "Overview")
+    assert "*(the documentation of its base `Blueprint`, `src/flask/sansio/blueprints.py:119`)*" \
+        in flask  # fmt: skip
+    assert "flask.sansio.app.App" not in flask  # the base of ``Flask``: not a concept of its own
     concepts = key_concepts(section(documented("serde_json", pool), "Overview"))
     assert concepts["from_str"] == "serde_json::from_str"
     # The CommonJS default export is shown as users call it, and links to its entry.

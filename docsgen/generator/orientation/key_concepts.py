@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
-from docsgen.generator.api_entries import FileReference
+from docsgen.generator.api_entries import Block, FileReference
 from docsgen.generator.markdown import Citation
 from docsgen.generator.orientation.readme import code_blocks, is_example
 from docsgen.generator.surface.model import SUBMODULE, PublicModule, PublicName, Surface
@@ -64,6 +64,8 @@ class Concept:
     documented: int = 0  # times the top-level module's documentation names it
     members: int = 0
     uses: list[Use] = field(default_factory=list)
+    # The declarations of the repository it derives from, nearest first ((path, qualname)).
+    bases: tuple[tuple[str, str], ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -139,12 +141,17 @@ def rank(
     ranked = sorted(concepts.values(), key=lambda c: (-c.score, not c.top, c.order))
     chosen: list[Concept] = []
     labels: set[str] = set()
+    derived_from: set[tuple[str, str]] = set()
     for concept in ranked:  # one concept per name: the better-ranked of two ``Blueprint``
+        key = (concept.path, concept.qualname)
+        if key in derived_from and not concept.top:
+            continue  # ``flask.sansio.app.App``, the base ``Flask`` is documented with
         if concept.label not in labels and (concept.evidence or len(chosen) < MIN_CONCEPTS):
             if not concept.evidence and not concept.top:
                 continue
             chosen.append(concept)
             labels.add(concept.label)
+            derived_from.update(concept.bases)
         if len(chosen) == MAX_CONCEPTS:
             break
     chosen = _with_async_twins(chosen, ranked)
@@ -200,8 +207,10 @@ def _candidates(
                 known = found.get(key)
                 if known is not None and (known.top or not top):
                     continue
+                bases = tuple((b.path, b.qualname) for b in surface.bases.get(key, ())
+                              if b.path is not None and b.qualname is not None)  # fmt: skip
                 found[key] = Concept(name, kind, target.path, target.qualname, top, order,
-                                     module.language, members=members)  # fmt: skip
+                                     module.language, members=members, bases=bases)  # fmt: skip
     return found
 
 
@@ -335,7 +344,12 @@ def _count_readmes(texts: Mapping[str, str], by_name: Mapping[str, list[Concept]
         text = texts[path]
         for block in code_blocks(text):
             seen: set[int] = set()
-            for offset, line in enumerate(block.text.splitlines()):
+            lines = block.text.splitlines()
+            # A console session's code is on its prompt lines; the rest is what it printed.
+            session = any(line.startswith(">>>") for line in lines)
+            for offset, line in enumerate(lines):
+                if session and not line.startswith((">>>", "...")):
+                    continue
                 for word in set(_IDENTIFIER.findall(line)):
                     for concept in by_name.get(word, ()):
                         if id(concept) in seen:
@@ -351,17 +365,41 @@ def _count_readmes(texts: Mapping[str, str], by_name: Mapping[str, list[Concept]
                     concept.shown += 1
 
 
-def summary(concept: Concept, references: Mapping[str, FileReference]) -> tuple[str, Citation]:
-    """The first sentence of its documentation (Markdown, "" when none) and its citation."""
+@dataclass(frozen=True)
+class Summary:
+    text: str  # the first sentence of its documentation, Markdown ("" when none)
+    citation: Citation  # its declaration
+    base: Citation | None = None  # the base class whose documentation ``text`` is
+
+
+def summary(concept: Concept, references: Mapping[str, FileReference]) -> Summary:
+    """The first sentence of its documentation, and where it is declared.
+
+    A class without documentation of its own is described by the nearest class of the
+    repository it derives from that has some (flask's ``Blueprint`` by its sans-I/O base),
+    and says so.
+    """
     ref = references.get(concept.path)
     block = ref.block(concept.qualname) if ref is not None else None
     if ref is None or block is None:
-        return "", Citation(concept.path, 1)
+        return Summary("", Citation(concept.path, 1))
     citation = ref.citations[block.citation]
+    first = _first_sentence(block)
+    if first:
+        return Summary(first, citation)
+    for path, qualname in concept.bases:
+        base_ref = references.get(path)
+        base = base_ref.block(qualname) if base_ref is not None else None
+        if base_ref is not None and base is not None and _first_sentence(base):
+            return Summary(_first_sentence(base), citation, base_ref.citations[base.citation])
+    return Summary("", citation)
+
+
+def _first_sentence(block: Block) -> str:
     doc = block.text.split(f"\x00{block.citation}\x00", 1)[-1].strip()
     first = doc.split("\n\n", 1)[0].strip()
     if not first or first.startswith(("```", "|", "#", "*", "-", ">")):
-        return "", citation
+        return ""
     first = " ".join(first.split())
     sentence = re.match(r"(.+?[.!?])(\s|$)", first)
-    return (sentence.group(1) if sentence else first), citation
+    return sentence.group(1) if sentence else first

@@ -165,11 +165,15 @@ def _languages_line(model: RepositoryModel) -> str:
         return f"**Size:** {size}; no source files in a recognised language."
     rows = sorted(files, key=lambda lang: (-lines[lang], lang))
     named = ", ".join(
-        f"{escape(lang)} ({files[lang]} files, {lines[lang]:,} lines)"
+        f"{escape(lang)} ({_count(files[lang], 'file')}, {_count(lines[lang], 'line')})"
         for lang in rows[:MAX_LANGUAGES]
     )
     more = f" and {len(rows) - MAX_LANGUAGES} more" if len(rows) > MAX_LANGUAGES else ""
     return f"**Languages:** {named}{more} · **Size:** {size}."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _key_concepts(w: SectionWriter, model: RepositoryModel, concepts: list[Concept]) -> None:
@@ -181,11 +185,16 @@ def _key_concepts(w: SectionWriter, model: RepositoryModel, concepts: list[Conce
         "|---|---|---|---|",
     ]
     for concept in concepts:
-        summary, citation = key_concepts.summary(concept, model.references)
-        shown = summary.replace("|", "\\|") if summary else "*no documentation*"
+        found = key_concepts.summary(concept, model.references)
+        shown = found.text.replace("|", "\\|") if found.text else "*no documentation*"
+        if found.base is not None:
+            base = found.base
+            shown += f" *(the documentation of its base {code(base.name or '')}, " \
+                     f"{w.cite(base.path, base.line, base.name)})*"  # fmt: skip
+        cited = found.citation
         rows.append(
             f"| {_link(concept)} | {escape(concept.kind)} | {shown} | "
-            f"{w.cite(citation.path, citation.line, citation.name)} |"
+            f"{w.cite(cited.path, cited.line, cited.name)} |"
         )
     w.add("\n".join(rows))
     uses = [c for c in concepts if c.uses]
