@@ -14,10 +14,14 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
+from docsgen.generator.manifests.identity import project_identity
+from docsgen.generator.orientation.readme import as_markdown, link_definitions, paragraphs
+from docsgen.generator.sections.overview import SECTION
 from tests.support import projects
 from tests.support.citations import citation_problems
 from tests.support.generation import pool, section
 from tests.support.orientation import documented
+from tests.support.snapshots import model_of
 
 __all__ = ["pool"]
 
@@ -128,3 +132,67 @@ def test_the_key_concepts_uses_are_quoted_and_cited_where_they_are(
 
     assert citation_problems(overview.citations, read) == []
     assert docs.ungrounded == ()
+
+
+LINK_BAR_README = """\
+[![PyPI](https://img.shields.io/pypi/v/x.svg)](https://pypi.org/project/x/) [![CI][ci-badge]][ci]
+
+<p align="center"><img src="logo.svg"></p>
+
+[English readme](https://example.org/README.md)
+ • [简体中文 readme](https://example.org/README.cn.md)
+ • [Deutsche readme](https://example.org/README.de.md)
+
+* [Install](#install)
+* [Usage](#usage)
+
+# Widget
+
+Widget draws *widgets* with `draw()`, built on [Tk][] and [Qt](https://qt.io),
+see [the guide](docs/guide.md) or [this](javascript:alert(1)) <b>now</b>.
+
+[Tk]: https://tk.org
+"""
+
+
+def test_the_first_paragraph_skips_badges_html_link_bars_and_lists_and_keeps_markdown() -> None:
+    found = list(paragraphs(LINK_BAR_README))
+    assert [p.line for p in found] == [14]
+    quoted = as_markdown(found[0].lines, link_definitions(LINK_BAR_README))
+    # The author's Markdown, with links to web pages only: a relative link and a script
+    # link are reduced to their text, HTML to its text.
+    assert quoted == (
+        "Widget draws *widgets* with `draw()`, built on [Tk](https://tk.org) and "
+        "[Qt](https://qt.io), see the guide or this now."
+    )
+
+
+def test_the_paragraph_quoted_is_the_one_naming_the_project() -> None:
+    readme = (
+        "Serde is a framework for serializing data structures efficiently.\n\n"
+        "- a list item that goes on\n  over a second line about serde_json\n\n"
+        "Serde JSON provides efficient, flexible, safe ways of converting data.\n"
+    )
+    model = model_of({"README.md": readme, "Cargo.toml": CARGO})
+    overview = SECTION.build(model).markdown
+    assert overview.startswith("`serde_json`: A JSON serialization file format. (`Cargo.toml:4`)")
+    assert "> Serde JSON provides efficient" in overview and "framework" not in overview
+
+
+CARGO = '[package]\nname = "serde_json"\nversion = "1.0.0"\ndescription = "A JSON serialization file format"\n'
+
+
+def test_a_projects_identity_comes_from_its_root_manifest() -> None:
+    private = project_identity({"package.json": '{"name": "app", "private": true}'})
+    assert private is not None and private.install_command() is None
+    pom = project_identity({"pom.xml": (
+        "<project><parent><artifactId>parent</artifactId></parent>\n"
+        "  <artifactId>widget</artifactId>\n  <description>Draws widgets</description>\n"
+        "</project>\n"
+    )})  # fmt: skip
+    assert pom is not None and pom.name is not None and pom.description is not None
+    assert (pom.name.value, pom.name.line, pom.description.value) == ("widget", 2, "Draws widgets")
+    # A manifest in a subfolder names an example, not the project.
+    assert project_identity({"examples/app/pyproject.toml": '[project]\nname = "app"\n'}) is None
+    go = project_identity({"go.mod": "module github.com/google/go-cmp\n\ngo 1.13\n"})
+    assert go is not None and go.install_command() == "go get github.com/google/go-cmp"

@@ -28,7 +28,10 @@ _NOT_PROSE = re.compile(
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)")
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _IMAGE = re.compile(r"!\[[^\]]*\](\([^)]*\)|\[[^\]]*\])")
-_INLINE_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+# A link's target may hold one level of parentheses (``https://w.org/A_(b)``).
+_INLINE_LINK = re.compile(
+    r"(?<!!)\[([^\]]+)\]\(\s*((?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\s*\)"
+)
 _REFERENCE_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\[([^\]]*)\]")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s.*)?$")
 _RST_LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
