@@ -23,7 +23,13 @@ from docsgen.generator.manifests.identity import project_identity
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape, fence
 from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
-from docsgen.generator.orientation.readme import CodeBlock, code_blocks, is_example, readme_path
+from docsgen.generator.orientation.readme import (
+    CodeBlock,
+    code_blocks,
+    is_example,
+    plain_text,
+    readme_path,
+)
 from docsgen.generator.sections.base import Section, SectionResult
 from docsgen.generator.surface.roles import PRODUCT, classify
 
@@ -57,12 +63,12 @@ def build(model: RepositoryModel) -> SectionResult:
     _install(w, model)
     if readme is not None:
         for snippet in snippets[:1]:
-            w.add(f"**{escape(snippet.heading or 'README')}** — add to the manifest "
-                  f"({w.cite(readme, snippet.line)}):")  # fmt: skip
+            w.add(f"The README adds it to {code('Cargo.toml')} ({w.cite(readme, snippet.line)}):")
             w.add(fence(snippet.text, snippet.info))
         if example is not None:
             w.add("### First example from the README")
-            w.add(f"**{escape(example.heading or 'README')}** ({w.cite(readme, example.line)}):")
+            heading = escape(" ".join(plain_text((example.heading,)).split()) or "README")
+            w.add(f"**{heading}** ({w.cite(readme, example.line)}):")
             w.add(fence(_shortened(example.text), example.info))
     if blocks and readme:
         w.add("### From the README")
@@ -101,6 +107,9 @@ def build(model: RepositoryModel) -> SectionResult:
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
 
 
+_TOOLS = {"Python": "pip", "Rust": "Cargo", "Go": "Go"}
+
+
 def _install(w: SectionWriter, model: RepositoryModel) -> None:
     """How a user installs the published package: the ecosystem's command and its name."""
     identity = project_identity(model.texts)
@@ -110,9 +119,10 @@ def _install(w: SectionWriter, model: RepositoryModel) -> None:
     name = identity.name
     w.add("### Installing the package")
     w.add(fence(command, "sh"))
+    tool = _TOOLS.get(identity.ecosystem, identity.ecosystem)
     w.add(
-        f"*Implied:* how {escape(identity.ecosystem)} installs a package by the name its "
-        f"manifest gives it ({w.cite(name.path, name.line, name.token)})."
+        f"*Implied:* {escape(tool)}'s command for the package by the name its manifest "
+        f"gives it ({w.cite(name.path, name.line, name.token)}), as published."
     )
 
 
