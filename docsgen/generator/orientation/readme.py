@@ -38,7 +38,7 @@ _RST_LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _SAFE_URL = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
-MIN_WORDS = 4  # fewer words of text, once links and markup are gone, is not a paragraph
+MIN_WORDS = 2  # fewer words of text, once links and markup are gone, is not a paragraph
 
 # Fence languages that are commands or data, not an example of using the code.
 SHELL_LANGUAGES = frozenset(
