@@ -17,6 +17,7 @@ import pytest
 from docsgen.generator.manifests.identity import project_identity
 from docsgen.generator.orientation.readme import as_markdown, link_definitions, paragraphs
 from docsgen.generator.sections.overview import SECTION
+from docsgen.render import render_html
 from tests.support import projects
 from tests.support.citations import citation_problems
 from tests.support.generation import pool, section
@@ -160,11 +161,12 @@ def test_the_first_paragraph_skips_badges_html_link_bars_and_lists_and_keeps_mar
     assert [p.line for p in found] == [14]
     quoted = as_markdown(found[0].lines, link_definitions(LINK_BAR_README))
     # The author's Markdown, with links to web pages only: a relative link and a script
-    # link are reduced to their text, HTML to its text.
+    # link are reduced to their text; raw HTML stays as written (the page shows it as text).
     assert quoted == (
         "Widget draws *widgets* with `draw()`, built on [Tk](https://tk.org) and "
-        "[Qt](https://qt.io), see the guide or this now."
+        "[Qt](https://qt.io), see the guide or this <b>now</b>."
     )
+    assert "<b>" not in render_html(f"> {quoted}")
 
 
 def test_the_paragraph_quoted_is_the_one_naming_the_project() -> None:

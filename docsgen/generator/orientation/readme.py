@@ -4,9 +4,11 @@ A README opens with what is not prose: badges, logos, a bar of links to its
 translations, HTML, a table of contents.  ``paragraphs`` skips all of it and
 answers the paragraphs of prose, in order; ``as_markdown`` keeps the author's
 Markdown (emphasis, code, links to web pages) and drops what would not work
-or not be safe on our page (images, raw HTML, relative links, link schemes
-other than http and https).  ``code_blocks`` answers the fenced code
-blocks with their language and the heading they sit under.
+or not be safe on our page (images, relative links, link schemes other than
+http and https).  Raw HTML stays as written: the page shows it as text, tags
+and all (``docsgen.render`` renders no HTML of the Markdown).  ``code_blocks``
+answers the fenced code blocks with their language and the heading they sit
+under.
 """
 
 from __future__ import annotations
@@ -161,7 +163,6 @@ def as_markdown(lines: tuple[str, ...], definitions: Mapping[str, str]) -> str:
         lambda m: _link(m.group(1), definitions.get((m.group(2) or m.group(1)).strip().lower())),
         text,
     )
-    text = _HTML_TAG.sub("", text)
     return " ".join(text.split())
 
 

@@ -86,7 +86,7 @@ def find_readme(model: RepositoryModel) -> str | None:
 def project_name(model: RepositoryModel, identity: Identity | None) -> str:
     """The name the project gives itself (its manifest's), else the repository's."""
     if identity is not None and identity.name is not None:
-        return identity.name.value.rsplit("/", 1)[-1]
+        return identity.name.value
     return model.name.rsplit("/", 1)[-1]
 
 
