@@ -205,3 +205,13 @@ def test_all_decides_over_explicit_re_exports() -> None:
         "Python",
     )
     assert [(s.kind, s.name) for s in result.symbols] == [("reexport", "Flask")]
+
+
+def test_re_exports_on_one_line_keep_the_order_they_are_written_in() -> None:
+    # Their order decides the API Reference's: it must not follow a set's (hash) order,
+    # which differs between processes.
+    names = ["Zeta", "Alpha", "Mid", "Beta", "Omega", "Kappa"]
+    result = analyse(
+        "pkg/__init__.py", f"from .core import {', '.join(names)}\nfrom .b import Aa\n", "Python"
+    )
+    assert [s.name for s in result.symbols] == [*names, "Aa"]

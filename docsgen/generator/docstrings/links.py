@@ -19,7 +19,6 @@ from docsgen.generator.markdown import code
 _PLACEHOLDER = re.compile(
     f"{REF_OPEN}([^{REF_OPEN}{REF_SHOWN}]*){REF_SHOWN}([^{REF_OPEN}]*){REF_OPEN}"
 )
-_SEPARATORS = re.compile(r"::|\.|#")
 
 
 class Linker:
@@ -72,4 +71,6 @@ def referenced(markdown: str) -> list[str]:
 
 
 def _parts(name: str) -> list[str]:
-    return [p for p in _SEPARATORS.split(name) if p]
+    """The parts of a dotted, ``::`` or ``#`` separated name (str methods: a regular
+    expression split took a fifth of planning Django's API Reference)."""
+    return [p for p in name.replace("::", ".").replace("#", ".").split(".") if p]

@@ -127,10 +127,12 @@ def _documented_names(model: RepositoryModel, surfaces: Sequence[Surface]) -> li
     from the outline of the declaring file)."""
     names: list[str] = []
     for surface in surfaces:
-        by_path: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Each file's documented declarations, by qualified name: a member belongs to
+        # those its qualified name starts with (``Outer.Inner.method``: both).
+        by_path: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for (path, qualname), canonical in surface.canonical.items():
             names.append(canonical)
-            by_path[path].append((qualname + ".", canonical))
+            by_path[path][qualname].append(canonical)
         for path, owners in by_path.items():
             analysis = model.analyses.get(path)
             if analysis is None:
@@ -138,9 +140,10 @@ def _documented_names(model: RepositoryModel, surfaces: Sequence[Surface]) -> li
             for symbol in analysis.symbols:
                 if symbol.parent is None or not symbol.public:
                     continue
-                for prefix, canonical in owners:
-                    if symbol.qualname.startswith(prefix):
-                        rest = symbol.qualname[len(prefix) :].replace(".", surface.separator)
+                parts = symbol.qualname.split(".")
+                for cut in range(1, len(parts)):
+                    for canonical in owners.get(".".join(parts[:cut]), ()):
+                        rest = surface.separator.join(parts[cut:])
                         names.append(f"{canonical}{surface.separator}{rest}")
     return names
 

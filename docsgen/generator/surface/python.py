@@ -21,6 +21,7 @@ with its redundant-alias and wildcard-import conventions):
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -203,8 +204,12 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> S
             if target.external is None and target.qualname is not None:
                 candidates.setdefault(target.key, []).append(f"{name}.{public_name}")
         resolved[name] = rows
+    names_at: dict[str, set[str]] = defaultdict(set)  # the module names of each file
+    for module in modules.values():
+        names_at[module.analysis.path].add(module.name)
     canonical = {
-        key: min(names, key=_preference(key, modules)) for key, names in candidates.items()
+        key: min(names, key=_preference(names_at.get(key[0] or "", set())))
+        for key, names in candidates.items()
     }
     result = []
     for name in public:
@@ -251,12 +256,10 @@ def _bases(resolver: _Resolver) -> dict[tuple[str, str], tuple[Target, ...]]:
     return found
 
 
-def _preference(
-    key: tuple[str | None, str | None, str | None], modules: Mapping[str, _Module]
-) -> Callable[[str], tuple[int, int, str]]:
+def _preference(defining: set[str]) -> Callable[[str], tuple[int, int, str]]:
     """Order of the public names of one declaration: the shortest first, then the one of
-    the module that defines it, then by name."""
-    defining = {m.name for m in modules.values() if m.analysis.path == key[0]}
+    the module that defines it (``defining``: the names of its file's module), then by
+    name."""
 
     def rank(qualified: str) -> tuple[int, int, str]:
         module = qualified.rpartition(".")[0]

@@ -680,9 +680,11 @@ def _finish(
         candidates = set(reader.explicit)
         if path.rpartition("/")[2] in ("__init__.py", "__init__.pyi"):
             candidates |= reader.from_package
+        # In source order: by line, then as written on the line (a set's order is not).
+        order = {n: i for i, n in enumerate(reader.imported)}
         reexported = sorted(
             (n for n in candidates if n not in defined and not is_private(n)),
-            key=lambda n: reader.imported[n][1],
+            key=lambda n: (reader.imported[n][1], order.get(n, len(order)), n),
         )
     for name in reexported:
         if name in reader.imported:
