@@ -321,11 +321,13 @@ def _count_imports(
                         concept.users.add(path)
                         concept.uses.append(Use(Citation(path, s.line, s.name), "example"))
         for i in analysis.imports:
-            if not (i.level or i.module.startswith(".") or
-                    _MODULE_PARTS.split(i.module)[0] in heads):  # fmt: skip
+            # Most imports name no concept: that is asked first, the module's head after.
+            named = [name for name in _imported_names(i) if name in by_name]
+            if not named or not (i.level or i.module.startswith(".") or
+                                 _MODULE_PARTS.split(i.module, 1)[0] in heads):  # fmt: skip
                 continue
-            for name in _imported_names(i):
-                for concept in by_name.get(name, ()):
+            for name in named:
+                for concept in by_name[name]:
                     if role == PRODUCT:
                         concept.importers.add(path)
                     elif path not in concept.users:
