@@ -43,7 +43,10 @@ def test_getting_started_quotes_readme_blocks_under_their_headings() -> None:
     assert "**Installation** (`README.md:8`):\n\n```bash\npip install -e .\nnpm install\n```" in md
     assert "**Usage** (`README.md:17`):\n\n```sh\npolyglot serve --port 8080\n```" in md
     assert "**Running the tests** (`README.md:29`):\n\n```console\n$ make test\n```" in md
-    assert "not a shell command" not in md  # a Python block under "Contributing"
+    # A Python block is not a command: it is the README's first example, quoted as such.
+    example, commands = md.split("### From the README", 1)
+    assert "### First example from the README" in example and "not a shell command" in example
+    assert "not a shell command" not in commands
 
 
 def test_getting_started_lists_build_file_commands_and_marks_implied_ones() -> None:

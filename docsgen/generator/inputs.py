@@ -44,13 +44,15 @@ FACETS: dict[str, tuple[str, ...]] = {
     "env": ("path", "language", "env_reads"),
     "routes": ("path", "language", "routes"),
     # What the public API is made of (``docsgen.generator.surface``): the declarations
-    # without their documentation, and what each module exports and re-exports.
+    # without their documentation, and what each module exports and re-exports; with the
+    # imports, which rank its names (``docsgen.generator.orientation.key_concepts``).
     "surface": (
         "path",
         "language",
         "module",
         "package",
         OUTLINE,
+        "imports",
         "exports",
         "star_imports",
         "exports_included",

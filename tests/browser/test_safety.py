@@ -87,8 +87,9 @@ async def article_is_inert(page: Page) -> None:
 
 
 def still_on(url: str) -> re.Pattern[str]:
-    """The page's own address, at most with a section's fragment."""
-    return re.compile(re.escape(url) + r"(#[\w-]*)?$")
+    """The page's own address, at most with a section's or a symbol's fragment (a symbol's
+    anchor is its qualified name: ``#evil.run``, ``#serde_json::from_str``)."""
+    return re.compile(re.escape(url) + r"(#[\w.:/-]*)?$")
 
 
 async def hover_and_click_everything(page: Page) -> None:

@@ -13,16 +13,20 @@ import json
 import posixpath
 import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.analysis.manifest_lines import LineIndex, TomlLines, json_key_line
+from docsgen.generator.modules import python_module, python_packages
+
+RoleOf = Callable[[str], str]  # a file's role: "product", "test", "example", "fuzz", ...
 
 INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER = "Install", "Build", "Run", "Test", "Develop", "Other"
-PURPOSES = (INSTALL, BUILD, RUN, TEST, DEVELOP, OTHER)
+EXAMPLES, FUZZ = "Examples", "Fuzz"
+PURPOSES = (INSTALL, BUILD, RUN, TEST, DEVELOP, EXAMPLES, FUZZ, OTHER)
 
 _HEADING_TOPICS = (  # first match wins: "Running the tests" is about tests
     (TEST, re.compile(r"\btest", re.I)),
@@ -186,10 +190,14 @@ def _command_word(line: str) -> str:
 
 
 def manifest_commands(
-    texts: Mapping[str, str], paths: Collection[str], analyses: Mapping[str, FileAnalysis]
+    texts: Mapping[str, str],
+    paths: Collection[str],
+    analyses: Mapping[str, FileAnalysis],
+    role_of: RoleOf = lambda path: "product",
 ) -> list[Command]:
     """The commands of the quoted manifests (``texts``, by path), and the entry points the
-    analyses found; ``paths`` are every file's, to tell which wrapper scripts exist."""
+    analyses found; ``paths`` are every file's, to tell which wrapper scripts exist;
+    ``role_of`` tells the product's entry points from fuzz targets and examples."""
     found: list[Command] = []
     names = set(paths)
     for path, text in sorted(texts.items()):
@@ -216,7 +224,25 @@ def manifest_commands(
                 found += _gradle(path, text, folder, names)
         except (ValueError, RecursionError):
             continue  # a malformed manifest: the Dependencies section reports it
-    found += _declared_entry_points(analyses)
+    found += _declared_entry_points(analyses, role_of)
+    found += _python_main_modules(paths, role_of)
+    return found
+
+
+def _python_main_modules(paths: Collection[str], role_of: RoleOf) -> list[Command]:
+    """``python -m <package>`` for each package of the product with a ``__main__.py``,
+    by its importable name (``src/flask/__main__.py`` is ``python -m flask``)."""
+    mains = [p for p in paths if p.rsplit("/", 1)[-1] == "__main__.py" and role_of(p) == "product"]
+    if not mains:
+        return []
+    packages = python_packages(paths)
+    found = []
+    for path in sorted(mains):
+        module = python_module(path, packages)
+        if module is None or not module.endswith(".__main__"):
+            continue
+        package = module.removesuffix(".__main__")
+        found.append(Command(RUN, f"python -m {package}", f"runs {path}", path, 1, None))
     return found
 
 
@@ -543,11 +569,13 @@ def _gradle(path: str, text: str, folder: str, names: set[str]) -> list[Command]
     ])  # fmt: skip
 
 
-def _declared_entry_points(analyses: Mapping[str, FileAnalysis]) -> list[Command]:
-    """Console scripts and binaries declared in manifests, and Go ``main`` packages."""
+def _declared_entry_points(analyses: Mapping[str, FileAnalysis], role_of: RoleOf) -> list[Command]:
+    """Console scripts and binaries declared in manifests, and Go ``main`` packages: the
+    product's are run; a fuzz target is fuzzed, an example's binary is an example."""
     found = []
     for path, analysis in sorted(analyses.items()):
         name = PurePosixPath(path).name.lower()
+        role = role_of(path)
         for entry, target, line in analysis.entry_points:
             if name in ("pyproject.toml", "setup.cfg") or (
                 analysis.language == "Python" and entry != "__main__"
@@ -557,17 +585,16 @@ def _declared_entry_points(analyses: Mapping[str, FileAnalysis]) -> list[Command
                 )
             elif name == "package.json":
                 found.append(Command(RUN, entry, f"command, runs {target}", path, line, entry))
+            elif name == "cargo.toml" and role == "fuzz":
+                folder = posixpath.dirname(path)
+                where = f" (in {posixpath.dirname(folder)}/)" if "/" in folder else ""
+                found.append(Command(FUZZ, f"cargo fuzz run {entry}{where}",
+                                     f"fuzz target {target}", path, line, entry))  # fmt: skip
             elif name == "cargo.toml":
-                found.append(
-                    Command(
-                        RUN,
-                        f"cargo run --bin {entry}",
-                        f"binary target {target}",
-                        path,
-                        line,
-                        entry,
-                    )
-                )
+                purpose = EXAMPLES if role == "example" else RUN
+                detail = ("example binary " if role == "example" else "binary target ") + target
+                found.append(Command(purpose, f"cargo run --bin {entry}" + _in(
+                    posixpath.dirname(path)), detail, path, line, entry))  # fmt: skip
             elif analysis.language == "Go" and entry == "main":
                 package = posixpath.dirname(path)
                 command = f"go run ./{package}" if package else "go run ."

@@ -19,22 +19,38 @@ from docsgen.generator.manifests.commands import (
     manifest_commands,
     readme_blocks,
 )
+from docsgen.generator.manifests.identity import project_identity
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape, fence
 from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
+from docsgen.generator.orientation.readme import (
+    CodeBlock,
+    code_blocks,
+    is_example,
+    plain_text,
+    readme_path,
+)
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.sections.overview import find_readme
+from docsgen.generator.surface.roles import PRODUCT, classify
 
 TITLE = "Getting Started"
 MAX_PER_PURPOSE = 25
+MAX_EXAMPLE_LINES = 25
 
 
 def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
-    readme = find_readme(model)
+    readme = readme_path(model.texts)
     blocks = readme_blocks(model.texts[readme]) if readme else []
-    commands = manifest_commands(model.texts, [f.path for f in model.files], model.analyses)
-    if not blocks and not commands:
+    roles = classify((f.path for f in model.files), model.texts)
+    commands = manifest_commands(
+        model.texts, [f.path for f in model.files], model.analyses,
+        lambda path: roles.of.get(path, PRODUCT),
+    )  # fmt: skip
+    all_blocks = list(code_blocks(model.texts[readme])) if readme else []
+    snippets = [b for b in all_blocks if _is_manifest_snippet(b)]
+    example = next((b for b in all_blocks if is_example(b)), None)
+    if not blocks and not commands and not snippets and example is None:
         w.add_warning(
             "No install, build, run or test command was found in the README or the build files."
         )
@@ -44,6 +60,16 @@ def build(model: RepositoryModel) -> SectionResult:
         "are the standard commands of a build tool whose manifest is present; the repository "
         "does not spell them out."
     )
+    _install(w, model)
+    if readme is not None:
+        for snippet in snippets[:1]:
+            w.add(f"The README adds it to {code('Cargo.toml')} ({w.cite(readme, snippet.line)}):")
+            w.add(fence(snippet.text, snippet.info))
+        if example is not None:
+            w.add("### First example from the README")
+            heading = escape(" ".join(plain_text((example.heading,)).split()) or "README")
+            w.add(f"**{heading}** ({w.cite(readme, example.line)}):")
+            w.add(fence(_shortened(example.text), example.info))
     if blocks and readme:
         w.add("### From the README")
         for block in blocks:
@@ -53,9 +79,11 @@ def build(model: RepositoryModel) -> SectionResult:
     for command in commands:
         by_purpose[command.purpose].append(command)
     for purpose in PURPOSES:
+        # The repository's own manifest before its sub-projects' (``pip install .`` before
+        # ``pip install ./examples/celery``), what is written before what is implied.
         found = sorted(
             by_purpose.get(purpose, []),
-            key=lambda c: (c.implied, c.path, c.line, c.command),
+            key=lambda c: ("/" in c.path, c.implied, c.path, c.line, c.command),
         )
         if not found:
             continue
@@ -72,11 +100,43 @@ def build(model: RepositoryModel) -> SectionResult:
             w.add(f"… and {len(found) - MAX_PER_PURPOSE} more.")
     if readme is None:
         w.add_warning("No README at the repository root: no documented commands to quote.")
-    elif not blocks:
+    elif not blocks and not snippets:
         w.add_warning(
             f"{code(readme)} has no shell block under an install, usage, build or test heading."
         )
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
+
+
+_TOOLS = {"Python": "pip", "Rust": "Cargo", "Go": "Go"}
+
+
+def _install(w: SectionWriter, model: RepositoryModel) -> None:
+    """How a user installs the published package: the ecosystem's command and its name."""
+    identity = project_identity(model.texts)
+    command = identity.install_command() if identity is not None else None
+    if identity is None or identity.name is None or command is None:
+        return
+    name = identity.name
+    w.add("### Installing the package")
+    w.add(fence(command, "sh"))
+    tool = _TOOLS.get(identity.ecosystem, identity.ecosystem)
+    w.add(
+        f"*Implied:* {escape(tool)}'s command for the package by the name its manifest "
+        f"gives it ({w.cite(name.path, name.line, name.token)}), as published."
+    )
+
+
+def _is_manifest_snippet(block: CodeBlock) -> bool:
+    """A README block that adds the package to a manifest (Cargo's ``[dependencies]``)."""
+    return block.info == "toml" and "[dependencies]" in block.text
+
+
+def _shortened(text: str) -> str:
+    lines = text.splitlines()
+    if len(lines) <= MAX_EXAMPLE_LINES:
+        return text
+    more = f"… {len(lines) - MAX_EXAMPLE_LINES} more lines"
+    return "\n".join([*lines[:MAX_EXAMPLE_LINES], more])
 
 
 SECTION = Section(

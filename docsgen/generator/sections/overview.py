@@ -1,101 +1,69 @@
-"""Overview: what the repository is, in its own words, and what it is made of."""
+"""Overview: what the project is, in its own words, its key concepts, and what it is made of.
+
+The first screen a newcomer reads.  It opens with the project's own
+description: its manifest's, then the README's first paragraph of prose (the
+one naming the project, when the README opens about something else), then,
+without a README, the top-level module's documentation.  Then the languages
+and size in one line, and the key concepts: the few public names ranked from
+the code (``docsgen.generator.orientation.key_concepts``), each linked to its
+API Reference entry, with a few real uses quoted as examples.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import PurePosixPath
+from collections.abc import Sequence
 
-from docsgen.generator.inputs import COMMIT, FILES, TEXTS
+from docsgen.generator.inputs import COMMIT, FILES, REFERENCES, TEXTS, analyses
+from docsgen.generator.manifests.identity import Identity, project_identity
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape
+from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
+from docsgen.generator.orientation import key_concepts
+from docsgen.generator.orientation.key_concepts import Concept
+from docsgen.generator.orientation.readme import (
+    Paragraph,
+    as_markdown,
+    link_definitions,
+    paragraphs,
+    plain_text,
+    readme_path,
+)
+from docsgen.generator.sections.api_reference import product_surfaces
 from docsgen.generator.sections.base import Section, SectionResult
+from docsgen.generator.surface.model import Surface
+from docsgen.generator.surface.roles import classify
 from docsgen.snapshot import human_size
 
 TITLE = "Overview"
-_README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
-# Lines that are not prose: badges, images, HTML, link references, rst directives.
-_NOT_PROSE = re.compile(
-    r"^\s*(\[!\[|!\[|<|\[[^\]]+\]:\s|\.\. |:[a-z]+:|[=\-~^*#`]{3,}\s*$|\|)", re.IGNORECASE
-)
+MAX_LANGUAGES = 3  # named in the one line; the rest are counted
+NAMING_WINDOW = 6  # README paragraphs searched for one that names the project
+MAX_USE_TEXT = 90  # characters of a quoted line of code
 
-
-def find_readme(model: RepositoryModel) -> str | None:
-    candidates = [p for p in model.texts if "/" not in p and _README.match(p)]
-    # Prefer Markdown, then reStructuredText, then the rest, alphabetically.
-    order = {".md": 0, ".markdown": 0, ".rst": 1}
-    candidates.sort(key=lambda p: (order.get(PurePosixPath(p).suffix.lower(), 2), p))
-    return candidates[0] if candidates else None
-
-
-def first_paragraph(text: str) -> tuple[int, list[str]] | None:
-    """The README's first paragraph of prose: (first line number, its lines)."""
-    lines = text.splitlines()
-    i = 0
-    in_fence = False
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            in_fence = not in_fence
-        elif (
-            not in_fence
-            and stripped
-            and not stripped.startswith("#")
-            and not _NOT_PROSE.match(line)
-            and not (i + 1 < len(lines) and re.fullmatch(r"[=\-~^*#]{3,}", lines[i + 1].strip()))
-        ):
-            start = i
-            para: list[str] = []
-            while i < len(lines) and lines[i].strip() and not _NOT_PROSE.match(lines[i]):
-                para.append(lines[i].strip())
-                i += 1
-            return start + 1, para
-        i += 1
-    return None
+__all__ = ["SECTION", "find_readme"]
 
 
 def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
-    meta = model.snapshot.metadata
-    facts = [f"- **Repository:** {escape(model.name)}", f"- **Commit:** {code(model.commit_sha)}"]
-    if meta.description:
-        facts.append(
-            f"- **Description (from the repository settings):** {escape(meta.description)}"
-        )
-    if meta.default_branch:
-        facts.append(f"- **Default branch:** {code(meta.default_branch)}")
-    if meta.license:
-        facts.append(f"- **License:** {escape(meta.license)}")
-    if meta.topics:
-        facts.append("- **Topics:** " + ", ".join(escape(t) for t in meta.topics))
-    if meta.archived:
-        facts.append("- **Archived:** yes — the repository is read-only")
-    w.add("\n".join(facts))
-
-    readme = find_readme(model)
-    if readme is None:
-        w.add_warning("No README at the repository root: the project does not describe itself.")
-    else:
-        found = first_paragraph(model.texts[readme])
-        if found is None:
-            w.add_warning(f"{code(readme)} has no paragraph of prose to quote.")
-        else:
-            line, para = found
-            quoted = "\n".join("> " + escape(p) for p in para)
-            w.add(
-                f"The README describes the project as:\n\n{quoted}\n>\n> — {w.cite(readme, line)}"
-            )
-
-    w.add(_languages_table(model))
-    total = sum(f.size for f in model.files)
-    own = [f for f in model.files if f.folder_kind is None]
-    w.add(
-        f"**Size:** {len(model.files)} files, {human_size(total)}"
-        + (f" ({len(model.files) - len(own)} of them in vendored or generated folders)"
-           if len(own) != len(model.files) else "")
-        + "."
-    )  # fmt: skip
+    identity = project_identity(model.texts)
+    try:
+        roles = classify((f.path for f in model.files), model.texts)
+        surfaces = product_surfaces(model, roles)
+        concepts = key_concepts.rank(surfaces, model.analyses, model.texts, roles, model.references)
+        unread = None
+    except (ValueError, LookupError) as exc:
+        # A stored analysis that cannot be read costs the key concepts, not the Overview:
+        # the project's description comes from its README and manifests.
+        surfaces, concepts = [], []
+        unread = f"{type(exc).__name__}: {exc}"[:300]
+    _description(w, model, identity, surfaces)
+    w.add(_languages_line(model))
+    if concepts:
+        _key_concepts(w, model, concepts)
+    elif unread is not None:
+        w.add_warning(f"The key concepts could not be ranked ({code(unread)}).")
+    w.add(_facts(model))
     skipped = [f for f in model.files if f.skipped]
     if skipped:
         reasons: dict[str, list[str]] = defaultdict(list)
@@ -110,21 +78,171 @@ def build(model: RepositoryModel) -> SectionResult:
     return SectionResult(TITLE, anchor(TITLE), w.markdown(), tuple(w.warnings), tuple(w.citations))
 
 
-def _languages_table(model: RepositoryModel) -> str:
+def find_readme(model: RepositoryModel) -> str | None:
+    """The root README's path (Markdown first, then reStructuredText)."""
+    return readme_path(model.texts)
+
+
+def project_name(model: RepositoryModel, identity: Identity | None) -> str:
+    """The name the project gives itself (its manifest's), else the repository's."""
+    if identity is not None and identity.name is not None:
+        return identity.name.value
+    return model.name.rsplit("/", 1)[-1]
+
+
+def _description(
+    w: SectionWriter, model: RepositoryModel, identity: Identity | None, surfaces: Sequence[Surface]
+) -> None:
+    name = project_name(model, identity)
+    described = identity.description if identity is not None else None
+    if described is not None:
+        text = escape(described.value).rstrip(".")
+        w.add(f"{code(name)}: {text}. ({w.cite(described.path, described.line, described.token)})")
+    readme = find_readme(model)
+    found = _naming_paragraph(model.texts[readme], name) if readme else None
+    if readme is not None and found is not None:
+        quoted = as_markdown(found.lines, link_definitions(model.texts[readme]))
+        lead = "The README says" if described is not None else f"{code(name)}, as its README says"
+        w.add(f"{lead} ({w.cite(readme, found.line)}):\n\n> {quoted}")
+        return
+    module_doc = _top_module_doc(model, surfaces)
+    if module_doc is not None:
+        module, path, line, doc = module_doc
+        w.add(f"The documentation of {code(module)} ({w.cite(path, line)}):\n\n> {doc}")
+    if readme is None:
+        w.add_warning("No README at the repository root: the project does not describe itself.")
+    elif found is None:
+        w.add_warning(f"{code(readme)} has no paragraph of prose to quote.")
+
+
+def _naming_paragraph(text: str, name: str) -> Paragraph | None:
+    """The first paragraph of prose that names the project among the first few (serde_json's
+    README opens about Serde); else the first."""
+    wanted = _letters(name)
+    first = None
+    for count, paragraph in enumerate(paragraphs(text)):
+        if first is None:
+            first = paragraph
+        if wanted and wanted in _letters(plain_text(paragraph.lines)):
+            return paragraph
+        if count + 1 >= NAMING_WINDOW:
+            break
+    return first
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _top_module_doc(
+    model: RepositoryModel, surfaces: Sequence[Surface]
+) -> tuple[str, str, int, str] | None:
+    """The first paragraph of the top-level public module's documentation."""
+    for surface in surfaces:
+        for module in sorted(surface.modules, key=lambda m: (len(m.name), m.name)):
+            for path in (module.doc_path, *module.paths):
+                ref = model.references.get(path) if path else None
+                if ref is not None and ref.doc and ref.doc_line is not None:
+                    doc = " ".join(ref.doc.split())
+                    return module.name, ref.path, ref.doc_line, doc
+            break  # only the shortest-named module: the top
+    return None
+
+
+def _languages_line(model: RepositoryModel) -> str:
     files: dict[str, int] = defaultdict(int)
     lines: dict[str, int] = defaultdict(int)
     for f in model.files:
         if f.language and f.skipped is None and f.folder_kind is None:
             files[f.language] += 1
             lines[f.language] += f.lines
+    total = sum(f.size for f in model.files)
+    own = sum(1 for f in model.files if f.folder_kind is None)
+    size = f"{len(model.files)} files, {human_size(total)}"
+    if own != len(model.files):
+        size += f" ({len(model.files) - own} of them in vendored or generated folders)"
     if not files:
-        return "No source files in a recognised language."
+        return f"**Size:** {size}; no source files in a recognised language."
     rows = sorted(files, key=lambda lang: (-lines[lang], lang))
-    table = ["| Language | Files | Lines |", "|---|---:|---:|"]
-    table += [f"| {lang} | {files[lang]} | {lines[lang]} |" for lang in rows]
-    return "**Languages** (by lines, vendored and generated folders excluded):\n\n" + "\n".join(
-        table
+    named = ", ".join(
+        f"{escape(lang)} ({_count(files[lang], 'file')}, {_count(lines[lang], 'line')})"
+        for lang in rows[:MAX_LANGUAGES]
     )
+    more = f" and {len(rows) - MAX_LANGUAGES} more" if len(rows) > MAX_LANGUAGES else ""
+    return f"**Languages:** {named}{more} · **Size:** {size}."
 
 
-SECTION = Section("overview", TITLE, build, inputs=frozenset({COMMIT, FILES, TEXTS}))
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _key_concepts(w: SectionWriter, model: RepositoryModel, concepts: list[Concept]) -> None:
+    rows = [
+        "### Key concepts\n",
+        "The public names a newcomer meets first, ranked from the code: exported at the top, "
+        "imported by the project's modules, its tests and examples, shown in the README.\n",
+        "| Name | Kind | What it is | Declared |",
+        "|---|---|---|---|",
+    ]
+    for concept in concepts:
+        found = key_concepts.summary(concept, model.references)
+        shown = found.text.replace("|", "\\|") if found.text else "*no documentation*"
+        if found.base is not None:
+            base = found.base
+            shown += f" *(the documentation of its base {code(base.name or '')}, " \
+                     f"{w.cite(base.path, base.line, base.name)})*"  # fmt: skip
+        cited = found.citation
+        rows.append(
+            f"| {_link(concept)} | {escape(concept.kind)} | {shown} | "
+            f"{w.cite(cited.path, cited.line, cited.name)} |"
+        )
+    w.add("\n".join(rows))
+    uses = [c for c in concepts if c.uses]
+    if not uses:
+        return
+    lines = ["#### Where they are used\n"]
+    for concept in uses:
+        quoted = []
+        for use in concept.uses:
+            where = w.cite(use.citation.path, use.citation.line, use.citation.name)
+            if use.text is not None:
+                text = use.text if len(use.text) <= MAX_USE_TEXT else use.text[:MAX_USE_TEXT] + "…"
+                quoted.append(f"{cell_code(text)} ({where})")
+            elif (use.citation.name or "").startswith("Example"):
+                quoted.append(f"the runnable example {code(use.citation.name or '')} ({where})")
+            else:
+                whose = {"example": "an example", "test": "a test"}.get(use.how, "a module")
+                quoted.append(f"imported by {whose} ({where})")
+        lines.append(f"- {_link(concept)}: " + "; ".join(quoted))
+    w.add("\n".join(lines))
+
+
+def _link(concept: Concept) -> str:
+    """The concept's name, linked to its API Reference entry (anchors are qualified names)."""
+    return f"[{code(concept.label)}](#{concept.anchor})"
+
+
+def _facts(model: RepositoryModel) -> str:
+    meta = model.snapshot.metadata
+    facts = [f"- **Repository:** {escape(model.name)}", f"- **Commit:** {code(model.commit_sha)}"]
+    if meta.description:
+        facts.append(
+            f"- **Description (from the repository settings):** {escape(meta.description)}"
+        )
+    if meta.default_branch:
+        facts.append(f"- **Default branch:** {code(meta.default_branch)}")
+    if meta.license:
+        facts.append(f"- **License:** {escape(meta.license)}")
+    if meta.topics:
+        facts.append("- **Topics:** " + ", ".join(escape(t) for t in meta.topics))
+    if meta.archived:
+        facts.append("- **Archived:** yes — the repository is read-only")
+    return "\n".join(facts)
+
+
+SECTION = Section(
+    "overview",
+    TITLE,
+    build,
+    inputs=frozenset({COMMIT, FILES, TEXTS, REFERENCES, analyses("surface")}),
+)

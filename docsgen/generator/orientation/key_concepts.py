@@ -1,0 +1,407 @@
+"""The key concepts of a project: the few public names a newcomer meets first, ranked from the code.
+
+A name ranks high when the project puts it at the top of its public API
+(``flask.Flask``, ``serde_json::from_str``), when many of its own modules
+import it (rich's ``Console``), when its users' code does (tests, examples:
+``from flask import Flask``, ``use serde_json::Value``, Go's ``ExampleDiff``),
+and when the README's code shows it.  Everything is read from what the run
+has already: the public surfaces, each file's imports and outline, the
+README's text; one pass over the imports, no file read again.
+
+Each concept keeps the evidence it was ranked on, and a few real uses
+(``uses``) to quote as examples, each with its line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
+from docsgen.generator.api_entries import Block, FileReference
+from docsgen.generator.markdown import Citation
+from docsgen.generator.orientation.readme import code_blocks, is_example
+from docsgen.generator.surface.model import SUBMODULE, PublicModule, PublicName, Surface
+from docsgen.generator.surface.roles import EXAMPLE, PRODUCT, TEST, Roles
+
+MAX_CONCEPTS = 8
+MIN_CONCEPTS = 5  # fewer with evidence: the top-level names fill the table up to this
+MAX_USES = 3
+_MODULE_PARTS = re.compile(r"::|[./]")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+_NOT_CONCEPT = re.compile(r"^(_|T_|[A-Z0-9_]+$)")  # private names, type variables, CONSTANTS
+_EXCEPTION = re.compile(r"(Error|Exception|Warning)$")
+_VALUE_KINDS = frozenset({"constant", "attribute", "variable", "field", "type"})
+_README_NAME = re.compile(r"(^|/)readme(\.[a-z]+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Use:
+    """A real use of a concept: ``text`` (code, or None for an import) at ``citation``."""
+
+    citation: Citation
+    how: str  # "README", "example", "test", "import"
+    text: str | None = None
+
+
+@dataclass
+class Concept:
+    public: PublicName  # its shallowest public name
+    kind: str
+    path: str  # where it is declared
+    qualname: str
+    top: bool  # at the top of the public API
+    order: int  # its place in its module's names
+    language: str | None = None
+    importers: set[str] = field(default_factory=set)  # the product's files importing it
+    users: set[str] = field(default_factory=set)  # tests', examples', docs' files
+    shown: int = 0  # README code blocks and code spans naming it
+    tested: set[str] = field(default_factory=set)  # tests named after it (test_client.py)
+    documented: int = 0  # times the top-level module's documentation names it
+    members: int = 0
+    uses: list[Use] = field(default_factory=list)
+    # The declarations of the repository it derives from, nearest first ((path, qualname)).
+    bases: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """Its API Reference entry's anchor: the canonical qualified name."""
+        return self.public.canonical or self.public.qualified
+
+    @property
+    def label(self) -> str:
+        """As users write it: a JavaScript package's default export is the package called."""
+        if self.public.name == "default":
+            package = self.public.qualified.rsplit(".", 1)[0]
+            return f"{package}()" if self.kind in ("function", "class") else package
+        return self.public.name
+
+    @property
+    def score(self) -> float:
+        s = 3.0 if self.top else 0.0
+        s += 2.0 * math.log2(1 + len(self.importers))
+        s += 2.5 * math.log2(1 + len(self.users))
+        s += 3.0 * math.log2(1 + self.shown)
+        s += 2.0 * math.log2(1 + self.documented)
+        s += 2.5 * math.log2(1 + len(self.tested))
+        s += 1.0 * math.log2(1 + self.members)
+        if _EXCEPTION.search(self.public.name):
+            s -= 2.0
+        return s
+
+    @property
+    def evidence(self) -> bool:
+        return bool(self.importers or self.users or self.shown or self.documented or self.tested)
+
+    def why(self) -> str:
+        """The evidence, in words."""
+        parts = []
+        if self.top:
+            parts.append("top level")
+        if self.importers:
+            parts.append(f"imported by {len(self.importers)} of its modules")
+        if self.users:
+            parts.append(f"by {len(self.users)} tests or examples")
+        if self.tested:
+            parts.append(f"{len(self.tested)} test files named after it")
+        if self.shown:
+            parts.append("in the README's code")
+        if self.documented:
+            parts.append("named in the package's documentation")
+        return ", ".join(parts)
+
+
+def rank(
+    surfaces: Sequence[Surface],
+    analyses: Mapping[str, FileAnalysis],
+    texts: Mapping[str, str],
+    roles: Roles,
+    references: Mapping[str, FileReference],
+) -> list[Concept]:
+    """The key concepts, most important first (at most ``MAX_CONCEPTS``); ``references``
+    is read for the top-level modules' documentation only."""
+    concepts = _candidates(surfaces, analyses)
+    if not concepts:
+        return []
+    by_name: dict[str, list[Concept]] = defaultdict(list)
+    for concept in concepts.values():
+        by_name[concept.label.removesuffix("()")].append(concept)
+        # What a test file named after it is called: ``test_async_client.py``, ``Router.js``.
+        words = _words(concept.label)
+        for word in {words, words + "s", words + "es"}:
+            by_name[word].append(concept)
+    roots = _root_modules(surfaces)
+    _count_imports(analyses, roles, by_name, _project_heads(surfaces), _paths(roots))
+    _count_readmes(texts, by_name)
+    _count_documentation(roots, references, by_name)
+    ranked = sorted(concepts.values(), key=lambda c: (-c.score, not c.top, c.order))
+    chosen: list[Concept] = []
+    labels: set[str] = set()
+    derived_from: set[tuple[str, str]] = set()
+    for concept in ranked:  # one concept per name: the better-ranked of two ``Blueprint``
+        key = (concept.path, concept.qualname)
+        if key in derived_from and not concept.top:
+            continue  # ``flask.sansio.app.App``, the base ``Flask`` is documented with
+        if concept.label not in labels and (concept.evidence or len(chosen) < MIN_CONCEPTS):
+            if not concept.evidence and not concept.top:
+                continue
+            chosen.append(concept)
+            labels.add(concept.label)
+            derived_from.update(concept.bases)
+        if len(chosen) == MAX_CONCEPTS:
+            break
+    chosen = _with_async_twins(chosen, ranked)
+    for concept in chosen:
+        concept.uses.sort(key=lambda u: _USE_ORDER[u.how])
+        del concept.uses[MAX_USES:]
+    return chosen
+
+
+def _with_async_twins(chosen: list[Concept], ranked: list[Concept]) -> list[Concept]:
+    """Each chosen concept's asynchronous twin (httpx's ``AsyncClient`` for ``Client``)
+    right after it: the same concept, for the other way of calling."""
+    twins = {c.label: c for c in ranked if c.top and c.label.startswith("Async")}
+    result: list[Concept] = []
+    for concept in chosen:
+        if concept not in result:
+            result.append(concept)
+        twin = twins.get("Async" + concept.label)
+        if twin is not None and twin not in result:
+            result.append(twin)
+    return result[:MAX_CONCEPTS]
+
+
+_USE_ORDER = {"README": 0, "example": 1, "test": 2, "import": 3}
+
+
+def _candidates(
+    surfaces: Sequence[Surface], analyses: Mapping[str, FileAnalysis]
+) -> dict[tuple[str, str], Concept]:
+    """Every top-level public declaration, under its shallowest public name."""
+    found: dict[tuple[str, str], Concept] = {}
+    outlines: dict[str, dict[str, tuple[str, int]]] = {}
+    for surface in surfaces:
+        if not surface.modules:
+            continue
+        depth = {m.name: len(_MODULE_PARTS.split(m.name)) for m in surface.modules}
+        root = min(depth.values())
+        for module in surface.modules:
+            for order, name in enumerate(module.names):
+                target = name.target
+                if (name.how == SUBMODULE or not target.is_declaration or target.path is None
+                        or target.qualname is None or "." in target.qualname
+                        or _NOT_CONCEPT.match(name.name)):  # fmt: skip
+                    continue
+                outline = outlines.get(target.path)
+                if outline is None:
+                    outline = outlines[target.path] = _outline(analyses.get(target.path))
+                kind, members = outline.get(target.qualname, ("", 0))
+                if not kind or (kind in _VALUE_KINDS and name.name.isupper()):
+                    continue
+                key = (target.path, target.qualname)
+                top = depth[module.name] == root
+                known = found.get(key)
+                if known is not None and (known.top or not top):
+                    continue
+                bases = tuple((b.path, b.qualname) for b in surface.bases.get(key, ())
+                              if b.path is not None and b.qualname is not None)  # fmt: skip
+                found[key] = Concept(name, kind, target.path, target.qualname, top, order,
+                                     module.language, members=members, bases=bases)  # fmt: skip
+    return found
+
+
+def _outline(analysis: FileAnalysis | None) -> dict[str, tuple[str, int]]:
+    """Each top-level declaration's kind and number of public members."""
+    if analysis is None:
+        return {}
+    members: dict[str, int] = defaultdict(int)
+    kinds: dict[str, str] = {}
+    for s in analysis.symbols:
+        if s.parent is None:
+            kinds.setdefault(s.qualname, s.kind)
+        elif s.public:
+            members[s.parent.split(".", 1)[0]] += 1
+    return {q: (k, members.get(q, 0)) for q, k in kinds.items()}
+
+
+def _root_modules(surfaces: Sequence[Surface]) -> list[PublicModule]:
+    """Each surface's top-level modules (``flask``, ``serde_json``, the Go module's root)."""
+    found = []
+    for surface in surfaces:
+        if surface.modules:
+            depth = {m.name: len(_MODULE_PARTS.split(m.name)) for m in surface.modules}
+            root = min(depth.values())
+            found += [m for m in surface.modules if depth[m.name] == root]
+    return found
+
+
+def _paths(modules: Iterable[PublicModule]) -> set[str]:
+    return {path for m in modules for path in m.paths}
+
+
+def _count_documentation(
+    roots: Sequence[PublicModule], references: Mapping[str, FileReference],
+    by_name: Mapping[str, list[Concept]],
+) -> None:  # fmt: skip
+    """How often the top-level modules' own documentation names each concept."""
+    for module in roots:
+        for path in {module.doc_path or "", *module.paths}:
+            ref = references.get(path)
+            if ref is None:
+                continue
+            for text in (ref.doc or "", ref.doc_body or ""):
+                for word in _IDENTIFIER.findall(text):
+                    for concept in by_name.get(word, ()):
+                        concept.documented += 1
+
+
+def _words(name: str) -> str:
+    """A name as words, for matching file names: ``AsyncClient``, ``async_client`` ->
+    ``~asyncclient`` (the ``~`` keeps it apart from the names themselves)."""
+    return "~" + re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_TEST_AFFIX = re.compile(r"^(test_?)|([_.-]?(test|tests|spec))$", re.IGNORECASE)
+
+
+def _tested_words(path: str) -> set[str]:
+    """What a test file's name says it tests: ``tests/client/test_async_client.py`` ->
+    ``~asyncclient`` and ``~client``; ``test/app.router.js`` -> ``~router`` too."""
+    *folders, name = path.split("/")
+    stem = _TEST_AFFIX.sub("", name.split(".", 1)[0] if "." not in name[:-1] else
+                           name.rsplit(".", 1)[0])  # fmt: skip
+    parts = {stem, *stem.split(".")}
+    if folders:
+        parts.add(folders[-1])
+    return {_words(part) for part in parts if part}
+
+
+def _project_heads(surfaces: Sequence[Surface]) -> set[str]:
+    """The first words of the project's own imports: its packages, and Rust's ``crate``."""
+    heads = {"crate", "self", "super"}
+    for surface in surfaces:
+        for module in surface.modules:
+            heads.add(_MODULE_PARTS.split(module.name)[0])
+    return heads
+
+
+def _imported_names(i: Import) -> Iterable[str]:
+    if i.names:
+        return i.names
+    if i.kind == "use":  # ``use crate::value::Value;``
+        return (i.module.rsplit("::", 1)[-1],)
+    return ()
+
+
+def _count_imports(
+    analyses: Mapping[str, FileAnalysis], roles: Roles,
+    by_name: Mapping[str, list[Concept]], heads: set[str], publishing: set[str],
+) -> None:  # fmt: skip
+    """Who imports each concept: the product's modules (not those that only publish it at
+    the top: ``publishing``), the tests and examples."""
+    for path, analysis in analyses.items():
+        if path in publishing:
+            continue
+        role = roles.of.get(path, PRODUCT)
+        if role == TEST:
+            for word in _tested_words(path):
+                for concept in by_name.get(word, ()):
+                    concept.tested.add(path)
+        how = "example" if role == EXAMPLE else "test" if role == TEST else "import"
+        if analysis.language == "Go" and role != PRODUCT:
+            # Go's runnable examples are named after what they show: ``ExampleDiff``.
+            for s in analysis.symbols:
+                if s.parent is None and s.name.startswith("Example") and s.kind == "function":
+                    shown = s.name[len("Example") :].split("_", 1)[0]
+                    for concept in by_name.get(shown, ()):
+                        concept.users.add(path)
+                        concept.uses.append(Use(Citation(path, s.line, s.name), "example"))
+        for i in analysis.imports:
+            # Most imports name no concept: that is asked first, the module's head after.
+            named = [name for name in _imported_names(i) if name in by_name]
+            if not named or not (i.level or i.module.startswith(".") or
+                                 _MODULE_PARTS.split(i.module, 1)[0] in heads):  # fmt: skip
+                continue
+            for name in named:
+                for concept in by_name[name]:
+                    if role == PRODUCT:
+                        concept.importers.add(path)
+                    elif path not in concept.users:
+                        concept.users.add(path)
+                        # The names of an import may stand on the lines after it: the
+                        # citation names the module, written on the import's own line.
+                        written = _MODULE_PARTS.split(i.module)[-1] or None
+                        concept.uses.append(Use(Citation(path, i.line, written), how))
+
+
+def _count_readmes(texts: Mapping[str, str], by_name: Mapping[str, list[Concept]]) -> None:
+    """Which concepts the READMEs' code shows, and the first line showing each."""
+    for path in sorted(texts, key=lambda p: (p.count("/"), p)):
+        if not _README_NAME.search(path):
+            continue
+        text = texts[path]
+        for block in code_blocks(text):
+            seen: set[int] = set()
+            lines = block.text.splitlines()
+            # A console session's code is on its prompt lines; the rest is what it printed.
+            session = any(line.startswith(">>>") for line in lines)
+            for offset, line in enumerate(lines):
+                if session and not line.startswith((">>>", "...")):
+                    continue
+                for word in set(_IDENTIFIER.findall(line)):
+                    for concept in by_name.get(word, ()):
+                        if id(concept) in seen:
+                            continue
+                        seen.add(id(concept))
+                        concept.shown += 1
+                        if is_example(block) and not any(u.how == "README" for u in concept.uses):
+                            cited = Citation(path, block.line + offset, word)
+                            concept.uses.append(Use(cited, "README", line.strip()))
+        for span in _INLINE_CODE.finditer(text):
+            for word in set(_IDENTIFIER.findall(span.group(1))):
+                for concept in by_name.get(word, ()):
+                    concept.shown += 1
+
+
+@dataclass(frozen=True)
+class Summary:
+    text: str  # the first sentence of its documentation, Markdown ("" when none)
+    citation: Citation  # its declaration
+    base: Citation | None = None  # the base class whose documentation ``text`` is
+
+
+def summary(concept: Concept, references: Mapping[str, FileReference]) -> Summary:
+    """The first sentence of its documentation, and where it is declared.
+
+    A class without documentation of its own is described by the nearest class of the
+    repository it derives from that has some (flask's ``Blueprint`` by its sans-I/O base),
+    and says so.
+    """
+    ref = references.get(concept.path)
+    block = ref.block(concept.qualname) if ref is not None else None
+    if ref is None or block is None:
+        return Summary("", Citation(concept.path, 1))
+    citation = ref.citations[block.citation]
+    first = _first_sentence(block)
+    if first:
+        return Summary(first, citation)
+    for path, qualname in concept.bases:
+        base_ref = references.get(path)
+        base = base_ref.block(qualname) if base_ref is not None else None
+        if base_ref is not None and base is not None and _first_sentence(base):
+            return Summary(_first_sentence(base), citation, base_ref.citations[base.citation])
+    return Summary("", citation)
+
+
+def _first_sentence(block: Block) -> str:
+    doc = block.text.split(f"\x00{block.citation}\x00", 1)[-1].strip()
+    first = doc.split("\n\n", 1)[0].strip()
+    if not first or first.startswith(("```", "|", "#", "*", "-", ">")):
+        return ""
+    first = " ".join(first.split())
+    sentence = re.match(r"(.+?[.!?])(\s|$)", first)
+    return sentence.group(1) if sentence else first
