@@ -11,7 +11,8 @@ import { createPageTree, warningLabel } from "./pagetree.js";
 import { createSearch } from "./search.js";
 
 const OUTSIDE_URL = /^(https?:|mailto:)/i;
-const HEADING = "h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]";
+// Headings that get a copy-link control: a page's own title (h1) has the page's address.
+const HEADING = "h2[id], h3[id], h4[id], h5[id], h6[id]";
 const KEPT_PAGES = 8; // pages kept in memory for going back and forth
 
 const encodeSlug = (slug) => slug.split("/").map(encodeURIComponent).join("/");
