@@ -17,6 +17,7 @@ from playwright.async_api import BrowserContext, Page
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.api.routes.sessions import ensure_admin
 from docsgen.db import jobs
+from docsgen.db.pages import PageRow, PagesToStore
 from docsgen.db.repositories import create_repository
 from docsgen.db.sessions import create_signin_token
 from docsgen.jobs.lifecycle import Run
@@ -101,17 +102,14 @@ class Service:
     async def store_docs(
         self, repository_id: str, *, commit_sha: str, content: str, section: str, html: str
     ) -> None:
-        """Docs of a completed run, stored as given (no generator): one ``section``, ``html``."""
+        """Docs of a completed run, stored as given (no generator): one page, ``section``,
+        whose HTML is ``html`` as it is."""
         pool = self.app[POOL]
         run_id = await jobs.claim_run(pool, uuid.UUID(repository_id), 60)
         assert run_id is not None
+        page = PageRow(section.lower(), section, None, content, html, 0, uuid.uuid4().hex)
         stored = await jobs.complete_run(
-            pool,
-            run_id,
-            commit_sha=commit_sha,
-            content=content,
-            sections=[{"title": section, "anchor": section.lower(), "markdown": "", "warnings": 0}],
-            html=html,
+            pool, run_id, commit_sha=commit_sha, content=content, pages=PagesToStore((page,))
         )
         assert stored
 

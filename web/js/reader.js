@@ -108,9 +108,9 @@ export function mountReader({ repositoryId, config, navigate, onError, onPage })
     const prev = neighbour(page, "prev", -1);
     const next = neighbour(page, "next", 1);
     fill(pager,
-      prev ? h("a", { class: "pager-prev", href: address(prev), "data-link": "", rel: "prev" },
+      prev ? h("a", { class: "pager-prev", href: address(prev), "data-link": "", rel: "prev", "aria-label": `Previous: ${bySlug.get(prev).title}` },
         h("span", { class: "pager-label" }, "Previous"), h("span", { class: "pager-title" }, bySlug.get(prev).title)) : h("span"),
-      next ? h("a", { class: "pager-next", href: address(next), "data-link": "", rel: "next" },
+      next ? h("a", { class: "pager-next", href: address(next), "data-link": "", rel: "next", "aria-label": `Next: ${bySlug.get(next).title}` },
         h("span", { class: "pager-label" }, "Next"), h("span", { class: "pager-title" }, bySlug.get(next).title)) : h("span"));
     pager.hidden = !prev && !next;
     if (tree) tree.setCurrent(page.slug);
