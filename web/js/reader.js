@@ -98,7 +98,9 @@ export function mountReader({ repositoryId, config, navigate, onError, onPage })
     trail.hidden = !ancestors.length;
     const warnings = Number(page.warnings) || 0;
     pageWarnings.hidden = warnings === 0;
-    fill(pageWarnings, h("span", { "aria-hidden": "true" }, "\u26A0\uFE0F "), `${warningLabel(warnings)} on this page: what the generator could not prove is marked.`);
+    fill(pageWarnings, warnings > 0
+      ? [h("span", { "aria-hidden": "true" }, "\u26A0\uFE0F "), `${warningLabel(warnings)} on this page: what the generator could not prove is marked.`]
+      : null);
 
     const built = buildPage(page.html);
     linkPages(built);
