@@ -17,7 +17,8 @@ and generates its documentation through the API.  Then it measures:
 - in headless Chromium, the first page opened at ``/repositories/{id}`` and the
   largest page opened at its address: the time from navigation to its content
   laid out (target ≤ 1 s), the DOM nodes (target ≤ 10,000) and the JS heap
-  after a garbage collection (target ≤ 30 MB).
+  after a garbage collection (target ≤ 30 MB); once served by docsgen, and
+  once from its recorded answers by a bare server, as the baseline is.
 
 The baseline, measured the same way in the same run: the page as it was before
 pages (``web/`` at ``--baseline-rev``, the last commit of the single page),
@@ -207,10 +208,10 @@ def baseline_web(rev: str, into: Path) -> Path:
     return into / "web"
 
 
-async def serve_baseline(
-    web_dir: Path, api_answers: dict[str, bytes], repository_id: str
-) -> tuple[web.AppRunner, str]:
-    """The old page with the answers it read: its files, and the API as recorded."""
+async def serve_recorded(web_dir: Path, api_answers: dict[str, bytes]) -> tuple[web.AppRunner, str]:
+    """A page with the answers it reads: its files, and the API as recorded.  No
+    database, no authentication: only what the browser does differs between two
+    pages served so."""
     headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache"}
     types = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
              ".svg": "image/svg+xml", ".html": "text/html"}  # fmt: skip
@@ -239,6 +240,7 @@ async def serve_baseline(
 
     app = web.Application()
     app.router.add_get("/repositories/{id}", shell)
+    app.router.add_get("/repositories/{id}/docs/{slug:.+}", shell)
     app.router.add_get("/assets/{path:.+}", asset)
     app.router.add_get("/api/{rest:.+}", answer)
     runner = web.AppRunner(app, access_log=None)
@@ -255,7 +257,8 @@ async def serve_baseline(
 @dataclass
 class Shown:
     content_ms: float
-    nodes: int
+    nodes: int  # every node of the document (Chromium's count: elements, text, comments)
+    elements: int
     heap: float
     height: int
 
@@ -283,7 +286,10 @@ async def open_page(browser: Browser, url: str, sign_in: str | None) -> Shown:
             m["name"]: m["value"] for m in (await cdp.send("Performance.getMetrics"))["metrics"]
         }
         height = await page.evaluate("document.documentElement.scrollHeight")
-        return Shown(content_ms, int(metrics["Nodes"]), metrics["JSHeapUsedSize"], int(height))
+        elements = await page.evaluate("document.getElementsByTagName('*').length")
+        return Shown(
+            content_ms, int(metrics["Nodes"]), elements, metrics["JSHeapUsedSize"], int(height)
+        )
     finally:
         await context.close()
 
@@ -293,14 +299,16 @@ async def median_shown(browser: Browser, url: str, sign_in: str | None, rounds: 
     return Shown(
         statistics.median(r.content_ms for r in runs),
         int(statistics.median(r.nodes for r in runs)),
+        int(statistics.median(r.elements for r in runs)),
         statistics.median(r.heap for r in runs),
         int(statistics.median(r.height for r in runs)),
     )
 
 
 def shown_line(name: str, shown: Shown) -> str:
-    return (f"  {name:<34} content {shown.content_ms:8.0f} ms   DOM {shown.nodes:8,} nodes   "
-            f"JS heap {size(shown.heap):>9}   height {shown.height:10,} px")  # fmt: skip
+    return (f"  {name:<34} content {shown.content_ms:7.0f} ms   DOM {shown.nodes:8,} nodes "
+            f"({shown.elements:7,} elements)   JS heap {size(shown.heap):>9}   "
+            f"height {shown.height:10,} px")  # fmt: skip
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -384,13 +392,23 @@ async def measure(api: Api, args: argparse.Namespace, tmp: Path) -> int:
         async with session.get(f"{api.url}/api/config") as r:
             config = await r.read()
         session_json = json.dumps({"login": "bench", "auth": "session", "csrf_token": "x"}).encode()
-        recorded = {
+        common = {
             "/api/config": config,
             "/api/session": session_json,
             f"/api/repositories/{api.repository_id}": repository,
-            f"/api/repositories/{api.repository_id}/docs": old_docs,
         }
-        runner, old_url = await serve_baseline(web_dir, recorded, api.repository_id)
+        async with session.get(api.docs_url(), headers=api.headers) as r:
+            docs_bytes = await r.read()
+        async with session.get(urls[largest], headers=api.headers) as r:
+            largest_bytes = await r.read()
+        new_answers = {
+            **common,
+            f"/api/repositories/{api.repository_id}/docs": docs_bytes,
+            f"/api/repositories/{api.repository_id}/docs/pages/{slugs[largest]}": largest_bytes,
+        }
+        old_answers = {**common, f"/api/repositories/{api.repository_id}/docs": old_docs}
+        runner, old_url = await serve_recorded(web_dir, old_answers)
+        new_runner, new_url = await serve_recorded(ROOT / "web", new_answers)
         try:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
@@ -402,6 +420,11 @@ async def measure(api: Api, args: argparse.Namespace, tmp: Path) -> int:
                     big = await median_shown(
                         browser, f"{page_url}/docs/{slugs[largest]}", api.token, args.rounds
                     )
+                    recorded_url = f"{new_url}/repositories/{api.repository_id}"
+                    first_recorded = await median_shown(browser, recorded_url, None, args.rounds)
+                    big_recorded = await median_shown(
+                        browser, f"{recorded_url}/docs/{slugs[largest]}", None, args.rounds
+                    )
                     old = await median_shown(
                         browser, f"{old_url}/repositories/{api.repository_id}", None, args.rounds
                     )
@@ -409,12 +432,19 @@ async def measure(api: Api, args: argparse.Namespace, tmp: Path) -> int:
                     await browser.close()
         finally:
             await runner.cleanup()
+            await new_runner.cleanup()
         print(f"\nheadless Chromium, median of {args.rounds}: navigation to the content laid out")
+        print("served by docsgen (PostgreSQL, sessions):")
         print(shown_line("pages: first page", first_page))
         print(shown_line(f"pages: largest ({slugs[largest]})", big))
+        print("served from recorded answers (the same for both pages):")
+        print(shown_line("pages: first page", first_recorded))
+        print(shown_line(f"pages: largest ({slugs[largest]})", big_recorded))
         print(shown_line("single page of old", old))
-        print(f"  first page / old: time ×{first_page.content_ms / old.content_ms:.3f}  "
-              f"nodes ×{first_page.nodes / old.nodes:.3f}  heap ×{first_page.heap / old.heap:.3f}")  # fmt: skip
+        for name, shown in (("first page", first_recorded), ("largest page", big_recorded)):
+            print(f"  {name} / old: time ×{shown.content_ms / old.content_ms:.3f}  "
+                  f"nodes ×{shown.nodes / old.nodes:.4f}  heap ×{shown.heap / old.heap:.3f}  "
+                  f"height ×{shown.height / old.height:.4f}")  # fmt: skip
         for name, shown in (("first page", first_page), ("largest page", big)):
             print(f"  {name}: content ≤ 1 s {verdict(shown.content_ms <= TARGETS['first_content_ms'])}, "
                   f"DOM ≤ 10,000 {verdict(shown.nodes <= TARGETS['nodes'])}, "

@@ -113,6 +113,9 @@ function alertInPage(text) {
 }
 
 async function start() {
+  // Both at once: the page's first answers are on the way to the first page shown.
+  const session = api.get("/api/session");
+  session.catch(() => {}); // awaited below, after the configuration
   try {
     ctx.config = await api.get("/api/config");
   } catch (error) {
@@ -120,7 +123,7 @@ async function start() {
     return;
   }
   try {
-    setSession(await api.get("/api/session"));
+    setSession(await session);
   } catch (error) {
     if (!(error instanceof api.ApiError && error.status === 401)) {
       fill(main, h("div", { class: "notice notice-error", role: "alert" }, `docsgen is not reachable: ${error.message}. Reload the page to try again.`));
