@@ -103,13 +103,21 @@ class _Draft:
     slug: str = ""
 
 
+def reading_order(sections: Sequence[SectionResult]) -> list[SectionResult]:
+    """The guide sections in their order, then the API Reference: the order of the pages,
+    and of the whole document."""
+    guide = [s for s in sections if s.anchor != API_SLUG]
+    return guide + [s for s in sections if s.anchor == API_SLUG]
+
+
 def paginate(sections: Sequence[SectionResult]) -> tuple[Page, ...]:
     """The pages of ``sections``, in reading order (see the module's docstring)."""
-    guide = [(i, s) for i, s in enumerate(sections) if s.anchor != API_SLUG]
-    api = [(i, s) for i, s in enumerate(sections) if s.anchor == API_SLUG]
-    drafts = [_guide_page(i, s) for i, s in guide]
-    for i, section in api:
-        drafts += _api_pages(i, section)
+    sections = reading_order(sections)
+    drafts: list[_Draft] = []
+    for i, section in enumerate(sections):
+        drafts += (
+            _api_pages(i, section) if section.anchor == API_SLUG else [_guide_page(i, section)]
+        )
     taken: set[str] = set()
     for draft in drafts:
         draft.slug = _unique(draft.slug or _slug_of(draft), taken)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import time
 import uuid
 from collections.abc import Callable
@@ -102,12 +103,13 @@ class Service:
     async def store_docs(
         self, repository_id: str, *, commit_sha: str, content: str, section: str, html: str
     ) -> None:
-        """Docs of a completed run, stored as given (no generator): one page, ``section``,
-        whose HTML is ``html`` as it is."""
+        """Docs of a completed run, stored as given (no generator): one page, titled
+        ``section``, of ``content`` shown as ``html``."""
         pool = self.app[POOL]
         run_id = await jobs.claim_run(pool, uuid.UUID(repository_id), 60)
         assert run_id is not None
-        page = PageRow(section.lower(), section, None, content, html, 0, uuid.uuid4().hex)
+        digest = hashlib.sha256(f"{content}\0{html}".encode()).hexdigest()[:32]
+        page = PageRow(section.lower(), section, None, content, html, 0, digest)
         stored = await jobs.complete_run(
             pool, run_id, commit_sha=commit_sha, content=content, pages=PagesToStore((page,))
         )

@@ -29,6 +29,7 @@ routes = web.RouteTableDef()
 MAX_QUERY = 200  # characters of a search query
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+_UNSEARCHABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 @routes.get("/api/repositories/{id}/docs/status")
@@ -89,7 +90,8 @@ async def page(request: web.Request) -> web.Response:
 @routes.get("/api/repositories/{id}/docs/search")
 async def search(request: web.Request) -> web.Response:
     repository = await caller_repository(request)
-    q = " ".join(request.query.get("q", "").split())
+    # Control characters and lone surrogates match nothing and PostgreSQL refuses NUL.
+    q = " ".join(_UNSEARCHABLE.sub(" ", request.query.get("q", "")).split())
     if not q:
         raise BadRequest("Give the text to search for in q")
     if len(q) > MAX_QUERY:
