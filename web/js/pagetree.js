@@ -28,11 +28,12 @@ export function createPageTree(pages, hrefOf) {
   const items = new Map(); // slug -> {li, link, toggle, list}
   let current = null;
 
+  // A leaf is its <li> and link alone: a branch of a thousand modules stays light.
   function item(page) {
     const kids = children.get(page.slug) || [];
     const link = h("a", { class: "tree-link", href: hrefOf(page.slug), "data-link": "" }, page.title);
     const entry = { li: null, link, toggle: null, list: null, kids };
-    const row = h("div", { class: "tree-row" });
+    const row = kids.length ? h("div", { class: "tree-row" }) : h("li", { class: "tree-item tree-row tree-leaf" });
     if (kids.length) {
       entry.toggle = h("button", {
         type: "button", class: "tree-toggle", "aria-expanded": "false",
@@ -40,8 +41,6 @@ export function createPageTree(pages, hrefOf) {
         onclick: () => setOpen(entry, entry.toggle.getAttribute("aria-expanded") !== "true"),
       });
       row.append(entry.toggle);
-    } else {
-      row.append(h("span", { class: "tree-spacer", "aria-hidden": "true" }));
     }
     row.append(link);
     const warnings = Number(page.warnings) || 0;
@@ -50,7 +49,7 @@ export function createPageTree(pages, hrefOf) {
         h("span", { "aria-hidden": "true" }, `${WARNING_SIGN} ${warnings}`),
         h("span", { class: "visually-hidden" }, warningLabel(warnings))));
     }
-    entry.li = h("li", { class: "tree-item" }, row);
+    entry.li = kids.length ? h("li", { class: "tree-item" }, row) : row;
     items.set(page.slug, entry);
     return entry.li;
   }
