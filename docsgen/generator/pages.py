@@ -34,7 +34,10 @@ from docsgen.generator.sections.api_reference import TITLE as API_TITLE
 from docsgen.generator.sections.base import SectionResult
 
 API_SLUG = anchor(API_TITLE)  # "api-reference"
-MAX_PAGE_BYTES = 400 * 1024  # a module page larger than this is split at its entries
+# A module page of more Markdown than this is split at its entries.  A page is read as
+# its Markdown and its HTML together (about three times the Markdown, in JSON), and that
+# answer should stay within 512 KB.
+MAX_PAGE_BYTES = 160 * 1024
 SUMMARY_CHARS = 240
 
 _HEADING = re.compile(r"^(#{1,6}) (.*)$")

@@ -99,7 +99,8 @@ async def search(request: web.Request) -> web.Response:
     raw = request.query.get("limit", str(DEFAULT_LIMIT))
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    results = await search_docs(request.app[POOL], repository.id, q, int(raw))
+    async with request.app[POOL].acquire() as conn:
+        results = await search_docs(conn, repository.id, q, int(raw))
     return web.json_response({"results": [r.to_json() for r in results]})
 
 
