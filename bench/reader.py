@@ -17,7 +17,9 @@ and generates its documentation through the API.  Then it measures:
   as the floor;
 - in headless Chromium, the first page opened at ``/repositories/{id}`` and the
   largest page opened at its address: the time from navigation to its content
-  laid out (target ≤ 1 s), the DOM nodes (target ≤ 10,000) and the JS heap
+  laid out (target ≤ 1 s), the DOM's size (target ≤ 10,000 elements, the count
+  the issue gave the single page: 224,000; Chromium's count of every node, text
+  included, is printed beside it) and the JS heap
   after a garbage collection (target ≤ 30 MB); once served by docsgen, and
   once from its recorded answers by a bare server, as the baseline is.
 
@@ -455,7 +457,7 @@ async def measure(api: Api, args: argparse.Namespace, tmp: Path) -> int:
                   f"height ×{shown.height / old.height:.4f}")  # fmt: skip
         for name, shown in (("first page", first_page), ("largest page", big)):
             print(f"  {name}: content ≤ 1 s {verdict(shown.content_ms <= TARGETS['first_content_ms'])}, "
-                  f"DOM ≤ 10,000 {verdict(shown.nodes <= TARGETS['nodes'])}, "
+                  f"DOM ≤ 10,000 elements {verdict(shown.elements <= TARGETS['nodes'])}, "
                   f"heap ≤ 30 MB {verdict(shown.heap <= TARGETS['heap'])}")  # fmt: skip
     return 0
 
