@@ -239,7 +239,8 @@ async def test_a_permalink_opens_the_page_at_its_symbol(
     await expect(article(page).get_by_role("heading", name="Page not found")).to_be_visible()
     await article(page).get_by_role("link", name="Go to Overview").click()
     await expect(article(page).get_by_role("heading", name="Overview", level=1)).to_be_visible()
-    await context[1].assert_clean()
+    # The page named by the address was asked for ahead of the table of contents: a 404.
+    await context[1].assert_clean(allow_console=("404 (Not Found)",))
 
 
 async def test_previous_and_next_follow_the_reading_order(

@@ -245,7 +245,11 @@ export function mountDetail(main, ctx, repositoryId, target = { slug: null, anch
     state.status = state.repo.docs;
     render();
     // Before the first successful run there are no docs to ask for (the answer is a 404).
-    if (state.status.completed_at) await loadDocs();
+    // A page named by the address is asked for beside the table of contents.
+    if (state.status.completed_at) {
+      if (target.slug) reader.prefetch(target.slug);
+      await loadDocs();
+    }
     if (!disposed && state.status.status === "generating") follow();
   }
 

@@ -69,16 +69,25 @@ export function mountReader({ repositoryId, config, navigate, onError, onPage })
     while (kept.size > KEPT_PAGES) kept.delete(kept.keys().next().value);
   }
 
-  async function fetchPage(slug) {
+  const asked = new Map(); // slug -> the page's answer on its way
+
+  function fetchPage(slug) {
     if (kept.has(slug)) {
       const page = kept.get(slug);
       keep(page);
-      return page;
+      return Promise.resolve(page);
     }
-    // Revalidated with its ETag: a page read before costs a 304.
-    const page = await api.get(`/api/repositories/${repositoryId}/docs/pages/${encodeSlug(slug)}`, { cache: "no-cache" });
-    keep(page);
-    return page;
+    if (!asked.has(slug)) {
+      // Revalidated with its ETag: a page read before costs a 304.
+      const answer = api.get(`/api/repositories/${repositoryId}/docs/pages/${encodeSlug(slug)}`, { cache: "no-cache" })
+        .then((page) => {
+          keep(page);
+          return page;
+        })
+        .finally(() => asked.delete(slug));
+      asked.set(slug, answer);
+    }
+    return asked.get(slug);
   }
 
   function neighbour(page, name, step) {
@@ -260,7 +269,7 @@ export function mountReader({ repositoryId, config, navigate, onError, onPage })
     pages = docs.pages || [];
     bySlug = new Map(pages.map((p) => [p.slug, p]));
     order = new Map(pages.map((p, i) => [p.slug, i]));
-    kept = new Map();
+    if (again) kept = new Map(); // pages of the docs before; a page asked for ahead stays
     if (docs.page) keep(docs.page);
     tree = createPageTree(pages, address);
     fill(treeSlot, tree.element);
@@ -278,6 +287,10 @@ export function mountReader({ repositoryId, config, navigate, onError, onPage })
     content,
     setDocs,
     show,
+    /** Ask for a page before the table of contents arrives (an address that names it). */
+    prefetch(slug) {
+      fetchPage(slug).catch(() => {}); // show() reports what went wrong, if it is still wanted
+    },
     dispose() {
       disposed = true;
       search.dispose();
