@@ -89,6 +89,7 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("GET", "/"): Expected(PUBLIC, 200),
     # The page shell: it holds nothing of the repository; its script asks the API.
     ("GET", "/repositories/{id}"): Expected(PUBLIC, 200),
+    ("GET", "/repositories/{id}/docs/{slug}"): Expected(PUBLIC, 200),
     ("GET", "/assets/{path}"): Expected(PUBLIC, 200),
     ("GET", "/signin"): Expected(PUBLIC, 400, query={"token": "not-a-sign-in-link"}),
     ("POST", "/api/session"): Expected(PUBLIC, 401, body=lambda w, c: {"token": "not-a-token"}),

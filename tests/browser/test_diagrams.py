@@ -2,7 +2,7 @@
 
 The first test generates the docs of the test repositories for real and
 requires every ```mermaid block in them (the Architecture section's module
-graph) to be drawn without a Mermaid error.
+graph) to be drawn without a Mermaid error, on the page that holds it.
 The others store docs rendered by ``render_html`` from Markdown with diagrams
 of the Architecture section's shape, so the drawing path is exercised whatever
 sections the generator has.
@@ -95,6 +95,19 @@ async def store_docs(service: Service, repository_id: str, markdown: str) -> Non
     )
 
 
+MERMAID_BLOCK = r"^`{3,}mermaid\s*$"
+
+
+async def slugs_of(page: Page, repository_id: str) -> list[str]:
+    """The slugs of the documentation's pages, in reading order."""
+    slugs: list[str] = await page.evaluate(
+        "(id) => fetch(`/api/repositories/${id}/docs`).then((r) => r.json())"
+        ".then((d) => d.pages.map((p) => p.slug))",
+        repository_id,
+    )
+    return slugs
+
+
 async def drawn_diagrams(page: Page, expected: int) -> None:
     """Exactly ``expected`` diagrams, each drawn as an SVG, none with an error."""
     figures = page.locator("article.docs figure.diagram")
@@ -121,9 +134,21 @@ async def test_every_diagram_in_generated_docs_is_drawn(
         await expect(page.locator(".badge-completed")).to_be_visible()
         stored = await jobs.read_docs(service.app[POOL], uuid.UUID(repository_id))
         assert stored is not None
-        blocks = len(re.findall(r"^`{3,}mermaid\s*$", stored.content, flags=re.MULTILINE))
-        await drawn_diagrams(page, blocks)
-        await screenshot(page, f"diagrams-generated-{path.name}.png")
+        blocks = len(re.findall(MERMAID_BLOCK, stored.content, flags=re.MULTILINE))
+        # Each page with diagrams, opened at its address, draws its own.
+        on_pages = 0
+        for slug in await slugs_of(page, repository_id):
+            markdown = await page.evaluate(
+                "(url) => fetch(url).then((r) => r.json()).then((p) => p.markdown)",
+                f"/api/repositories/{repository_id}/docs/pages/{slug}",
+            )
+            here = len(re.findall(MERMAID_BLOCK, markdown, flags=re.MULTILINE))
+            if here:
+                await page.goto(f"{detail_url(service, repository_id)}/docs/{slug}")
+                await drawn_diagrams(page, here)
+                await screenshot(page, f"diagrams-generated-{path.name}-{slug}.png")
+            on_pages += here
+        assert on_pages == blocks  # every diagram of docs.md is on a page
         total += blocks
     assert total >= 1  # the Architecture section draws the shop's module graph
     await context[1].assert_clean()

@@ -119,16 +119,19 @@ async def test_sign_in_add_generate_and_read_the_docs(
     article = page.get_by_role("article", name="Documentation")
     await expect(article.get_by_role("heading", name="Overview")).to_be_visible()
     await expect(article).to_contain_text("Sample is a tiny library that greets people.")
-    toc = page.get_by_role("navigation", name="Sections")
+    # The tree of pages: a page per section, the API Reference's (its modules under it) last.
+    toc = page.get_by_role("navigation", name="Pages")
     titles = [s.removeprefix("Generating documentation: ").removesuffix("...") for _, s in sections]
-    await expect(toc.get_by_role("link")).to_have_text(titles)
+    in_order = [t for t in titles if t != "API Reference"] + ["API Reference"]
+    await expect(toc.get_by_role("link")).to_have_text(in_order)
     await expect(page.locator(".repo-meta")).to_contain_text("Documentation of commit")
     await expect(page.locator(".banner")).to_be_hidden()
     await screenshot(page, "flow-05-completed.png")
 
-    # A section link scrolls to its section.
+    # A section's link opens its page.
     await toc.get_by_role("link", name="Project Structure").click()
-    await expect(page).to_have_url(re.compile(r"#project-structure$"))
+    await expect(page).to_have_url(re.compile(r"/docs/project-structure$"))
+    await expect(article.get_by_role("heading", name="Project Structure", level=1)).to_be_visible()
 
     # The Markdown download.
     async with page.expect_download() as download_info:

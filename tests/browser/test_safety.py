@@ -87,14 +87,24 @@ async def article_is_inert(page: Page) -> None:
 
 
 def still_on(url: str) -> re.Pattern[str]:
-    """The page's own address, at most with a section's or a symbol's fragment (a symbol's
-    anchor is its qualified name: ``#evil.run``, ``#serde_json::from_str``)."""
-    return re.compile(re.escape(url) + r"(#[\w.:/-]*)?$")
+    """The page's own address, or one of its documentation's pages, at most with a
+    section's or a symbol's fragment (a symbol's anchor is its qualified name:
+    ``#evil.run``, ``#serde_json::from_str``)."""
+    return re.compile(re.escape(url) + r"(/docs/[\w.-]+)?(#[\w.:/-]*)?$")
 
 
 async def hover_and_click_everything(page: Page) -> None:
-    """Give every event handler that might have survived its chance to fire."""
-    targets = "article.docs :is(p, b, a:not([target]), td, svg .node, svg a)"
+    """Give every event handler that might have survived its chance to fire.
+
+    Links to the documentation's own pages (``data-link``) are not followed: the
+    page wrote their addresses itself, and each must be one of its pages.
+    """
+    repository = page.url.split("/repositories/")[1][:36]
+    for href in await page.locator("article.docs a[data-link]").evaluate_all(
+        "(links) => links.map((a) => a.getAttribute('href'))"
+    ):
+        assert re.fullmatch(rf"/repositories/{repository}/docs/[\w.-]+(#[\w.%-]*)?", href), href
+    targets = "article.docs :is(p, b, a:not([target]):not([data-link]), td, svg .node, svg a)"
     for target in await page.locator(targets).all():
         if await target.is_visible():
             await target.hover(force=True)
@@ -111,10 +121,14 @@ async def test_a_hostile_repository_renders_without_running_script(
     await page.locator("#generate").click()
     article = page.get_by_role("article", name="Documentation")
     await expect(page.locator(".badge-completed")).to_be_visible()
-    # The README's words arrive as text, tags and all.
+    # The README's words arrive as text, tags and all; so do the files' names, on their page.
     await expect(article).to_contain_text("Hostile project <script>alert('script')</script>")
-    await expect(article).to_contain_text("<img src=x onerror=alert('file')>.py")
     await screenshot(page, "hostile-repository.png")
+    await article_is_inert(page)
+    await hover_and_click_everything(page)
+    await expect(page).to_have_url(still_on(detail_url(service, repository_id)))
+    await page.goto(detail_url(service, repository_id) + "/docs/project-structure")
+    await expect(article).to_contain_text("<img src=x onerror=alert('file')>.py")
     await article_is_inert(page)
     await hover_and_click_everything(page)
     await expect(page).to_have_url(still_on(detail_url(service, repository_id)))

@@ -23,7 +23,11 @@ export class NetworkError extends Error {
   }
 }
 
-export async function request(method, path, body) {
+/**
+ * One request.  `cache` is fetch's: "no-store" (the default) for answers that
+ * change, "no-cache" to revalidate a stored answer with its ETag (a 304 then).
+ */
+export async function request(method, path, body, { cache = "no-store" } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -34,7 +38,7 @@ export async function request(method, path, body) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
-      cache: "no-store",
+      cache,
     });
   } catch {
     throw new NetworkError();
@@ -48,7 +52,7 @@ export async function request(method, path, body) {
   return data;
 }
 
-export const get = (path) => request("GET", path);
+export const get = (path, options) => request("GET", path, undefined, options);
 export const post = (path, body) => request("POST", path, body);
 export const put = (path, body) => request("PUT", path, body);
 export const del = (path) => request("DELETE", path);

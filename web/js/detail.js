@@ -4,17 +4,23 @@
 // it) that stops at a terminal status; the documentation when completed; the
 // error message and an enabled Retry button when failed.  Beyond it, the last
 // good docs stay on screen with a banner during a regeneration and after a
-// failure.
+// failure, and the docs are a reader of pages (reader.js) with addresses of
+// their own: /repositories/{id}/docs/{slug}#{anchor}.
 
 import * as api from "./api.js";
-import { buildDocs, drawDiagrams } from "./docs.js";
 import { fill, h, providerBadge, repositoryLocation, repositoryName, shortSha, statusBadge, timeElement } from "./dom.js";
+import { mountReader } from "./reader.js";
 import { isTerminal, watchStatus } from "./watch.js";
 
-export function mountDetail(main, ctx, repositoryId) {
+/**
+ * The page of one repository, opened at `target` ({slug, anchor}: slug null for
+ * the first page).  Returns {dispose(), show(slug, anchor)}: `show` moves the
+ * reader to another address of the same repository without building the page again.
+ */
+export function mountDetail(main, ctx, repositoryId, target = { slug: null, anchor: "" }) {
   const webUrl = ctx.config.github && ctx.config.github.web_url;
   // watched: this page followed a run, so its end is shown on the bar (100 %, "Completed").
-  const state = { repo: null, status: null, docs: null, shownDocsKey: null, watched: false };
+  const state = { repo: null, status: null, docs: null, watched: false };
   let stopWatching = null;
   let disposed = false;
 
@@ -46,9 +52,17 @@ export function mountDetail(main, ctx, repositoryId) {
   const empty = h("section", { class: "empty-state", hidden: true },
     h("h2", {}, "No documentation yet"),
     h("p", {}, "Press “Generate Documentation” to read this repository and write its documentation. Every statement cites the file and line it comes from."));
-  const tocSlot = h("div", { class: "toc-slot" });
-  const article = h("article", { class: "docs", "aria-label": "Documentation" });
-  const layout = h("div", { class: "docs-layout", hidden: true }, tocSlot, article);
+  const reader = mountReader({
+    repositoryId,
+    config: ctx.config,
+    navigate: (href) => ctx.navigate(href),
+    onError: (error) => handleError(error),
+    onPage: (page) => {
+      if (state.repo) document.title = `${page.title} · ${repositoryName(state.repo)} · docsgen`;
+    },
+  });
+  reader.show(target.slug, target.anchor);
+  const layout = h("div", { class: "docs-layout", hidden: true }, reader.sidebar, reader.content);
 
   fill(main,
     h("nav", { class: "breadcrumb", "aria-label": "Breadcrumb" }, h("a", { href: "/", "data-link": "" }, "Repositories"), h("span", { "aria-hidden": "true" }, " / ")),
@@ -67,7 +81,7 @@ export function mountDetail(main, ctx, repositoryId) {
 
     generateButton.hidden = s.status === "failed";
     generateButton.disabled = generating;
-    generateButton.textContent = generating ? "Generating…" : s.status === "completed" || state.docs?.content ? "Regenerate Documentation" : "Generate Documentation";
+    generateButton.textContent = generating ? "Generating…" : s.status === "completed" || hasDocs(state.docs) ? "Regenerate Documentation" : "Generate Documentation";
 
     const finished = state.watched && s.status === "completed";
     progressPanel.hidden = !(generating || finished);
@@ -83,7 +97,7 @@ export function mountDetail(main, ctx, repositoryId) {
     errorText.textContent = s.error_message || "The generation failed.";
     retryButton.disabled = false;
 
-    const docs = state.docs && state.docs.content ? state.docs : null;
+    const docs = hasDocs(state.docs) ? state.docs : null;
     download.hidden = !docs;
     renderMeta(docs);
     renderBanner(s, docs);
@@ -124,15 +138,6 @@ export function mountDetail(main, ctx, repositoryId) {
       : ["The latest generation failed. Showing the last successful documentation, from ", when, "."]);
   }
 
-  function showDocs(docs) {
-    const key = `${docs.completed_at}|${docs.commit_sha}`;
-    if (!docs.content || key === state.shownDocsKey) return;
-    state.shownDocsKey = key;
-    const { article: body, toc } = buildDocs(docs);
-    fill(tocSlot, toc);
-    fill(article, body);
-    drawDiagrams(article, ctx.config.mermaid);
-  }
 
   function notice(kind, text) {
     const el = h("div", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status" },
@@ -142,12 +147,19 @@ export function mountDetail(main, ctx, repositoryId) {
   }
 
   // --- loading and following ---
+  // The table of contents and the first page; the reader fetches other pages itself.
   async function loadDocs() {
-    const docs = await api.get(`/api/repositories/${repositoryId}/docs`);
+    let docs;
+    try {
+      docs = await api.get(`/api/repositories/${repositoryId}/docs`);
+    } catch (error) {
+      if (!(error instanceof api.ApiError && error.status === 404)) throw error;
+      return; // not generated yet: the status says what there is to say
+    }
     if (disposed) return;
-    state.docs = docs.content ? docs : state.docs;
+    state.docs = hasDocs(docs) ? docs : state.docs;
     state.status = statusOf(docs);
-    if (state.docs) showDocs(state.docs);
+    if (state.docs) reader.setDocs(state.docs);
     render();
   }
 
@@ -232,19 +244,32 @@ export function mountDetail(main, ctx, repositoryId) {
     main.querySelector(".breadcrumb").append(h("span", { "aria-current": "page" }, repositoryName(state.repo)));
     state.status = state.repo.docs;
     render();
-    await loadDocs();
+    // Before the first successful run there are no docs to ask for (the answer is a 404).
+    // A page named by the address is asked for beside the table of contents.
+    if (state.status.completed_at) {
+      if (target.slug) reader.prefetch(target.slug);
+      await loadDocs();
+    }
     if (!disposed && state.status.status === "generating") follow();
   }
 
   start().catch(handleError);
 
-  return () => {
-    disposed = true;
-    if (stopWatching) stopWatching();
+  return {
+    dispose() {
+      disposed = true;
+      reader.dispose();
+      if (stopWatching) stopWatching();
+    },
+    show: (slug, anchor) => reader.show(slug, anchor),
   };
 }
 
+function hasDocs(docs) {
+  return Boolean(docs && docs.pages && docs.pages.length);
+}
+
 function statusOf(docs) {
-  const { content, sections, html, ...status } = docs;
+  const { pages, page, ...status } = docs;
   return status;
 }

@@ -18,7 +18,10 @@ const ALLOWED = {
 // Elements whose content is not text to show.
 const DROP_WITH_CONTENT = new Set(["SCRIPT", "STYLE", "TEMPLATE", "IFRAME", "OBJECT", "EMBED",
   "NOSCRIPT", "SVG", "MATH", "TEXTAREA", "SELECT", "HEAD", "TITLE", "META", "LINK", "BASE"]);
-const SAFE_URL = /^(https?:|mailto:|#)/i;
+const OUTSIDE_URL = /^(https?:|mailto:)/i;
+// A link between pages of the documentation: `{slug}#{anchor}`, `{slug}` or `#{anchor}`;
+// no scheme, no leading slash (nothing that could leave the documentation).
+const PAGE_LINK = /^(?:[\w][\w.~%\/-]*)?(?:#\S*)?$/;
 const CITATION = /^[^\s:`]+:\d+$/;
 
 /** Clean a node tree in place with the allowlist; unknown elements keep only their text. */
@@ -40,7 +43,7 @@ function clean(node) {
       const value = attr.value.trim();
       const ok =
         allowed.includes(name) &&
-        !(name === "href" && !SAFE_URL.test(value)) &&
+        !(name === "href" && !(OUTSIDE_URL.test(value) || PAGE_LINK.test(value))) &&
         !(name === "style" && !/^text-align:\s*(left|right|center)\s*;?$/i.test(value)) &&
         !(name === "class" && !/^language-[\w-]+$/.test(value));
       if (!ok) child.removeAttribute(attr.name);
@@ -56,64 +59,25 @@ export function safeNodes(html) {
   return [...parsed.body.childNodes];
 }
 
-function isTocList(node) {
-  return (
-    node.tagName === "UL" &&
-    [...node.children].every(
-      (li) => li.children.length === 1 && (li.firstElementChild.getAttribute("href") || "").startsWith("#"),
-    )
-  );
-}
-
-function countLabel(n) {
-  return `${n} warning${n === 1 ? "" : "s"}`;
-}
-
 /**
- * Build the documentation view: one <section> per "## " heading, each with its
- * warning count, plus a table of contents.  Returns {article, toc}.
+ * One page of the documentation, cleaned, as a body of sections: one <section>
+ * per "## " heading, what comes before it in an introduction.
  */
-export function buildDocs(docs) {
-  const nodes = safeNodes(docs.html);
-  const byAnchor = new Map((docs.sections || []).map((s) => [s.anchor, s]));
-  const article = h("div", { class: "doc-body" });
+export function buildPage(html) {
+  const body = h("div", { class: "doc-body" });
   let current = h("div", { class: "doc-intro" });
-  article.append(current);
-  for (const node of nodes) {
-    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "H1") continue; // the page shows the name
+  body.append(current);
+  for (const node of safeNodes(html)) {
     if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "H2") {
-      const info = byAnchor.get(node.id);
-      const header = h("div", { class: "doc-section-head" }, node);
-      if (info && info.warnings > 0) {
-        header.append(h("span", { class: "warning-count", title: countLabel(info.warnings) },
-          h("span", { "aria-hidden": "true" }, WARNING_SIGN + " "), countLabel(info.warnings)));
-      }
-      current = h("section", { class: "doc-section", "aria-labelledby": node.id || null }, header);
-      article.append(current);
+      current = h("section", { class: "doc-section", "aria-labelledby": node.id || null },
+        h("div", { class: "doc-section-head" }, node));
+      body.append(current);
       continue;
-    }
-    if (current.classList.contains("doc-intro") && node.nodeType === Node.ELEMENT_NODE && isTocList(node)) {
-      continue; // the generated table of contents: the sidebar shows it
     }
     current.append(node);
   }
-  decorate(article);
-  const toc = buildToc(docs.sections || []);
-  return { article, toc };
-}
-
-function buildToc(sections) {
-  if (!sections.length) return null;
-  return h("nav", { class: "toc", "aria-label": "Sections" },
-    h("h2", { class: "toc-title" }, "Contents"),
-    h("ol", { class: "toc-list" }, sections.map((s) =>
-      h("li", {},
-        h("a", { href: `#${s.anchor}` }, s.title),
-        s.warnings > 0
-          ? h("span", { class: "toc-warnings", title: countLabel(s.warnings) },
-            h("span", { "aria-hidden": "true" }, WARNING_SIGN), h("span", { class: "visually-hidden" }, countLabel(s.warnings)),
-            h("span", { "aria-hidden": "true" }, ` ${s.warnings}`))
-          : null))));
+  decorate(body);
+  return body;
 }
 
 /** Style warnings and citations; make outside links open safely in a new tab. */
@@ -128,7 +92,7 @@ function decorate(root) {
     if (!code.closest("pre") && CITATION.test(code.textContent.trim())) code.classList.add("citation");
   }
   for (const link of root.querySelectorAll("a[href]")) {
-    if (!link.getAttribute("href").startsWith("#")) {
+    if (OUTSIDE_URL.test(link.getAttribute("href"))) {
       link.setAttribute("target", "_blank");
       link.setAttribute("rel", "noopener noreferrer nofollow");
     }

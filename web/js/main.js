@@ -1,9 +1,12 @@
 // The page's entry: learn the server's configuration and who is signed in,
 // then show the view for the address.  Links marked data-link navigate
-// without reloading; the back button works.
+// without reloading; the back button works.  A view may take a new address
+// itself (the reader moving between pages of one repository) instead of
+// being built again.
 
 import * as api from "./api.js";
 import { mountDetail } from "./detail.js";
+import { currentAnchor } from "./reader.js";
 import { fill, h } from "./dom.js";
 import { mountRepositories } from "./repositories.js";
 import { mountSignin } from "./signin.js";
@@ -11,7 +14,8 @@ import { mountSignin } from "./signin.js";
 const main = document.getElementById("main");
 const account = document.getElementById("account");
 const accountLogin = document.getElementById("account-login");
-const DETAIL = /^\/repositories\/([0-9a-f-]{36})\/?$/i;
+// /repositories/{id}, or /repositories/{id}/docs/{slug}: a page of its documentation.
+const DETAIL = /^\/repositories\/([0-9a-f-]{36})(?:\/docs\/(.+?))?\/?$/i;
 
 const ctx = {
   config: null,
@@ -31,7 +35,7 @@ const ctx = {
   },
 };
 
-let dispose = null;
+let view = null; // {dispose(), show?(slug, anchor), repositoryId?}
 let shownPath = null;
 
 function setSession(session) {
@@ -41,9 +45,23 @@ function setSession(session) {
   accountLogin.textContent = session ? session.login : "";
 }
 
+function slugOf(encoded) {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
+
 function route(message) {
-  if (dispose) dispose();
-  dispose = null;
+  const detailOf = DETAIL.exec(location.pathname);
+  if (ctx.session && detailOf && view && view.repositoryId === detailOf[1].toLowerCase()) {
+    shownPath = location.pathname;
+    view.show(detailOf[2] === undefined ? null : slugOf(detailOf[2]), currentAnchor());
+    return;
+  }
+  if (view) view.dispose();
+  view = null;
   shownPath = location.pathname;
   window.scrollTo(0, 0);
   if (!ctx.session) {
@@ -54,9 +72,10 @@ function route(message) {
   const detail = DETAIL.exec(path);
   if (path === "/" || path === "/signin") {
     if (path === "/signin") history.replaceState(null, "", "/");
-    dispose = mountRepositories(main, ctx);
+    view = { dispose: mountRepositories(main, ctx) };
   } else if (detail) {
-    dispose = mountDetail(main, ctx, detail[1]);
+    const target = { slug: detail[2] === undefined ? null : slugOf(detail[2]), anchor: currentAnchor() };
+    view = { ...mountDetail(main, ctx, detail[1], target), repositoryId: detail[1].toLowerCase() };
   } else {
     document.title = "Not found · docsgen";
     fill(main, h("section", { class: "empty-state" },
@@ -94,6 +113,9 @@ function alertInPage(text) {
 }
 
 async function start() {
+  // Both at once: the page's first answers are on the way to the first page shown.
+  const session = api.get("/api/session");
+  session.catch(() => {}); // awaited below, after the configuration
   try {
     ctx.config = await api.get("/api/config");
   } catch (error) {
@@ -101,7 +123,7 @@ async function start() {
     return;
   }
   try {
-    setSession(await api.get("/api/session"));
+    setSession(await session);
   } catch (error) {
     if (!(error instanceof api.ApiError && error.status === 401)) {
       fill(main, h("div", { class: "notice notice-error", role: "alert" }, `docsgen is not reachable: ${error.message}. Reload the page to try again.`));

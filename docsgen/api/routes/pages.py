@@ -84,6 +84,12 @@ async def repository_page(request: web.Request) -> web.Response:
     return page_response(request)
 
 
+@routes.get("/repositories/{id}/docs/{slug:.+}")
+async def documentation_page(request: web.Request) -> web.Response:
+    """A page of a repository's documentation: a permalink opens the page at that page."""
+    return page_response(request)
+
+
 @routes.get("/assets/{path:.+}")
 async def asset(request: web.Request) -> web.FileResponse:
     """A file under ``web/``; nothing outside it, no hidden files, known types only."""
@@ -174,6 +180,17 @@ OPENAPI_PATHS: dict[str, Any] = {
             {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
         ],
         "get": {"summary": "The browser page of one repository", "responses": _PAGE},
+    },
+    "/repositories/{id}/docs/{slug}": {
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+        ],
+        "get": {
+            "summary": "The browser page of one repository, open at a page of its documentation",
+            "description": "The fragment `#{anchor}` (a symbol's qualified name) scrolls to it.",
+            "responses": _PAGE,
+        },
     },
     "/assets/{path}": {
         "parameters": [
