@@ -88,9 +88,10 @@ async def article_is_inert(page: Page) -> None:
 
 def still_on(url: str) -> re.Pattern[str]:
     """The page's own address, or one of its documentation's pages, at most with a
-    section's or a symbol's fragment (a symbol's anchor is its qualified name:
-    ``#evil.run``, ``#serde_json::from_str``)."""
-    return re.compile(re.escape(url) + r"(/docs/[\w.-]+)?(#[\w.:/-]*)?$")
+    section's or a symbol's fragment (a symbol's anchor is its qualified name, whatever
+    the repository named it: ``#serde_json::from_str``, ``#javascript:alert('x').y`` — a
+    fragment of this page, never a URL of its own)."""
+    return re.compile(re.escape(url) + r"(/docs/[\w.-]+)?(#[^#\s]*)?$")
 
 
 async def hover_and_click_everything(page: Page) -> None:
@@ -104,7 +105,11 @@ async def hover_and_click_everything(page: Page) -> None:
         "(links) => links.map((a) => a.getAttribute('href'))"
     ):
         assert re.fullmatch(rf"/repositories/{repository}/docs/[\w.-]+(#[\w.%-]*)?", href), href
-    targets = "article.docs :is(p, b, a:not([target]):not([data-link]), td, svg .node, svg a)"
+    # Clicking a cell or paragraph that holds such a link would follow it (and leave the page).
+    targets = (
+        "article.docs :is(:is(p, b, td):not(:has(a[data-link])), "
+        "a:not([target]):not([data-link]), svg .node, svg a)"
+    )
     for target in await page.locator(targets).all():
         if await target.is_visible():
             await target.hover(force=True)
