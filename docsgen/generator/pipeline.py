@@ -15,6 +15,7 @@ from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.markdown import anchor, escape
 from docsgen.generator.narration import Narrator, Report
+from docsgen.generator.pages import Page, paginate
 from docsgen.generator.sections import SectionResult
 from docsgen.progress_schedule import ANALYZING, ProgressCallback
 from docsgen.snapshot import Snapshot
@@ -30,6 +31,7 @@ class GeneratedDocs:
     rebuilt: tuple[str, ...] = ()  # keys of the sections built by this run
     reused: tuple[str, ...] = ()  # keys of the sections read from the store (inputs unchanged)
     narrative: Report | None = None  # the summaries' cost, when a model wrote them
+    pages: tuple[Page, ...] = ()  # the sections cut into pages, in reading order
 
     def sections_json(self) -> list[dict[str, object]]:
         return [s.to_json() for s in self.sections]
@@ -71,6 +73,7 @@ async def generate(
         built.rebuilt,
         built.reused,
         narration.report() if narration is not None else None,
+        paginate(sections),
     )
 
 

@@ -1,0 +1,434 @@
+"""The documentation as pages: what a reader opens one at a time (CONTRACT §11).
+
+The sections stay what the generator builds and ``docs.md`` shows whole; this
+module cuts them into pages, in reading order: the Overview, every guide
+section, then the API Reference — a parent page (its opening: what is
+documented and why, and the list of modules) and one page per public module,
+a module too large for one page split at its entries' boundaries.
+
+Every page starts with its own ``#`` heading; the headings under it move up so
+that the page reads as a document (a module's entries, ``####`` in the whole
+document, are ``##`` on its page).  Each documented symbol is a ``DocSymbol``
+whose anchor is its qualified name (``flask.Flask.route``,
+``serde_json::from_str``): ``page_html`` gives its heading that id.
+
+Links.  In the whole document every link to a symbol or a section is a
+fragment (``#flask.Flask.route``).  On a page, a fragment whose target is on
+the same page stays ``#anchor``; one whose target is on another page becomes
+``{slug}#anchor`` (or ``{slug}`` for the page itself: a section, a module),
+relative, so that it resolves against the reader's address
+``/repositories/{id}/docs/{slug}``.  Publishers that write one file per page
+rewrite ``{slug}#…`` hrefs to ``{slug}.html#…`` or ``{slug}.md#…``; an href
+that holds no ``:``, no ``/`` and does not start with ``#`` is always such a
+slug (``is_page_link``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from docsgen.generator.markdown import WARNING_SIGN, anchor, code
+from docsgen.generator.sections.api_reference import TITLE as API_TITLE
+from docsgen.generator.sections.base import SectionResult
+
+API_SLUG = anchor(API_TITLE)  # "api-reference"
+MAX_PAGE_BYTES = 400 * 1024  # a module page larger than this is split at its entries
+SUMMARY_CHARS = 240
+
+_HEADING = re.compile(r"^(#{1,6}) (.*)$")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"^(`+) ?(.+?) ?\1$")
+_LINK_TARGET = re.compile(r"\]\(#([^()\s]+)\)")
+_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_KIND = re.compile(r"^\*([\w-]+)\* ")
+_CITATION = re.compile(r"(`+) ?([^`]+?:\d+) ?\1")
+_DECLARED = re.compile(
+    r"^(?:@\S+\n)*(?:#\[[^\n]*\n)*(?:(?:pub(?:\([^)]*\))?|export|default|public|protected|"
+    r"abstract|final|static|async|declare|unsafe|const)\s+)*"
+    r"(class|interface|struct|enum|trait|type|namespace|module|macro_rules!|union|def|fn|"
+    r"func|function)\b"
+)
+_DECLARED_KINDS = {"def": "function", "fn": "function", "func": "function",
+                   "function": "function", "macro_rules!": "macro"}  # fmt: skip
+_MARKUP_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>()#+!|~.-])")
+_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class DocSymbol:
+    """A documented symbol: where it is, and enough to find it by name."""
+
+    qualname: str  # e.g. "flask.Flask.route", "serde_json::from_str" — also its anchor
+    slug: str  # the page it is on
+    kind: str | None  # "class", "function", "method", ... when the entry says it
+    citation: str | None  # "path:line" of its declaration, or None
+    summary: str  # first sentence of its documentation as plain text, or ""
+    line: int  # 1-based line of its heading in the page's markdown
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    parent: str | None
+    markdown: str
+    warnings: int
+    symbols: tuple[DocSymbol, ...]
+
+
+def is_page_link(href: str) -> bool:
+    """Whether ``href`` names another page in this module's link form (``slug#anchor``)."""
+    return (
+        bool(href)
+        and not href.startswith("#")
+        and ":" not in href.split("#", 1)[0]
+        and ("/" not in href.split("#", 1)[0])
+    )
+
+
+@dataclass
+class _Draft:
+    """A page before its links are rewritten: its lines, and the symbols on them."""
+
+    title: str
+    parent: str | None
+    lines: list[str]
+    section: int  # the index of the section it is cut from
+    self_anchors: tuple[str, ...] = ()  # anchors that mean the page itself
+    # (qualname, kind, citation, summary, 0-based line) of each symbol heading
+    symbols: list[tuple[str, str | None, str | None, str, int]] = field(default_factory=list)
+    slug: str = ""
+
+
+def paginate(sections: Sequence[SectionResult]) -> tuple[Page, ...]:
+    """The pages of ``sections``, in reading order (see the module's docstring)."""
+    guide = [(i, s) for i, s in enumerate(sections) if s.anchor != API_SLUG]
+    api = [(i, s) for i, s in enumerate(sections) if s.anchor == API_SLUG]
+    drafts = [_guide_page(i, s) for i, s in guide]
+    for i, section in api:
+        drafts += _api_pages(i, section)
+    taken: set[str] = set()
+    for draft in drafts:
+        draft.slug = _unique(draft.slug or _slug_of(draft), taken)
+    _link_modules(drafts)
+    targets = _targets(drafts)
+    warnings = _warnings(drafts, sections)
+    pages = []
+    seen: set[str] = set()
+    for draft, count in zip(drafts, warnings, strict=True):
+        lines = [
+            line if fenced else _rewrite_links(line, draft.slug, targets)
+            for line, fenced in _scan(draft.lines)
+        ]
+        symbols = []
+        for qualname, kind, citation, summary, index in draft.symbols:
+            if qualname in seen:
+                continue  # one anchor per name: the first declaration keeps it
+            seen.add(qualname)
+            symbols.append(DocSymbol(qualname, draft.slug, kind, citation, summary, index + 1))
+        markdown = "\n".join(lines).rstrip("\n") + "\n"
+        pages.append(Page(draft.slug, draft.title, draft.parent, markdown, count, tuple(symbols)))
+    return tuple(pages)
+
+
+def _guide_page(index: int, section: SectionResult) -> _Draft:
+    lines = [f"# {section.title}", ""]
+    for line, fenced in _scan(section.markdown.split("\n")):
+        heading = None if fenced else _HEADING.match(line)
+        if heading is not None:
+            line = "#" * max(len(heading.group(1)) - 1, 2) + " " + heading.group(2)
+        lines.append(line)
+    draft = _Draft(section.title, None, lines, index, (section.anchor,))
+    draft.slug = section.anchor
+    return draft
+
+
+def _api_pages(index: int, section: SectionResult) -> list[_Draft]:
+    """The API Reference's parent page, then its modules' pages (the modules' list on
+    the parent page is filled in once their slugs are known: ``_link_modules``)."""
+    opening: list[str] = []
+    modules: list[list[str]] = []
+    for line, fenced in _scan(section.markdown.split("\n")):
+        if not fenced and line.startswith("### "):
+            modules.append([line])
+        elif modules:
+            modules[-1].append(line)
+        else:
+            opening.append(line)
+    parent = _Draft(API_TITLE, None, [f"# {API_TITLE}", "", *opening], index, (API_SLUG,))
+    parent.slug = API_SLUG
+    drafts = [parent]
+    for lines in modules:
+        drafts += _module_pages(index, lines)
+    return drafts
+
+
+def _module_pages(index: int, block: list[str]) -> list[_Draft]:
+    """One module's page, or its parts when it is larger than ``MAX_PAGE_BYTES``."""
+    name = _code_text(block[0][4:])
+    intro_end = next(
+        (i for i, (line, fenced) in enumerate(_scan(block)) if not fenced and _is_entry(line)),
+        len(block),
+    )
+    sep = "::" if any(line.startswith("*Rust*") for line in block[1:intro_end]) else "."
+    intro = [f"# {code(name)}", *block[1:intro_end]]
+    entries = _entries(block[intro_end:])
+    parts: list[list[list[str]]] = [[]]
+    size = _size(intro)
+    for entry in entries:
+        entry_size = _size(entry)
+        if parts[-1] and size + entry_size > MAX_PAGE_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(entry)
+        size += entry_size
+    drafts = []
+    for number, part in enumerate(parts, start=1):
+        title = name if number == 1 else f"{name} (part {number})"
+        head = intro if number == 1 else [f"# {code(name)} (part {number})", ""]
+        draft = _Draft(title, API_SLUG, list(head), index, (name,) if number == 1 else ())
+        draft.slug = _module_slug(name) + ("" if number == 1 else f"-{number}")
+        if number == 1:
+            citation, summary = _module_facts(intro)
+            draft.symbols.append((name, "module", citation, summary, 0))
+        for entry in part:
+            _add_entry(draft, entry, name, sep)
+        drafts.append(draft)
+    return drafts
+
+
+def _entries(lines: list[str]) -> list[list[str]]:
+    """Lines cut at each top-level entry (``####``), members staying with their owner."""
+    entries: list[list[str]] = []
+    for line, fenced in _scan(lines):
+        if not fenced and line.startswith("#### "):
+            entries.append([line])
+        elif entries:
+            entries[-1].append(line)
+        else:
+            entries.append([line])
+    return entries
+
+
+def _add_entry(draft: _Draft, entry: list[str], module: str, sep: str) -> None:
+    """Append an entry to a module page, its headings moved up two levels and each
+    recorded as a symbol."""
+    flags = list(_fenced(entry))
+    for i, line in enumerate(entry):
+        if flags[i] or not _is_entry(line):
+            draft.lines.append(line)
+            continue
+        level, text = line.split(" ", 1)
+        name = _code_text(text)
+        draft.symbols.append(
+            (f"{module}{sep}{name}", *_entry_facts(entry, flags, i, len(level)), len(draft.lines))
+        )
+        draft.lines.append("#" * (len(level) - 2) + " " + text)
+
+
+def _entry_facts(
+    lines: list[str], fenced: list[bool], at: int, level: int
+) -> tuple[str | None, str | None, str]:
+    """An entry's kind, citation and summary, read from the lines under its heading: an
+    optional declaration in a code block, the kind line (``*method* · `path:line```),
+    then its documentation."""
+    i = at + 1
+    declaration: list[str] = []
+    kind_line = ""
+    while i < len(lines) and not (not fenced[i] and _is_entry(lines[i])):
+        line = lines[i]
+        i += 1
+        if fenced[i - 1]:
+            if not _FENCE.match(line):
+                declaration.append(line)
+            continue
+        if not line.strip() or line.startswith("*Generated `__init__`:*"):
+            continue
+        kind_line = line
+        break
+    if kind_line.startswith("Documented as ") or kind_line.startswith("Re-export of "):
+        return None, _citation(kind_line), ""
+    kind_match = _KIND.match(kind_line)
+    kind = kind_match.group(1) if kind_match else _declared_kind(declaration, level)
+    summary = ""
+    while i < len(lines) and not fenced[i] and not _is_entry(lines[i]):
+        if lines[i].strip():
+            summary = _summary_of(lines, fenced, i)
+            break
+        i += 1
+    return kind, _citation(kind_line), summary
+
+
+def _declared_kind(declaration: list[str], level: int) -> str | None:
+    found = _DECLARED.match("\n".join(declaration))
+    if found is None:
+        return None
+    kind = _DECLARED_KINDS.get(found.group(1), found.group(1))
+    return "method" if kind == "function" and level > 4 else kind
+
+
+def _module_facts(intro: list[str]) -> tuple[str | None, str]:
+    """A module's citation and summary: its intro line ends ``— `path:line```, then
+    its documentation's first paragraph."""
+    flags = list(_fenced(intro))
+    for i, line in enumerate(intro):
+        if line.startswith("*") and " — " in line:
+            citation = _citation(line.rsplit(" — ", 1)[1])
+            j = i + 1
+            while j < len(intro) and not intro[j].strip():
+                j += 1
+            return citation, _summary_of(intro, flags, j) if j < len(intro) else ""
+    return None, ""
+
+
+def _summary_of(lines: list[str], fenced: list[bool], at: int) -> str:
+    """The first sentence of the paragraph starting at ``at``, as plain text; nothing
+    when what starts there is not prose (a warning, a table, a list of links)."""
+    paragraph: list[str] = []
+    for i in range(at, len(lines)):
+        if fenced[i] or not lines[i].strip() or _HEADING.match(lines[i]):
+            break
+        paragraph.append(lines[i].strip())
+    text = " ".join(paragraph)
+    if not text or text[0] in ">|-#" or text.startswith("**") or text.startswith("*Implements"):
+        return ""
+    if text.startswith("*Inherited from"):
+        return ""
+    plain = _ESCAPED.sub(r"\1", _MARKUP_LINK.sub(r"\1", text)).replace("`", "").replace("*", "")
+    sentence = _SENTENCE.match(plain)
+    plain = sentence.group(1) if sentence else plain
+    return plain if len(plain) <= SUMMARY_CHARS else plain[: SUMMARY_CHARS - 1] + "…"
+
+
+def _citation(text: str) -> str | None:
+    found = list(_CITATION.finditer(text))
+    return found[-1].group(2).replace("\\|", "|") if found else None
+
+
+def _link_modules(drafts: list[_Draft]) -> None:
+    """The parent API page lists its modules' pages, each linked by its slug."""
+    for parent in (d for d in drafts if d.slug == API_SLUG):
+        children = [d for d in drafts if d.parent == parent.slug]
+        if children:
+            while parent.lines and not parent.lines[-1].strip():
+                parent.lines.pop()
+            parent.lines += ["", "## Modules", ""]
+            parent.lines += [f"- [{code(d.title)}]({d.slug})" for d in children]
+
+
+def _targets(drafts: list[_Draft]) -> dict[str, tuple[str, bool]]:
+    """Every anchor a link can name: the page it is on, and whether it is the page
+    itself.  Symbols first, then pages, then guide headings; the first holder wins."""
+    targets: dict[str, tuple[str, bool]] = {}
+    for draft in drafts:
+        for qualname, *_ in draft.symbols:
+            targets.setdefault(qualname, (draft.slug, False))
+    for draft in drafts:
+        for page_anchor in draft.self_anchors:
+            targets[page_anchor] = (draft.slug, True)
+    for draft in drafts:
+        if draft.parent is not None:
+            continue
+        for line, fenced in _scan(draft.lines):
+            heading = None if fenced else _HEADING.match(line)
+            if heading is not None:
+                targets.setdefault(anchor(heading.group(2)), (draft.slug, False))
+    return targets
+
+
+def _rewrite_links(line: str, slug: str, targets: dict[str, tuple[str, bool]]) -> str:
+    if "](#" not in line:
+        return line
+
+    def rewrite(match: re.Match[str]) -> str:
+        target = match.group(1)
+        where = targets.get(target)
+        if where is None:
+            return match.group(0)
+        page, itself = where
+        if page == slug:
+            return match.group(0)
+        return f"]({page})" if itself else f"]({page}#{target})"
+
+    return _LINK_TARGET.sub(rewrite, line)
+
+
+def _warnings(drafts: list[_Draft], sections: Sequence[SectionResult]) -> list[int]:
+    """Each page's share of its section's warnings: the ⚠️ signs shown on it, counted
+    in reading order up to the section's total; warnings no sign shows are counted on
+    the section's first page."""
+    counts = [
+        sum(line.count(WARNING_SIGN) for line, fenced in _scan(d.lines) if not fenced)
+        for d in drafts
+    ]
+    result = [0] * len(drafts)
+    for index, section in enumerate(sections):
+        left = len(section.warnings)
+        mine = [i for i, d in enumerate(drafts) if d.section == index]
+        for i in mine:
+            result[i] = min(counts[i], left)
+            left -= result[i]
+        if mine:
+            result[mine[0]] += left
+    return result
+
+
+def _module_slug(name: str) -> str:
+    return "api-" + _SLUG_UNSAFE.sub("-", name)
+
+
+def _slug_of(draft: _Draft) -> str:
+    return anchor(draft.title) or "page"
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate = f"{slug}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _is_entry(line: str) -> bool:
+    return line.startswith(("#### ", "##### ", "###### "))
+
+
+def _code_text(text: str) -> str:
+    found = _CODE_SPAN.match(text.strip())
+    return found.group(2) if found else text.strip()
+
+
+def _size(lines: list[str]) -> int:
+    """Bytes of ``lines`` once their links are rewritten: a fragment link may gain its
+    page's slug, at most ``api-``, the module's name (a prefix of the name it links
+    to), a part's number and a ``#``."""
+    return sum(
+        len(line.encode()) + 1 + sum(len(t) + 8 for t in _LINK_TARGET.findall(line))
+        for line in lines
+    )
+
+
+def _scan(lines: Sequence[str]) -> Iterator[tuple[str, bool]]:
+    """Each line, and whether it belongs to a fenced code block (its fences included)."""
+    return zip(lines, _fenced(lines), strict=True)
+
+
+def _fenced(lines: Sequence[str]) -> Iterator[bool]:
+    fence = ""
+    for line in lines:
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = ""
+            yield True
+            continue
+        opening = _FENCE.match(line)
+        if opening is not None:
+            fence = opening.group(1)
+            yield True
+        else:
+            yield False
