@@ -1,0 +1,205 @@
+"""The answers that read a repository's documentation: its contents, a page, a search,
+one symbol.  Markdown with the documentation's own citations (``path:line``, a link
+where the source has one), for a model to read and cite in turn."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from docsgen.db import Queryable
+from docsgen.db import pages as stored
+from docsgen.db.repositories import Repository
+from docsgen.db.search import search
+from docsgen.errors import NotFound
+from docsgen.generator.markdown import code, fence
+from docsgen.mcp.status import call
+from docsgen.settings import Settings
+from docsgen.sources.github import citation_template
+
+# Search results shown per answer (the search's own cap is 100).
+RESULTS = 20
+# Mentions of a symbol get_symbol lists.
+MENTIONS = 10
+
+_HEADING = re.compile(r"^(#{1,6}) ")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CITATION = re.compile(r"^(.*):(\d+)$")
+
+
+def _not_generated() -> NotFound:
+    return NotFound("Documentation not generated yet: generate_docs starts a run")
+
+
+async def contents_answer(conn: Queryable, repository: Repository) -> str:
+    """The table of contents: every page's slug and title, in reading order."""
+    toc = await stored.read_toc(conn, repository.id)
+    if toc is None:
+        raise _not_generated()
+    name = repository.name
+    lines = [
+        f"# Documentation of {code(name)}: contents",
+        "",
+        f"Commit `{toc.commit_sha}`, {len(toc.pages)} pages in reading order. Read one with "
+        f"{code(call('read_page', repository=name, slug='<slug>'))}.",
+        "",
+    ]
+    for entry in toc.pages:
+        indent = "  " if entry.parent else ""
+        flag = f" (⚠️ {entry.warnings})" if entry.warnings else ""
+        lines.append(f"{indent}- `{entry.slug}`: {code(entry.title)}{flag}")
+    return "\n".join(lines) + "\n"
+
+
+async def page_answer(conn: Queryable, repository: Repository, slug: str) -> str:
+    """One page's Markdown, then where the previous and next pages are."""
+    page = await stored.read_page(conn, repository.id, slug)
+    if page is None:
+        raise NotFound(
+            f"Page not found: {slug!r}. read_page without a slug lists the pages of "
+            f"{repository.name!r}."
+        )
+    name = repository.name
+    around = [
+        f"{label}: {code(call('read_page', repository=name, slug=target))}"
+        for label, target in (("previous page", page.prev), ("next page", page.next))
+        if target is not None
+    ]
+    footer = "\n\n---\n" + " · ".join(around) + "\n" if around else ""
+    return page.markdown.rstrip("\n") + "\n" + footer
+
+
+async def search_answer(conn: Queryable, repository: Repository, query: str) -> str:
+    """The search's results, best first, each with how to read it."""
+    results = await search(conn, repository.id, query, RESULTS)
+    name = repository.name
+    if not results:
+        return (
+            f"# Search {code(query)} in {code(name)}: no results\n\n"
+            "Try other words, a symbol's short name, or "
+            f"{code(call('read_page', repository=name))} for the contents.\n"
+        )
+    lines = [f"# Search {code(query)} in {code(name)}: {len(results)} results, best first", ""]
+    for number, result in enumerate(results, 1):
+        where = f"page `{result.slug}`" + (f", anchor `{result.anchor}`" if result.anchor else "")
+        cited = f", {code(result.citation)}" if result.citation else ""
+        lines.append(f"{number}. **{result.kind}** {code(result.title)}: {where}{cited}")
+        if result.snippet:
+            lines.append(f"   > {' '.join(result.snippet.split())}")
+        if result.kind == "symbol":
+            follow = call("get_symbol", repository=name, qualified_name=result.title)
+        else:
+            follow = call("read_page", repository=name, slug=result.slug)
+        lines.append(f"   {code(follow)}")
+    return "\n".join(lines) + "\n"
+
+
+async def symbol_answer(
+    conn: Queryable, settings: Settings, repository: Repository, qualname: str
+) -> str:
+    """One symbol: signature, documentation (its slice of its page), citation with a
+    source link where there is one, and the other places the documentation mentions it."""
+    name = repository.name
+    symbol = await stored.read_symbol(conn, repository.id, qualname.strip())
+    if symbol is None:
+        raise NotFound(
+            f"Symbol not found: {qualname!r}. Give its qualified name as search_docs shows it, "
+            f"e.g. {code(call('search_docs', repository=name, query=qualname.split('.')[-1]))}."
+        )
+    page = await stored.read_page(conn, repository.id, symbol.slug)
+    if page is None:  # the documentation was replaced between the two reads
+        raise _not_generated()
+    docs = symbol_slice(page.markdown, symbol.line)
+    lines = [f"# {code(symbol.qualname)}" + (f" ({symbol.kind})" if symbol.kind else ""), ""]
+    if symbol.citation:
+        lines.append(f"- declared at {_cited(settings, repository, page.commit_sha, symbol.citation)}")
+    else:
+        lines.append("- declared at: ⚠️ no citation (the generator could not place it)")
+    lines.append(
+        f"- documented on page `{symbol.slug}` at anchor `{symbol.qualname}`: "
+        f"{code(call('read_page', repository=name, slug=symbol.slug))}"
+    )
+    signature = first_code_block(docs)
+    if signature is not None:
+        lines += ["", "## Signature", "", signature]
+    lines += ["", "## Documentation", "", docs.rstrip("\n")]
+    mentions = await _mentions(conn, repository, symbol.qualname)
+    lines += ["", "## Where the documentation mentions it", ""]
+    lines += mentions or ["No other page or symbol of the documentation mentions it."]
+    return "\n".join(lines) + "\n"
+
+
+def _cited(settings: Settings, repository: Repository, commit: str | None, citation: str) -> str:
+    """``path:line``, with a link to that line of the described commit where there is one."""
+    match = _CITATION.match(citation)
+    label = code(citation)
+    if match is None:
+        return label
+    path, line = match.group(1), int(match.group(2))
+    if repository.provider == "github" and repository.full_name and commit:
+        template = citation_template(settings.github_web_url, repository.full_name, commit)
+        return f"[{label}]({template.format(path=path, line=line)})"
+    if repository.path:
+        return f"{label} (the file {code(str(PurePosixPath(repository.path) / path))})"
+    return label
+
+
+async def _mentions(conn: Queryable, repository: Repository, qualname: str) -> list[str]:
+    """Other symbols, pages and text the search finds for the symbol's name."""
+    short = re.split(r"::|\.|/", qualname)[-1] or qualname
+    seen: set[tuple[str, str | None]] = set()
+    lines: list[str] = []
+    for query in dict.fromkeys((qualname, short)):
+        for result in await search(conn, repository.id, query, RESULTS):
+            key = (result.slug, result.anchor)
+            if result.anchor == qualname or key in seen or len(lines) >= MENTIONS:
+                continue
+            seen.add(key)
+            where = f"`{result.slug}`" + (f"#`{result.anchor}`" if result.anchor else "")
+            cited = f" ({code(result.citation)})" if result.citation else ""
+            snippet = " ".join((result.snippet or "").split())
+            lines.append(
+                f"- **{result.kind}** {code(result.title)} on {where}{cited}"
+                + (f": {snippet}" if snippet else "")
+            )
+    return lines
+
+
+def symbol_slice(markdown: str, line: int) -> str:
+    """The page's lines from the symbol's heading (``line``, from 1) to the next heading
+    of the same or a higher level, headings inside code fences not counting."""
+    lines = markdown.split("\n")
+    start = line - 1
+    heading = _HEADING.match(lines[start]) if 0 <= start < len(lines) else None
+    if heading is None:
+        return ""
+    level = len(heading.group(1))
+    fenced = False
+    end = len(lines)
+    for index in range(start + 1, len(lines)):
+        text = lines[index]
+        if _FENCE.match(text):
+            fenced = not fenced
+            continue
+        other = None if fenced else _HEADING.match(text)
+        if other is not None and len(other.group(1)) <= level:
+            end = index
+            break
+    return "\n".join(lines[start:end]).strip("\n") + "\n"
+
+
+def first_code_block(markdown: str) -> str | None:
+    """The first fenced block of ``markdown`` (a symbol's signature), fence included."""
+    lines = markdown.split("\n")
+    for start, text in enumerate(lines):
+        opening = _FENCE.match(text)
+        if opening is None:
+            continue
+        marker = opening.group(1)
+        for end in range(start + 1, len(lines)):
+            if lines[end].strip().startswith(marker):
+                body = "\n".join(lines[start + 1 : end])
+                info = text.strip()[len(marker) :]
+                return fence(body, info)
+        return None
+    return None
