@@ -64,11 +64,13 @@ def _fence_after(line: str, fence: str | None) -> str | None:
 
 def _close(lines: list[str], fence: str | None) -> str:
     text = "".join(lines)
+    if not text.endswith("\n"):
+        text += "\n"
     if fence is not None:
         opened = _FENCE.match(fence)
         assert opened is not None
-        text = text.rstrip("\n") + "\n" + opened.group(1)
-    return text.rstrip("\n") + "\n"
+        text += opened.group(1) + "\n"
+    return text
 
 
 def paged(markdown: str, page: int, call_for: Callable[[int], str], size: int = PART_CHARS) -> str:
