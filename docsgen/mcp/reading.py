@@ -112,7 +112,8 @@ async def symbol_answer(
     docs = symbol_slice(page.markdown, symbol.line)
     lines = [f"# {code(symbol.qualname)}" + (f" ({symbol.kind})" if symbol.kind else ""), ""]
     if symbol.citation:
-        lines.append(f"- declared at {_cited(settings, repository, page.commit_sha, symbol.citation)}")
+        cited = _cited(settings, repository, page.commit_sha, symbol.citation)
+        lines.append(f"- declared at {cited}")
     else:
         lines.append("- declared at: ⚠️ no citation (the generator could not place it)")
     lines.append(
