@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from docsgen.api.bodies import read_limited
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import STREAM_SLOTS, StreamSlots, rate_limit_middleware
 from docsgen.api.middleware import errors_middleware
@@ -148,6 +149,11 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app.cleanup_ctx.append(stream_slots)
     app.on_shutdown.append(end_streams)
     # The documentation as MCP tools for coding assistants (docs/mcp.md).
-    mcp_http.install(app, lambda: app[RUN_DEPS], body_limit=BODY_LIMIT)
+    mcp_http.install(
+        app,
+        lambda: app[RUN_DEPS],
+        read_body=lambda request: read_limited(request, BODY_LIMIT),
+        body_limit=BODY_LIMIT,
+    )
     ops_metrics.install(app)
     return app

@@ -8,7 +8,7 @@ requests, so any of several processes sharing the database can answer any reques
 Only ``Authorization: Bearer <API token>`` authenticates here.  The session cookie is
 ignored: a cookie is ambient (a browser sends it to any page's request), and the
 tools include one that starts a run, so accepting it would need the page's CSRF
-rules; an assistant has a token anyway.  The app's body limit (64 KiB) holds.
+rules; an assistant has a token anyway.  The app's body limits (size, time) hold.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 from aiohttp import web
@@ -47,9 +47,18 @@ def http_caller(ctx: Context) -> uuid.UUID:
     return user_id
 
 
-def install(app: web.Application, deps: Callable[[], RunDeps], *, body_limit: int) -> None:
-    """Serve the tools at ``/mcp`` of ``app``; ``deps`` gives the app's run dependencies
-    once it has started; ``body_limit`` is the app's (a larger body answers 413)."""
+def install(
+    app: web.Application,
+    deps: Callable[[], RunDeps],
+    *,
+    read_body: Callable[[web.Request], Awaitable[bytes]],
+    body_limit: int,
+) -> None:
+    """Serve the tools at ``/mcp`` of ``app``.
+
+    ``deps`` gives the app's run dependencies once it has started; ``read_body`` is how
+    the app reads a body (its size limit, ``body_limit``, and its time limit hold).
+    """
     server = build_server(deps, http_caller)
     server.streamable_http_app(
         stateless_http=True,
@@ -63,7 +72,7 @@ def install(app: web.Application, deps: Callable[[], RunDeps], *, body_limit: in
 
     async def handle(request: web.Request) -> web.StreamResponse:
         user_id = await _bearer_user(request, deps)
-        body = await request.read()  # the app's client_max_size applies: 413 past it
+        body = await read_body(request)
         return await _bridge(manager, request, body, user_id)
 
     async def sessions(app: web.Application) -> AsyncIterator[None]:
