@@ -244,3 +244,9 @@ async def test_mcp_takes_a_bearer_token_and_nothing_else(
     huge = json.dumps({**INITIALIZE, "padding": "x" * (64 * 1024)})
     too_large = await client.post("/mcp", data=huge, headers=bearer)
     assert too_large.status == 413
+
+    # Stateless: no stream to open, no session to end.
+    for method in ("GET", "DELETE"):
+        other = await client.request(method, "/mcp", headers=bearer)
+        assert other.status == 405, method
+        assert other.headers["Allow"] == "POST"

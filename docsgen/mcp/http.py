@@ -71,6 +71,10 @@ def install(
     manager = server.session_manager
 
     async def handle(request: web.Request) -> web.StreamResponse:
+        if request.method != "POST":
+            # Stateless: no stream for the server to push on (GET), no session to end
+            # (DELETE).  The protocol's answer for both is 405.
+            raise web.HTTPMethodNotAllowed(request.method, ["POST"])
         user_id = await _bearer_user(request, deps)
         body = await read_body(request)
         return await _bridge(manager, request, body, user_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from docsgen.db import Queryable
+from docsgen.db import Queryable, jobs
 from docsgen.db import pages as stored
 from docsgen.db.repositories import Repository
 from docsgen.db.search import search
@@ -31,20 +31,29 @@ def _not_generated() -> NotFound:
     return NotFound("Documentation not generated yet: generate_docs starts a run")
 
 
-async def contents_answer(conn: Queryable, repository: Repository) -> str:
+async def described_commit(conn: Queryable, settings: Settings, repository: Repository) -> str:
+    """The commit the readable documentation describes (``NotFound`` before the first)."""
+    status = await jobs.read_status(conn, repository.id, settings.lease_seconds)
+    if status.commit_sha is None:
+        raise _not_generated()
+    return status.commit_sha
+
+
+async def contents_answer(conn: Queryable, settings: Settings, repository: Repository) -> str:
     """The table of contents: every page's slug and title, in reading order."""
+    commit = await described_commit(conn, settings, repository)
     toc = await stored.read_toc(conn, repository.id)
-    if toc is None:
+    if not toc:
         raise _not_generated()
     name = repository.name
     lines = [
         f"# Documentation of {code(name)}: contents",
         "",
-        f"Commit `{toc.commit_sha}`, {len(toc.pages)} pages in reading order. Read one with "
+        f"Commit `{commit}`, {len(toc)} pages in reading order. Read one with "
         f"{code(call('read_page', repository=name, slug='<slug>'))}.",
         "",
     ]
-    for entry in toc.pages:
+    for entry in toc:
         indent = "  " if entry.parent else ""
         flag = f" (⚠️ {entry.warnings})" if entry.warnings else ""
         lines.append(f"{indent}- `{entry.slug}`: {code(entry.title)}{flag}")
@@ -55,6 +64,8 @@ async def page_answer(conn: Queryable, repository: Repository, slug: str) -> str
     """One page's Markdown, then where the previous and next pages are."""
     page = await stored.read_page(conn, repository.id, slug)
     if page is None:
+        if not await stored.has_pages(conn, repository.id):
+            raise _not_generated()
         raise NotFound(
             f"Page not found: {slug!r}. read_page without a slug lists the pages of "
             f"{repository.name!r}."
@@ -100,6 +111,7 @@ async def symbol_answer(
     """One symbol: signature, documentation (its slice of its page), citation with a
     source link where there is one, and the other places the documentation mentions it."""
     name = repository.name
+    commit = await described_commit(conn, settings, repository)
     symbol = await stored.read_symbol(conn, repository.id, qualname.strip())
     if symbol is None:
         raise NotFound(
@@ -112,7 +124,7 @@ async def symbol_answer(
     docs = symbol_slice(page.markdown, symbol.line)
     lines = [f"# {code(symbol.qualname)}" + (f" ({symbol.kind})" if symbol.kind else ""), ""]
     if symbol.citation:
-        cited = _cited(settings, repository, page.commit_sha, symbol.citation)
+        cited = _cited(settings, repository, commit, symbol.citation)
         lines.append(f"- declared at {cited}")
     else:
         lines.append("- declared at: ⚠️ no citation (the generator could not place it)")
@@ -130,14 +142,14 @@ async def symbol_answer(
     return "\n".join(lines) + "\n"
 
 
-def _cited(settings: Settings, repository: Repository, commit: str | None, citation: str) -> str:
+def _cited(settings: Settings, repository: Repository, commit: str, citation: str) -> str:
     """``path:line``, with a link to that line of the described commit where there is one."""
     match = _CITATION.match(citation)
     label = code(citation)
     if match is None:
         return label
     path, line = match.group(1), int(match.group(2))
-    if repository.provider == "github" and repository.full_name and commit:
+    if repository.provider == "github" and repository.full_name:
         template = citation_template(settings.github_web_url, repository.full_name, commit)
         return f"[{label}]({template.format(path=path, line=line)})"
     if repository.path:

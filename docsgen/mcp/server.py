@@ -148,7 +148,7 @@ def build_server(deps: Callable[[], RunDeps], caller: Caller) -> MCPServer[Any]:
         d = deps()
         found = await find_repository(d.pool, caller(ctx), repository)
         if slug is None:
-            text = await reading.contents_answer(d.pool, found)
+            text = await reading.contents_answer(d.pool, d.settings, found)
             return paged(text, page, lambda n: call("read_page", repository=repository, page=n))
         text = await reading.page_answer(d.pool, found, slug)
         return paged(
