@@ -19,6 +19,8 @@ from docsgen.generator.markdown import anchor
 if TYPE_CHECKING:
     from docsgen.generator.pages import Page
 
+RENDER_VERSION = 1  # bump when the HTML rendered from the same Markdown changes
+
 _TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
     "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",

@@ -117,6 +117,8 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("DELETE", "/api/repositories/{id}"): Expected(REPOSITORY, 204, fresh=True),
     ("GET", "/api/repositories/{id}/docs/status"): Expected(REPOSITORY, 200),
     ("GET", "/api/repositories/{id}/docs"): Expected(REPOSITORY, 200),
+    ("GET", "/api/repositories/{id}/docs/pages/{slug}"): Expected(REPOSITORY, 200),
+    ("GET", "/api/repositories/{id}/docs/search"): Expected(REPOSITORY, 200, query={"q": "sample"}),
     ("GET", "/api/repositories/{id}/docs.md"): Expected(REPOSITORY, 200),
     ("GET", "/api/repositories/{id}/docs/events"): Expected(REPOSITORY, 200),
     ("POST", "/api/repositories/{id}/docs/check"): Expected(REPOSITORY, 200),
@@ -254,6 +256,7 @@ async def call(
 ) -> Answer:
     world.target = repository_id
     url = path.replace("{id}", repository_id).replace("{path}", "css/app.css")
+    url = url.replace("{slug}", "overview")
     body = expected.body(world, caller) if expected.body else None
     async with client.request(
         method,

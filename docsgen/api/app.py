@@ -19,7 +19,7 @@ from aiohttp import web
 from docsgen.api.bodies import read_limited
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import STREAM_SLOTS, StreamSlots, rate_limit_middleware
-from docsgen.api.middleware import errors_middleware
+from docsgen.api.middleware import compression_middleware, errors_middleware
 from docsgen.api.openapi import OPENAPI_DOCUMENT, document
 from docsgen.api.routes import (
     docs,
@@ -83,6 +83,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app = web.Application(
         middlewares=[
             request_middleware,
+            compression_middleware,
             errors_middleware,
             rate_limit_middleware,
         ],

@@ -93,3 +93,43 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return web.json_response({"error": "Internal server error"}, status=500)
+
+
+# Answers worth compressing: JSON, HTML and text; smaller ones cost more than they save.
+COMPRESSED_TYPES = frozenset(
+    {"application/json", "text/html", "text/markdown", "text/plain", "text/css",
+     "application/javascript", "text/javascript"}
+)  # fmt: skip
+MIN_COMPRESSED_BYTES = 1024
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an ``Accept-Encoding`` header accepts gzip (``gzip;q=0`` refuses it)."""
+    for item in header.lower().split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip() not in ("gzip", "x-gzip", "*"):
+            continue
+        q = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+        try:
+            return float(q) > 0
+        except ValueError:
+            return False
+    return False
+
+
+@web.middleware
+async def compression_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """gzip for JSON, HTML and text answers when the client accepts it (CONTRACT §11)."""
+    response = await handler(request)
+    if not isinstance(response, web.Response) or response.content_type not in COMPRESSED_TYPES:
+        return response
+    response.headers["Vary"] = "Accept-Encoding"
+    body = response.body
+    if (
+        isinstance(body, bytes)
+        and len(body) >= MIN_COMPRESSED_BYTES
+        and "Content-Encoding" not in response.headers
+        and accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    ):
+        response.enable_compression(web.ContentCoding.gzip)
+    return response

@@ -197,14 +197,40 @@ def _core_document() -> dict[str, Any]:
                         "docs": status,
                     },
                 },
-                "Section": {
+                "PageEntry": {
                     "type": "object",
-                    "required": ["title", "anchor", "markdown", "warnings"],
+                    "required": ["slug", "title", "parent", "warnings"],
                     "properties": {
+                        "slug": {"type": "string"},
                         "title": {"type": "string"},
-                        "anchor": {"type": "string"},
-                        "markdown": {"type": "string"},
+                        "parent": {"type": ["string", "null"]},
                         "warnings": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "Page": {
+                    "type": "object",
+                    "required": ["slug", "title", "markdown", "html", "warnings", "prev", "next"],
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "parent": {"type": ["string", "null"]},
+                        "markdown": {"type": "string"},
+                        "html": {"type": "string", "description": "Sanitized"},
+                        "warnings": {"type": "integer", "minimum": 0},
+                        "prev": {"type": ["string", "null"]},
+                        "next": {"type": ["string", "null"]},
+                    },
+                },
+                "SearchResult": {
+                    "type": "object",
+                    "required": ["kind", "title", "slug", "anchor", "snippet", "citation"],
+                    "properties": {
+                        "kind": {"enum": ["symbol", "page", "text"]},
+                        "title": {"type": "string"},
+                        "slug": {"type": "string"},
+                        "anchor": {"type": ["string", "null"]},
+                        "snippet": {"type": "string"},
+                        "citation": {"type": ["string", "null"]},
                     },
                 },
             },
@@ -379,7 +405,7 @@ def _core_document() -> dict[str, Any]:
             "/api/repositories/{id}/docs": {
                 "parameters": [ID_PARAM],
                 "get": {
-                    "summary": "Status plus the documentation of the last successful run",
+                    "summary": "Status, the table of contents and the first page of the docs",
                     "security": SECURED,
                     "responses": {
                         "200": _json(
@@ -388,18 +414,82 @@ def _core_document() -> dict[str, Any]:
                                     status,
                                     {
                                         "type": "object",
+                                        "required": ["pages", "page"],
                                         "properties": {
-                                            "content": {"type": ["string", "null"]},
-                                            "html": {"type": ["string", "null"]},
-                                            "sections": {
+                                            "pages": {
                                                 "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Section"},
+                                                "items": {"$ref": "#/components/schemas/PageEntry"},
                                             },
+                                            "page": {"$ref": "#/components/schemas/Page"},
                                         },
                                     },
                                 ]
                             },
                             "Documentation",
+                        ),
+                        "304": {"description": "Unchanged since the given ETag"},
+                        **_errors(400, 401, 503),
+                        "404": _json(
+                            _ERROR,
+                            "Unknown repository, or no documentation generated yet (then "
+                            "the body also carries the status fields)",
+                        ),
+                    },
+                },
+            },
+            "/api/repositories/{id}/docs/pages/{slug}": {
+                "parameters": [
+                    ID_PARAM,
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "get": {
+                    "summary": "One page of the docs; ETag and 304 for a revisit",
+                    "security": SECURED,
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/Page"}, "The page"),
+                        "304": {"description": "Unchanged since the given ETag"},
+                        **_errors(400, 401, 503),
+                        "404": _json(_ERROR, "Unknown repository, or no such page"),
+                    },
+                },
+            },
+            "/api/repositories/{id}/docs/search": {
+                "parameters": [
+                    ID_PARAM,
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 100,
+                            "default": 20,
+                        },
+                    },
+                ],
+                "get": {
+                    "summary": "Search symbols, page titles and text; exact names first",
+                    "security": SECURED,
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["results"],
+                                "properties": {
+                                    "results": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/SearchResult"},
+                                    }
+                                },
+                            },
+                            "Results, best first",
                         ),
                         **_errors(400, 401, 404, 503),
                     },

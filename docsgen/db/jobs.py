@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 
 from docsgen.db import Queryable
+from docsgen.db.pages import NO_PAGES, PagesToStore, store_pages
 from docsgen.progress_schedule import UP_TO_DATE
 
 STALE_MESSAGE = (
@@ -91,11 +92,9 @@ class DocsStatus:
 
 @dataclass(frozen=True)
 class StoredDocs:
-    """The documentation of the last successful run."""
+    """The documentation of the last successful run, whole (its pages: ``db.pages``)."""
 
     content: str
-    sections: list[dict[str, Any]]
-    html: str
 
 
 async def claim_run(
@@ -184,40 +183,46 @@ async def complete_run(
     *,
     commit_sha: str,
     content: str,
-    sections: list[dict[str, Any]],
-    html: str,
+    pages: PagesToStore = NO_PAGES,
     generator_version: str | None = None,
 ) -> bool:
     """Store the new documentation and mark the run completed, if it still owns the row.
+
+    One transaction: the row, the pages, their symbols and the text search reads
+    (``docsgen.db.pages``) change together, so that search never disagrees with
+    the docs and a run that fails or loses its row changes none of them.
 
     The run has just read the head, so the docs are current, unless a push
     arrived meanwhile (``pending_sha``): then the head is that push's and the
     count is unknown until checked.  A push of the commit just documented asks
     for nothing more.
     """
-    result = await pool.execute(
-        """
-        UPDATE generated_docs SET
-            status = 'completed', progress = 100, current_step = 'Completed',
-            error_message = NULL, completed_at = now(), updated_at = now(),
-            commit_sha = $2, content = $3, sections = $4, html = $5,
-            generator_version = $6,
-            head_sha = COALESCE(pending_sha, $2),
-            commits_behind = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN 0 END,
-            head_checked_at = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN now() END,
-            pending_sha = NULLIF(pending_sha, $2),
-            pending_at = CASE WHEN pending_sha = $2 THEN NULL ELSE pending_at END,
-            version = version + 1
-        WHERE run_id = $1 AND status = 'generating'
-        """,
-        run_id,
-        commit_sha,
-        content,
-        sections,
-        html,
-        generator_version,
-    )
-    return result == "UPDATE 1"
+    async with pool.acquire() as conn, conn.transaction():
+        repository_id = await conn.fetchval(
+            """
+            UPDATE generated_docs SET
+                status = 'completed', progress = 100, current_step = 'Completed',
+                error_message = NULL, completed_at = now(), updated_at = now(),
+                commit_sha = $2, content = $3, sections = NULL, html = NULL,
+                generator_version = $4,
+                head_sha = COALESCE(pending_sha, $2),
+                commits_behind = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN 0 END,
+                head_checked_at = CASE WHEN COALESCE(pending_sha, $2) = $2 THEN now() END,
+                pending_sha = NULLIF(pending_sha, $2),
+                pending_at = CASE WHEN pending_sha = $2 THEN NULL ELSE pending_at END,
+                version = version + 1
+            WHERE run_id = $1 AND status = 'generating'
+            RETURNING repository_id
+            """,
+            run_id,
+            commit_sha,
+            content,
+            generator_version,
+        )
+        if repository_id is None:
+            return False
+        await store_pages(conn, repository_id, pages)
+    return True
 
 
 async def fail_run(pool: asyncpg.Pool, run_id: uuid.UUID, message: str) -> bool:
@@ -283,14 +288,11 @@ async def read_statuses(
 
 
 async def read_docs(conn: Queryable, repository_id: uuid.UUID) -> StoredDocs | None:
-    row = await conn.fetchrow(
-        "SELECT content, sections, html FROM generated_docs "
-        "WHERE repository_id = $1 AND content IS NOT NULL",
+    content: str | None = await conn.fetchval(
+        "SELECT content FROM generated_docs WHERE repository_id = $1 AND content IS NOT NULL",
         repository_id,
     )
-    if row is None:
-        return None
-    return StoredDocs(row["content"], row["sections"] or [], row["html"] or "")
+    return StoredDocs(content) if content is not None else None
 
 
 # --- freshness: up-to-date runs, the pending run, the head (docs/freshness.md) ----
@@ -299,11 +301,13 @@ async def read_docs(conn: Queryable, repository_id: uuid.UUID) -> StoredDocs | N
 async def up_to_date_commit(
     conn: Queryable, repository_id: uuid.UUID, generator_version: str
 ) -> str | None:
-    """The commit of the stored docs if this generator version wrote them, else None."""
+    """The commit of the stored docs if this generator version wrote them, as pages (docs
+    stored before there were pages are generated again), else None."""
     sha: str | None = await conn.fetchval(
         """
-        SELECT commit_sha FROM generated_docs
+        SELECT commit_sha FROM generated_docs d
         WHERE repository_id = $1 AND content IS NOT NULL AND generator_version = $2
+          AND EXISTS (SELECT 1 FROM doc_pages p WHERE p.repository_id = d.repository_id)
         """,
         repository_id,
         generator_version,

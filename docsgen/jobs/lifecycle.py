@@ -13,8 +13,10 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ import aiohttp
 import asyncpg
 
 from docsgen.db import DATABASE_ERRORS, jobs
+from docsgen.db.pages import PagesToStore, stored_digests
 from docsgen.db.repositories import Repository, get_repository, get_repository_any_owner
 from docsgen.errors import (
     FenceLost,
@@ -33,13 +36,14 @@ from docsgen.errors import (
 )
 from docsgen.generator import GENERATOR_VERSION
 from docsgen.generator.engine.run import Engine
+from docsgen.generator.pages import Page
 from docsgen.generator.pipeline import generate
 from docsgen.github.tokens import load_token
 from docsgen.jobs.registry import RunRegistry
+from docsgen.jobs.saving import pages_to_store
 from docsgen.narrative.client import Usage
 from docsgen.narrative.summaries import narrator_for
 from docsgen.progress_schedule import INITIALIZING, SAVING
-from docsgen.render import render_html
 from docsgen.settings import Settings
 from docsgen.sources.base import Source
 from docsgen.sources.factory import Origin, open_source
@@ -47,6 +51,7 @@ from docsgen.sources.factory import Origin, open_source
 log = logging.getLogger(__name__)
 
 is_generation_in_progress = jobs.is_generation_in_progress
+RENDER_BATCH_BYTES = 2 * 1024 * 1024  # Markdown rendered by one worker task at most
 
 
 @dataclass
@@ -275,22 +280,42 @@ async def _execute(run: Run) -> str:
     if docs.narrative is not None:
         log.info("run %s: %s", run.run_id, docs.narrative.line())
     await run.update_progress(*SAVING)
-    html = await asyncio.get_running_loop().run_in_executor(
-        deps.engine.executor, render_html, docs.content
-    )
+    stored = await stored_digests(deps.pool, run.repository.id)
     saved = await jobs.complete_run(
         deps.pool,
         run.run_id,
         commit_sha=docs.commit_sha,
         content=docs.content,
-        sections=docs.sections_json(),
-        html=html,
+        pages=await _pages_to_store(deps.engine.executor, docs.pages, stored),
         generator_version=GENERATOR_VERSION,
     )
     if not saved:
         raise FenceLost(f"run {run.run_id} lost its row before saving")
     log.info("run %s completed for %s", run.run_id, run.repository.display_name)
     return "completed"
+
+
+async def _pages_to_store(
+    executor: Executor, pages: Sequence[Page], stored: Mapping[str, str]
+) -> PagesToStore:
+    """The pages' rows, rendered by the worker processes in batches of similar size."""
+    batches: list[list[Page]] = [[]]
+    size = 0
+    for page in pages:
+        if size > RENDER_BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(page)
+        size += len(page.markdown)
+    loop = asyncio.get_running_loop()
+    done = await asyncio.gather(
+        *(loop.run_in_executor(executor, pages_to_store, batch, stored) for batch in batches)
+    )
+    return PagesToStore(
+        tuple(chain.from_iterable(d.pages for d in done)),
+        tuple(chain.from_iterable(d.symbols for d in done)),
+        tuple(chain.from_iterable(d.text for d in done)),
+    )
 
 
 async def _fail(run: Run, message: str) -> None:
