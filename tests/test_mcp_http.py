@@ -5,6 +5,7 @@ repositories only, tool errors for bad arguments, the 409 rule, Bearer tokens on
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from docsgen.api.auth import SESSION_COOKIE
 from docsgen.api.keys import POOL
 from docsgen.db import accounts, jobs, sessions
 from docsgen.db.accounts import User
+from docsgen.generator.markdown import Citation
 from tests.support.api import register_local, run_to_end, wait_for_runs
+from tests.support.citations import citation_problems, markdown_citations
 from tests.support.gitrepo import git, make_repo
 from tests.support.mcp import answer, over_http, refusal
 
@@ -250,3 +253,97 @@ async def test_mcp_takes_a_bearer_token_and_nothing_else(
         other = await client.request(method, "/mcp", headers=bearer)
         assert other.status == 405, method
         assert other.headers["Allow"] == "POST"
+
+
+async def test_read_page_gives_the_contents_and_every_page_as_the_api_does(
+    mcp_url: str, client: Client, auth: dict[str, str], user: Any, documented: dict[str, Any],
+    sample_repo: Path,
+) -> None:  # fmt: skip
+    api = await (
+        await client.get(f"/api/repositories/{documented['id']}/docs", headers=auth)
+    ).json()
+    slugs = [page["slug"] for page in api["pages"]]
+    async with over_http(mcp_url, user[1]) as mcp:
+        contents = await answer(mcp, "read_page", repository="sample")
+        listed = re.findall(r"^ *- `([^`]+)`: ", contents, re.M)
+        assert listed == slugs
+        for number, slug in enumerate(slugs):
+            text = await answer(mcp, "read_page", repository="sample", slug=slug)
+            page = await (
+                await client.get(
+                    f"/api/repositories/{documented['id']}/docs/pages/{slug}", headers=auth
+                )
+            ).json()
+            assert text.startswith(page["markdown"].rstrip("\n") + "\n"), slug
+            if number + 1 < len(slugs):
+                assert (
+                    f'next page: `read_page(repository="sample", slug="{slugs[number + 1]}")`'
+                    in text
+                )
+            if number:
+                assert (
+                    f'previous page: `read_page(repository="sample", slug="{slugs[number - 1]}")`'
+                    in text
+                )
+            problems = citation_problems(
+                [Citation(path, line) for path, line in markdown_citations(text)],
+                lambda path: _read(sample_repo / path),
+            )
+            assert problems == [], (slug, problems)
+
+
+async def test_search_docs_answers_the_api_search_best_first(
+    mcp_url: str, client: Client, auth: dict[str, str], user: Any, documented: dict[str, Any]
+) -> None:
+    for query in ("greet", "sample.greet", "greets people"):
+        response = await client.get(
+            f"/api/repositories/{documented['id']}/docs/search", params={"q": query}, headers=auth
+        )
+        expected = (await response.json())["results"]
+        async with over_http(mcp_url, user[1]) as mcp:
+            text = await answer(mcp, "search_docs", repository="sample", query=query)
+        titles = re.findall(r"^\d+\. \*\*(\w+)\*\* `([^`]+)`: page `([^`]+)`", text, re.M)
+        assert titles == [(r["kind"], r["title"], r["slug"]) for r in expected], query
+
+
+async def test_get_symbol_cites_its_declaration_and_shows_its_documentation(
+    app: web.Application, mcp_url: str, user: Any, documented: dict[str, Any], sample_repo: Path
+) -> None:
+    symbols = await app[POOL].fetch(
+        "SELECT qualname, kind FROM doc_symbols WHERE repository_id = $1::uuid ORDER BY qualname",
+        documented["id"],
+    )
+    assert {s["qualname"] for s in symbols} >= {"sample", "sample.greet", "web/app.start"}
+    async with over_http(mcp_url, user[1]) as mcp:
+        for symbol in symbols:
+            qualname = symbol["qualname"]
+            text = await answer(mcp, "get_symbol", repository="sample", qualified_name=qualname)
+            assert text.startswith(f"# `{qualname}`"), text
+            declared = re.search(
+                r"^- declared at `([^`]+):(\d+)` \(the file `([^`]+)`\)$", text, re.M
+            )
+            if declared is None:
+                assert "- declared at: ⚠️ no citation" in text, text
+                continue
+            path, line = declared.group(1), int(declared.group(2))
+            assert declared.group(3) == str(sample_repo / path)
+            name = re.split(r"[./]", qualname)[-1] if symbol["kind"] != "module" else None
+            assert (
+                citation_problems([Citation(path, line, name)], lambda p: _read(sample_repo / p))
+                == []
+            )
+        greet = await answer(mcp, "get_symbol", repository="sample", qualified_name="sample.greet")
+    assert (
+        "## Signature\n\n```python\ndef greet(name: str, *, loud: bool = False) -> str\n```\n\n"
+        "## Documentation\n\n*function* · `sample/greet.py:4`\n\nReturn a greeting for `name`.\n"
+    ) in greet
+    mentions = greet.split("## Where the documentation mentions it\n\n", 1)[1]
+    assert (
+        "- **symbol** `sample.greet.greet` on page `api-sample.greet` at `sample.greet.greet`"
+        in mentions
+    )
+    assert "Overview" not in mentions  # "greets" in the README is not the symbol
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None

@@ -5,6 +5,7 @@ where the source has one), for a model to read and cite in turn."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from docsgen.db import Queryable, jobs
@@ -12,7 +13,7 @@ from docsgen.db import pages as stored
 from docsgen.db.repositories import Repository
 from docsgen.db.search import search
 from docsgen.errors import NotFound
-from docsgen.generator.markdown import code, fence
+from docsgen.generator.markdown import code
 from docsgen.mcp.status import call
 from docsgen.settings import Settings
 from docsgen.sources.github import citation_template
@@ -90,7 +91,8 @@ async def search_answer(conn: Queryable, repository: Repository, query: str) -> 
             "Try other words, a symbol's short name, or "
             f"{code(call('read_page', repository=name))} for the contents.\n"
         )
-    lines = [f"# Search {code(query)} in {code(name)}: {len(results)} results, best first", ""]
+    count = f"{len(results)} result" + ("s, best first" if len(results) > 1 else "")
+    lines = [f"# Search {code(query)} in {code(name)}: {count}", ""]
     for number, result in enumerate(results, 1):
         where = f"page `{result.slug}`" + (f", anchor `{result.anchor}`" if result.anchor else "")
         cited = f", {code(result.citation)}" if result.citation else ""
@@ -121,7 +123,7 @@ async def symbol_answer(
     page = await stored.read_page(conn, repository.id, symbol.slug)
     if page is None:  # the documentation was replaced between the two reads
         raise _not_generated()
-    docs = symbol_slice(page.markdown, symbol.line)
+    signature, docs = signature_and_docs(symbol_slice(page.markdown, symbol.line))
     lines = [f"# {code(symbol.qualname)}" + (f" ({symbol.kind})" if symbol.kind else ""), ""]
     if symbol.citation:
         cited = _cited(settings, repository, commit, symbol.citation)
@@ -132,10 +134,9 @@ async def symbol_answer(
         f"- documented on page `{symbol.slug}` at anchor `{symbol.qualname}`: "
         f"{code(call('read_page', repository=name, slug=symbol.slug))}"
     )
-    signature = first_code_block(docs)
     if signature is not None:
-        lines += ["", "## Signature", "", signature]
-    lines += ["", "## Documentation", "", docs.rstrip("\n")]
+        lines += ["", "## Signature", "", signature.rstrip("\n")]
+    lines += ["", "## Documentation", "", docs.rstrip("\n") or "(none)"]
     mentions = await _mentions(conn, repository, symbol.qualname)
     lines += ["", "## Where the documentation mentions it", ""]
     lines += mentions or ["No other page or symbol of the documentation mentions it."]
@@ -158,8 +159,10 @@ def _cited(settings: Settings, repository: Repository, commit: str, citation: st
 
 
 async def _mentions(conn: Queryable, repository: Repository, qualname: str) -> list[str]:
-    """Other symbols, pages and text the search finds for the symbol's name."""
+    """Other symbols, pages and text the search finds for the symbol's name, where that
+    name stands as a word (a search for ``greet`` also finds "greets", which is not it)."""
     short = re.split(r"::|\.|/", qualname)[-1] or qualname
+    named = re.compile(rf"(?<![\w$]){re.escape(short)}(?![\w$])")
     seen: set[tuple[str, str | None]] = set()
     lines: list[str] = []
     for query in dict.fromkeys((qualname, short)):
@@ -167,8 +170,10 @@ async def _mentions(conn: Queryable, repository: Repository, qualname: str) -> l
             key = (result.slug, result.anchor)
             if result.anchor == qualname or key in seen or len(lines) >= MENTIONS:
                 continue
+            if not named.search(result.title) and not named.search(result.snippet or ""):
+                continue
             seen.add(key)
-            where = f"`{result.slug}`" + (f"#`{result.anchor}`" if result.anchor else "")
+            where = f"page `{result.slug}`" + (f" at `{result.anchor}`" if result.anchor else "")
             cited = f" ({code(result.citation)})" if result.citation else ""
             snippet = " ".join((result.snippet or "").split())
             lines.append(
@@ -187,13 +192,8 @@ def symbol_slice(markdown: str, line: int) -> str:
     if heading is None:
         return ""
     level = len(heading.group(1))
-    fenced = False
     end = len(lines)
-    for index in range(start + 1, len(lines)):
-        text = lines[index]
-        if _FENCE.match(text):
-            fenced = not fenced
-            continue
+    for index, text, fenced in _scan(lines, start + 1):
         other = None if fenced else _HEADING.match(text)
         if other is not None and len(other.group(1)) <= level:
             end = index
@@ -201,18 +201,60 @@ def symbol_slice(markdown: str, line: int) -> str:
     return "\n".join(lines[start:end]).strip("\n") + "\n"
 
 
-def first_code_block(markdown: str) -> str | None:
-    """The first fenced block of ``markdown`` (a symbol's signature), fence included."""
-    lines = markdown.split("\n")
-    for start, text in enumerate(lines):
-        opening = _FENCE.match(text)
-        if opening is None:
+def signature_and_docs(piece: str) -> tuple[str | None, str]:
+    """A symbol's slice without its heading: its signature (the code block it opens
+    with, if it does) and the rest, whose headings sit under a ``##`` heading."""
+    lines = piece.split("\n")
+    heading = _HEADING.match(lines[0]) if lines else None
+    if heading is None:
+        return None, piece
+    level = len(heading.group(1))
+    body = lines[1:]
+    while body and not body[0].strip():
+        body.pop(0)
+    signature = None
+    if body and _FENCE.match(body[0]):
+        closing = _fence_end(body, 0)
+        if closing is not None:
+            signature = "\n".join(body[: closing + 1]) + "\n"
+            body = body[closing + 1 :]
+    out = []
+    for _index, text, fenced in _scan(body, 0):
+        deeper = None if fenced else _HEADING.match(text)
+        if deeper is not None:
+            depth = min(max(len(deeper.group(1)) - level + 2, 3), 6)
+            text = "#" * depth + text[len(deeper.group(1)) :]
+        out.append(text)
+    return signature, "\n".join(out).strip("\n") + "\n"
+
+
+def _scan(lines: list[str], start: int) -> Iterator[tuple[int, str, bool]]:
+    """``(index, line, in a code block)`` from ``start``; fence lines count as in."""
+    marker: str | None = None
+    for index in range(start, len(lines)):
+        text = lines[index]
+        if marker is not None:
+            if _closes(text, marker):
+                marker = None
+            yield index, text, True
             continue
-        marker = opening.group(1)
-        for end in range(start + 1, len(lines)):
-            if lines[end].strip().startswith(marker):
-                body = "\n".join(lines[start + 1 : end])
-                info = text.strip()[len(marker) :]
-                return fence(body, info)
-        return None
-    return None
+        opening = _FENCE.match(text)
+        if opening is not None:
+            marker = opening.group(1)
+        yield index, text, opening is not None
+
+
+def _fence_end(lines: list[str], start: int) -> int | None:
+    """The index of the line closing the code block ``lines[start]`` opens."""
+    opening = _FENCE.match(lines[start])
+    assert opening is not None
+    marker = opening.group(1)
+    return next((i for i in range(start + 1, len(lines)) if _closes(lines[i], marker)), None)
+
+
+def _closes(text: str, marker: str) -> bool:
+    match = _FENCE.match(text)
+    if match is None:
+        return False
+    run = match.group(1)
+    return run[0] == marker[0] and len(run) >= len(marker) and not text.strip()[len(run) :]
