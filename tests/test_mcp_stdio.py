@@ -74,6 +74,9 @@ async def test_every_tool_answers_over_stdio(
     assert overview.startswith("# Overview\n")
     assert "**symbol** `sample.greet`" in found
     assert symbol.startswith("# `sample.greet` (function)\n")
+    # Its citation names the line of the checkout that declares it.
+    assert f"- declared at `sample/greet.py:4` (the file `{sample_repo}/sample/greet.py`)" in symbol
+    assert (sample_repo / "sample/greet.py").read_text().splitlines()[3].startswith("def greet(")
     assert "Repository not found: 'nothing'" in missing
 
 

@@ -88,10 +88,11 @@ def build_server(deps: Callable[[], RunDeps], caller: Caller) -> MCPServer[Any]:
     )
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
-    async def list_repositories(ctx: Context) -> str:
+    async def list_repositories(ctx: Context, page: Page = 1) -> str:
         """The repositories you can read, with the state of their documentation."""
         d = deps()
-        return await repositories_answer(d.pool, caller(ctx), d.settings.lease_seconds)
+        text = await repositories_answer(d.pool, caller(ctx), d.settings.lease_seconds)
+        return paged(text, page, lambda n: call("list_repositories", page=n))
 
     async def get_status(repository: Repository, ctx: Context) -> str:
         """Where a repository's documentation run stands: status, progress, current step,
