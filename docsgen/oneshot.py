@@ -17,6 +17,7 @@ import aiohttp
 from docsgen.errors import GitHubTokenMissing, GitHubTokenRejected
 from docsgen.generator.engine.pool import analysis_pool
 from docsgen.generator.engine.run import Engine
+from docsgen.generator.pages import reading_order
 from docsgen.generator.pipeline import GeneratedDocs, generate
 from docsgen.narrative.summaries import narrator_for
 from docsgen.progress_schedule import COMPLETED, INITIALIZING, SAVING, ProgressCallback
@@ -79,6 +80,6 @@ def docs_json(origin: Origin, docs: GeneratedDocs) -> str:
         "provider": origin.provider,
         "commit_sha": docs.commit_sha,
         "content": docs.content,
-        "sections": docs.sections_json(),
+        "sections": [s.to_json() for s in reading_order(docs.sections)],
     }
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"

@@ -29,13 +29,16 @@ CREATE TABLE doc_symbols (
     citation       text,                       -- path:line
     summary        text NOT NULL,
     line           integer NOT NULL,           -- of its heading in the page's markdown
+    -- Lower case, for matching parts of names (LIKE on it is cheaper than ILIKE).
+    key            text GENERATED ALWAYS AS (lower(qualname)) STORED,
     PRIMARY KEY (repository_id, qualname),
     FOREIGN KEY (repository_id, slug) REFERENCES doc_pages (repository_id, slug)
         ON DELETE CASCADE
 );
 CREATE INDEX doc_symbols_page ON doc_symbols (repository_id, slug);
 CREATE INDEX doc_symbols_name ON doc_symbols (repository_id, lower(name));
-CREATE INDEX doc_symbols_qualname_trgm ON doc_symbols USING gin (qualname gin_trgm_ops);
+CREATE INDEX doc_symbols_key_trgm ON doc_symbols USING gin (key gin_trgm_ops);
+CREATE INDEX doc_symbols_name_trgm ON doc_symbols USING gin (lower(name) gin_trgm_ops);
 
 -- Each page's text cut at its headings, as plain text, for full-text search: a
 -- phrase found leads to the heading (the symbol) it is under.

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from docsgen.generator.sections import SECTIONS
 from docsgen.progress_schedule import (
     ANALYZING,
     COMPLETED,
@@ -84,7 +85,10 @@ def test_without_a_terminal_it_prints_the_contract_steps_and_markdown_to_stdout(
     assert result.stdout.startswith("# sample\n")
     titles = re.findall(r"^## (.+)$", result.stdout, re.MULTILINE)
     assert titles[0] == "Overview" and "Project Structure" in titles
-    assert result.stderr.splitlines() == contract_lines(titles)
+    # The sections are built in their order; the Markdown reads the API Reference last.
+    built = [s.title for s in SECTIONS if s.title in titles]
+    assert titles == [t for t in built if t != "API Reference"] + ["API Reference"]
+    assert result.stderr.splitlines() == contract_lines(built)
     assert result.stderr.splitlines()[4] == "[ 50%] Analyzing code structure"
 
 

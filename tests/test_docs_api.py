@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import docs_of, register_local, wait_for_runs
 
 Client = TestClient[Any, Any]
 
@@ -19,7 +19,8 @@ async def test_status_of_a_repository_never_generated_reads_idle(
     repo = await register_local(client, auth, sample_repo)
     r = await client.get(f"/api/repositories/{repo['id']}/docs/status", headers=auth)
     assert r.status == 200
-    assert await r.json() == {
+    status = await r.json()
+    assert status == {
         "repository_id": repo["id"],
         "status": "idle",
         "progress": 0,
@@ -32,8 +33,9 @@ async def test_status_of_a_repository_never_generated_reads_idle(
         "head_sha": None,
         "commits_behind": None,
     }
-    docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
-    assert (docs["content"], docs["sections"], docs["html"]) == (None, [], None)
+    r = await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)
+    assert r.status == 404
+    assert await r.json() == {"error": "Documentation not generated yet", **status}
     r = await client.get(f"/api/repositories/{repo['id']}/docs.md", headers=auth)
     assert r.status == 404
     assert await r.json() == {
@@ -68,17 +70,20 @@ async def test_completed_docs_are_served_as_json_html_and_markdown(
     repo = await register_local(client, auth, sample_repo)
     await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
     await wait_for_runs(app)
-    docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
+    docs = await docs_of(client, auth, repo["id"])
     assert docs["status"] == "completed"
-    assert docs["sections"][0]["title"] == "Overview"
-    assert docs["sections"][0]["anchor"] == "overview"
-    assert isinstance(docs["sections"][0]["warnings"], int)
-    assert '<h2 id="overview">Overview</h2>' in docs["html"]
-    assert "<script" not in docs["html"]
+    overview = docs["pages"]["overview"]
+    assert (overview["title"], overview["parent"], overview["prev"]) == ("Overview", None, None)
+    assert isinstance(overview["warnings"], int)
+    assert overview["html"].startswith('<h1 id="overview">Overview</h1>')
+    assert all("<script" not in page["html"] for page in docs["pages"].values())
 
     md = await client.get(f"/api/repositories/{repo['id']}/docs.md", headers=auth)
     assert md.status == 200
     assert md.content_type == "text/markdown"
     # Named after the repository (the folder's own name), not the path to it.
     assert md.headers["Content-Disposition"] == 'attachment; filename="sample-docs.md"'
-    assert await md.text() == docs["content"]
+    whole = await md.text()
+    assert whole == docs["content"]
+    # Every page's text is in the whole Markdown, in reading order.
+    assert "## Overview\n" in whole and "## API Reference\n" in whole

@@ -81,8 +81,8 @@ async def test_a_github_repository_generates_like_the_same_files_registered_loca
     on_disk = await docs_of(client, auth, local["id"])
     sha = on_disk["commit_sha"]
     assert on_github["commit_sha"] == sha
-    assert [s["title"] for s in on_github["sections"]] == [s["title"] for s in on_disk["sections"]]
-    for got, want in zip(on_github["sections"], on_disk["sections"], strict=True):
+    assert list(on_github["pages"]) == list(on_disk["pages"])
+    for got, want in zip(on_github["pages"].values(), on_disk["pages"].values(), strict=True):
         if got["title"] == "Overview":
             # What only GitHub knows: the owner/name and the default branch.
             assert "- **Repository:** alice-gh/sample" in got["markdown"]

@@ -310,12 +310,12 @@ async def test_a_hostile_tarball_completes_with_warnings_and_writes_nothing(
     parents = (cwd, cwd.parent, cwd.parent.parent, tmp_path.parent, Path("/tmp"))
     assert_absent(absolute, *(parent / escape for parent in parents))
     assert docs["status"] == "completed", docs
-    overview = docs["sections"][0]["markdown"]
+    overview = docs["pages"]["overview"]["markdown"]
     assert "⚠️ GitHub truncated the file tree of this repository" in overview
     assert "⚠️ Ignored 3 tarball entries with an unsafe path" in overview
     assert "⚠️ Ignored 2 tarball entries that are not a regular file" in overview
     assert "root:x:0:0" not in docs["content"]
-    structure = next(s for s in docs["sections"] if s["title"] == "Project Structure")["markdown"]
+    structure = docs["pages"]["project-structure"]["markdown"]
     assert "README.md" in structure and "app.py" in structure
     assert "passwd" not in structure and "escape" not in structure
     # Most of this is the analysis worker process the completed run starts.

@@ -22,7 +22,7 @@ from docsgen.generator.engine.analysis_store import MemoryStore, analysis_key
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.engine.section_store import pieces_named
 from docsgen.generator.pipeline import generate
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import docs_of, register_local, wait_for_runs
 from tests.support.generation import FIXTURES, document, fetch, polyglot_repo, pool, section
 from tests.support.gitrepo import commit
 
@@ -137,8 +137,7 @@ async def test_the_service_keeps_analyses_in_postgresql_and_reanalyses_one_chang
         )
         assert response.status == 202
         await wait_for_runs(app)
-        url = f"/api/repositories/{registered['id']}/docs"
-        body = await (await client.get(url, headers=auth)).json()
+        body = await docs_of(client, auth, registered["id"])
         assert body["status"] == "completed", body
         content: str = body["content"]
         return content

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.db import jobs
 from docsgen.jobs.lifecycle import Run
-from tests.support.api import db_row, register_local, wait_for_runs
+from tests.support.api import db_row, docs_of, register_local, wait_for_runs
 from tests.support.gitrepo import commit
 
 CONTRACT_STEPS = [
@@ -83,15 +83,15 @@ async def test_a_run_follows_the_contract_schedule_and_completes(
     assert status["current_step"] == "Completed"
     assert status["error_message"] is None
     assert len(status["commit_sha"]) == 40
-    docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
+    docs = await docs_of(client, auth, repo["id"])
     assert docs["content"].startswith("# sample\n")
-    assert [s["title"] for s in docs["sections"]] == [
+    assert [p["title"] for p in docs["pages"].values() if p["parent"] is None] == [
         "Overview",
         "Getting Started",
         "Project Structure",
         "Architecture",
-        "API Reference",
         "Dependencies",
+        "API Reference",
     ]
     assert "Sample is a tiny library that greets people." in docs["content"]
 
@@ -154,20 +154,20 @@ async def test_a_new_run_keeps_the_last_docs_readable_until_it_saves(
     repo = await register_local(client, auth, sample_repo)
     await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
     await wait_for_runs(app)
-    first = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
+    first = await docs_of(client, auth, repo["id"])
 
     commit(sample_repo, {"README.md": "# Sample\n\nA changed description.\n"})
     gate = Gate(hold_at="Saving documentation")
     app[RUN_DEPS].on_progress.append(gate)
     await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
     await gate.reached.wait()
-    during = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
+    during = await docs_of(client, auth, repo["id"])
     assert during["status"] == "generating"
     assert during["content"] == first["content"]
     assert during["commit_sha"] == first["commit_sha"]
     gate.release.set()
     await wait_for_runs(app)
-    after = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
+    after = await docs_of(client, auth, repo["id"])
     assert "A changed description." in after["content"]
     assert after["commit_sha"] != first["commit_sha"]
 
@@ -192,12 +192,7 @@ async def test_a_fenced_write_from_a_superseded_run_changes_nothing(
     assert await jobs.update_progress(pool, old_run, 80, "stale write") is False
     assert await jobs.heartbeat(pool, old_run) is False
     assert await jobs.fail_run(pool, old_run, "stale failure") is False
-    assert (
-        await jobs.complete_run(
-            pool, old_run, commit_sha="x", content="stale", sections=[], html=""
-        )
-        is False
-    )
+    assert await jobs.complete_run(pool, old_run, commit_sha="x", content="stale") is False
     assert await db_row(app, repo["id"]) == before
 
 

@@ -65,9 +65,7 @@ async def test_500_subscribers_get_the_same_ordered_sequence_from_one_read_per_n
                 assert await jobs.update_progress(pool, run_id, progress, step)
                 writes += 1
                 assert (await next_state(probe)).status.current_step == step
-            assert await jobs.complete_run(
-                pool, run_id, commit_sha="c" * 40, content="# x\n", sections=[], html="<h1>x</h1>"
-            )
+            assert await jobs.complete_run(pool, run_id, commit_sha="c" * 40, content="# x\n")
             writes += 1
             assert (await next_state(probe)).terminal
 

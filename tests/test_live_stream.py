@@ -36,9 +36,7 @@ async def _completed_run(app: web.Application, repository_id: uuid.UUID) -> int:
         await next_state(probe)
         assert await jobs.update_progress(pool, run_id, 20, "Fetching repository metadata")
         await next_state(probe)
-        assert await jobs.complete_run(
-            pool, run_id, commit_sha="a" * 40, content="# x\n", sections=[], html=""
-        )
+        assert await jobs.complete_run(pool, run_id, commit_sha="a" * 40, content="# x\n")
         done = await next_state(probe)
     assert done.terminal
     return done.version

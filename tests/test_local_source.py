@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from docsgen.api.app import create_app
 from docsgen.jobs.lifecycle import failure_message
 from docsgen.settings import Settings
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import docs_of, register_local, wait_for_runs
 from tests.support.generation import fetch
 from tests.support.gitrepo import commit, git, make_repo
 
@@ -27,9 +27,7 @@ async def run_once(
     r = await client.post("/api/generate-docs", json={"repository_id": repo["id"]}, headers=auth)
     assert r.status == 202
     await wait_for_runs(app)
-    docs: dict[str, Any] = await (
-        await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)
-    ).json()
+    docs: dict[str, Any] = await docs_of(client, auth, repo["id"])
     return docs
 
 
@@ -117,7 +115,7 @@ async def test_large_and_binary_files_are_skipped_and_noted(
     assert "⚠️ 1 file(s) not read (larger than 1 MiB): `big.txt`." in content
     assert "ok.py" in content
     assert "untracked.py" not in content
-    overview = docs["sections"][0]
+    overview = docs["pages"]["overview"]
     assert overview["warnings"] == 2
 
 

@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestClient
 
 from docsgen.generator.markdown import code, escape, fence, printable
 from docsgen.generator.mermaid import quote
+from docsgen.generator.pages import is_page_link
 from docsgen.generator.sections import SECTIONS
 from docsgen.render import render_html
 from tests.support.api import docs_of, generate, register_local
@@ -96,18 +97,26 @@ class Elements(HTMLParser):
             self.headings[-1] = (tag, text + data)
 
 
-def assert_nothing_injected(html: str, title: str) -> None:
+# The sections in reading order: the API Reference last.
+READING_ORDER = [s.title for s in SECTIONS if s.key != "api_reference"] + ["API Reference"]
+
+
+def assert_nothing_injected(html: str, title: str, sections: list[str] | None = None) -> None:
+    """Headings only where the generator puts them (the ``h1`` ``title``, the ``h2``
+    ``sections`` when given), links only within the documentation, no markup."""
     page = Elements()
     page.feed(html)
     headings = [(tag, text.strip()) for tag, text in page.headings]
     assert [text for tag, text in headings if tag == "h1"] == [title]
-    assert [text for tag, text in headings if tag == "h2"] == [s.title for s in SECTIONS]
+    if sections is not None:
+        assert [text for tag, text in headings if tag == "h2"] == sections
     assert not [text for _, text in headings if text.startswith("Injected")], headings
     links = [attrs.get("href") or "" for tag, attrs in page.tags if tag == "a"]
-    assert links and [h for h in links if not h.startswith("#")] == []
+    assert [h for h in links if not h.startswith("#") and not is_page_link(h)] == []
     assert not {"img", "b", "script"} & {tag for tag, _ in page.tags}
     assert "<strong>strongmark</strong>" not in html and "<em>emphmark</em>" not in html
-    assert "mailto:" not in " ".join(str(attrs) for _, attrs in page.tags)
+    # A symbol's id is its name as written (``printable``), a value, never a link.
+    assert "mailto:" not in " ".join(str(attrs.get("href")) for _, attrs in page.tags)
 
 
 def assert_mermaid_labels_stay_on_their_line(markdown: str) -> None:
@@ -132,9 +141,12 @@ async def test_hostile_names_are_shown_literally_and_inject_no_element(
     status = await generate(app, client, auth, repo["id"])
     assert status["status"] == "completed", status
     docs = await docs_of(client, auth, repo["id"])
-    markdown, html = docs["content"], docs["html"]
-    assert_nothing_injected(html, printable(title))
-    assert_nothing_injected(render_html(markdown), printable(title))  # the download, too
+    markdown = docs["content"]
+    for page in docs["pages"].values():
+        assert_nothing_injected(page["html"], page["title"])
+    # The download, too.
+    assert_nothing_injected(render_html(markdown), printable(title), READING_ORDER)
+    html = "\n".join(page["html"] for page in docs["pages"].values())
     assert_mermaid_labels_stay_on_their_line(markdown)
     # The names are there, shown as they are: on one line, line breaks as \n.
     assert escape_html(f"evil{printable(INJECTION)}z.py", quote=False) in html

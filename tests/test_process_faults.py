@@ -43,7 +43,9 @@ async def api(
     async with session.request(
         method, url, headers={"Authorization": f"Bearer {token}"}, **kw
     ) as r:
-        return r.status, (await r.json() if r.content_type == "application/json" else None)
+        return r.status, (
+            await r.json() if r.content_type == "application/json" else await r.text()
+        )
 
 
 async def poll_status(
@@ -88,7 +90,7 @@ async def test_a_killed_process_leaves_a_failed_run_that_can_be_retried(
         )
         assert done["status"] == "completed", done
         code, old_docs = await api(
-            s, "GET", f"{first.url}/api/repositories/{repo['id']}/docs", token
+            s, "GET", f"{first.url}/api/repositories/{repo['id']}/docs.md", token
         )
 
         commit(path, {"README.md": "# Big\n\nThe new description.\n"})
@@ -109,7 +111,7 @@ async def test_a_killed_process_leaves_a_failed_run_that_can_be_retried(
         finally:
             await conn.close()
         assert row is not None and row["status"] == "generating"  # the crash left it mid-run
-        assert row["content"] == old_docs["content"]
+        assert row["content"] == old_docs
 
         second = services(service_env)
         await second.wait_ready()
@@ -121,9 +123,9 @@ async def test_a_killed_process_leaves_a_failed_run_that_can_be_retried(
         # Within the lease plus one reaper interval (which is at most the lease / 2), plus start-up.
         assert waited < LEASE * 1.5 + 15
         code, during = await api(
-            s, "GET", f"{second.url}/api/repositories/{repo['id']}/docs", token
+            s, "GET", f"{second.url}/api/repositories/{repo['id']}/docs.md", token
         )
-        assert during["content"] == old_docs["content"]
+        assert during == old_docs
 
         code, _ = await api(
             s, "POST", f"{second.url}/api/generate-docs", token, json={"repository_id": repo["id"]}
@@ -133,7 +135,10 @@ async def test_a_killed_process_leaves_a_failed_run_that_can_be_retried(
             s, "GET", f"{second.url}/api/repositories/{repo['id']}/docs", token
         )
         if retrying["status"] == "generating":
-            assert retrying["content"] == old_docs["content"]
+            code, markdown = await api(
+                s, "GET", f"{second.url}/api/repositories/{repo['id']}/docs.md", token
+            )
+            assert markdown == old_docs
         final, _ = await poll_status(
             s, second.url, token, repo["id"], lambda b: b["status"] != "generating", 120
         )
@@ -141,7 +146,7 @@ async def test_a_killed_process_leaves_a_failed_run_that_can_be_retried(
         code, new_docs = await api(
             s, "GET", f"{second.url}/api/repositories/{repo['id']}/docs", token
         )
-        assert "The new description." in new_docs["content"]
+        assert "The new description." in new_docs["page"]["markdown"]
 
 
 async def test_sigterm_during_a_run_leaves_no_row_generating(

@@ -12,7 +12,7 @@ from docsgen.generator.model import build_model
 from docsgen.generator.sections import SECTIONS
 from docsgen.sources.base import SourceLimits
 from docsgen.sources.local import LocalSource
-from tests.support.api import register_local, wait_for_runs
+from tests.support.api import docs_of, register_local, wait_for_runs
 from tests.support.citations import (
     citation_problems,
     markdown_citations,
@@ -27,10 +27,10 @@ EXPECTED_TITLES = [
     "Getting Started",
     "Project Structure",
     "Architecture",
-    "API Reference",
     "Configuration",
     "HTTP Interface",
     "Dependencies",
+    "API Reference",
 ]
 
 
@@ -53,10 +53,10 @@ async def test_a_polyglot_repository_is_documented_with_grounded_sections(
     )
     assert response.status == 202
     await wait_for_runs(app)
-    docs = await (await client.get(f"/api/repositories/{repo['id']}/docs", headers=auth)).json()
+    docs = await docs_of(client, auth, repo["id"])
     assert docs["status"] == "completed", docs["error_message"]
-    sections = {s["title"]: s for s in docs["sections"]}
-    assert [s["title"] for s in docs["sections"]] == EXPECTED_TITLES
+    sections = {p["title"]: p for p in docs["pages"].values() if p["parent"] is None}
+    assert list(sections) == EXPECTED_TITLES
 
     getting_started = sections["Getting Started"]["markdown"]
     assert "polyglot serve --port 8080" in getting_started
@@ -96,5 +96,5 @@ async def test_a_polyglot_repository_is_documented_with_grounded_sections(
         if not section.applies(model):
             continue
         result = section.build(model)
-        assert result.markdown == sections[result.title]["markdown"]
+        assert f"## {result.title}\n\n{result.markdown}" in docs["content"]
         assert citation_problems(result.citations, read) == [], result.title

@@ -65,7 +65,7 @@ async def test_a_repeated_github_run_on_an_unchanged_head_completes_without_down
     assert (fake_github.count("tree"), fake_github.count("tarball")) == (1, 1)
     assert fake_github.count("codeload") == 1
     # The stored docs are served as they were, dated when they were produced.
-    for key in ("content", "sections", "html", "commit_sha", "completed_at"):
+    for key in ("content", "pages", "commit_sha", "completed_at"):
         assert again[key] == first[key], key
     assert (again["head_sha"], again["commits_behind"]) == (first["commit_sha"], 0)
 

@@ -9,6 +9,8 @@ from asyncpg.pool import PoolConnectionProxy
 
 # Anything a statement can run on: a pool, a connection, or a pooled connection.
 Queryable: TypeAlias = "asyncpg.Connection | asyncpg.Pool | PoolConnectionProxy"
+# One connection, for what runs in a transaction of its own.
+Connection: TypeAlias = "asyncpg.Connection | PoolConnectionProxy"
 
 
 class DatabaseUnreachable(ConnectionError):

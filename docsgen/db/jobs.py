@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from docsgen.db import Queryable
-from docsgen.db.pages import NO_PAGES, PagesToStore, store_pages
+from docsgen.db.pages import NO_PAGES, STORE_TIMEOUT, PagesToStore, store_pages
 from docsgen.progress_schedule import UP_TO_DATE
 
 STALE_MESSAGE = (
@@ -218,6 +218,7 @@ async def complete_run(
             commit_sha,
             content,
             generator_version,
+            timeout=STORE_TIMEOUT,
         )
         if repository_id is None:
             return False

@@ -131,6 +131,15 @@ async def stored_digests(conn: Queryable, repository_id: uuid.UUID) -> dict[str,
     return {r["slug"]: r["digest"] for r in rows}
 
 
+# Storing a large repository's pages indexes megabytes of text: longer than a request's
+# statement may take (``database_timeout_seconds``), and done once per run.
+STORE_TIMEOUT = 600.0
+# What a bulk insert leaves in a GIN index's pending list is read by every search until
+# it is merged (by autovacuum, some time later): searches on Django's sdist took five
+# times as long.  The run merges it before it commits.
+_SEARCH_INDEXES = ["doc_symbols_key_trgm", "doc_symbols_name_trgm", "doc_text_search"]
+
+
 async def store_pages(conn: Queryable, repository_id: uuid.UUID, batch: PagesToStore) -> None:
     """Make the stored pages ``batch``'s (call inside a transaction)."""
     stored = await stored_digests(conn, repository_id)
@@ -147,10 +156,12 @@ async def store_pages(conn: Queryable, repository_id: uuid.UUID, batch: PagesToS
         "DELETE FROM doc_pages WHERE repository_id = $1 AND slug = ANY($2::text[])",
         repository_id,
         gone,
+        timeout=STORE_TIMEOUT,
     )
     positions = {page.slug: i for i, page in enumerate(batch.pages)}
     await conn.copy_records_to_table(
         "doc_pages",
+        timeout=STORE_TIMEOUT,
         columns=[
             "repository_id",
             "slug",
@@ -180,6 +191,7 @@ async def store_pages(conn: Queryable, repository_id: uuid.UUID, batch: PagesToS
     written = {p.slug for p in plan.write}
     await conn.copy_records_to_table(
         "doc_symbols",
+        timeout=STORE_TIMEOUT,
         columns=[
             "repository_id",
             "qualname",
@@ -198,6 +210,7 @@ async def store_pages(conn: Queryable, repository_id: uuid.UUID, batch: PagesToS
     )
     await conn.copy_records_to_table(
         "doc_text",
+        timeout=STORE_TIMEOUT,
         columns=["repository_id", "slug", "seq", "anchor", "title", "body"],
         records=[
             (repository_id, t.slug, t.seq, t.anchor, t.title, t.body)
@@ -217,14 +230,13 @@ async def store_pages(conn: Queryable, repository_id: uuid.UUID, batch: PagesToS
         [p.slug for p in kept],
         [positions[p.slug] for p in kept],
         [p.parent for p in kept],
+        timeout=STORE_TIMEOUT,
     )
-
-
-async def has_pages(conn: Queryable, repository_id: uuid.UUID) -> bool:
-    found: bool = await conn.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM doc_pages WHERE repository_id = $1)", repository_id
+    await conn.execute(
+        "SELECT gin_clean_pending_list(i) FROM unnest($1::regclass[]) AS i",
+        _SEARCH_INDEXES,
+        timeout=STORE_TIMEOUT,
     )
-    return found
 
 
 async def read_toc(conn: Queryable, repository_id: uuid.UUID) -> list[PageEntry]:

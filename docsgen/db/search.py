@@ -7,7 +7,8 @@ Best first:
    the same ignoring case, shortest name first;
 2. ``page``: a page whose title is the query;
 3. ``symbol``: a partial identifier (``open_res``), by trigram (``pg_trgm``):
-   names that contain it, then names with a word like it;
+   names that contain it, then names whose last component is like the query's
+   (``open_resorce``);
 4. ``page``: a page whose title contains the query;
 5. ``text``: the query's words in the pages' text (full-text search, English
    stemming; the words as a phrase first), leading to the heading they are
@@ -20,12 +21,13 @@ for a symbol, the ``path:line`` of its declaration.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
 import asyncpg
 
-from docsgen.db import Queryable
+from docsgen.db import Connection
 
 SNIPPET_OPTIONS = 'MaxWords=30, MinWords=12, MaxFragments=1, StartSel="", StopSel=""'
 _SNIPPET_CHARS = 240
@@ -51,23 +53,42 @@ def like_pattern(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# By the primary key and the index of last components: ``$5`` is the query's last
+# component in lower case, ``$3`` the query as a LIKE pattern, ``$6`` that in lower case.
 _EXACT_SYMBOLS = """
     SELECT qualname, slug, kind, citation, summary FROM doc_symbols
-    WHERE repository_id = $1
-      AND (qualname = $2 OR lower(name) = lower($2)
-           OR qualname ILIKE '%.' || $3 OR qualname ILIKE '%::' || $3)
+    WHERE repository_id = $1 AND (qualname = $2 OR lower(name) = $5)
+      AND (qualname = $2 OR key = lower($2) OR key LIKE '%.' || $6 OR key LIKE '%::' || $6)
     ORDER BY qualname <> $2,
              NOT (qualname LIKE '%.' || $3 OR qualname LIKE '%::' || $3),
-             lower(qualname) <> lower($2), length(qualname), qualname
+             key <> lower($2), length(qualname), qualname
     LIMIT $4
 """
 
-_PARTIAL_SYMBOLS = """
-    SELECT qualname, slug, kind, citation, summary FROM doc_symbols
-    WHERE repository_id = $1 AND (qualname ILIKE '%' || $3 || '%' OR $2 <% qualname)
-    ORDER BY qualname ILIKE '%' || $3 || '%' DESC, word_similarity($2, qualname) DESC,
-             length(qualname), qualname
-    LIMIT $4
+# By the trigram indexes: names that contain the query, then names whose last component
+# is like the query's.  The candidates are found by the trigram index alone (MATERIALIZED:
+# the planner would otherwise start from the repository's rows and test each).
+_CONTAINING_SYMBOLS = """
+    WITH found AS MATERIALIZED (
+        SELECT repository_id, qualname FROM doc_symbols WHERE key LIKE '%' || $2 || '%'
+    )
+    SELECT s.qualname, s.slug, s.kind, s.citation, s.summary
+    FROM found f JOIN doc_symbols s USING (repository_id, qualname)
+    WHERE f.repository_id = $1
+    ORDER BY length(s.qualname), s.qualname
+    LIMIT $3
+"""
+
+_SIMILAR_SYMBOLS = """
+    WITH found AS MATERIALIZED (
+        SELECT repository_id, qualname, similarity(lower(name), $2) AS alike
+        FROM doc_symbols WHERE lower(name) % $2
+    )
+    SELECT s.qualname, s.slug, s.kind, s.citation, s.summary
+    FROM found f JOIN doc_symbols s USING (repository_id, qualname)
+    WHERE f.repository_id = $1
+    ORDER BY f.alike DESC, length(s.qualname), s.qualname
+    LIMIT $3
 """
 
 _PAGES = """
@@ -101,11 +122,27 @@ _TEXT = """
 
 
 async def search(
-    conn: Queryable, repository_id: uuid.UUID, q: str, limit: int
+    conn: Connection, repository_id: uuid.UUID, q: str, limit: int
 ) -> list[SearchResult]:
-    """The best ``limit`` results for ``q`` (see the module's docstring for the order)."""
+    """The best ``limit`` results for ``q`` (see the module's docstring for the order).
+
+    Every step has an index (the primary key, last components, trigrams, the text's
+    ``tsvector``), but the planner prices a trigram index above reading the whole
+    table, which is a hundred times slower on a large repository: sequential scans
+    are turned off for the search's own read-only transaction.
+    """
+    async with conn.transaction(readonly=True):
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        return await _search(conn, repository_id, q, limit)
+
+
+async def _search(
+    conn: Connection, repository_id: uuid.UUID, q: str, limit: int
+) -> list[SearchResult]:
     query = " ".join(q.split())
     like = like_pattern(query)
+    lower = query.lower()
+    last = re.split(r"::|[./#]", lower.rstrip(".:/#"))[-1]
     results: list[SearchResult] = []
     seen: set[tuple[str, str, str | None]] = set()
 
@@ -119,14 +156,23 @@ async def search(
         return SearchResult("symbol", r["qualname"], r["slug"], r["qualname"], r["summary"],
                             r["citation"])  # fmt: skip
 
-    for r in await conn.fetch(_EXACT_SYMBOLS, repository_id, query, like, limit):
+    exact = await conn.fetch(
+        _EXACT_SYMBOLS, repository_id, query, like, limit, last, like_pattern(lower)
+    )
+    for r in exact:
         add(symbol(r))
     pages = await conn.fetch(_PAGES, repository_id, query, like, limit)
     for r in pages:
         if r["exact"]:
             add(SearchResult("page", r["title"], r["slug"], None, r["snippet"], None))
-    if len(results) < limit:
-        for r in await conn.fetch(_PARTIAL_SYMBOLS, repository_id, query, like, limit):
+    # A part of a name holds no space, and trigrams need three characters.
+    identifier = len(query) >= 3 and not any(c.isspace() for c in query)
+    if identifier and len(results) < limit:
+        containing = _CONTAINING_SYMBOLS, repository_id, like_pattern(lower), limit
+        for r in await conn.fetch(*containing):
+            add(symbol(r))
+    if identifier and len(results) < limit:
+        for r in await conn.fetch(_SIMILAR_SYMBOLS, repository_id, last, limit):
             add(symbol(r))
     for r in pages:
         add(SearchResult("page", r["title"], r["slug"], None, r["snippet"], None))

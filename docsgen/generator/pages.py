@@ -34,7 +34,10 @@ from docsgen.generator.sections.api_reference import TITLE as API_TITLE
 from docsgen.generator.sections.base import SectionResult
 
 API_SLUG = anchor(API_TITLE)  # "api-reference"
-MAX_PAGE_BYTES = 400 * 1024  # a module page larger than this is split at its entries
+# A module page of more Markdown than this is split at its entries.  A page is read as
+# its Markdown and its HTML together (about three times the Markdown, in JSON), and that
+# answer should stay within 512 KB.
+MAX_PAGE_BYTES = 160 * 1024
 SUMMARY_CHARS = 240
 
 _HEADING = re.compile(r"^(#{1,6}) (.*)$")
@@ -103,13 +106,21 @@ class _Draft:
     slug: str = ""
 
 
+def reading_order(sections: Sequence[SectionResult]) -> list[SectionResult]:
+    """The guide sections in their order, then the API Reference: the order of the pages,
+    and of the whole document."""
+    guide = [s for s in sections if s.anchor != API_SLUG]
+    return guide + [s for s in sections if s.anchor == API_SLUG]
+
+
 def paginate(sections: Sequence[SectionResult]) -> tuple[Page, ...]:
     """The pages of ``sections``, in reading order (see the module's docstring)."""
-    guide = [(i, s) for i, s in enumerate(sections) if s.anchor != API_SLUG]
-    api = [(i, s) for i, s in enumerate(sections) if s.anchor == API_SLUG]
-    drafts = [_guide_page(i, s) for i, s in guide]
-    for i, section in api:
-        drafts += _api_pages(i, section)
+    sections = reading_order(sections)
+    drafts: list[_Draft] = []
+    for i, section in enumerate(sections):
+        drafts += (
+            _api_pages(i, section) if section.anchor == API_SLUG else [_guide_page(i, section)]
+        )
     taken: set[str] = set()
     for draft in drafts:
         draft.slug = _unique(draft.slug or _slug_of(draft), taken)

@@ -15,7 +15,7 @@ from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.markdown import anchor, escape
 from docsgen.generator.narration import Narrator, Report
-from docsgen.generator.pages import Page, paginate
+from docsgen.generator.pages import Page, paginate, reading_order
 from docsgen.generator.sections import SectionResult
 from docsgen.progress_schedule import ANALYZING, ProgressCallback
 from docsgen.snapshot import Snapshot
@@ -32,9 +32,6 @@ class GeneratedDocs:
     reused: tuple[str, ...] = ()  # keys of the sections read from the store (inputs unchanged)
     narrative: Report | None = None  # the summaries' cost, when a model wrote them
     pages: tuple[Page, ...] = ()  # the sections cut into pages, in reading order
-
-    def sections_json(self) -> list[dict[str, object]]:
-        return [s.to_json() for s in self.sections]
 
 
 async def generate(
@@ -78,7 +75,9 @@ async def generate(
 
 
 def assemble(snapshot: Snapshot, sections: Sequence[SectionResult]) -> str:
-    """The whole document: a title, a table of contents, then each section."""
+    """The whole document: a title, a table of contents, then each section, in the
+    pages' reading order (the API Reference last)."""
+    sections = reading_order(sections)
     name = snapshot.name
     title = name.rsplit("/", 1)[-1] if snapshot.provider == "local" else name
     toc = "\n".join(f"- [{s.title}](#{s.anchor})" for s in sections)

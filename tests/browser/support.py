@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import time
 import uuid
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from playwright.async_api import BrowserContext, Page
 from docsgen.api.keys import POOL, RUN_DEPS
 from docsgen.api.routes.sessions import ensure_admin
 from docsgen.db import jobs
+from docsgen.db.pages import PageRow, PagesToStore
 from docsgen.db.repositories import create_repository
 from docsgen.db.sessions import create_signin_token
 from docsgen.jobs.lifecycle import Run
@@ -101,17 +103,15 @@ class Service:
     async def store_docs(
         self, repository_id: str, *, commit_sha: str, content: str, section: str, html: str
     ) -> None:
-        """Docs of a completed run, stored as given (no generator): one ``section``, ``html``."""
+        """Docs of a completed run, stored as given (no generator): one page, titled
+        ``section``, of ``content`` shown as ``html``."""
         pool = self.app[POOL]
         run_id = await jobs.claim_run(pool, uuid.UUID(repository_id), 60)
         assert run_id is not None
+        digest = hashlib.sha256(f"{content}\0{html}".encode()).hexdigest()[:32]
+        page = PageRow(section.lower(), section, None, content, html, 0, digest)
         stored = await jobs.complete_run(
-            pool,
-            run_id,
-            commit_sha=commit_sha,
-            content=content,
-            sections=[{"title": section, "anchor": section.lower(), "markdown": "", "warnings": 0}],
-            html=html,
+            pool, run_id, commit_sha=commit_sha, content=content, pages=PagesToStore((page,))
         )
         assert stored
 

@@ -64,10 +64,24 @@ async def status_of(client: Client, headers: dict[str, str], repo_id: str) -> An
 
 
 async def docs_of(client: Client, headers: dict[str, str], repo_id: str) -> Any:
-    """The repository's docs and their status, as the API shows them."""
-    response = await client.get(f"/api/repositories/{repo_id}/docs", headers=headers)
-    assert response.status == 200, await response.text()
-    return await response.json()
+    """Everything the API shows of the repository's docs: the status, ``content`` (the
+    whole Markdown of ``docs.md``, None before the first run) and ``pages``, every page
+    by slug in reading order (``GET …/docs``, then each page by its slug)."""
+    base = f"/api/repositories/{repo_id}/docs"
+    response = await client.get(base, headers=headers)
+    body = await response.json()
+    if response.status == 404 and body.get("error") == "Documentation not generated yet":
+        return {**body, "content": None, "pages": {}}
+    assert response.status == 200, body
+    pages = {body["page"]["slug"]: body["page"]}
+    for entry in body["pages"][1:]:
+        page = await client.get(f"{base}/pages/{entry['slug']}", headers=headers)
+        assert page.status == 200, await page.text()
+        pages[entry["slug"]] = await page.json()
+    markdown = await client.get(f"{base}.md", headers=headers)
+    assert markdown.status == 200, await markdown.text()
+    status = {k: v for k, v in body.items() if k not in ("pages", "page")}
+    return {**status, "content": await markdown.text(), "pages": pages}
 
 
 async def generate(

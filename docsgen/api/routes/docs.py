@@ -29,6 +29,7 @@ routes = web.RouteTableDef()
 MAX_QUERY = 200  # characters of a search query
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+_UNSEARCHABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 @routes.get("/api/repositories/{id}/docs/status")
@@ -89,7 +90,8 @@ async def page(request: web.Request) -> web.Response:
 @routes.get("/api/repositories/{id}/docs/search")
 async def search(request: web.Request) -> web.Response:
     repository = await caller_repository(request)
-    q = " ".join(request.query.get("q", "").split())
+    # Control characters and lone surrogates match nothing and PostgreSQL refuses NUL.
+    q = " ".join(_UNSEARCHABLE.sub(" ", request.query.get("q", "")).split())
     if not q:
         raise BadRequest("Give the text to search for in q")
     if len(q) > MAX_QUERY:
@@ -97,7 +99,8 @@ async def search(request: web.Request) -> web.Response:
     raw = request.query.get("limit", str(DEFAULT_LIMIT))
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    results = await search_docs(request.app[POOL], repository.id, q, int(raw))
+    async with request.app[POOL].acquire() as conn:
+        results = await search_docs(conn, repository.id, q, int(raw))
     return web.json_response({"results": [r.to_json() for r in results]})
 
 
