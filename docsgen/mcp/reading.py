@@ -8,7 +8,9 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from docsgen.db import Queryable, jobs
+import asyncpg
+
+from docsgen.db import Connection, Queryable, jobs
 from docsgen.db import pages as stored
 from docsgen.db.repositories import Repository
 from docsgen.db.search import search
@@ -65,7 +67,7 @@ async def page_answer(conn: Queryable, repository: Repository, slug: str) -> str
     """One page's Markdown, then where the previous and next pages are."""
     page = await stored.read_page(conn, repository.id, slug)
     if page is None:
-        if not await stored.has_pages(conn, repository.id):
+        if await stored.read_first_page(conn, repository.id) is None:
             raise _not_generated()
         raise NotFound(
             f"Page not found: {slug!r}. read_page without a slug lists the pages of "
@@ -81,9 +83,10 @@ async def page_answer(conn: Queryable, repository: Repository, slug: str) -> str
     return page.markdown.rstrip("\n") + "\n" + footer
 
 
-async def search_answer(conn: Queryable, repository: Repository, query: str) -> str:
+async def search_answer(pool: asyncpg.Pool, repository: Repository, query: str) -> str:
     """The search's results, best first, each with how to read it."""
-    results = await search(conn, repository.id, query, RESULTS)
+    async with pool.acquire() as conn:
+        results = await search(conn, repository.id, query, RESULTS)
     name = repository.name
     if not results:
         return (
@@ -108,10 +111,17 @@ async def search_answer(conn: Queryable, repository: Repository, query: str) -> 
 
 
 async def symbol_answer(
-    conn: Queryable, settings: Settings, repository: Repository, qualname: str
+    pool: asyncpg.Pool, settings: Settings, repository: Repository, qualname: str
 ) -> str:
     """One symbol: signature, documentation (its slice of its page), citation with a
     source link where there is one, and the other places the documentation mentions it."""
+    async with pool.acquire() as conn:
+        return await _symbol_answer(conn, settings, repository, qualname)
+
+
+async def _symbol_answer(
+    conn: Connection, settings: Settings, repository: Repository, qualname: str
+) -> str:
     name = repository.name
     commit = await described_commit(conn, settings, repository)
     symbol = await stored.read_symbol(conn, repository.id, qualname.strip())
@@ -158,7 +168,7 @@ def _cited(settings: Settings, repository: Repository, commit: str, citation: st
     return label
 
 
-async def _mentions(conn: Queryable, repository: Repository, qualname: str) -> list[str]:
+async def _mentions(conn: Connection, repository: Repository, qualname: str) -> list[str]:
     """Other symbols, pages and text the search finds for the symbol's name, where that
     name stands as a word (a search for ``greet`` also finds "greets", which is not it)."""
     short = re.split(r"::|\.|/", qualname)[-1] or qualname
