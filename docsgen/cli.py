@@ -1,4 +1,4 @@
-"""The docsgen command: serve, migrate, users, generate.
+"""The docsgen command: serve, migrate, users, generate, mcp.
 
 Exit codes: 0 done; 1 the work failed (the reason on stderr, for ``generate``
 the contract's run failure message); 2 usage or configuration error.
@@ -86,7 +86,33 @@ def _parser() -> argparse.ArgumentParser:
         "folder that receives index.json",
     )
     gen.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    _add_mcp_parser(sub)
     return parser
+
+
+# --- mcp: the documentation as tools for a coding assistant, over stdio ------------
+
+
+def _add_mcp_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mcp = sub.add_parser(
+        "mcp",
+        help="serve a user's documentation as MCP tools over stdin/stdout",
+        description="Answer a coding assistant's MCP requests on stdin/stdout, acting for "
+        "the user named by --user or by the API token in DOCSGEN_API_TOKEN, with the "
+        "database the other commands use.",
+    )
+    mcp.add_argument("--user", metavar="LOGIN", help="act for this user (else: the token's)")
+
+
+def _mcp(settings: Settings, login: str | None) -> None:
+    from docsgen.mcp.stdio import TOKEN_VARIABLE, serve_stdio
+
+    token = os.environ.get(TOKEN_VARIABLE, "").strip() or None
+    if login is None and token is None:
+        raise UsageError(f"docsgen mcp needs --user LOGIN or an API token in {TOKEN_VARIABLE}")
+    settings = with_secret_key(settings)
+    with database(settings) as dsn:
+        asyncio.run(serve_stdio(settings, dsn, login=login, token=token))
 
 
 # --- the database: DATABASE_URL, or the embedded one in the data folder ------------
@@ -302,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_users(dsn, settings, args.action, args.login))
         elif args.command == "generate":
             return _generate(settings, args.source, args.out, args.format)
+        elif args.command == "mcp":
+            _mcp(settings, args.user)
     except (SettingsError, UsageError) as exc:
         kind = "usage" if isinstance(exc, UsageError) else "configuration error"
         print(f"docsgen: {kind}: {exc}", file=sys.stderr)

@@ -67,6 +67,7 @@ USER = "user"  # the caller's own account; the owner and another user get the sa
 REPOSITORY = "repository"  # one repository of the caller, named in the path
 REPOSITORY_IN_BODY = "repository in body"  # ... named in the JSON body
 SIGNED = "signed"  # GitHub's signature, not a user: no user credential opens it
+BEARER = "bearer"  # an API token and nothing else, a session cookie neither (MCP)
 
 SAFE = frozenset({"GET", "HEAD"})
 
@@ -128,7 +129,17 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("POST", "/api/repositories/{id}/docs/check"): Expected(REPOSITORY, 200),
     # Only GitHub's signature opens it (tests/test_webhooks.py): a user's credentials do not.
     ("POST", "/webhooks/github"): Expected(SIGNED, 401, body=lambda w, c: w.push),
+    # Every method reaches the MCP endpoint, which reads POSTs (tests/test_mcp_http.py).
+    ("*", "/mcp"): Expected(BEARER, 200, body=lambda w, c: MCP_INITIALIZE),
 }
+MCP_INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+               "clientInfo": {"name": "matrix", "version": "1"}},
+}  # fmt: skip
+MCP_ACCEPT = {"Accept": "application/json, text/event-stream"}
 
 
 def router_routes(app: web.Application) -> list[tuple[str, str]]:
@@ -259,13 +270,16 @@ async def call(
     repository_id: str,
 ) -> Answer:
     world.target = repository_id
+    headers = world.headers(caller)
+    if method == "*":  # a route for every method: the one it reads
+        method, headers = "POST", {**headers, **MCP_ACCEPT}
     url = path.replace("{id}", repository_id).replace("{path}", "css/app.css")
     url = url.replace("{slug}", "overview")
     body = expected.body(world, caller) if expected.body else None
     async with client.request(
         method,
         url,
-        headers=world.headers(caller),
+        headers=headers,
         json=body,
         params=expected.query,
         allow_redirects=False,
@@ -363,6 +377,9 @@ def check_answer(method: str, expected: Expected, caller: str, answer: Answer, w
         status = expected.owner
     elif expected.kind == SIGNED:
         status, body = 401, UNSIGNED
+    elif expected.kind == BEARER:
+        status = expected.owner if caller in (OWNER, OTHER) else 401
+        body = INVALID_TOKEN if caller == BAD_TOKEN else None
     elif caller in REFUSED:
         status, body = 401, REFUSED[caller]
     elif caller == NO_CSRF and changes:

@@ -14,9 +14,9 @@ from collections.abc import AsyncIterator
 from types import ModuleType
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
+from docsgen.api.bodies import read_limited
 from docsgen.api.keys import LIVE_HUB, POOL, RUN_DEPS, SETTINGS
 from docsgen.api.limits import STREAM_SLOTS, StreamSlots, rate_limit_middleware
 from docsgen.api.middleware import compression_middleware, errors_middleware
@@ -36,22 +36,21 @@ from docsgen.api.routes import (
     sessions,
     webhooks,
 )
-from docsgen.db.analysis_cache import PostgresAnalysisCache
 from docsgen.db.migrations import apply_migrations
 from docsgen.db.pool import create_pool
 from docsgen.freshness.checker import FRESHNESS, FreshnessChecker
 from docsgen.freshness.pending import run_pending_after, start_pending_forever
-from docsgen.generator.engine.pool import analysis_pool
-from docsgen.generator.engine.run import Engine
-from docsgen.generator.version import CACHE_VERSION
-from docsgen.jobs.lifecycle import RunDeps, reap_forever
-from docsgen.jobs.registry import RunRegistry
+from docsgen.jobs.host import hosted_runs
 from docsgen.live.hub import Hub
+from docsgen.mcp import http as mcp_http
 from docsgen.ops import metrics as ops_metrics
 from docsgen.ops.requests import add_request_id_header, request_middleware
 from docsgen.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# The largest request body (CONTRACT §4: 413 past it), for the API and /mcp alike.
+BODY_LIMIT = 64 * 1024
 
 # Every feature's routes; a module may describe its paths in ``OPENAPI_PATHS``.
 ROUTE_MODULES: tuple[ModuleType, ...] = (
@@ -90,7 +89,7 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
             errors_middleware,
             rate_limit_middleware,
         ],
-        client_max_size=64 * 1024,
+        client_max_size=BODY_LIMIT,
         # An unread body is drained this long at most (aiohttp's default is 10 s)
         # before the connection closes.
         handler_args={"lingering_time": min(10.0, settings.body_timeout_seconds)},
@@ -111,24 +110,9 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
         await pool.close()
 
     async def runs(app: web.Application) -> AsyncIterator[None]:
-        executor = analysis_pool(settings.workers)  # its workers start now, not at a run
-        # One engine for the process: a regeneration finds what the last run remembered.
-        engine = Engine(
-            executor,
-            PostgresAnalysisCache(app[POOL], version=CACHE_VERSION),
-            PostgresAnalysisCache(app[POOL], "section_cache", version=CACHE_VERSION),
-        )
-        http = aiohttp.ClientSession()
-        deps = RunDeps(settings, app[POOL], engine, RunRegistry(), http)
-        app[RUN_DEPS] = deps
-        reaper = asyncio.create_task(reap_forever(deps), name="docsgen-reaper")
-        yield
-        await deps.registry.shutdown(settings.shutdown_grace_seconds)
-        reaper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await reaper
-        await http.close()
-        executor.shutdown(wait=True, cancel_futures=True)
+        async with hosted_runs(settings, app[POOL]) as deps:
+            app[RUN_DEPS] = deps
+            yield
 
     async def live(app: web.Application) -> AsyncIterator[None]:
         hub = Hub(app[POOL], dsn, settings)
@@ -167,5 +151,12 @@ def create_app(settings: Settings, *, database_url: str | None = None) -> web.Ap
     app.cleanup_ctx.append(live)
     app.cleanup_ctx.append(stream_slots)
     app.on_shutdown.append(end_streams)
+    # The documentation as MCP tools for coding assistants (docs/mcp.md).
+    mcp_http.install(
+        app,
+        lambda: app[RUN_DEPS],
+        read_body=lambda request: read_limited(request, BODY_LIMIT),
+        body_limit=BODY_LIMIT,
+    )
     ops_metrics.install(app)
     return app

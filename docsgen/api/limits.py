@@ -42,12 +42,7 @@ async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.S
             # or needs no caller at all (sign-in, CSP reports).
             return await handler(request)
         per_minute = request.app[SETTINGS].state_changes_per_minute
-        wait = await limits.spend_request(request.app[POOL], user.id, per_minute)
-        if wait > 0:
-            raise TooManyRequests(
-                "Too many requests: slow down and try again shortly",
-                headers={"Retry-After": str(max(1, math.ceil(wait)))},
-            )
+        await limits.spend_or_refuse(request.app[POOL], user.id, per_minute)
     return await handler(request)
 
 

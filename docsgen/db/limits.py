@@ -14,11 +14,13 @@ heartbeat is older than the lease do not count (and are deleted with it).
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Collection, Mapping
 from datetime import timedelta
 
 from docsgen.db import Queryable
+from docsgen.errors import TooManyRequests
 
 
 async def spend_request(conn: Queryable, user_id: uuid.UUID, per_minute: int) -> float:
@@ -45,6 +47,16 @@ async def spend_request(conn: Queryable, user_id: uuid.UUID, per_minute: int) ->
     )
     assert row is not None  # an upsert always returns its row
     return max(float(row["wait"]), 0.0) if row["refused"] else 0.0
+
+
+async def spend_or_refuse(conn: Queryable, user_id: uuid.UUID, per_minute: int) -> None:
+    """``spend_request``, refused with ``TooManyRequests`` (and when to retry) past the rate."""
+    wait = await spend_request(conn, user_id, per_minute)
+    if wait > 0:
+        raise TooManyRequests(
+            "Too many requests: slow down and try again shortly",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
 
 
 async def open_stream(

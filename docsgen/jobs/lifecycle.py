@@ -25,7 +25,7 @@ import asyncpg
 
 from docsgen.db import DATABASE_ERRORS, jobs
 from docsgen.db.pages import PagesToStore, stored_digests
-from docsgen.db.repositories import Repository, get_repository_any_owner
+from docsgen.db.repositories import Repository, get_repository, get_repository_any_owner
 from docsgen.errors import (
     FenceLost,
     GenerationError,
@@ -143,6 +143,17 @@ async def start_generation(
         run_id, generate_docs_for_repository(deps, repository.id, run_id, force=force)
     )
     return run_id
+
+
+async def generate_for_caller(
+    deps: RunDeps, user_id: uuid.UUID, repository_id: uuid.UUID, *, force: bool = False
+) -> Repository:
+    """``POST /api/generate-docs`` for any front door (HTTP, MCP): the caller's repository
+    (another user's answers as a missing one) and ``start_generation``'s 202/409 rules
+    and caps.  Returns the repository whose run started."""
+    repository = await get_repository(deps.pool, user_id, repository_id)
+    await start_generation(deps, repository, force=force)
+    return repository
 
 
 def origin_of(repository: Repository) -> Origin:

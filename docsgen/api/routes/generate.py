@@ -10,10 +10,9 @@ from aiohttp import web
 
 from docsgen.api.auth import authenticate
 from docsgen.api.bodies import parse_uuid, read_json_object
-from docsgen.api.keys import POOL, RUN_DEPS
-from docsgen.db.repositories import get_repository
+from docsgen.api.keys import RUN_DEPS
 from docsgen.errors import BadRequest
-from docsgen.jobs.lifecycle import start_generation
+from docsgen.jobs.lifecycle import generate_for_caller
 
 routes = web.RouteTableDef()
 
@@ -26,8 +25,8 @@ async def generate_docs(request: web.Request) -> web.Response:
     force = body.get("force", False)
     if not isinstance(force, bool):
         raise BadRequest("force must be true or false")
-    repository = await get_repository(request.app[POOL], user.id, repository_id)
-    await start_generation(request.app[RUN_DEPS], repository, force=force)
+    deps = request.app[RUN_DEPS]
+    repository = await generate_for_caller(deps, user.id, repository_id, force=force)
     return web.json_response(
         {
             "success": True,
