@@ -8,6 +8,7 @@ remembers between runs) is the engine's business (``docsgen.generator.engine``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -61,6 +62,8 @@ async def generate(
         if narration is not None:
             narration.cancel()  # nothing left to stop once it finished
     assert all(s.anchor == anchor(s.title) for s in sections)
+    # Cutting megabytes of Markdown into pages is CPU work: a worker's, not the loop's.
+    pages = await asyncio.get_running_loop().run_in_executor(engine.executor, paginate, sections)
     return GeneratedDocs(
         snapshot.commit_sha,
         assemble(snapshot, sections),
@@ -70,7 +73,7 @@ async def generate(
         built.rebuilt,
         built.reused,
         narration.report() if narration is not None else None,
-        paginate(sections),
+        pages,
     )
 
 
