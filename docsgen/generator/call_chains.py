@@ -13,7 +13,7 @@ resolves to no definition is not followed: nothing is guessed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -103,17 +103,38 @@ class CallIndex:
 
     def callees(self, definition: Definition) -> list[tuple[Definition, str, int, str]]:
         """What a function calls that resolves: (definition, as written, line, path)."""
-        found: list[tuple[Definition, str, int, str]] = []
-        seen: set[str] = set()
-        for callee, line, path in self.calls.get(definition.name, ()):
-            target = self.resolve(callee)
-            if target is not None and target.kind == "class":
-                target = self.resolve(f"{target.name}.__init__") or target
-            if target is None or target.name == definition.name or target.name in seen:
-                continue
-            seen.add(target.name)
-            found.append((target, callee.rpartition(".")[2], line, path))
-        return found
+        return resolved_callees(
+            definition,
+            self.calls.get(definition.name, ()),
+            self._callee,
+            lambda callee, _: callee.rpartition(".")[2],
+        )
+
+    def _callee(self, callee: str) -> Definition | None:
+        """What a call resolves to; calling a class is a call of its ``__init__``."""
+        target = self.resolve(callee)
+        if target is not None and target.kind == "class":
+            return self.resolve(f"{target.name}.__init__") or target
+        return target
+
+
+def resolved_callees(
+    definition: Definition,
+    calls: Iterable[tuple[str, int, str]],
+    resolve: Callable[[str], Definition | None],
+    written: Callable[[str, Definition], str],
+) -> list[tuple[Definition, str, int, str]]:
+    """Each call of ``definition`` (callee, line, path) that ``resolve`` finds, once per
+    target, itself left out: (definition, the name as ``written`` shows it, line, path)."""
+    found: list[tuple[Definition, str, int, str]] = []
+    seen: set[str] = set()
+    for callee, line, path in calls:
+        target = resolve(callee)
+        if target is None or target.name == definition.name or target.name in seen:
+            continue
+        seen.add(target.name)
+        found.append((target, written(callee, target), line, path))
+    return found
 
 
 @dataclass

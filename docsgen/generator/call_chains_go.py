@@ -11,7 +11,13 @@ import posixpath
 from collections.abc import Mapping
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
-from docsgen.generator.call_chains import Definition, EntryPoint, Hop, chain_tree
+from docsgen.generator.call_chains import (
+    Definition,
+    EntryPoint,
+    Hop,
+    chain_tree,
+    resolved_callees,
+)
 from docsgen.generator.markdown import code
 
 MAX_EXPORTED = 2  # a library's exported functions shown: those with the largest trees
@@ -45,15 +51,12 @@ class GoIndex:
         return self.definitions.get(name)
 
     def callees(self, definition: Definition) -> list[tuple[Definition, str, int, str]]:
-        found: list[tuple[Definition, str, int, str]] = []
-        seen: set[str] = set()
-        for callee, line, path in self.calls.get(definition.name, ()):
-            target = self.resolve(callee)
-            if target is None or target.name == definition.name or target.name in seen:
-                continue
-            seen.add(target.name)
-            found.append((target, callee.rpartition(".")[2].rpartition(":")[2], line, path))
-        return found
+        return resolved_callees(
+            definition,
+            self.calls.get(definition.name, ()),
+            self.resolve,
+            lambda callee, _: callee.rpartition(".")[2].rpartition(":")[2],
+        )
 
 
 def entry_points(

@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Mapping
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
-from docsgen.generator.call_chains import Definition, EntryPoint, chain_tree
+from docsgen.generator.call_chains import Definition, EntryPoint, chain_tree, resolved_callees
 from docsgen.generator.markdown import code
 
 _EXTENSIONS = (".js", ".cjs", ".mjs")
@@ -66,16 +66,14 @@ class JsIndex:
         return self.definitions.get(f"{path}:exports.{member}")
 
     def callees(self, definition: Definition) -> list[tuple[Definition, str, int, str]]:
-        found: list[tuple[Definition, str, int, str]] = []
-        seen: set[str] = set()
-        for callee, line, path in self.calls.get(definition.name, ()):
-            target = self.resolve(callee)
-            if target is None or target.name == definition.name or target.name in seen:
-                continue
-            seen.add(target.name)
-            written = callee.rpartition(":")[2].rpartition(".")[2] or target.name.rpartition(":")[2]
-            found.append((target, written, line, path))
-        return found
+        return resolved_callees(
+            definition,
+            self.calls.get(definition.name, ()),
+            self.resolve,
+            lambda callee, target: (
+                callee.rpartition(":")[2].rpartition(".")[2] or target.name.rpartition(":")[2]
+            ),
+        )
 
 
 def entry_points(index: JsIndex, texts: Mapping[str, str], manifests: set[str]) -> list[EntryPoint]:

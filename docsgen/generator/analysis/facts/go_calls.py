@@ -16,7 +16,7 @@ import posixpath
 import re
 from bisect import bisect_right
 
-from docsgen.generator.analysis.facts.lexer import Masked
+from docsgen.generator.analysis.facts.lexer import Masked, matching_bracket
 from docsgen.generator.analysis.file_analysis import CallFacts
 
 _FUNC = re.compile(
@@ -47,13 +47,13 @@ def extract(path: str, m: Masked) -> CallFacts | None:
     for found in _FUNC.finditer(code):
         receiver, kind, name = found.groups()
         qualified = f"{kind}.{name}" if kind else name
-        close = _matching(code, found.end() - 1, "(", ")")
+        close = matching_bracket(code, found.end() - 1, "(", ")")
         if close is None:
             continue
         body = _body(code, close)
         if body is None:
             continue
-        end = _matching(code, body, "{", "}")
+        end = matching_bracket(code, body, "{", "}")
         if end is None:
             continue
         definitions.append((f"{folder}:{qualified}", "method" if kind else "function",
@@ -115,9 +115,9 @@ def _closures(code: str, start: int, end: int) -> list[tuple[int, int]]:
     for literal in _LITERAL.finditer(code, start, end):
         if found and literal.start() < found[-1][1]:
             continue
-        close = _matching(code, literal.end() - 1, "(", ")")
+        close = matching_bracket(code, literal.end() - 1, "(", ")")
         body = _body(code, close) if close is not None else None
-        close_body = _matching(code, body, "{", "}") if body is not None else None
+        close_body = matching_bracket(code, body, "{", "}") if body is not None else None
         if body is not None and close_body is not None:
             found.append((body, close_body))
     return found
@@ -132,19 +132,9 @@ def _body(code: str, close: int) -> int | None:
             return None  # no body on the signature's line: declared elsewhere (assembly)
         before = code[at:brace].rstrip()
         if before.endswith(("interface", "struct")):
-            inner = _matching(code, brace, "{", "}")
+            inner = matching_bracket(code, brace, "{", "}")
             if inner is None:
                 return None
             at = inner + 1
             continue
         return brace
-
-
-def _matching(code: str, at: int, opening: str, closing: str) -> int | None:
-    depth = 0
-    pattern = re.compile(re.escape(opening) + "|" + re.escape(closing))
-    for found in pattern.finditer(code, at):
-        depth += 1 if found.group() == opening else -1
-        if depth == 0:
-            return found.start()
-    return None

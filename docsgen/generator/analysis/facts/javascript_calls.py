@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from docsgen.generator.analysis.facts.lexer import Masked
+from docsgen.generator.analysis.facts.lexer import Masked, matching_bracket
 from docsgen.generator.analysis.file_analysis import CallFacts
 
 _NAME = r"[A-Za-z_$][\w$]*"
@@ -132,13 +132,13 @@ def _functions(code: str) -> list[_Function]:
     top level or assigned to a member of a name."""
     found: list[_Function] = []
     for match in _FUNCTION.finditer(code):
-        close = _matching(code, match.end() - 1, "(", ")")
+        close = matching_bracket(code, match.end() - 1, "(", ")")
         if close is None:
             continue
         body = code.find("{", close)
         if body == -1 or code[close + 1 : body].strip():
             continue
-        end = _matching(code, body, "{", "}")
+        end = matching_bracket(code, body, "{", "}")
         if end is None:
             continue
         member = _MEMBER_BEFORE.search(code, max(0, match.start() - 200), match.start())
@@ -148,17 +148,6 @@ def _functions(code: str) -> list[_Function]:
         if any(o.body < f.start < o.end for o in found if o is not f):
             f.name = None
     return found
-
-
-def _matching(code: str, at: int, opening: str, closing: str) -> int | None:
-    """The offset of the bracket that closes the one at ``at``."""
-    depth = 0
-    pattern = re.compile(re.escape(opening) + "|" + re.escape(closing))
-    for found in pattern.finditer(code, at):
-        depth += 1 if found.group() == opening else -1
-        if depth == 0:
-            return found.start()
-    return None
 
 
 def _innermost(functions: list[_Function], starts: list[int], at: int) -> _Function | None:

@@ -264,3 +264,15 @@ def call_arguments(code: str, pos: int, *, first: bool = False) -> list[tuple[in
             start = i + 1
         i += 1
     return []
+
+
+def matching_bracket(code: str, at: int, opening: str, closing: str) -> int | None:
+    """The offset of the bracket that closes the one at ``at`` in masked ``code`` (its
+    strings and comments blanked, so only real brackets count)."""
+    depth = 0
+    pattern = re.compile(re.escape(opening) + "|" + re.escape(closing))
+    for found in pattern.finditer(code, at):
+        depth += 1 if found.group() == opening else -1
+        if depth == 0:
+            return found.start()
+    return None
