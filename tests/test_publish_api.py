@@ -62,7 +62,8 @@ async def test_llms_txt_links_every_page_to_its_markdown_and_each_link_answers(
     base = f"/api/repositories/{flask_docs}/"
     llms = parse_llms_txt(await _text(client, base + "llms.txt", auth, "text/plain"))
     assert llms.title == "flask"
-    assert llms.summary.startswith("Flask is a lightweight")
+    # The Overview's first sentence: the description flask's pyproject.toml gives.
+    assert llms.summary.endswith("A simple framework for building complex web applications.")
     assert "[llms-full.txt](llms-full.txt)" in llms.prose[0]
     toc = await read_toc(app[POOL], uuid.UUID(flask_docs))
     assert llms.urls == [f"docs/pages/{e.slug}.md" for e in _grouped(toc)]
@@ -112,7 +113,7 @@ async def test_llms_full_txt_is_every_page_in_reading_order(
 ) -> None:
     base = f"/api/repositories/{flask_docs}/"
     full = await _text(client, base + "llms-full.txt", auth, "text/plain")
-    assert full.startswith("# flask\n\n> Flask is a lightweight")
+    assert full.startswith("# flask\n\n> Flask: A simple framework for building complex web")
     gzipped = await client.get(base + "llms-full.txt", headers={**auth, **GZIP})
     assert gzipped.headers["Content-Encoding"] == "gzip" and await gzipped.text() == full
     at = 0
