@@ -148,6 +148,11 @@ def test_imports_are_told_apart_by_where_they_run() -> None:
             "`Diff` → `state.compareAny`",
         ),
         (
+            "serde_json",
+            "### `from_str`: `serde_json::from_str`, a function the crate exports",
+            "`from_str` → `from_trait` → `Deserializer.end`",
+        ),
+        (
             "express",
             "### `createApplication`: `express()`, the function the package exports",
             "`createApplication` → `app.init` → `app.defaultConfiguration`",
@@ -252,6 +257,52 @@ def test_go_receivers_stated_types_and_results_are_followed_function_literals_ar
     assert "- `newServer`, called at `cmd/shop/main.go:4`" in md
     assert "- `log`, called at `cmd/shop/main.go:7`" in md
     assert "server.Stop" not in md
+    assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
+
+
+def test_rust_methods_constructors_uses_and_closures_are_followed_across_modules() -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "shop"\nversion = "0.1.0"\n',
+        "src/main.rs": (
+            "mod shop;\n"
+            "use crate::shop::Store;\n"
+            "use shop::helpers::log;\n"
+            "fn main() {\n"
+            '    let mut store = Store::new("corner");\n'
+            "    store.open();\n"
+            "    let names: Vec<String> = Vec::new();\n"
+            "    names.iter().for_each(|n| log(n));\n"
+            '    println!("store.close()"); // store.close() in a comment\n'
+            "}\n"
+        ),
+        "src/shop/mod.rs": (
+            "pub mod helpers;\n"
+            "pub struct Store {\n"
+            "    name: String,\n"
+            "}\n"
+            "impl Store {\n"
+            "    pub fn new(name: &str) -> Self {\n"
+            "        Store { name: name.to_string() }\n"
+            "    }\n"
+            "    pub fn open(&mut self) {\n"
+            "        self.prepare();\n"
+            "    }\n"
+            "    fn prepare(&self) {\n"
+            "        Self::check(&self.name);\n"
+            "    }\n"
+            "    fn check(name: &str) {}\n"
+            "    pub fn close(&self) {}\n"
+            "}\n"
+        ),
+        "src/shop/helpers.rs": 'pub fn log(text: &str) {\n    println!("{}", text);\n}\n',
+    }
+    result = how_it_works.build(model_of(files))
+    md = result.markdown
+    assert "### `main`: `fn main` of `src/main.rs`" in md
+    assert chains(md) == ["`main` → `Store.open` → `Store.prepare` → `Store.check`"]
+    assert "- `Store.new`, called at `src/main.rs:5`" in md
+    assert "- `log`, called at `src/main.rs:8`" in md  # in a closure, imported by ``use``
+    assert "Store.close" not in md  # named in a string and a comment only
     assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
 
 
