@@ -18,25 +18,31 @@ the crate keys to nothing and is not followed.  ``pub use`` and top-level
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from docsgen.generator.analysis.facts.lexer import Masked, matching_bracket
 from docsgen.generator.analysis.facts.rust_use import split_use_tree
 from docsgen.generator.analysis.file_analysis import CallFacts
 
-_FN = re.compile(
-    r"(?<![\w:])(?P<pub>pub(?:\s*\([^)]*\))?\s+)?(?:(?:const|async|unsafe|default)\s+)*"
-    r"(?:extern\s+(?:\"[^\"\n]*\"\s+)?)?fn\s+(?P<name>[A-Za-z_]\w*)"
+# Each pattern starts with its keyword (fast to scan for); what may stand before the
+# keyword on its line is checked after, by ``_declared``.
+_FN = re.compile(r"fn\s+(?P<name>[A-Za-z_]\w*)")
+_FN_BEFORE = re.compile(
+    r"(?P<pub>pub(?:\s*\([^)]*\))?\s+)?(?:(?:const|async|unsafe|default)\s+)*"
+    r"(?:extern\s+(?:\"[^\"\n]*\"\s+)?)?$"
 )
-_IMPL = re.compile(r"(?<![\w:])(?:unsafe\s+)?(?P<kw>impl|trait)\b(?P<head>[^{;]*)\{")
-_MOD = re.compile(r"(?<![\w:])(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?P<name>[A-Za-z_]\w*)\s*\{")
-_USE = re.compile(r"(?<![\w:])(?P<pub>pub(?:\s*\([^)]*\))?\s+)?use\s+(?P<tree>[^;]+);")
+_IMPL = re.compile(r"(?:impl|trait)\b")
+_IMPL_HEAD = re.compile(r"[^{;]*\{")
+_MOD = re.compile(r"mod\s+(?P<name>[A-Za-z_]\w*)\s*\{")
+_USE = re.compile(r"use\s+(?P<tree>[^;]+);")
+_ITEM_BEFORE = re.compile(r"(?m)^[ \t]*(?P<pub>pub(?:\s*\([^)]*\))?\s+)?(?:unsafe\s+)?$")
 _CALL = re.compile(
     r"(?<![\w.:!])(?<!fn )(?:(?P<recv>[A-Za-z_]\w*)\s*\.\s*)?"
     r"(?P<path>[A-Za-z_]\w*(?:\s*::\s*[A-Za-z_]\w*)*)\s*(?:::\s*<[^()]*?>\s*)?\("
 )
 # A local whose type the code states: ``let x: T``, ``let x = T::new(..)``, ``let x = T {``.
 _LET = re.compile(
-    r"(?<![\w.])let\s+(?:mut\s+)?(?P<name>[a-z_]\w*)\s*(?::\s*&?\s*(?:mut\s+)?(?P<stated>[A-Z]\w*)"
+    r"let\s+(?:mut\s+)?(?P<name>[a-z_]\w*)\s*(?::\s*&?\s*(?:mut\s+)?(?P<stated>[A-Z]\w*)"
     r"|=\s*(?P<made>[A-Z]\w*)\s*(?:::\s*<[^()]*?>\s*)?(?:::\s*new\s*\(|\{))"
 )
 _TYPE_NAME = re.compile(r"([A-Za-z_]\w*)\s*(?:<.*)?$", re.S)
@@ -85,6 +91,9 @@ def extract(path: str, m: Masked) -> CallFacts | None:
     definitions: list[tuple[str, str, int]] = []
     bodies: list[tuple[int, int, str, list[str], str | None]] = []
     for found in _FN.finditer(code):
+        before = _declared(code, found.start(), _FN_BEFORE)
+        if before is None:
+            continue
         span = _body(code, found.end())
         if span is None:
             continue
@@ -95,13 +104,15 @@ def extract(path: str, m: Masked) -> CallFacts | None:
             (qualified, "method" if owner else "function", m.line(found.start("name")))
         )
         bodies.append((span[0], span[1], qualified, inner, owner))
-        if found["pub"] and not owner and inner == module:
+        if before["pub"] and not owner and inner == module:
             exports.append((name, qualified))
     if not definitions and not exports:
         return None
     calls: dict[tuple[str, str], int] = {}
-    for start, end, caller, inner, owner in bodies:
-        nested = [(s, e) for s, e, *_ in bodies if start < s and e <= end]
+    starts = [b[0] for b in bodies]  # in order: ``_FN`` finds them so
+    for number, (start, end, caller, inner, owner) in enumerate(bodies):
+        last = bisect_left(starts, end, number + 1)
+        nested = [(s, e) for s, e, *_ in bodies[number + 1 : last]]
         types = {f["name"]: f["stated"] or f["made"] for f in _LET.finditer(code, start, end)}
         if owner:
             types["self"] = owner
@@ -120,6 +131,15 @@ def extract(path: str, m: Masked) -> CallFacts | None:
         calls=tuple((a, b, line) for (a, b), line in sorted(calls.items(), key=lambda i: i[1])),
         bindings=tuple(exports),
     )
+
+
+def _declared(code: str, at: int, before: re.Pattern[str]) -> re.Match[str] | None:
+    """What stands before a keyword at ``at`` on its line, if ``before`` allows it (and the
+    keyword is a whole word)."""
+    if at and (code[at - 1].isalnum() or code[at - 1] in "_:"):
+        return None
+    start = code.rfind("\n", 0, at) + 1
+    return before.search(code, start, at)
 
 
 def _callee(
@@ -171,6 +191,9 @@ def _uses(
     uses: dict[str, list[str]] = {}
     exports: list[tuple[str, str]] = []
     for found in _USE.finditer(code):
+        before = _declared(code, found.start(), _ITEM_BEFORE)
+        if before is None:
+            continue
         prefix, names = split_use_tree(found["tree"])
         for name in names or ("",):
             whole = prefix + "::" + name if name and name != "self" else prefix
@@ -179,7 +202,7 @@ def _uses(
                 continue
             absolute = _absolute(path, module, {})
             uses.setdefault(path[-1], absolute)
-            if found["pub"]:
+            if before["pub"]:
                 exported = key(crate, [], absolute)
                 if exported:
                     exports.append((path[-1], exported))
@@ -190,14 +213,21 @@ def _scopes(code: str, module: list[str]) -> list[tuple[int, int, list[str], str
     """The inline modules and ``impl``/``trait`` blocks: (start, end, module, type)."""
     scopes: list[tuple[int, int, list[str], str | None]] = []
     for found in _MOD.finditer(code):
+        if _declared(code, found.start(), _ITEM_BEFORE) is None:
+            continue
         end = matching_bracket(code, found.end() - 1, "{", "}")
         if end is not None:
             scopes.append((found.end(), end, [found["name"]], None))
     for found in _IMPL.finditer(code):
-        end = matching_bracket(code, found.end() - 1, "{", "}")
-        owner = _owner(found["kw"], found["head"])
+        if _declared(code, found.start(), _ITEM_BEFORE) is None:
+            continue
+        head = _IMPL_HEAD.match(code, found.end())
+        if head is None:
+            continue
+        end = matching_bracket(code, head.end() - 1, "{", "}")
+        owner = _owner(found.group(), code[found.end() : head.end() - 1])
         if end is not None and owner:
-            scopes.append((found.end(), end, [], owner))
+            scopes.append((head.end(), end, [], owner))
     scopes.sort(key=lambda s: s[0])
     return scopes
 
