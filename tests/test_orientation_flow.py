@@ -306,6 +306,54 @@ def test_rust_methods_constructors_uses_and_closures_are_followed_across_modules
     assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
 
 
+def test_a_rust_librarys_exports_are_followed_through_re_exports_and_inline_modules() -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "tiny-json"\nversion = "0.1.0"\n',
+        "src/lib.rs": (
+            "mod parse;\n"
+            "mod write;\n"
+            "pub use crate::parse::{from_text, read_bytes};\n"
+            "pub fn to_text(v: &str) -> String {\n"
+            "    write::render(v)\n"
+            "}\n"
+        ),
+        "src/parse.rs": (
+            "pub fn from_text(s: &str) -> u32 {\n"
+            "    inner::decode(s)\n"
+            "}\n"
+            "pub fn read_bytes(b: &[u8]) -> u32 {\n"
+            '    inner::decode("")\n'
+            "}\n"
+            "mod inner {\n"
+            "    pub fn decode(s: &str) -> u32 {\n"
+            "        super::check(s);\n"
+            "        0\n"
+            "    }\n"
+            "}\n"
+            "fn check(s: &str) {}\n"
+        ),
+        "src/write.rs": (
+            "pub fn render(v: &str) -> String {\n"
+            "    String::new()\n"
+            "}\n"
+            "fn sample() -> u32 {\n"
+            '    crate::read_bytes(b"")\n'
+            "}\n"
+        ),
+    }
+    result = how_it_works.build(model_of(files))
+    md = result.markdown
+    # A tie in size goes to the export the crate calls itself; one chain per road.
+    first = md.index("### ")
+    assert md[first:].startswith(
+        "### `read_bytes`: `tiny_json::read_bytes`, a function the crate exports"
+    )
+    assert chains(md) == ["`read_bytes` → `decode` → `check`", "`to_text` → `render`"]
+    assert "### `from_text`" not in md  # the same road as ``read_bytes``
+    assert "- `check`, called at `src/parse.rs:9`" in md  # ``super::`` from ``mod inner``
+    assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
+
+
 def test_a_local_bound_once_to_a_new_instance_leads_to_its_classs_methods() -> None:
     files: dict[str, str | bytes] = {
         "pyproject.toml": '[project]\nname = "tool"\n[project.scripts]\ntool = "tool.cli:main"\n',
