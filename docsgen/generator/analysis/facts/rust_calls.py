@@ -69,7 +69,8 @@ def module_of(path: str) -> tuple[str, list[str]]:
 
 
 def key(crate: str, module: list[str], item: list[str]) -> str | None:
-    """``crate#a::b:name``, or ``crate#a::b:Type.name`` when the owner is a type."""
+    """The key of an item of ``module``: ``crate#a.b:name``, or ``crate#a.b:Type.name``
+    when the path's owner is a type (its name is capitalised)."""
     if not item:
         return None
     *owner, name = item
