@@ -148,6 +148,11 @@ def test_imports_are_told_apart_by_where_they_run() -> None:
             "`Diff` → `state.compareAny`",
         ),
         (
+            "serde_json",
+            "### `from_str`: `serde_json::from_str`, a function the crate exports",
+            "`from_str` → `from_trait` → `Deserializer.end`",
+        ),
+        (
             "express",
             "### `createApplication`: `express()`, the function the package exports",
             "`createApplication` → `app.init` → `app.defaultConfiguration`",
@@ -252,6 +257,100 @@ def test_go_receivers_stated_types_and_results_are_followed_function_literals_ar
     assert "- `newServer`, called at `cmd/shop/main.go:4`" in md
     assert "- `log`, called at `cmd/shop/main.go:7`" in md
     assert "server.Stop" not in md
+    assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
+
+
+def test_rust_methods_constructors_uses_and_closures_are_followed_across_modules() -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "shop"\nversion = "0.1.0"\n',
+        "src/main.rs": (
+            "mod shop;\n"
+            "use crate::shop::Store;\n"
+            "use shop::helpers::log;\n"
+            "fn main() {\n"
+            '    let mut store = Store::new("corner");\n'
+            "    store.open();\n"
+            "    let names: Vec<String> = Vec::new();\n"
+            "    names.iter().for_each(|n| log(n));\n"
+            '    println!("store.close()"); // store.close() in a comment\n'
+            "}\n"
+        ),
+        "src/shop/mod.rs": (
+            "pub mod helpers;\n"
+            "pub struct Store {\n"
+            "    name: String,\n"
+            "}\n"
+            "impl Store {\n"
+            "    pub fn new(name: &str) -> Self {\n"
+            "        Store { name: name.to_string() }\n"
+            "    }\n"
+            "    pub fn open(&mut self) {\n"
+            "        self.prepare();\n"
+            "    }\n"
+            "    fn prepare(&self) {\n"
+            "        Self::check(&self.name);\n"
+            "    }\n"
+            "    fn check(name: &str) {}\n"
+            "    pub fn close(&self) {}\n"
+            "}\n"
+        ),
+        "src/shop/helpers.rs": 'pub fn log(text: &str) {\n    println!("{}", text);\n}\n',
+    }
+    result = how_it_works.build(model_of(files))
+    md = result.markdown
+    assert "### `main`: `fn main` of `src/main.rs`" in md
+    assert chains(md) == ["`main` → `Store.open` → `Store.prepare` → `Store.check`"]
+    assert "- `Store.new`, called at `src/main.rs:5`" in md
+    assert "- `log`, called at `src/main.rs:8`" in md  # in a closure, imported by ``use``
+    assert "Store.close" not in md  # named in a string and a comment only
+    assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
+
+
+def test_a_rust_librarys_exports_are_followed_through_re_exports_and_inline_modules() -> None:
+    files: dict[str, str | bytes] = {
+        "Cargo.toml": '[package]\nname = "tiny-json"\nversion = "0.1.0"\n',
+        "src/lib.rs": (
+            "mod parse;\n"
+            "mod write;\n"
+            "pub use crate::parse::{from_text, read_bytes};\n"
+            "pub fn to_text(v: &str) -> String {\n"
+            "    write::render(v)\n"
+            "}\n"
+        ),
+        "src/parse.rs": (
+            "pub fn from_text(s: &str) -> u32 {\n"
+            "    inner::decode(s)\n"
+            "}\n"
+            "pub fn read_bytes(b: &[u8]) -> u32 {\n"
+            '    inner::decode("")\n'
+            "}\n"
+            "mod inner {\n"
+            "    pub fn decode(s: &str) -> u32 {\n"
+            "        super::check(s);\n"
+            "        0\n"
+            "    }\n"
+            "}\n"
+            "fn check(s: &str) {}\n"
+        ),
+        "src/write.rs": (
+            "pub fn render(v: &str) -> String {\n"
+            "    String::new()\n"
+            "}\n"
+            "fn sample() -> u32 {\n"
+            '    crate::read_bytes(b"")\n'
+            "}\n"
+        ),
+    }
+    result = how_it_works.build(model_of(files))
+    md = result.markdown
+    # A tie in size goes to the export the crate calls itself; one chain per road.
+    first = md.index("### ")
+    assert md[first:].startswith(
+        "### `read_bytes`: `tiny_json::read_bytes`, a function the crate exports"
+    )
+    assert chains(md) == ["`read_bytes` → `decode` → `check`", "`to_text` → `render`"]
+    assert "### `from_text`" not in md  # the same road as ``read_bytes``
+    assert "- `check`, called at `src/parse.rs:9`" in md  # ``super::`` from ``mod inner``
     assert citation_problems(result.citations, files.get) == []  # type: ignore[arg-type]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 11
+ANALYSIS_VERSION = 12
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,9 @@ class CallFacts:
     definitions: tuple[tuple[str, str, int], ...] = ()  # (name, "class"/"function"/"method", line)
     bases: tuple[tuple[str, str], ...] = ()  # (class, a base as the module binds it), in order
     calls: tuple[tuple[str, str, int], ...] = ()  # (caller, callee, line of the call)
-    bindings: tuple[tuple[str, str], ...] = ()  # what the module's imports bind: (local, target)
+    # What the module's imports bind: (local, target); Rust: what it exports (``pub use``,
+    # ``pub fn``), (name, key).
+    bindings: tuple[tuple[str, str], ...] = ()
     returns: tuple[tuple[str, str], ...] = ()  # Go: (function, the type it returns)
 
 

@@ -22,6 +22,8 @@ from docsgen.generator.call_chains_go import GoIndex
 from docsgen.generator.call_chains_go import entry_points as go_entry_points
 from docsgen.generator.call_chains_js import JsIndex
 from docsgen.generator.call_chains_js import entry_points as js_entry_points
+from docsgen.generator.call_chains_rust import RustIndex
+from docsgen.generator.call_chains_rust import entry_points as rust_entry_points
 from docsgen.generator.inputs import PATHS, TEXTS, analyses
 from docsgen.generator.markdown import SectionWriter, anchor, code, fence
 from docsgen.generator.model import RepositoryModel
@@ -33,7 +35,7 @@ TITLE = "How it works"
 
 
 def applies(model: RepositoryModel) -> bool:
-    """Whether the repository has code whose calls are read (Python, JavaScript, Go)."""
+    """Whether the repository has code whose calls are read (Python, JavaScript, Go, Rust)."""
     return any(a.call_graph is not None for a in model.analyses.values())
 
 
@@ -46,11 +48,13 @@ def build(model: RepositoryModel) -> SectionResult:
     entries = entry_points(CallIndex.of(ours), model.analyses, product, manifests)
     entries += js_entry_points(JsIndex(ours), model.texts, manifests)
     entries += go_entry_points(GoIndex(ours), model.analyses, product)
+    entries += rust_entry_points(RustIndex(ours), model.analyses, model.texts, product)
     if not entries:
         w.add(
             "No entry point (a console script, a `__main__.py`, the `__call__` of a class a "
             "Python package exports, the function a JavaScript package exports, Go's `func "
-            "main` or a Go package's exported functions) leads to a call the code shows."
+            "main` or a Go package's exported functions, Rust's `fn main` or the functions a "
+            "library crate exports) leads to a call the code shows."
         )
         return _result(w)
     w.add(

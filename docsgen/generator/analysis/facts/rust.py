@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
+from docsgen.generator.analysis.facts import rust_calls
 from docsgen.generator.analysis.facts.found import Facts, env_read, mains, read
 from docsgen.generator.analysis.facts.lexer import Masked, mask
+from docsgen.generator.analysis.facts.rust_use import split_use_tree
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
 _Q = r"(?P<q>\")(?P<s>[^\"\n]*)\""
@@ -44,7 +46,9 @@ _FRAMEWORKS = (("actix_web", "actix-web"), ("rocket", "Rocket"), ("axum", "axum"
 
 def extract(path: str, text: str) -> Facts:
     m = mask(text, "rust")
-    return read(m, _imports, _env, _routes, entry_points=mains(m, _FN_MAIN, path))
+    facts = read(m, _imports, _env, _routes, entry_points=mains(m, _FN_MAIN, path))
+    facts.call_graph = rust_calls.extract(path, m)
+    return facts
 
 
 def _imports(m: Masked, facts: Facts) -> None:
@@ -55,44 +59,6 @@ def _imports(m: Masked, facts: Facts) -> None:
         facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="mod"))
     for found in _EXTERN.finditer(m.code):
         facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="use"))
-
-
-def split_use_tree(tree: str) -> tuple[str, tuple[str, ...]]:
-    """``a::b::{c,d::{e,f}}`` -> ("a::b", ("c", "d::e", "d::f")); ``a::b`` -> ("a::b", ())."""
-    tree = re.sub(r"\s*(::|[{},])\s*", r"\1", re.sub(r"\s+", " ", tree.strip()))
-    brace = tree.find("{")
-    if brace < 0:
-        return _drop_alias(tree).rstrip(":"), ()
-    prefix = tree[:brace].rstrip(":")
-    return prefix, tuple(_expand(tree[brace + 1 : tree.rfind("}")]))
-
-
-def _expand(group: str) -> list[str]:
-    items: list[str] = []
-    depth = 0
-    start = 0
-    for i, c in enumerate(group + ","):
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == "," and depth == 0:
-            item = group[start:i]
-            start = i + 1
-            if not item:
-                continue
-            inner = item.find("{")
-            if inner < 0:
-                items.append(_drop_alias(item))
-                continue
-            head = item[:inner].rstrip(":")
-            for rest in _expand(item[inner + 1 : item.rfind("}")]):
-                items.append(f"{head}::{rest}" if rest != "self" else head)
-    return items
-
-
-def _drop_alias(item: str) -> str:
-    return re.sub(r"\s+as\s+\w+$", "", item)
 
 
 def _env(m: Masked, facts: Facts) -> None:
