@@ -13,24 +13,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from tests.support import database, projects
+from bench.service import percentile, running_service
+from tests.support import projects
 from tests.support.mcp import answer, over_http, over_stdio
-from tests.support.processes import Service, create_user, docsgen_env
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+from tests.support.processes import docsgen_env
 
 
 async def generate(url: str, token: str, path: Path) -> dict[str, Any]:
@@ -59,66 +53,47 @@ async def main() -> int:
 
     checkout = projects.checkout(args.project)
     name = checkout.name
-    admin = os.environ.get("DATABASE_URL") or database.admin_url()
-    template = await database.create_template(admin)
-    db = await database.create_from_template(admin, template)
-    dsn = database.with_database(admin, db)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "DATABASE_URL": dsn,
-            "DOCSGEN_LOCAL_ROOTS": str(checkout.parent),
-            "DOCSGEN_DATA_DIR": tmp,
-            "DOCSGEN_SECRET_KEY": "bench-secret-key-0123456789abcdef",
-        }
-        token = create_user(env, "bench")
-        service = Service(env, Path(tmp) / "serve.log")
-        try:
-            await service.wait_ready()
-            start = time.monotonic()
-            repo = await generate(service.url, token, checkout)
-            print(f"{name}: generated in {time.monotonic() - start:.1f} s, "
-                  f"{len(repo['pages'])} pages")  # fmt: skip
-            async with over_http(f"{service.url}/mcp", token) as mcp:
-                found = await answer(mcp, "search_docs", repository=name, query="get")
-                symbol = re.search(r"\*\*symbol\*\* `([^`]+)`", found)
-                assert symbol is not None, found
-                calls: list[tuple[str, dict[str, Any]]] = [
-                    ("list_repositories", {}),
-                    ("get_status", {"repository": name}),
-                    ("read_page", {"repository": name}),
-                    ("read_page", {"repository": name, "slug": repo["pages"][0]["slug"]}),
-                    ("search_docs", {"repository": name, "query": "get"}),
-                    ("search_docs", {"repository": name, "query": "request context"}),
-                    ("get_symbol", {"repository": name, "qualified_name": symbol.group(1)}),
-                ]
-                print(f"{'tool':<18} {'arguments':<44} {'p50 ms':>7} {'p99 ms':>7} {'chars':>7}")
-                for tool, arguments in calls:
-                    times, size = [], 0
-                    for _ in range(args.calls):
-                        began = time.perf_counter()
-                        size = len(await answer(mcp, tool, **arguments))
-                        times.append((time.perf_counter() - began) * 1000)
-                    shown = ", ".join(f"{k}={v}" for k, v in arguments.items() if k != "repository")
-                    print(f"{tool:<18} {shown[:44]:<44} {percentile(times, 50):7.1f} "
-                          f"{percentile(times, 99):7.1f} {size:7d}")  # fmt: skip
-                parts, longest, biggest = 0, "", 0
-                for page in repo["pages"]:
-                    text = await answer(mcp, "read_page", repository=name, slug=page["slug"])
-                    count = int(m.group(1)) if (m := re.search(r"of (\d+)\. The next", text)) else 1
-                    if count > parts:
-                        parts, longest, biggest = count, page["slug"], len(text)
-                print(f"longest page: {longest} in {parts} parts (part 1: {biggest} chars)")
-            began = time.monotonic()
-            stdio_env = docsgen_env({**env, "DOCSGEN_API_TOKEN": token})
-            async with over_stdio(sys.executable, ["-m", "docsgen", "mcp"], stdio_env) as mcp:
-                await answer(mcp, "list_repositories")
-                print(
-                    f"docsgen mcp (stdio): first answer {time.monotonic() - began:.2f} s after start"
-                )
-        finally:
-            service.terminate()
-            await database.drop(admin, db)
-            await database.drop(admin, template)
+    async with running_service(checkout.parent) as running:
+        service, token, env = running.service, running.token, running.env
+        start = time.monotonic()
+        repo = await generate(service.url, token, checkout)
+        print(f"{name}: generated in {time.monotonic() - start:.1f} s, "
+              f"{len(repo['pages'])} pages")  # fmt: skip
+        async with over_http(f"{service.url}/mcp", token) as mcp:
+            found = await answer(mcp, "search_docs", repository=name, query="get")
+            symbol = re.search(r"\*\*symbol\*\* `([^`]+)`", found)
+            assert symbol is not None, found
+            calls: list[tuple[str, dict[str, Any]]] = [
+                ("list_repositories", {}),
+                ("get_status", {"repository": name}),
+                ("read_page", {"repository": name}),
+                ("read_page", {"repository": name, "slug": repo["pages"][0]["slug"]}),
+                ("search_docs", {"repository": name, "query": "get"}),
+                ("search_docs", {"repository": name, "query": "request context"}),
+                ("get_symbol", {"repository": name, "qualified_name": symbol.group(1)}),
+            ]
+            print(f"{'tool':<18} {'arguments':<44} {'p50 ms':>7} {'p99 ms':>7} {'chars':>7}")
+            for tool, arguments in calls:
+                times, size = [], 0
+                for _ in range(args.calls):
+                    began = time.perf_counter()
+                    size = len(await answer(mcp, tool, **arguments))
+                    times.append((time.perf_counter() - began) * 1000)
+                shown = ", ".join(f"{k}={v}" for k, v in arguments.items() if k != "repository")
+                print(f"{tool:<18} {shown[:44]:<44} {percentile(times, 50):7.1f} "
+                      f"{percentile(times, 99):7.1f} {size:7d}")  # fmt: skip
+            parts, longest, biggest = 0, "", 0
+            for page in repo["pages"]:
+                text = await answer(mcp, "read_page", repository=name, slug=page["slug"])
+                count = int(m.group(1)) if (m := re.search(r"of (\d+)\. The next", text)) else 1
+                if count > parts:
+                    parts, longest, biggest = count, page["slug"], len(text)
+            print(f"longest page: {longest} in {parts} parts (part 1: {biggest} chars)")
+        began = time.monotonic()
+        stdio_env = docsgen_env({**env, "DOCSGEN_API_TOKEN": token})
+        async with over_stdio(sys.executable, ["-m", "docsgen", "mcp"], stdio_env) as mcp:
+            await answer(mcp, "list_repositories")
+            print(f"docsgen mcp (stdio): first answer {time.monotonic() - began:.2f} s after start")
     return 0
 
 

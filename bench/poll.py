@@ -13,23 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import aiohttp
 
 from bench.corpus import django_checkout
-from tests.support import database
-from tests.support.processes import Service, create_user
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+from bench.service import percentile, running_service
 
 
 async def hammer(
@@ -68,63 +59,46 @@ async def main() -> int:
     args = parser.parse_args()
 
     repo_path = django_checkout()
-    admin = os.environ.get("DATABASE_URL") or database.admin_url()
-    template = await database.create_template(admin)
-    name = await database.create_from_template(admin, template)
-    dsn = database.with_database(admin, name)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "DATABASE_URL": dsn,
-            "DOCSGEN_LOCAL_ROOTS": str(repo_path.parent),
-            "DOCSGEN_DATA_DIR": tmp,
-            "DOCSGEN_SECRET_KEY": "bench-secret-key-0123456789abcdef",
-        }
-        token = create_user(env, "bench")
-        service = Service(env, Path(tmp) / "serve.log")
-        try:
-            await service.wait_ready()
-            headers = {"Authorization": f"Bearer {token}"}
+    async with running_service(repo_path.parent) as running:
+        service, token = running.service, running.token
+        headers = {"Authorization": f"Bearer {token}"}
+        async with aiohttp.ClientSession() as s:
+            async with s.post(f"{service.url}/api/repositories", headers=headers,
+                              json={"provider": "local", "path": str(repo_path)}) as r:  # fmt: skip
+                repo = await r.json()
+        status_url = f"{service.url}/api/repositories/{repo['id']}/docs/status"
+
+        never = asyncio.Event()
+        start = time.monotonic()
+        idle = await hammer(status_url, token, args.clients, never, args.idle_seconds)
+        idle_stats = report("idle", idle, time.monotonic() - start)
+
+        done = asyncio.Event()
+
+        async def watch() -> None:
             async with aiohttp.ClientSession() as s:
-                async with s.post(f"{service.url}/api/repositories", headers=headers,
-                                  json={"provider": "local", "path": str(repo_path)}) as r:  # fmt: skip
-                    repo = await r.json()
-            status_url = f"{service.url}/api/repositories/{repo['id']}/docs/status"
+                async with s.post(f"{service.url}/api/generate-docs", headers=headers,
+                                  json={"repository_id": repo["id"]}) as r:  # fmt: skip
+                    assert r.status == 202, await r.text()
+                while True:
+                    async with s.get(status_url, headers=headers) as r:
+                        body = await r.json()
+                    if body["status"] != "generating":
+                        print(f"run ended: {body['status']} {body['error_message'] or ''}")
+                        done.set()
+                        return
+                    await asyncio.sleep(0.2)
 
-            never = asyncio.Event()
-            start = time.monotonic()
-            idle = await hammer(status_url, token, args.clients, never, args.idle_seconds)
-            idle_stats = report("idle", idle, time.monotonic() - start)
-
-            done = asyncio.Event()
-
-            async def watch() -> None:
-                async with aiohttp.ClientSession() as s:
-                    async with s.post(f"{service.url}/api/generate-docs", headers=headers,
-                                      json={"repository_id": repo["id"]}) as r:  # fmt: skip
-                        assert r.status == 202, await r.text()
-                    while True:
-                        async with s.get(status_url, headers=headers) as r:
-                            body = await r.json()
-                        if body["status"] != "generating":
-                            print(f"run ended: {body['status']} {body['error_message'] or ''}")
-                            done.set()
-                            return
-                        await asyncio.sleep(0.2)
-
-            start = time.monotonic()
-            watcher = asyncio.create_task(watch())
-            busy = await hammer(status_url, token, args.clients, done, 600)
-            busy_seconds = time.monotonic() - start
-            await watcher
-            busy_stats = report("busy", busy, busy_seconds)
-            print(f"generation took {busy_seconds:.1f} s")
-            print(f"busy/idle: p50 ×{busy_stats[0] / idle_stats[0]:.2f}  "
-                  f"p99 ×{busy_stats[1] / idle_stats[1]:.2f}  throughput ×{busy_stats[2] / idle_stats[2]:.2f}")  # fmt: skip
-            print(f"target p99 < 50 ms while busy: {'met' if busy_stats[1] < 50 else 'NOT met'}")
-        finally:
-            service.terminate()
-            await database.drop(admin, name)
-            await database.drop(admin, template)
+        start = time.monotonic()
+        watcher = asyncio.create_task(watch())
+        busy = await hammer(status_url, token, args.clients, done, 600)
+        busy_seconds = time.monotonic() - start
+        await watcher
+        busy_stats = report("busy", busy, busy_seconds)
+        print(f"generation took {busy_seconds:.1f} s")
+        print(f"busy/idle: p50 ×{busy_stats[0] / idle_stats[0]:.2f}  "
+              f"p99 ×{busy_stats[1] / idle_stats[1]:.2f}  throughput ×{busy_stats[2] / idle_stats[2]:.2f}")  # fmt: skip
+        print(f"target p99 < 50 ms while busy: {'met' if busy_stats[1] < 50 else 'NOT met'}")
     return 0
 
 

@@ -38,14 +38,12 @@ import argparse
 import asyncio
 import gzip
 import json
-import os
 import random
 import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,13 +57,12 @@ from playwright.async_api import Browser, async_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.service import percentile, running_service  # noqa: E402
 from docsgen.api.routes.pages import CONTENT_SECURITY_POLICY  # noqa: E402
 from docsgen.generator.markdown import anchor  # noqa: E402
 from docsgen.render import render_html  # noqa: E402
 from tests.browser.support import CHROMIUM_ARGS  # noqa: E402
-from tests.support import database  # noqa: E402
 from tests.support.groups import chromium  # noqa: E402
-from tests.support.processes import Service, create_user  # noqa: E402
 from tests.support.projects import PROJECTS, checkout  # noqa: E402
 
 # The last commit whose page showed the whole documentation as one page.
@@ -81,11 +78,6 @@ CONTENT_SHOWN = """() => {
   void document.documentElement.scrollHeight;
   return performance.now();
 }"""
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 def size(n: float) -> str:
@@ -471,31 +463,14 @@ async def main() -> int:
     args = parser.parse_args()
 
     repo_path = checkout(args.project)
-    admin = os.environ.get("DATABASE_URL") or database.admin_url()
-    template = await database.create_template(admin)
-    name = await database.create_from_template(admin, template)
-    dsn = database.with_database(admin, name)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            "DATABASE_URL": dsn,
-            "DOCSGEN_LOCAL_ROOTS": str(repo_path.parent),
-            "DOCSGEN_DATA_DIR": tmp,
-            "DOCSGEN_SECRET_KEY": "bench-secret-key-0123456789abcdef",
-        }
-        token = create_user(env, "bench")
-        service = Service(env, Path(tmp) / "serve.log")
-        try:
-            await service.wait_ready()
-            async with aiohttp.ClientSession() as s:
-                async with s.post(f"{service.url}/api/repositories",
-                                  headers={"Authorization": f"Bearer {token}"},
-                                  json={"provider": "local", "path": str(repo_path)}) as r:  # fmt: skip
-                    repo = await r.json()
-            return await measure(Api(service.url, token, repo["id"]), args, Path(tmp))
-        finally:
-            service.terminate()
-            await database.drop(admin, name)
-            await database.drop(admin, template)
+    async with running_service(repo_path.parent) as running:
+        service, token = running.service, running.token
+        async with aiohttp.ClientSession() as s:
+            async with s.post(f"{service.url}/api/repositories",
+                              headers={"Authorization": f"Bearer {token}"},
+                              json={"provider": "local", "path": str(repo_path)}) as r:  # fmt: skip
+                repo = await r.json()
+        return await measure(Api(service.url, token, repo["id"]), args, running.folder)
 
 
 if __name__ == "__main__":

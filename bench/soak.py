@@ -48,6 +48,7 @@ import aiohttp
 import asyncpg
 import psutil
 
+from bench.service import percentile
 from tests.support import database
 from tests.support.fake_github import FakeGitHub
 from tests.support.gitrepo import SAMPLE_FILES, make_repo
@@ -57,11 +58,6 @@ EVENTS_PATH = "/api/repositories/{id}/docs/events"
 POLL_SECONDS = 5.0
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60)
 DRAIN_SECONDS = 120.0  # how long runs in flight may take to end after the load
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 @dataclass

@@ -33,6 +33,7 @@ import aiohttp
 import asyncpg
 import psutil
 
+from bench.service import percentile
 from docsgen.db import jobs
 from docsgen.db.pool import create_pool
 from docsgen.settings import Settings
@@ -46,11 +47,6 @@ def raise_open_files_limit() -> int:
     if soft != hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 @dataclass
