@@ -13,6 +13,7 @@ from functools import cache
 
 import pytest
 
+from docsgen.generator.engine.memo import Memo
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.markdown import WARNING_SIGN
 from docsgen.generator.pages import MAX_PAGE_BYTES, Page, is_page_link, paginate
@@ -178,6 +179,45 @@ def test_a_module_too_large_for_one_page_is_split_at_its_entries() -> None:
     assert names == ["big", *expected]  # each entry once, its members with it, in order
     listed = _page(pages, "api-reference").markdown
     assert "- [`big (part 2)`](api-big-2)" in listed
+
+
+def test_a_heading_in_a_code_block_starts_no_module_page() -> None:
+    examples = (
+        "#### `setup`\n\n*function* · `src/tools.py:1`\n\nUse it so:\n\n"
+        "```python\n### Step one\nsetup()\n```\n\n"
+        "~~~~\n### still code\n~~~ (too short to close)\n~~~~\n\n"
+        "#### `teardown`\n\n*function* · `src/tools.py:9`\n\n"
+        "````\n### never closed\n"
+    )
+    pages = paginate(_sections(_python_module("tools", examples), _python_module("after", "")))
+    modules = [p for p in pages if p.parent == "api-reference"]
+    # The last fence is never closed: the ``###`` lines after it are code, as a reader
+    # of the whole document sees them.
+    assert [p.slug for p in modules] == ["api-tools"]
+    text = modules[0].markdown
+    assert "```python\n### Step one\nsetup()\n```" in text
+    assert "~~~~\n### still code\n~~~ (too short to close)\n~~~~" in text
+    assert "### `after`" in text
+    assert [s.qualname for s in modules[0].symbols] == ["tools", "tools.setup", "tools.teardown"]
+
+
+def test_a_memo_of_the_last_pages_gives_the_pages_cut_anew() -> None:
+    memo = Memo()
+    first = paginate(_sections(PKG, SUB, RUST), memo)
+    assert first == paginate(_sections(PKG, SUB, RUST))
+    again = paginate(_sections(PKG, SUB, RUST), memo)
+    assert again == first
+    # An unchanged module's page is the one cut before, not cut again.
+    assert _page(again, "api-pkg").markdown is _page(first, "api-pkg").markdown
+    # ``pkg.sub`` renamed: ``pkg``'s page is the same Markdown, but its links to the
+    # module that went resolve no more, and those that stay still point to their pages.
+    renamed = SUB.replace("### `pkg.sub`", "### `pkg.other`")
+    changed = paginate(_sections(PKG, renamed, RUST), memo)
+    assert changed == paginate(_sections(PKG, renamed, RUST))
+    page = _page(changed, "api-pkg").markdown
+    assert "[`Other`](#pkg.sub.Other)" in page
+    assert "[the guide](getting-started)" in page
+    assert _page(first, "api-pkg").markdown != page
 
 
 def test_slugs_that_would_collide_are_numbered_and_anchors_are_never_repeated() -> None:

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from docsgen.generator.engine.digest import text_hexdigest
+from docsgen.generator.engine.memo import Memo
 from docsgen.generator.markdown import WARNING_SIGN, anchor, code
 from docsgen.generator.sections.api_reference import TITLE as API_TITLE
 from docsgen.generator.sections.base import SectionResult
@@ -42,6 +44,10 @@ SUMMARY_CHARS = 240
 
 _HEADING = re.compile(r"^(#{1,6}) (.*)$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+# In a whole text: a line ``_FENCE`` matches (its fence, then the rest), or a module's heading.
+_BLOCK_LINE = re.compile(r"^(?:[^\S\n]*(`{3,}|~{3,})([^\n]*)|### )", re.MULTILINE)
+_MODULE_PAGES = "module pages"  # the memo's name for a module's pages...
+_LINKED = "linked page"  # ... and for one of them with its links rewritten
 _CODE_SPAN = re.compile(r"^(`+) ?(.+?) ?\1$")
 _LINK_TARGET = re.compile(r"\]\(#([^()\s]+)\)")
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -94,7 +100,8 @@ def is_page_link(href: str) -> bool:
 
 @dataclass
 class _Draft:
-    """A page before its links are rewritten: its lines, and the symbols on them."""
+    """A page before its links are rewritten: its lines, and the symbols on them; once
+    ``finished``, its text instead of its lines, with what the last steps read of them."""
 
     title: str
     parent: str | None
@@ -104,6 +111,31 @@ class _Draft:
     # (qualname, kind, citation, summary, 0-based line) of each symbol heading
     symbols: list[tuple[str, str | None, str | None, str, int]] = field(default_factory=list)
     slug: str = ""
+    text: str = ""  # the page's Markdown, its links as in the whole document
+    links: tuple[tuple[int, int], ...] = ()  # where in ``text`` the lines with links are
+    named: tuple[str, ...] = ()  # the anchors those links name
+    signs: int = 0  # warning signs outside code blocks
+    memo_key: str = ""  # a module page's key in the memo: its module's digest, its number
+
+    def finish(self, flags: Sequence[bool] | None = None) -> None:
+        """Join the lines into ``text`` (they are let go), noting the lines whose links
+        may be rewritten and the warning signs shown (``flags``: whether each line is
+        in a code block, when known)."""
+        links: list[tuple[int, int]] = []
+        named: dict[str, None] = {}
+        signs = at = 0
+        lines = self.lines
+        for line, fenced in zip(lines, _fenced(lines) if flags is None else flags, strict=True):
+            if not fenced:
+                if WARNING_SIGN in line:
+                    signs += line.count(WARNING_SIGN)
+                if "](#" in line:
+                    links.append((at, at + len(line)))
+                    named.update(dict.fromkeys(_LINK_TARGET.findall(line)))
+            at += len(line) + 1
+        self.text = "\n".join(self.lines).rstrip("\n") + "\n"
+        self.links, self.named, self.signs = tuple(links), tuple(named), signs
+        self.lines = []
 
 
 def reading_order(sections: Sequence[SectionResult]) -> list[SectionResult]:
@@ -113,34 +145,39 @@ def reading_order(sections: Sequence[SectionResult]) -> list[SectionResult]:
     return guide + [s for s in sections if s.anchor == API_SLUG]
 
 
-def paginate(sections: Sequence[SectionResult]) -> tuple[Page, ...]:
-    """The pages of ``sections``, in reading order (see the module's docstring)."""
+def paginate(sections: Sequence[SectionResult], memo: Memo | None = None) -> tuple[Page, ...]:
+    """The pages of ``sections``, in reading order (see the module's docstring).
+
+    A module's pages are cut from its Markdown alone, so ``memo`` (optional) keeps
+    them by the digest of that Markdown: a regeneration cuts only the modules that
+    changed, and rewrites the links of every page.
+    """
     sections = reading_order(sections)
     drafts: list[_Draft] = []
     for i, section in enumerate(sections):
-        drafts += (
-            _api_pages(i, section) if section.anchor == API_SLUG else [_guide_page(i, section)]
-        )
+        if section.anchor == API_SLUG:
+            drafts += _api_pages(i, section, memo)
+        else:
+            drafts.append(_guide_page(i, section))
     taken: set[str] = set()
     for draft in drafts:
         draft.slug = _unique(draft.slug or _slug_of(draft), taken)
     _link_modules(drafts)
     targets = _targets(drafts)
+    for draft in drafts:
+        if not draft.text:  # a guide page, or the API Reference's parent page
+            draft.finish()
     warnings = _warnings(drafts, sections)
     pages = []
     seen: set[str] = set()
     for draft, count in zip(drafts, warnings, strict=True):
-        lines = [
-            line if fenced else _rewrite_links(line, draft.slug, targets)
-            for line, fenced in _scan(draft.lines)
-        ]
         symbols = []
         for qualname, kind, citation, summary, index in draft.symbols:
             if qualname in seen:
                 continue  # one anchor per name: the first declaration keeps it
             seen.add(qualname)
             symbols.append(DocSymbol(qualname, draft.slug, kind, citation, summary, index + 1))
-        markdown = "\n".join(lines).rstrip("\n") + "\n"
+        markdown = _linked_remembered(draft, targets, memo)
         pages.append(Page(draft.slug, draft.title, draft.parent, markdown, count, tuple(symbols)))
     return tuple(pages)
 
@@ -157,87 +194,114 @@ def _guide_page(index: int, section: SectionResult) -> _Draft:
     return draft
 
 
-def _api_pages(index: int, section: SectionResult) -> list[_Draft]:
+def _api_pages(index: int, section: SectionResult, memo: Memo | None) -> list[_Draft]:
     """The API Reference's parent page, then its modules' pages (the modules' list on
     the parent page is filled in once their slugs are known: ``_link_modules``)."""
-    opening: list[str] = []
-    modules: list[list[str]] = []
-    for line, fenced in _scan(section.markdown.split("\n")):
-        if not fenced and line.startswith("### "):
-            modules.append([line])
-        elif modules:
-            modules[-1].append(line)
-        else:
-            opening.append(line)
-    parent = _Draft(API_TITLE, None, [f"# {API_TITLE}", "", *opening], index, (API_SLUG,))
+    opening, modules = _module_texts(section.markdown)
+    parent = _Draft(API_TITLE, None, [f"# {API_TITLE}", "", *opening.split("\n")], index,
+                    (API_SLUG,))  # fmt: skip
     parent.slug = API_SLUG
     drafts = [parent]
-    for lines in modules:
-        drafts += _module_pages(index, lines)
+    for text in modules:
+        key = text_hexdigest(text)
+        cut: tuple[_Draft, ...] | None = memo.recall(key, _MODULE_PAGES) if memo else None
+        if cut is None:
+            cut = tuple(
+                replace(draft, memo_key=f"{key}:{number}")
+                for number, draft in enumerate(_module_pages(text.split("\n")))
+            )
+            if memo is not None:
+                memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
+        drafts += [replace(draft, section=index) for draft in cut]  # a run's own copies
     return drafts
 
 
-def _module_pages(index: int, block: list[str]) -> list[_Draft]:
-    """One module's page, or its parts when it is larger than ``MAX_PAGE_BYTES``."""
+def _module_texts(markdown: str) -> tuple[str, list[str]]:
+    """The API Reference's opening, and each module's Markdown: from a ``###`` line
+    outside code blocks to the next one.
+
+    One pattern finds the lines that matter (fences, module headings) in the whole
+    text; the code blocks are followed as ``_fenced`` follows them line by line.
+    """
+    starts = []
+    fence = ""
+    for found in _BLOCK_LINE.finditer(markdown):
+        run = found.group(1)
+        if fence:  # a closing fence: the same character, as many or more, nothing else
+            if run and run[0] == fence[0] and len(run) >= len(fence) and not found[2].strip():
+                fence = ""
+        elif run:
+            fence = run
+        else:
+            starts.append(found.start())
+    if not starts:
+        return markdown, []
+    opening = markdown[: starts[0] - 1] if starts[0] else ""
+    ends = [start - 1 for start in starts[1:]] + [len(markdown)]
+    return opening, [markdown[a:b] for a, b in zip(starts, ends, strict=True)]
+
+
+def _module_pages(block: list[str]) -> tuple[_Draft, ...]:
+    """One module's page, or its parts when it is larger than ``MAX_PAGE_BYTES``,
+    finished (their section's index is the run's to set)."""
+    flags = list(_fenced(block))
     name = _code_text(block[0][4:])
     intro_end = next(
-        (i for i, (line, fenced) in enumerate(_scan(block)) if not fenced and _is_entry(line)),
-        len(block),
+        (i for i, line in enumerate(block) if not flags[i] and _is_entry(line)), len(block)
     )
     sep = "::" if any(line.startswith("*Rust*") for line in block[1:intro_end]) else "."
     intro = [f"# {code(name)}", *block[1:intro_end]]
-    entries = _entries(block[intro_end:])
-    parts: list[list[list[str]]] = [[]]
+    intro_flags = [False, *flags[1:intro_end]]
+    # Each top-level entry (``####``), members staying with their owner, as (start, end).
+    starts = [intro_end] if intro_end < len(block) else []
+    starts += [
+        i for i in range(intro_end + 1, len(block))
+        if not flags[i] and block[i].startswith("#### ")
+    ]  # fmt: skip
+    ends = [*starts[1:], len(block)] if starts else []
+    entries = list(zip(starts, ends, strict=True))
+    parts: list[list[tuple[int, int]]] = [[]]
     size = _size(intro)
-    for entry in entries:
-        entry_size = _size(entry)
+    for start, end in entries:
+        entry_size = _size(block[start:end])
         if parts[-1] and size + entry_size > MAX_PAGE_BYTES:
             parts.append([])
             size = 0
-        parts[-1].append(entry)
+        parts[-1].append((start, end))
         size += entry_size
     drafts = []
     for number, part in enumerate(parts, start=1):
         title = name if number == 1 else f"{name} (part {number})"
         head = intro if number == 1 else [f"# {code(name)} (part {number})", ""]
-        draft = _Draft(title, API_SLUG, list(head), index, (name,) if number == 1 else ())
+        draft = _Draft(title, API_SLUG, list(head), 0, (name,) if number == 1 else ())
         draft.slug = _module_slug(name) + ("" if number == 1 else f"-{number}")
+        draft_flags = list(intro_flags) if number == 1 else [False, False]
         if number == 1:
-            citation, summary = _module_facts(intro)
+            citation, summary = _module_facts(intro, intro_flags)
             draft.symbols.append((name, "module", citation, summary, 0))
-        for entry in part:
-            _add_entry(draft, entry, name, sep)
+        for start, end in part:
+            _add_entry(draft, block[start:end], flags[start:end], name, sep)
+            draft_flags += flags[start:end]
+        draft.finish(draft_flags)
         drafts.append(draft)
-    return drafts
+    return tuple(drafts)
 
 
-def _entries(lines: list[str]) -> list[list[str]]:
-    """Lines cut at each top-level entry (``####``), members staying with their owner."""
-    entries: list[list[str]] = []
-    for line, fenced in _scan(lines):
-        if not fenced and line.startswith("#### "):
-            entries.append([line])
-        elif entries:
-            entries[-1].append(line)
-        else:
-            entries.append([line])
-    return entries
-
-
-def _add_entry(draft: _Draft, entry: list[str], module: str, sep: str) -> None:
+def _add_entry(draft: _Draft, entry: list[str], flags: list[bool], module: str, sep: str) -> None:
     """Append an entry to a module page, its headings moved up two levels and each
-    recorded as a symbol."""
-    flags = list(_fenced(entry))
-    for i, line in enumerate(entry):
-        if flags[i] or not _is_entry(line):
-            draft.lines.append(line)
-            continue
-        level, text = line.split(" ", 1)
+    recorded as a symbol (``flags``: whether each line is in a code block)."""
+    headings = [i for i, line in enumerate(entry) if not flags[i] and _is_entry(line)]
+    at = 0
+    for i in headings:
+        draft.lines += entry[at:i]
+        level, text = entry[i].split(" ", 1)
         name = _code_text(text)
         draft.symbols.append(
             (f"{module}{sep}{name}", *_entry_facts(entry, flags, i, len(level)), len(draft.lines))
         )
         draft.lines.append("#" * (len(level) - 2) + " " + text)
+        at = i + 1
+    draft.lines += entry[at:]
 
 
 def _entry_facts(
@@ -281,10 +345,9 @@ def _declared_kind(declaration: list[str], level: int) -> str | None:
     return "method" if kind == "function" and level > 4 else kind
 
 
-def _module_facts(intro: list[str]) -> tuple[str | None, str]:
+def _module_facts(intro: list[str], flags: list[bool]) -> tuple[str | None, str]:
     """A module's citation and summary: its intro line ends ``— `path:line```, then
     its documentation's first paragraph."""
-    flags = list(_fenced(intro))
     for i, line in enumerate(intro):
         if line.startswith("*") and " — " in line:
             citation = _citation(line.rsplit(" — ", 1)[1])
@@ -371,20 +434,44 @@ def _warnings(drafts: list[_Draft], sections: Sequence[SectionResult]) -> list[i
     """Each page's share of its section's warnings: the ⚠️ signs shown on it, counted
     in reading order up to the section's total; warnings no sign shows are counted on
     the section's first page."""
-    counts = [
-        sum(line.count(WARNING_SIGN) for line, fenced in _scan(d.lines) if not fenced)
-        for d in drafts
-    ]
     result = [0] * len(drafts)
     for index, section in enumerate(sections):
         left = len(section.warnings)
         mine = [i for i, d in enumerate(drafts) if d.section == index]
         for i in mine:
-            result[i] = min(counts[i], left)
+            result[i] = min(drafts[i].signs, left)
             left -= result[i]
         if mine:
             result[mine[0]] += left
     return result
+
+
+def _linked_remembered(
+    draft: _Draft, targets: dict[str, tuple[str, bool]], memo: Memo | None
+) -> str:
+    """``_linked``, remembered for a module page whose links resolve as they did."""
+    if memo is None or not draft.memo_key or not draft.links:
+        return _linked(draft, targets)
+    resolved = (draft.slug, tuple(targets.get(name) for name in draft.named))
+    found = memo.recall(draft.memo_key, _LINKED)
+    if found is not None and found[0] == resolved:
+        return str(found[1])
+    markdown = _linked(draft, targets)
+    memo.remember(draft.memo_key, _LINKED, (resolved, markdown), len(markdown))
+    return markdown
+
+
+def _linked(draft: _Draft, targets: dict[str, tuple[str, bool]]) -> str:
+    """A finished page's Markdown with its links rewritten (``_rewrite_links``)."""
+    text = draft.text
+    if not draft.links:
+        return text
+    parts, at = [], 0
+    for start, end in draft.links:
+        parts += [text[at:start], _rewrite_links(text[start:end], draft.slug, targets)]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _module_slug(name: str) -> str:
@@ -417,10 +504,8 @@ def _size(lines: list[str]) -> int:
     """Bytes of ``lines`` once their links are rewritten: a fragment link may gain its
     page's slug, at most ``api-``, the module's name (a prefix of the name it links
     to), a part's number and a ``#``."""
-    return sum(
-        len(line.encode()) + 1 + sum(len(t) + 8 for t in _LINK_TARGET.findall(line))
-        for line in lines
-    )
+    text = "\n".join(lines)
+    return len(text.encode()) + 1 + sum(len(t) + 8 for t in _LINK_TARGET.findall(text))
 
 
 def _scan(lines: Sequence[str]) -> Iterator[tuple[str, bool]]:

@@ -62,10 +62,11 @@ async def generate(
         if narration is not None:
             narration.cancel()  # nothing left to stop once it finished
     assert all(s.anchor == anchor(s.title) for s in sections)
-    # Cutting megabytes of Markdown into pages takes a while (half a second for Django):
-    # in a thread, so that the loop keeps its turns; not in a worker process, where the
-    # sections and the pages would each be copied across (and kept in its memory).
-    pages = await asyncio.to_thread(paginate, sections)
+    # Cutting megabytes of Markdown into pages takes a while (a third of a second for
+    # Django): in a thread, so that the loop keeps its turns; not in a worker process,
+    # where the sections and the pages would each be copied across (and kept in its
+    # memory).  The engine's memo keeps each module's pages for the next run.
+    pages = await asyncio.to_thread(paginate, sections, engine.memo)
     return GeneratedDocs(
         snapshot.commit_sha,
         assemble(snapshot, sections),

@@ -15,6 +15,9 @@ from threading import Lock
 from typing import Any
 
 MEMO_BUDGET_BYTES = 32 * 1024 * 1024  # encoded bytes whose decoded values a process keeps
+# The process that runs the pipeline also keeps the last pages of each repository
+# (``pages``), megabytes for a large one: it has twice the budget.
+PIPELINE_MEMO_BUDGET_BYTES = 2 * MEMO_BUDGET_BYTES
 
 
 class Memo:

@@ -48,7 +48,7 @@ from docsgen.generator.engine.analysis_store import (
 from docsgen.generator.engine.encoded import SEPARATOR, Encoded
 from docsgen.generator.engine.held_pieces import HeldPieces, filled_in
 from docsgen.generator.engine.input_digests import InputDigests, facets_of
-from docsgen.generator.engine.memo import Memo
+from docsgen.generator.engine.memo import PIPELINE_MEMO_BUDGET_BYTES, Memo
 from docsgen.generator.engine.section_store import (
     decode_section,
     encode_pieces,
@@ -94,7 +94,7 @@ class Engine:
         self.executor = executor
         self.analyses = analyses  # each file's analysis, by content key
         self.sections = sections  # built sections and citation checks
-        self.memo = Memo()
+        self.memo = Memo(PIPELINE_MEMO_BUDGET_BYTES)
         self.pieces = HeldPieces(self.memo)
 
     def run(self, snapshot: Snapshot) -> Run:
