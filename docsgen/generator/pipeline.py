@@ -25,7 +25,7 @@ from docsgen.snapshot import Snapshot
 @dataclass(frozen=True)
 class GeneratedDocs:
     commit_sha: str
-    content: str
+    title: str  # the whole document's title: the repository's name
     sections: tuple[SectionResult, ...]
     stats: AnalysisStats = field(default_factory=AnalysisStats)
     ungrounded: tuple[Ungrounded, ...] = ()  # citations the final check could not resolve
@@ -33,6 +33,12 @@ class GeneratedDocs:
     reused: tuple[str, ...] = ()  # keys of the sections read from the store (inputs unchanged)
     narrative: Report | None = None  # the summaries' cost, when a model wrote them
     pages: tuple[Page, ...] = ()  # the sections cut into pages, in reading order
+
+    @property
+    def content(self) -> str:
+        """The whole document, put together on each read: megabytes for a large
+        repository, which the sections and the pages hold already."""
+        return assemble(self.title, self.sections)
 
 
 async def generate(
@@ -69,7 +75,7 @@ async def generate(
     pages = await asyncio.to_thread(paginate, sections, engine.memo)
     return GeneratedDocs(
         snapshot.commit_sha,
-        assemble(snapshot, sections),
+        document_title(snapshot),
         tuple(sections),
         analysed.stats,
         tuple(ungrounded),
@@ -80,12 +86,16 @@ async def generate(
     )
 
 
-def assemble(snapshot: Snapshot, sections: Sequence[SectionResult]) -> str:
+def document_title(snapshot: Snapshot) -> str:
+    """The whole document's title: the repository's name (a local one's folder name)."""
+    name = snapshot.name
+    return name.rsplit("/", 1)[-1] if snapshot.provider == "local" else name
+
+
+def assemble(title: str, sections: Sequence[SectionResult]) -> str:
     """The whole document: a title, a table of contents, then each section, in the
     pages' reading order (the API Reference last)."""
     sections = reading_order(sections)
-    name = snapshot.name
-    title = name.rsplit("/", 1)[-1] if snapshot.provider == "local" else name
     toc = "\n".join(f"- [{s.title}](#{s.anchor})" for s in sections)
     # One join: the API Reference of a large repository is megabytes, copied once.
     parts = [f"# {escape(title)}\n\n{toc}\n\n"]
