@@ -28,9 +28,9 @@ from docsgen.generator.engine.restrict import restrict
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.markdown import Piece
 from docsgen.generator.model import RepositoryModel, assemble_model, scan
-from docsgen.generator.sections import api_reference
+from docsgen.generator.sections import SectionResult, api_reference
 from docsgen.snapshot import Snapshot
-from tests.support.generation import document, fetch, polyglot_repo, pool, section
+from tests.support.generation import document, fetch, no_progress, polyglot_repo, pool, section
 from tests.support.gitrepo import commit
 from tests.support.snapshots import snapshot_of
 
@@ -166,3 +166,20 @@ async def test_a_regeneration_writes_only_the_changed_module_and_matches_a_cold_
 
     cold = await document(snapshot, Engine(pool))  # a new process: nothing held
     assert again.content == cold.content != first.content
+    # The pages too: the changed module's cut anew, the others' remembered.
+    assert again.pages == cold.pages != first.pages
+
+
+async def test_each_section_is_told_as_soon_as_it_is_built(
+    tmp_path: Path, pool: ProcessPoolExecutor
+) -> None:
+    snapshot = await fetch(polyglot_repo(tmp_path))
+    told: list[SectionResult] = []
+    async with Engine(pool).run(snapshot) as run:
+        analysed = await run.analyse(await run.scan())
+        built = await run.build_sections(analysed, no_progress, ready=told.append)
+    sections = built.applying()
+    assert "API Reference" in [s.title for s in sections]
+    # Every section is told, the very one the run gives (the API Reference put together
+    # from its pieces).
+    assert all(any(t is s for t in told) for s in sections)

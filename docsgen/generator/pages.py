@@ -46,7 +46,8 @@ _HEADING = re.compile(r"^(#{1,6}) (.*)$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # In a whole text: a line ``_FENCE`` matches (its fence, then the rest), or a module's heading.
 _BLOCK_LINE = re.compile(r"^(?:[^\S\n]*(`{3,}|~{3,})([^\n]*)|### )", re.MULTILINE)
-_MODULE_PAGES = "module pages"  # the memo's name for a module's pages...
+_MODULE_SPLIT = "modules"  # the memo's name for where an API Reference's modules are...
+_MODULE_PAGES = "module pages"  # ... for a module's pages...
 _LINKED = "linked page"  # ... and for one of them with its links rewritten
 _CODE_SPAN = re.compile(r"^(`+) ?(.+?) ?\1$")
 _LINK_TARGET = re.compile(r"\]\(#([^()\s]+)\)")
@@ -197,28 +198,55 @@ def _guide_page(index: int, section: SectionResult) -> _Draft:
 def _api_pages(index: int, section: SectionResult, memo: Memo | None) -> list[_Draft]:
     """The API Reference's parent page, then its modules' pages (the modules' list on
     the parent page is filled in once their slugs are known: ``_link_modules``)."""
-    opening, modules = _module_texts(section.markdown)
+    opening, cuts = _module_cuts(section.markdown, memo)
     parent = _Draft(API_TITLE, None, [f"# {API_TITLE}", "", *opening.split("\n")], index,
                     (API_SLUG,))  # fmt: skip
     parent.slug = API_SLUG
     drafts = [parent]
-    for text in modules:
-        key = text_hexdigest(text)
-        cut: tuple[_Draft, ...] | None = memo.recall(key, _MODULE_PAGES) if memo else None
-        if cut is None:
-            cut = tuple(
-                replace(draft, memo_key=f"{key}:{number}")
-                for number, draft in enumerate(_module_pages(text.split("\n")))
-            )
-            if memo is not None:
-                memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
+    for cut in cuts:
         drafts += [replace(draft, section=index) for draft in cut]  # a run's own copies
     return drafts
 
 
-def _module_texts(markdown: str) -> tuple[str, list[str]]:
-    """The API Reference's opening, and each module's Markdown: from a ``###`` line
-    outside code blocks to the next one.
+def cut_modules(section: SectionResult, memo: Memo) -> None:
+    """Cut the API Reference's module pages into ``memo`` ahead of ``paginate``, which
+    finds them there: while other sections are still being built."""
+    _module_cuts(section.markdown, memo)
+
+
+def _module_cuts(markdown: str, memo: Memo | None) -> tuple[str, list[tuple[_Draft, ...]]]:
+    """The API Reference's opening, and each module's pages: remembered in ``memo`` by
+    the module's digest, or cut now (and remembered).  Where the modules are in the
+    whole section is remembered too, by the section's digest."""
+    whole = text_hexdigest(markdown) if memo is not None else ""
+    split: tuple[int, tuple[tuple[int, int, str], ...]] | None = (
+        memo.recall(whole, _MODULE_SPLIT) if memo is not None else None
+    )
+    if split is None:
+        opening_end, spans = _module_spans(markdown)
+        keyed = [(a, b, text_hexdigest(markdown[a:b]) if memo else "") for a, b in spans]
+        split = (opening_end, tuple(keyed))
+        if memo is not None:
+            memo.remember(whole, _MODULE_SPLIT, split, 128 * len(keyed))
+    opening_end, modules = split
+    cuts = []
+    for start, end, key in modules:
+        cut: tuple[_Draft, ...] | None = memo.recall(key, _MODULE_PAGES) if memo else None
+        if cut is None:
+            text = markdown[start:end]
+            cut = tuple(
+                replace(draft, memo_key=f"{key}:{number}" if key else "")
+                for number, draft in enumerate(_module_pages(text.split("\n")))
+            )
+            if memo is not None:
+                memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
+        cuts.append(cut)
+    return markdown[:opening_end], cuts
+
+
+def _module_spans(markdown: str) -> tuple[int, list[tuple[int, int]]]:
+    """Where the API Reference's opening ends, and where each module's Markdown is:
+    from a ``###`` line outside code blocks to the next one.
 
     One pattern finds the lines that matter (fences, module headings) in the whole
     text; the code blocks are followed as ``_fenced`` follows them line by line.
@@ -235,10 +263,9 @@ def _module_texts(markdown: str) -> tuple[str, list[str]]:
         else:
             starts.append(found.start())
     if not starts:
-        return markdown, []
-    opening = markdown[: starts[0] - 1] if starts[0] else ""
+        return len(markdown), []
     ends = [start - 1 for start in starts[1:]] + [len(markdown)]
-    return opening, [markdown[a:b] for a, b in zip(starts, ends, strict=True)]
+    return max(starts[0] - 1, 0), list(zip(starts, ends, strict=True))
 
 
 def _module_pages(block: list[str]) -> tuple[_Draft, ...]:

@@ -9,17 +9,21 @@ remembers between runs) is the engine's business (``docsgen.generator.engine``).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from docsgen.generator.engine.memo import Memo
 from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.markdown import anchor, escape
 from docsgen.generator.narration import Narrator, Report
-from docsgen.generator.pages import Page, paginate, reading_order
+from docsgen.generator.pages import API_SLUG, Page, cut_modules, paginate, reading_order
 from docsgen.generator.sections import SectionResult
 from docsgen.progress_schedule import ANALYZING, ProgressCallback
 from docsgen.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,16 @@ async def generate(
     summaries with a language model, each a step after the sections
     (``docsgen.narrative``); its answers are kept in the engine's section store."""
     narration = narrator.begin(snapshot, engine.executor, engine.sections) if narrator else None
+    ahead = _PagesAhead(engine.memo)
     try:
         await progress(*ANALYZING)
         async with engine.run(snapshot) as run:
             scanned = await run.scan()
             analysed = await run.analyse(scanned)
             summaries = await narration.count() if narration is not None else 0
-            built = await run.build_sections(analysed, progress, steps_after=summaries)
+            built = await run.build_sections(
+                analysed, progress, steps_after=summaries, ready=ahead.section_ready
+            )
             sections = built.applying()
             if narration is not None:  # each summary a step after the sections
                 total = len(sections) + summaries
@@ -72,6 +79,7 @@ async def generate(
     # Django): in a thread, so that the loop keeps its turns; not in a worker process,
     # where the sections and the pages would each be copied across (and kept in its
     # memory).  The engine's memo keeps each module's pages for the next run.
+    await ahead.finished()
     pages = await asyncio.to_thread(paginate, sections, engine.memo)
     return GeneratedDocs(
         snapshot.commit_sha,
@@ -84,6 +92,29 @@ async def generate(
         narration.report() if narration is not None else None,
         pages,
     )
+
+
+class _PagesAhead:
+    """The API Reference's module pages cut as soon as the section is built, in a
+    thread, while the other sections are still being built: ``paginate`` then finds
+    them in the memo (a module that grounding changed is cut again there)."""
+
+    def __init__(self, memo: Memo) -> None:
+        self.memo = memo
+        self.cutting: list[asyncio.Future[None]] = []
+
+    def section_ready(self, section: SectionResult) -> None:
+        if section.anchor == API_SLUG:
+            self.cutting.append(asyncio.ensure_future(asyncio.to_thread(self._cut, section)))
+
+    def _cut(self, section: SectionResult) -> None:
+        try:
+            cut_modules(section, self.memo)
+        except Exception:  # paginate cuts them again, and fails in its turn if it must
+            log.warning("cutting the API Reference's pages ahead failed", exc_info=True)
+
+    async def finished(self) -> None:
+        await asyncio.gather(*self.cutting)
 
 
 def document_title(snapshot: Snapshot) -> str:

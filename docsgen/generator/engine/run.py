@@ -227,10 +227,12 @@ class Run:
         analysed: Analysed,
         progress: Callable[[int, str], Awaitable[None]],
         steps_after: int = 0,
+        ready: Callable[[SectionResult], None] | None = None,
     ) -> Built:
         """Every section: reused when its inputs are unchanged, else built in the pool,
         all at once, announced in order (``steps_after`` more steps follow them in the
-        50-80 % range: the summaries)."""
+        50-80 % range: the summaries).  ``ready`` (optional) is told of each section
+        built without failing as soon as it is, whatever the order."""
         digests = {
             s.key: analysed.digests.section_key(GENERATOR_VERSION, s.key, s.inputs)
             for s in SECTIONS
@@ -256,7 +258,7 @@ class Run:
             pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL) if missing else b""
             with share({worker_tasks.MODEL: pickled}, always=True) as shared_model:
                 del pickled
-                builds = _Builds(self.engine, shared_model, self.snapshot)
+                builds = _Builds(self.engine, shared_model, self.snapshot, ready)
                 sections = await builds.all(cached, missing, progress, steps_after)
         rebuilt = tuple(missing)
         reused = tuple(k for k in sections if k not in missing)
@@ -333,9 +335,16 @@ async def _stored_sections(
 class _Builds:
     """The sections to build, in the pool, from the shared model."""
 
-    def __init__(self, engine: Engine, model: Payloads, snapshot: Snapshot) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        model: Payloads,
+        snapshot: Snapshot,
+        ready: Callable[[SectionResult], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.model = model
+        self.ready = ready
         self.lineage = f"{snapshot.provider}\0{snapshot.name}"
         self.pieced: dict[str, list[Piece]] = {}  # the sections written in pieces, in pieces
 
@@ -401,6 +410,21 @@ class _Builds:
         return {s.key: out[s.key] for s in SECTIONS}
 
     def _start(self, key: str) -> asyncio.Future[tuple[SectionResult, bool]]:
+        """A section's build in the pool (``_build``), its end told to ``ready``."""
+        future = self._build(key)
+        ready = self.ready
+        if ready is not None:
+
+            def tell(done: asyncio.Future[tuple[SectionResult, bool]]) -> None:
+                if not done.cancelled() and done.exception() is None:
+                    section, ok = done.result()
+                    if ok:
+                        ready(section)
+
+            future.add_done_callback(tell)
+        return future
+
+    def _build(self, key: str) -> asyncio.Future[tuple[SectionResult, bool]]:
         """A section's build in the pool; one written in pieces skips the pieces held here
         (and its pieces, held ones filled in, go in ``pieced``)."""
         loop = asyncio.get_running_loop()
