@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.api_entries import (
     PUBLIC_NAME,
     Block,
@@ -36,10 +35,8 @@ from docsgen.generator.markdown import (
     escape,
 )
 from docsgen.generator.model import RepositoryModel
-from docsgen.generator.modules import python_module, python_packages
+from docsgen.generator.product import product_surfaces, roles_of
 from docsgen.generator.sections.base import PlannedPiece, Section, SectionResult, assemble
-from docsgen.generator.surface import Context, resolve_languages
-from docsgen.generator.surface.fallback import resolve_by_file
 from docsgen.generator.surface.model import (
     DEFINED,
     STAR,
@@ -49,7 +46,7 @@ from docsgen.generator.surface.model import (
     Surface,
     Target,
 )
-from docsgen.generator.surface.roles import PRODUCT, Roles, classify
+from docsgen.generator.surface.roles import PRODUCT, Roles
 
 TITLE = "API Reference"
 SURFACE = analyses("surface")
@@ -63,27 +60,10 @@ _ROLE_WORDS = {
 }  # fmt: skip
 
 
-def product_surfaces(model: RepositoryModel, roles: Roles) -> list[Surface]:
-    """Each language's public API, from the product's analyses (the ``surface`` facet)."""
-    paths = [f.path for f in model.files]
-    packages = python_packages(paths)
-    by_language: dict[str, list[FileAnalysis]] = defaultdict(list)
-    module_of: dict[str, str] = {}
-    for path, analysis in model.analyses.items():
-        if not roles.is_product(path) or not analysis.analysed or analysis.language is None:
-            continue
-        by_language[analysis.language].append(analysis)
-        python = python_module(path, packages) if analysis.language == "Python" else None
-        module_of[path] = python or analysis.module or path
-    context = Context(paths, model.texts, module_of, roles)
-    return resolve_languages(by_language, context, resolve_by_file)
-
-
 def module_groups(model: RepositoryModel) -> list[tuple[str, list[str]]]:
     """Each public module the section gives a part, with its files (a model whose
     analyses are whole, or seen through the ``surface`` facet)."""
-    roles = classify((f.path for f in model.files), model.texts)
-    modules = sorted((m for s in product_surfaces(model, roles) for m in s.modules),
+    modules = sorted((m for s in product_surfaces(model) for m in s.modules),
                      key=lambda m: (m.name, m.language))  # fmt: skip
     return [(m.name, list(m.paths)) for m in modules]
 
@@ -96,8 +76,8 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     of the files its blocks come from, so that a caller holding that piece need
     not have it written again.
     """
-    roles = classify((f.path for f in model.files), model.texts)
-    surfaces = product_surfaces(model, roles)
+    roles = roles_of(model)
+    surfaces = product_surfaces(model)
     modules = sorted(
         ((m, s) for s in surfaces for m in s.modules), key=lambda ms: (ms[0].name, ms[0].language)
     )
