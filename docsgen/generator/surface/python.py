@@ -58,6 +58,7 @@ class _Resolver:
         self.modules = modules
         self._names: dict[str, list[tuple[str, int, str]]] = {}
         self._exports: dict[str, list[str] | None] = {}
+        self._named: dict[str, frozenset[str]] = {}
         self.notes: dict[str, list[str]] = {}
 
     # --- which names a module has ----------------------------------------------------------
@@ -135,6 +136,13 @@ class _Resolver:
         self._names[name] = result
         return result
 
+    def named(self, name: str) -> frozenset[str]:
+        """The module's public names as a set (once its names are worked out)."""
+        found = self._named.get(name)
+        if found is None:
+            found = self._named[name] = frozenset(n for n, _, _ in self.names(name))
+        return found
+
     def note(self, module: str, text: str) -> None:
         notes = self.notes.setdefault(module, [])
         if text not in notes:
@@ -155,7 +163,7 @@ class _Resolver:
             return self.resolve_dotted(self.absolute(module, symbol.target), depth + 1)
         for written, _ in module.analysis.star_imports:
             origin = self.absolute(module, written)
-            if any(n == name for n, _, _ in self.names(origin)):
+            if name in self.named(origin):
                 return self.resolve(origin, name, depth + 1)
         submodule = f"{module_name}.{name}"
         if submodule in self.modules:
@@ -208,9 +216,10 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> S
     for module in modules.values():
         names_at[module.analysis.path].add(module.name)
     canonical = {
-        key: min(names, key=_preference(names_at.get(key[0] or "", set())))
+        key: names[0] if len(names) == 1 else
+        min(names, key=_preference(names_at.get(key[0] or "", set())))
         for key, names in candidates.items()
-    }
+    }  # fmt: skip
     result = []
     for name in public:
         entries = tuple(
