@@ -36,6 +36,7 @@ _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 _NOT_CONCEPT = re.compile(r"^(_|T_|[A-Z0-9_]+$)")  # private names, type variables, CONSTANTS
 _EXCEPTION = re.compile(r"(Error|Exception|Warning)$")
 _VALUE_KINDS = frozenset({"constant", "attribute", "variable", "field", "type"})
+_NOT_WORD = re.compile(r"[^a-z0-9]")
 _README_NAME = re.compile(r"(^|/)readme(\.[a-z]+)?$", re.IGNORECASE)
 
 
@@ -83,12 +84,14 @@ class Concept:
     @property
     def score(self) -> float:
         s = 3.0 if self.top else 0.0
-        s += 2.0 * math.log2(1 + len(self.importers))
-        s += 2.5 * math.log2(1 + len(self.users))
-        s += 3.0 * math.log2(1 + self.shown)
-        s += 2.0 * math.log2(1 + self.documented)
-        s += 2.5 * math.log2(1 + len(self.tested))
-        s += 1.0 * math.log2(1 + self.members)
+        if self.evidence:  # most candidates have none: their terms are all zero
+            s += 2.0 * math.log2(1 + len(self.importers))
+            s += 2.5 * math.log2(1 + len(self.users))
+            s += 3.0 * math.log2(1 + self.shown)
+            s += 2.0 * math.log2(1 + self.documented)
+            s += 2.5 * math.log2(1 + len(self.tested))
+        if self.members:
+            s += 1.0 * math.log2(1 + self.members)
         if _EXCEPTION.search(self.public.name):
             s -= 2.0
         return s
@@ -129,9 +132,10 @@ def rank(
         return []
     by_name: dict[str, list[Concept]] = defaultdict(list)
     for concept in concepts.values():
-        by_name[concept.label.removesuffix("()")].append(concept)
+        label = concept.label
+        by_name[label.removesuffix("()")].append(concept)
         # What a test file named after it is called: ``test_async_client.py``, ``Router.js``.
-        words = _words(concept.label)
+        words = _words(label)
         for word in {words, words + "s", words + "es"}:
             by_name[word].append(concept)
     roots = _root_modules(surfaces)
@@ -190,6 +194,7 @@ def _candidates(
         depth = {m.name: len(_MODULE_PARTS.split(m.name)) for m in surface.modules}
         root = min(depth.values())
         for module in surface.modules:
+            top = depth[module.name] == root
             for order, name in enumerate(module.names):
                 target = name.target
                 if (name.how == SUBMODULE or not target.is_declaration or target.path is None
@@ -203,7 +208,6 @@ def _candidates(
                 if not kind or (kind in _VALUE_KINDS and name.name.isupper()):
                     continue
                 key = (target.path, target.qualname)
-                top = depth[module.name] == root
                 known = found.get(key)
                 if known is not None and (known.top or not top):
                     continue
@@ -262,7 +266,7 @@ def _count_documentation(
 def _words(name: str) -> str:
     """A name as words, for matching file names: ``AsyncClient``, ``async_client`` ->
     ``~asyncclient`` (the ``~`` keeps it apart from the names themselves)."""
-    return "~" + re.sub(r"[^a-z0-9]", "", name.lower())
+    return "~" + _NOT_WORD.sub("", name.lower())
 
 
 _TEST_AFFIX = re.compile(r"^(test_?)|([_.-]?(test|tests|spec))$", re.IGNORECASE)
