@@ -258,14 +258,22 @@ class Inheritance:
         self.bases: dict[tuple[str, str], tuple[Target, ...]] = {}
         self.canonical: dict[tuple[str, str], str] = {}
         self.separator: dict[tuple[str, str], str] = {}
+        self._ancestors: dict[tuple[str, str], tuple[Target, ...]] = {}
         for surface in surfaces:
             self.bases.update(surface.bases)
             self.canonical.update(surface.canonical)
             for key in surface.canonical:
                 self.separator[key] = surface.separator
 
-    def ancestors(self, path: str, qualname: str) -> list[Target]:
-        """The classes ``(path, qualname)`` derives from, nearest first, each once."""
+    def ancestors(self, path: str, qualname: str) -> tuple[Target, ...]:
+        """The classes ``(path, qualname)`` derives from, nearest first, each once (worked
+        out once per class: every module naming it asks)."""
+        known = self._ancestors.get((path, qualname))
+        if known is None:
+            known = self._ancestors[(path, qualname)] = tuple(self._walk(path, qualname))
+        return known
+
+    def _walk(self, path: str, qualname: str) -> list[Target]:
         found: list[Target] = []
         seen = {(path, qualname)}
         queue = list(self.bases.get((path, qualname), ()))
