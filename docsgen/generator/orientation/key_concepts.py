@@ -211,8 +211,10 @@ def _candidates(
                 known = found.get(key)
                 if known is not None and (known.top or not top):
                     continue
-                bases = tuple((b.path, b.qualname) for b in surface.bases.get(key, ())
-                              if b.path is not None and b.qualname is not None)  # fmt: skip
+                derived = surface.bases.get(key)
+                bases = tuple((b.path, b.qualname) for b in derived
+                              if b.path is not None and b.qualname is not None
+                              ) if derived else ()  # fmt: skip
                 found[key] = Concept(name, kind, target.path, target.qualname, top, order,
                                      module.language, members=members, bases=bases)  # fmt: skip
     return found

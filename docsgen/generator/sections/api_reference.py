@@ -90,11 +90,13 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     documented = [*_documented_names(model, surfaces), *(m.name for m, _ in modules)]
     linker = Linker(documented)
     inheritance = Inheritance(surfaces)
+    # What each file's doc comments refer to, read once (a file is used by several modules).
+    refs = {path: summary.refs for path, summary in model.summaries.items()}
     return [
         PlannedPiece(None, lambda: opening),
         *(
             PlannedPiece(
-                _written_from(model, m, linker, inheritance),
+                _written_from(model, m, linker, inheritance, refs),
                 _module_writer(model, m, s.separator, linker, inheritance),
             )
             for m, s in modules
@@ -224,17 +226,17 @@ def _module_writer(
 
 
 def _written_from(
-    model: RepositoryModel, module: PublicModule, linker: Linker, inheritance: Inheritance
-) -> str | None:
+    model: RepositoryModel, module: PublicModule, linker: Linker, inheritance: Inheritance,
+    refs: Mapping[str, Sequence[str]],
+) -> str | None:  # fmt: skip
     """What a module's piece is written from, spelled out; None when a file has no
     content key.  Where the references of its files' doc comments lead is part of it
-    (read from the files' summaries, so no entry is decoded for it)."""
+    (``refs``: each file's, read from the files' summaries, so no entry is decoded for it)."""
     used = sorted(_files_used(module, inheritance))
     keys = [(path, model.content_keys.get(path, "")) for path in used]
     if not all(key for _, key in keys):
         return None
-    written = sorted({r for path in used if path in model.summaries
-                      for r in model.summaries[path].refs})  # fmt: skip
+    written = sorted({r for path in used if path in refs for r in refs[path]})
     links = [(r, linker.resolve(r, module.name)) for r in written]
     return repr((model.snapshot.source_url_template, module, keys, links))
 
