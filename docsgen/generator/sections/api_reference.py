@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
 from docsgen.generator.api_entries import (
     PUBLIC_NAME,
@@ -261,6 +262,7 @@ class Inheritance:
         self.canonical: dict[tuple[str, str], str] = {}
         self.separator: dict[tuple[str, str], str] = {}
         self._ancestors: dict[tuple[str, str], tuple[Target, ...]] = {}
+        self._listed: dict[tuple[str | None, str | None], Listed | None] = {}
         for surface in surfaces:
             self.bases.update(surface.bases)
             self.canonical.update(surface.canonical)
@@ -275,6 +277,28 @@ class Inheritance:
             known = self._ancestors[(path, qualname)] = tuple(self._walk(path, qualname))
         return known
 
+    def listed(self, base: Target, references: Mapping[str, FileReference]) -> Listed | None:
+        """How a class's inherited members from ``base`` are shown (None when its file has
+        no entries): worked out once per base, which many classes derive from."""
+        key = (base.path, base.qualname)
+        if key in self._listed:
+            return self._listed[key]
+        base_ref = references.get(base.path or "")
+        found = None
+        if base_ref is not None:
+            where_key = (base.path or "", base.qualname or "")
+            where = self.canonical.get(where_key)
+            origin = f"[{code(where)}](#{where})" if where else code(base.qualname or "")
+            sep = self.separator.get(where_key, "")
+            members = tuple(
+                (b.name, f"[{code(b.name)}](#{where}{sep}{b.name})" if where else code(b.name))
+                for b in base_ref.members_of(base.qualname or "")
+                if b.parent == base.qualname
+            )
+            found = Listed(origin, members)
+        self._listed[key] = found
+        return found
+
     def _walk(self, path: str, qualname: str) -> list[Target]:
         found: list[Target] = []
         seen = {(path, qualname)}
@@ -288,6 +312,14 @@ class Inheritance:
             found.append(base)
             queue += self.bases.get(key, ())
         return found
+
+
+class Listed(NamedTuple):
+    """A base class as the classes deriving from it show it: its name (linked where it is
+    documented), and its own public members, each as (name, shown)."""
+
+    origin: str
+    members: tuple[tuple[str, str], ...]
 
 
 class _ModulePart:
@@ -391,7 +423,8 @@ class _ModulePart:
             missing = f"Its declaration could not be found in {code(target.path or '')}."
             return f"#### {code(name.name)}\n\n{self.w.warn(missing)}\n"
         texts = [self._block(ref, top, name.name)]
-        for member in ref.members_of(top.qualname):
+        own = ref.members_of(top.qualname)
+        for member in own:
             texts.append(self._block(ref, member, name.name))
         for extra in name.members:
             other = self.references.get(extra.path or "")
@@ -409,31 +442,24 @@ class _ModulePart:
                 f"*Implements:* {shown}" + (f" and {more} more" if more > 0 else "") + "\n"
             )
         if top.kind == "class":
-            texts += self._inherited(ref, top, name.name)
+            texts += self._inherited(ref, top, own)
         return "\n".join(texts)
 
-    def _inherited(self, ref: FileReference, top: Block, public: str) -> list[str]:
-        """The public members a class inherits from classes of the repository, by origin."""
-        seen = {b.name for b in ref.members_of(top.qualname) if b.parent == top.qualname}
+    def _inherited(self, ref: FileReference, top: Block, own: Sequence[Block]) -> list[str]:
+        """The public members a class inherits from classes of the repository, by origin
+        (``own``: the class's members)."""
+        seen = {b.name for b in own if b.parent == top.qualname}
         lines = []
         for base in self.inheritance.ancestors(ref.path, top.qualname):
-            base_ref = self.references.get(base.path or "")
-            if base_ref is None:
+            listed = self.inheritance.listed(base, self.references)
+            if listed is None:
                 continue
-            members = [b for b in base_ref.members_of(base.qualname or "")
-                       if b.parent == base.qualname and b.name not in seen]  # fmt: skip
+            members = [(name, shown) for name, shown in listed.members if name not in seen]
             if not members:
                 continue
-            seen.update(b.name for b in members)
-            key = (base.path or "", base.qualname or "")
-            where = self.inheritance.canonical.get(key)
-            sep = self.inheritance.separator.get(key, self.sep)
-            origin = f"[{code(where)}](#{where})" if where else code(base.qualname or "")
-            names = ", ".join(
-                f"[{code(b.name)}](#{where}{sep}{b.name})" if where else code(b.name)
-                for b in members
-            )
-            lines.append(f"*Inherited from {origin}:* {names}\n")
+            seen.update(name for name, _ in members)
+            names = ", ".join(shown for _, shown in members)
+            lines.append(f"*Inherited from {listed.origin}:* {names}\n")
         return lines
 
     def _block(self, ref: FileReference, block: Block, public: str) -> str:
