@@ -197,26 +197,27 @@ def _candidates(
             top = depth[module.name] == root
             for order, name in enumerate(module.names):
                 target = name.target
-                if (name.how == SUBMODULE or not target.is_declaration or target.path is None
-                        or target.qualname is None or "." in target.qualname
+                path, qualname = target.path, target.qualname
+                if (name.how == SUBMODULE or target.external is not None or path is None
+                        or qualname is None or "." in qualname
                         or _NOT_CONCEPT.match(name.name)):  # fmt: skip
-                    continue
-                outline = outlines.get(target.path)
-                if outline is None:
-                    outline = outlines[target.path] = _outline(analyses.get(target.path))
-                kind, members = outline.get(target.qualname, ("", 0))
-                if not kind or (kind in _VALUE_KINDS and name.name.isupper()):
-                    continue
-                key = (target.path, target.qualname)
+                    continue  # not a top-level declaration of the repository, or private
+                key = (path, qualname)
                 known = found.get(key)
                 if known is not None and (known.top or not top):
+                    continue
+                outline = outlines.get(path)
+                if outline is None:
+                    outline = outlines[path] = _outline(analyses.get(path))
+                kind, members = outline.get(qualname, ("", 0))
+                if not kind or (kind in _VALUE_KINDS and name.name.isupper()):
                     continue
                 derived = surface.bases.get(key)
                 bases = tuple((b.path, b.qualname) for b in derived
                               if b.path is not None and b.qualname is not None
                               ) if derived else ()  # fmt: skip
-                found[key] = Concept(name, kind, target.path, target.qualname, top, order,
-                                     module.language, members=members, bases=bases)  # fmt: skip
+                found[key] = Concept(name, kind, path, qualname, top, order, module.language,
+                                     members=members, bases=bases)  # fmt: skip
     return found
 
 

@@ -39,6 +39,7 @@ from docsgen.generator.surface.model import (
 )
 
 MAX_DEPTH = 32  # re-export chains (and star imports) followed at most this deep
+_Key = tuple[str | None, str | None, str | None]  # a ``Target``'s key
 
 
 def is_public_module(name: str) -> bool:
@@ -202,15 +203,16 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> S
     public = sorted(
         n for n in modules if is_public_module(n) and n.rpartition(".")[2] != "__main__"
     )
-    resolved: dict[str, list[tuple[str, int, str, Target]]] = {}
-    candidates: dict[tuple[str | None, str | None, str | None], list[str]] = {}
+    resolved: dict[str, list[tuple[str, str, int, str, Target, _Key]]] = {}
+    candidates: dict[_Key, list[str]] = {}
     for name in public:
         rows = []
         for public_name, line, how in resolver.names(name):
             target = resolver.resolve(name, public_name)
-            rows.append((public_name, line, how, target))
+            qualified, key = f"{name}.{public_name}", target.key
+            rows.append((public_name, qualified, line, how, target, key))
             if target.external is None and target.qualname is not None:
-                candidates.setdefault(target.key, []).append(f"{name}.{public_name}")
+                candidates.setdefault(key, []).append(qualified)
         resolved[name] = rows
     names_at: dict[str, set[str]] = defaultdict(set)  # the module names of each file
     for module in modules.values():
@@ -223,15 +225,8 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> S
     result = []
     for name in public:
         entries = tuple(
-            PublicName(
-                public_name,
-                f"{name}.{public_name}",
-                line,
-                how,
-                target,
-                canonical.get(target.key, ""),
-            )
-            for public_name, line, how, target in resolved[name]
+            PublicName(public_name, qualified, line, how, target, canonical.get(key, ""))
+            for public_name, qualified, line, how, target, key in resolved[name]
         )
         module = modules[name]
         notes = tuple(resolver.notes.get(name, ()))
