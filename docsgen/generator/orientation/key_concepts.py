@@ -225,13 +225,14 @@ def _outline(analysis: FileAnalysis | None) -> dict[str, tuple[str, int]]:
     """Each top-level declaration's kind and number of public members."""
     if analysis is None:
         return {}
-    members: dict[str, int] = defaultdict(int)
+    members: dict[str, int] = {}
     kinds: dict[str, str] = {}
     for s in analysis.symbols:
         if s.parent is None:
             kinds.setdefault(s.qualname, s.kind)
         elif s.public:
-            members[s.parent.split(".", 1)[0]] += 1
+            owner = s.parent.partition(".")[0]
+            members[owner] = members.get(owner, 0) + 1
     return {q: (k, members.get(q, 0)) for q, k in kinds.items()}
 
 
