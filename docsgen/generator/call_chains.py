@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 
@@ -25,8 +25,10 @@ MAX_NODES = 16  # a diagram of the tree stays under 20 nodes
 _MAX_HOPS = 8  # re-exports and bases followed to resolve one name
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
+    """A function, method or class of the code (a named tuple: an index holds one per
+    definition of the repository, tens of thousands, made on every build)."""
+
     name: str  # qualified, as defined (``flask.app.Flask.wsgi_app``)
     kind: str  # "class", "function" or "method"
     path: str

@@ -36,6 +36,7 @@ _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 _NOT_CONCEPT = re.compile(r"^(_|T_|[A-Z0-9_]+$)")  # private names, type variables, CONSTANTS
 _EXCEPTION = re.compile(r"(Error|Exception|Warning)$")
 _VALUE_KINDS = frozenset({"constant", "attribute", "variable", "field", "type"})
+_NOT_WORD = re.compile(r"[^a-z0-9]")
 _README_NAME = re.compile(r"(^|/)readme(\.[a-z]+)?$", re.IGNORECASE)
 
 
@@ -83,12 +84,14 @@ class Concept:
     @property
     def score(self) -> float:
         s = 3.0 if self.top else 0.0
-        s += 2.0 * math.log2(1 + len(self.importers))
-        s += 2.5 * math.log2(1 + len(self.users))
-        s += 3.0 * math.log2(1 + self.shown)
-        s += 2.0 * math.log2(1 + self.documented)
-        s += 2.5 * math.log2(1 + len(self.tested))
-        s += 1.0 * math.log2(1 + self.members)
+        if self.evidence:  # most candidates have none: their terms are all zero
+            s += 2.0 * math.log2(1 + len(self.importers))
+            s += 2.5 * math.log2(1 + len(self.users))
+            s += 3.0 * math.log2(1 + self.shown)
+            s += 2.0 * math.log2(1 + self.documented)
+            s += 2.5 * math.log2(1 + len(self.tested))
+        if self.members:
+            s += 1.0 * math.log2(1 + self.members)
         if _EXCEPTION.search(self.public.name):
             s -= 2.0
         return s
@@ -129,9 +132,10 @@ def rank(
         return []
     by_name: dict[str, list[Concept]] = defaultdict(list)
     for concept in concepts.values():
-        by_name[concept.label.removesuffix("()")].append(concept)
+        label = concept.label
+        by_name[label.removesuffix("()")].append(concept)
         # What a test file named after it is called: ``test_async_client.py``, ``Router.js``.
-        words = _words(concept.label)
+        words = _words(label)
         for word in {words, words + "s", words + "es"}:
             by_name[word].append(concept)
     roots = _root_modules(surfaces)
@@ -190,27 +194,30 @@ def _candidates(
         depth = {m.name: len(_MODULE_PARTS.split(m.name)) for m in surface.modules}
         root = min(depth.values())
         for module in surface.modules:
+            top = depth[module.name] == root
             for order, name in enumerate(module.names):
                 target = name.target
-                if (name.how == SUBMODULE or not target.is_declaration or target.path is None
-                        or target.qualname is None or "." in target.qualname
+                path, qualname = target.path, target.qualname
+                if (name.how == SUBMODULE or target.external is not None or path is None
+                        or qualname is None or "." in qualname
                         or _NOT_CONCEPT.match(name.name)):  # fmt: skip
-                    continue
-                outline = outlines.get(target.path)
-                if outline is None:
-                    outline = outlines[target.path] = _outline(analyses.get(target.path))
-                kind, members = outline.get(target.qualname, ("", 0))
-                if not kind or (kind in _VALUE_KINDS and name.name.isupper()):
-                    continue
-                key = (target.path, target.qualname)
-                top = depth[module.name] == root
+                    continue  # not a top-level declaration of the repository, or private
+                key = (path, qualname)
                 known = found.get(key)
                 if known is not None and (known.top or not top):
                     continue
-                bases = tuple((b.path, b.qualname) for b in surface.bases.get(key, ())
-                              if b.path is not None and b.qualname is not None)  # fmt: skip
-                found[key] = Concept(name, kind, target.path, target.qualname, top, order,
-                                     module.language, members=members, bases=bases)  # fmt: skip
+                outline = outlines.get(path)
+                if outline is None:
+                    outline = outlines[path] = _outline(analyses.get(path))
+                kind, members = outline.get(qualname, ("", 0))
+                if not kind or (kind in _VALUE_KINDS and name.name.isupper()):
+                    continue
+                derived = surface.bases.get(key)
+                bases = tuple((b.path, b.qualname) for b in derived
+                              if b.path is not None and b.qualname is not None
+                              ) if derived else ()  # fmt: skip
+                found[key] = Concept(name, kind, path, qualname, top, order, module.language,
+                                     members=members, bases=bases)  # fmt: skip
     return found
 
 
@@ -218,13 +225,14 @@ def _outline(analysis: FileAnalysis | None) -> dict[str, tuple[str, int]]:
     """Each top-level declaration's kind and number of public members."""
     if analysis is None:
         return {}
-    members: dict[str, int] = defaultdict(int)
+    members: dict[str, int] = {}
     kinds: dict[str, str] = {}
     for s in analysis.symbols:
         if s.parent is None:
             kinds.setdefault(s.qualname, s.kind)
         elif s.public:
-            members[s.parent.split(".", 1)[0]] += 1
+            owner = s.parent.partition(".")[0]
+            members[owner] = members.get(owner, 0) + 1
     return {q: (k, members.get(q, 0)) for q, k in kinds.items()}
 
 
@@ -262,7 +270,7 @@ def _count_documentation(
 def _words(name: str) -> str:
     """A name as words, for matching file names: ``AsyncClient``, ``async_client`` ->
     ``~asyncclient`` (the ``~`` keeps it apart from the names themselves)."""
-    return "~" + re.sub(r"[^a-z0-9]", "", name.lower())
+    return "~" + _NOT_WORD.sub("", name.lower())
 
 
 _TEST_AFFIX = re.compile(r"^(test_?)|([_.-]?(test|tests|spec))$", re.IGNORECASE)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
 
-from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.api_entries import (
     PUBLIC_NAME,
     Block,
@@ -36,10 +36,8 @@ from docsgen.generator.markdown import (
     escape,
 )
 from docsgen.generator.model import RepositoryModel
-from docsgen.generator.modules import python_module, python_packages
+from docsgen.generator.product import product_surfaces, roles_of
 from docsgen.generator.sections.base import PlannedPiece, Section, SectionResult, assemble
-from docsgen.generator.surface import Context, resolve_languages
-from docsgen.generator.surface.fallback import resolve_by_file
 from docsgen.generator.surface.model import (
     DEFINED,
     STAR,
@@ -49,7 +47,7 @@ from docsgen.generator.surface.model import (
     Surface,
     Target,
 )
-from docsgen.generator.surface.roles import PRODUCT, Roles, classify
+from docsgen.generator.surface.roles import PRODUCT, Roles
 
 TITLE = "API Reference"
 SURFACE = analyses("surface")
@@ -63,27 +61,10 @@ _ROLE_WORDS = {
 }  # fmt: skip
 
 
-def product_surfaces(model: RepositoryModel, roles: Roles) -> list[Surface]:
-    """Each language's public API, from the product's analyses (the ``surface`` facet)."""
-    paths = [f.path for f in model.files]
-    packages = python_packages(paths)
-    by_language: dict[str, list[FileAnalysis]] = defaultdict(list)
-    module_of: dict[str, str] = {}
-    for path, analysis in model.analyses.items():
-        if not roles.is_product(path) or not analysis.analysed or analysis.language is None:
-            continue
-        by_language[analysis.language].append(analysis)
-        python = python_module(path, packages) if analysis.language == "Python" else None
-        module_of[path] = python or analysis.module or path
-    context = Context(paths, model.texts, module_of, roles)
-    return resolve_languages(by_language, context, resolve_by_file)
-
-
 def module_groups(model: RepositoryModel) -> list[tuple[str, list[str]]]:
     """Each public module the section gives a part, with its files (a model whose
     analyses are whole, or seen through the ``surface`` facet)."""
-    roles = classify((f.path for f in model.files), model.texts)
-    modules = sorted((m for s in product_surfaces(model, roles) for m in s.modules),
+    modules = sorted((m for s in product_surfaces(model) for m in s.modules),
                      key=lambda m: (m.name, m.language))  # fmt: skip
     return [(m.name, list(m.paths)) for m in modules]
 
@@ -96,8 +77,8 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     of the files its blocks come from, so that a caller holding that piece need
     not have it written again.
     """
-    roles = classify((f.path for f in model.files), model.texts)
-    surfaces = product_surfaces(model, roles)
+    roles = roles_of(model)
+    surfaces = product_surfaces(model)
     modules = sorted(
         ((m, s) for s in surfaces for m in s.modules), key=lambda ms: (ms[0].name, ms[0].language)
     )
@@ -110,11 +91,13 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     documented = [*_documented_names(model, surfaces), *(m.name for m, _ in modules)]
     linker = Linker(documented)
     inheritance = Inheritance(surfaces)
+    # What each file's doc comments refer to, read once (a file is used by several modules).
+    refs = {path: summary.refs for path, summary in model.summaries.items()}
     return [
         PlannedPiece(None, lambda: opening),
         *(
             PlannedPiece(
-                _written_from(model, m, linker, inheritance),
+                _written_from(model, m, linker, inheritance, refs),
                 _module_writer(model, m, s.separator, linker, inheritance),
             )
             for m, s in modules
@@ -244,17 +227,17 @@ def _module_writer(
 
 
 def _written_from(
-    model: RepositoryModel, module: PublicModule, linker: Linker, inheritance: Inheritance
-) -> str | None:
+    model: RepositoryModel, module: PublicModule, linker: Linker, inheritance: Inheritance,
+    refs: Mapping[str, Sequence[str]],
+) -> str | None:  # fmt: skip
     """What a module's piece is written from, spelled out; None when a file has no
     content key.  Where the references of its files' doc comments lead is part of it
-    (read from the files' summaries, so no entry is decoded for it)."""
+    (``refs``: each file's, read from the files' summaries, so no entry is decoded for it)."""
     used = sorted(_files_used(module, inheritance))
     keys = [(path, model.content_keys.get(path, "")) for path in used]
     if not all(key for _, key in keys):
         return None
-    written = sorted({r for path in used if path in model.summaries
-                      for r in model.summaries[path].refs})  # fmt: skip
+    written = sorted({r for path in used if path in refs for r in refs[path]})
     links = [(r, linker.resolve(r, module.name)) for r in written]
     return repr((model.snapshot.source_url_template, module, keys, links))
 
@@ -278,14 +261,45 @@ class Inheritance:
         self.bases: dict[tuple[str, str], tuple[Target, ...]] = {}
         self.canonical: dict[tuple[str, str], str] = {}
         self.separator: dict[tuple[str, str], str] = {}
+        self._ancestors: dict[tuple[str, str], tuple[Target, ...]] = {}
+        self._listed: dict[tuple[str | None, str | None], Listed | None] = {}
         for surface in surfaces:
             self.bases.update(surface.bases)
             self.canonical.update(surface.canonical)
             for key in surface.canonical:
                 self.separator[key] = surface.separator
 
-    def ancestors(self, path: str, qualname: str) -> list[Target]:
-        """The classes ``(path, qualname)`` derives from, nearest first, each once."""
+    def ancestors(self, path: str, qualname: str) -> tuple[Target, ...]:
+        """The classes ``(path, qualname)`` derives from, nearest first, each once (worked
+        out once per class: every module naming it asks)."""
+        known = self._ancestors.get((path, qualname))
+        if known is None:
+            known = self._ancestors[(path, qualname)] = tuple(self._walk(path, qualname))
+        return known
+
+    def listed(self, base: Target, references: Mapping[str, FileReference]) -> Listed | None:
+        """How a class's inherited members from ``base`` are shown (None when its file has
+        no entries): worked out once per base, which many classes derive from."""
+        key = (base.path, base.qualname)
+        if key in self._listed:
+            return self._listed[key]
+        base_ref = references.get(base.path or "")
+        found = None
+        if base_ref is not None:
+            where_key = (base.path or "", base.qualname or "")
+            where = self.canonical.get(where_key)
+            origin = f"[{code(where)}](#{where})" if where else code(base.qualname or "")
+            sep = self.separator.get(where_key, "")
+            members = tuple(
+                (b.name, f"[{code(b.name)}](#{where}{sep}{b.name})" if where else code(b.name))
+                for b in base_ref.members_of(base.qualname or "")
+                if b.parent == base.qualname
+            )
+            found = Listed(origin, members)
+        self._listed[key] = found
+        return found
+
+    def _walk(self, path: str, qualname: str) -> list[Target]:
         found: list[Target] = []
         seen = {(path, qualname)}
         queue = list(self.bases.get((path, qualname), ()))
@@ -298,6 +312,14 @@ class Inheritance:
             found.append(base)
             queue += self.bases.get(key, ())
         return found
+
+
+class Listed(NamedTuple):
+    """A base class as the classes deriving from it show it: its name (linked where it is
+    documented), and its own public members, each as (name, shown)."""
+
+    origin: str
+    members: tuple[tuple[str, str], ...]
 
 
 class _ModulePart:
@@ -401,7 +423,8 @@ class _ModulePart:
             missing = f"Its declaration could not be found in {code(target.path or '')}."
             return f"#### {code(name.name)}\n\n{self.w.warn(missing)}\n"
         texts = [self._block(ref, top, name.name)]
-        for member in ref.members_of(top.qualname):
+        own = ref.members_of(top.qualname)
+        for member in own:
             texts.append(self._block(ref, member, name.name))
         for extra in name.members:
             other = self.references.get(extra.path or "")
@@ -419,31 +442,24 @@ class _ModulePart:
                 f"*Implements:* {shown}" + (f" and {more} more" if more > 0 else "") + "\n"
             )
         if top.kind == "class":
-            texts += self._inherited(ref, top, name.name)
+            texts += self._inherited(ref, top, own)
         return "\n".join(texts)
 
-    def _inherited(self, ref: FileReference, top: Block, public: str) -> list[str]:
-        """The public members a class inherits from classes of the repository, by origin."""
-        seen = {b.name for b in ref.members_of(top.qualname) if b.parent == top.qualname}
+    def _inherited(self, ref: FileReference, top: Block, own: Sequence[Block]) -> list[str]:
+        """The public members a class inherits from classes of the repository, by origin
+        (``own``: the class's members)."""
+        seen = {b.name for b in own if b.parent == top.qualname}
         lines = []
         for base in self.inheritance.ancestors(ref.path, top.qualname):
-            base_ref = self.references.get(base.path or "")
-            if base_ref is None:
+            listed = self.inheritance.listed(base, self.references)
+            if listed is None:
                 continue
-            members = [b for b in base_ref.members_of(base.qualname or "")
-                       if b.parent == base.qualname and b.name not in seen]  # fmt: skip
+            members = [(name, shown) for name, shown in listed.members if name not in seen]
             if not members:
                 continue
-            seen.update(b.name for b in members)
-            key = (base.path or "", base.qualname or "")
-            where = self.inheritance.canonical.get(key)
-            sep = self.inheritance.separator.get(key, self.sep)
-            origin = f"[{code(where)}](#{where})" if where else code(base.qualname or "")
-            names = ", ".join(
-                f"[{code(b.name)}](#{where}{sep}{b.name})" if where else code(b.name)
-                for b in members
-            )
-            lines.append(f"*Inherited from {origin}:* {names}\n")
+            seen.update(name for name, _ in members)
+            names = ", ".join(shown for _, shown in members)
+            lines.append(f"*Inherited from {listed.origin}:* {names}\n")
         return lines
 
     def _block(self, ref: FileReference, block: Block, public: str) -> str:

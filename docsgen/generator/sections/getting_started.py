@@ -30,8 +30,9 @@ from docsgen.generator.orientation.readme import (
     plain_text,
     readme_path,
 )
+from docsgen.generator.product import roles_of
 from docsgen.generator.sections.base import Section, SectionResult
-from docsgen.generator.surface.roles import PRODUCT, classify
+from docsgen.generator.surface.roles import PRODUCT
 
 TITLE = "Getting Started"
 MAX_PER_PURPOSE = 25
@@ -42,7 +43,7 @@ def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     readme = readme_path(model.texts)
     blocks = readme_blocks(model.texts[readme]) if readme else []
-    roles = classify((f.path for f in model.files), model.texts)
+    roles = roles_of(model)
     commands = manifest_commands(
         model.texts, [f.path for f in model.files], model.analyses,
         lambda path: roles.of.get(path, PRODUCT),

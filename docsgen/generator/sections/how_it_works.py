@@ -42,13 +42,14 @@ def applies(model: RepositoryModel) -> bool:
 def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     roles = roles_of(model)
-    product = {p for p in model.analyses if roles.is_product(p)}
-    manifests = {p for p in model.analyses if roles.of.get(p) in (PRODUCT, OTHER, TOOLING)}
-    ours = {p: a for p, a in model.analyses.items() if p in product}
-    entries = entry_points(CallIndex.of(ours), model.analyses, product, manifests)
+    analyses = dict(model.analyses)  # each decoded (or recalled) once, read many times
+    product = {p for p in analyses if roles.is_product(p)}
+    manifests = {p for p in analyses if roles.of.get(p) in (PRODUCT, OTHER, TOOLING)}
+    ours = {p: a for p, a in analyses.items() if p in product}
+    entries = entry_points(CallIndex.of(ours), analyses, product, manifests)
     entries += js_entry_points(JsIndex(ours), model.texts, manifests)
-    entries += go_entry_points(GoIndex(ours), model.analyses, product)
-    entries += rust_entry_points(RustIndex(ours), model.analyses, model.texts, product)
+    entries += go_entry_points(GoIndex(ours), analyses, product)
+    entries += rust_entry_points(RustIndex(ours), analyses, model.texts, product)
     if not entries:
         w.add(
             "No entry point (a console script, a `__main__.py`, the `__call__` of a class a "

@@ -30,10 +30,9 @@ from docsgen.generator.orientation.readme import (
     plain_text,
     readme_path,
 )
-from docsgen.generator.sections.api_reference import product_surfaces
+from docsgen.generator.product import product_surfaces, roles_of
 from docsgen.generator.sections.base import Section, SectionResult
 from docsgen.generator.surface.model import Surface
-from docsgen.generator.surface.roles import classify
 from docsgen.snapshot import human_size
 
 TITLE = "Overview"
@@ -48,8 +47,8 @@ def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     identity = project_identity(model.texts)
     try:
-        roles = classify((f.path for f in model.files), model.texts)
-        surfaces = product_surfaces(model, roles)
+        roles = roles_of(model)
+        surfaces = product_surfaces(model)
         concepts = key_concepts.rank(surfaces, model.analyses, model.texts, roles, model.references)
         unread = None
     except (ValueError, LookupError) as exc:

@@ -39,6 +39,7 @@ from docsgen.generator.surface.model import (
 )
 
 MAX_DEPTH = 32  # re-export chains (and star imports) followed at most this deep
+_Key = tuple[str | None, str | None, str | None]  # a ``Target``'s key
 
 
 def is_public_module(name: str) -> bool:
@@ -58,6 +59,7 @@ class _Resolver:
         self.modules = modules
         self._names: dict[str, list[tuple[str, int, str]]] = {}
         self._exports: dict[str, list[str] | None] = {}
+        self._named: dict[str, frozenset[str]] = {}
         self.notes: dict[str, list[str]] = {}
 
     # --- which names a module has ----------------------------------------------------------
@@ -135,6 +137,13 @@ class _Resolver:
         self._names[name] = result
         return result
 
+    def named(self, name: str) -> frozenset[str]:
+        """The module's public names as a set (once its names are worked out)."""
+        found = self._named.get(name)
+        if found is None:
+            found = self._named[name] = frozenset(n for n, _, _ in self.names(name))
+        return found
+
     def note(self, module: str, text: str) -> None:
         notes = self.notes.setdefault(module, [])
         if text not in notes:
@@ -155,7 +164,7 @@ class _Resolver:
             return self.resolve_dotted(self.absolute(module, symbol.target), depth + 1)
         for written, _ in module.analysis.star_imports:
             origin = self.absolute(module, written)
-            if any(n == name for n, _, _ in self.names(origin)):
+            if name in self.named(origin):
                 return self.resolve(origin, name, depth + 1)
         submodule = f"{module_name}.{name}"
         if submodule in self.modules:
@@ -194,35 +203,30 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> S
     public = sorted(
         n for n in modules if is_public_module(n) and n.rpartition(".")[2] != "__main__"
     )
-    resolved: dict[str, list[tuple[str, int, str, Target]]] = {}
-    candidates: dict[tuple[str | None, str | None, str | None], list[str]] = {}
+    resolved: dict[str, list[tuple[str, str, int, str, Target, _Key]]] = {}
+    candidates: dict[_Key, list[str]] = {}
     for name in public:
         rows = []
         for public_name, line, how in resolver.names(name):
             target = resolver.resolve(name, public_name)
-            rows.append((public_name, line, how, target))
+            qualified, key = f"{name}.{public_name}", target.key
+            rows.append((public_name, qualified, line, how, target, key))
             if target.external is None and target.qualname is not None:
-                candidates.setdefault(target.key, []).append(f"{name}.{public_name}")
+                candidates.setdefault(key, []).append(qualified)
         resolved[name] = rows
     names_at: dict[str, set[str]] = defaultdict(set)  # the module names of each file
     for module in modules.values():
         names_at[module.analysis.path].add(module.name)
     canonical = {
-        key: min(names, key=_preference(names_at.get(key[0] or "", set())))
+        key: names[0] if len(names) == 1 else
+        min(names, key=_preference(names_at.get(key[0] or "", set())))
         for key, names in candidates.items()
-    }
+    }  # fmt: skip
     result = []
     for name in public:
         entries = tuple(
-            PublicName(
-                public_name,
-                f"{name}.{public_name}",
-                line,
-                how,
-                target,
-                canonical.get(target.key, ""),
-            )
-            for public_name, line, how, target in resolved[name]
+            PublicName(public_name, qualified, line, how, target, canonical.get(key, ""))
+            for public_name, qualified, line, how, target, key in resolved[name]
         )
         module = modules[name]
         notes = tuple(resolver.notes.get(name, ()))
