@@ -14,7 +14,7 @@ works each out once, remembered by what it is made of.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -60,31 +60,21 @@ def product_surfaces(model: RepositoryModel) -> list[Surface]:
     named = tuple(keys.get(p, "") for p in model.analyses if roles.is_product(p))
     if not all(named):
         return _resolved(model.analyses, paths, model.texts, roles)
-    return list(_remembered(paths, texts, named, _Unhashed(model.analyses)))
+    key: _SurfacesKey = (paths, texts, named)
+    surfaces = _SURFACES.get(key)
+    if surfaces is None:
+        surfaces = tuple(_resolved(model.analyses, paths, model.texts, roles))
+        _SURFACES[key] = surfaces
+        while len(_SURFACES) > _SURFACES_KEPT:
+            _SURFACES.popitem(last=False)
+    _SURFACES.move_to_end(key)
+    return list(surfaces)
 
 
-class _Unhashed:
-    """The analyses, carried into the remembered call but not part of its key (the
-    content keys stand for them)."""
-
-    def __init__(self, analyses: Mapping[str, FileAnalysis]) -> None:
-        self.analyses = analyses
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Unhashed)
-
-
-@lru_cache(maxsize=_SURFACES_KEPT)
-def _remembered(
-    paths: tuple[str, ...],
-    texts: tuple[tuple[str, str], ...],
-    content_keys: tuple[str, ...],
-    analyses: _Unhashed,
-) -> tuple[Surface, ...]:
-    return tuple(_resolved(analyses.analyses, paths, dict(texts), _classified(paths, texts)))
+# What a product's surfaces are made of: its paths, texts, and product files' content keys.
+_SurfacesKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[str, ...]]
+# The last products' surfaces, by what they are made of (least recently used first).
+_SURFACES: OrderedDict[_SurfacesKey, tuple[Surface, ...]] = OrderedDict()
 
 
 def _resolved(
