@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from docsgen.generator.engine.digest import text_hexdigest
 from docsgen.generator.engine.memo import Memo
@@ -67,9 +68,9 @@ _ESCAPED = re.compile(r"\\([\\`*_{}\[\]<>()#+!|~.-])")
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
 
 
-@dataclass(frozen=True)
-class DocSymbol:
-    """A documented symbol: where it is, and enough to find it by name."""
+class DocSymbol(NamedTuple):
+    """A documented symbol: where it is, and enough to find it by name (a named tuple:
+    a large repository has tens of thousands, made at every run)."""
 
     qualname: str  # e.g. "flask.Flask.route", "serde_json::from_str" — also its anchor
     slug: str  # the page it is on
@@ -117,6 +118,14 @@ class _Draft:
     named: tuple[str, ...] = ()  # the anchors those links name
     signs: int = 0  # warning signs outside code blocks
     memo_key: str = ""  # a module page's key in the memo: its module's digest, its number
+
+    def for_run(self, section: int) -> _Draft:
+        """A copy of a remembered draft for one run (which sets its slug), from section
+        ``section``: a shallow copy, its text and symbols shared."""
+        copy = _Draft.__new__(_Draft)
+        copy.__dict__.update(self.__dict__)
+        copy.section = section
+        return copy
 
     def finish(self, flags: Sequence[bool] | None = None) -> None:
         """Join the lines into ``text`` (they are let go), noting the lines whose links
@@ -204,7 +213,7 @@ def _api_pages(index: int, section: SectionResult, memo: Memo | None) -> list[_D
     parent.slug = API_SLUG
     drafts = [parent]
     for cut in cuts:
-        drafts += [replace(draft, section=index) for draft in cut]  # a run's own copies
+        drafts += [draft.for_run(index) for draft in cut]
     return drafts
 
 
@@ -217,7 +226,7 @@ def cut_modules(section: SectionResult, memo: Memo) -> None:
 def _module_cuts(markdown: str, memo: Memo | None) -> tuple[str, list[tuple[_Draft, ...]]]:
     """The API Reference's opening, and each module's pages: remembered in ``memo`` by
     the module's digest, or cut now (and remembered).  Where the modules are in the
-    whole section is remembered too, by the section's digest."""
+    whole section is remembered too (``_whole_key``)."""
     whole = text_hexdigest(markdown) if memo is not None else ""
     split: tuple[int, tuple[tuple[int, int, str], ...]] | None = (
         memo.recall(whole, _MODULE_SPLIT) if memo is not None else None
@@ -242,6 +251,14 @@ def _module_cuts(markdown: str, memo: Memo | None) -> tuple[str, list[tuple[_Dra
                 memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
         cuts.append(cut)
     return markdown[:opening_end], cuts
+
+
+def _whole_key(markdown: str) -> str:
+    """The memo's key for where a whole API Reference's modules are: the text's own
+    hash (SipHash, keyed anew in each process, and kept by the string once worked
+    out, so that ``paginate`` finds what ``cut_modules`` did on the same section
+    without reading megabytes again) and its length."""
+    return f"{hash(markdown) & 0xFFFFFFFFFFFFFFFF:016x}:{len(markdown)}"
 
 
 def _module_spans(markdown: str) -> tuple[int, list[tuple[int, int]]]:
