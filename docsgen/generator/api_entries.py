@@ -375,8 +375,38 @@ def _init_code(params: tuple[Parameter, ...]) -> str:
 
 def _says_kind(shown: str, name: str, label: str) -> bool:
     """Whether the code before the symbol's name has the kind as a word: ``export class Foo``."""
-    at = re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", shown)
-    return at is not None and label in re.findall(r"[\w-]+", shown[: at.start()])
+    at = _word_at(shown, name)
+    return at >= 0 and label in _WORDS.findall(shown, 0, at)
+
+
+_WORDS = re.compile(r"[\w-]+")
+
+
+def _word_at(text: str, name: str) -> int:
+    """Where ``name`` first stands alone in ``text`` (no word character or ``$`` touching
+    it), -1 if nowhere: a pattern made for each name would be compiled for each symbol."""
+    if not name:
+        return _word_at_slowly(text)
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _in_word(text[at - 1])) and (
+            end == len(text) or not _in_word(text[end])
+        ):
+            return at
+        at = text.find(name, at + 1)
+    return -1
+
+
+def _in_word(char: str) -> bool:
+    """``[\\w$]`` of a pattern over text."""
+    return char.isalnum() or char in "_$"
+
+
+def _word_at_slowly(text: str) -> int:
+    """``_word_at`` of the empty name: the first place between two non-word characters."""
+    found = re.search(r"(?<![\w$])(?![\w$])", text)
+    return found.start() if found is not None else -1
 
 
 def render(a: FileAnalysis) -> FileReference:
