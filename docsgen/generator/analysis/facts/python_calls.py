@@ -9,8 +9,8 @@ a local variable, the result of a call) is no edge: an edge is what the code
 shows.
 
 Walking every expression of every file would cost a third of parsing it, so
-the lines that may hold such a call are found first by their words, and only
-the expressions of the statements on those lines are walked (as the other
+the lines that may hold such a call are found first in the text (one pattern
+over it), and only the expressions of the statements on those lines are walked (as the other
 Python facts are read).  A name rebound inside a function (other than as its
 parameter) is not seen; the resolution is the module-level binding.
 """
@@ -36,8 +36,11 @@ _BINDERS = frozenset(
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
 # The words that start a call resolved to a method of the caller's class.
 _SELF_WORDS = ("self.", "cls.", "super().")
-# A name or attribute chain called, its first name in group 1 (on a line found by words).
-_CALLED = re.compile(r"([A-Za-z_]\w*)(?:\.\w+)*[ \t]*\(")
+# A name or attribute chain called, its first name in group 1.  A match never starts
+# right after a letter, and nothing it takes is given back: the matches of the plain
+# ``([A-Za-z_]\w*)(?:\.\w+)*[ \t]*\(`` (backtracking could find no other), found in a
+# sixth of its time.
+_CALLED = re.compile(r"(?<![A-Za-z_])([A-Za-z_]\w*+)(?:\.\w++)*+[ \t]*+\(")
 
 
 def extract(
@@ -250,30 +253,40 @@ def _decorator(node: ast.expr) -> str | None:
 
 
 def _call_lines(text: str, names: dict[str, str]) -> list[int]:
-    """The lines (sorted) that may hold a call this module resolves: those holding one
-    of the words such a call starts with (found as written: far cheaper than a pattern)."""
+    """The lines (sorted) that may hold a call this module resolves: those where a name
+    or attribute chain is called whose first name is one of ``names`` (or ``self``/``cls``
+    on a line holding one of the words such a call starts with), and those holding
+    ``super().``; found in one pass of ``_CALLED`` over the text."""
     if "\r" in text:  # the parser ends lines at "\r" too
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    heads = {*names, *_SELF_NAMES}
-    starts: set[int] = set()
-    for word in (*_SELF_WORDS, *names):
-        at = text.find(word)
-        while at != -1:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            end = text.find("\n", at)
-            at = -1 if end == -1 else text.find(word, end)
+    found: list[int] = []
+    for match in _CALLED.finditer(text):
+        head = match.group(1)
+        if head in names or (
+            head in _SELF_NAMES
+            and (text[match.end(1)] == "." or _line_holds_word(text, match.start(), names))
+        ):
+            found.append(match.start())
+    at = text.find("super().")
+    while at != -1:
+        found.append(at)
+        at = text.find("super().", at + 1)
     lines: list[int] = []
     number, counted = 1, 0
-    for start in sorted(starts):
-        number += text.count("\n", counted, start)
-        counted = start
-        end = text.find("\n", start)
-        line = text[start:] if end == -1 else text[start:end]
-        if "(" not in line:
-            continue  # a call's line holds its opening parenthesis
-        if "super()." in line or any(m.group(1) in heads for m in _CALLED.finditer(line)):
+    for at in sorted(found):
+        number += text.count("\n", counted, at)
+        counted = at
+        if not lines or lines[-1] != number:
             lines.append(number)
     return lines
+
+
+def _line_holds_word(text: str, at: int, names: dict[str, str]) -> bool:
+    """Whether the line around ``at`` holds ``self.``, ``cls.``, ``super().`` or a name."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start:] if end == -1 else text[start:end]
+    return any(word in line for word in (*_SELF_WORDS, *names))
 
 
 def _own_lines_hold(stmt: ast.stmt, lines: list[int]) -> bool:
