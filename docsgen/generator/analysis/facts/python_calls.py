@@ -20,7 +20,9 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import Any
 
 from docsgen.generator.analysis.calls_python import module_bindings
 from docsgen.generator.analysis.declarations.python import module_name
@@ -33,7 +35,11 @@ _SELF_NAMES = ("self", "cls")
 _BINDERS = frozenset(
     {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith}
 )
-_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
+# What a walk for calls does not enter: nodes that hold none, and the values of fields
+# that are no node (names, numbers, None).
+_LEAVES = frozenset(
+    {ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, str, int, bool, type(None)}
+)
 # The words that start a call resolved to a method of the caller's class.
 _SELF_WORDS = ("self.", "cls.", "super().")
 # A name or attribute chain called, its first name in group 1.  A match never starts
@@ -68,8 +74,11 @@ def extract(
     reader.made = _made(every, scopes, reader)
     calls: dict[tuple[str, str], int] = {}
     lines = _call_lines(text, {**own, **{name: "" for _, name in reader.made}})
-    for stmt, scope in zip(every, scopes, strict=True):
-        if not lines or not _own_lines_hold(stmt, lines):
+    on_lines = set(lines)
+    for stmt, scope in zip(every, scopes, strict=True) if lines else ():
+        first = stmt.lineno
+        # Most statements are on one line: a look-up settles them.
+        if first not in on_lines and (stmt.end_lineno == first or not _own_lines_hold(stmt, lines)):
             continue
         for call in _calls_in(stmt):
             callee = reader.resolve(call.func, scope)
@@ -308,30 +317,48 @@ def spans_one_of(stmt: ast.stmt, lines: list[int]) -> bool:
 
 def _calls_in(stmt: ast.stmt) -> list[ast.Call]:
     """The calls among a statement's own expressions (not its nested statements'): a
-    walk of its fields, cheaper than ``ast.walk`` (names and constants are not entered)."""
+    walk of its fields, cheaper than ``ast.walk`` (names and constants are not entered,
+    each node's fields are read at once)."""
     found: list[ast.Call] = []
-    todo: list[ast.AST] = []
-    for name in stmt._fields:
-        if name not in _BLOCKS:
-            value = getattr(stmt, name)
-            if isinstance(value, list):
-                todo.extend(v for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                todo.append(value)
+    todo: list[Any] = list(_fields(type(stmt), _OWN_FIELDS, _BLOCKS)(stmt))
     while todo:
         node = todo.pop()
         kind = type(node)
         if kind in _LEAVES:
             continue
+        if kind is list:
+            todo.extend(node)
+            continue
         if kind is ast.Call:
-            found.append(node)  # type: ignore[arg-type]
-        for name in node._fields:
-            value = getattr(node, name)
-            if isinstance(value, list):
-                todo.extend(v for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                todo.append(value)
+            found.append(node)
+        todo.extend(_fields(kind, _CHILD_FIELDS, ("ctx",))(node))
     return found
+
+
+# Node type -> what reads the fields that may hold nodes: of a statement, those that are
+# no block (``_OWN_FIELDS``); of any other node, all but its ``ctx`` (``_CHILD_FIELDS``).
+_OWN_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+_CHILD_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _fields(
+    kind: type, made: dict[type, Callable[[Any], tuple[Any, ...]]], skipped: tuple[str, ...]
+) -> Callable[[Any], tuple[Any, ...]]:
+    """The reader of a node type's fields (but ``skipped``), made once per type."""
+    reader = made.get(kind)
+    if reader is None:
+        names = [name for name in getattr(kind, "_fields", ()) if name not in skipped]
+        reader = attrgetter(*names) if len(names) > 1 else _one_field(names)
+        made[kind] = reader
+    return reader
+
+
+def _one_field(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A reader of no field or of one, giving a tuple as ``attrgetter`` of several does."""
+    if not names:
+        return lambda node: ()
+    name = names[0]
+    return lambda node: (getattr(node, name),)
 
 
 def own_expressions(stmt: ast.stmt) -> list[ast.AST]:
