@@ -309,9 +309,10 @@ def _block(
         rendered = render_doc(doc, init if s.kind == "class" else s.parameters, loose)
         parts.append("\n" + rendered.markdown + "\n")
         warnings = tuple(f"{code(shown_name(a, s))}: {w}" for w in rendered.warnings)
-    documented = (doc is not None and not doc.empty) or not counts_for_coverage(s)
+    counted = counts_for_coverage(s)
+    documented = (doc is not None and not doc.empty) or not counted
     return Block(s.qualname, s.parent, s.kind, s.name, "".join(parts), index, documented,
-                 counts_for_coverage(s), warnings)  # fmt: skip
+                 counted, warnings)  # fmt: skip
 
 
 def public_name(name: str) -> str:
@@ -321,10 +322,12 @@ def public_name(name: str) -> str:
 
 def safe_text(text: str) -> str:
     """Repository text with the characters this module uses as placeholders replaced."""
-    return text.translate(_PLACEHOLDERS)
+    # Looking for them first is far cheaper than translating text that holds none (most).
+    return text.translate(_PLACEHOLDERS) if _PLACEHOLDER.search(text) else text
 
 
 _PLACEHOLDERS = {0: "\ufffd", 1: "\ufffd", 2: "\ufffd", 3: "\ufffd"}
+_PLACEHOLDER = re.compile("[\x00-\x03]")
 
 
 def shown_name(a: FileAnalysis, s: Symbol) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -239,7 +239,7 @@ def _made(
         else:
             pairs = [(stmt.target, None)]  # type: ignore[attr-defined]
         for target, value in pairs:
-            names = [target] if type(target) is ast.Name else ast.walk(target)
+            names = _names_in(target)
             for node in names:
                 if type(node) is ast.Name:
                     key = (scope, node.id)
@@ -253,6 +253,15 @@ def _made(
         for key, callee in made.items()
         if bound[key] == 1 and key[1] not in reader.parameters.get(key[0], ())
     }
+
+
+def _names_in(target: ast.expr) -> list[ast.Name] | Iterator[ast.AST]:
+    """The names in an assignment's target (with others of ``ast.walk``'s nodes, when it
+    is no name or attribute of one): most are ``x`` or ``self.x``, walked for nothing."""
+    node = target
+    while type(node) is ast.Attribute:
+        node = node.value
+    return [node] if type(node) is ast.Name else ast.walk(target)
 
 
 def _decorator(node: ast.expr) -> str | None:
