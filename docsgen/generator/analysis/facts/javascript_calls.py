@@ -168,8 +168,8 @@ def _member_before(code: str, at: int) -> re.Match[str] | None:
 
 
 def _innermost(functions: list[_Function], starts: list[int], at: int) -> _Function | None:
-    index = bisect_right(starts, at)
-    for f in reversed(functions[:index]):
+    for index in range(bisect_right(starts, at) - 1, -1, -1):
+        f = functions[index]
         if f.body < at < f.end:
             return f
     return None
