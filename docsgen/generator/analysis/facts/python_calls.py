@@ -179,7 +179,10 @@ class _Definitions:
         made = self.made.get((scope, node.id))
         if made is not None:  # a local bound once, to what a call of ``made`` gives
             return f"{made}().{attributes[0]}" if len(attributes) == 1 else None
-        return self._name(func, self._parameters(scope))
+        target = self.names.get(node.id)  # most names are none of the module's
+        if target is None or any(node.id in h for h in self._parameters(scope)):
+            return None
+        return ".".join([target, *attributes])
 
     def _name(self, node: ast.expr, hidden: tuple[frozenset[str], ...]) -> str | None:
         attributes: list[str] = []
