@@ -112,8 +112,13 @@ def to_markdown(text: str) -> Converted:
 
 def _inline_outside_code(markdown: str) -> str:
     """``inline`` over the text between fenced code blocks (a role may span lines)."""
-    parts = re.split(r"(^```[^\n]*\n.*?^```$)", markdown, flags=re.M | re.S)
+    if "```" not in markdown:  # most docs: one part
+        return inline(markdown)
+    parts = _FENCED.split(markdown)
     return "".join(part if part.startswith("```") else inline(part) for part in parts)
+
+
+_FENCED = re.compile(r"(^```[^\n]*\n.*?^```$)", re.M | re.S)
 
 
 def _directive(name: str, argument: str, body: str, out: list[str], converted: Converted) -> None:
