@@ -20,15 +20,16 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from docsgen.generator.analysis.calls_python import module_bindings
 from docsgen.generator.analysis.declarations.python import module_name
 from docsgen.generator.analysis.file_analysis import CallFacts, Classes
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+_Node = TypeVar("_Node", bound=ast.AST)
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 _SELF_NAMES = ("self", "cls")
@@ -242,15 +243,13 @@ def _made(
         else:
             pairs = [(stmt.target, None)]  # type: ignore[attr-defined]
         for target, value in pairs:
-            names = _names_in(target)
-            for node in names:
-                if type(node) is ast.Name:
-                    key = (scope, node.id)
-                    bound[key] = bound.get(key, 0) + 1
-                    if type(value) is ast.Call and node is target:
-                        callee = reader.resolve(value.func, scope)
-                        if callee is not None:
-                            made[key] = callee
+            for node in _names_in(target):
+                key = (scope, node.id)
+                bound[key] = bound.get(key, 0) + 1
+                if type(value) is ast.Call and node is target:
+                    callee = reader.resolve(value.func, scope)
+                    if callee is not None:
+                        made[key] = callee
     return {
         key: callee
         for key, callee in made.items()
@@ -258,13 +257,13 @@ def _made(
     }
 
 
-def _names_in(target: ast.expr) -> list[ast.Name] | Iterator[ast.AST]:
-    """The names in an assignment's target (with others of ``ast.walk``'s nodes, when it
-    is no name or attribute of one): most are ``x`` or ``self.x``, walked for nothing."""
+def _names_in(target: ast.expr) -> list[ast.Name]:
+    """Every name in an assignment's target (as often as written): most targets are
+    ``x`` or ``self.x``, which need no walk."""
     node = target
     while type(node) is ast.Attribute:
         node = node.value
-    return [node] if type(node) is ast.Name else ast.walk(target)
+    return [node] if type(node) is ast.Name else _nodes_in([target], ast.Name)
 
 
 def _decorator(node: ast.expr) -> str | None:
@@ -349,22 +348,26 @@ def spans_one_of(stmt: ast.stmt, lines: list[int]) -> bool:
 
 
 def _calls_in(stmt: ast.stmt) -> list[ast.Call]:
-    """The calls among a statement's own expressions (not its nested statements'): a
-    walk of its fields, cheaper than ``ast.walk`` (names and constants are not entered,
-    each node's fields are read at once)."""
-    found: list[ast.Call] = []
-    todo: list[Any] = list(_fields(type(stmt), _OWN_FIELDS, _BLOCKS)(stmt))
+    """The calls among a statement's own expressions (not its nested statements')."""
+    return _nodes_in(list(_fields(type(stmt), _OWN_FIELDS, _BLOCKS)(stmt)), ast.Call)
+
+
+def _nodes_in(todo: list[Any], kind: type[_Node]) -> list[_Node]:
+    """The nodes of type ``kind`` in these nodes, found by a walk of their fields cheaper
+    than ``ast.walk`` (names and constants are not entered, each node's fields are read
+    at once); in no particular order."""
+    found: list[_Node] = []
     while todo:
         node = todo.pop()
-        kind = type(node)
-        if kind in _LEAVES:
+        node_kind = type(node)
+        if node_kind is kind:
+            found.append(node)
+        if node_kind in _LEAVES:
             continue
-        if kind is list:
+        if node_kind is list:
             todo.extend(node)
             continue
-        if kind is ast.Call:
-            found.append(node)
-        todo.extend(_fields(kind, _CHILD_FIELDS, ("ctx",))(node))
+        todo.extend(_fields(node_kind, _CHILD_FIELDS, ("ctx",))(node))
     return found
 
 
