@@ -123,6 +123,8 @@ class _Definitions:
         self.class_bases: dict[str, list[str]] = {}
         # (function, local) -> what the call it is bound to calls (``x = Client()``)
         self.made: dict[tuple[str, str], str] = {}
+        self._hidden: dict[str, tuple[frozenset[str], ...]] = {}  # ``_parameters``
+        self._methods: dict[tuple[str, str | None], str | None] = {}  # ``_method``
 
     def add(self, node: Definition, scope: str) -> None:
         qualname = f"{scope}.{node.name}" if scope else node.name
@@ -198,17 +200,29 @@ class _Definitions:
         return ".".join([target, *reversed(attributes)])
 
     def _parameters(self, scope: str) -> tuple[frozenset[str], ...]:
-        """The parameters of every function around ``scope`` (they hide module names)."""
-        found = []
-        while scope:
-            if scope in self.parameters:
-                found.append(self.parameters[scope])
-            scope = scope.rpartition(".")[0]
-        return tuple(found)
+        """The parameters of every function around ``scope`` (they hide module names);
+        gathered once per scope, as calls resolve after every definition is added."""
+        hidden = self._hidden.get(scope)
+        if hidden is None:
+            found = []
+            around = scope
+            while around:
+                if around in self.parameters:
+                    found.append(self.parameters[around])
+                around = around.rpartition(".")[0]
+            hidden = self._hidden[scope] = tuple(found)
+        return hidden
 
     def _method(self, scope: str, name: str | None) -> str | None:
         """The method whose instance (or class) ``name`` is in ``scope``: the innermost
-        enclosing method, unless a function between names its own ``name``."""
+        enclosing method, unless a function between names its own ``name``; found once
+        per scope and name, as calls resolve after every definition is added."""
+        key = (scope, name)
+        if key not in self._methods:
+            self._methods[key] = self._find_method(scope, name)
+        return self._methods[key]
+
+    def _find_method(self, scope: str, name: str | None) -> str | None:
         while scope:
             kind = self.kinds.get(scope)
             if kind == "method":
