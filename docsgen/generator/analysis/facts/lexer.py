@@ -21,11 +21,12 @@ MAX_ARGUMENTS_SCAN = 20_000
 
 # Where something other than plain code may start, per language.
 _SPECIAL = {
-    "js": re.compile(r"//|/\*|[\"'`/{}]"),
+    "js": re.compile(r"//|/\*|[\"'`/]"),
     "go": re.compile(r"//|/\*|[\"'`]"),
     "rust": re.compile(r"//|/\*|b?r#*\"|b?\"|'"),
     "java": re.compile(r"//|/\*|\"\"\"|[\"']"),
 }
+_JS_BRACES = re.compile(r"//|/\*|[\"'`/{}]")  # JavaScript's, within a template's ``${``
 _DQ = re.compile(r'"(?:[^"\\\n]|\\[\s\S])*(?:"|$)', re.MULTILINE)
 _SQ = re.compile(r"'(?:[^'\\\n]|\\[\s\S])*(?:'|$)", re.MULTILINE)
 _RUST_STR = re.compile(r'b?"(?:[^"\\]|\\[\s\S])*(?:"|\Z)')
@@ -118,7 +119,8 @@ def mask(text: str, language: str) -> Masked:
     # JS template literals nest: each entry is the brace depth of an open ``${``.
     template_depths: list[int] = []
     while pos < n:
-        m = special.search(text, pos)
+        # Braces matter only inside a template literal's ``${``: outside, they are code.
+        m = (_JS_BRACES if template_depths else special).search(text, pos)
         if m is None:
             out.append(text[pos:])
             break
