@@ -27,6 +27,9 @@ _LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
 _NAMED = re.compile(r"`([^`]+)`__?(?=\W|$)")
 _DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w-]+)::\s*(.*)$")
 _HEADING_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
+# What each of ``to_markdown``'s rewritten lines holds: ``::`` (a directive or a literal
+# block), ``>>>`` (a doctest) or a heading's underline.
+_BLOCK_MARKUP = re.compile(r"::|>>>|([=\-~^\"'`#*+])\1\1")
 NOTE_TITLES = {
     "note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important",
     "caution": "Caution", "attention": "Attention", "danger": "Danger", "hint": "Hint",
@@ -74,9 +77,12 @@ def inline(text: str) -> str:
 
 def to_markdown(text: str) -> Converted:
     """A docstring's reST as Markdown; directives' notes and deprecation taken apart."""
+    converted = Converted("")
+    if not _BLOCK_MARKUP.search(text):  # most docs: no line below is rewritten
+        converted.markdown = _inline_outside_code(text.strip("\n"))
+        return converted
     lines = text.split("\n")
     out: list[str] = []
-    converted = Converted("")
     i = 0
     while i < len(lines):
         line = lines[i]
