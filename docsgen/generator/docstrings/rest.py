@@ -50,6 +50,8 @@ class Converted:
 
 def inline(text: str) -> str:
     """reST inline markup as Markdown: roles, literals and links."""
+    if "`" not in text:  # each of them holds a backquote
+        return text
 
     def role(match: re.Match[str]) -> str:
         name, content = match.group(1), match.group(2)
