@@ -309,9 +309,10 @@ def _block(
         rendered = render_doc(doc, init if s.kind == "class" else s.parameters, loose)
         parts.append("\n" + rendered.markdown + "\n")
         warnings = tuple(f"{code(shown_name(a, s))}: {w}" for w in rendered.warnings)
-    documented = (doc is not None and not doc.empty) or not counts_for_coverage(s)
+    counted = counts_for_coverage(s)
+    documented = (doc is not None and not doc.empty) or not counted
     return Block(s.qualname, s.parent, s.kind, s.name, "".join(parts), index, documented,
-                 counts_for_coverage(s), warnings)  # fmt: skip
+                 counted, warnings)  # fmt: skip
 
 
 def public_name(name: str) -> str:
@@ -321,10 +322,12 @@ def public_name(name: str) -> str:
 
 def safe_text(text: str) -> str:
     """Repository text with the characters this module uses as placeholders replaced."""
-    return text.translate(_PLACEHOLDERS)
+    # Looking for them first is far cheaper than translating text that holds none (most).
+    return text.translate(_PLACEHOLDERS) if _PLACEHOLDER.search(text) else text
 
 
 _PLACEHOLDERS = {0: "\ufffd", 1: "\ufffd", 2: "\ufffd", 3: "\ufffd"}
+_PLACEHOLDER = re.compile("[\x00-\x03]")
 
 
 def shown_name(a: FileAnalysis, s: Symbol) -> str:
@@ -375,8 +378,38 @@ def _init_code(params: tuple[Parameter, ...]) -> str:
 
 def _says_kind(shown: str, name: str, label: str) -> bool:
     """Whether the code before the symbol's name has the kind as a word: ``export class Foo``."""
-    at = re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", shown)
-    return at is not None and label in re.findall(r"[\w-]+", shown[: at.start()])
+    at = _word_at(shown, name)
+    return at >= 0 and label in _WORDS.findall(shown, 0, at)
+
+
+_WORDS = re.compile(r"[\w-]+")
+
+
+def _word_at(text: str, name: str) -> int:
+    """Where ``name`` first stands alone in ``text`` (no word character or ``$`` touching
+    it), -1 if nowhere: a pattern made for each name would be compiled for each symbol."""
+    if not name:
+        return _word_at_slowly(text)
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not _in_word(text[at - 1])) and (
+            end == len(text) or not _in_word(text[end])
+        ):
+            return at
+        at = text.find(name, at + 1)
+    return -1
+
+
+def _in_word(char: str) -> bool:
+    """``[\\w$]`` of a pattern over text."""
+    return char.isalnum() or char in "_$"
+
+
+def _word_at_slowly(text: str) -> int:
+    """``_word_at`` of the empty name: the first place between two non-word characters."""
+    found = re.search(r"(?<![\w$])(?![\w$])", text)
+    return found.start() if found is not None else -1
 
 
 def render(a: FileAnalysis) -> FileReference:

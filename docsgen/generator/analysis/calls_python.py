@@ -317,6 +317,9 @@ def _stored_names(stmt: ast.stmt) -> Iterator[str]:
     elif isinstance(stmt, ast.Try | ast.TryStar):
         yield from (h.name for h in stmt.handlers if h.name)
     for target in targets:
+        if type(target) is ast.Name:  # most targets: nothing to walk
+            yield target.id
+            continue
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
                 yield node.id

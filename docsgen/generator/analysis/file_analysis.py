@@ -191,17 +191,26 @@ class FileAnalysis:
     def to_json(self, only: Iterable[str] | None = None) -> dict[str, Any]:
         """Every field as JSON values, or ``only`` those named (the symbols, most of an
         analysis, are not converted unless asked for)."""
+        return {
+            name: value if name in _CONVERTED else _plain(value)
+            for name, value in self.encodable(only).items()
+        }
+
+    def encodable(self, only: Iterable[str] | None = None) -> dict[str, Any]:
+        """``to_json`` as a JSON encoder reads it with ``fields_of`` as its ``default``:
+        tuples and dataclasses are left for the encoder (converting them first would cost
+        as much as encoding them)."""
         names = _FIELD_NAMES.get(FileAnalysis)
         if names is None:
             names = _FIELD_NAMES[FileAnalysis] = tuple(f.name for f in fields(self))
         if only is not None:
             names = tuple(only)
-        plain: dict[str, Any] = {}
+        found: dict[str, Any] = {}
         for name in names:
             if name == "symbols":
-                plain[name] = [s.to_json() for s in self.symbols]
+                found[name] = [s.to_json() for s in self.symbols]
             elif name == OUTLINE:
-                plain[name] = [
+                found[name] = [
                     [
                         s.kind,
                         s.name,
@@ -215,8 +224,8 @@ class FileAnalysis:
                     for s in self.symbols
                 ]
             else:
-                plain[name] = _plain(getattr(self, name))
-        return plain
+                found[name] = getattr(self, name)
+        return found
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileAnalysis:
@@ -281,6 +290,7 @@ class FileAnalysis:
 # is declared where, and what it re-exports), read where the whole symbols are not needed.
 OUTLINE = "outline"
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_CONVERTED = frozenset({"symbols", OUTLINE})  # what ``encodable`` gives as JSON values
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -311,6 +321,19 @@ def _call_facts(data: dict[str, Any] | None) -> CallFacts | None:
         bindings=tuple((b[0], b[1]) for b in data["bindings"]),
         returns=tuple((r[0], r[1]) for r in data.get("returns", ())),
     )
+
+
+def fields_of(value: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, its values as they are: ``default`` of a JSON encoder,
+    which then encodes a dataclass as ``_plain`` has it (``TypeError`` for anything else,
+    as the encoder's own)."""
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not is_dataclass(value):
+            raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    return {name: getattr(value, name) for name in names}
 
 
 def _plain(value: Any) -> Any:

@@ -153,7 +153,7 @@ def _demote_headings(markdown: str) -> str:
         if line.lstrip().startswith(("```", "~~~")):
             fence = not fence
         if not fence:
-            heading = re.match(r"^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+            heading = _ATX.match(line)
             if heading is not None:
                 line = f"**{heading.group(1)}**"
             elif _SETEXT.match(line) and out and out[-1].strip() and not _LIST.match(out[-1]):
@@ -163,5 +163,6 @@ def _demote_headings(markdown: str) -> str:
     return "\n".join(out)
 
 
+_ATX = re.compile(r"^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _LIST = re.compile(r"^\s*([-*+]|\d+[.)])\s")

@@ -27,6 +27,9 @@ _LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
 _NAMED = re.compile(r"`([^`]+)`__?(?=\W|$)")
 _DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w-]+)::\s*(.*)$")
 _HEADING_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
+# What each of ``to_markdown``'s rewritten lines holds: ``::`` (a directive or a literal
+# block), ``>>>`` (a doctest) or a heading's underline.
+_BLOCK_MARKUP = re.compile(r"::|>>>|([=\-~^\"'`#*+])\1\1")
 NOTE_TITLES = {
     "note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important",
     "caution": "Caution", "attention": "Attention", "danger": "Danger", "hint": "Hint",
@@ -47,6 +50,8 @@ class Converted:
 
 def inline(text: str) -> str:
     """reST inline markup as Markdown: roles, literals and links."""
+    if "`" not in text:  # each of them holds a backquote
+        return text
 
     def role(match: re.Match[str]) -> str:
         name, content = match.group(1), match.group(2)
@@ -74,9 +79,12 @@ def inline(text: str) -> str:
 
 def to_markdown(text: str) -> Converted:
     """A docstring's reST as Markdown; directives' notes and deprecation taken apart."""
+    converted = Converted("")
+    if not _BLOCK_MARKUP.search(text):  # most docs: no line below is rewritten
+        converted.markdown = _inline_outside_code(text.strip("\n"))
+        return converted
     lines = text.split("\n")
     out: list[str] = []
-    converted = Converted("")
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -112,8 +120,13 @@ def to_markdown(text: str) -> Converted:
 
 def _inline_outside_code(markdown: str) -> str:
     """``inline`` over the text between fenced code blocks (a role may span lines)."""
-    parts = re.split(r"(^```[^\n]*\n.*?^```$)", markdown, flags=re.M | re.S)
+    if "```" not in markdown:  # most docs: one part
+        return inline(markdown)
+    parts = _FENCED.split(markdown)
     return "".join(part if part.startswith("```") else inline(part) for part in parts)
+
+
+_FENCED = re.compile(r"(^```[^\n]*\n.*?^```$)", re.M | re.S)
 
 
 def _directive(name: str, argument: str, body: str, out: list[str], converted: Converted) -> None:

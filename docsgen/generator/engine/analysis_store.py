@@ -92,14 +92,15 @@ def encode(analysis: FileAnalysis, reference: FileReference) -> bytes:
     Storing the whole analysis too would more than double every value (and the
     writes, reads and copies of them) for nothing any section reads.
     """
-    plain = analysis.to_json(only=FACET_FIELDS)
+    fields = analysis.encodable(only=FACET_FIELDS)
     summary = compact_json(reference.summary().to_json())
-    return SEPARATOR.join((b"", compact_json(reference.to_json()), summary, *_facet_lines(plain)))
+    return SEPARATOR.join((b"", compact_json(reference.to_json()), summary, *_facet_lines(fields)))
 
 
-def _facet_lines(plain: Mapping[str, Any]) -> list[bytes]:
-    """Each facet of an analysis (its ``to_json``) as a line of JSON, in ``FACETS`` order."""
-    return [compact_json({n: plain[n] for n in names}) for names in FACETS.values()]
+def _facet_lines(fields: Mapping[str, Any]) -> list[bytes]:
+    """Each facet of an analysis (its ``to_json``, or ``encodable``) as a line of JSON, in
+    ``FACETS`` order."""
+    return [compact_json({n: fields[n] for n in names}) for names in FACETS.values()]
 
 
 def facet_digests(value: bytes) -> dict[str, str]:

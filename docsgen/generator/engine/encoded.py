@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
+from docsgen.generator.analysis.file_analysis import fields_of
 from docsgen.generator.engine.memo import Memo
 
 T = TypeVar("T")
@@ -23,8 +24,13 @@ SEPARATOR = b"\n"  # between the parts of a value (JSON never holds a raw newlin
 
 
 def compact_json(value: object) -> bytes:
-    """JSON as encoded values hold it: compact, UTF-8, on one line."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    """JSON as encoded values hold it: compact, UTF-8, on one line; a dataclass as the
+    object of its fields."""
+    return _ENCODER.encode(value).encode()
+
+
+# Made once: ``json.dumps`` with arguments makes an encoder at every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=fields_of)
 
 
 def value_part(data: bytes, part: int) -> bytes:

@@ -41,6 +41,7 @@ _UNPRINTABLE = re.compile(
 )
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r"}
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_FENCES = re.compile(r"`{3,}")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -90,7 +91,7 @@ def fence(text: str, info: str = "") -> str:
     fence plain text and its content Markdown.
     """
     fence_len = 3
-    for run in re.findall(r"`{3,}", text):
+    for run in _FENCES.findall(text) if "```" in text else ():
         fence_len = max(fence_len, len(run) + 1)
     f = "`" * fence_len
     info = printable(info).replace("`", "")

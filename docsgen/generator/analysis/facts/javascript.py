@@ -14,32 +14,29 @@ import re
 
 from docsgen.generator.analysis.facts import javascript_calls
 from docsgen.generator.analysis.facts.found import Facts, env_read, read
-from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, mask
+from docsgen.generator.analysis.facts.lexer import Masked, call_arguments, leading, mask
 from docsgen.generator.analysis.file_analysis import EnvRead, Import, Route
 
 _Q = r"(?P<q>[\"'])(?P<s>[^\"'\n]*)(?P=q)"  # a masked string literal: content is filler
-_NOT_AFTER = r"(?<![\w$.])"
 _IMPORT_FROM = re.compile(
-    _NOT_AFTER + r"import\s+(?:type\s+)?(?P<clause>[\w$*{},\s]+?)\s*from\s*" + _Q
+    leading("import") + r"\s+(?:type\s+)?(?P<clause>[\w$*{},\s]+?)\s*from\s*" + _Q
 )
-_IMPORT_BARE = re.compile(_NOT_AFTER + r"import\s*" + _Q)
+_IMPORT_BARE = re.compile(leading("import") + r"\s*" + _Q)
 _EXPORT_FROM = re.compile(
-    _NOT_AFTER + r"export\s+(?:type\s+)?(?P<clause>\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*" + _Q
+    leading("export") + r"\s+(?:type\s+)?(?P<clause>\*(?:\s+as\s+[\w$]+)?|\{[^}]*\})\s*from\s*" + _Q
 )
-_REQUIRE = re.compile(_NOT_AFTER + r"require\s*\(\s*" + _Q + r"\s*\)")
-_DYNAMIC = re.compile(_NOT_AFTER + r"import\s*\(\s*" + _Q + r"\s*\)")
+_REQUIRE = re.compile(leading("require") + r"\s*\(\s*" + _Q + r"\s*\)")
+_DYNAMIC = re.compile(leading("import") + r"\s*\(\s*" + _Q + r"\s*\)")
 
-_ENV_DOT = re.compile(
-    r"(?<![\w$])(?P<how>process\.env|import\.meta\.env)\.(?P<name>[A-Za-z_$][\w$]*)"
+_ENV = leading("process.env", "import.meta.env", not_after=r"[\w$]")
+_ENV_DOT = re.compile(r"(?P<how>" + _ENV + r")\.(?P<name>[A-Za-z_$][\w$]*)")
+_ENV_INDEX = re.compile(r"(?P<how>" + _ENV + r")\s*\[\s*(?:" + _Q + r"|(?P<expr>[^\]\n]+?))\s*\]")
+_DENO = re.compile(
+    leading("Deno.env.get", not_after=r"[\w$]") + r"\s*\(\s*(?:" + _Q + r"|(?P<expr>[^)\n]+?))\s*\)"
 )
-_ENV_INDEX = re.compile(
-    r"(?<![\w$])(?P<how>process\.env|import\.meta\.env)\s*\[\s*(?:"
-    + _Q
-    + r"|(?P<expr>[^\]\n]+?))\s*\]"
-)
-_DENO = re.compile(r"(?<![\w$])Deno\.env\.get\s*\(\s*(?:" + _Q + r"|(?P<expr>[^)\n]+?))\s*\)")
 _DESTRUCTURE = re.compile(
-    r"(?<![\w$])(?:const|let|var)\s*\{(?P<body>[^{}]*)\}\s*=\s*(?P<how>process\.env|import\.meta\.env)(?![\w$.\[])"
+    leading("const", "let", "var", not_after=r"[\w$]")
+    + r"\s*\{(?P<body>[^{}]*)\}\s*=\s*(?P<how>process\.env|import\.meta\.env)(?![\w$.\[])"
 )
 _DEFAULT = re.compile(
     r"\s*(?:\|\||\?\?)\s*(?P<lit>[\"'][^\"'\n]*[\"']|`x*`|-?\d[\w.]*|true|false|null|undefined)"
@@ -47,7 +44,7 @@ _DEFAULT = re.compile(
 )
 
 _ROUTER_MAKERS = re.compile(
-    r"(?<![\w$.])(?:const|let|var)\s+(?P<name>[A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>]+\s*)?=\s*"
+    leading("const", "let", "var") + r"\s+(?P<name>[A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>]+\s*)?=\s*"
     r"(?:await\s+)?(?:new\s+)?(?:express(?:\.Router)?|Router|fastify|Fastify|Hono|KoaRouter)\s*\("
 )
 _FRAMEWORKS = (
@@ -55,8 +52,8 @@ _FRAMEWORKS = (
     ("koa-router", "Koa"), ("hono", "Hono"),
 )  # fmt: skip
 _METHODS = "get|post|put|patch|delete|del|options|head|all"
-_CALL_ROUTE = r"(?<![\w$.])(?P<recv>{recv})\s*\.\s*(?P<method>" + _METHODS + r")\s*\(\s*" + _Q
-_ROUTE_CHAIN = r"(?<![\w$.])(?P<recv>{recv})\s*\.\s*route\s*\(\s*" + _Q + r"\s*\)"
+_CALL_ROUTE = r"(?P<recv>{recv})\s*\.\s*(?P<method>" + _METHODS + r")\s*\(\s*" + _Q
+_ROUTE_CHAIN = r"(?P<recv>{recv})\s*\.\s*route\s*\(\s*" + _Q + r"\s*\)"
 _CHAIN_LINK = re.compile(r"\s*\.\s*(?P<method>" + _METHODS + r")\s*\(")
 _HANDLER_NAME = re.compile(r"^[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*$")
 _NAMED_FUNCTION = re.compile(r"^(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)")
@@ -154,7 +151,7 @@ def _routes(m: Masked, facts: Facts) -> None:
         receivers |= {"app", "router", "server", "api", "fastify"}
     if not receivers:
         return
-    recv = "|".join(re.escape(r) for r in sorted(receivers))
+    recv = leading(*sorted(receivers))
     for found in re.finditer(_CALL_ROUTE.format(recv=recv), code):
         args = call_arguments(code, found.end())
         if not args:  # the path alone: ``app.get("setting")`` reads a setting

@@ -24,23 +24,31 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from docsgen.generator.analysis.facts.lexer import Masked, matching_bracket
+from docsgen.generator.analysis.facts.lexer import Masked, leading, matching_bracket
 from docsgen.generator.analysis.file_analysis import CallFacts
 
 _NAME = r"[A-Za-z_$][\w$]*"
-_FUNCTION = re.compile(r"(?<![\w$.])function\b\s*\*?\s*(" + _NAME + r")?\s*\(")
+_FUNCTION = re.compile(leading("function") + r"\b\s*\*?\s*(" + _NAME + r")?\s*\(")
 _MEMBER_BEFORE = re.compile(r"(" + _NAME + r")\s*\.\s*(" + _NAME + r")\s*=\s*(?:async\s+)?$")
 _REQUIRE = re.compile(
-    r"(?<![\w$.])(?:var|let|const)\s+(" + _NAME + r")\s*=\s*require\s*\(\s*(['\"])(x*)\2\s*\)"
+    leading("var", "let", "const") + r"\s+(" + _NAME + r")\s*=\s*require\s*\(\s*(['\"])(x*)\2\s*\)"
 )
 _EXPORTS_OBJECT = re.compile(
-    r"(?<![\w$.])(?:var|let|const)\s+(" + _NAME + r")\s*=\s*(?:exports\s*=\s*)?"
+    leading("var", "let", "const") + r"\s+(" + _NAME + r")\s*=\s*(?:exports\s*=\s*)?"
     r"module\.exports\s*=\s*(?:exports\s*=\s*)?\{"
 )
 _EXPORT_NAME = re.compile(
-    r"(?<![\w$.])(?:exports\s*=\s*)?module\.exports\s*=\s*(?:exports\s*=\s*)?(" + _NAME + r")\s*;"
+    r"(?:"
+    + leading("exports")
+    + r"\s*=\s*module|"
+    + leading("module")
+    + r")\.exports\s*=\s*(?:exports\s*=\s*)?("
+    + _NAME
+    + r")\s*;"
 )
-_EXPORT_REQUIRE = re.compile(r"(?<![\w$.])module\.exports\s*=\s*require\s*\(\s*(['\"])(x*)\1\s*\)")
+_EXPORT_REQUIRE = re.compile(
+    leading("module.exports") + r"\s*=\s*require\s*\(\s*(['\"])(x*)\1\s*\)"
+)
 _CALL = re.compile(r"(?<![\w$.])((?:this|" + _NAME + r")(?:\s*\.\s*" + _NAME + r")?)\s*\(")
 _MIXIN = re.compile(
     r"(?<![\w$.])(" + _NAME + r"|Object\.assign)\s*\(\s*(" + _NAME + r")\s*,\s*(" + _NAME + r")\b"
@@ -90,7 +98,7 @@ def extract(path: str, m: Masked) -> CallFacts | None:
         owner = _innermost(functions, starts, found.start())
         if owner is None or owner.name is None:
             continue
-        written = re.sub(r"\s+", "", found.group(1))
+        written = "".join(found.group(1).split())
         callee = _resolve(written, owner, declared, objects, requires, given.get(id(owner), {}))
         if callee is None:
             continue
@@ -141,7 +149,7 @@ def _functions(code: str) -> list[_Function]:
         end = matching_bracket(code, body, "{", "}")
         if end is None:
             continue
-        member = _MEMBER_BEFORE.search(code, max(0, match.start() - 200), match.start())
+        member = _member_before(code, match.start())
         name = f"{member.group(1)}.{member.group(2)}" if member else match.group(1)
         found.append(_Function(name, match.start(), body, end))
     for f in found:  # a function defined in another runs when that one says: not named
@@ -150,9 +158,18 @@ def _functions(code: str) -> list[_Function]:
     return found
 
 
+def _member_before(code: str, at: int) -> re.Match[str] | None:
+    """``obj.name = `` (or ``= async``) right before ``at``, read in the 200 characters
+    before it; those not ending with ``=`` or ``async`` (most) are not searched."""
+    start = max(0, at - 200)
+    if not code[start:at].rstrip().endswith(("=", "async")):
+        return None
+    return _MEMBER_BEFORE.search(code, start, at)
+
+
 def _innermost(functions: list[_Function], starts: list[int], at: int) -> _Function | None:
-    index = bisect_right(starts, at)
-    for f in reversed(functions[:index]):
+    for index in range(bisect_right(starts, at) - 1, -1, -1):
+        f = functions[index]
         if f.body < at < f.end:
             return f
     return None

@@ -9,8 +9,8 @@ a local variable, the result of a call) is no edge: an edge is what the code
 shows.
 
 Walking every expression of every file would cost a third of parsing it, so
-the lines that may hold such a call are found first by their words, and only
-the expressions of the statements on those lines are walked (as the other
+the lines that may hold such a call are found first in the text (one pattern
+over it), and only the expressions of the statements on those lines are walked (as the other
 Python facts are read).  A name rebound inside a function (other than as its
 parameter) is not seen; the resolution is the module-level binding.
 """
@@ -20,24 +20,34 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from docsgen.generator.analysis.calls_python import module_bindings
 from docsgen.generator.analysis.declarations.python import module_name
 from docsgen.generator.analysis.file_analysis import CallFacts, Classes
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+_Node = TypeVar("_Node", bound=ast.AST)
 # Fields of statements that hold nested statements.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 _SELF_NAMES = ("self", "cls")
 _BINDERS = frozenset(
     {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith}
 )
-_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del})
+# What a walk for calls does not enter: nodes that hold none, and the values of fields
+# that are no node (names, numbers, None).
+_LEAVES = frozenset(
+    {ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, str, int, bool, type(None)}
+)
 # The words that start a call resolved to a method of the caller's class.
 _SELF_WORDS = ("self.", "cls.", "super().")
-# A name or attribute chain called, its first name in group 1 (on a line found by words).
-_CALLED = re.compile(r"([A-Za-z_]\w*)(?:\.\w+)*[ \t]*\(")
+# A name or attribute chain called, as the text read backwards has it: its opening
+# parenthesis, spaces, then the chain (reversed) in group 1.  The parenthesis leads, so
+# a search looks for it, and nothing taken is given back.
+_CALLED_BACKWARDS = re.compile(r"\([ \t]*+(\w++(?:\.\w++)*+)")
+_NAME_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 
 
 def extract(
@@ -65,8 +75,11 @@ def extract(
     reader.made = _made(every, scopes, reader)
     calls: dict[tuple[str, str], int] = {}
     lines = _call_lines(text, {**own, **{name: "" for _, name in reader.made}})
-    for stmt, scope in zip(every, scopes, strict=True):
-        if not lines or not _own_lines_hold(stmt, lines):
+    on_lines = set(lines)
+    for stmt, scope in zip(every, scopes, strict=True) if lines else ():
+        first = stmt.lineno
+        # Most statements are on one line: a look-up settles them.
+        if first not in on_lines and (stmt.end_lineno == first or not _own_lines_hold(stmt, lines)):
             continue
         for call in _calls_in(stmt):
             callee = reader.resolve(call.func, scope)
@@ -110,6 +123,8 @@ class _Definitions:
         self.class_bases: dict[str, list[str]] = {}
         # (function, local) -> what the call it is bound to calls (``x = Client()``)
         self.made: dict[tuple[str, str], str] = {}
+        self._hidden: dict[str, tuple[frozenset[str], ...]] = {}  # ``_parameters``
+        self._methods: dict[tuple[str, str | None], str | None] = {}  # ``_method``
 
     def add(self, node: Definition, scope: str) -> None:
         qualname = f"{scope}.{node.name}" if scope else node.name
@@ -167,7 +182,10 @@ class _Definitions:
         made = self.made.get((scope, node.id))
         if made is not None:  # a local bound once, to what a call of ``made`` gives
             return f"{made}().{attributes[0]}" if len(attributes) == 1 else None
-        return self._name(func, self._parameters(scope))
+        target = self.names.get(node.id)  # most names are none of the module's
+        if target is None or any(node.id in h for h in self._parameters(scope)):
+            return None
+        return ".".join([target, *attributes])
 
     def _name(self, node: ast.expr, hidden: tuple[frozenset[str], ...]) -> str | None:
         attributes: list[str] = []
@@ -182,17 +200,29 @@ class _Definitions:
         return ".".join([target, *reversed(attributes)])
 
     def _parameters(self, scope: str) -> tuple[frozenset[str], ...]:
-        """The parameters of every function around ``scope`` (they hide module names)."""
-        found = []
-        while scope:
-            if scope in self.parameters:
-                found.append(self.parameters[scope])
-            scope = scope.rpartition(".")[0]
-        return tuple(found)
+        """The parameters of every function around ``scope`` (they hide module names);
+        gathered once per scope, as calls resolve after every definition is added."""
+        hidden = self._hidden.get(scope)
+        if hidden is None:
+            found = []
+            around = scope
+            while around:
+                if around in self.parameters:
+                    found.append(self.parameters[around])
+                around = around.rpartition(".")[0]
+            hidden = self._hidden[scope] = tuple(found)
+        return hidden
 
     def _method(self, scope: str, name: str | None) -> str | None:
         """The method whose instance (or class) ``name`` is in ``scope``: the innermost
-        enclosing method, unless a function between names its own ``name``."""
+        enclosing method, unless a function between names its own ``name``; found once
+        per scope and name, as calls resolve after every definition is added."""
+        key = (scope, name)
+        if key not in self._methods:
+            self._methods[key] = self._find_method(scope, name)
+        return self._methods[key]
+
+    def _find_method(self, scope: str, name: str | None) -> str | None:
         while scope:
             kind = self.kinds.get(scope)
             if kind == "method":
@@ -227,20 +257,27 @@ def _made(
         else:
             pairs = [(stmt.target, None)]  # type: ignore[attr-defined]
         for target, value in pairs:
-            names = [target] if type(target) is ast.Name else ast.walk(target)
-            for node in names:
-                if type(node) is ast.Name:
-                    key = (scope, node.id)
-                    bound[key] = bound.get(key, 0) + 1
-                    if type(value) is ast.Call and node is target:
-                        callee = reader.resolve(value.func, scope)
-                        if callee is not None:
-                            made[key] = callee
+            for node in _names_in(target):
+                key = (scope, node.id)
+                bound[key] = bound.get(key, 0) + 1
+                if type(value) is ast.Call and node is target:
+                    callee = reader.resolve(value.func, scope)
+                    if callee is not None:
+                        made[key] = callee
     return {
         key: callee
         for key, callee in made.items()
         if bound[key] == 1 and key[1] not in reader.parameters.get(key[0], ())
     }
+
+
+def _names_in(target: ast.expr) -> list[ast.Name]:
+    """Every name in an assignment's target (as often as written): most targets are
+    ``x`` or ``self.x``, which need no walk."""
+    node = target
+    while type(node) is ast.Attribute:
+        node = node.value
+    return [node] if type(node) is ast.Name else _nodes_in([target], ast.Name)
 
 
 def _decorator(node: ast.expr) -> str | None:
@@ -250,30 +287,61 @@ def _decorator(node: ast.expr) -> str | None:
 
 
 def _call_lines(text: str, names: dict[str, str]) -> list[int]:
-    """The lines (sorted) that may hold a call this module resolves: those holding one
-    of the words such a call starts with (found as written: far cheaper than a pattern)."""
+    """The lines (sorted) that may hold a call this module resolves: those where a name
+    or attribute chain is called whose first name is one of ``names`` (or ``self``/``cls``
+    on a line holding one of the words such a call starts with), and those holding
+    ``super().``.
+
+    What ``([A-Za-z_]\\w*)(?:\\.\\w+)*[ \\t]*\\(`` finds over the text, its first
+    name in group 1, found by reading the text backwards from each parenthesis (a
+    search for the pattern tries it at every character, three times slower).
+    """
     if "\r" in text:  # the parser ends lines at "\r" too
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    heads = {*names, *_SELF_NAMES}
-    starts: set[int] = set()
-    for word in (*_SELF_WORDS, *names):
-        at = text.find(word)
-        while at != -1:
-            starts.add(text.rfind("\n", 0, at) + 1)
-            end = text.find("\n", at)
-            at = -1 if end == -1 else text.find(word, end)
+    found: list[int] = []
+    last = len(text) - 1
+    for match in _CALLED_BACKWARDS.finditer(text[::-1]):
+        head, attribute = _first_name(match.group(1)[::-1])
+        if head in names or (
+            head in _SELF_NAMES
+            and (attribute or _line_holds_word(text, last - match.start(), names))
+        ):
+            found.append(last - match.start())  # its parenthesis
+    at = text.find("super().")
+    while at != -1:
+        found.append(at)
+        at = text.find("super().", at + 1)
     lines: list[int] = []
     number, counted = 1, 0
-    for start in sorted(starts):
-        number += text.count("\n", counted, start)
-        counted = start
-        end = text.find("\n", start)
-        line = text[start:] if end == -1 else text[start:end]
-        if "(" not in line:
-            continue  # a call's line holds its opening parenthesis
-        if "super()." in line or any(m.group(1) in heads for m in _CALLED.finditer(line)):
+    for at in sorted(found):
+        number += text.count("\n", counted, at)
+        counted = at
+        if not lines or lines[-1] != number:
             lines.append(number)
     return lines
+
+
+def _first_name(chain: str) -> tuple[str | None, bool]:
+    """The first name of a called chain (``a.b.c``) as the forward pattern has it, and
+    whether an attribute follows it: the chain's first word, or where a word first holds a
+    letter or ``_`` (``real`` of ``1.real``); None when none does."""
+    if chain[0] in _NAME_STARTS:  # nearly always
+        dot = chain.find(".")
+        return (chain, False) if dot == -1 else (chain[:dot], True)
+    words = chain.split(".")
+    for i, word in enumerate(words):
+        for j, char in enumerate(word):
+            if char in _NAME_STARTS:
+                return word[j:], i < len(words) - 1
+    return None, False
+
+
+def _line_holds_word(text: str, at: int, names: dict[str, str]) -> bool:
+    """Whether the line around ``at`` holds ``self.``, ``cls.``, ``super().`` or a name."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start:] if end == -1 else text[start:end]
+    return any(word in line for word in (*_SELF_WORDS, *names))
 
 
 def _own_lines_hold(stmt: ast.stmt, lines: list[int]) -> bool:
@@ -294,31 +362,53 @@ def spans_one_of(stmt: ast.stmt, lines: list[int]) -> bool:
 
 
 def _calls_in(stmt: ast.stmt) -> list[ast.Call]:
-    """The calls among a statement's own expressions (not its nested statements'): a
-    walk of its fields, cheaper than ``ast.walk`` (names and constants are not entered)."""
-    found: list[ast.Call] = []
-    todo: list[ast.AST] = []
-    for name in stmt._fields:
-        if name not in _BLOCKS:
-            value = getattr(stmt, name)
-            if isinstance(value, list):
-                todo.extend(v for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                todo.append(value)
+    """The calls among a statement's own expressions (not its nested statements')."""
+    return _nodes_in(list(_fields(type(stmt), _OWN_FIELDS, _BLOCKS)(stmt)), ast.Call)
+
+
+def _nodes_in(todo: list[Any], kind: type[_Node]) -> list[_Node]:
+    """The nodes of type ``kind`` in these nodes, found by a walk of their fields cheaper
+    than ``ast.walk`` (names and constants are not entered, each node's fields are read
+    at once); in no particular order."""
+    found: list[_Node] = []
     while todo:
         node = todo.pop()
-        kind = type(node)
-        if kind in _LEAVES:
+        node_kind = type(node)
+        if node_kind is kind:
+            found.append(node)
+        if node_kind in _LEAVES:
             continue
-        if kind is ast.Call:
-            found.append(node)  # type: ignore[arg-type]
-        for name in node._fields:
-            value = getattr(node, name)
-            if isinstance(value, list):
-                todo.extend(v for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                todo.append(value)
+        if node_kind is list:
+            todo.extend(node)
+            continue
+        todo.extend(_fields(node_kind, _CHILD_FIELDS, ("ctx",))(node))
     return found
+
+
+# Node type -> what reads the fields that may hold nodes: of a statement, those that are
+# no block (``_OWN_FIELDS``); of any other node, all but its ``ctx`` (``_CHILD_FIELDS``).
+_OWN_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+_CHILD_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _fields(
+    kind: type, made: dict[type, Callable[[Any], tuple[Any, ...]]], skipped: tuple[str, ...]
+) -> Callable[[Any], tuple[Any, ...]]:
+    """The reader of a node type's fields (but ``skipped``), made once per type."""
+    reader = made.get(kind)
+    if reader is None:
+        names = [name for name in getattr(kind, "_fields", ()) if name not in skipped]
+        reader = attrgetter(*names) if len(names) > 1 else _one_field(names)
+        made[kind] = reader
+    return reader
+
+
+def _one_field(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A reader of no field or of one, giving a tuple as ``attrgetter`` of several does."""
+    if not names:
+        return lambda node: ()
+    name = names[0]
+    return lambda node: (getattr(node, name),)
 
 
 def own_expressions(stmt: ast.stmt) -> list[ast.AST]:
