@@ -15,10 +15,10 @@ import pytest
 
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.engine.run import Engine
-from docsgen.generator.markdown import WARNING_SIGN
+from docsgen.generator.markdown import WARNING_SIGN, Piece
 from docsgen.generator.pages import MAX_PAGE_BYTES, Page, is_page_link, paginate
 from docsgen.generator.pipeline import GeneratedDocs
-from docsgen.generator.sections.base import SectionResult
+from docsgen.generator.sections.base import SectionResult, assemble
 from docsgen.render import page_html, render_html
 from tests.support import projects
 from tests.support.generation import document, fetch, pool
@@ -218,6 +218,36 @@ def test_a_memo_of_the_last_pages_gives_the_pages_cut_anew() -> None:
     assert "[`Other`](#pkg.sub.Other)" in page
     assert "[the guide](getting-started)" in page
     assert _page(first, "api-pkg").markdown != page
+
+
+def _pieced(*pieces: Piece) -> list[SectionResult]:
+    api = assemble("API Reference", pieces)
+    return [SectionResult("Overview", "overview", "What it is.\n"), api]
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        # An opening, then one whole module per piece: read piece by piece.
+        (Piece(None, ("The public API.",)), Piece("a", (PKG,)), Piece("b", (SUB,)),
+         Piece("c", (RUST,))),
+        # Two modules in one piece: read from the whole text.
+        (Piece(None, ("The public API.",)), Piece("a", (PKG, SUB)), Piece("c", (RUST,))),
+        # A piece that leaves a code block open swallows the modules after it.
+        (Piece("a", (PKG + "\n```python\nopen = True",)), Piece("b", (SUB,))),
+        # Text after the modules belongs to the last one.
+        (Piece("a", (PKG,)), Piece(None, ("Closing words.",)), Piece("c", (RUST,))),
+        # Nothing before the modules, and a piece with nothing in it.
+        (Piece("a", (PKG,)), Piece("e", ("", "\n")), Piece("b", (SUB,))),
+    ],
+)  # fmt: skip
+def test_pages_cut_piece_by_piece_are_those_cut_from_the_whole_text(
+    pieces: tuple[Piece, ...],
+) -> None:
+    sections = _pieced(*pieces)
+    memo = Memo()
+    assert paginate(sections, memo, pieces) == paginate(sections)
+    assert paginate(sections, memo, pieces) == paginate(sections)  # remembered
 
 
 def test_slugs_that_would_collide_are_numbered_and_anchors_are_never_repeated() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +28,9 @@ from docsgen.generator.engine.restrict import restrict
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.markdown import Piece
 from docsgen.generator.model import RepositoryModel, assemble_model, scan
+from docsgen.generator.pages import paginate
 from docsgen.generator.sections import SectionResult, api_reference
+from docsgen.generator.sections.base import assemble
 from docsgen.snapshot import Snapshot
 from tests.support.generation import document, fetch, no_progress, polyglot_repo, pool, section
 from tests.support.gitrepo import commit
@@ -174,12 +176,22 @@ async def test_each_section_is_told_as_soon_as_it_is_built(
     tmp_path: Path, pool: ProcessPoolExecutor
 ) -> None:
     snapshot = await fetch(polyglot_repo(tmp_path))
-    told: list[SectionResult] = []
+    told: dict[str, tuple[SectionResult, Sequence[Piece] | None]] = {}
     async with Engine(pool).run(snapshot) as run:
         analysed = await run.analyse(await run.scan())
-        built = await run.build_sections(analysed, no_progress, ready=told.append)
+        built = await run.build_sections(
+            analysed, no_progress, ready=lambda s, pieces: told.update({s.title: (s, pieces)})
+        )
     sections = built.applying()
     assert "API Reference" in [s.title for s in sections]
-    # Every section is told, the very one the run gives (the API Reference put together
-    # from its pieces).
-    assert all(any(t is s for t in told) for s in sections)
+    # Every section is told, the very one the run gives; the API Reference with the
+    # pieces it was put together from, the others with none.
+    assert all(told[s.title][0] is s for s in sections)
+    pieces = told["API Reference"][1]
+    assert pieces is not None
+    assert assemble("API Reference", pieces) == told["API Reference"][0]
+    assert all(told[s.title][1] is None for s in sections if s.title != "API Reference")
+    # Cut from the pieces, the pages are those cut from the whole text.
+    memo = Memo()
+    assert paginate(sections, memo, pieces) == paginate(sections)
+    assert paginate(sections, memo, pieces) == paginate(sections)  # remembered, the same

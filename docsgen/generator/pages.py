@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from docsgen.generator.engine.digest import text_hexdigest
 from docsgen.generator.engine.memo import Memo
-from docsgen.generator.markdown import WARNING_SIGN, anchor, code
+from docsgen.generator.markdown import WARNING_SIGN, Piece, anchor, code, join_parts
 from docsgen.generator.sections.api_reference import TITLE as API_TITLE
 from docsgen.generator.sections.base import SectionResult
 
@@ -155,18 +155,23 @@ def reading_order(sections: Sequence[SectionResult]) -> list[SectionResult]:
     return guide + [s for s in sections if s.anchor == API_SLUG]
 
 
-def paginate(sections: Sequence[SectionResult], memo: Memo | None = None) -> tuple[Page, ...]:
+def paginate(
+    sections: Sequence[SectionResult],
+    memo: Memo | None = None,
+    api_pieces: Sequence[Piece] | None = None,
+) -> tuple[Page, ...]:
     """The pages of ``sections``, in reading order (see the module's docstring).
 
     A module's pages are cut from its Markdown alone, so ``memo`` (optional) keeps
-    them by the digest of that Markdown: a regeneration cuts only the modules that
-    changed, and rewrites the links of every page.
+    them: a regeneration cuts only the modules that changed, and rewrites the
+    links of every page.  ``api_pieces`` are the pieces the API Reference was put
+    together from, when its Markdown is theirs (``_module_cuts``).
     """
     sections = reading_order(sections)
     drafts: list[_Draft] = []
     for i, section in enumerate(sections):
         if section.anchor == API_SLUG:
-            drafts += _api_pages(i, section, memo)
+            drafts += _api_pages(i, section, memo, api_pieces)
         else:
             drafts.append(_guide_page(i, section))
     taken: set[str] = set()
@@ -204,10 +209,12 @@ def _guide_page(index: int, section: SectionResult) -> _Draft:
     return draft
 
 
-def _api_pages(index: int, section: SectionResult, memo: Memo | None) -> list[_Draft]:
+def _api_pages(
+    index: int, section: SectionResult, memo: Memo | None, pieces: Sequence[Piece] | None
+) -> list[_Draft]:
     """The API Reference's parent page, then its modules' pages (the modules' list on
     the parent page is filled in once their slugs are known: ``_link_modules``)."""
-    opening, cuts = _module_cuts(section.markdown, memo)
+    opening, cuts = _module_cuts(section.markdown, memo, pieces)
     parent = _Draft(API_TITLE, None, [f"# {API_TITLE}", "", *opening.split("\n")], index,
                     (API_SLUG,))  # fmt: skip
     parent.slug = API_SLUG
@@ -217,40 +224,81 @@ def _api_pages(index: int, section: SectionResult, memo: Memo | None) -> list[_D
     return drafts
 
 
-def cut_modules(section: SectionResult, memo: Memo) -> None:
+def cut_modules(section: SectionResult, memo: Memo, pieces: Sequence[Piece] | None) -> None:
     """Cut the API Reference's module pages into ``memo`` ahead of ``paginate``, which
     finds them there: while other sections are still being built."""
-    _module_cuts(section.markdown, memo)
+    _module_cuts(section.markdown, memo, pieces)
 
 
-def _module_cuts(markdown: str, memo: Memo | None) -> tuple[str, list[tuple[_Draft, ...]]]:
-    """The API Reference's opening, and each module's pages: remembered in ``memo`` by
-    the module's digest, or cut now (and remembered).  Where the modules are in the
-    whole section is remembered too (``_whole_key``)."""
-    whole = text_hexdigest(markdown) if memo is not None else ""
+def _module_cuts(
+    markdown: str, memo: Memo | None, pieces: Sequence[Piece] | None
+) -> tuple[str, list[tuple[_Draft, ...]]]:
+    """The API Reference's opening, and each module's pages.
+
+    ``pieces``, when given, are those the section was put together from (its
+    Markdown is theirs, joined): a piece that is one whole module is that module,
+    its pages remembered in ``memo`` by the piece's key, so a regeneration reads
+    only the pieces written anew.  Otherwise, or when a piece is not one whole
+    module, the modules are found in the whole text, and each one's pages are
+    remembered by its digest (where the modules are, by ``_whole_key``).
+    """
+    if pieces is not None and memo is not None:
+        by_piece = _cuts_by_piece(pieces, memo)
+        if by_piece is not None:
+            return by_piece
+    whole = _whole_key(markdown) if memo is not None else ""
     split: tuple[int, tuple[tuple[int, int, str], ...]] | None = (
         memo.recall(whole, _MODULE_SPLIT) if memo is not None else None
     )
     if split is None:
-        opening_end, spans = _module_spans(markdown)
+        opening_end, spans, _ = _module_spans(markdown)
         keyed = [(a, b, text_hexdigest(markdown[a:b]) if memo else "") for a, b in spans]
         split = (opening_end, tuple(keyed))
         if memo is not None:
             memo.remember(whole, _MODULE_SPLIT, split, 128 * len(keyed))
     opening_end, modules = split
-    cuts = []
-    for start, end, key in modules:
-        cut: tuple[_Draft, ...] | None = memo.recall(key, _MODULE_PAGES) if memo else None
-        if cut is None:
-            text = markdown[start:end]
-            cut = tuple(
-                replace(draft, memo_key=f"{key}:{number}" if key else "")
-                for number, draft in enumerate(_module_pages(text.split("\n")))
-            )
-            if memo is not None:
-                memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
-        cuts.append(cut)
+    cuts = [_module_cut(markdown[start:end], key, memo) for start, end, key in modules]
     return markdown[:opening_end], cuts
+
+
+def _module_cut(text: str, key: str, memo: Memo | None) -> tuple[_Draft, ...]:
+    """A module's pages, remembered in ``memo`` by ``key`` (which names ``text``)."""
+    cut: tuple[_Draft, ...] | None = memo.recall(key, _MODULE_PAGES) if memo and key else None
+    if cut is None:
+        cut = tuple(
+            replace(draft, memo_key=f"{key}:{number}" if key else "")
+            for number, draft in enumerate(_module_pages(text.split("\n")))
+        )
+        if memo is not None and key:
+            memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
+    return cut
+
+
+def _cuts_by_piece(
+    pieces: Sequence[Piece], memo: Memo
+) -> tuple[str, list[tuple[_Draft, ...]]] | None:
+    """``_module_cuts`` read piece by piece: None unless the section is opening pieces
+    (no module heading) then whole modules, each piece closing its code blocks."""
+    opening: list[str] = []
+    cuts: list[tuple[_Draft, ...]] = []
+    for piece in pieces:
+        if piece.parts is None or not any(part.strip() for part in piece.parts):
+            continue  # nothing of it in the section
+        cut = memo.recall(piece.key, _MODULE_PAGES) if piece.key else None
+        if cut is not None:
+            cuts.append(cut)
+            continue
+        text = join_parts(piece.parts)
+        _, spans, closed = _module_spans(text)
+        if not closed:
+            return None
+        if not spans and not cuts:
+            opening.append(text)
+        elif spans == [(0, len(text))]:
+            cuts.append(_module_cut(text, piece.key or "", memo))
+        else:
+            return None  # a heading inside, or text after the modules: read it whole
+    return join_parts(opening) if opening else "", cuts
 
 
 def _whole_key(markdown: str) -> str:
@@ -261,9 +309,10 @@ def _whole_key(markdown: str) -> str:
     return f"{hash(markdown) & 0xFFFFFFFFFFFFFFFF:016x}:{len(markdown)}"
 
 
-def _module_spans(markdown: str) -> tuple[int, list[tuple[int, int]]]:
-    """Where the API Reference's opening ends, and where each module's Markdown is:
-    from a ``###`` line outside code blocks to the next one.
+def _module_spans(markdown: str) -> tuple[int, list[tuple[int, int]], bool]:
+    """Where the API Reference's opening ends, where each module's Markdown is (from
+    a ``###`` line outside code blocks to the next one), and whether the text ends
+    outside a code block.
 
     One pattern finds the lines that matter (fences, module headings) in the whole
     text; the code blocks are followed as ``_fenced`` follows them line by line.
@@ -280,9 +329,9 @@ def _module_spans(markdown: str) -> tuple[int, list[tuple[int, int]]]:
         else:
             starts.append(found.start())
     if not starts:
-        return len(markdown), []
+        return len(markdown), [], not fence
     ends = [start - 1 for start in starts[1:]] + [len(markdown)]
-    return max(starts[0] - 1, 0), list(zip(starts, ends, strict=True))
+    return max(starts[0] - 1, 0), list(zip(starts, ends, strict=True)), not fence
 
 
 def _module_pages(block: list[str]) -> tuple[_Draft, ...]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
-from docsgen.generator.markdown import anchor, escape
+from docsgen.generator.markdown import Piece, anchor, escape
 from docsgen.generator.narration import Narrator, Report
 from docsgen.generator.pages import API_SLUG, Page, cut_modules, paginate, reading_order
 from docsgen.generator.sections import SectionResult
@@ -56,7 +57,7 @@ async def generate(
     summaries with a language model, each a step after the sections
     (``docsgen.narrative``); its answers are kept in the engine's section store."""
     narration = narrator.begin(snapshot, engine.executor, engine.sections) if narrator else None
-    ahead = _PagesAhead(engine.memo)
+    paging = _Paging(engine.memo)
     try:
         await progress(*ANALYZING)
         async with engine.run(snapshot) as run:
@@ -64,23 +65,20 @@ async def generate(
             analysed = await run.analyse(scanned)
             summaries = await narration.count() if narration is not None else 0
             built = await run.build_sections(
-                analysed, progress, steps_after=summaries, ready=ahead.section_ready
+                analysed, progress, steps_after=summaries, ready=paging.section_ready
             )
             sections = built.applying()
             if narration is not None:  # each summary a step after the sections
                 total = len(sections) + summaries
                 sections = await narration.finish(sections, progress, len(sections), total)
+            paging.begin(sections)
             sections, ungrounded = await run.ground(built, sections)
+        pages = await paging.pages(sections)
     finally:
+        paging.close()
         if narration is not None:
             narration.cancel()  # nothing left to stop once it finished
     assert all(s.anchor == anchor(s.title) for s in sections)
-    # Cutting megabytes of Markdown into pages takes a while (a third of a second for
-    # Django): in a thread, so that the loop keeps its turns; not in a worker process,
-    # where the sections and the pages would each be copied across (and kept in its
-    # memory).  The engine's memo keeps each module's pages for the next run.
-    await ahead.finished()
-    pages = await asyncio.to_thread(paginate, sections, engine.memo)
     return GeneratedDocs(
         snapshot.commit_sha,
         document_title(snapshot),
@@ -94,27 +92,64 @@ async def generate(
     )
 
 
-class _PagesAhead:
-    """The API Reference's module pages cut as soon as the section is built, in a
-    thread, while the other sections are still being built: ``paginate`` then finds
-    them in the memo (a module that grounding changed is cut again there)."""
+class _Paging:
+    """The pages, cut while the run does something else.
+
+    Cutting megabytes of Markdown into pages takes a while (a third of a second
+    for Django's 933 modules): in a thread, so that the loop keeps its turns (not
+    in a worker process, where the sections and the pages would each be copied
+    across, and kept in its memory).  The API Reference's modules are cut as soon
+    as it is built, while the other sections are still being built, then the
+    pages while the citations are checked: checking rarely changes a section, and
+    when it does, they are cut again.  The engine's memo keeps each module's pages
+    for the next run.
+    """
 
     def __init__(self, memo: Memo) -> None:
         self.memo = memo
         self.cutting: list[asyncio.Future[None]] = []
+        self.built: SectionResult | None = None  # the API Reference, as built
+        self.pieces: Sequence[Piece] | None = None  # ... and its pieces
+        self.begun: tuple[list[SectionResult], asyncio.Future[tuple[Page, ...]]] | None = None
 
-    def section_ready(self, section: SectionResult) -> None:
+    def section_ready(self, section: SectionResult, pieces: Sequence[Piece] | None) -> None:
         if section.anchor == API_SLUG:
-            self.cutting.append(asyncio.ensure_future(asyncio.to_thread(self._cut, section)))
+            self.built, self.pieces = section, pieces
+            cutting = asyncio.to_thread(self._cut, section, pieces)
+            self.cutting.append(asyncio.ensure_future(cutting))
 
-    def _cut(self, section: SectionResult) -> None:
+    def _cut(self, section: SectionResult, pieces: Sequence[Piece] | None) -> None:
         try:
-            cut_modules(section, self.memo)
+            cut_modules(section, self.memo, pieces)
         except Exception:  # paginate cuts them again, and fails in its turn if it must
             log.warning("cutting the API Reference's pages ahead failed", exc_info=True)
 
-    async def finished(self) -> None:
+    def begin(self, sections: list[SectionResult]) -> None:
+        """Start cutting the pages of ``sections`` (before their citations are checked)."""
+        self.begun = (list(sections), asyncio.ensure_future(self._paginate(sections)))
+
+    async def pages(self, sections: list[SectionResult]) -> tuple[Page, ...]:
+        """The pages of ``sections``: those begun, if these are the very sections."""
+        if self.begun is not None:
+            begun, cutting = self.begun
+            self.begun = None
+            pages = await cutting
+            if len(begun) == len(sections) and all(map(operator.is_, begun, sections)):
+                return pages
+        return await self._paginate(sections)
+
+    async def _paginate(self, sections: list[SectionResult]) -> tuple[Page, ...]:
         await asyncio.gather(*self.cutting)
+        api = next((s for s in sections if s.anchor == API_SLUG), None)
+        pieces = self.pieces if api is not None and api is self.built else None
+        return await asyncio.to_thread(paginate, sections, self.memo, pieces)
+
+    def close(self) -> None:
+        """Nothing waits for what is still cutting (a failed or cancelled run)."""
+        for future in self.cutting:
+            future.cancel()
+        if self.begun is not None:
+            self.begun[1].cancel()
 
 
 def document_title(snapshot: Snapshot) -> str:

@@ -74,6 +74,10 @@ _SCANNED = "scan"  # the memo's name for a file's scan
 _SCANNED_SIZE = 128  # roughly what one remembered scan holds, in bytes
 
 
+# Told of a section as soon as it is built, with its pieces (``build_sections``).
+Ready = Callable[[SectionResult, Sequence[Piece] | None], None]
+
+
 class Engine:
     """What runs generations in a process: the worker pool, the stores, and what the
     process remembers between runs.
@@ -227,12 +231,13 @@ class Run:
         analysed: Analysed,
         progress: Callable[[int, str], Awaitable[None]],
         steps_after: int = 0,
-        ready: Callable[[SectionResult], None] | None = None,
+        ready: Ready | None = None,
     ) -> Built:
         """Every section: reused when its inputs are unchanged, else built in the pool,
         all at once, announced in order (``steps_after`` more steps follow them in the
         50-80 % range: the summaries).  ``ready`` (optional) is told of each section
-        built without failing as soon as it is, whatever the order."""
+        built without failing as soon as it is, whatever the order, with the pieces
+        it was put together from (None for a section not written in pieces)."""
         digests = {
             s.key: analysed.digests.section_key(GENERATOR_VERSION, s.key, s.inputs)
             for s in SECTIONS
@@ -340,7 +345,7 @@ class _Builds:
         engine: Engine,
         model: Payloads,
         snapshot: Snapshot,
-        ready: Callable[[SectionResult], None] | None = None,
+        ready: Ready | None = None,
     ) -> None:
         self.engine = engine
         self.model = model
@@ -419,7 +424,7 @@ class _Builds:
                 if not done.cancelled() and done.exception() is None:
                     section, ok = done.result()
                     if ok:
-                        ready(section)
+                        ready(section, self.pieced.get(key))
 
             future.add_done_callback(tell)
         return future
