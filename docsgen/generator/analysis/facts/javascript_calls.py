@@ -184,6 +184,8 @@ def _mixed_in(
 ) -> dict[int, dict[str, str]]:
     """Per function: its local values that were given a required file's members."""
     given: dict[int, dict[str, str]] = {}
+    if not mixins and "Object.assign" not in code:
+        return given  # none of its calls could be one
     for found in _MIXIN.finditer(code):
         how, local, source = found.groups()
         if how != "Object.assign" and how not in mixins:
