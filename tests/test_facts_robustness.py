@@ -80,3 +80,12 @@ def test_non_utf8_files_are_analysed_from_their_latin1_text() -> None:
     model = model_of({"legacy.py": b'# caf\xe9\nimport os\nX = os.getenv("LEGACY_X", "d\xe9f")\n'})
     reads = model.analyses["legacy.py"].env_reads
     assert reads == (EnvRead("LEGACY_X", 3, '"déf"', "os.getenv"),)
+
+
+@pytest.mark.parametrize("ending", ["`abc\\", "`x${y}\\", "`\\"])
+def test_a_template_literal_cut_short_by_a_backslash_keeps_the_facts_before_it(
+    ending: str,
+) -> None:
+    found = facts.extract("a.js", f"const b = process.env.B\nconst t = {ending}", "JavaScript")
+    assert [read.name for read in found.env_reads] == ["B"]
+    assert found.warnings == ()

@@ -210,6 +210,9 @@ def _template_rest(text: str, pos: int, out: list[str], depths: list[int]) -> in
     if text[end] == "`":
         out.append("`")
         return end + 1
+    if not text.startswith("${", end):  # a backslash ending the text: unterminated
+        out.append(_fill(text[end:]))
+        return len(text)
     # ``${``: the expression inside is code (the delimiters become spaces).
     out.append("  ")
     depths.append(0)
