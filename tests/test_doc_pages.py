@@ -7,6 +7,7 @@ the generator's real output.
 from __future__ import annotations
 
 import asyncio
+import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -16,7 +17,15 @@ import pytest
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.engine.run import Engine
 from docsgen.generator.markdown import WARNING_SIGN, Piece
-from docsgen.generator.pages import MAX_PAGE_BYTES, Page, is_page_link, paginate
+from docsgen.generator.pages import (
+    MAX_PAGE_BYTES,
+    Page,
+    cut_pieces,
+    is_page_link,
+    paginate,
+    pieces_to_cut,
+    remember_piece_cuts,
+)
 from docsgen.generator.pipeline import GeneratedDocs
 from docsgen.generator.sections.base import SectionResult, assemble
 from docsgen.render import page_html, render_html
@@ -248,6 +257,14 @@ def test_pages_cut_piece_by_piece_are_those_cut_from_the_whole_text(
     memo = Memo()
     assert paginate(sections, memo, pieces) == paginate(sections)
     assert paginate(sections, memo, pieces) == paginate(sections)  # remembered
+    # Cut elsewhere (a worker process) and remembered here: the same pages, and
+    # nothing left to cut.
+    elsewhere = Memo()
+    todo = pieces_to_cut(pieces, elsewhere)
+    assert [key for key, _ in todo] == [p.key for p in pieces if p.key is not None]
+    remember_piece_cuts(elsewhere, pickle.loads(pickle.dumps(cut_pieces(todo))))
+    assert pieces_to_cut(pieces, elsewhere) == []
+    assert paginate(sections, elsewhere, pieces) == paginate(sections)
 
 
 def test_slugs_that_would_collide_are_numbered_and_anchors_are_never_repeated() -> None:

@@ -48,7 +48,8 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # In a whole text: a line ``_FENCE`` matches (its fence, then the rest), or a module's heading.
 _BLOCK_LINE = re.compile(r"^(?:[^\S\n]*(`{3,}|~{3,})([^\n]*)|### )", re.MULTILINE)
 _MODULE_SPLIT = "modules"  # the memo's name for where an API Reference's modules are...
-_MODULE_PAGES = "module pages"  # ... for a module's pages...
+_MODULE_PAGES = "module pages"  # ... for a module's pages, by its digest...
+_PIECE = "piece kind"  # ... for what a piece of it is, and a module's digest...
 _LINKED = "linked page"  # ... and for one of them with its links rewritten
 _CODE_SPAN = re.compile(r"^(`+) ?(.+?) ?\1$")
 _LINK_TARGET = re.compile(r"\]\(#([^()\s]+)\)")
@@ -224,12 +225,6 @@ def _api_pages(
     return drafts
 
 
-def cut_modules(section: SectionResult, memo: Memo, pieces: Sequence[Piece] | None) -> None:
-    """Cut the API Reference's module pages into ``memo`` ahead of ``paginate``, which
-    finds them there: while other sections are still being built."""
-    _module_cuts(section.markdown, memo, pieces)
-
-
 def _module_cuts(
     markdown: str, memo: Memo | None, pieces: Sequence[Piece] | None
 ) -> tuple[str, list[tuple[_Draft, ...]]]:
@@ -262,40 +257,97 @@ def _module_cuts(
 
 
 def _module_cut(text: str, key: str, memo: Memo | None) -> tuple[_Draft, ...]:
-    """A module's pages, remembered in ``memo`` by ``key`` (which names ``text``)."""
+    """A module's pages, remembered in ``memo`` by ``key`` (the digest of ``text``)."""
     cut: tuple[_Draft, ...] | None = memo.recall(key, _MODULE_PAGES) if memo and key else None
     if cut is None:
-        cut = tuple(
-            replace(draft, memo_key=f"{key}:{number}" if key else "")
-            for number, draft in enumerate(_module_pages(text.split("\n")))
-        )
+        cut = _cut_text(text, key)
         if memo is not None and key:
             memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
     return cut
+
+
+def _cut_text(text: str, key: str) -> tuple[_Draft, ...]:
+    return tuple(
+        replace(draft, memo_key=f"{key}:{number}" if key else "")
+        for number, draft in enumerate(_module_pages(text.split("\n")))
+    )
+
+
+# What a piece of the API Reference is (``_piece_kind``): its opening, one whole module,
+# or anything else (a heading inside it, a code block left open).
+_OPENING, _MODULE, _OTHER = "opening", "module", "other"
+PieceCut = tuple[str, str, str, tuple["_Draft", ...] | None]  # piece key, kind, digest, pages
+
+
+def cut_pieces(pieces: Sequence[tuple[str, tuple[str, ...]]]) -> list[PieceCut]:
+    """What each piece (its key and parts) is, and a whole module's digest and pages: the
+    work ``paginate`` would do for these pieces, done anywhere (a worker process) and
+    kept with ``remember_piece_cuts``."""
+    found: list[PieceCut] = []
+    for key, parts in pieces:
+        text = join_parts(parts)
+        kind = _piece_kind(text)
+        digest = text_hexdigest(text) if kind == _MODULE else ""
+        found.append((key, kind, digest, _cut_text(text, digest) if digest else None))
+    return found
+
+
+def remember_piece_cuts(memo: Memo, found: Sequence[PieceCut]) -> None:
+    for key, kind, digest, cut in found:
+        memo.remember(key, _PIECE, (kind, digest), 64)
+        if cut is not None:
+            memo.remember(digest, _MODULE_PAGES, cut, 2 * sum(len(d.text) for d in cut))
+
+
+def pieces_to_cut(pieces: Sequence[Piece], memo: Memo) -> list[tuple[str, tuple[str, ...]]]:
+    """The pieces (key, parts) whose pages ``memo`` does not hold (``cut_pieces``)."""
+    todo = []
+    for piece in pieces:
+        if piece.key is None or piece.parts is None:
+            continue
+        known: tuple[str, str] | None = memo.recall(piece.key, _PIECE)
+        if known is None or (known[1] and memo.recall(known[1], _MODULE_PAGES) is None):
+            todo.append((piece.key, piece.parts))
+    return todo
+
+
+def _piece_kind(text: str) -> str:
+    _, spans, closed = _module_spans(text)
+    if not closed:
+        return _OTHER
+    if not spans:
+        return _OPENING
+    return _MODULE if spans == [(0, len(text))] else _OTHER
 
 
 def _cuts_by_piece(
     pieces: Sequence[Piece], memo: Memo
 ) -> tuple[str, list[tuple[_Draft, ...]]] | None:
     """``_module_cuts`` read piece by piece: None unless the section is opening pieces
-    (no module heading) then whole modules, each piece closing its code blocks."""
+    (no module heading) then whole modules, each piece closing its code blocks.
+
+    What each piece is, and a module's digest, are remembered by the piece's key:
+    a regeneration reads only the pieces written anew.
+    """
     opening: list[str] = []
     cuts: list[tuple[_Draft, ...]] = []
     for piece in pieces:
         if piece.parts is None or not any(part.strip() for part in piece.parts):
             continue  # nothing of it in the section
-        cut = memo.recall(piece.key, _MODULE_PAGES) if piece.key else None
-        if cut is not None:
-            cuts.append(cut)
-            continue
-        text = join_parts(piece.parts)
-        _, spans, closed = _module_spans(text)
-        if not closed:
-            return None
-        if not spans and not cuts:
-            opening.append(text)
-        elif spans == [(0, len(text))]:
-            cuts.append(_module_cut(text, piece.key or "", memo))
+        known: tuple[str, str] | None = memo.recall(piece.key, _PIECE) if piece.key else None
+        text = ""
+        if known is None:
+            text = join_parts(piece.parts)
+            kind = _piece_kind(text)
+            known = (kind, text_hexdigest(text) if kind == _MODULE else "")
+            if piece.key:
+                memo.remember(piece.key, _PIECE, known, 64)
+        kind, digest = known
+        if kind == _OPENING and not cuts:
+            opening.append(text or join_parts(piece.parts))
+        elif kind == _MODULE:
+            cut = memo.recall(digest, _MODULE_PAGES)
+            cuts.append(cut or _module_cut(text or join_parts(piece.parts), digest, memo))
         else:
             return None  # a heading inside, or text after the modules: read it whole
     return join_parts(opening) if opening else "", cuts

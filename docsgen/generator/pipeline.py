@@ -12,19 +12,31 @@ import asyncio
 import logging
 import operator
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
+from docsgen.generator.engine import worker_tasks
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.engine.run import AnalysisStats, Engine
 from docsgen.generator.grounding import Ungrounded
 from docsgen.generator.markdown import Piece, anchor, escape
 from docsgen.generator.narration import Narrator, Report
-from docsgen.generator.pages import API_SLUG, Page, cut_modules, paginate, reading_order
+from docsgen.generator.pages import (
+    API_SLUG,
+    Page,
+    cut_pieces,
+    paginate,
+    pieces_to_cut,
+    reading_order,
+    remember_piece_cuts,
+)
 from docsgen.generator.sections import SectionResult
 from docsgen.progress_schedule import ANALYZING, ProgressCallback
 from docsgen.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
+
+CUT_CHUNK_CHARACTERS = 512 * 1024  # of the API Reference's pieces, cut by one worker task
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ async def generate(
     summaries with a language model, each a step after the sections
     (``docsgen.narrative``); its answers are kept in the engine's section store."""
     narration = narrator.begin(snapshot, engine.executor, engine.sections) if narrator else None
-    paging = _Paging(engine.memo)
+    paging = _Paging(engine.memo, engine.executor)
     try:
         await progress(*ANALYZING)
         async with engine.run(snapshot) as run:
@@ -96,36 +108,53 @@ class _Paging:
     """The pages, cut while the run does something else.
 
     Cutting megabytes of Markdown into pages takes a while (a third of a second
-    for Django's 933 modules): in a thread, so that the loop keeps its turns (not
-    in a worker process, where the sections and the pages would each be copied
-    across, and kept in its memory).  The API Reference's modules are cut as soon
-    as it is built, while the other sections are still being built, then the
-    pages while the citations are checked: checking rarely changes a section, and
-    when it does, they are cut again.  The engine's memo keeps each module's pages
-    for the next run.
+    of CPU for Django's 933 modules).  The API Reference's modules are cut in the
+    worker pool as soon as it is built, while the other sections are still being
+    built (the pieces the section is made of cross, and their pages come back);
+    the pages are then put together in a thread, so that the loop keeps its
+    turns, while the citations are checked: checking rarely changes a section,
+    and when it does, they are put together again.  The engine's memo keeps each
+    module's pages for the next run, which cuts only the pieces written anew.
     """
 
-    def __init__(self, memo: Memo) -> None:
+    def __init__(self, memo: Memo, executor: Executor) -> None:
         self.memo = memo
+        self.executor = executor
         self.cutting: list[asyncio.Future[None]] = []
         self.built: SectionResult | None = None  # the API Reference, as built
         self.pieces: Sequence[Piece] | None = None  # ... and its pieces
         self.begun: tuple[list[SectionResult], asyncio.Future[tuple[Page, ...]]] | None = None
 
     def section_ready(self, section: SectionResult, pieces: Sequence[Piece] | None) -> None:
-        if section.anchor == API_SLUG:
+        if section.anchor == API_SLUG and pieces is not None:
             self.built, self.pieces = section, pieces
-            cutting = asyncio.to_thread(self._cut, section, pieces)
-            self.cutting.append(asyncio.ensure_future(cutting))
+            self.cutting.append(asyncio.ensure_future(self._cut(pieces)))
 
-    def _cut(self, section: SectionResult, pieces: Sequence[Piece] | None) -> None:
+    async def _cut(self, pieces: Sequence[Piece]) -> None:
+        """The pieces' pages not in the memo, cut in the pool, in chunks, and kept."""
+        loop = asyncio.get_running_loop()
+        chunks: list[list[tuple[str, tuple[str, ...]]]] = [[]]
+        size = 0
+        for piece in pieces_to_cut(pieces, self.memo):
+            if size > CUT_CHUNK_CHARACTERS:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(piece)
+            size += sum(map(len, piece[1]))
+        cutting = [
+            loop.run_in_executor(self.executor, worker_tasks.call, cut_pieces, chunk)
+            for chunk in chunks
+            if chunk
+        ]
         try:
-            cut_modules(section, self.memo, pieces)
-        except Exception:  # paginate cuts them again, and fails in its turn if it must
-            log.warning("cutting the API Reference's pages ahead failed", exc_info=True)
+            for found in await asyncio.gather(*cutting):
+                remember_piece_cuts(self.memo, found)
+        except Exception:  # paginate cuts them itself, and fails in its turn if it must
+            log.warning("cutting the API Reference's pages in the pool failed", exc_info=True)
 
     def begin(self, sections: list[SectionResult]) -> None:
-        """Start cutting the pages of ``sections`` (before their citations are checked)."""
+        """Start putting the pages of ``sections`` together (before their citations are
+        checked)."""
         self.begun = (list(sections), asyncio.ensure_future(self._paginate(sections)))
 
     async def pages(self, sections: list[SectionResult]) -> tuple[Page, ...]:

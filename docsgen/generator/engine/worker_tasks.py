@@ -212,3 +212,10 @@ def verify_citations(
     citations: Sequence[Citation], contents: Mapping[str, bytes], unread: Collection[str]
 ) -> list[tuple[Citation, str]]:
     return grounding.verify(citations, contents, unread)
+
+
+@_task
+def call(function: Callable[..., R], *args: Any) -> R:
+    """Run a plain function of the generator here, as the tasks above run (the collector
+    paused): work that needs nothing of the worker's state, handed by name."""
+    return function(*args)
