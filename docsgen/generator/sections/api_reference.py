@@ -232,26 +232,60 @@ def _written_from(
 ) -> str | None:  # fmt: skip
     """What a module's piece is written from, spelled out; None when a file has no
     content key.  Where the references of its files' doc comments lead is part of it
-    (``refs``: each file's, read from the files' summaries, so no entry is decoded for it)."""
-    used = sorted(_files_used(module, inheritance))
-    keys = [(path, model.content_keys.get(path, "")) for path in used]
+    (``refs``: each file's, read from the files' summaries, so no entry is decoded for it),
+    and so is where each class it documents inherits from is documented.
+
+    Spelled out as a tuple of plain values: the repr of the module's dataclasses took
+    longer than the rest of the key together."""
+    used, bases = _files_used(module, inheritance)
+    paths = sorted(used)
+    keys = [(path, model.content_keys.get(path, "")) for path in paths]
     if not all(key for _, key in keys):
         return None
-    written = sorted({r for path in used if path in refs for r in refs[path]})
+    written = sorted({r for path in paths if path in refs for r in refs[path]})
     links = [(r, linker.resolve(r, module.name)) for r in written]
-    return repr((model.snapshot.source_url_template, module, keys, links))
+    where = [(b.path, b.qualname, *inheritance.documented_at(b)) for b in bases]
+    spelled = (module.name, module.language, module.paths, module.notes, module.doc_path)
+    names = [_name_fields(name) for name in module.names]
+    return repr((model.snapshot.source_url_template, spelled, names, keys, links, where))
 
 
-def _files_used(module: PublicModule, inheritance: Inheritance) -> set[str]:
+_TargetFields = tuple[str | None, str | None, str | None, str | None]
+
+
+def _target_fields(target: Target) -> _TargetFields:
+    return (target.path, target.qualname, target.module, target.external)
+
+
+def _name_fields(
+    name: PublicName,
+) -> tuple[str, str, int, str, _TargetFields, str, tuple[_TargetFields, ...], tuple[str, ...]]:
+    """Every field of a public name, as plain values."""
+    members = tuple(map(_target_fields, name.members)) if name.members else ()
+    target = _target_fields(name.target)
+    return (name.name, name.qualified, name.line, name.how, target, name.canonical, members,
+            name.implements)  # fmt: skip
+
+
+def _files_used(module: PublicModule, inheritance: Inheritance) -> tuple[set[str], list[Target]]:
+    """The files a module's piece reads, and the classes its classes inherit from (each
+    once, in the order met)."""
     used = set(module.paths)
+    bases: dict[tuple[str | None, str | None], Target] = {}
     for name in module.names:
-        for target in (name.target, *name.members):
-            if target.path is not None:
-                used.add(target.path)
-        if name.is_canonical and name.target.is_declaration:
-            path, qualname = name.target.path or "", name.target.qualname or ""
-            used.update(b.path for b in inheritance.ancestors(path, qualname) if b.path)
-    return used
+        target = name.target
+        if target.path is not None:
+            used.add(target.path)
+        for member in name.members:
+            if member.path is not None:
+                used.add(member.path)
+        if name.is_canonical and target.is_declaration:
+            path, qualname = target.path or "", target.qualname or ""
+            for base in inheritance.ancestors(path, qualname):
+                if base.path:
+                    used.add(base.path)
+                bases.setdefault((base.path, base.qualname), base)
+    return used, list(bases.values())
 
 
 class Inheritance:
@@ -268,6 +302,12 @@ class Inheritance:
             self.canonical.update(surface.canonical)
             for key in surface.canonical:
                 self.separator[key] = surface.separator
+
+    def documented_at(self, base: Target) -> tuple[str, str]:
+        """Where a class is documented in full, and the separator of its language ("" and ""
+        when nowhere)."""
+        key = (base.path or "", base.qualname or "")
+        return self.canonical.get(key, ""), self.separator.get(key, "")
 
     def ancestors(self, path: str, qualname: str) -> tuple[Target, ...]:
         """The classes ``(path, qualname)`` derives from, nearest first, each once (worked
@@ -286,10 +326,8 @@ class Inheritance:
         base_ref = references.get(base.path or "")
         found = None
         if base_ref is not None:
-            where_key = (base.path or "", base.qualname or "")
-            where = self.canonical.get(where_key)
+            where, sep = self.documented_at(base)
             origin = f"[{code(where)}](#{where})" if where else code(base.qualname or "")
-            sep = self.separator.get(where_key, "")
             members = tuple(
                 (b.name, f"[{code(b.name)}](#{where}{sep}{b.name})" if where else code(b.name))
                 for b in base_ref.members_of(base.qualname or "")
