@@ -59,11 +59,11 @@ def product_surfaces(model: RepositoryModel) -> list[Surface]:
     keys = model.content_keys
     named = tuple(keys.get(p, "") for p in model.analyses if roles.is_product(p))
     if not all(named):
-        return _resolved(model.analyses, paths, model.texts, roles)
+        return _resolved(model.analyses, paths, model.texts, roles, keys)
     key: _SurfacesKey = (paths, texts, named)
     surfaces = _SURFACES.get(key)
     if surfaces is None:
-        surfaces = tuple(_resolved(model.analyses, paths, model.texts, roles))
+        surfaces = tuple(_resolved(model.analyses, paths, model.texts, roles, keys))
         _SURFACES[key] = surfaces
         while len(_SURFACES) > _SURFACES_KEPT:
             _SURFACES.popitem(last=False)
@@ -82,6 +82,7 @@ def _resolved(
     paths: tuple[str, ...],
     texts: Mapping[str, str],
     roles: Roles,
+    content_keys: Mapping[str, str],
 ) -> list[Surface]:
     packages = python_packages(paths)
     by_language: dict[str, list[FileAnalysis]] = defaultdict(list)
@@ -92,5 +93,5 @@ def _resolved(
         by_language[analysis.language].append(analysis)
         python = python_module(path, packages) if analysis.language == "Python" else None
         module_of[path] = python or analysis.module or path
-    context = Context(list(paths), texts, module_of, roles)
+    context = Context(list(paths), texts, module_of, roles, content_keys)
     return resolve_languages(by_language, context, resolve_by_file)
