@@ -14,6 +14,7 @@ documented.  Everything shown is read from the code.
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from docsgen.generator.api_entries import (
     public_name,
 )
 from docsgen.generator.docstrings.links import Linker
+from docsgen.generator.engine.digest import hexdigest
 from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
 from docsgen.generator.languages import NOT_API
 from docsgen.generator.markdown import (
@@ -54,6 +56,9 @@ SURFACE = analyses("surface")
 MAX_LISTED = 10  # files named per warning; the rest are counted
 MAX_UNDOCUMENTED = 20  # undocumented names listed per module; the rest are counted
 MAX_IMPLEMENTS = 24  # traits or interfaces listed per type; the rest are counted
+# The ``marshal`` format a module's names are digested in for its piece key: version 2
+# writes no references between equal objects, so equal names give equal bytes.
+_MARSHAL_VERSION = 2
 _ROLE_WORDS = {
     "test": "tests", "example": "examples", "docs": "documentation sources",
     "bench": "benchmarks", "fuzz": "fuzz targets", "tooling": "build and development scripts",
@@ -235,8 +240,9 @@ def _written_from(
     (``refs``: each file's, read from the files' summaries, so no entry is decoded for it),
     and so is where each class it documents inherits from is documented.
 
-    Spelled out as a tuple of plain values: the repr of the module's dataclasses took
-    longer than the rest of the key together."""
+    Spelled out as plain values, the module's names (most of it) as the digest of their
+    ``marshal`` bytes: the repr of the module's dataclasses took longer than the rest of
+    the key together, and the repr of the plain values still did."""
     used, bases = _files_used(module, inheritance)
     paths = sorted(used)
     keys = [(path, model.content_keys.get(path, "")) for path in paths]
@@ -246,7 +252,7 @@ def _written_from(
     links = [(r, linker.resolve(r, module.name)) for r in written]
     where = [(b.path, b.qualname, *inheritance.documented_at(b)) for b in bases]
     spelled = (module.name, module.language, module.paths, module.notes, module.doc_path)
-    names = [_name_fields(name) for name in module.names]
+    names = hexdigest(marshal.dumps(list(map(_name_fields, module.names)), _MARSHAL_VERSION))
     return repr((model.snapshot.source_url_template, spelled, names, keys, links, where))
 
 
@@ -279,9 +285,9 @@ def _files_used(module: PublicModule, inheritance: Inheritance) -> tuple[set[str
         for member in name.members:
             if member.path is not None:
                 used.add(member.path)
-        if name.is_canonical and target.is_declaration:
-            path, qualname = target.path or "", target.qualname or ""
-            for base in inheritance.ancestors(path, qualname):
+        declared = (target.path or "", target.qualname or "")
+        if declared in inheritance.bases and name.is_canonical and target.is_declaration:
+            for base in inheritance.ancestors(*declared):
                 if base.path:
                     used.add(base.path)
                 bases.setdefault((base.path, base.qualname), base)

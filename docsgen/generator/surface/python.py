@@ -27,7 +27,7 @@ and reuses the rest.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Symbol
@@ -285,16 +285,11 @@ def resolve(
         )  # fmt: skip
     if previous is not None:
         moved.update(key for key in previous.candidates if key not in candidates)
-    # The modules naming a declaration whose canonical name may have moved: each public
-    # module whose name its public names start with.
-    naming: set[str] = set()
-    for key in moved:
-        for named in (candidates, previous.candidates if previous is not None else {}):
-            for qualified in named.get(key, ()):
-                while "." in qualified:
-                    qualified = qualified.rpartition(".")[0]
-                    if qualified in rows:
-                        naming.add(qualified)
+    naming = (
+        _naming(moved, (candidates, previous.candidates), rows)
+        if previous is not None and changed is not None
+        else set()
+    )
     result: dict[str, PublicModule] = {}
     for name in public:
         if (previous is not None and changed is not None and name not in changed
@@ -329,6 +324,22 @@ def resolve(
         _Resolution(modules, made, public, rows, candidates, canonical, result, bases, surface)
     )
     return surface
+
+
+def _naming(
+    moved: Iterable[_Key], candidates: Iterable[Mapping[_Key, list[str]]], public: Container[str]
+) -> set[str]:
+    """The public modules naming a declaration whose canonical name may have moved (in
+    ``candidates``, now or before): each whose name one of its public names starts with."""
+    found: set[str] = set()
+    for key in moved:
+        for named in candidates:
+            for qualified in named.get(key, ()):
+                while "." in qualified:
+                    qualified = qualified.rpartition(".")[0]
+                    if qualified in public:
+                        found.add(qualified)
+    return found
 
 
 def _previous(made: Mapping[str, tuple[str, str]]) -> _Resolution | None:
