@@ -229,37 +229,28 @@ def resolve(
     file since this process's last resolution of the same modules are taken from it.
     """
     keys = content_keys or {}
-    modules: dict[str, _Module] = {}
-    for a in analyses:
-        if a.parse_error is not None or not a.analysed:
-            continue
-        name = module_of.get(a.path)
-        if not name:
-            continue
-        if name in modules and not a.path.endswith(".py"):
-            continue  # a stub (.pyi) beside its module: the module wins
-        modules[name] = _Module(name, a, False, {})
+    modules = _modules(analyses, module_of)
     made = {name: (m.analysis.path, keys.get(m.analysis.path, "")) for name, m in modules.items()}
     previous = _previous(made)
-    earlier = previous.keys if previous is not None else {}
     for name, module in modules.items():
-        if previous is not None and made[name][1] and earlier[name] == made[name]:
-            modules[name] = previous.modules[
-                name
-            ]  # the same file: what was read from it is the same
+        if previous is not None and made[name][1] and previous.keys[name] == made[name]:
+            modules[name] = previous.modules[name]  # the same file, read the same
         else:
             a = module.analysis
             module.top = {s.name: s for s in a.symbols if s.parent is None}
             module.is_package = a.path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
     resolver = _Resolver(modules)
     changed = _changed(previous, made, resolver)
+    # The modules whose names, notes and bases are the previous resolution's.
+    kept = previous if previous is not None and changed is not None else None
+    unchanged = made.keys() - changed if kept is not None and changed is not None else set()
     public = previous.public if previous is not None else sorted(
         n for n in modules if is_public_module(n) and n.rpartition(".")[2] != "__main__"
     )  # fmt: skip
     rows: dict[str, list[_Row]] = {}
     for name in public:
-        if previous is not None and changed is not None and name not in changed:
-            rows[name] = previous.rows[name]
+        if kept is not None and name in unchanged:
+            rows[name] = kept.rows[name]
             continue
         found = rows[name] = []
         for public_name, line, how in resolver.names(name):
@@ -270,11 +261,68 @@ def resolve(
         for _, qualified, _, _, target, key in rows[name]:
             if target.external is None and target.qualname is not None:
                 candidates.setdefault(key, []).append(qualified)
+    canonical, moved = _canonical(candidates, modules.values(), previous)
+    naming = _naming(moved, (candidates, kept.candidates), rows) if kept is not None else set()
+    result: dict[str, PublicModule] = {}
+    for name in public:
+        if kept is not None and name in unchanged:
+            if name not in naming:
+                result[name] = kept.result[name]
+                continue
+            notes = kept.result[name].notes  # its names were not worked out again
+        else:
+            notes = tuple(resolver.notes.get(name, ()))
+        entries = tuple(
+            PublicName(public_name, qualified, line, how, target, canonical.get(key, ""))
+            for public_name, qualified, line, how, target, key in rows[name]
+        )
+        path = modules[name].analysis.path
+        result[name] = PublicModule(name, "Python", (path,), entries, notes, path)
+    by_declaration = {
+        (key[0], key[1]): name for key, name in canonical.items() if key[0] and key[1]
+    }
+    bases = {
+        name: kept.bases[name] if kept is not None and name in unchanged else
+        _bases(resolver, module)
+        for name, module in modules.items()
+    }  # fmt: skip
+    every: _Bases = {}
+    for of_module in bases.values():
+        every.update(of_module)
+    surface = Surface(tuple(result[name] for name in public), by_declaration, ".", every)
+    _remember(
+        _Resolution(modules, made, public, rows, candidates, canonical, result, bases, surface)
+    )
+    return surface
+
+
+def _modules(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> dict[str, _Module]:
+    """Each importable module's file (its outline is read later, when it is not the
+    previous resolution's)."""
+    modules: dict[str, _Module] = {}
+    for a in analyses:
+        if a.parse_error is not None or not a.analysed:
+            continue
+        name = module_of.get(a.path)
+        if not name:
+            continue
+        if name in modules and not a.path.endswith(".py"):
+            continue  # a stub (.pyi) beside its module: the module wins
+        modules[name] = _Module(name, a, False, {})
+    return modules
+
+
+def _canonical(
+    candidates: Mapping[_Key, list[str]], modules: Iterable[_Module], previous: _Resolution | None
+) -> tuple[dict[_Key, str], set[_Key]]:
+    """Each declaration's canonical name, from its public names, and the declarations
+    whose canonical name may differ from ``previous``'s (that one's where its names are
+    the same)."""
     names_at: dict[str, set[str]] = defaultdict(set)  # the module names of each file
-    for module in modules.values():
+    for module in modules:
         names_at[module.analysis.path].add(module.name)
     canonical: dict[_Key, str] = {}
-    moved: set[_Key] = set()  # declarations whose canonical name may differ from before
+    moved: set[_Key] = set()
     for key, names in candidates.items():
         if previous is not None and previous.candidates.get(key) == names:
             canonical[key] = previous.canonical[key]
@@ -285,45 +333,7 @@ def resolve(
         )  # fmt: skip
     if previous is not None:
         moved.update(key for key in previous.candidates if key not in candidates)
-    naming = (
-        _naming(moved, (candidates, previous.candidates), rows)
-        if previous is not None and changed is not None
-        else set()
-    )
-    result: dict[str, PublicModule] = {}
-    for name in public:
-        if (previous is not None and changed is not None and name not in changed
-                and name not in naming):  # fmt: skip
-            result[name] = previous.result[name]
-            continue
-        entries = tuple(
-            PublicName(public_name, qualified, line, how, target, canonical.get(key, ""))
-            for public_name, qualified, line, how, target, key in rows[name]
-        )
-        module = modules[name]
-        if previous is not None and changed is not None and name not in changed:
-            notes = previous.result[name].notes  # its names were not worked out again
-        else:
-            notes = tuple(resolver.notes.get(name, ()))
-        path = module.analysis.path
-        result[name] = PublicModule(name, "Python", (path,), entries, notes, path)
-    by_declaration = {
-        (key[0], key[1]): name for key, name in canonical.items() if key[0] and key[1]
-    }
-    bases: dict[str, _Bases] = {}
-    for name, module in modules.items():
-        if previous is not None and changed is not None and name not in changed:
-            bases[name] = previous.bases[name]
-        else:
-            bases[name] = _bases(resolver, module)
-    every: _Bases = {}
-    for of_module in bases.values():
-        every.update(of_module)
-    surface = Surface(tuple(result[name] for name in public), by_declaration, ".", every)
-    _remember(
-        _Resolution(modules, made, public, rows, candidates, canonical, result, bases, surface)
-    )
-    return surface
+    return canonical, moved
 
 
 def _naming(
