@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.api_entries import (
     PUBLIC_NAME,
     Block,
@@ -123,16 +124,36 @@ def _documented_names(model: RepositoryModel, surfaces: Sequence[Surface]) -> li
             by_path[path][qualname].append(canonical)
         for path, owners in by_path.items():
             analysis = model.analyses.get(path)
-            if analysis is None:
-                continue
-            for symbol in analysis.symbols:
-                if symbol.parent is None or not symbol.public:
-                    continue
-                parts = symbol.qualname.split(".")
-                for cut in range(1, len(parts)):
-                    for canonical in owners.get(".".join(parts[:cut]), ()):
-                        rest = surface.separator.join(parts[cut:])
-                        names.append(f"{canonical}{surface.separator}{rest}")
+            if analysis is not None:
+                names += _members(analysis, owners, surface.separator)
+    return names
+
+
+_MEMBERS_KEPT = 16384  # files whose documented members a process remembers
+# Each file's documented members as last worked out, by path: with the analysis (the same
+# object in a worker's next run, when the file did not change), the declarations
+# documented from it and the separator they were worked out from.
+_MEMBERS: dict[str, tuple[FileAnalysis, dict[str, list[str]], str, list[str]]] = {}
+
+
+def _members(analysis: FileAnalysis, owners: dict[str, list[str]], sep: str) -> list[str]:
+    """The documented names of the public members of a file's declarations documented in
+    full (``owners``: their canonical names, by qualified name)."""
+    known = _MEMBERS.get(analysis.path)
+    if known is not None and known[0] is analysis and known[2] == sep and known[1] == owners:
+        return known[3]
+    names: list[str] = []
+    for symbol in analysis.symbols:
+        if symbol.parent is None or not symbol.public:
+            continue
+        parts = symbol.qualname.split(".")
+        for cut in range(1, len(parts)):
+            for canonical in owners.get(".".join(parts[:cut]), ()):
+                rest = sep.join(parts[cut:])
+                names.append(f"{canonical}{sep}{rest}")
+    if len(_MEMBERS) >= _MEMBERS_KEPT:
+        _MEMBERS.clear()
+    _MEMBERS[analysis.path] = (analysis, owners, sep, names)
     return names
 
 
