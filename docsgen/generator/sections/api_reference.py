@@ -403,6 +403,9 @@ class _ModulePart:
         self.documented = 0
         self.counted = 0
         self.undocumented: list[str] = []
+        # How each file's citations read, made once per file (a part cites a few files,
+        # each many times).
+        self._renderers: dict[str, Callable[[int], str]] = {}
 
     def write(self) -> None:
         module = self.module
@@ -545,7 +548,10 @@ class _ModulePart:
     def _citation(self, ref: FileReference, block: Block) -> str:
         citation = ref.citations[block.citation]
         self.w.citations.append(citation)
-        return citation_renderer(self.w.snapshot, ref.path)(citation.line)
+        render = self._renderers.get(ref.path)
+        if render is None:
+            render = self._renderers[ref.path] = citation_renderer(self.w.snapshot, ref.path)
+        return render(citation.line)
 
 
 def build(model: RepositoryModel) -> SectionResult:
