@@ -40,6 +40,13 @@ def _classified(paths: tuple[str, ...], texts: tuple[tuple[str, str], ...]) -> R
     return classify(paths, dict(texts))
 
 
+@lru_cache(maxsize=_ROLES_KEPT)
+def _python_layout(paths: tuple[str, ...]) -> tuple[set[str], dict[str, str | None]]:
+    """The Python packages of a file list, and the module names of its files, filled in
+    as they are asked (the same file list's next resolution asks the same files)."""
+    return python_packages(paths), {}
+
+
 def product_analyses(model: RepositoryModel) -> dict[str, FileAnalysis]:
     """The analyses of the product's files, by path, in path order."""
     roles = roles_of(model)
@@ -59,11 +66,11 @@ def product_surfaces(model: RepositoryModel) -> list[Surface]:
     keys = model.content_keys
     named = tuple(keys.get(p, "") for p in model.analyses if roles.is_product(p))
     if not all(named):
-        return _resolved(model.analyses, paths, model.texts, roles)
+        return _resolved(model.analyses, paths, model.texts, roles, keys)
     key: _SurfacesKey = (paths, texts, named)
     surfaces = _SURFACES.get(key)
     if surfaces is None:
-        surfaces = tuple(_resolved(model.analyses, paths, model.texts, roles))
+        surfaces = tuple(_resolved(model.analyses, paths, model.texts, roles, keys))
         _SURFACES[key] = surfaces
         while len(_SURFACES) > _SURFACES_KEPT:
             _SURFACES.popitem(last=False)
@@ -82,15 +89,21 @@ def _resolved(
     paths: tuple[str, ...],
     texts: Mapping[str, str],
     roles: Roles,
+    content_keys: Mapping[str, str],
 ) -> list[Surface]:
-    packages = python_packages(paths)
+    packages, python_names = _python_layout(paths)
     by_language: dict[str, list[FileAnalysis]] = defaultdict(list)
     module_of: dict[str, str] = {}
     for path, analysis in analyses.items():
         if not roles.is_product(path) or not analysis.analysed or analysis.language is None:
             continue
         by_language[analysis.language].append(analysis)
-        python = python_module(path, packages) if analysis.language == "Python" else None
+        python = None
+        if analysis.language == "Python":
+            if path in python_names:
+                python = python_names[path]
+            else:
+                python = python_names[path] = python_module(path, packages)
         module_of[path] = python or analysis.module or path
-    context = Context(list(paths), texts, module_of, roles)
+    context = Context(list(paths), texts, module_of, roles, content_keys)
     return resolve_languages(by_language, context, resolve_by_file)

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
 from docsgen.generator.api_entries import Block, FileReference
@@ -38,6 +39,8 @@ _EXCEPTION = re.compile(r"(Error|Exception|Warning)$")
 _VALUE_KINDS = frozenset({"constant", "attribute", "variable", "field", "type"})
 _NOT_WORD = re.compile(r"[^a-z0-9]")
 _README_NAME = re.compile(r"(^|/)readme(\.[a-z]+)?$", re.IGNORECASE)
+_WORDS_KEPT = 16384  # names and test files whose words a process remembers
+_OUTLINES_KEPT = 8192  # files whose outline a process remembers
 
 
 @dataclass(frozen=True)
@@ -221,10 +224,26 @@ def _candidates(
     return found
 
 
+# Each outline read, by the identity of the analysis it was read from (kept with it, so
+# that no other object takes that identity): a worker decodes an unchanged file's analysis
+# once, so the next run's ranking reads the same object.
+_OUTLINES: dict[int, tuple[FileAnalysis, dict[str, tuple[str, int]]]] = {}
+
+
 def _outline(analysis: FileAnalysis | None) -> dict[str, tuple[str, int]]:
     """Each top-level declaration's kind and number of public members."""
     if analysis is None:
         return {}
+    known = _OUTLINES.get(id(analysis))
+    if known is not None and known[0] is analysis:
+        return known[1]
+    if len(_OUTLINES) >= _OUTLINES_KEPT:
+        _OUTLINES.clear()
+    outline = _OUTLINES[id(analysis)] = (analysis, _outline_of(analysis))
+    return outline[1]
+
+
+def _outline_of(analysis: FileAnalysis) -> dict[str, tuple[str, int]]:
     members: dict[str, int] = {}
     kinds: dict[str, str] = {}
     for s in analysis.symbols:
@@ -267,6 +286,7 @@ def _count_documentation(
                         concept.documented += 1
 
 
+@lru_cache(maxsize=_WORDS_KEPT)
 def _words(name: str) -> str:
     """A name as words, for matching file names: ``AsyncClient``, ``async_client`` ->
     ``~asyncclient`` (the ``~`` keeps it apart from the names themselves)."""
@@ -276,7 +296,8 @@ def _words(name: str) -> str:
 _TEST_AFFIX = re.compile(r"^(test_?)|([_.-]?(test|tests|spec))$", re.IGNORECASE)
 
 
-def _tested_words(path: str) -> set[str]:
+@lru_cache(maxsize=_WORDS_KEPT)
+def _tested_words(path: str) -> frozenset[str]:
     """What a test file's name says it tests: ``tests/client/test_async_client.py`` ->
     ``~asyncclient`` and ``~client``; ``test/app.router.js`` -> ``~router`` too."""
     *folders, name = path.split("/")
@@ -285,7 +306,7 @@ def _tested_words(path: str) -> set[str]:
     parts = {stem, *stem.split(".")}
     if folders:
         parts.add(folders[-1])
-    return {_words(part) for part in parts if part}
+    return frozenset(_words(part) for part in parts if part)
 
 
 def _project_heads(surfaces: Sequence[Surface]) -> set[str]:

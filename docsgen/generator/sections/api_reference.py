@@ -14,10 +14,12 @@ documented.  Everything shown is read from the code.
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
+from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.api_entries import (
     PUBLIC_NAME,
     Block,
@@ -26,6 +28,7 @@ from docsgen.generator.api_entries import (
     public_name,
 )
 from docsgen.generator.docstrings.links import Linker
+from docsgen.generator.engine.digest import hexdigest
 from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
 from docsgen.generator.languages import NOT_API
 from docsgen.generator.markdown import (
@@ -54,6 +57,9 @@ SURFACE = analyses("surface")
 MAX_LISTED = 10  # files named per warning; the rest are counted
 MAX_UNDOCUMENTED = 20  # undocumented names listed per module; the rest are counted
 MAX_IMPLEMENTS = 24  # traits or interfaces listed per type; the rest are counted
+# The ``marshal`` format a module's names are digested in for its piece key: version 2
+# writes no references between equal objects, so equal names give equal bytes.
+_MARSHAL_VERSION = 2
 _ROLE_WORDS = {
     "test": "tests", "example": "examples", "docs": "documentation sources",
     "bench": "benchmarks", "fuzz": "fuzz targets", "tooling": "build and development scripts",
@@ -118,16 +124,36 @@ def _documented_names(model: RepositoryModel, surfaces: Sequence[Surface]) -> li
             by_path[path][qualname].append(canonical)
         for path, owners in by_path.items():
             analysis = model.analyses.get(path)
-            if analysis is None:
-                continue
-            for symbol in analysis.symbols:
-                if symbol.parent is None or not symbol.public:
-                    continue
-                parts = symbol.qualname.split(".")
-                for cut in range(1, len(parts)):
-                    for canonical in owners.get(".".join(parts[:cut]), ()):
-                        rest = surface.separator.join(parts[cut:])
-                        names.append(f"{canonical}{surface.separator}{rest}")
+            if analysis is not None:
+                names += _members(analysis, owners, surface.separator)
+    return names
+
+
+_MEMBERS_KEPT = 16384  # files whose documented members a process remembers
+# Each file's documented members as last worked out, by path: with the analysis (the same
+# object in a worker's next run, when the file did not change), the declarations
+# documented from it and the separator they were worked out from.
+_MEMBERS: dict[str, tuple[FileAnalysis, dict[str, list[str]], str, list[str]]] = {}
+
+
+def _members(analysis: FileAnalysis, owners: dict[str, list[str]], sep: str) -> list[str]:
+    """The documented names of the public members of a file's declarations documented in
+    full (``owners``: their canonical names, by qualified name)."""
+    known = _MEMBERS.get(analysis.path)
+    if known is not None and known[0] is analysis and known[2] == sep and known[1] == owners:
+        return known[3]
+    names: list[str] = []
+    for symbol in analysis.symbols:
+        if symbol.parent is None or not symbol.public:
+            continue
+        parts = symbol.qualname.split(".")
+        for cut in range(1, len(parts)):
+            for canonical in owners.get(".".join(parts[:cut]), ()):
+                rest = sep.join(parts[cut:])
+                names.append(f"{canonical}{sep}{rest}")
+    if len(_MEMBERS) >= _MEMBERS_KEPT:
+        _MEMBERS.clear()
+    _MEMBERS[analysis.path] = (analysis, owners, sep, names)
     return names
 
 
@@ -232,26 +258,61 @@ def _written_from(
 ) -> str | None:  # fmt: skip
     """What a module's piece is written from, spelled out; None when a file has no
     content key.  Where the references of its files' doc comments lead is part of it
-    (``refs``: each file's, read from the files' summaries, so no entry is decoded for it)."""
-    used = sorted(_files_used(module, inheritance))
-    keys = [(path, model.content_keys.get(path, "")) for path in used]
+    (``refs``: each file's, read from the files' summaries, so no entry is decoded for it),
+    and so is where each class it documents inherits from is documented.
+
+    Spelled out as plain values, the module's names (most of it) as the digest of their
+    ``marshal`` bytes: the repr of the module's dataclasses took longer than the rest of
+    the key together, and the repr of the plain values still did."""
+    used, bases = _files_used(module, inheritance)
+    paths = sorted(used)
+    keys = [(path, model.content_keys.get(path, "")) for path in paths]
     if not all(key for _, key in keys):
         return None
-    written = sorted({r for path in used if path in refs for r in refs[path]})
+    written = sorted({r for path in paths if path in refs for r in refs[path]})
     links = [(r, linker.resolve(r, module.name)) for r in written]
-    return repr((model.snapshot.source_url_template, module, keys, links))
+    where = [(b.path, b.qualname, *inheritance.documented_at(b)) for b in bases]
+    spelled = (module.name, module.language, module.paths, module.notes, module.doc_path)
+    names = hexdigest(marshal.dumps(list(map(_name_fields, module.names)), _MARSHAL_VERSION))
+    return repr((model.snapshot.source_url_template, spelled, names, keys, links, where))
 
 
-def _files_used(module: PublicModule, inheritance: Inheritance) -> set[str]:
+_TargetFields = tuple[str | None, str | None, str | None, str | None]
+
+
+def _target_fields(target: Target) -> _TargetFields:
+    return (target.path, target.qualname, target.module, target.external)
+
+
+def _name_fields(
+    name: PublicName,
+) -> tuple[str, str, int, str, _TargetFields, str, tuple[_TargetFields, ...], tuple[str, ...]]:
+    """Every field of a public name, as plain values."""
+    members = tuple(map(_target_fields, name.members)) if name.members else ()
+    target = _target_fields(name.target)
+    return (name.name, name.qualified, name.line, name.how, target, name.canonical, members,
+            name.implements)  # fmt: skip
+
+
+def _files_used(module: PublicModule, inheritance: Inheritance) -> tuple[set[str], list[Target]]:
+    """The files a module's piece reads, and the classes its classes inherit from (each
+    once, in the order met)."""
     used = set(module.paths)
+    bases: dict[tuple[str | None, str | None], Target] = {}
     for name in module.names:
-        for target in (name.target, *name.members):
-            if target.path is not None:
-                used.add(target.path)
-        if name.is_canonical and name.target.is_declaration:
-            path, qualname = name.target.path or "", name.target.qualname or ""
-            used.update(b.path for b in inheritance.ancestors(path, qualname) if b.path)
-    return used
+        target = name.target
+        if target.path is not None:
+            used.add(target.path)
+        for member in name.members:
+            if member.path is not None:
+                used.add(member.path)
+        declared = (target.path or "", target.qualname or "")
+        if declared in inheritance.bases and name.is_canonical and target.is_declaration:
+            for base in inheritance.ancestors(*declared):
+                if base.path:
+                    used.add(base.path)
+                bases.setdefault((base.path, base.qualname), base)
+    return used, list(bases.values())
 
 
 class Inheritance:
@@ -268,6 +329,12 @@ class Inheritance:
             self.canonical.update(surface.canonical)
             for key in surface.canonical:
                 self.separator[key] = surface.separator
+
+    def documented_at(self, base: Target) -> tuple[str, str]:
+        """Where a class is documented in full, and the separator of its language ("" and ""
+        when nowhere)."""
+        key = (base.path or "", base.qualname or "")
+        return self.canonical.get(key, ""), self.separator.get(key, "")
 
     def ancestors(self, path: str, qualname: str) -> tuple[Target, ...]:
         """The classes ``(path, qualname)`` derives from, nearest first, each once (worked
@@ -286,10 +353,8 @@ class Inheritance:
         base_ref = references.get(base.path or "")
         found = None
         if base_ref is not None:
-            where_key = (base.path or "", base.qualname or "")
-            where = self.canonical.get(where_key)
+            where, sep = self.documented_at(base)
             origin = f"[{code(where)}](#{where})" if where else code(base.qualname or "")
-            sep = self.separator.get(where_key, "")
             members = tuple(
                 (b.name, f"[{code(b.name)}](#{where}{sep}{b.name})" if where else code(b.name))
                 for b in base_ref.members_of(base.qualname or "")
@@ -338,6 +403,9 @@ class _ModulePart:
         self.documented = 0
         self.counted = 0
         self.undocumented: list[str] = []
+        # How each file's citations read, made once per file (a part cites a few files,
+        # each many times).
+        self._renderers: dict[str, Callable[[int], str]] = {}
 
     def write(self) -> None:
         module = self.module
@@ -480,7 +548,10 @@ class _ModulePart:
     def _citation(self, ref: FileReference, block: Block) -> str:
         citation = ref.citations[block.citation]
         self.w.citations.append(citation)
-        return citation_renderer(self.w.snapshot, ref.path)(citation.line)
+        render = self._renderers.get(ref.path)
+        if render is None:
+            render = self._renderers[ref.path] = citation_renderer(self.w.snapshot, ref.path)
+        return render(citation.line)
 
 
 def build(model: RepositoryModel) -> SectionResult:

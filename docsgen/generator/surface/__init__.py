@@ -10,7 +10,7 @@ the declaration it refers to, documented in full under one canonical name.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.surface import go, java, javascript, python, rust
@@ -26,6 +26,9 @@ class Context:
     texts: Mapping[str, str]  # the quoted texts (manifests, READMEs) by path
     module_of: Mapping[str, str]  # each analysed file's module name (docsgen.generator.modules)
     roles: Roles
+    # Each file's content key, naming its analysis ("" or missing when unknown): a
+    # resolver may reuse what it worked out from the same analyses before.
+    content_keys: Mapping[str, str] = field(default_factory=dict)
 
 
 Resolver = Callable[[Sequence[FileAnalysis], Context], Surface]
@@ -36,7 +39,9 @@ def _javascript(analyses: Sequence[FileAnalysis], context: Context) -> Surface:
 
 
 RESOLVERS: dict[str, Resolver] = {
-    "Python": lambda analyses, context: python.resolve(analyses, context.module_of),
+    "Python": lambda analyses, context: python.resolve(
+        analyses, context.module_of, context.content_keys
+    ),
     "Rust": lambda analyses, context: rust.resolve(analyses, context.texts),
     "Go": lambda analyses, context: go.resolve(analyses, context.texts),
     "Java": lambda analyses, context: java.resolve(analyses),

@@ -17,12 +17,17 @@ with its redundant-alias and wildcard-import conventions):
   the shortest public name that reaches it (``flask.Flask``, not
   ``flask.app.Flask``; ``django.db.models.Field``); every other public name of
   it is a short entry pointing there.
+
+A process remembers its last resolutions: the next of the same modules (a
+regeneration after a file changed) works out again only the modules whose
+names read a changed file, through star imports, ``__all__`` and re-exports,
+and reuses the rest.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Symbol
@@ -52,6 +57,10 @@ class _Module:
     analysis: FileAnalysis
     is_package: bool
     top: dict[str, Symbol]  # top-level symbols by name (re-exports included)
+    # The other modules its names and bases are read from directly, and those of them its
+    # names are made from (star imports, included ``__all__``): once asked (``_reads``).
+    reads: frozenset[str] | None = None
+    chained: tuple[str, ...] = ()
 
 
 class _Resolver:
@@ -181,12 +190,115 @@ class _Resolver:
         return Target(external=dotted)
 
 
-def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> Surface:
+_Row = tuple[str, str, int, str, Target, _Key]  # a public name, resolved, and its key
+_Bases = dict[tuple[str, str], tuple[Target, ...]]
+RESOLUTIONS_KEPT = 2  # resolutions a process remembers, for the next one to reuse
+
+
+@dataclass
+class _Resolution:
+    """What one resolution worked out, module by module, for the next to reuse where
+    nothing a module's names are read from changed."""
+
+    modules: dict[str, _Module]
+    keys: dict[str, tuple[str, str]]  # each module's (path, content key)
+    public: list[str]  # the public modules' names, in order
+    rows: dict[str, list[_Row]]  # each public module's names, resolved
+    candidates: dict[_Key, list[str]]  # each declaration's public names
+    canonical: dict[_Key, str]
+    result: dict[str, PublicModule]  # each public module
+    bases: dict[str, _Bases]  # each module's classes' bases
+    surface: Surface
+
+
+# The last resolutions of this process (most recent last): a regeneration after a few files
+# changed re-resolves the modules that read them, and reuses the rest.
+_LAST: list[_Resolution] = []
+
+
+def resolve(
+    analyses: Iterable[FileAnalysis],
+    module_of: Mapping[str, str],
+    content_keys: Mapping[str, str] | None = None,
+) -> Surface:
     """The public API of the product's Python modules.
 
     ``analyses`` are the product's Python files; ``module_of`` gives each file's
-    importable module name (``docsgen.generator.modules``).
+    importable module name (``docsgen.generator.modules``).  With ``content_keys``
+    (each file's, naming its analysis), the modules whose names read no changed
+    file since this process's last resolution of the same modules are taken from it.
     """
+    keys = content_keys or {}
+    modules = _modules(analyses, module_of)
+    made = {name: (m.analysis.path, keys.get(m.analysis.path, "")) for name, m in modules.items()}
+    previous = _previous(made)
+    for name, module in modules.items():
+        if previous is not None and made[name][1] and previous.keys[name] == made[name]:
+            modules[name] = previous.modules[name]  # the same file, read the same
+        else:
+            a = module.analysis
+            module.top = {s.name: s for s in a.symbols if s.parent is None}
+            module.is_package = a.path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
+    resolver = _Resolver(modules)
+    changed = _changed(previous, made, resolver)
+    # The modules whose names, notes and bases are the previous resolution's.
+    kept = previous if previous is not None and changed is not None else None
+    unchanged = made.keys() - changed if kept is not None and changed is not None else set()
+    public = previous.public if previous is not None else sorted(
+        n for n in modules if is_public_module(n) and n.rpartition(".")[2] != "__main__"
+    )  # fmt: skip
+    rows: dict[str, list[_Row]] = {}
+    for name in public:
+        if kept is not None and name in unchanged:
+            rows[name] = kept.rows[name]
+            continue
+        found = rows[name] = []
+        for public_name, line, how in resolver.names(name):
+            target = resolver.resolve(name, public_name)
+            found.append((public_name, f"{name}.{public_name}", line, how, target, target.key))
+    candidates: dict[_Key, list[str]] = {}
+    for name in public:
+        for _, qualified, _, _, target, key in rows[name]:
+            if target.external is None and target.qualname is not None:
+                candidates.setdefault(key, []).append(qualified)
+    canonical, moved = _canonical(candidates, modules.values(), previous)
+    naming = _naming(moved, (candidates, kept.candidates), rows) if kept is not None else set()
+    result: dict[str, PublicModule] = {}
+    for name in public:
+        if kept is not None and name in unchanged:
+            if name not in naming:
+                result[name] = kept.result[name]
+                continue
+            notes = kept.result[name].notes  # its names were not worked out again
+        else:
+            notes = tuple(resolver.notes.get(name, ()))
+        entries = tuple(
+            PublicName(public_name, qualified, line, how, target, canonical.get(key, ""))
+            for public_name, qualified, line, how, target, key in rows[name]
+        )
+        path = modules[name].analysis.path
+        result[name] = PublicModule(name, "Python", (path,), entries, notes, path)
+    by_declaration = {
+        (key[0], key[1]): name for key, name in canonical.items() if key[0] and key[1]
+    }
+    bases = {
+        name: kept.bases[name] if kept is not None and name in unchanged else
+        _bases(resolver, module)
+        for name, module in modules.items()
+    }  # fmt: skip
+    every: _Bases = {}
+    for of_module in bases.values():
+        every.update(of_module)
+    surface = Surface(tuple(result[name] for name in public), by_declaration, ".", every)
+    _remember(
+        _Resolution(modules, made, public, rows, candidates, canonical, result, bases, surface)
+    )
+    return surface
+
+
+def _modules(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> dict[str, _Module]:
+    """Each importable module's file (its outline is read later, when it is not the
+    previous resolution's)."""
     modules: dict[str, _Module] = {}
     for a in analyses:
         if a.parse_error is not None or not a.analysed:
@@ -196,67 +308,167 @@ def resolve(analyses: Iterable[FileAnalysis], module_of: Mapping[str, str]) -> S
             continue
         if name in modules and not a.path.endswith(".py"):
             continue  # a stub (.pyi) beside its module: the module wins
-        top = {s.name: s for s in a.symbols if s.parent is None}
-        is_package = a.path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
-        modules[name] = _Module(name, a, is_package, top)
-    resolver = _Resolver(modules)
-    public = sorted(
-        n for n in modules if is_public_module(n) and n.rpartition(".")[2] != "__main__"
-    )
-    resolved: dict[str, list[tuple[str, str, int, str, Target, _Key]]] = {}
-    candidates: dict[_Key, list[str]] = {}
-    for name in public:
-        rows = []
-        for public_name, line, how in resolver.names(name):
-            target = resolver.resolve(name, public_name)
-            qualified, key = f"{name}.{public_name}", target.key
-            rows.append((public_name, qualified, line, how, target, key))
-            if target.external is None and target.qualname is not None:
-                candidates.setdefault(key, []).append(qualified)
-        resolved[name] = rows
+        modules[name] = _Module(name, a, False, {})
+    return modules
+
+
+def _canonical(
+    candidates: Mapping[_Key, list[str]], modules: Iterable[_Module], previous: _Resolution | None
+) -> tuple[dict[_Key, str], set[_Key]]:
+    """Each declaration's canonical name, from its public names, and the declarations
+    whose canonical name may differ from ``previous``'s (that one's where its names are
+    the same)."""
     names_at: dict[str, set[str]] = defaultdict(set)  # the module names of each file
-    for module in modules.values():
+    for module in modules:
         names_at[module.analysis.path].add(module.name)
-    canonical = {
-        key: names[0] if len(names) == 1 else
-        min(names, key=_preference(names_at.get(key[0] or "", set())))
-        for key, names in candidates.items()
-    }  # fmt: skip
-    result = []
-    for name in public:
-        entries = tuple(
-            PublicName(public_name, qualified, line, how, target, canonical.get(key, ""))
-            for public_name, qualified, line, how, target, key in resolved[name]
-        )
-        module = modules[name]
-        notes = tuple(resolver.notes.get(name, ()))
-        path = module.analysis.path
-        result.append(PublicModule(name, "Python", (path,), entries, notes, path))
-    by_declaration = {
-        (key[0], key[1]): name for key, name in canonical.items() if key[0] and key[1]
-    }
-    return Surface(tuple(result), by_declaration, ".", _bases(resolver))
+    canonical: dict[_Key, str] = {}
+    moved: set[_Key] = set()
+    for key, names in candidates.items():
+        if previous is not None and previous.candidates.get(key) == names:
+            canonical[key] = previous.canonical[key]
+            continue
+        moved.add(key)
+        canonical[key] = names[0] if len(names) == 1 else min(
+            names, key=_preference(names_at.get(key[0] or "", set()))
+        )  # fmt: skip
+    if previous is not None:
+        moved.update(key for key in previous.candidates if key not in candidates)
+    return canonical, moved
 
 
-def _bases(resolver: _Resolver) -> dict[tuple[str, str], tuple[Target, ...]]:
-    """Every class's bases resolved to the declarations of the repository they name."""
-    found: dict[tuple[str, str], tuple[Target, ...]] = {}
-    for module in resolver.modules.values():
-        for symbol in module.analysis.symbols:
-            if symbol.kind != "class" or not symbol.bases:
+def _naming(
+    moved: Iterable[_Key], candidates: Iterable[Mapping[_Key, list[str]]], public: Container[str]
+) -> set[str]:
+    """The public modules naming a declaration whose canonical name may have moved (in
+    ``candidates``, now or before): each whose name one of its public names starts with."""
+    found: set[str] = set()
+    for key in moved:
+        for named in candidates:
+            for qualified in named.get(key, ()):
+                while "." in qualified:
+                    qualified = qualified.rpartition(".")[0]
+                    if qualified in public:
+                        found.add(qualified)
+    return found
+
+
+def _previous(made: Mapping[str, tuple[str, str]]) -> _Resolution | None:
+    """This process's last resolution of the same modules at the same paths, if any."""
+    for resolution in reversed(_LAST):
+        same = resolution.keys.keys() == made.keys()
+        if same and all(resolution.keys[n][0] == path for n, (path, _) in made.items()):
+            return resolution
+    return None
+
+
+def _remember(resolution: _Resolution) -> None:
+    _LAST[:] = [r for r in _LAST if r.keys.keys() != resolution.keys.keys()][
+        -(RESOLUTIONS_KEPT - 1) :
+    ]
+    _LAST.append(resolution)
+
+
+def _changed(
+    previous: _Resolution | None, made: Mapping[str, tuple[str, str]], resolver: _Resolver
+) -> set[str] | None:
+    """The modules whose names or bases read a file changed since ``previous`` (None:
+    all of them).
+
+    A module's names read its own file and those it star-imports, includes the
+    ``__all__`` of, re-exports from or derives classes from, and theirs in turn.
+    That holds when every module's names are worked out alone: not when star imports
+    or included ``__all__`` go round in a cycle, or deeper than the resolver follows,
+    where what a module's names are depends on which was worked out first.
+    """
+    if previous is None:
+        return None
+    changed = {n for n, key in made.items() if not key[1] or previous.keys[n] != key}
+    if not changed:
+        return changed
+    readers: dict[str, list[str]] = defaultdict(list)
+    for name, module in resolver.modules.items():
+        for other in _reads(resolver, module):
+            readers[other].append(name)
+    if not _order_free(resolver.modules):
+        return None
+    queue = list(changed)
+    while queue:
+        for reader in readers.get(queue.pop(), ()):
+            if reader not in changed:
+                changed.add(reader)
+                queue.append(reader)
+    return changed
+
+
+def _reads(resolver: _Resolver, module: _Module) -> frozenset[str]:
+    """The other modules a module's names and bases are read from directly (worked out
+    once per module: an unchanged module is the same ``_Module`` in the next resolution,
+    of the same modules)."""
+    if module.reads is not None:
+        return module.reads
+    a = module.analysis
+    modules = resolver.modules
+    chained = {resolver.absolute(module, w) for w, _ in (*a.star_imports, *a.exports_included)}
+    module.chained = tuple(name for name in chained if name in modules)
+    found = set(module.chained)
+    dotted = [s.target for s in module.top.values() if s.kind == "reexport" and s.target]
+    dotted += [b for s in a.symbols if s.bases and s.kind == "class" for b in s.bases]
+    for written in dotted:
+        absolute = resolver.absolute(module, written)
+        found.add(absolute)
+        found.add(absolute.rpartition(".")[0])
+    found.discard(module.name)
+    module.reads = frozenset(name for name in found if name in modules)
+    return module.reads
+
+
+def _order_free(modules: Mapping[str, _Module]) -> bool:
+    """Whether no chain of star imports or included ``__all__`` goes round or deeper than
+    the resolver follows (each link costs it up to two levels); ``_reads`` has been
+    asked of every module."""
+    depth: dict[str, int] = {}
+    for start in modules:
+        if start in depth:
+            continue
+        stack: list[tuple[str, list[str]]] = [(start, list(modules[start].chained))]
+        on_path = {start}
+        while stack:
+            name, rest = stack[-1]
+            if rest:
+                other = rest.pop()
+                if other in on_path:
+                    return False
+                if other not in depth:
+                    stack.append((other, list(modules[other].chained)))
+                    on_path.add(other)
                 continue
-            targets = []
-            for written in symbol.bases:
-                if written in module.top and module.top[written].kind != "reexport":
-                    target = Target(module.analysis.path, written, module.name)
-                elif "." not in written.lstrip(".") and written in module.top:
-                    target = resolver.resolve(module.name, written)
-                else:
-                    target = resolver.resolve_dotted(resolver.absolute(module, written), 0)
-                if target.is_declaration:
-                    targets.append(target)
-            if targets:
-                found[(module.analysis.path, symbol.qualname)] = tuple(targets)
+            stack.pop()
+            on_path.discard(name)
+            depth[name] = 1 + max((depth[o] for o in modules[name].chained), default=0)
+            if 2 * depth[name] + 2 > MAX_DEPTH:
+                return False
+    return True
+
+
+def _bases(resolver: _Resolver, module: _Module) -> _Bases:
+    """Every class's bases in ``module``, resolved to the declarations of the repository
+    they name."""
+    found: _Bases = {}
+    for symbol in module.analysis.symbols:
+        if symbol.kind != "class" or not symbol.bases:
+            continue
+        targets = []
+        for written in symbol.bases:
+            if written in module.top and module.top[written].kind != "reexport":
+                target = Target(module.analysis.path, written, module.name)
+            elif "." not in written.lstrip(".") and written in module.top:
+                target = resolver.resolve(module.name, written)
+            else:
+                target = resolver.resolve_dotted(resolver.absolute(module, written), 0)
+            if target.is_declaration:
+                targets.append(target)
+        if targets:
+            found[(module.analysis.path, symbol.qualname)] = tuple(targets)
     return found
 
 
