@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from docsgen.generator.engine.digest import hexdigest, text_hexdigest
+from docsgen.generator.digest import hexdigest, text_hexdigest
 from docsgen.generator.engine.pool import analysis_pool
 from tests.support import worker_probe
 from tests.support.generation import polyglot_repo
@@ -64,7 +64,7 @@ def test_the_generators_digests_are_sha256() -> None:
 
 def test_a_process_without_openssl_hashes_without_loading_it() -> None:
     script = (
-        "import sys; from docsgen.generator.engine.digest import hexdigest; "
+        "import sys; from docsgen.generator.digest import hexdigest; "
         "print(hexdigest(b'abc'), '_hashlib' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

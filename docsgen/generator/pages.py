@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from docsgen.generator.engine.digest import text_hexdigest
+from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.markdown import WARNING_SIGN, Piece, anchor, code, join_parts
 from docsgen.generator.sections.api_reference import TITLE as API_TITLE

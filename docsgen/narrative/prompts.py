@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from docsgen.generator.engine.digest import text_hexdigest
+from docsgen.generator.digest import text_hexdigest
 from docsgen.narrative.client import Message
 from docsgen.narrative.pages import Page
 

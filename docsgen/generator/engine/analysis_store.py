@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.api_entries import FileReference, ReferenceSummary
-from docsgen.generator.engine.digest import hexdigest, text_hexdigest
+from docsgen.generator.digest import hexdigest, text_hexdigest
 from docsgen.generator.engine.encoded import SEPARATOR, compact_json
 from docsgen.generator.inputs import FACETS
 from docsgen.generator.version import CACHE_VERSION

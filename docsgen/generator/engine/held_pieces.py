@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
-from docsgen.generator.engine.digest import text_hexdigest
+from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.markdown import Piece
 from docsgen.generator.sections.base import PlannedPiece, SectionResult, assemble

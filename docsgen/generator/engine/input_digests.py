@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from docsgen.generator.digest import text_hexdigest
 from docsgen.generator.engine.analysis_store import facet_digests
-from docsgen.generator.engine.digest import text_hexdigest
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.inputs import COMMIT, FILES, PATHS, REFERENCES, TEXTS, paths_only
 from docsgen.generator.model import Scan

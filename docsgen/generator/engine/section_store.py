@@ -23,7 +23,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from docsgen.generator.engine.digest import hexdigest, text_hexdigest
+from docsgen.generator.digest import hexdigest, text_hexdigest
 from docsgen.generator.engine.encoded import compact_json
 from docsgen.generator.engine.memo import Memo
 from docsgen.generator.markdown import Citation, Piece, join_parts

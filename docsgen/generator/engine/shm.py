@@ -100,7 +100,7 @@ def _open(name: str) -> mmap.mmap:
     """A read-only view of a block.
 
     Opened directly, not as a ``SharedMemory``: that module imports ``secrets``,
-    hence OpenSSL (see ``docsgen.generator.engine.digest``), and registers every
+    hence OpenSSL (see ``docsgen.generator.digest``), and registers every
     block a reader opens with the resource tracker, which only the block's maker needs.
     """
     assert _posixshmem is not None  # blocks are only made where it exists

@@ -27,8 +27,8 @@ from docsgen.generator.api_entries import (
     ReferenceSummary,
     public_name,
 )
+from docsgen.generator.digest import hexdigest
 from docsgen.generator.docstrings.links import Linker
-from docsgen.generator.engine.digest import hexdigest
 from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
 from docsgen.generator.languages import NOT_API
 from docsgen.generator.markdown import (
