@@ -50,7 +50,8 @@ _BLOCK_LINE = re.compile(r"^(?:[^\S\n]*(`{3,}|~{3,})([^\n]*)|### )", re.MULTILIN
 _MODULE_SPLIT = "modules"  # the memo's name for where an API Reference's modules are...
 _MODULE_PAGES = "module pages"  # ... for a module's pages, by its digest...
 _PIECE = "piece kind"  # ... for what a piece of it is, and a module's digest...
-_LINKED = "linked page"  # ... and for one of them with its links rewritten
+_LINKED = "linked page"  # ... for one of them with its links rewritten...
+_SYMBOLS = "page symbols"  # ... and for its symbols
 _CODE_SPAN = re.compile(r"^(`+) ?(.+?) ?\1$")
 _LINK_TARGET = re.compile(r"\]\(#([^()\s]+)\)")
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -187,14 +188,9 @@ def paginate(
     pages = []
     seen: set[str] = set()
     for draft, count in zip(drafts, warnings, strict=True):
-        symbols = []
-        for qualname, kind, citation, summary, index in draft.symbols:
-            if qualname in seen:
-                continue  # one anchor per name: the first declaration keeps it
-            seen.add(qualname)
-            symbols.append(DocSymbol(qualname, draft.slug, kind, citation, summary, index + 1))
+        symbols = _symbols_remembered(draft, seen, memo)
         markdown = _linked_remembered(draft, targets, memo)
-        pages.append(Page(draft.slug, draft.title, draft.parent, markdown, count, tuple(symbols)))
+        pages.append(Page(draft.slug, draft.title, draft.parent, markdown, count, symbols))
     return tuple(pages)
 
 
@@ -589,6 +585,28 @@ def _warnings(drafts: list[_Draft], sections: Sequence[SectionResult]) -> list[i
         if mine:
             result[mine[0]] += left
     return result
+
+
+def _symbols_remembered(draft: _Draft, seen: set[str], memo: Memo | None) -> tuple[DocSymbol, ...]:
+    """The page's symbols, but those ``seen`` on an earlier page (one anchor per name:
+    the first declaration keeps it), added to ``seen``; a module page's are remembered
+    for the same slug when none was seen before."""
+    key = draft.memo_key if memo is not None else ""
+    if key and memo is not None:
+        found = memo.recall(key, _SYMBOLS)
+        if found is not None and found[0] == draft.slug and seen.isdisjoint(found[1]):
+            seen.update(found[1])
+            return tuple(found[2])
+    symbols = []
+    for qualname, kind, citation, summary, index in draft.symbols:
+        if qualname in seen:
+            continue
+        seen.add(qualname)
+        symbols.append(DocSymbol(qualname, draft.slug, kind, citation, summary, index + 1))
+    if key and memo is not None and len(symbols) == len(draft.symbols):
+        names = frozenset(s.qualname for s in symbols)
+        memo.remember(key, _SYMBOLS, (draft.slug, names, tuple(symbols)), 96 * len(symbols))
+    return tuple(symbols)
 
 
 def _linked_remembered(
