@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 from docsgen.generator.engine import citation_checks, worker_tasks
+from docsgen.generator.engine.allocator import tune_collector
 from docsgen.generator.engine.analysis_store import (
     ANALYSIS_PART,
     FACET_PARTS,
@@ -86,7 +87,8 @@ class Engine:
     starts and handed to every ``generate``: a regeneration finds what the last run
     of the same repository worked out (scans, facet digests, citation checks, the
     API Reference's pieces).  Without stores every file is analysed and every
-    section built anew.
+    section built anew.  Making one lets the process's cyclic collector run less
+    often (``tune_collector``).
     """
 
     def __init__(
@@ -100,6 +102,7 @@ class Engine:
         self.sections = sections  # built sections and citation checks
         self.memo = Memo(PIPELINE_MEMO_BUDGET_BYTES)
         self.pieces = HeldPieces(self.memo)
+        tune_collector()
 
     def run(self, snapshot: Snapshot) -> Run:
         """The engine side of one generation of ``snapshot`` (``async with``)."""
