@@ -314,12 +314,13 @@ def outline(symbols: Iterable[Symbol]) -> tuple[Symbol, ...]:
 def _call_facts(data: dict[str, Any] | None) -> CallFacts | None:
     if data is None:
         return None
+    # Each row was written from a tuple of its fields: ``map(tuple, ...)`` reads it back.
     return CallFacts(
-        definitions=tuple((d[0], d[1], d[2]) for d in data["definitions"]),
-        bases=tuple((b[0], b[1]) for b in data["bases"]),
-        calls=tuple((c[0], c[1], c[2]) for c in data["calls"]),
-        bindings=tuple((b[0], b[1]) for b in data["bindings"]),
-        returns=tuple((r[0], r[1]) for r in data.get("returns", ())),
+        definitions=tuple(map(tuple, data["definitions"])),
+        bases=tuple(map(tuple, data["bases"])),
+        calls=tuple(map(tuple, data["calls"])),
+        bindings=tuple(map(tuple, data["bindings"])),
+        returns=tuple(map(tuple, data.get("returns", ()))),
     )
 
 
