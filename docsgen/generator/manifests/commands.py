@@ -39,7 +39,8 @@ _HEADING_TOPICS = (  # first match wins: "Running the tests" is about tests
         re.I,
     )),
 )  # fmt: skip
-_SHELL_INFOS = frozenset(
+# Fence languages that are commands (a README's install commands are read from them).
+SHELL_LANGUAGES = frozenset(
     {"sh", "bash", "shell", "console", "zsh", "shell-session", "shellsession", "terminal",
      "cmd", "powershell", "ps", "ps1", "pwsh", "fish", "bat", "batch", "sh-session"}
 )  # fmt: skip
@@ -164,7 +165,7 @@ def _block(
     word = _command_word(body[first])
     if purpose == OTHER and not _is_command(word):
         return None  # under no telling heading, only a known command word makes it one
-    if info not in _SHELL_INFOS and not (
+    if info not in SHELL_LANGUAGES and not (
         info == "" and (_PROMPT.match(body[first]) or word in _COMMAND_WORDS)
     ):
         return None

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from docsgen.generator.manifests.commands import SHELL_LANGUAGES
 from docsgen.generator.markdown import printable
 
 _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
@@ -42,11 +43,8 @@ _SAFE_URL = re.compile(r"^https?://[^\s<>]+$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_WORDS = 2  # fewer words of text, once links and markup are gone, is not a paragraph
 
-# Fence languages that are commands or data, not an example of using the code.
-SHELL_LANGUAGES = frozenset(
-    {"sh", "bash", "shell", "console", "zsh", "shell-session", "shellsession", "terminal",
-     "cmd", "powershell", "ps", "ps1", "pwsh", "fish", "bat", "batch", "sh-session"}
-)  # fmt: skip
+# Fence languages that are data, not an example of using the code (nor are commands:
+# ``SHELL_LANGUAGES``).
 DATA_LANGUAGES = frozenset(
     {"", "text", "txt", "plain", "plaintext", "json", "json5", "jsonc", "toml", "yaml", "yml",
      "xml", "html", "css", "ini", "cfg", "csv", "diff", "patch", "markdown", "md", "mermaid",
