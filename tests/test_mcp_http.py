@@ -19,10 +19,12 @@ from docsgen.api.keys import POOL
 from docsgen.db import accounts, jobs, sessions
 from docsgen.db.accounts import User
 from docsgen.generator.markdown import Citation
-from tests.support.api import register_local, run_to_end, wait_for_runs
+from tests.support.api import register_local, wait_for_runs
 from tests.support.citations import citation_problems, markdown_citations
 from tests.support.gitrepo import git, make_repo
-from tests.support.mcp import answer, over_http, refusal
+from tests.support.mcp import answer, documented, over_http, refusal
+
+__all__ = ["documented"]  # the fixture, imported for its tests
 
 Client = TestClient[Any, Any]
 
@@ -42,16 +44,6 @@ MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": 
 @pytest.fixture
 def mcp_url(client: Client) -> str:
     return str(client.make_url("/mcp"))
-
-
-@pytest.fixture
-async def documented(
-    app: web.Application, client: Client, auth: dict[str, str], sample_repo: Path
-) -> dict[str, Any]:
-    """Alice's sample repository, registered and generated."""
-    repository = await register_local(client, auth, sample_repo)
-    await run_to_end(app, client, auth, repository["id"])
-    return repository
 
 
 @pytest.fixture
