@@ -23,7 +23,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from docsgen.generator.analysis.declarations.python import expr
+from docsgen.generator.analysis.declarations.python import attribute_chain, expr
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -249,11 +249,7 @@ class _Reader:
 
     def _resolve(self, node: ast.expr, scope: _Scope) -> str | None:
         """The qualified name ``node`` (a name or an attribute chain) stands for, if known."""
-        attributes: list[str] = []
-        while isinstance(node, ast.Attribute):
-            attributes.append(node.attr)
-            node = node.value
-        attributes.reverse()
+        node, attributes = attribute_chain(node)
         if isinstance(node, ast.Call):  # super().m()
             is_super = isinstance(node.func, ast.Name) and node.func.id == "super"
             if is_super and len(attributes) == 1 and scope.bases:

@@ -295,16 +295,19 @@ def _target_names(target: ast.expr) -> list[tuple[str, int]]:
 
 def _dotted(node: ast.expr) -> str | None:
     """``a.b.c`` for a name or attribute chain, a call's callee included."""
-    if isinstance(node, ast.Call):
-        node = node.func
-    names: list[str] = []
+    start, attributes = attribute_chain(node.func if isinstance(node, ast.Call) else node)
+    return ".".join([start.id, *attributes]) if isinstance(start, ast.Name) else None
+
+
+def attribute_chain(node: ast.expr) -> tuple[ast.expr, list[str]]:
+    """What an attribute chain starts from, and its attributes in order: ``a.b.c`` gives
+    ``a`` and ``["b", "c"]``; anything else is its own start, with none."""
+    attributes: list[str] = []
     while isinstance(node, ast.Attribute):
-        names.append(node.attr)
+        attributes.append(node.attr)
         node = node.value
-    if isinstance(node, ast.Name):
-        names.append(node.id)
-        return ".".join(reversed(names))
-    return None
+    attributes.reverse()
+    return node, attributes
 
 
 @dataclass

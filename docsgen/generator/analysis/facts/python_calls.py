@@ -25,7 +25,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from docsgen.generator.analysis.calls_python import module_bindings
-from docsgen.generator.analysis.declarations.python import module_name
+from docsgen.generator.analysis.declarations.python import attribute_chain, module_name
 from docsgen.generator.analysis.file_analysis import CallFacts, Classes
 
 Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -159,12 +159,7 @@ class _Definitions:
 
     def resolve(self, func: ast.expr, scope: str) -> str | None:
         """The qualified name a call's callee stands for in ``scope``, when the code shows it."""
-        attributes: list[str] = []
-        node = func
-        while isinstance(node, ast.Attribute):
-            attributes.append(node.attr)
-            node = node.value
-        attributes.reverse()
+        node, attributes = attribute_chain(func)
         if isinstance(node, ast.Call):  # super().m()
             is_super = isinstance(node.func, ast.Name) and node.func.id == "super"
             method = self._method(scope, None)
@@ -188,16 +183,13 @@ class _Definitions:
         return ".".join([target, *attributes])
 
     def _name(self, node: ast.expr, hidden: tuple[frozenset[str], ...]) -> str | None:
-        attributes: list[str] = []
-        while isinstance(node, ast.Attribute):
-            attributes.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name) or any(node.id in h for h in hidden):
+        start, attributes = attribute_chain(node)
+        if not isinstance(start, ast.Name) or any(start.id in h for h in hidden):
             return None
-        target = self.names.get(node.id)
+        target = self.names.get(start.id)
         if target is None:
             return None
-        return ".".join([target, *reversed(attributes)])
+        return ".".join([target, *attributes])
 
     def _parameters(self, scope: str) -> tuple[frozenset[str], ...]:
         """The parameters of every function around ``scope`` (they hide module names);
