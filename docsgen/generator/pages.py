@@ -26,8 +26,9 @@ slug (``is_page_link``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import NamedTuple
 
 from docsgen.generator.digest import text_hexdigest
@@ -248,17 +249,22 @@ def _module_cuts(
         if memo is not None:
             memo.remember(whole, _MODULE_SPLIT, split, 128 * len(keyed))
     opening_end, modules = split
-    cuts = [_module_cut(markdown[start:end], key, memo) for start, end, key in modules]
+    cuts = [
+        _module_cut(key, memo, partial(markdown.__getitem__, slice(start, end)))
+        for start, end, key in modules
+    ]
     return markdown[:opening_end], cuts
 
 
-def _module_cut(text: str, key: str, memo: Memo | None) -> tuple[_Draft, ...]:
-    """A module's pages, remembered in ``memo`` by ``key`` (the digest of ``text``)."""
+def _module_cut(key: str, memo: Memo | None, text: str | Callable[[], str]) -> tuple[_Draft, ...]:
+    """A module's pages, remembered in ``memo`` by ``key`` (the digest of its Markdown:
+    ``text``, or what it gives, read only when the pages must be cut)."""
     cut: tuple[_Draft, ...] | None = memo.recall(key, _MODULE_PAGES) if memo and key else None
     if cut is None:
-        cut = _cut_text(text, key)
+        markdown = text if isinstance(text, str) else text()
+        cut = _cut_text(markdown, key)
         if memo is not None and key:
-            memo.remember(key, _MODULE_PAGES, cut, 2 * len(text))
+            memo.remember(key, _MODULE_PAGES, cut, 2 * len(markdown))
     return cut
 
 
@@ -269,7 +275,7 @@ def _cut_text(text: str, key: str) -> tuple[_Draft, ...]:
     )
 
 
-# What a piece of the API Reference is (``_piece_kind``): its opening, one whole module,
+# What a piece of the API Reference is (``_piece_facts``): its opening, one whole module,
 # or anything else (a heading inside it, a code block left open).
 _OPENING, _MODULE, _OTHER = "opening", "module", "other"
 PieceCut = tuple[str, str, str, tuple["_Draft", ...] | None]  # piece key, kind, digest, pages
@@ -282,8 +288,7 @@ def cut_pieces(pieces: Sequence[tuple[str, tuple[str, ...]]]) -> list[PieceCut]:
     found: list[PieceCut] = []
     for key, parts in pieces:
         text = join_parts(parts)
-        kind = _piece_kind(text)
-        digest = text_hexdigest(text) if kind == _MODULE else ""
+        kind, digest = _piece_facts(text)
         found.append((key, kind, digest, _cut_text(text, digest) if digest else None))
     return found
 
@@ -307,13 +312,17 @@ def pieces_to_cut(pieces: Sequence[Piece], memo: Memo) -> list[tuple[str, tuple[
     return todo
 
 
-def _piece_kind(text: str) -> str:
+def _piece_facts(text: str) -> tuple[str, str]:
+    """What a piece of the API Reference is (its Markdown, ``text``), and a whole
+    module's digest ("" for anything else)."""
     _, spans, closed = _module_spans(text)
     if not closed:
-        return _OTHER
+        return _OTHER, ""
     if not spans:
-        return _OPENING
-    return _MODULE if spans == [(0, len(text))] else _OTHER
+        return _OPENING, ""
+    if spans != [(0, len(text))]:
+        return _OTHER, ""
+    return _MODULE, text_hexdigest(text)
 
 
 def _cuts_by_piece(
@@ -330,20 +339,18 @@ def _cuts_by_piece(
     for piece in pieces:
         if piece.parts is None or not any(part.strip() for part in piece.parts):
             continue  # nothing of it in the section
+        text: str | Callable[[], str] = partial(join_parts, piece.parts)
         known: tuple[str, str] | None = memo.recall(piece.key, _PIECE) if piece.key else None
-        text = ""
         if known is None:
             text = join_parts(piece.parts)
-            kind = _piece_kind(text)
-            known = (kind, text_hexdigest(text) if kind == _MODULE else "")
+            known = _piece_facts(text)
             if piece.key:
                 memo.remember(piece.key, _PIECE, known, 64)
         kind, digest = known
         if kind == _OPENING and not cuts:
-            opening.append(text or join_parts(piece.parts))
+            opening.append(text if isinstance(text, str) else text())
         elif kind == _MODULE:
-            cut = memo.recall(digest, _MODULE_PAGES)
-            cuts.append(cut or _module_cut(text or join_parts(piece.parts), digest, memo))
+            cuts.append(_module_cut(digest, memo, text))
         else:
             return None  # a heading inside, or text after the modules: read it whole
     return join_parts(opening) if opening else "", cuts
