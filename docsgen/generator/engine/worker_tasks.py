@@ -26,6 +26,7 @@ from typing import Any, ParamSpec, TypeVar
 from docsgen.generator import grounding
 from docsgen.generator.analysis import analyse_source
 from docsgen.generator.api_entries import render
+from docsgen.generator.docstrings.python import load_parsers
 from docsgen.generator.engine.analysis_store import REFERENCE_PART, SUMMARY_PART, encode
 from docsgen.generator.engine.encoded import SEPARATOR, Encoded
 from docsgen.generator.engine.held_pieces import write_pieces
@@ -92,9 +93,11 @@ _state: WorkerState | None = None  # this process's, once ``prepare_worker`` mad
 
 
 def prepare_worker() -> None:
-    """Make this process's worker state (the pool's initializer calls it)."""
+    """Make this process's worker state and load the docstring parsers (the pool's
+    initializer calls it, when the service starts, so the first run does not wait)."""
     global _state
     _state = WorkerState()
+    load_parsers()
 
 
 def _here() -> WorkerState:
