@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docsgen.generator.analysis.file_analysis import Parameter
 from docsgen.generator.docstrings import parse
-from docsgen.generator.docstrings.links import Linker
+from docsgen.generator.docstrings.links import Linker, unlinked
 from docsgen.generator.docstrings.model import ref
 from docsgen.generator.docstrings.render import render
 
@@ -188,3 +188,14 @@ def test_references_link_to_documented_names_or_stay_code() -> None:
         "[`Table`](#rich.table.Table) [`Console`](#rich.console.Console) "
         "[`route`](#flask.Flask.route) `nowhere.Thing`"
     )
+
+
+def test_a_rest_escape_after_markup_joins_the_word_and_punctuation_escapes_stay() -> None:
+    doc = parse("Python", r"Either :class:`Option`\s or ``Argument``\ s; a\s and `x`\* stay.")
+    assert doc.summary == "Either " + ref("Option") + r"s or `Argument`s; a\s and `x`\* stay."
+
+
+def test_unlinked_shows_every_reference_as_code() -> None:
+    text = f"Either {ref('click.Option', 'Option')}s or {ref('`Argument`')}."
+    assert unlinked(text) == "Either `Option`s or `Argument`."
+    assert unlinked("no reference") == "no reference"

@@ -22,7 +22,9 @@ from tests.support.generation import api_entries, document, fetch, module_blocks
 
 __all__ = ["pool"]
 
-PROJECTS = ["requests", "flask", "rich", "httpx", "serde_json", "express", "go-cmp", "uuid"]
+PROJECTS = [
+    "requests", "flask", "rich", "httpx", "click", "serde_json", "express", "go-cmp", "uuid",
+]  # fmt: skip
 RAW_MARKUP = re.compile(r":param\b|:class:`|:meth:`|:func:`|@param\b|@returns?\b|:rtype:")
 _LINK = re.compile(r"\]\(#([^)\s]+)\)")
 
@@ -55,6 +57,17 @@ def test_no_raw_markup_and_every_reference_links_to_an_anchor_that_exists(
     # express's JSDoc and go-cmp's and uuid's comments name no declaration to link.
     assert links or project in ("express", "go-cmp", "uuid")
     assert sorted(links - anchors(api)) == []
+
+
+def test_a_reference_summarised_in_the_overview_is_code_and_rest_escapes_join_words(
+    pool: ProcessPoolExecutor,
+) -> None:
+    # click's ``Parameter``: "they are either :class:`Option`\\s or :class:`Argument`\\s."
+    docs = asyncio.run(document(asyncio.run(fetch(projects.checkout("click"))), Engine(pool)))
+    assert re.search("[\x00-\x03]", docs.content) is None
+    overview, api = section(docs, "Overview"), section(docs, "API Reference")
+    assert "they are either `Option`s or `Argument`s." in overview
+    assert "they are either\n[`Option`](#click.Option)s or [`Argument`](#click.Argument)s." in api
 
 
 def test_sphinx_fields_fill_the_parameters_table(pool: ProcessPoolExecutor) -> None:

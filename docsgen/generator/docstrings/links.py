@@ -56,11 +56,22 @@ class Linker:
 
         def replace(match: re.Match[str]) -> str:
             written, shown = match.group(1), match.group(2) or match.group(1)
-            shown_code = shown if shown.startswith("`") else code(shown)
+            shown_code = _as_code(shown)
             target = self.resolve(written, module, scopes)
             return f"[{shown_code}](#{target})" if target else shown_code
 
         return _PLACEHOLDER.sub(replace, markdown)
+
+
+def unlinked(markdown: str) -> str:
+    """Every placeholder of ``markdown`` as code: for text shown where no link is made."""
+    if REF_OPEN not in markdown:
+        return markdown
+    return _PLACEHOLDER.sub(lambda m: _as_code(m.group(2) or m.group(1)), markdown)
+
+
+def _as_code(shown: str) -> str:
+    return shown if shown.startswith("`") else code(shown)
 
 
 def referenced(markdown: str) -> list[str]:

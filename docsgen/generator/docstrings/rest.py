@@ -25,6 +25,10 @@ _ROLE = re.compile(r":(?:py:)?([\w-]+):`([^`]+)`")
 _LITERAL = re.compile(r"``(.+?)``")
 _LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
 _NAMED = re.compile(r"`([^`]+)`__?(?=\W|$)")
+# reST's escape right after inline markup lets a word go on at once: ``:class:`Option`\s``
+# reads "Options", and a backslash before a space joins without the space.  Both go; an
+# escaped punctuation mark stays, as Markdown reads it alike.
+_ESCAPE_AFTER_MARKUP = re.compile(r"(?<=`)\\(?: |(?=\w))")
 _DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w-]+)::\s*(.*)$")
 _HEADING_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 # What each of ``to_markdown``'s rewritten lines holds: ``::`` (a directive or a literal
@@ -52,6 +56,8 @@ def inline(text: str) -> str:
     """reST inline markup as Markdown: roles, literals and links."""
     if "`" not in text:  # each of them holds a backquote
         return text
+    if "`\\" in text:
+        text = _ESCAPE_AFTER_MARKUP.sub("", text)
 
     def role(match: re.Match[str]) -> str:
         name, content = match.group(1), match.group(2)

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
 from docsgen.generator.api_entries import Block, FileReference
+from docsgen.generator.docstrings.links import unlinked
 from docsgen.generator.markdown import Citation
 from docsgen.generator.orientation.readme import code_blocks, is_example
 from docsgen.generator.surface.model import SUBMODULE, PublicModule, PublicName, Surface
@@ -431,6 +432,6 @@ def _first_sentence(block: Block) -> str:
     first = doc.split("\n\n", 1)[0].strip()
     if not first or first.startswith(("```", "|", "#", "*", "-", ">")):
         return ""
-    first = " ".join(first.split())
+    first = " ".join(unlinked(first).split())
     sentence = re.match(r"(.+?[.!?])(\s|$)", first)
     return sentence.group(1) if sentence else first
