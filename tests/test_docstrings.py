@@ -106,7 +106,7 @@ def test_numpy_sections_are_parsed() -> None:
 def test_a_documented_parameter_the_signature_lacks_is_flagged() -> None:
     doc = parse("Python", "Do it.\n\n:param ghost: Not there any more.\n")
     rendered = render(doc, (Parameter("real"),))
-    assert "⚠️ documented, but the signature has no such parameter Not there any more." in (
+    assert "⚠️ documented, but the signature has no such parameter: Not there any more." in (
         rendered.markdown
     )
     assert rendered.warnings == ["`ghost` is documented but is not a parameter"]

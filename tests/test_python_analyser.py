@@ -145,6 +145,29 @@ def test_dynamic_exports_and_computed_all_are_warned_about() -> None:
     )
 
 
+def test_names_only_a_module_getattr_provides_are_said_once_with_it() -> None:
+    # attrs: ``__getattr__`` made by a call, ``__all__`` listing what it provides and
+    # ``__doc__``, which every module has.
+    text = (
+        "from attr import define\n"
+        "__all__ = ['__doc__', '__version__', '__author__', 'define']\n"
+        "__getattr__ = _make_getattr(__name__)\n"
+    )
+    result = analyse("src/attrs/__init__.py", text, "Python")
+    assert result.warnings == (
+        "Module-level `__getattr__` (line 3): the module may provide names dynamically that "
+        "are not listed; `__all__` lists 2 name(s) only it can provide: `__version__`, "
+        "`__author__`.",
+    )
+    names = [f"n{i}" for i in range(10)]
+    alone = analyse("m.py", f"__all__ = {names!r}\n", "Python")
+    assert alone.warnings == (
+        "`__all__` lists 10 name(s) this file neither defines nor imports: "
+        + ", ".join(f"`{n}`" for n in names[:8])
+        + " and 2 more.",
+    )
+
+
 def test_module_names_and_docs() -> None:
     result = analyse("src/pkg/sub/__init__.py", '# header\n"""Package doc."""\n', "Python")
     assert (result.module, result.doc, result.doc_line) == ("pkg.sub", "Package doc.", 2)

@@ -96,7 +96,7 @@ def _parameters(
         elif loose:
             note = "(not named in the signature)"
         else:
-            note = f"{WARNING_SIGN} documented, but the signature has no such parameter"
+            note = f"{WARNING_SIGN} documented, but the signature has no such parameter:"
             out.warnings.append(f"{code(name)} is documented but is not a parameter")
         described_text = _cell_text(doc.description)
         rows.append((cell_code(name), _type_cell(doc.type), "",

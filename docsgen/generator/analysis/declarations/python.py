@@ -532,6 +532,8 @@ class _Reader:
                     continue
                 if conditional and name in scope.members:
                     continue  # the first (unconditional, no-exception) value is kept
+                if scope.qualname is None and name == "__getattr__":  # attrs: made by a call
+                    self.module_getattr = line
                 value = expr(node.value, None) if node.value is not None else None
                 shown = value if value is not None and len(value) <= MAX_VALUE_CHARS else None
                 if scope.qualname is not None:
@@ -658,11 +660,6 @@ def _finish(
             f"{code('__all__')} is partly computed (line {lines}): only its literal names "
             "are known."
         )
-    if reader.module_getattr is not None:
-        warnings.append(
-            f"Module-level {code('__getattr__')} (line {reader.module_getattr}): the module "
-            "may provide names dynamically that are not listed."
-        )
     symbols: list[Symbol] = []
     for name, group in scope.members.items():
         head = group[0]
@@ -689,15 +686,14 @@ def _finish(
             (n for n in candidates if n not in defined and not is_private(n)),
             key=lambda n: (reader.imported[n][1], order.get(n, len(order)), n),
         )
+    unknown: list[str] = []  # listed in ``__all__``, yet neither defined nor imported here
     for name in reexported:
         if name in reader.imported:
             target, line = reader.imported[name]
             symbols.append(Symbol("reexport", name, name, line, target=target))
-        elif not reader.stars and not listed.included:
-            warnings.append(
-                f"{code('__all__')} lists {code(name)}, which this file neither defines "
-                "nor imports."
-            )
+        elif not reader.stars and not listed.included and name not in MODULE_ATTRIBUTES:
+            unknown.append(name)
+    warnings += _unknown_warnings(reader.module_getattr, unknown)
     return FileAnalysis(
         path,
         language,
@@ -710,3 +706,36 @@ def _finish(
         star_imports=tuple(reader.stars),
         exports_included=tuple(listed.included),
     )
+
+
+# What the import system sets on every module: ``__all__`` may list them (attrs lists
+# ``__doc__``); nothing needs to define them.
+MODULE_ATTRIBUTES = frozenset(
+    {"__doc__", "__name__", "__file__", "__path__", "__package__", "__spec__", "__loader__",
+     "__builtins__", "__cached__", "__dict__"}
+)  # fmt: skip
+MAX_NAMES_SHOWN = 8  # of the names a warning lists; the rest are counted
+
+
+def _unknown_warnings(getattr_line: int | None, unknown: list[str]) -> list[str]:
+    """One warning for a module ``__getattr__`` and the names it must provide, one for
+    names ``__all__`` lists that nothing provides: a reader needs to know once, not per name."""
+    shown = ", ".join(code(n) for n in unknown[:MAX_NAMES_SHOWN])
+    if len(unknown) > MAX_NAMES_SHOWN:
+        shown += f" and {len(unknown) - MAX_NAMES_SHOWN} more"
+    if getattr_line is not None:
+        provided = (
+            f"; {code('__all__')} lists {len(unknown)} name(s) only it can provide: {shown}"
+            if unknown
+            else ""
+        )
+        return [
+            f"Module-level {code('__getattr__')} (line {getattr_line}): the module may provide "
+            f"names dynamically that are not listed{provided}."
+        ]
+    if unknown:
+        return [
+            f"{code('__all__')} lists {len(unknown)} name(s) this file neither defines nor "
+            f"imports: {shown}."
+        ]
+    return []
