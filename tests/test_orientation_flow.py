@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from docsgen.generator.analysis import analyse_file
+from docsgen.generator.engine.run import Engine
 from docsgen.generator.model import RepositoryModel, build_model
 from docsgen.generator.sections import SECTIONS, how_it_works
 from tests.support import projects
 from tests.support.citations import citation_problems, markdown_citations, mermaid_blocks
-from tests.support.generation import snapshot_of
+from tests.support.generation import document, fetch, pool, section, snapshot_of
 from tests.support.snapshots import model_of
+
+__all__ = ["pool"]
 
 _CHAIN = re.compile(r"^(`[^`]+`(?: → `[^`]+`)+)$", re.M)
 
@@ -385,3 +390,23 @@ def test_a_local_bound_once_to_a_new_instance_leads_to_its_classs_methods() -> N
     assert chains(md) == ["`cli.main` → `Client.send` → `Client.encode`"]
     assert "- `Client.send`, called at `tool/cli.py:5`" in md
     assert "Client.close" not in md
+
+
+@pytest.mark.parametrize(
+    ("project", "titles"),
+    [
+        # A library's exported types' methods are entries too; one whose tree another
+        # shows (``ExecuteC``, which ``Execute`` calls) is left out.
+        ("cobra", ["`cobra.Command.GenBashCompletionFile`", "`cobra.Command.Execute`"]),
+        ("uuid", ["`uuid.NewDCEGroup`", "`uuid.NewDCEPerson`"]),
+    ],
+)
+def test_a_go_librarys_entries_are_named_by_their_package_in_a_whole_run(
+    project: str, titles: list[str], pool: ProcessPoolExecutor
+) -> None:
+    # The section reads the analyses' "calls" facet only: the package's name must be in it.
+    repo = projects.checkout(project)
+    docs = asyncio.run(document(asyncio.run(fetch(repo)), Engine(pool)))
+    md = section(docs, "How it works")
+    headings = re.findall(r"^### `[^`]+`: (`[^`]+`),", md, re.M)
+    assert headings == titles

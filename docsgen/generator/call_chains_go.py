@@ -1,4 +1,5 @@
-"""Go call chains: from ``func main``, or from the functions a library package exports.
+"""Go call chains: from ``func main``, or from what a library package exports: its
+functions and its exported types' methods (cobra's ``Command.Execute``).
 
 Each Go file's analysis holds its functions and calls within its package
 (``analysis.facts.go_calls``); here a callee written ``folder:()f.M`` (a method
@@ -20,7 +21,7 @@ from docsgen.generator.call_chains import (
 )
 from docsgen.generator.markdown import code
 
-MAX_EXPORTED = 2  # a library's exported functions shown: those with the largest trees
+MAX_EXPORTED = 2  # a library's exported functions and methods shown: the largest trees
 
 
 class GoIndex:
@@ -62,8 +63,9 @@ class GoIndex:
 def entry_points(
     index: GoIndex, analyses: Mapping[str, FileAnalysis], product: set[str]
 ) -> list[EntryPoint]:
-    """``func main`` of each main package; else the exported functions of the product's
-    shallowest package, those that lead furthest first."""
+    """``func main`` of each main package; else the exported functions and methods of the
+    product's shallowest package, those that lead furthest first, each not already shown
+    by one before it."""
     found: list[EntryPoint] = []
     for path, analysis in analyses.items():
         if analysis.language != "Go" or path not in product:
@@ -87,16 +89,27 @@ def entry_points(
     exported = []
     for definition in index.definitions.values():
         folder, _, name = definition.name.partition(":")
-        if folder == top and definition.kind == "function" and name[:1].isupper():
+        if folder == top and all(part[:1].isupper() for part in name.split(".")):
             hops = chain_tree(index, definition)
             if hops:
                 exported.append((_size(hops), name, definition, hops))
     exported.sort(key=lambda e: (-e[0], e[1]))
-    for _, name, definition, hops in exported[:MAX_EXPORTED]:
-        title = f"{code(package + '.' + name)}, a function the package exports"
+    shown: set[str] = set()  # what the trees chosen so far show
+    for _, name, definition, hops in exported:
+        if len(found) == MAX_EXPORTED:
+            break
+        if definition.name in shown:
+            continue  # ``Execute`` calls ``ExecuteC``: its tree shows the other's
+        shown |= _names(hops)
+        what = "a function" if definition.kind == "function" else "a method of a type"
+        title = f"{code(package + '.' + name)}, {what} the package exports"
         found.append(EntryPoint(title, definition, None, hops))
     return found
 
 
 def _size(hops: tuple[Hop, ...]) -> int:
     return sum(1 + _size(h.children) for h in hops)
+
+
+def _names(hops: tuple[Hop, ...]) -> set[str]:
+    return {n for h in hops for n in (h.callee.name, *_names(h.children))}

@@ -40,7 +40,7 @@ FACETS: dict[str, tuple[str, ...]] = {
     ),
     "entry": ("path", "language", "entry_points"),
     # What call chains are followed through (How it works).
-    "calls": ("path", "language", "module", "entry_points", "call_graph"),
+    "calls": ("path", "language", "module", "package", "entry_points", "call_graph"),
     "env": ("path", "language", "env_reads"),
     "routes": ("path", "language", "routes"),
     # What the public API is made of (``docsgen.generator.surface``): the declarations

@@ -54,8 +54,8 @@ def build(model: RepositoryModel) -> SectionResult:
         w.add(
             "No entry point (a console script, a `__main__.py`, the `__call__` of a class a "
             "Python package exports, the function a JavaScript package exports, Go's `func "
-            "main` or a Go package's exported functions, Rust's `fn main` or the functions a "
-            "library crate exports) leads to a call the code shows."
+            "main` or a Go package's exported functions and methods, Rust's `fn main` or the "
+            "functions a library crate exports) leads to a call the code shows."
         )
         return _result(w)
     w.add(
