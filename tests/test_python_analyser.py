@@ -168,6 +168,23 @@ def test_names_only_a_module_getattr_provides_are_said_once_with_it() -> None:
     )
 
 
+def test_a_class_passed_through_calls_later_stays_the_class() -> None:
+    # attrs: ``Factory = _add_hash(_add_eq(Factory, attrs=_f), attrs=_f)``.
+    text = (
+        'class Factory:\n    """Stores a factory."""\n'
+        "Factory = _add_hash(_add_eq(Factory, attrs=_f), attrs=_f)\n"
+        "def helper(): ...\n"
+        "helper = wraps(other)(helper_impl)\n"  # not passed itself: a new value
+    )
+    found = {s.name: s for s in analyse("m.py", text, "Python").symbols}
+    assert (found["Factory"].kind, found["Factory"].line, found["Factory"].doc) == (
+        "class",
+        1,
+        "Stores a factory.",
+    )
+    assert (found["helper"].kind, found["helper"].line) == ("attribute", 5)
+
+
 def test_module_names_and_docs() -> None:
     result = analyse("src/pkg/sub/__init__.py", '# header\n"""Package doc."""\n', "Python")
     assert (result.module, result.doc, result.doc_line) == ("pkg.sub", "Package doc.", 2)

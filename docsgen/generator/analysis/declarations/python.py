@@ -532,6 +532,8 @@ class _Reader:
                     continue
                 if conditional and name in scope.members:
                     continue  # the first (unconditional, no-exception) value is kept
+                if _rewraps(scope.members.get(name), name, node.value):
+                    continue  # ``Factory = _add_hash(Factory)``: a decorator applied later
                 if scope.qualname is None and name == "__getattr__":  # attrs: made by a call
                     self.module_getattr = line
                 value = expr(node.value, None) if node.value is not None else None
@@ -739,3 +741,23 @@ def _unknown_warnings(getattr_line: int | None, unknown: list[str]) -> list[str]
             f"imports: {shown}."
         ]
     return []
+
+
+def _rewraps(defined: list[Symbol] | None, name: str, value: ast.expr | None) -> bool:
+    """Whether ``name = value`` passes the class or function ``name`` already is through
+    calls, as a decorator would (attrs: ``Factory = _add_hash(_add_repr(Factory))``)."""
+    if (
+        not defined
+        or defined[0].kind not in ("class", "function")
+        or not isinstance(value, ast.Call)
+    ):
+        return False
+    calls = [value]
+    while calls:
+        call = calls.pop()
+        for argument in (*call.args, *(k.value for k in call.keywords)):
+            if isinstance(argument, ast.Name) and argument.id == name:
+                return True
+            if isinstance(argument, ast.Call):
+                calls.append(argument)
+    return False
