@@ -254,12 +254,10 @@ def _dedent(body: list[str]) -> list[str]:
 
 
 def _comment_end(lines: list[str], i: int) -> int:
-    """The line after a comment: its indented lines; a bare ``..`` ends at a blank line."""
-    if lines[i].strip() == "..":
-        j = i + 1
-        while j < len(lines) and lines[j].strip() and _indent(lines[j]) > _indent(lines[i]):
-            j += 1
-        return j
+    """The line after a comment and its indented lines; a bare ``..`` before a blank line
+    is a comment alone (what is indented after the blank line is a quote)."""
+    if lines[i].strip() == ".." and (i + 1 >= len(lines) or not lines[i + 1].strip()):
+        return i + 1
     return max(i + 1, _indented_end(lines, i + 1, _indent(lines[i])))
 
 
