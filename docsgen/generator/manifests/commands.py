@@ -20,6 +20,7 @@ from typing import Any
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.analysis.manifest_lines import LineIndex, TomlLines, json_key_line
+from docsgen.generator.manifests.readme_code import CodeBlock, InlineCode, readme_code
 from docsgen.generator.modules import python_module, python_packages
 
 RoleOf = Callable[[str], str]  # a file's role: "product", "test", "example", "fuzz", ...
@@ -44,6 +45,8 @@ SHELL_LANGUAGES = frozenset(
     {"sh", "bash", "shell", "console", "zsh", "shell-session", "shellsession", "terminal",
      "cmd", "powershell", "ps", "ps1", "pwsh", "fish", "bat", "batch", "sh-session"}
 )  # fmt: skip
+# Languages that say nothing of a block's content: one opening with a prompt is a session.
+PLAIN_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "none"})
 _COMMAND_WORDS = frozenset(
     {"pip", "pip3", "python", "python3", "py", "npm", "npx", "yarn", "pnpm", "go", "cargo",
      "make", "docker", "docker-compose", "git", "mvn", "gradle", "./gradlew", "curl", "poetry",
@@ -52,9 +55,6 @@ _COMMAND_WORDS = frozenset(
      "rustup", "java", "dotnet", "kubectl", "helm", "hatch", "pdm"}
 )  # fmt: skip
 _PROMPT = re.compile(r"^\s*(?:\$|>|%|PS>|PS [^>]*>)\s+")
-_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^`\s]*)[^`]*$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_INLINE_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 MAX_BLOCK_LINES = 25
 MAX_README_BLOCKS = 12
 
@@ -87,94 +87,58 @@ def heading_purpose(heading: str) -> str | None:
     return None
 
 
-def readme_blocks(text: str) -> list[ReadmeBlock]:
-    """Shell blocks under install/usage/build/test-like headings (nearest such heading)."""
-    lines = text.splitlines()
-    stack: list[tuple[int, str]] = []  # (level, heading)
+def readme_blocks(text: str, path: str) -> list[ReadmeBlock]:
+    """Shell blocks under install/usage/build/test-like headings (nearest such heading), and
+    commands written inline in prose, of the README at ``path``."""
     blocks: list[ReadmeBlock] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        fence = _FENCE.match(line)
-        if fence:
-            marker, info = fence.group(2), fence.group(3).lower()
-            body_start = i + 1
-            j = body_start
-            while j < len(lines) and not lines[j].strip().startswith(marker[0] * len(marker)):
-                j += 1
-            block = _block(lines, body_start, j, info, stack)
-            if block is not None:
-                blocks.append(block)
-            i = j + 1
-            continue
-        level_heading = _heading(lines, i)
-        if level_heading is not None:
-            level, heading = level_heading
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, heading))
-        else:
-            blocks.extend(_inline_commands(line, i, stack))
-        i += 1
+    for part in readme_code(text, path):
+        found = _block(part) if isinstance(part, CodeBlock) else _inline_command(part)
+        if found is not None:
+            blocks.append(found)
     return blocks[:MAX_README_BLOCKS]
 
 
-def _under(stack: list[tuple[int, str]]) -> tuple[str, str]:
+def _under(headings: tuple[str, ...]) -> tuple[str, str]:
     """The nearest install/usage/build/test-like heading and its purpose; else the nearest
     heading (or the README itself) with ``OTHER``."""
-    for _, heading in reversed(stack):
+    for heading in reversed(headings):
         purpose = heading_purpose(heading)
         if purpose:
             return heading, purpose
-    return (stack[-1][1] if stack else "README"), OTHER
+    return (headings[-1] if headings else "README"), OTHER
 
 
-def _inline_commands(line: str, index: int, stack: list[tuple[int, str]]) -> list[ReadmeBlock]:
-    """Commands written inline in prose ("To install, run `pip install .`")."""
-    found = []
-    for span in _INLINE_CODE.finditer(line):
-        text = _PROMPT.sub("", span.group(1)).strip()
-        word = _command_word(text)
-        if _is_command(word) and len(text.split()) > 1:
-            heading, purpose = _under(stack)
-            found.append(ReadmeBlock(heading, purpose, "sh", text, index + 1, word))
-    return found
-
-
-def _heading(lines: list[str], i: int) -> tuple[int, str] | None:
-    atx = _ATX.match(lines[i])
-    if atx:
-        return len(atx.group(1)), atx.group(2)
-    if i + 1 < len(lines) and lines[i].strip() and not lines[i].startswith((" ", "\t")):
-        under = lines[i + 1].strip()
-        if re.fullmatch(r"=+", under) and len(under) >= 3:
-            return 1, lines[i].strip()
-        if re.fullmatch(r"-+", under) and len(under) >= 3:
-            return 2, lines[i].strip()
-    return None
-
-
-def _block(
-    lines: list[str], start: int, end: int, info: str, stack: list[tuple[int, str]]
-) -> ReadmeBlock | None:
-    heading, purpose = _under(stack)
-    body = lines[start:end]
-    first = next((k for k, line in enumerate(body) if line.strip()), None)
-    if first is None:
+def _inline_command(span: InlineCode) -> ReadmeBlock | None:
+    """A command written inline in prose ("To install, run `pip install .`")."""
+    text = _PROMPT.sub("", span.text).strip()
+    word = _command_word(text)
+    if not _is_command(word) or len(text.split()) < 2:
         return None
-    word = _command_word(body[first])
+    heading, purpose = _under(span.headings)
+    return ReadmeBlock(heading, purpose, "sh", text, span.line, word)
+
+
+def _block(code: CodeBlock) -> ReadmeBlock | None:
+    heading, purpose = _under(code.headings)
+    body = code.text.splitlines()
+    word = _command_word(body[0])
     if purpose == OTHER and not _is_command(word):
         return None  # under no telling heading, only a known command word makes it one
-    if info not in SHELL_LANGUAGES and not (
-        info == "" and (_PROMPT.match(body[first]) or word in _COMMAND_WORDS)
+    # A block in no language or plain text whose first line is a prompt is a shell session.
+    session = code.info in PLAIN_LANGUAGES and _PROMPT.match(body[0]) is not None
+    if (
+        code.info not in SHELL_LANGUAGES
+        and not session
+        and not (code.info == "" and word in _COMMAND_WORDS)
     ):
         return None
-    if not word or word not in body[first]:
+    if not word or word not in body[0]:
         return None
     shown = body[:MAX_BLOCK_LINES]
     if len(body) > MAX_BLOCK_LINES:
         shown.append(f"# … {len(body) - MAX_BLOCK_LINES} more lines")
-    return ReadmeBlock(heading, purpose, info, "\n".join(shown), start + first + 1, word)
+    info = "" if session else code.info
+    return ReadmeBlock(heading, purpose, info, "\n".join(shown), code.line, word)
 
 
 def _is_command(word: str) -> bool:

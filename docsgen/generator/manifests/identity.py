@@ -20,11 +20,12 @@ from docsgen.generator.analysis.manifest_lines import (
     LineIndex,
     TomlLines,
     blank_xml_comments,
+    ini_values,
     json_key_line,
 )
 
 # In this order: a repository with several root manifests is first what the first says.
-MANIFESTS = ("pyproject.toml", "package.json", "Cargo.toml", "go.mod", "pom.xml")
+MANIFESTS = ("pyproject.toml", "setup.cfg", "package.json", "Cargo.toml", "go.mod", "pom.xml")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,23 @@ def _pyproject(path: str, text: str) -> Identity | None:
     return None
 
 
+def _setup_cfg(path: str, text: str) -> Identity | None:
+    """``[metadata]``'s literal name and description (``attr:`` and ``file:`` values are
+    read elsewhere by setuptools: they are not what the project is called)."""
+    found: dict[str, Stated] = {}
+    for key in ("name", "description"):
+        values = ini_values(text, "metadata", key)
+        if values and not values[0].text.startswith(("attr:", "file:")):
+            first = values[0].line
+            # The key's own line, or the value's first line after an empty ``key =``.
+            written = text.splitlines()[first - 1].strip()
+            token = key if written.startswith(key) else values[0].text
+            found[key] = Stated(" ".join(v.text for v in values), path, first, token)
+    if not found:
+        return None
+    return Identity("Python", found.get("name"), found.get("description"))
+
+
 def _stated(path: str, line: int | None, value: str | None, token: str) -> Stated | None:
     return Stated(value, path, line, token) if value is not None and line is not None else None
 
@@ -152,6 +170,7 @@ def _pom(path: str, text: str) -> Identity | None:
 
 _READERS = {
     "pyproject.toml": _pyproject,
+    "setup.cfg": _setup_cfg,
     "package.json": _package_json,
     "Cargo.toml": _cargo,
     "go.mod": _go_mod,

@@ -374,7 +374,7 @@ def _count_readmes(texts: Mapping[str, str], by_name: Mapping[str, list[Concept]
         if not _README_NAME.search(path):
             continue
         text = texts[path]
-        for block in code_blocks(text):
+        for block in code_blocks(text, path):
             seen: set[int] = set()
             lines = block.text.splitlines()
             # A console session's code is on its prompt lines; the rest is what it printed.

@@ -7,8 +7,10 @@ Markdown (emphasis, code, links to web pages) and drops what would not work
 or not be safe on our page (images, relative links, link schemes other than
 http and https).  Raw HTML stays as written: the page shows it as text, tags
 and all (``docsgen.render`` renders no HTML of the Markdown).  ``code_blocks``
-answers the fenced code blocks with their language and the heading they sit
-under.
+answers the code blocks, Markdown's or reStructuredText's, with their language
+and the headings they sit under (``manifests.readme_code`` reads them, for the
+README's commands too); ``is_example`` tells an example of using the code from
+commands and data.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from docsgen.generator.manifests.commands import SHELL_LANGUAGES
+from docsgen.generator.manifests.readme_code import CodeBlock
+from docsgen.generator.manifests.readme_code import code_blocks as code_blocks  # one reader
 from docsgen.generator.markdown import printable
 
 _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
@@ -169,41 +173,6 @@ def _link(label: str, url: str | None) -> str:
     if url and _SAFE_URL.match(url):
         return f"[{label}]({url})"
     return label
-
-
-@dataclass(frozen=True)
-class CodeBlock:
-    line: int  # 1-based, the block's first line of code
-    info: str  # the fence's language, lowercased ("" when none)
-    text: str
-    heading: str  # the nearest heading above it ("" when none)
-
-
-def code_blocks(text: str) -> Iterator[CodeBlock]:
-    """The README's fenced code blocks, in order."""
-    lines = text.splitlines()
-    heading = ""
-    i = 0
-    while i < len(lines):
-        opened = _FENCE.match(lines[i])
-        atx = _ATX.match(lines[i])
-        if opened:
-            marker = opened.group(1)
-            j = i + 1
-            while j < len(lines) and not lines[j].strip().startswith(marker):
-                j += 1
-            body = lines[i + 1 : j]
-            first = next((k for k, line in enumerate(body) if line.strip()), None)
-            if first is not None:
-                shown = "\n".join(body[first:]).rstrip()
-                yield CodeBlock(i + 2 + first, opened.group(2).lower(), shown, heading)
-            i = j + 1
-            continue
-        if atx:
-            heading = atx.group(2)
-        elif _underlined(lines, i) and lines[i].strip():
-            heading = lines[i].strip()
-        i += 1
 
 
 def is_example(block: CodeBlock) -> bool:

@@ -20,16 +20,11 @@ from docsgen.generator.manifests.commands import (
     readme_blocks,
 )
 from docsgen.generator.manifests.identity import project_identity
+from docsgen.generator.manifests.readme_code import CodeBlock, code_blocks
 from docsgen.generator.markdown import SectionWriter, anchor, code, escape, fence
 from docsgen.generator.markdown.cells import cell_code
 from docsgen.generator.model import RepositoryModel
-from docsgen.generator.orientation.readme import (
-    CodeBlock,
-    code_blocks,
-    is_example,
-    plain_text,
-    readme_path,
-)
+from docsgen.generator.orientation.readme import is_example, plain_text, readme_path
 from docsgen.generator.product import roles_of
 from docsgen.generator.sections.base import Section, SectionResult
 from docsgen.generator.surface.roles import PRODUCT
@@ -42,13 +37,13 @@ MAX_EXAMPLE_LINES = 25
 def build(model: RepositoryModel) -> SectionResult:
     w = SectionWriter(model.snapshot)
     readme = readme_path(model.texts)
-    blocks = readme_blocks(model.texts[readme]) if readme else []
+    blocks = readme_blocks(model.texts[readme], readme) if readme else []
     roles = roles_of(model)
     commands = manifest_commands(
         model.texts, [f.path for f in model.files], model.analyses,
         lambda path: roles.of.get(path, PRODUCT),
     )  # fmt: skip
-    all_blocks = list(code_blocks(model.texts[readme])) if readme else []
+    all_blocks = list(code_blocks(model.texts[readme], readme)) if readme else []
     snippets = [b for b in all_blocks if _is_manifest_snippet(b)]
     example = next((b for b in all_blocks if is_example(b)), None)
     if not blocks and not commands and not snippets and example is None:
