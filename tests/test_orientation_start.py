@@ -67,7 +67,7 @@ def test_flask_runs_as_a_module_by_its_importable_name_and_installs_the_root_fir
     install = start.split("### Install\n", 1)[1].split("###", 1)[0]
     assert install.index("`pip install .`") < install.index("`pip install ./examples/celery`")
     assert (
-        "`pytest` *(implied)* | pytest is configured in \\[tool.pytest.ini\\_options\\] | "
+        "`pytest` *(implied)* | pytest is configured in `[tool.pytest.ini_options]` | "
         "`pyproject.toml:67`" in start.split("### Test", 1)[1].split("\n")[4]
     )
 

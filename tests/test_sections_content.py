@@ -53,12 +53,12 @@ def test_getting_started_lists_build_file_commands_and_marks_implied_ones() -> N
     md = getting_started.build(model_of(POLYGLOT_FILES)).markdown
     for row in (
         "| `make build` | Build everything | `Makefile:3` |",
-        "| `make test` | runs pytest -q; npm test | `Makefile:6` |",
-        "| `npm run build` | runs tsc -p . | `package.json:8` |",
-        "| `npm test` | runs vitest run | `package.json:9` |",
+        "| `make test` | runs `pytest -q; npm test` | `Makefile:6` |",
+        "| `npm run build` | runs `tsc -p .` | `package.json:8` |",
+        "| `npm test` | runs `vitest run` | `package.json:9` |",
         '| `CMD ["serve", "--port", "8080"]` | what the container runs | `Dockerfile:7` |',
         "| `EXPOSE 8080 9090/udp` | ports the container listens on | `Dockerfile:5` |",
-        "| `polyglot` | console script, calls app.cli:main | `pyproject.toml:21` |",
+        "| `polyglot` | console script, calls `app.cli:main` | `pyproject.toml:21` |",
         "| `go test ./...` *(implied)* | the Go toolchain runs every package's tests "
         "| `go.mod:1` |",
         "| `cargo build` *(implied)* | Cargo builds the crate | `Cargo.toml:1` |",
@@ -106,7 +106,7 @@ def test_a_readme_saying_pip_install_in_prose_or_under_any_heading_is_quoted() -
 def test_a_pipe_in_a_script_does_not_break_the_table() -> None:
     package = '{\n  "scripts": {\n    "lint": "eslint . | tee out.txt"\n  }\n}\n'
     md = getting_started.build(model_of({"package.json": package})).markdown
-    assert "| `npm run lint` | runs eslint . \\| tee out.txt | `package.json:3` |" in md
+    assert "| `npm run lint` | runs `eslint . \\| tee out.txt` | `package.json:3` |" in md
 
 
 def test_configuration_tables_defaults_kinds_and_computed_names() -> None:

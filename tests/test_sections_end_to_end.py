@@ -61,7 +61,7 @@ async def test_a_polyglot_repository_is_documented_with_grounded_sections(
 
     getting_started = sections["Getting Started"]["markdown"]
     assert "polyglot serve --port 8080" in getting_started
-    assert "| `npm test` | runs vitest run | `package.json:9` |" in getting_started
+    assert "| `npm test` | runs `vitest run` | `package.json:9` |" in getting_started
     architecture = sections["Architecture"]["markdown"]
     # The modules, grouped by folder (more than 15), and the five of ``app/`` on their own.
     overview, inside_app = mermaid_blocks(architecture)

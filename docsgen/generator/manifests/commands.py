@@ -77,6 +77,7 @@ class Command:
     path: str
     line: int
     token: str | None
+    runs: str = ""  # the code, file or table ``detail`` goes on to name, as written: as code
     implied: bool = False
 
 
@@ -207,7 +208,7 @@ def _python_main_modules(paths: Collection[str], role_of: RoleOf) -> list[Comman
         if module is None or not module.endswith(".__main__"):
             continue
         package = module.removesuffix(".__main__")
-        found.append(Command(RUN, f"python -m {package}", f"runs {path}", path, 1, None))
+        found.append(Command(RUN, f"python -m {package}", "runs", path, 1, None, runs=path))
     return found
 
 
@@ -247,11 +248,8 @@ def _package_json(path: str, text: str, names: set[str]) -> list[Command]:
                 command = f"npm {name}" if name in ("test", "start") else f"npm run {name}"
             else:
                 command = f"{manager} run {name}" if manager == "bun" else f"{manager} {name}"
-            found.append(
-                Command(
-                    _script_purpose(name), command + _in(folder), f"runs {body}", path, line, name
-                )
-            )
+            purpose = _script_purpose(name)
+            found.append(Command(purpose, command + _in(folder), "runs", path, line, name, body))
     anchor_key = "dependencies" if "dependencies" in data else "name"
     line = json_key_line(text, index, anchor_key)
     if line is not None and (data.get("dependencies") or data.get("devDependencies")):
@@ -306,11 +304,13 @@ def _makefile(path: str, text: str) -> list[Command]:
                 break
             if following.strip():
                 recipe.append(following.strip())
-        detail = help_text or ("runs " + "; ".join(recipe[:3]) + (" …" if len(recipe) > 3 else "")
-                               if recipe else "no recipe of its own")  # fmt: skip
+        runs = "; ".join(recipe[:3]) + (" …" if len(recipe) > 3 else "") if not help_text else ""
+        detail = help_text or ("runs" if recipe else "no recipe of its own")
         for target in rule.group(1).split():
             make = f"make -C {folder} {target}" if folder else f"make {target}"
-            found.append(Command(_script_purpose(target), make, detail, path, number, target))
+            found.append(
+                Command(_script_purpose(target), make, detail, path, number, target, runs=runs)
+            )
     return found
 
 
@@ -434,11 +434,12 @@ def _pyproject(path: str, text: str) -> list[Command]:
             Command(
                 TEST,
                 "pytest",
-                "pytest is configured in [tool.pytest.ini_options]",
+                "pytest is configured in",
                 path,
                 pytest_line,
                 "pytest",
                 implied=True,
+                runs="[tool.pytest.ini_options]",
             )
         )
     poetry_line = lines.table_line(("tool", "poetry"))
@@ -546,10 +547,10 @@ def _declared_entry_points(analyses: Mapping[str, FileAnalysis], role_of: RoleOf
                 analysis.language == "Python" and entry != "__main__"
             ):
                 found.append(
-                    Command(RUN, entry, f"console script, calls {target}", path, line, entry)
+                    Command(RUN, entry, "console script, calls", path, line, entry, runs=target)
                 )
             elif name == "package.json":
-                found.append(Command(RUN, entry, f"command, runs {target}", path, line, entry))
+                found.append(Command(RUN, entry, "command, runs", path, line, entry, runs=target))
             elif name == "cargo.toml" and role == "fuzz":
                 folder = posixpath.dirname(path)
                 where = f" (in {posixpath.dirname(folder)}/)" if "/" in folder else ""

@@ -88,7 +88,7 @@ def build(model: RepositoryModel) -> SectionResult:
         for c in found[:MAX_PER_PURPOSE]:
             mark = " *(implied)*" if c.implied else ""
             rows.append(
-                f"| {cell_code(c.command)}{mark} | {escape(c.detail)} | "
+                f"| {cell_code(c.command)}{mark} | {_what_it_does(c)} | "
                 f"{w.cite(c.path, c.line, c.token)} |"
             )
         w.add("\n".join(rows))
@@ -138,3 +138,10 @@ def _shortened(text: str) -> str:
 SECTION = Section(
     "getting_started", TITLE, build, inputs=frozenset({PATHS, TEXTS, analyses("entry")})
 )
+
+
+def _what_it_does(command: Command) -> str:
+    """The detail in words, then what it runs as code: a recipe's ``$(VAR)`` and a script's
+    ``|`` read as written."""
+    shown = escape(command.detail)
+    return f"{shown} {cell_code(command.runs)}" if command.runs else shown
