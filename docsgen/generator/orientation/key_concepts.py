@@ -10,10 +10,29 @@ README's text; one pass over the imports, no file read again.
 
 Each concept keeps the evidence it was ranked on, and a few real uses
 (``uses``) to quote as examples, each with its line.
+
+The README's code names a concept when an identifier there is the concept's
+name and refers to the project's item, in every language read:
+
+- a name qualified by a path (``a::b::Name``, ``a.b.Name``) is the project's
+  only when the path's head is one of the project's own (``_project_heads``:
+  ``anyhow::Error``, ``flask.Flask``, ``crate::Value``); ``thiserror::Error``,
+  ``std::error::Error``, ``console.print`` (a value's member) are not;
+- a name an import statement binds is qualified by the module it names:
+  ``from m import Name``, ``import { Name } from "m"``, ``const { Name } =
+  require("m")``, ``use m::{Name}``; a name bound from another package
+  (``use thiserror::Error;``) is not the project's anywhere in that code block
+  (``#[derive(Error)]`` below it);
+- a macro is shown only by a call, ``name!``;
+- a name followed by ``::`` is a path's segment: the item itself only when the
+  item is a type or module whose members are reached (``Value::Null``,
+  ``Error::msg``), not otherwise (``anyhow::Result`` names the crate, not the
+  ``anyhow!`` macro); a turbofish (``from_str::<T>``) is no segment.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -143,8 +162,9 @@ def rank(
         for word in {words, words + "s", words + "es"}:
             by_name[word].append(concept)
     roots = _root_modules(surfaces)
-    _count_imports(analyses, roles, by_name, _project_heads(surfaces), _paths(roots))
-    _count_readmes(texts, by_name)
+    heads = _project_heads(surfaces)
+    _count_imports(analyses, roles, by_name, heads, _paths(roots))
+    _count_readmes(texts, by_name, heads)
     _count_documentation(roots, references, by_name)
     ranked = sorted(concepts.values(), key=lambda c: (-c.score, not c.top, c.order))
     chosen: list[Concept] = []
@@ -311,12 +331,22 @@ def _tested_words(path: str) -> frozenset[str]:
 
 
 def _project_heads(surfaces: Sequence[Surface]) -> set[str]:
-    """The first words of the project's own imports: its packages, and Rust's ``crate``."""
+    """The first words of the project's own imports: its packages, and Rust's ``crate``;
+    and the names Go code calls its packages by (``cmp`` of ``github.com/google/go-cmp/cmp``,
+    as in ``cmp.Diff``)."""
     heads = {"crate", "self", "super"}
     for surface in surfaces:
         for module in surface.modules:
             heads.add(_MODULE_PARTS.split(module.name)[0])
+            if module.language == "Go":
+                heads.add(_GO_PACKAGE.sub("", module.name).rsplit("/", 1)[-1])
     return heads
+
+
+def _is_own(module: str, heads: set[str]) -> bool:
+    """Whether a module, as an import writes it, is the project's: relative, or under one
+    of its heads."""
+    return module.startswith(".") or _MODULE_PARTS.split(module, 1)[0] in heads
 
 
 def _imported_names(i: Import) -> Iterable[str]:
@@ -353,8 +383,7 @@ def _count_imports(
         for i in analysis.imports:
             # Most imports name no concept: that is asked first, the module's head after.
             named = [name for name in _imported_names(i) if name in by_name]
-            if not named or not (i.level or i.module.startswith(".") or
-                                 _MODULE_PARTS.split(i.module, 1)[0] in heads):  # fmt: skip
+            if not named or not (i.level or _is_own(i.module, heads)):
                 continue
             for name in named:
                 for concept in by_name[name]:
@@ -368,7 +397,9 @@ def _count_imports(
                         concept.uses.append(Use(Citation(path, i.line, written), how))
 
 
-def _count_readmes(texts: Mapping[str, str], by_name: Mapping[str, list[Concept]]) -> None:
+def _count_readmes(
+    texts: Mapping[str, str], by_name: Mapping[str, list[Concept]], heads: set[str]
+) -> None:
     """Which concepts the READMEs' code shows, and the first line showing each."""
     for path in sorted(texts, key=lambda p: (p.count("/"), p)):
         if not _README_NAME.search(path):
@@ -376,25 +407,107 @@ def _count_readmes(texts: Mapping[str, str], by_name: Mapping[str, list[Concept]
         text = texts[path]
         for block in code_blocks(text, path):
             seen: set[int] = set()
-            lines = block.text.splitlines()
+            lines = original = block.text.splitlines()
             # A console session's code is on its prompt lines; the rest is what it printed.
-            session = any(line.startswith(">>>") for line in lines)
-            for offset, line in enumerate(lines):
-                if session and not line.startswith((">>>", "...")):
-                    continue
-                for word in set(_IDENTIFIER.findall(line)):
-                    for concept in by_name.get(word, ()):
-                        if id(concept) in seen:
-                            continue
-                        seen.add(id(concept))
-                        concept.shown += 1
-                        if is_example(block) and not any(u.how == "README" for u in concept.uses):
-                            cited = Citation(path, block.line + offset, word)
-                            concept.uses.append(Use(cited, "README", line.strip()))
-        for span in _INLINE_CODE.finditer(text):
-            for word in set(_IDENTIFIER.findall(span.group(1))):
-                for concept in by_name.get(word, ()):
+            if any(line.startswith(">>>") for line in lines):
+                lines = [line[3:] if line.startswith((">>>", "...")) else "" for line in lines]
+            for mention in _mentions("\n".join(lines), heads):
+                for concept in by_name.get(mention.word, ()):
+                    if id(concept) in seen or not mention.names(concept.kind):
+                        continue
+                    seen.add(id(concept))
                     concept.shown += 1
+                    if is_example(block) and not any(u.how == "README" for u in concept.uses):
+                        cited = Citation(path, block.line + mention.line, mention.word)
+                        concept.uses.append(Use(cited, "README", original[mention.line].strip()))
+        for span in _INLINE_CODE.finditer(text):
+            named: set[int] = set()
+            for mention in _mentions(span.group(1), heads):
+                for concept in by_name.get(mention.word, ()):
+                    if id(concept) not in named and mention.names(concept.kind):
+                        named.add(id(concept))
+                        concept.shown += 1
+
+
+# What a name of the README's code may be, by the text around it (see the module's
+# documentation).
+_WORD = re.compile(r"(?<![\w$])[A-Za-z_]\w*")
+_QUALIFIER = re.compile(r"(?<![\w$.:])(?:[A-Za-z_]\w*(?:::|\.))+\Z")
+_QUALIFIER_SPAN = 256  # characters looked back at for a name's qualifying path
+# Import statements that name the module apart from the names they bind: the names' span
+# (``names``) and the module (``module``) of each.
+_IMPORT_GROUPS = (
+    re.compile(r"^[ \t]*from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+"
+               r"(?P<names>\([^)]*\)|[^\n#]*)", re.M),  # Python
+    re.compile(r"\b(?:import|export)[ \t]+(?:type[ \t]+)?(?P<names>[\w$\s{},*]+?)\s*"
+               r"\bfrom\s*(?P<quote>['\"])(?P<module>[^'\"\n]+)(?P=quote)"),  # JavaScript
+    re.compile(r"\b(?:const|let|var)\s+(?P<names>\{[^}]*\}|[\w$]+)\s*=\s*require\s*\(\s*"
+               r"['\"](?P<module>[^'\"\n]+)['\"]"),  # CommonJS
+    re.compile(r"\buse\s+(?P<module>(?:\w+::)+)\{(?P<names>[^;]*)\}"),  # Rust
+)  # fmt: skip
+# Import statements of one path, binding its last name (or the alias): Rust, Java.
+_IMPORT_PATH = re.compile(
+    r"^[ \t]*(?:(?:pub[ \t]+)?use[ \t]+(?P<path>[\w:]+)(?:[ \t]+as[ \t]+(?P<alias>\w+))?"
+    r"|import[ \t]+(?:static[ \t]+)?(?P<java>[\w.]+))[ \t]*;",
+    re.M,
+)
+_PATH_KINDS = frozenset({"struct", "enum", "trait", "type", "class", "interface", "module"})
+_OBJECTS = ("self.", "super.", "crate.")
+_GO_PACKAGE = re.compile(r"/v[0-9]+$")  # a Go module's major version: no package's name
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A name of the README's code that is not another package's: ``then`` is ``"!"``
+    when a macro call follows it, ``"::"`` when it is a path's segment."""
+
+    line: int  # in the code, from 0
+    word: str
+    then: str
+
+    def names(self, kind: str) -> bool:
+        """Whether it names an item of this kind."""
+        if kind == "macro":
+            return self.then == "!"
+        return self.then != "::" or kind in _PATH_KINDS
+
+
+def _mentions(code: str, heads: set[str]) -> list[_Mention]:
+    """The names of ``code`` that may be the project's: not qualified by another package's
+    path, nor bound in ``code`` by an import from another package."""
+    groups: list[tuple[tuple[int, int], bool]] = []
+    foreign: set[str] = set()  # the names ``code`` imports from other packages
+    for pattern in _IMPORT_GROUPS:
+        for m in pattern.finditer(code):
+            from_own = _is_own(m.group("module"), heads)
+            groups.append((m.span("names"), from_own))
+            if not from_own:
+                foreign.update(_WORD.findall(m.group("names")))
+    for m in _IMPORT_PATH.finditer(code):
+        path = m.group("path") or m.group("java")
+        if not _is_own(path, heads):
+            foreign.add(m.group("alias") or _MODULE_PARTS.split(path)[-1])
+    newlines = [i for i, c in enumerate(code) if c == "\n"]
+    found = []
+    for m in _WORD.finditer(code):
+        start, end, word = m.start(), m.end(), m.group()
+        own = next((o for (a, b), o in groups if a <= start < b), None)
+        if own is None:
+            qualifier = _QUALIFIER.search(code, max(0, start - _QUALIFIER_SPAN), start)
+            if qualifier is not None:  # Rust's ``self::``, not a Python object's ``self.``
+                path = qualifier.group()
+                own = _is_own(path, heads) and not path.startswith(_OBJECTS)
+            elif code.endswith((".", "::"), 0, start):
+                own = False  # a value's member: ``Console().print``
+            else:
+                own = word not in foreign
+        if not own:
+            continue
+        after = code[end : end + 3]
+        then = "!" if after.startswith("!") and not after.startswith("!=") else \
+            "::" if after.startswith("::") and not after.startswith("::<") else ""  # fmt: skip
+        found.append(_Mention(bisect.bisect(newlines, start), word, then))
+    return found
 
 
 @dataclass(frozen=True)
