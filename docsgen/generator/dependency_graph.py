@@ -320,7 +320,8 @@ def _js_packages(model: RepositoryModel) -> list[tuple[str, str, str]]:
 
 
 class _RustCrates:
-    """Module paths of the files of each crate (a folder with Cargo.toml and src/)."""
+    """The modules of each crate (a folder with Cargo.toml and src/): files, and the inline
+    ``mod x { ... }`` the analyses know, each with the names it binds."""
 
     def __init__(self, model: RepositoryModel, paths: set[str]) -> None:
         self.crate_dirs: list[str] = []
@@ -352,6 +353,32 @@ class _RustCrates:
                 # The library root wins over main.rs for ``crate::``-less lookups.
                 if key not in self.files or p.endswith("/lib.rs"):
                     self.files[key] = p
+        # What each module binds (its items, ``mod``s and ``use``s, as the analysis keeps
+        # them), and whether a glob brings in more; inline modules join ``files``.
+        self.bound: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+        self.globbed: set[tuple[str, tuple[str, ...]]] = set()
+        self.scopes: dict[str, dict[int, tuple[str, ...]]] = {}  # a use's line -> its scope
+        self.declared: dict[tuple[str, str], str] = {}  # (file, ``mod`` name) -> its #[path]
+        for p, analysis in sorted(model.analyses.items()):
+            located = self._module_path(p) if p.endswith(".rs") else None
+            if located is None or self.files.get(located) != p:
+                continue
+            crate, module = located
+            lines = self.scopes[p] = {}
+            for s in analysis.symbols:
+                scope = (*module, *s.parent.split(".")) if s.parent else module
+                if s.kind == "module" and s.target is None:
+                    self.files.setdefault((crate, (*module, *s.qualname.split("."))), p)
+                elif s.kind == "module" and s.target:  # ``#[path = "core.rs"] mod imp;``
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(p), s.target))
+                    if target in paths:
+                        self.declared[(p, s.name)] = target
+                if s.kind == "reexport" and s.name == "*":
+                    self.globbed.add((crate, scope))
+                else:
+                    self.bound[(crate, scope)].add(s.name)
+                if s.kind == "reexport":
+                    lines.setdefault(s.line, scope)
 
     def crate_of(self, path: str) -> str | None:
         for folder in self.crate_dirs:
@@ -373,6 +400,8 @@ class _RustCrates:
         return crate, tuple(parts)
 
     def resolve(self, path: str, imp: Import) -> set[str]:
+        """The files ``imp`` depends on (``path`` itself when it names the file's own
+        modules); empty when it names no module of the crate."""
         located = self._module_path(path)
         if located is None:
             return set()
@@ -380,30 +409,36 @@ class _RustCrates:
         if path.endswith("/main.rs") or "/src/bin/" in path:
             here = ()
         if imp.kind == "mod":
-            hit = self.files.get((crate, (*here, imp.module)))
+            hit = self.declared.get((path, imp.module)) or self.files.get(
+                (crate, (*here, imp.module))
+            )
             return {hit} if hit else set()
+        # The inline module the ``use`` is in.  One the analysis does not see is in a
+        # function or in a module it leaves out (``#[cfg(test)] mod tests { use super::*; }``):
+        # read first as in a module inside the file's own, then as in the file's module.
+        scope = self.scopes.get(path, {}).get(imp.line)
         found: set[str] = set()
         for full in _use_paths(imp):
-            hit = self._resolve_path(crate, here, full)
-            if hit and hit != path:
+            if scope is not None:
+                hit = self._resolve_path(crate, scope, full)
+            else:
+                hit = self._resolve_path(crate, here, full, True) or self._resolve_path(
+                    crate, here, full
+                )
+            if hit:
                 found.add(hit)
         return found
 
-    def _resolve_path(self, crate: str, here: tuple[str, ...], segments: list[str]) -> str | None:
+    def _resolve_path(
+        self, crate: str, here: tuple[str, ...], segments: list[str], unseen: bool = False
+    ) -> str | None:
         if not segments:
             return None
         head, rest = segments[0], segments[1:]
+        if head in ("crate", "self", "super"):
+            return self._relative(crate, here, segments, unseen)
         bases: list[tuple[str, tuple[str, ...]]] = []
-        if head == "crate":
-            bases = [(crate, ())]
-        elif head == "self":
-            bases = [(crate, here)]
-        elif head == "super":
-            base = here
-            while rest and rest[0] == "super":
-                base, rest = base[:-1], rest[1:]
-            bases = [(crate, base[:-1])]
-        elif head in self.names:
+        if head in self.names:
             bases = [(self.names[head], ())]
         else:
             rest = segments
@@ -419,9 +454,34 @@ class _RustCrates:
             return self.files.get((self.names[head], ()))
         return None
 
+    def _relative(
+        self, crate: str, here: tuple[str, ...], segments: list[str], unseen: bool
+    ) -> str | None:
+        """The file declaring the deepest module a ``crate::``/``self::``/``super::`` path
+        names (what follows it is an item and its members); None when a segment that must
+        be a module is none: lowercase (Rust's modules are), followed by more segments,
+        and bound by nothing the module declares or imports."""
+        first, rest = segments[0], segments[1:]
+        module = () if first == "crate" else here
+        if first == "super" and not unseen:  # unseen: ``super`` is the file's own module
+            rest = segments
+        while rest and rest[0] == "super":
+            if not module:
+                return None  # above the crate's root
+            module, rest = module[:-1], rest[1:]
+        if (crate, module) not in self.files:
+            return None
+        while rest and (crate, (*module, rest[0])) in self.files:
+            module, rest = (*module, rest[0]), rest[1:]
+        key = (crate, module)
+        if (len(rest) > 1 and rest[0][:1].islower() and rest[0] not in self.bound.get(key, ())
+                and key not in self.globbed):  # fmt: skip
+            return None
+        return self.files[key]
+
 
 def _use_paths(imp: Import) -> Iterable[list[str]]:
-    prefix = [s for s in imp.module.split("::") if s]
+    prefix = [s for s in imp.module.split("::") if s and s != "*"]
     if not imp.names:
         yield prefix
         return

@@ -15,7 +15,13 @@ from collections.abc import Iterable
 from dataclasses import fields, replace
 from typing import Any
 
-from docsgen.generator.analysis.file_analysis import OUTLINE, FileAnalysis, outline
+from docsgen.generator.analysis.file_analysis import (
+    MODULE_OUTLINE,
+    OUTLINE,
+    FileAnalysis,
+    module_outline,
+    outline,
+)
 from docsgen.generator.model import FileInfo
 
 COMMIT = "commit"  # the commit SHA (the repository's name, metadata and notes are always read)
@@ -27,12 +33,14 @@ REFERENCES = "references"  # every analysed file's rendered API entries
 # Facets of a file's analysis: the fields a section reads (input name "analyses:<facet>").
 FACETS: dict[str, tuple[str, ...]] = {
     # The architecture: the imports, the entry points, the classes and their bases, and
-    # what a package exports (a new function changes none of them).
+    # what a package exports; the modules a file declares inside itself and the names its
+    # imports bind (where Rust's ``use`` paths lead); a new function changes none of them.
     "graph": (
         "path",
         "language",
         "module",
         "imports",
+        MODULE_OUTLINE,
         "entry_points",
         "classes",
         "exports",
@@ -90,6 +98,8 @@ def project(analysis: FileAnalysis, facet: str) -> FileAnalysis:
     blank = {name: _DEFAULTS[name] for name in _ALL_FIELDS - set(kept)}
     if OUTLINE in kept:
         blank["symbols"] = outline(analysis.symbols)
+    elif MODULE_OUTLINE in kept:
+        blank["symbols"] = module_outline(analysis.symbols)
     return replace(analysis, **blank)
 
 

@@ -209,7 +209,7 @@ class FileAnalysis:
         for name in names:
             if name == "symbols":
                 found[name] = [s.to_json() for s in self.symbols]
-            elif name == OUTLINE:
+            elif name in (OUTLINE, MODULE_OUTLINE):
                 found[name] = [
                     [
                         s.kind,
@@ -221,7 +221,7 @@ class FileAnalysis:
                         s.public,
                         list(s.bases),
                     ]
-                    for s in self.symbols
+                    for s in (self.symbols if name == OUTLINE else module_outline(self.symbols))
                 ]
             else:
                 found[name] = getattr(self, name)
@@ -242,7 +242,8 @@ class FileAnalysis:
                 for s in items
             )
 
-        if OUTLINE in data:
+        rows = data.get(OUTLINE, data.get(MODULE_OUTLINE))
+        if rows is not None:
             symbols = tuple(
                 Symbol(
                     kind,
@@ -254,7 +255,7 @@ class FileAnalysis:
                     public=public,
                     bases=tuple(bases),
                 )
-                for kind, name, qualname, line, parent, target, public, bases in data[OUTLINE]
+                for kind, name, qualname, line, parent, target, public, bases in rows
             )
         else:
             symbols = syms(data.get("symbols", []))
@@ -289,8 +290,13 @@ class FileAnalysis:
 # Not a field: the symbols without their documentation, signatures and parameters (what
 # is declared where, and what it re-exports), read where the whole symbols are not needed.
 OUTLINE = "outline"
+# The outline of a file's modules and imports (Rust's ``mod x { }`` and ``use``, as
+# ``module`` and ``reexport`` symbols): its modules' structure, which a new function leaves.
+MODULE_OUTLINE = "module_outline"
+_STRUCTURE_KINDS = frozenset({"module", "reexport"})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-_CONVERTED = frozenset({"symbols", OUTLINE})  # what ``encodable`` gives as JSON values
+# What ``encodable`` gives as JSON values.
+_CONVERTED = frozenset({"symbols", OUTLINE, MODULE_OUTLINE})
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -309,6 +315,11 @@ def outline(symbols: Iterable[Symbol]) -> tuple[Symbol, ...]:
         )
         for s in symbols
     )
+
+
+def module_outline(symbols: Iterable[Symbol]) -> tuple[Symbol, ...]:
+    """The symbols as ``MODULE_OUTLINE`` keeps them."""
+    return outline(s for s in symbols if s.kind in _STRUCTURE_KINDS)
 
 
 def _call_facts(data: dict[str, Any] | None) -> CallFacts | None:
