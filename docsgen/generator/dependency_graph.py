@@ -12,7 +12,17 @@ static and per language:
   ``index`` files, and workspace packages named in a ``package.json``.
 - Go: import paths under a ``go.mod`` module path, to the package folder.
 - Rust: ``crate::``, ``self::``, ``super::``, workspace crate names and
-  ``mod x;`` declarations, to ``x.rs`` or ``x/mod.rs`` under the crate's ``src``.
+  ``mod x;`` declarations (``#[path]`` too), to ``x.rs`` or ``x/mod.rs`` under
+  the crate's ``src``.  A ``use`` path names a module, then an item and its
+  members (``crate::StdError``, ``self::State::*``): it resolves to the file
+  declaring its deepest module, a file's or an inline ``mod x { }`` (the crate
+  root at least), read from the inline module the ``use`` is in.  It is broken
+  only when a segment that must be a module is none: lowercase (as Rust's
+  modules are), followed by more segments, and neither a module nor a name its
+  module binds by ``mod`` or ``use`` (``crate::nonexistent::X``).  A ``use`` the
+  analysis does not place (in a function, in a ``#[cfg(test)] mod tests``) is
+  read as in a module inside its file (``super::*`` is the file's module), else
+  as in the file's module.
 - Java: class imports to ``a/b/C.java`` (and ``a.b.*`` to that folder's files).
 """
 
