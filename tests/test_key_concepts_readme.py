@@ -57,3 +57,15 @@ def test_anyhows_concepts_are_shown_by_their_own_readme_lines(pool: ProcessPoolE
     assert "use thiserror::Error;" not in uses  # thiserror's Error, not anyhow's
     assert "- [`anyhow`](#anyhow::anyhow): `return Err(anyhow!(" in uses
     assert "- [`Result`](#anyhow::Result): `use anyhow::Result;` (`README.md:32`)" in uses
+
+
+def test_a_readmes_import_names_the_project_in_all_its_code() -> None:
+    # zod's README imports ``z`` once, and its later blocks (formatted by Prettier) use it.
+    own = HEADS | {"z"}
+    code = "const user = z\n  .object({ name: z.string() })\n  .array();\nlet s: string;"
+    mentions = [(m.line, m.word) for m in _mentions(code, own) if m.names("constant")]
+    # ``.array()`` is a schema's method, not ``z.array``; ``string`` alone is TypeScript's.
+    assert [(line, w) for line, w in mentions if w in ("object", "string", "array")] == [
+        (1, "object"),
+        (1, "string"),
+    ]

@@ -16,13 +16,17 @@ name and refers to the project's item, in every language read:
 
 - a name qualified by a path (``a::b::Name``, ``a.b.Name``) is the project's
   only when the path's head is one of the project's own (``_project_heads``:
-  ``anyhow::Error``, ``flask.Flask``, ``crate::Value``); ``thiserror::Error``,
-  ``std::error::Error``, ``console.print`` (a value's member) are not;
+  ``anyhow::Error``, ``flask.Flask``, ``crate::Value``), or a name the README
+  imports from the project (``z.string()`` after ``import { z } from "zod"``,
+  in any of its code blocks); ``thiserror::Error``, ``std::error::Error``,
+  ``console.print`` (a value's member) are not;
 - a name an import statement binds is qualified by the module it names:
   ``from m import Name``, ``import { Name } from "m"``, ``const { Name } =
   require("m")``, ``use m::{Name}``; a name bound from another package
   (``use thiserror::Error;``) is not the project's anywhere in that code block
   (``#[derive(Error)]`` below it);
+- JavaScript's and TypeScript's literals and primitive types (``null``,
+  ``string``) are the project's only qualified (zod's ``z.string()``);
 - a macro is shown only by a call, ``name!``;
 - a name followed by ``::`` is a path's segment: the item itself only when the
   item is a type or module whose members are reached (``Value::Null``,
@@ -43,6 +47,7 @@ from functools import lru_cache
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Import
 from docsgen.generator.api_entries import Block, FileReference
 from docsgen.generator.docstrings.links import unlinked
+from docsgen.generator.manifests.readme_code import CodeBlock
 from docsgen.generator.markdown import Citation
 from docsgen.generator.orientation.readme import code_blocks, is_example
 from docsgen.generator.surface.model import SUBMODULE, PublicModule, PublicName, Surface
@@ -405,13 +410,13 @@ def _count_readmes(
         if not _README_NAME.search(path):
             continue
         text = texts[path]
-        for block in code_blocks(text, path):
+        blocks = [(block, *_code_of(block)) for block in code_blocks(text, path)]
+        # What the README imports from the project names it in all its code, which
+        # often imports once (``import { z } from "zod"``, then ``z.string()``).
+        own = heads.union(*(_bindings(code, heads)[0] for _, _, code in blocks))
+        for block, original, code in blocks:
             seen: set[int] = set()
-            lines = original = block.text.splitlines()
-            # A console session's code is on its prompt lines; the rest is what it printed.
-            if any(line.startswith(">>>") for line in lines):
-                lines = [line[3:] if line.startswith((">>>", "...")) else "" for line in lines]
-            for mention in _mentions("\n".join(lines), heads):
+            for mention in _mentions(code, own):
                 for concept in by_name.get(mention.word, ()):
                     if id(concept) in seen or not mention.names(concept.kind):
                         continue
@@ -422,17 +427,27 @@ def _count_readmes(
                         concept.uses.append(Use(cited, "README", original[mention.line].strip()))
         for span in _INLINE_CODE.finditer(text):
             named: set[int] = set()
-            for mention in _mentions(span.group(1), heads):
+            for mention in _mentions(span.group(1), own):
                 for concept in by_name.get(mention.word, ()):
                     if id(concept) not in named and mention.names(concept.kind):
                         named.add(id(concept))
                         concept.shown += 1
 
 
+def _code_of(block: CodeBlock) -> tuple[list[str], str]:
+    """A block's lines, and its code: a console session's code is on its prompt lines,
+    the rest is what it printed."""
+    lines = block.text.splitlines()
+    if not any(line.startswith(">>>") for line in lines):
+        return lines, block.text
+    return lines, "\n".join(line[3:] if line.startswith((">>>", "...")) else "" for line in lines)
+
+
 # What a name of the README's code may be, by the text around it (see the module's
 # documentation).
 _WORD = re.compile(r"(?<![\w$])[A-Za-z_]\w*")
-_QUALIFIER = re.compile(r"(?<![\w$.:])(?:[A-Za-z_]\w*(?:::|\.))+\Z")
+# A chain may break its line before a dot (``z\n  .object({``), not after one.
+_QUALIFIER = re.compile(r"(?<![\w$.:])(?:[A-Za-z_]\w*\s*(?:::|\.))+\Z")
 _QUALIFIER_SPAN = 256  # characters looked back at for a name's qualifying path
 # Import statements that name the module apart from the names they bind: the names' span
 # (``names``) and the module (``module``) of each.
@@ -451,6 +466,14 @@ _IMPORT_PATH = re.compile(
     r"|import[ \t]+(?:static[ \t]+)?(?P<java>[\w.]+))[ \t]*;",
     re.M,
 )
+# The literals and primitive types of JavaScript and TypeScript: written alone, they are the
+# language's, whatever the project names after them.
+_LANGUAGE_WORDS = frozenset(
+    "null undefined true false string number boolean object symbol bigint any unknown never void"
+    .split()
+)  # fmt: skip
+_IMPORT_WORDS = frozenset({"as", "type", "self", "crate", "super"})
+_Group = tuple[tuple[int, int], bool]
 _PATH_KINDS = frozenset({"struct", "enum", "trait", "type", "class", "interface", "module"})
 _OBJECTS = ("self.", "super.", "crate.")
 _GO_PACKAGE = re.compile(r"/v[0-9]+$")  # a Go module's major version: no package's name
@@ -472,21 +495,29 @@ class _Mention:
         return self.then != "::" or kind in _PATH_KINDS
 
 
-def _mentions(code: str, heads: set[str]) -> list[_Mention]:
-    """The names of ``code`` that may be the project's: not qualified by another package's
-    path, nor bound in ``code`` by an import from another package."""
-    groups: list[tuple[tuple[int, int], bool]] = []
-    foreign: set[str] = set()  # the names ``code`` imports from other packages
+def _bindings(code: str, heads: set[str]) -> tuple[set[str], set[str], list[_Group]]:
+    """The names ``code``'s imports bind from the project, those bound from other
+    packages, and the import groups (their names' span, and whether from the project)."""
+    own: set[str] = set()
+    foreign: set[str] = set()
+    groups: list[_Group] = []
     for pattern in _IMPORT_GROUPS:
         for m in pattern.finditer(code):
             from_own = _is_own(m.group("module"), heads)
             groups.append((m.span("names"), from_own))
-            if not from_own:
-                foreign.update(_WORD.findall(m.group("names")))
+            names = set(_WORD.findall(m.group("names"))) - _IMPORT_WORDS
+            (own if from_own else foreign).update(names)
     for m in _IMPORT_PATH.finditer(code):
         path = m.group("path") or m.group("java")
-        if not _is_own(path, heads):
-            foreign.add(m.group("alias") or _MODULE_PARTS.split(path)[-1])
+        name = m.group("alias") or _MODULE_PARTS.split(path)[-1]
+        (own if _is_own(path, heads) else foreign).add(name)
+    return own, foreign, groups
+
+
+def _mentions(code: str, heads: set[str]) -> list[_Mention]:
+    """The names of ``code`` that may be the project's: not qualified by another package's
+    path, nor bound in ``code`` by an import from another package."""
+    _, foreign, groups = _bindings(code, heads)
     newlines = [i for i, c in enumerate(code) if c == "\n"]
     found = []
     for m in _WORD.finditer(code):
@@ -495,12 +526,12 @@ def _mentions(code: str, heads: set[str]) -> list[_Mention]:
         if own is None:
             qualifier = _QUALIFIER.search(code, max(0, start - _QUALIFIER_SPAN), start)
             if qualifier is not None:  # Rust's ``self::``, not a Python object's ``self.``
-                path = qualifier.group()
+                path = "".join(qualifier.group().split())
                 own = _is_own(path, heads) and not path.startswith(_OBJECTS)
             elif code.endswith((".", "::"), 0, start):
                 own = False  # a value's member: ``Console().print``
-            else:
-                own = word not in foreign
+            else:  # ``string`` in ``{ name: string }`` is TypeScript's, ``z.string()`` zod's
+                own = word not in foreign and word not in _LANGUAGE_WORDS
         if not own:
             continue
         after = code[end : end + 3]
