@@ -13,6 +13,6 @@ from docsgen import __version__
 from docsgen.generator.analysis.file_analysis import ANALYSIS_VERSION
 from docsgen.generator.api_entries import REFERENCE_VERSION
 
-VALUE_LAYOUT = "f6"  # bump when what a stored value holds changes (engine.analysis_store)
+VALUE_LAYOUT = "f7"  # bump when what a stored value holds changes (engine.analysis_store)
 CACHE_VERSION = f"{ANALYSIS_VERSION}.{REFERENCE_VERSION}.{VALUE_LAYOUT}"
 GENERATOR_VERSION = f"{__version__}+analysis.{CACHE_VERSION}"
