@@ -114,7 +114,8 @@ def test_flask_class_hierarchy_draws_the_application_and_blueprint_bases() -> No
     assert "m_Flask --> m_App" in diagram
 
 
-def test_the_cycle_note_speaks_of_the_languages_in_the_cycles() -> None:
+def test_cycles_are_listed_where_they_matter_with_a_note_of_the_language() -> None:
+    # Rust modules may use each other freely: no cycle is a finding there.
     rust = model_of(
         {
             "Cargo.toml": '[package]\nname = "demo"\n',
@@ -123,8 +124,18 @@ def test_the_cycle_note_speaks_of_the_languages_in_the_cycles() -> None:
             "src/b.rs": "use crate::a::A;\npub struct B;\n",
         }
     )
-    cycles = part(architecture.build(rust).markdown, "### Import cycles")
-    assert "`src/a.rs`" in cycles
+    md = architecture.build(rust).markdown
+    assert "m_src_a_rs --> m_src_b_rs" in md and "m_src_b_rs --> m_src_a_rs" in md
+    assert "### Import cycles" not in md
+    javascript = model_of(
+        {
+            "package.json": '{"name": "demo", "main": "a.js"}\n',
+            "a.js": "const b = require('./b');\nmodule.exports = 1;\n",
+            "b.js": "const a = require('./a');\nmodule.exports = 2;\n",
+        }
+    )
+    cycles = part(architecture.build(javascript).markdown, "### Import cycles")
+    assert "`a.js` (`a.js:1`) ↔ `b.js` (`b.js:1`)" in cycles
     assert "TYPE_CHECKING" not in cycles and "__main__" not in cycles
     python = model_of(
         {
@@ -141,7 +152,8 @@ def test_the_cycle_note_speaks_of_the_languages_in_the_cycles() -> None:
     assert "(1 inside functions) are not part of the structure" in md
 
 
-def test_serde_json_cycle_note_is_rusts() -> None:
+def test_serde_json_lists_no_cycle_and_no_python_note() -> None:
     model, _ = project_model("serde_json")
     md = architecture.build(model).markdown
+    assert "### Import cycles" not in md
     assert "TYPE_CHECKING" not in md and "__main__" not in md

@@ -36,6 +36,11 @@ MIN_INSIDE = 5  # a group of this many modules or more gets a diagram of its own
 MAX_INSIDE = 3  # of the largest groups
 TOP_MODULES = 10
 MAX_CYCLES = 5
+# Where modules importing each other matters: Python and JavaScript run a module as it is
+# imported (a cycle meets names not yet defined), and Go refuses to build one.  Rust's and
+# Java's modules may use each other freely; a crate's children ``use crate::Item`` of the
+# root that declares them, so listing those cycles would only be noise.
+CYCLE_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript", "Go"})
 MAX_LISTED = 10
 # Languages without imports to resolve (build files, markup, styles, queries).
 _NO_IMPORTS = frozenset(
@@ -309,7 +314,11 @@ def _central(w: SectionWriter, graph: ModuleGraph) -> None:
 
 
 def _cycles(w: SectionWriter, graph: ModuleGraph) -> None:
-    components = [c for c in _strongly_connected(graph) if len(c) > 1]
+    components = [
+        c
+        for c in _strongly_connected(graph)
+        if len(c) > 1 and graph.nodes.get(c[0]) in CYCLE_LANGUAGES
+    ]
     if not components:
         return
     components.sort(key=lambda c: (-len(c), c))
