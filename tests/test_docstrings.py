@@ -199,3 +199,18 @@ def test_unlinked_shows_every_reference_as_code() -> None:
     text = f"Either {ref('click.Option', 'Option')}s or {ref('`Argument`')}."
     assert unlinked(text) == "Either `Option`s or `Argument`."
     assert unlinked("no reference") == "no reference"
+
+
+def test_dunder_names_in_prose_read_as_written_code_and_links_untouched() -> None:
+    # rich's ``ConsoleOptions``: "Options for __rich_console__ method." (Markdown would
+    # show "rich_console" in bold.)
+    doc = parse(
+        "Python",
+        "Options for __rich_console__ method, see ``__init__``, :meth:`object.__init__`, "
+        "`the file <https://x.org/__init__.py>`_ and a__b__c.",
+    )
+    assert doc.summary == (
+        r"Options for \_\_rich_console\_\_ method, see `__init__`, "
+        + ref("object.__init__")
+        + ", [the file](https://x.org/__init__.py) and a__b__c."
+    )

@@ -127,9 +127,23 @@ def to_markdown(text: str) -> Converted:
 def _inline_outside_code(markdown: str) -> str:
     """``inline`` over the text between fenced code blocks (a role may span lines)."""
     if "```" not in markdown:  # most docs: one part
-        return inline(markdown)
+        return _plain_dunders(inline(markdown))
     parts = _FENCED.split(markdown)
-    return "".join(part if part.startswith("```") else inline(part) for part in parts)
+    return "".join(
+        part if part.startswith("```") else _plain_dunders(inline(part)) for part in parts
+    )
+
+
+# A dunder name in prose (``__init__``), which Markdown would show as "init" in bold and
+# reST as written; and what to leave alone: code, a link's target, a reference placeholder.
+_DUNDER = re.compile(r"(`[^`]*`|\]\([^)]*\)|\x02[^\x02]*\x02)|(?<![\w\\])__(\w+?)__(?!\w)")
+
+
+def _plain_dunders(markdown: str) -> str:
+    """Dunder names in prose escaped, so that they read as written."""
+    if "__" not in markdown:
+        return markdown
+    return _DUNDER.sub(lambda m: m.group(1) or f"\\_\\_{m.group(2)}\\_\\_", markdown)
 
 
 _FENCED = re.compile(r"(^```[^\n]*\n.*?^```$)", re.M | re.S)
