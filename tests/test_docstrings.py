@@ -214,3 +214,17 @@ def test_dunder_names_in_prose_read_as_written_code_and_links_untouched() -> Non
         + ref("object.__init__")
         + ", [the file](https://x.org/__init__.py) and a__b__c."
     )
+
+
+def test_a_block_indented_under_the_summary_stays_a_block_a_quoted_list_a_list() -> None:
+    # Django's ``Case``: "An SQL searched CASE expression:" then the SQL, indented.
+    case = parse(
+        "Python", "An SQL searched CASE expression:\n\n    CASE\n        WHEN n > 0\n    END"
+    )
+    assert case.description == "    CASE\n        WHEN n > 0\n    END"
+    # Django's ``CommonMiddleware``: a list quoted under the summary reads as a list.
+    listed = parse("Python", "Common middleware:\n\n    - Forbid access\n\n    - Rewrite URLs")
+    assert listed.description.startswith("- Forbid access")
+    # A docstring whose lines after the first are indented alike is prose throughout.
+    uneven = parse("Python", "Take a block\n    of text.\n\n    Return it.")
+    assert uneven.description == "Return it."

@@ -147,11 +147,28 @@ def _griffe_sections(text: str, style: Style) -> list[Any]:
     return list(load_parsers().Docstring(text, parser=style).parse())
 
 
+_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _quoted(summary: str, rest: str) -> bool:
+    """Whether the text after the summary opens with a block indented deeper than the
+    summary's last line (Django's ``Case``: its SQL), which stays a block as written; a
+    quoted list reads as a list, and a docstring indented unevenly as prose."""
+    opening = rest.partition("\n")[0]
+    return _indent(opening) > _indent(summary.rpartition("\n")[2]) and not _LIST_ITEM.match(opening)
+
+
 def _prose(converted: Converted, into: DocComment | None = None) -> DocComment:
     first, _, rest = converted.markdown.strip().partition("\n\n")
+    rest = _BLANK_LINES.sub("", rest).rstrip()
     return DocComment(
         summary=first.strip(),
-        description=rest.strip(),
+        description=rest if _quoted(first, rest) else rest.lstrip(),
         notes=tuple(converted.notes),
         deprecated=converted.deprecated,
     )
