@@ -1,0 +1,38 @@
+"""The reference of JavaScript, TypeScript, Go and Rust projects as a newcomer reads it.
+
+chalk, nanoid, pkg/errors and log are read as TypeDoc, ``go doc`` and rustdoc
+show them: every public entry point documented from what its users see, doc
+comments rendered as their conventions mean, no warning where nothing is wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
+from docsgen.generator.engine.run import Engine
+from docsgen.generator.pipeline import GeneratedDocs
+from tests.support import projects
+from tests.support.generation import api_entries, document, fetch, module_blocks, pool, section
+
+__all__ = ["pool"]
+
+
+@cache
+def docs(project: str, executor: ProcessPoolExecutor) -> GeneratedDocs:
+    return asyncio.run(document(asyncio.run(fetch(projects.checkout(project))), Engine(executor)))
+
+
+def test_a_subpath_export_is_documented_from_the_declarations_beside_it(
+    pool: ProcessPoolExecutor,
+) -> None:
+    # ``"./non-secure": "./non-secure/index.js"``: TypeScript reads non-secure/index.d.ts.
+    blocks = module_blocks(section(docs("nanoid", pool), "API Reference"))
+    block = blocks["nanoid/non-secure"]
+    assert block.lstrip().startswith(
+        "*TypeScript* · `non-secure/index.d.ts`, `non-secure/index.js`"
+    )
+    nanoid = api_entries(block)["nanoid"]
+    assert nanoid.declaration == "function nanoid(size?: number): string"
+    assert "| `size` | `number` |  | Size of the ID. The default size is 21. |" in nanoid.doc
