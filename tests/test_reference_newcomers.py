@@ -36,3 +36,10 @@ def test_a_subpath_export_is_documented_from_the_declarations_beside_it(
     nanoid = api_entries(block)["nanoid"]
     assert nanoid.declaration == "function nanoid(size?: number): string"
     assert "| `size` | `number` |  | Size of the ID. The default size is 21. |" in nanoid.doc
+
+
+def test_a_code_block_after_a_returns_tag_is_an_example(pool: ProcessPoolExecutor) -> None:
+    blocks = module_blocks(section(docs("nanoid", pool), "API Reference"))
+    doc = api_entries(blocks["nanoid"])["customAlphabet"].doc
+    assert "**Returns** A random string generator.\n\n**Example**\n\n```js\n" in doc
+    assert "const nanoid = customAlphabet('0123456789абвгдеё', 5)\n" in doc
