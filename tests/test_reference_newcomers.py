@@ -43,3 +43,15 @@ def test_a_code_block_after_a_returns_tag_is_an_example(pool: ProcessPoolExecuto
     doc = api_entries(blocks["nanoid"])["customAlphabet"].doc
     assert "**Returns** A random string generator.\n\n**Example**\n\n```js\n" in doc
     assert "const nanoid = customAlphabet('0123456789абвгдеё', 5)\n" in doc
+
+
+def test_params_of_a_field_typed_as_a_function_are_its_parameters(
+    pool: ProcessPoolExecutor,
+) -> None:
+    # ``@param color - …`` over ``hex: (color: string) => this``
+    blocks = module_blocks(section(docs("chalk", pool), "API Reference"))
+    hex_ = api_entries(blocks["chalk"])["ChalkInstance.hex"]
+    assert "| `color` | `string` |  | Hexadecimal value representing the desired color. |" in (
+        hex_.doc
+    )
+    assert "⚠️" not in blocks["chalk"]

@@ -134,6 +134,15 @@ def parameters(src: Source, node: Node | None) -> tuple[Parameter, ...]:
     return tuple(out)
 
 
+def _function_type_parameters(src: Source, annotation: Node | None) -> tuple[Parameter, ...]:
+    """The parameters of a field typed as a function (``hex: (color: string) => this``):
+    what its ``@param`` tags describe."""
+    kind = next(iter(named_children(annotation)), None) if annotation is not None else None
+    if kind is None or kind.type != "function_type":
+        return ()
+    return parameters(src, kind.child_by_field_name("parameters"))
+
+
 def _returns(src: Source, node: Node) -> str | None:
     return _type_text(src, node.child_by_field_name("return_type"))
 
@@ -763,6 +772,7 @@ class _Reader:
                         src.span(_after_decorators(member), member.end_byte), 120
                     ).rstrip(";"),
                     returns=_type_text(src, member.child_by_field_name("type")),
+                    parameters=_function_type_parameters(src, member.child_by_field_name("type")),
                 )
 
     # --- members whose names are computed --------------------------------------------
