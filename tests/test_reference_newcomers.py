@@ -55,3 +55,10 @@ def test_params_of_a_field_typed_as_a_function_are_its_parameters(
         hex_.doc
     )
     assert "⚠️" not in blocks["chalk"]
+
+
+def test_how_it_works_starts_from_what_a_crate_shows_its_users(pool: ProcessPoolExecutor) -> None:
+    # log's ``#[doc(hidden)] pub fn __private_api_log`` serves its macros; rustdoc hides it.
+    how = section(docs("log", pool), "How it works")
+    assert "__private_api_log" not in how
+    assert "### `set_boxed_logger`: `log::set_boxed_logger`, a function the crate exports" in how
