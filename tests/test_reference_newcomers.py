@@ -62,3 +62,12 @@ def test_how_it_works_starts_from_what_a_crate_shows_its_users(pool: ProcessPool
     how = section(docs("log", pool), "How it works")
     assert "__private_api_log" not in how
     assert "### `set_boxed_logger`: `log::set_boxed_logger`, a function the crate exports" in how
+
+
+def test_an_extern_crate_is_no_module_of_the_repository(pool: ProcessPoolExecutor) -> None:
+    # src/kv/key.rs: ``mod serde_support { extern crate serde; use self::serde::…; }`` names
+    # the serde crate, not log's own src/serde.rs.
+    architecture = section(docs("log", pool), "Architecture")
+    assert "m_src_kv_key_rs --> m_src_serde_rs" not in architecture
+    assert "| `src/serde.rs` | 1 | `serde` in `src/lib.rs:342` |" in architecture
+    assert "name no file of the repository" not in architecture

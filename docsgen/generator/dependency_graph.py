@@ -119,6 +119,17 @@ def build_graph(model: RepositoryModel) -> ModuleGraph:
     return graph
 
 
+def _names_extern_crate(analysis: FileAnalysis, imp: Import) -> bool:
+    """``use self::serde::Serialize`` after ``extern crate serde;`` in the file: the
+    crate's path through the module that binds it, not a module of the repository."""
+    segments = imp.module.split("::")
+    while segments and segments[0] in ("self", "super"):
+        segments = segments[1:]
+    if not segments or len(segments) == len(imp.module.split("::")):
+        return False
+    return any(i.kind == "extern" and i.module == segments[0] for i in analysis.imports)
+
+
 def _token(analysis: FileAnalysis, imp: Import) -> str:
     if analysis.language == "Python" and imp.level:
         return "." * imp.level + imp.module
@@ -153,6 +164,8 @@ class _Resolver:
         if language == "Go":
             return self._go(imp.module), False
         if language == "Rust":
+            if _names_extern_crate(analysis, imp):
+                return set(), False
             found = self.rust.resolve(analysis.path, imp)
             relative = imp.kind == "mod" or imp.module.split("::")[0] in ("crate", "self", "super")
             return found, relative and self.rust.crate_of(analysis.path) is not None
@@ -418,6 +431,9 @@ class _RustCrates:
         crate, here = located
         if path.endswith("/main.rs") or "/src/bin/" in path:
             here = ()
+        if imp.kind == "extern":  # ``extern crate x``: a crate, the workspace's or another
+            hit = self.files.get((self.names[imp.module], ())) if imp.module in self.names else None
+            return {hit} if hit else set()
         if imp.kind == "mod":
             hit = self.declared.get((path, imp.module)) or self.files.get(
                 (crate, (*here, imp.module))

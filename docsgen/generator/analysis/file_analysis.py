@@ -91,7 +91,7 @@ class Import:
     # imported at run time), "main" (Python, under ``if __name__ == "__main__":``: only
     # when run as a script), "local" (Python, in a function: when it runs), "require",
     # "dynamic" (JS ``import()``), "export" (JS re-export), "use", "mod" (Rust ``mod x;``:
-    # the file declares its child module).
+    # the file declares its child module), "extern" (Rust ``extern crate x``).
     kind: str = "import"
 
 
