@@ -71,3 +71,15 @@ def test_an_extern_crate_is_no_module_of_the_repository(pool: ProcessPoolExecuto
     assert "m_src_kv_key_rs --> m_src_serde_rs" not in architecture
     assert "| `src/serde.rs` | 1 | `serde` in `src/lib.rs:342` |" in architecture
     assert "name no file of the repository" not in architecture
+
+
+def test_go_doc_headings_and_code_blocks_read_as_go_doc_shows_them(
+    pool: ProcessPoolExecutor,
+) -> None:
+    # pkg/errors' package doc: "Adding context to an error" is a heading between paragraphs;
+    # its examples are indented by four spaces, which a code block leaves out.
+    block = module_blocks(section(docs("pkg-errors", pool), "API Reference"))["errors"]
+    assert "\n\n**Adding context to an error**\n\nThe errors.Wrap function returns" in block
+    assert "```go\nif err != nil {\n        return err\n}\n```" in block
+    # A sentence of its own is no heading: it ends with a full stop.
+    assert "\n\nSee the documentation for Frame.Format for more details.\n" in block
