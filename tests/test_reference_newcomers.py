@@ -83,3 +83,14 @@ def test_go_doc_headings_and_code_blocks_read_as_go_doc_shows_them(
     assert "```go\nif err != nil {\n        return err\n}\n```" in block
     # A sentence of its own is no heading: it ends with a full stop.
     assert "\n\nSee the documentation for Frame.Format for more details.\n" in block
+
+
+def test_a_link_to_a_page_rustdoc_writes_leads_to_its_item_here(
+    pool: ProcessPoolExecutor,
+) -> None:
+    # log links ``[`error!`]: ./macro.error.html`` and ``[`Record`](struct.Record.html)``:
+    # pages of rustdoc's output, which this reference does not have.
+    api = section(docs("log", pool), "API Reference")
+    assert "macros: [`error!`](#log::error),\n[`warn!`](#log::warn)," in api
+    assert "Builder for [`Record`](#log::Record)." in api
+    assert "(struct.Record.html)" not in api and "(./macro.error.html)" not in api

@@ -22,6 +22,15 @@ _RUST_LINK = re.compile(r"\[`([^\]`]+)`\](?!\(|\[)")  # [`Value`]
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*(\S+)\s*$", re.M)
 _REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]|\[([^\]]+)\](?!\(|\[|:)")
 _RUST_PATH_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#|/|\.)([\w:]+)\)")
+# A link to a page rustdoc writes (``struct.Key.html``, ``../log/fn.logger.html#examples``):
+# the item it documents, which these docs hold under its name.
+_RUST_PAGE = (
+    r"(?:\.{1,2}/)*(?P<folders>(?:\w+/)*)"
+    r"(?:struct|enum|trait|fn|macro|type|constant|static|union|derive|attr)\.(?P<item>\w+)"
+    r"\.html(?:#[\w.\-]*)?"
+)
+_RUST_PAGE_TARGET = re.compile(f"^{_RUST_PAGE}$")
+_RUST_PAGE_LINK = re.compile(rf"\[([^\]]+)\]\((?P<page>{_RUST_PAGE})\)")
 _RUST_SECTIONS = {"examples": "Examples", "example": "Examples", "errors": "Errors",
                   "panics": "Panics", "safety": "Safety"}  # fmt: skip
 _RUST_BLOCK_ATTRIBUTES = frozenset({"", "ignore", "no_run", "should_panic", "compile_fail",
@@ -50,11 +59,19 @@ def _links(text: str) -> str:
         target = definitions.get(label.strip("`").lower())
         if target is None:
             return match.group(0)
+        page = _RUST_PAGE_TARGET.match(target)
+        if page is not None:
+            return ref(_page_item(page), shown)
         if re.match(r"^(https?:|mailto:|#|/|\.)", target):
             return f"[{shown}]({target})"
         return ref(target, shown)
 
     return _REFERENCE_LINK.sub(replace, text)
+
+
+def _page_item(page: re.Match[str]) -> str:
+    """``kv/struct.Value.html`` -> ``kv::Value``."""
+    return "::".join([*page["folders"].split("/")[:-1], page["item"]])
 
 
 def rustdoc(text: str) -> DocComment:
@@ -85,6 +102,7 @@ def rustdoc(text: str) -> DocComment:
             current.append(f"**{title}**")
             continue
         if fence is None:
+            line = _RUST_PAGE_LINK.sub(lambda m: ref(_page_item(m), m.group(1)), line)
             line = _RUST_PATH_LINK.sub(lambda m: ref(m.group(2), m.group(1)), line)
             line = _RUST_LINK.sub(lambda m: ref(m.group(1), f"`{m.group(1)}`"), line)
         elif _is_rust_setup(line):
