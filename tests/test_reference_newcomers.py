@@ -94,3 +94,12 @@ def test_a_link_to_a_page_rustdoc_writes_leads_to_its_item_here(
     assert "macros: [`error!`](#log::error),\n[`warn!`](#log::warn)," in api
     assert "Builder for [`Record`](#log::Record)." in api
     assert "(struct.Record.html)" not in api and "(./macro.error.html)" not in api
+
+
+def test_an_import_of_a_vendored_file_is_no_broken_import(pool: ProcessPoolExecutor) -> None:
+    # chalk imports its copy of ansi-styles in source/vendor/: listed, not analysed.
+    generated = docs("chalk", pool)
+    assert "name no file of the repository" not in section(generated, "Architecture")
+    entry = api_entries(module_blocks(section(generated, "API Reference"))["chalk"])["ColorName"]
+    assert entry.alias_of == "./vendor/ansi-styles/index.js.ColorName"
+    assert "from a file not analysed here · `source/index.d.ts:245`" in entry.body
