@@ -103,3 +103,10 @@ def test_an_import_of_a_vendored_file_is_no_broken_import(pool: ProcessPoolExecu
     entry = api_entries(module_blocks(section(generated, "API Reference"))["chalk"])["ColorName"]
     assert entry.alias_of == "./vendor/ansi-styles/index.js.ColorName"
     assert "from a file not analysed here · `source/index.d.ts:245`" in entry.body
+
+
+def test_an_interface_shows_how_its_values_are_called(pool: ProcessPoolExecutor) -> None:
+    # ``chalk.blue('Hello')``: a ChalkInstance is called with the text to style.
+    blocks = module_blocks(section(docs("chalk", pool), "API Reference"))
+    instance = api_entries(blocks["chalk"])["ChalkInstance"]
+    assert instance.declaration == "interface ChalkInstance { (...text: unknown[]): string }"
