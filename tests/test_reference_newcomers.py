@@ -94,6 +94,8 @@ def test_a_link_to_a_page_rustdoc_writes_leads_to_its_item_here(
     assert "macros: [`error!`](#log::error),\n[`warn!`](#log::warn)," in api
     assert "Builder for [`Record`](#log::Record)." in api
     assert "(struct.Record.html)" not in api and "(./macro.error.html)" not in api
+    # ``macro.log.html`` is the macro ``log!``, not the crate's module ``log``.
+    assert "The `log!`, [`error!`](#log::error), [`warn!`](#log::warn)," in api
 
 
 def test_an_import_of_a_vendored_file_is_no_broken_import(pool: ProcessPoolExecutor) -> None:

@@ -26,7 +26,7 @@ _RUST_PATH_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#|/|\.)([\w:]+)\
 # the item it documents, which these docs hold under its name.
 _RUST_PAGE = (
     r"(?:\.{1,2}/)*(?P<folders>(?:\w+/)*)"
-    r"(?:struct|enum|trait|fn|macro|type|constant|static|union|derive|attr)\.(?P<item>\w+)"
+    r"(?P<kind>struct|enum|trait|fn|macro|type|constant|static|union|derive|attr)\.(?P<item>\w+)"
     r"\.html(?:#[\w.\-]*)?"
 )
 _RUST_PAGE_TARGET = re.compile(f"^{_RUST_PAGE}$")
@@ -70,8 +70,10 @@ def _links(text: str) -> str:
 
 
 def _page_item(page: re.Match[str]) -> str:
-    """``kv/struct.Value.html`` -> ``kv::Value``."""
-    return "::".join([*page["folders"].split("/")[:-1], page["item"]])
+    """``kv/struct.Value.html`` -> ``kv::Value``; a macro's page ``::log``: only a
+    documented name ending that way, not a module of its name (log's ``log!``)."""
+    path = "::".join([*page["folders"].split("/")[:-1], page["item"]])
+    return f"::{path}" if page["kind"] == "macro" else path
 
 
 def rustdoc(text: str) -> DocComment:
