@@ -112,3 +112,10 @@ def test_an_interface_shows_how_its_values_are_called(pool: ProcessPoolExecutor)
     blocks = module_blocks(section(docs("chalk", pool), "API Reference"))
     instance = api_entries(blocks["chalk"])["ChalkInstance"]
     assert instance.declaration == "interface ChalkInstance { (...text: unknown[]): string }"
+
+
+def test_a_comment_of_the_readme_is_no_use_of_a_name(pool: ProcessPoolExecutor) -> None:
+    # chalk's README: "// Use RGB colors in terminal emulators that support it."
+    overview = section(docs("chalk", pool), "Overview")
+    assert "- [`chalk`](#chalk.default): `import chalk from 'chalk';` (`readme.md:93`)" in overview
+    assert "Use RGB colors" not in overview
