@@ -93,6 +93,7 @@ def build_graph(model: RepositoryModel) -> ModuleGraph:
         if a.language in GRAPH_LANGUAGES and not p.endswith((".d.ts",))
     }
     paths = {f.path for f in model.files if f.folder_kind is None and f.skipped is None}
+    unanalysed = {posixpath.splitext(f.path)[0] for f in model.files if f.folder_kind}
     resolver = _Resolver(model, paths)
     graph = ModuleGraph()
     for analysis in analyses.values():
@@ -103,7 +104,7 @@ def build_graph(model: RepositoryModel) -> ModuleGraph:
         for imp in analysis.imports:
             targets, relative = resolver.resolve(analysis, imp)
             token = _token(analysis, imp)
-            if not targets and relative:
+            if not targets and relative and not _names_unanalysed(analysis, imp, unanalysed):
                 graph.unresolved.append(Edge(source, "", path, imp.line, token))
             for target_path in sorted(targets):
                 target_analysis = analyses.get(target_path)
@@ -117,6 +118,28 @@ def build_graph(model: RepositoryModel) -> ModuleGraph:
                     graph.edges.append(Edge(source, target, path, imp.line, token, guard))
     graph.edges.sort(key=lambda e: (e.source, e.target, e.path, e.line))
     return graph
+
+
+def _names_unanalysed(analysis: FileAnalysis, imp: Import, unanalysed: set[str]) -> bool:
+    """A JavaScript import of a file in a vendored or generated folder (chalk's
+    ``./vendor/ansi-styles/index.js``): the repository has it, listed but not analysed
+    (``unanalysed``: those files' paths without their extensions)."""
+    if analysis.language not in ("JavaScript", "TypeScript") or not unanalysed:
+        return False
+    base = posixpath.normpath(posixpath.join(posixpath.dirname(analysis.path), imp.module))
+    stem = posixpath.splitext(base)[0]
+    return bool({stem, f"{stem}.d", base, f"{base}/index", f"{base}/index.d"} & unanalysed)
+
+
+def _names_extern_crate(analysis: FileAnalysis, imp: Import) -> bool:
+    """``use self::serde::Serialize`` after ``extern crate serde;`` in the file: the
+    crate's path through the module that binds it, not a module of the repository."""
+    segments = imp.module.split("::")
+    while segments and segments[0] in ("self", "super"):
+        segments = segments[1:]
+    if not segments or len(segments) == len(imp.module.split("::")):
+        return False
+    return any(i.kind == "extern" and i.module == segments[0] for i in analysis.imports)
 
 
 def _token(analysis: FileAnalysis, imp: Import) -> str:
@@ -153,6 +176,8 @@ class _Resolver:
         if language == "Go":
             return self._go(imp.module), False
         if language == "Rust":
+            if _names_extern_crate(analysis, imp):
+                return set(), False
             found = self.rust.resolve(analysis.path, imp)
             relative = imp.kind == "mod" or imp.module.split("::")[0] in ("crate", "self", "super")
             return found, relative and self.rust.crate_of(analysis.path) is not None
@@ -418,6 +443,9 @@ class _RustCrates:
         crate, here = located
         if path.endswith("/main.rs") or "/src/bin/" in path:
             here = ()
+        if imp.kind == "extern":  # ``extern crate x``: a crate, the workspace's or another
+            hit = self.files.get((self.names[imp.module], ())) if imp.module in self.names else None
+            return {hit} if hit else set()
         if imp.kind == "mod":
             hit = self.declared.get((path, imp.module)) or self.files.get(
                 (crate, (*here, imp.module))

@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump when the analysers change what they extract: cached analyses of older
 # versions are ignored.
-ANALYSIS_VERSION = 14
+ANALYSIS_VERSION = 15
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Import:
     # imported at run time), "main" (Python, under ``if __name__ == "__main__":``: only
     # when run as a script), "local" (Python, in a function: when it runs), "require",
     # "dynamic" (JS ``import()``), "export" (JS re-export), "use", "mod" (Rust ``mod x;``:
-    # the file declares its child module).
+    # the file declares its child module), "extern" (Rust ``extern crate x``).
     kind: str = "import"
 
 

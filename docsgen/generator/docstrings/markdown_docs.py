@@ -4,13 +4,16 @@ rustdoc: the conventional sections ``# Examples``, ``# Errors``, ``# Panics``
 and ``# Safety``; code blocks are Rust unless they say otherwise; intra-doc
 links (``[`Value`]``, ``[text](crate::Value)``) name declarations.
 
-Go: paragraphs, indented code blocks, ``# Heading`` lines, ``[Name]`` links
-and a ``Deprecated:`` paragraph (go.dev/doc/comment).
+Go: paragraphs, indented code blocks, ``# Heading`` lines (and the older
+headings: a line of its own between paragraphs, capitalised, without
+punctuation), ``[Name]`` links and a ``Deprecated:`` paragraph
+(go.dev/doc/comment).
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 
 from docsgen.generator.docstrings.model import DocComment, ref
 
@@ -19,6 +22,15 @@ _RUST_LINK = re.compile(r"\[`([^\]`]+)`\](?!\(|\[)")  # [`Value`]
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*(\S+)\s*$", re.M)
 _REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[([^\]]*)\]|\[([^\]]+)\](?!\(|\[|:)")
 _RUST_PATH_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#|/|\.)([\w:]+)\)")
+# A link to a page rustdoc writes (``struct.Key.html``, ``../log/fn.logger.html#examples``):
+# the item it documents, which these docs hold under its name.
+_RUST_PAGE = (
+    r"(?:\.{1,2}/)*(?P<folders>(?:\w+/)*)"
+    r"(?P<kind>struct|enum|trait|fn|macro|type|constant|static|union|derive|attr)\.(?P<item>\w+)"
+    r"\.html(?:#[\w.\-]*)?"
+)
+_RUST_PAGE_TARGET = re.compile(f"^{_RUST_PAGE}$")
+_RUST_PAGE_LINK = re.compile(rf"\[([^\]]+)\]\((?P<page>{_RUST_PAGE})\)")
 _RUST_SECTIONS = {"examples": "Examples", "example": "Examples", "errors": "Errors",
                   "panics": "Panics", "safety": "Safety"}  # fmt: skip
 _RUST_BLOCK_ATTRIBUTES = frozenset({"", "ignore", "no_run", "should_panic", "compile_fail",
@@ -47,11 +59,21 @@ def _links(text: str) -> str:
         target = definitions.get(label.strip("`").lower())
         if target is None:
             return match.group(0)
+        page = _RUST_PAGE_TARGET.match(target)
+        if page is not None:
+            return ref(_page_item(page), shown)
         if re.match(r"^(https?:|mailto:|#|/|\.)", target):
             return f"[{shown}]({target})"
         return ref(target, shown)
 
     return _REFERENCE_LINK.sub(replace, text)
+
+
+def _page_item(page: re.Match[str]) -> str:
+    """``kv/struct.Value.html`` -> ``kv::Value``; a macro's page ``::log``: only a
+    documented name ending that way, not a module of its name (log's ``log!``)."""
+    path = "::".join([*page["folders"].split("/")[:-1], page["item"]])
+    return f"::{path}" if page["kind"] == "macro" else path
 
 
 def rustdoc(text: str) -> DocComment:
@@ -82,6 +104,7 @@ def rustdoc(text: str) -> DocComment:
             current.append(f"**{title}**")
             continue
         if fence is None:
+            line = _RUST_PAGE_LINK.sub(lambda m: ref(_page_item(m), m.group(1)), line)
             line = _RUST_PATH_LINK.sub(lambda m: ref(m.group(2), m.group(1)), line)
             line = _RUST_LINK.sub(lambda m: ref(m.group(1), f"`{m.group(1)}`"), line)
         elif _is_rust_setup(line):
@@ -109,7 +132,7 @@ def godoc(text: str) -> DocComment:
     out: list[str] = []
     deprecated: str | None = None
     paragraphs = re.split(r"\n\s*\n", text.strip())
-    for paragraph in paragraphs:
+    for number, paragraph in enumerate(paragraphs):
         lines = paragraph.split("\n")
         if paragraph.startswith("Deprecated:"):
             deprecated = " ".join(paragraph.removeprefix("Deprecated:").split())
@@ -118,15 +141,35 @@ def godoc(text: str) -> DocComment:
             if all(re.match(r"^\s+([-*+]|\d+[.)])\s", line) for line in lines if line.strip()):
                 out.append("\n".join(line.strip() for line in lines))  # a list
             else:
-                code = "\n".join(line[1:] if line.startswith("\t") else line[2:]
-                                 for line in lines)  # fmt: skip
-                out.append(f"```go\n{code}\n```")
+                out.append(f"```go\n{textwrap.dedent(paragraph)}\n```")
             continue
         heading = re.match(r"^#\s+(\S.*)$", paragraph)
         if heading is not None and len(lines) == 1:
             out.append(f"**{heading.group(1)}**")
             continue
+        following = paragraphs[number + 1] if number + 1 < len(paragraphs) else ""
+        if number and following[:1].strip() and _is_old_go_heading(paragraph):
+            out.append(f"**{paragraph}**")
+            continue
         out.append(_GO_LINK.sub(lambda m: ref(m.group(1).lstrip("*"), f"`{m.group(1)}`"),
                                 paragraph))  # fmt: skip
     first, rest = _split_paragraph("\n\n".join(out))
     return DocComment(summary=first, description=rest, deprecated=deprecated)
+
+
+_GO_HEADING_CHARACTERS = re.compile(r"[;:!?+*/=\[\]{}_^°&§~%#@<\">\\]")
+
+
+def _is_old_go_heading(paragraph: str) -> bool:
+    """go/doc/comment's older heading: one unindented line, starting with a capital
+    letter and ending in a letter or digit, with no punctuation but ``(),``, ``'s`` and
+    a ``.`` inside a word (``Adding context to an error``)."""
+    line = paragraph.strip()
+    if "\n" in line or paragraph[:1].isspace() or not line[:1].isupper():
+        return False
+    if not line[-1:].isalnum() or _GO_HEADING_CHARACTERS.search(line):
+        return False
+    after_quotes = line.split("'")[1:]
+    if any(a != "s" and not a.startswith("s ") for a in after_quotes):
+        return False
+    return all(a and not a.startswith(" ") for a in line.split(".")[1:])

@@ -76,6 +76,10 @@ def parse(text: str, html: bool = False) -> DocComment:
     deprecated: str | None = None
     for name, lines in tags:
         body = "\n".join(lines).strip()
+        if name in _FIELD_TAGS:
+            body, example = _trailing_code(body)
+            if example:
+                examples.append(example)
         if name in ("param", "arg", "argument", "typeparam", "template"):
             parameters.append(_param(body))
         elif name in ("returns", "return"):
@@ -109,6 +113,24 @@ def parse(text: str, html: bool = False) -> DocComment:
         notes=tuple(notes),
         deprecated=deprecated,
     )
+
+
+# Tags whose text is one field's description, which a code block may follow.
+_FIELD_TAGS = frozenset(
+    ("param", "arg", "argument", "typeparam", "template", "returns", "return", "throws",
+     "exception", "exceptions")
+)  # fmt: skip
+_TRAILING_FENCE = re.compile(r"\S[\s\S]*?\n[ \t]*\n[ \t]*(```[\s\S]*```)\s*\Z")
+
+
+def _trailing_code(body: str) -> tuple[str, str]:
+    """A tag's text and the code block that ends it, apart: ``@returns A generator.``
+    followed by a fenced example shows the example as one, not flattened into the
+    tag's line."""
+    match = _TRAILING_FENCE.match(body)
+    if match is None:
+        return body, ""
+    return body[: match.start(1)].rstrip(), match.group(1)
 
 
 def _braced(text: str) -> tuple[str | None, str]:

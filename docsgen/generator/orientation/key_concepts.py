@@ -422,7 +422,11 @@ def _count_readmes(
                         continue
                     seen.add(id(concept))
                     concept.shown += 1
-                    if is_example(block) and not any(u.how == "README" for u in concept.uses):
+                    if (
+                        is_example(block)
+                        and not _COMMENT.match(original[mention.line])
+                        and not any(u.how == "README" for u in concept.uses)
+                    ):
                         cited = Citation(path, block.line + mention.line, mention.word)
                         concept.uses.append(Use(cited, "README", original[mention.line].strip()))
         for span in _INLINE_CODE.finditer(text):
@@ -443,6 +447,9 @@ def _code_of(block: CodeBlock) -> tuple[list[str], str]:
     return lines, "\n".join(line[3:] if line.startswith((">>>", "...")) else "" for line in lines)
 
 
+# A comment line of the README's code: its words are prose, no use of a name
+# (chalk's "// Use RGB colors in terminal emulators" is no use of ``colors``).
+_COMMENT = re.compile(r"^\s*(?://|#\s|/\*|\*\s|--\s)")
 # What a name of the README's code may be, by the text around it (see the module's
 # documentation).
 _WORD = re.compile(r"(?<![\w$])[A-Za-z_]\w*")

@@ -470,7 +470,10 @@ class _ModulePart:
         # A star import's line does not name what it brings in.
         named = None if name.how == STAR else name.name
         cite = self.w.cite(here, name.line, named) if name.how != DEFINED else None
-        if target.external is not None:
+        if target.external is not None and target.external.startswith(("./", "../")):
+            # A JavaScript specifier relative to the file: a vendored or generated one.
+            note = f"Re-export of {code(target.external)}, from a file not analysed here"
+        elif target.external is not None:
             note = f"Re-export of {code(target.external)}, from outside this repository"
         elif name.canonical:
             note = f"Documented as [{code(name.canonical)}](#{name.canonical})"

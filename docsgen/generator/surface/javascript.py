@@ -10,7 +10,8 @@ from "ky"`` or ``require("express")`` gives is a fact about the package:
   names a build output the repository does not hold is followed to its source
   (``dist/index.js`` to ``src/index.ts``);
 - an entry point is documented from its TypeScript when it has some (a
-  source, else a declaration file: what TypeScript users see and TypeDoc
+  source, else a declaration file, the manifest's ``types`` or the one
+  beside a JavaScript entry: what TypeScript users see and TypeDoc
   documents), else from its JavaScript;
 - a module's names are what that file exports: its declarations, its
   re-exports (``export { x as y } from``, ``exports.x = require(…)``)
@@ -211,8 +212,15 @@ def _entries(data: dict[str, Any], folder: str, files: _Files) -> dict[str, list
     entries: dict[str, list[str]] = {}
 
     def add(subpath: str, file: str | None) -> None:
-        if file is not None and file not in entries.setdefault(subpath, []):
-            entries[subpath].append(file)
+        if file is None:
+            return
+        # TypeScript reads the declarations beside a JavaScript entry
+        # (``non-secure/index.js`` -> ``non-secure/index.d.ts``): what its users see.
+        stem, ext = _stem(file)
+        beside = files.first(stem + alt for alt in _TS_FOR.get(ext, ()) if alt in _TS_DECLARATIONS)
+        for found in (file, beside):
+            if found is not None and found not in entries.setdefault(subpath, []):
+                entries[subpath].append(found)
 
     exports = data.get("exports")
     if isinstance(exports, str | list) or (

@@ -134,6 +134,29 @@ def parameters(src: Source, node: Node | None) -> tuple[Parameter, ...]:
     return tuple(out)
 
 
+def _interface(src: Source, decl: Node) -> str:
+    """An interface's header, with the call and construct signatures of its body: how
+    its values are called (chalk's ``ChalkInstance``: ``(...text: unknown[]): string``),
+    which no member's entry shows."""
+    body = decl.child_by_field_name("body")
+    written = header(src, decl, body)
+    calls = [
+        squash(src.text(m)).rstrip(";,")
+        for m in (named_children(body) if body is not None else [])
+        if m.type in ("call_signature", "construct_signature")
+    ]
+    return f"{written} {{ {'; '.join(calls)} }}" if calls else written
+
+
+def _function_type_parameters(src: Source, annotation: Node | None) -> tuple[Parameter, ...]:
+    """The parameters of a field typed as a function (``hex: (color: string) => this``):
+    what its ``@param`` tags describe."""
+    kind = next(iter(named_children(annotation)), None) if annotation is not None else None
+    if kind is None or kind.type != "function_type":
+        return ()
+    return parameters(src, kind.child_by_field_name("parameters"))
+
+
 def _returns(src: Source, node: Node) -> str | None:
     return _type_text(src, node.child_by_field_name("return_type"))
 
@@ -611,7 +634,7 @@ class _Reader:
         elif decl.type == "interface_declaration":
             body = decl.child_by_field_name("body")
             qualname = c.add(
-                "interface", name_node, parent=parent, doc=doc, signature=header(src, decl, body)
+                "interface", name_node, parent=parent, doc=doc, signature=_interface(src, decl)
             )
             if body is not None:
                 self.class_body(body, qualname)
@@ -763,6 +786,7 @@ class _Reader:
                         src.span(_after_decorators(member), member.end_byte), 120
                     ).rstrip(";"),
                     returns=_type_text(src, member.child_by_field_name("type")),
+                    parameters=_function_type_parameters(src, member.child_by_field_name("type")),
                 )
 
     # --- members whose names are computed --------------------------------------------

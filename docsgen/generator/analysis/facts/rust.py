@@ -58,7 +58,7 @@ def _imports(m: Masked, facts: Facts) -> None:
     for found in _MOD.finditer(m.code):
         facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="mod"))
     for found in _EXTERN.finditer(m.code):
-        facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="use"))
+        facts.imports.append(Import(found["name"], m.line(found.start("name")), kind="extern"))
 
 
 def _env(m: Masked, facts: Facts) -> None:

@@ -105,7 +105,7 @@ def extract(path: str, m: Masked) -> CallFacts | None:
             (qualified, "method" if owner else "function", m.line(found.start("name")))
         )
         bodies.append((span[0], span[1], qualified, inner, owner))
-        if before["pub"] and not owner and inner == module:
+        if _exported(code, before) and not owner and inner == module:
             exports.append((name, qualified))
     if not definitions and not exports:
         return None
@@ -132,6 +132,26 @@ def extract(path: str, m: Masked) -> CallFacts | None:
         calls=tuple((a, b, line) for (a, b), line in sorted(calls.items(), key=lambda i: i[1])),
         bindings=tuple(exports),
     )
+
+
+_HIDDEN = re.compile(r"#\[\s*doc\s*\(\s*hidden\s*\)\s*\]")
+
+
+def _exported(code: str, before: re.Match[str]) -> bool:
+    """A plain ``pub fn`` not ``#[doc(hidden)]``: what the crate's users call
+    (``pub(crate)`` and hidden helpers of its macros are not)."""
+    if before["pub"] is None or before["pub"].strip() != "pub":
+        return False
+    end = code.rfind("\n", 0, before.start())
+    while end > 0:  # the attribute lines above the item
+        start = code.rfind("\n", 0, end) + 1
+        line = code[start:end].strip()
+        if not line.startswith("#["):
+            return True
+        if _HIDDEN.search(line):
+            return False
+        end = start - 1
+    return True
 
 
 def _declared(code: str, at: int, before: re.Pattern[str]) -> re.Match[str] | None:
