@@ -399,6 +399,8 @@ def test_a_local_bound_once_to_a_new_instance_leads_to_its_classs_methods() -> N
         # shows (``ExecuteC``, which ``Execute`` calls) is left out.
         ("cobra", ["`cobra.Command.GenBashCompletionFile`", "`cobra.Command.Execute`"]),
         ("uuid", ["`uuid.NewDCEGroup`", "`uuid.NewDCEPerson`"]),
+        # Methods a standard interface names (``fmt`` calls ``Frame.Format``) come last.
+        ("pkg-errors", ["`errors.Errorf`", "`errors.New`"]),
     ],
 )
 def test_a_go_librarys_entries_are_named_by_their_package_in_a_whole_run(

@@ -22,6 +22,15 @@ from docsgen.generator.call_chains import (
 from docsgen.generator.markdown import code
 
 MAX_EXPORTED = 2  # a library's exported functions and methods shown: the largest trees
+# Methods that satisfy the standard library's interfaces: ``fmt``, ``encoding`` and ``io``
+# call them through the interface, the package's users do not (pkg/errors' Frame.Format).
+# They come after the rest.
+_INTERFACE_METHODS = frozenset(
+    {"Error", "String", "GoString", "Format", "MarshalText", "UnmarshalText", "MarshalJSON",
+     "UnmarshalJSON", "MarshalBinary", "UnmarshalBinary", "MarshalXML", "UnmarshalXML",
+     "Unwrap", "Is", "As", "Len", "Less", "Swap", "Read", "Write", "Close", "ServeHTTP",
+     "Scan", "Value"}
+)  # fmt: skip
 
 
 class GoIndex:
@@ -93,7 +102,7 @@ def entry_points(
             hops = chain_tree(index, definition)
             if hops:
                 exported.append((_size(hops), name, definition, hops))
-    exported.sort(key=lambda e: (-e[0], e[1]))
+    exported.sort(key=lambda e: (_implements(e[2]), -e[0], e[1]))
     shown: set[str] = set()  # what the trees chosen so far show
     for _, name, definition, hops in exported:
         if len(found) == MAX_EXPORTED:
@@ -105,6 +114,13 @@ def entry_points(
         title = f"{code(package + '.' + name)}, {what} the package exports"
         found.append(EntryPoint(title, definition, None, hops))
     return found
+
+
+def _implements(definition: Definition) -> bool:
+    """Whether it is a method a standard interface names (``_INTERFACE_METHODS``)."""
+    return definition.kind != "function" and definition.name.rpartition(".")[2] in (
+        _INTERFACE_METHODS
+    )
 
 
 def _size(hops: tuple[Hop, ...]) -> int:
