@@ -117,3 +117,11 @@ def test_jsdoc_tags_fill_the_parameters_table(pool: ProcessPoolExecutor) -> None
     assert clear.declaration == "clearCookie(name, options)"
     assert "| `name` | `String` |  |  |\n| `options` | `Object` |  |  |" in clear.doc
     assert "**Returns** `ServerResponse`: for chaining" in clear.doc
+
+
+def test_a_role_s_leading_dot_is_not_shown(pool: ProcessPoolExecutor) -> None:
+    # itsdangerous writes ``:class:`.Signer```: Sphinx searches from the current scope
+    # and shows "Signer".
+    entries = api_entries(module_blocks(reference("itsdangerous", pool))["itsdangerous"])
+    assert "the default\n[`Signer`](#itsdangerous.Signer)." in entries["TimedSerializer"].doc
+    assert "[`.Signer`]" not in entries["TimestampSigner"].doc

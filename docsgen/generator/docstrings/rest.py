@@ -69,7 +69,8 @@ def inline(text: str) -> str:
             if target.startswith("~"):
                 target = target[1:]
                 return ref(target, target.rpartition(".")[2])
-            return ref(target)
+            # A leading dot asks Sphinx to search the current scope first; it is not shown.
+            return ref(target, target.lstrip(".") or target)
         if name in ("pep", "PEP"):
             return f"PEP {content}"
         if name in ("rfc", "RFC"):
