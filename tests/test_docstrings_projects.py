@@ -119,6 +119,18 @@ def test_jsdoc_tags_fill_the_parameters_table(pool: ProcessPoolExecutor) -> None
     assert "**Returns** `ServerResponse`: for chaining" in clear.doc
 
 
+def test_a_rest_definition_list_is_a_list_not_code(pool: ProcessPoolExecutor) -> None:
+    # jinja2's ``Environment`` lists its parameters as a definition list in a block quote;
+    # left indented, Markdown would show it as a block of code.
+    environment = api_entries(module_blocks(reference("jinja2", pool))["jinja2"])["Environment"]
+    assert "\n- `block_start_string`: The string marking the beginning of a block.  " \
+           "Defaults to `'{%'`.\n" in environment.doc  # fmt: skip
+    assert "- `undefined`: [`Undefined`](#jinja2.Undefined) or a subclass of it" in (
+        environment.doc
+    )
+    assert "\n    `" not in environment.doc
+
+
 def test_a_role_s_leading_dot_is_not_shown(pool: ProcessPoolExecutor) -> None:
     # itsdangerous writes ``:class:`.Signer```: Sphinx searches from the current scope
     # and shows "Signer".

@@ -32,8 +32,9 @@ _ESCAPE_AFTER_MARKUP = re.compile(r"(?<=`)\\(?: |(?=\w))")
 _DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w-]+)::\s*(.*)$")
 _HEADING_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 # What each of ``to_markdown``'s rewritten lines holds: ``::`` (a directive or a literal
-# block), ``>>>`` (a doctest) or a heading's underline.
-_BLOCK_MARKUP = re.compile(r"::|>>>|([=\-~^\"'`#*+])\1\1")
+# block), ``>>>`` (a doctest), a heading's underline, or a line indented under one after a
+# blank line (a definition list's term).
+_BLOCK_MARKUP = re.compile(r"::|>>>|([=\-~^\"'`#*+])\1\1|\n[ \t]*\n[^\n]*\S[^\n]*\n[ \t]+\S")
 NOTE_TITLES = {
     "note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important",
     "caution": "Caution", "attention": "Attention", "danger": "Danger", "hint": "Hint",
@@ -119,6 +120,12 @@ def to_markdown(text: str) -> Converted:
             out.append(f"**{inline(line.strip())}**")
             i += 2
             continue
+        if _is_definition_term(lines, i) and not _in_fence(out):
+            body, i = _indented_block(lines, i + 1, _depth(line))
+            definition = to_markdown(body)
+            converted.notes += definition.notes
+            out += [_definition_item(line.strip(), definition.markdown), ""]
+            continue
         out.append(line)
         i += 1
     converted.markdown = _inline_outside_code("\n".join(out).strip("\n"))
@@ -195,6 +202,38 @@ def _indented_block(lines: list[str], start: int, indent: int) -> tuple[str, int
         block.pop(0)
     depth = min((len(x) - len(x.lstrip()) for x in block if x.strip()), default=0)
     return "\n".join(x[depth:] for x in block), i
+
+
+def _is_definition_term(lines: list[str], i: int) -> bool:
+    """Whether line ``i`` is the term of a reST definition list (``Environment``'s
+    parameters): after a blank line, its definition indented deeper on the next line.
+    Left as written, Markdown would show an indented list as code.  A line that opens a
+    list item, a field, a table or a block of code is no term."""
+    line = lines[i]
+    if not line.strip() or i + 1 >= len(lines) or not lines[i + 1].strip():
+        return False
+    if i > 0 and lines[i - 1].strip():
+        return False
+    return _depth(lines[i + 1]) > _depth(line) and not _NOT_TERM.search(_ROLE.sub("x", line))
+
+
+# What opens a list item, a field, a doctest, a table or a quote, and what ends a line of
+# code (``with x as y:``, ``f(x)``): not a term.
+_NOT_TERM = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#\.?\s|:|>>>|\||\.\.\s|>)|[:(=\[{]|[:,;]\s*$")
+
+
+def _definition_item(term: str, definition: str) -> str:
+    """A definition as a Markdown list item: its term, then what defines it."""
+    first, _, rest = definition.partition("\n")
+    if first.startswith(("```", "- ", "* ")) or not first:
+        first, rest = "", definition
+    head = f"- {term}" + (f": {first}" if first else "")
+    following = "\n".join(f"  {x}" if x.strip() else "" for x in rest.split("\n")) if rest else ""
+    return head + ("\n" + following if following else "")
+
+
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _doctest(lines: list[str], start: int) -> tuple[str, int]:
