@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from docsgen.generator.docstrings.model import ref
 
@@ -121,7 +122,13 @@ def to_markdown(text: str) -> Converted:
             i += 2
             continue
         if _is_definition_term(lines, i) and not _in_fence(out):
-            body, i = _indented_block(lines, i + 1, _depth(line))
+            body, after = _indented_block(lines, i + 1, _depth(line))
+            # A definition ends at a blank line; Django's ``Case`` has SQL, laid out as code.
+            if (after < len(lines) and lines[after - 1].strip()) or _laid_out(body):
+                out.append(line)
+                i += 1
+                continue
+            i = after
             definition = to_markdown(body)
             converted.notes += definition.notes
             out += [_definition_item(line.strip(), definition.markdown), ""]
@@ -212,7 +219,8 @@ def _is_definition_term(lines: list[str], i: int) -> bool:
     line = lines[i]
     if not line.strip() or i + 1 >= len(lines) or not lines[i + 1].strip():
         return False
-    if i > 0 and lines[i - 1].strip():
+    # A docstring's first line is not indented as the lines after it are.
+    if i == 0 or lines[i - 1].strip():
         return False
     return _depth(lines[i + 1]) > _depth(line) and not _NOT_TERM.search(_ROLE.sub("x", line))
 
@@ -230,6 +238,20 @@ def _definition_item(term: str, definition: str) -> str:
     head = f"- {term}" + (f": {first}" if first else "")
     following = "\n".join(f"  {x}" if x.strip() else "" for x in rest.split("\n")) if rest else ""
     return head + ("\n" + following if following else "")
+
+
+def _laid_out(body: str) -> bool:
+    """Whether a line of ``body`` is indented deeper than the line right above it, as code
+    and diagrams are and a definition's prose is not."""
+    lines = body.split("\n")
+    return any(
+        above.strip()
+        and line.strip()
+        and _depth(line) > _depth(above)
+        and not above.rstrip().endswith("::")
+        and not _DIRECTIVE.match(above)
+        for above, line in pairwise(lines)
+    )
 
 
 def _depth(line: str) -> int:
