@@ -68,6 +68,7 @@ def readme_path(paths: Mapping[str, str]) -> str | None:
 class Paragraph:
     line: int  # 1-based, its first line
     lines: tuple[str, ...]
+    heading: str = ""  # the nearest heading above it, as written
 
 
 def paragraphs(text: str) -> Iterator[Paragraph]:
@@ -75,6 +76,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
     lines = text.splitlines()
     i = 0
     fence: str | None = None
+    heading = ""
     while i < len(lines):
         line = lines[i]
         opened = _FENCE.match(line)
@@ -83,6 +85,9 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 fence = None
         elif opened:
             fence = opened.group(1)
+        elif _ATX.match(line) or (line.strip() and _underlined(lines, i)):
+            atx = _ATX.match(line)
+            heading = atx.group(2) if atx else line.strip()
         elif _opens_paragraph(lines, i) and _after_a_break(lines, i):
             start = i
             para: list[str] = []
@@ -90,7 +95,7 @@ def paragraphs(text: str) -> Iterator[Paragraph]:
                 para.append(lines[i].strip())
                 i += 1
             if is_prose(" ".join(para)):
-                yield Paragraph(start + 1, tuple(para))
+                yield Paragraph(start + 1, tuple(para), heading)
             continue
         i += 1
 

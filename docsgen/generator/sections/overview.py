@@ -116,17 +116,29 @@ def _description(
 
 def _naming_paragraph(text: str, name: str) -> Paragraph | None:
     """The first paragraph of prose that names the project among the first few (serde_json's
-    README opens about Serde); else the first."""
+    README opens about Serde); else the first that ends a sentence (not a motto: "... so
+    better sign this"), else the first.  A paragraph under a heading asking for money or
+    setting terms (itsdangerous's "Donate") describes no project."""
     wanted = _letters(name)
-    first = None
-    for count, paragraph in enumerate(paragraphs(text)):
-        if first is None:
-            first = paragraph
-        if wanted and wanted in _letters(plain_text(paragraph.lines)):
+    first = sentence = None
+    shown = (p for p in paragraphs(text) if not _ASIDE.search(p.heading))
+    for count, paragraph in enumerate(shown):
+        plain = plain_text(paragraph.lines)
+        if wanted and wanted in _letters(plain):
             return paragraph
+        first = first or paragraph
+        if sentence is None and plain.rstrip(" *_").endswith((".", "!", "?")):
+            sentence = paragraph
         if count + 1 >= NAMING_WINDOW:
             break
-    return first
+    return sentence or first
+
+
+# README headings whose text is not about what the project is.
+_ASIDE = re.compile(
+    r"donat|sponsor|fund|backer|licen[cs]e|contribut|code of conduct|security|acknowledg",
+    re.IGNORECASE,
+)
 
 
 def _letters(text: str) -> str:
