@@ -137,3 +137,16 @@ def test_a_role_s_leading_dot_is_not_shown(pool: ProcessPoolExecutor) -> None:
     entries = api_entries(module_blocks(reference("itsdangerous", pool))["itsdangerous"])
     assert "the default\n[`Signer`](#itsdangerous.Signer)." in entries["TimedSerializer"].doc
     assert "[`.Signer`]" not in entries["TimestampSigner"].doc
+
+
+def test_a_reference_by_the_declaring_module_links_where_the_name_is_documented(
+    pool: ProcessPoolExecutor,
+) -> None:
+    # ``:class:`~itsdangerous.signer.Signer``` is documented as ``itsdangerous.Signer``;
+    # requests's ``:class:`~requests.exceptions.ConnectTimeout``` as ``requests.ConnectTimeout``.
+    serializer = api_entries(module_blocks(reference("itsdangerous", pool))["itsdangerous"])
+    assert "A serializer wraps a [`Signer`](#itsdangerous.Signer) to" in (
+        serializer["Serializer"].doc
+    )
+    api = reference("requests", pool)
+    assert "[`ConnectTimeout`](#requests.ConnectTimeout) and\n[`ReadTimeout`]" in api

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from docsgen.generator.docstrings.model import REF_OPEN, REF_SHOWN
 from docsgen.generator.markdown import code
@@ -22,11 +22,15 @@ _PLACEHOLDER = re.compile(
 
 
 class Linker:
-    """Resolves a written name to a documented one: exactly, in the current module, or
-    by its last parts when only one documented name ends that way."""
+    """Resolves a written name to a documented one: exactly, by another public name of
+    the same declaration, in the current module, or by its last parts when only one
+    documented name ends that way."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], aliases: Mapping[str, str] | None = None) -> None:
         self.names = frozenset(names)
+        # Other public names of documented declarations (``itsdangerous.signer.Signer``,
+        # documented as ``itsdangerous.Signer``), each to the documented one.
+        self.aliases = dict(aliases or {})
         self._by_last: dict[str, list[str]] = defaultdict(list)
         for name in self.names:
             self._by_last[_last_part(name)].append(name)
@@ -39,6 +43,9 @@ class Linker:
             return None
         if target in self.names:
             return target
+        aliased = self._aliased(target)
+        if aliased is not None:
+            return aliased
         for scope in (*scopes, module):
             for sep in (".", "::", "/"):
                 if f"{scope}{sep}{target}" in self.names:
@@ -48,6 +55,19 @@ class Linker:
             n for n in self._by_last.get(wanted[-1], ()) if _parts(n)[-len(wanted) :] == wanted
         ]
         return found[0] if len(found) == 1 else None
+
+    def _aliased(self, target: str) -> str | None:
+        """The documented name of ``target`` written by another public name, or of a
+        member of a declaration so written (``itsdangerous.signer.Signer.sign``)."""
+        owner, member = target, ""
+        while owner:
+            canonical = self.aliases.get(owner)
+            if canonical is not None:
+                found = canonical + member
+                return found if found in self.names else None
+            owner, dot, last = owner.rpartition(".")
+            member = dot + last + member
+        return None
 
     def link(self, markdown: str, module: str, scopes: tuple[str, ...] = ()) -> str:
         """Every placeholder of ``markdown`` as a link or as code."""

@@ -95,7 +95,9 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     opening = head.piece(None)
     # References in doc comments link to any documented name, members included.
     documented = [*_documented_names(model, surfaces), *(m.name for m, _ in modules)]
-    linker = Linker(documented)
+    aliases = {n.qualified: n.canonical for m, _ in modules for n in m.names
+               if n.canonical and n.qualified != n.canonical}  # fmt: skip
+    linker = Linker(documented, aliases)
     inheritance = Inheritance(surfaces)
     # What each file's doc comments refer to, read once (a file is used by several modules).
     refs = {path: summary.refs for path, summary in model.summaries.items()}
