@@ -150,3 +150,13 @@ def test_a_reference_by_the_declaring_module_links_where_the_name_is_documented(
     )
     api = reference("requests", pool)
     assert "[`ConnectTimeout`](#requests.ConnectTimeout) and\n[`ReadTimeout`]" in api
+
+
+def test_a_hyperlink_target_is_where_its_reference_links(pool: ProcessPoolExecutor) -> None:
+    # flask's ``load_dotenv``: "a no-op if `python-dotenv`_ is not installed", then
+    # ``.. _python-dotenv: https://...`` after its Sphinx fields.
+    load_dotenv = api_entries(module_blocks(reference("flask", pool))["flask.cli"])["load_dotenv"]
+    assert "a no-op if [python-dotenv](https://github.com/theskumar/python-dotenv#readme) is" in (
+        load_dotenv.doc
+    )
+    assert ".. _" not in load_dotenv.doc

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import Any, Literal
 
 from docsgen.generator.docstrings.model import DocComment, Field
-from docsgen.generator.docstrings.rest import Converted, inline, to_markdown
+from docsgen.generator.docstrings.rest import Converted, inline, link_targets, to_markdown
 
 _SPHINX = re.compile(
     r"^\s*:(param|parameter|arg|argument|key|keyword|type|raises?|except|exception|returns?|"
@@ -59,6 +59,7 @@ _NOTE_DIRECTIVE = re.compile(
 
 
 def parse(text: str) -> DocComment:
+    text = link_targets(text)
     style = style_of(text)
     if style is None:
         return _prose(to_markdown(text))

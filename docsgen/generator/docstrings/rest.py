@@ -36,6 +36,11 @@ _HEADING_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+])\1{2,}\s*$")
 # block), ``>>>`` (a doctest), a heading's underline, or a line indented under one after a
 # blank line (a definition list's term).
 _BLOCK_MARKUP = re.compile(r"::|>>>|([=\-~^\"'`#*+])\1\1|\n[ \t]*\n[^\n]*\S[^\n]*\n[ \t]+\S")
+# A hyperlink target (``.. _printf-style: https://...``, its address may go on below), and
+# a reference to one (```printf-style`_``).
+_TARGET = re.compile(r"^(\s*)\.\.\s+_([^:`]+|`[^`]+`):\s*(\S*)\s*$")
+_TARGET_REFERENCE = re.compile(r"`([^`<\[\]]+)`_(?!_)(?=\W|$)")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s()<>]+$")
 NOTE_TITLES = {
     "note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important",
     "caution": "Caution", "attention": "Attention", "danger": "Danger", "hint": "Hint",
@@ -137,6 +142,33 @@ def to_markdown(text: str) -> Converted:
         i += 1
     converted.markdown = _inline_outside_code("\n".join(out).strip("\n"))
     return converted
+
+
+def link_targets(text: str) -> str:
+    """A docstring without its hyperlink targets (``.. _printf-style: https://...``), each
+    reference to one (```printf-style`_``) a Markdown link to its web address.  Done
+    first, on the whole docstring: a target is often written after the sections
+    (attrs's ``assoc``), which are read apart."""
+    if ".. _" not in text:
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    targets: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        target = _TARGET.match(lines[i])
+        if target is None:
+            kept.append(lines[i])
+            i += 1
+            continue
+        rest, i = _indented_block(lines, i + 1, len(target.group(1)))
+        targets[target.group(2).strip("`").lower()] = target.group(3) + "".join(rest.split())
+
+    def link(match: re.Match[str]) -> str:
+        address = targets.get(match.group(1).lower(), "")
+        return f"[{match.group(1)}]({address})" if _WEB_ADDRESS.match(address) else match.group(0)
+
+    return _TARGET_REFERENCE.sub(link, "\n".join(kept)) if targets else text
 
 
 def _inline_outside_code(markdown: str) -> str:
