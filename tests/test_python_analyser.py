@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docsgen.generator.analysis.declarations.python import analyse
 from docsgen.generator.analysis.file_analysis import Parameter, Symbol
+from tests.support import projects
 
 
 def symbols(source: str, path: str = "pkg/mod.py") -> dict[str, Symbol]:
@@ -255,3 +256,20 @@ def test_re_exports_on_one_line_keep_the_order_they_are_written_in() -> None:
         "pkg/__init__.py", f"from .core import {', '.join(names)}\nfrom .b import Aa\n", "Python"
     )
     assert [s.name for s in result.symbols] == [*names, "Aa"]
+
+
+def test_a_module_getattr_is_a_hook_and_the_names_it_provides_are_said() -> None:
+    # itsdangerous's and Django's ``__getattr__`` provide one deprecated name each, then
+    # raise AttributeError: that name is said; the hook itself is no public function.
+    path = "src/itsdangerous/__init__.py"
+    text = (projects.checkout("itsdangerous") / path).read_text(encoding="utf-8")
+    result = analyse(path, text, "Python")
+    assert result.warnings == (
+        "Module-level `__getattr__` (line 24) provides `__version__` on request; not listed here.",
+    )
+    assert "__getattr__" not in {s.name for s in result.symbols if s.public}
+    path = "django/db/models/enums.py"
+    text = (projects.checkout("django") / path).read_text(encoding="utf-8")
+    assert analyse(path, text, "Python").warnings == (
+        "Module-level `__getattr__` (line 115) provides `ChoicesMeta` on request; not listed here.",
+    )

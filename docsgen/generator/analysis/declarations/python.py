@@ -382,6 +382,10 @@ class _Reader:
         self.from_package: set[str] = set()
         self.warnings: list[str] = []
         self.module_getattr: int | None = None
+        # The names a module ``__getattr__`` compares its argument with, and whether it
+        # provides no other (it ends by raising ``AttributeError``).
+        self.getattr_names: tuple[str, ...] = ()
+        self.getattr_only: bool = False
 
     # --- statements ------------------------------------------------------------
 
@@ -435,6 +439,7 @@ class _Reader:
                 return  # the setter or deleter of a property already listed
         if scope.qualname is None and node.name == "__getattr__":
             self.module_getattr = node.lineno
+            self.getattr_names, self.getattr_only = _provided_names(node)
         params = parameters(node.args)
         returns = expr(node.returns, None)
         if dotted and any(d.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS for d in dotted):
@@ -453,7 +458,10 @@ class _Reader:
                 returns=returns,
                 doc=docstring(node),
                 decorators=_decorators(node),
-                public=not is_private(node.name),
+                # A module's ``__getattr__`` and ``__dir__`` are hooks of the import
+                # system, not functions its users call.
+                public=not is_private(node.name)
+                and not (scope.qualname is None and node.name in MODULE_HOOKS),
                 parent=scope.qualname,
             )
         ]
@@ -695,7 +703,7 @@ def _finish(
             symbols.append(Symbol("reexport", name, name, line, target=target))
         elif not reader.stars and not listed.included and name not in MODULE_ATTRIBUTES:
             unknown.append(name)
-    warnings += _unknown_warnings(reader.module_getattr, unknown)
+    warnings += _unknown_warnings(reader, unknown)
     return FileAnalysis(
         path,
         language,
@@ -719,28 +727,72 @@ MODULE_ATTRIBUTES = frozenset(
 MAX_NAMES_SHOWN = 8  # of the names a warning lists; the rest are counted
 
 
-def _unknown_warnings(getattr_line: int | None, unknown: list[str]) -> list[str]:
+MODULE_HOOKS = frozenset({"__getattr__", "__dir__"})
+
+
+def _names_shown(names: list[str] | tuple[str, ...]) -> str:
+    shown = ", ".join(code(n) for n in names[:MAX_NAMES_SHOWN])
+    if len(names) > MAX_NAMES_SHOWN:
+        shown += f" and {len(names) - MAX_NAMES_SHOWN} more"
+    return shown
+
+
+def _unknown_warnings(reader: _Reader, unknown: list[str]) -> list[str]:
     """One warning for a module ``__getattr__`` and the names it must provide, one for
     names ``__all__`` lists that nothing provides: a reader needs to know once, not per name."""
-    shown = ", ".join(code(n) for n in unknown[:MAX_NAMES_SHOWN])
-    if len(unknown) > MAX_NAMES_SHOWN:
-        shown += f" and {len(unknown) - MAX_NAMES_SHOWN} more"
+    shown = _names_shown(unknown)
+    getattr_line = reader.module_getattr
     if getattr_line is not None:
         provided = (
             f"; {code('__all__')} lists {len(unknown)} name(s) only it can provide: {shown}"
             if unknown
             else ""
         )
-        return [
-            f"Module-level {code('__getattr__')} (line {getattr_line}): the module may provide "
-            f"names dynamically that are not listed{provided}."
-        ]
+        hook = f"Module-level {code('__getattr__')} (line {getattr_line})"
+        if reader.getattr_names and reader.getattr_only and not unknown:
+            # itsdangerous's and flask's: a deprecated ``__version__``, and nothing else.
+            return [f"{hook} provides {_names_shown(reader.getattr_names)} on request; "
+                    "not listed here."]  # fmt: skip
+        return [f"{hook}: the module may provide names dynamically that are not listed{provided}."]
     if unknown:
         return [
             f"{code('__all__')} lists {len(unknown)} name(s) this file neither defines nor "
             f"imports: {shown}."
         ]
     return []
+
+
+def _provided_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[str, ...], bool]:
+    """The names a module ``__getattr__`` compares its argument with (``name == "x"``,
+    ``name in ("x", "y")``), and whether it ends by raising ``AttributeError``: then it
+    provides those names and no other."""
+    arguments = node.args.posonlyargs + node.args.args
+    if not arguments:
+        return (), False
+    argument = arguments[0].arg
+    names: list[str] = []
+    for compare in ast.walk(node):
+        if not isinstance(compare, ast.Compare) or len(compare.ops) != 1:
+            continue
+        left, right = compare.left, compare.comparators[0]
+        if isinstance(right, ast.Name) and right.id == argument:
+            left, right = right, left
+        if not (isinstance(left, ast.Name) and left.id == argument):
+            continue
+        if isinstance(compare.ops[0], ast.Eq):
+            values = [right]
+        elif isinstance(compare.ops[0], ast.In) and isinstance(
+            right, ast.Tuple | ast.List | ast.Set
+        ):
+            values = list(right.elts)
+        else:
+            continue
+        names += [
+            v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        ]
+    last = node.body[-1]
+    only = isinstance(last, ast.Raise) and "AttributeError" in ast.dump(last.exc or last)
+    return tuple(dict.fromkeys(names)), only
 
 
 def _rewraps(defined: list[Symbol] | None, name: str, value: ast.expr | None) -> bool:
