@@ -160,3 +160,19 @@ def test_a_hyperlink_target_is_where_its_reference_links(pool: ProcessPoolExecut
         load_dotenv.doc
     )
     assert ".. _" not in load_dotenv.doc
+
+
+def test_an_undocumented_override_links_to_the_documentation_it_overrides(
+    pool: ProcessPoolExecutor,
+) -> None:
+    # jinja2's loaders override ``BaseLoader.get_source`` without a docstring of their own;
+    # pdoc would show the base's.  A documented method is left as it is.
+    jinja2 = api_entries(module_blocks(reference("jinja2", pool))["jinja2"])
+    assert jinja2["ChoiceLoader.get_source"].doc == (
+        "*Overrides [`BaseLoader.get_source`](#jinja2.BaseLoader.get_source), documented there.*"
+    )
+    assert "*Overrides [`BaseLoader.load`](#jinja2.BaseLoader.load)" in (
+        jinja2["ChoiceLoader.load"].doc
+    )
+    assert "*Overrides" not in jinja2["BaseLoader.get_source"].doc
+    assert "*Overrides" not in jinja2["FileSystemLoader.__init__"].doc

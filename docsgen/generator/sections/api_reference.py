@@ -498,7 +498,7 @@ class _ModulePart:
         texts = [self._block(ref, top, name.name)]
         own = ref.members_of(top.qualname)
         for member in own:
-            texts.append(self._block(ref, member, name.name))
+            texts.append(self._block(ref, member, name.name) + self._overrides(ref, top, member))
         for extra in name.members:
             other = self.references.get(extra.path or "")
             block = other.block(extra.qualname or "") if other else None
@@ -517,6 +517,23 @@ class _ModulePart:
         if top.kind == "class":
             texts += self._inherited(ref, top, own)
         return "\n".join(texts)
+
+    def _overrides(self, ref: FileReference, top: Block, member: Block) -> str:
+        """For a Python method without documentation that overrides a documented one (jinja2's
+        ``ChoiceLoader.get_source``), a link to that documentation, which pdoc would show
+        in its place; "" otherwise."""
+        if ref.language != "Python" or member.documented or member.parent != top.qualname:
+            return ""
+        for base in self.inheritance.ancestors(ref.path, top.qualname):
+            base_ref = self.references.get(base.path or "")
+            found = base_ref.block(f"{base.qualname}.{member.name}") if base_ref else None
+            where, sep = self.inheritance.documented_at(base)
+            if found is None or not found.documented or not where:
+                continue  # the nearest documented one, as Python's method resolution finds
+            target = f"{where}{sep}{member.name}"
+            shown = code(f"{where.rpartition(sep)[2]}.{member.name}")
+            return f"\n*Overrides [{shown}](#{target}), documented there.*\n"
+        return ""
 
     def _inherited(self, ref: FileReference, top: Block, own: Sequence[Block]) -> list[str]:
         """The public members a class inherits from classes of the repository, by origin
