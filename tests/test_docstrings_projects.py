@@ -23,7 +23,8 @@ from tests.support.generation import api_entries, document, fetch, module_blocks
 __all__ = ["pool"]
 
 PROJECTS = [
-    "requests", "flask", "rich", "httpx", "click", "serde_json", "express", "go-cmp", "uuid",
+    "requests", "flask", "rich", "httpx", "click", "jinja2", "itsdangerous", "serde_json",
+    "express", "go-cmp", "uuid",
 ]  # fmt: skip
 RAW_MARKUP = re.compile(r":param\b|:class:`|:meth:`|:func:`|@param\b|@returns?\b|:rtype:")
 _LINK = re.compile(r"\]\(#([^)\s]+)\)")
