@@ -130,6 +130,9 @@ def test_a_rest_definition_list_is_a_list_not_code(pool: ProcessPoolExecutor) ->
         environment.doc
     )
     assert "\n    `" not in environment.doc
+    # A version note under one parameter stays with it.
+    assert "  `-1` the cache will not be cleaned.\n\n  **Changed in version 2.8.** The cache " \
+           "size was increased to 400 from a low 50.\n" in environment.doc  # fmt: skip
 
 
 def test_a_role_s_leading_dot_is_not_shown(pool: ProcessPoolExecutor) -> None:

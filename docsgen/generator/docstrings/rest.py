@@ -135,8 +135,7 @@ def to_markdown(text: str) -> Converted:
                 continue
             i = after
             definition = to_markdown(body)
-            converted.notes += definition.notes
-            out += [_definition_item(line.strip(), definition.markdown), ""]
+            out += [_definition_item(line.strip(), _with_notes(definition)), ""]
             continue
         out.append(line)
         i += 1
@@ -260,6 +259,15 @@ def _is_definition_term(lines: list[str], i: int) -> bool:
 # What opens a list item, a field, a doctest, a table or a quote, and what ends a line of
 # code (``with x as y:``, ``f(x)``): not a term.
 _NOT_TERM = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#\.?\s|:|>>>|\||\.\.\s|>)|[:(=\[{]|[:,;]\s*$")
+
+
+def _with_notes(converted: Converted) -> str:
+    """A definition's text with its own notes after it: jinja2's "Added in version 2.7"
+    under one parameter of ``Environment`` says nothing among the class's notes."""
+    notes = [f"**{title}.** {text}".rstrip() for title, text in converted.notes]
+    if converted.deprecated is not None:
+        notes.insert(0, f"**Deprecated.** {converted.deprecated}".rstrip())
+    return "\n\n".join(x for x in (converted.markdown, *notes) if x)
 
 
 def _definition_item(term: str, definition: str) -> str:
