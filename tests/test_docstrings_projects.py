@@ -154,6 +154,12 @@ def test_a_reference_by_the_declaring_module_links_where_the_name_is_documented(
     )
     api = reference("requests", pool)
     assert "[`ConnectTimeout`](#requests.ConnectTimeout) and\n[`ReadTimeout`]" in api
+    # flask's ``Blueprint``: "Equivalent to :meth:`.Flask.template_filter`", which ``Flask``
+    # inherits from ``flask.sansio.app.App``, documented there.
+    blueprint = api_entries(module_blocks(reference("flask", pool))["flask.sansio.blueprints"])
+    assert "Equivalent to [`Flask.template_filter`](#flask.sansio.app.App.template_filter)." in (
+        blueprint["Blueprint.app_template_filter"].doc
+    )
 
 
 def test_a_hyperlink_target_is_where_its_reference_links(pool: ProcessPoolExecutor) -> None:

@@ -22,15 +22,22 @@ _PLACEHOLDER = re.compile(
 
 
 class Linker:
-    """Resolves a written name to a documented one: exactly, by another public name of
-    the same declaration, in the current module, or by its last parts when only one
-    documented name ends that way."""
+    """Resolves a written name to a documented one: exactly, in the current module, or
+    by its last parts when only one documented declaration ends that way; a name written
+    by another of the declaration's names (an alias) leads to where it is documented."""
 
     def __init__(self, names: Iterable[str], aliases: Mapping[str, str] | None = None) -> None:
-        self.names = frozenset(names)
-        # Other public names of documented declarations (``itsdangerous.signer.Signer``,
-        # documented as ``itsdangerous.Signer``), each to the documented one.
-        self.aliases = dict(aliases or {})
+        documented = frozenset(names)
+        # Other names of documented declarations, each to the documented one: another
+        # public name (``itsdangerous.signer.Signer``, documented as ``itsdangerous.Signer``),
+        # or a member by the class inheriting it (``flask.Flask.add_url_rule``).
+        self.aliases = {
+            alias: to
+            for alias, to in (aliases or {}).items()
+            if to in documented and alias not in documented
+        }
+        self.documented = documented
+        self.names = documented | self.aliases.keys()
         self._by_last: dict[str, list[str]] = defaultdict(list)
         for name in self.names:
             self._by_last[_last_part(name)].append(name)
@@ -42,29 +49,32 @@ class Linker:
         if not target:
             return None
         if target in self.names:
-            return target
+            return self.aliases.get(target, target)
         aliased = self._aliased(target)
         if aliased is not None:
             return aliased
         for scope in (*scopes, module):
             for sep in (".", "::", "/"):
                 if f"{scope}{sep}{target}" in self.names:
-                    return f"{scope}{sep}{target}"
+                    found = f"{scope}{sep}{target}"
+                    return self.aliases.get(found, found)
         wanted = _parts(target)
-        found = [
-            n for n in self._by_last.get(wanted[-1], ()) if _parts(n)[-len(wanted) :] == wanted
-        ]
-        return found[0] if len(found) == 1 else None
+        ending = {
+            self.aliases.get(n, n)
+            for n in self._by_last.get(wanted[-1], ())
+            if _parts(n)[-len(wanted) :] == wanted
+        }
+        return ending.pop() if len(ending) == 1 else None
 
     def _aliased(self, target: str) -> str | None:
-        """The documented name of ``target`` written by another public name, or of a
-        member of a declaration so written (``itsdangerous.signer.Signer.sign``)."""
+        """The documented name of a member of a declaration written by another name
+        (``itsdangerous.signer.Signer.sign``)."""
         owner, member = target, ""
         while owner:
             canonical = self.aliases.get(owner)
             if canonical is not None:
-                found = canonical + member
-                return found if found in self.names else None
+                found = self.aliases.get(canonical + member, canonical + member)
+                return found if found in self.documented else None
             owner, dot, last = owner.rpartition(".")
             member = dot + last + member
         return None

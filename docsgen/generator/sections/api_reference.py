@@ -97,8 +97,9 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     documented = [*_documented_names(model, surfaces), *(m.name for m, _ in modules)]
     aliases = {n.qualified: n.canonical for m, _ in modules for n in m.names
                if n.canonical and n.qualified != n.canonical}  # fmt: skip
-    linker = Linker(documented, aliases)
     inheritance = Inheritance(surfaces)
+    aliases.update(_inherited_members(model, surfaces, inheritance))
+    linker = Linker(documented, aliases)
     # What each file's doc comments refer to, read once (a file is used by several modules).
     refs = {path: summary.refs for path, summary in model.summaries.items()}
     return [
@@ -111,6 +112,42 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
             for m, s in modules
         ),
     ]
+
+
+def _inherited_members(
+    model: RepositoryModel, surfaces: Sequence[Surface], inheritance: Inheritance
+) -> dict[str, str]:
+    """Each Python class's inherited members by the class's name (``flask.Flask.add_url_rule``),
+    to where they are documented (``flask.sansio.app.App.add_url_rule``): a doc names
+    them so, and Python finds the nearest base's.  Read from the files' outlines, as the
+    documented names are: no file's entries are decoded to plan the section."""
+    members: dict[str, dict[str, set[str]]] = {}
+
+    def public_members(path: str | None, qualname: str | None) -> set[str]:
+        if path not in members:
+            by_parent: dict[str, set[str]] = defaultdict(set)
+            analysis = model.analyses.get(path or "")
+            for symbol in analysis.symbols if analysis is not None else ():
+                if symbol.parent is not None and symbol.public:
+                    by_parent[symbol.parent].add(symbol.name)
+            members[path or ""] = by_parent
+        return members[path or ""].get(qualname or "", set())
+
+    found: dict[str, str] = {}
+    for surface in surfaces:
+        if not surface.modules or surface.modules[0].language != "Python":
+            continue
+        for (path, qualname), canonical in surface.canonical.items():
+            if (path, qualname) not in inheritance.bases:
+                continue
+            own = public_members(path, qualname)
+            for base in inheritance.ancestors(path, qualname):
+                where, sep = inheritance.documented_at(base)
+                if not where:
+                    continue
+                for member in sorted(public_members(base.path, base.qualname) - own):
+                    found.setdefault(f"{canonical}.{member}", f"{where}{sep}{member}")
+    return found
 
 
 def _documented_names(model: RepositoryModel, surfaces: Sequence[Surface]) -> list[str]:
