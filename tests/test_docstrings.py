@@ -228,3 +228,18 @@ def test_a_block_indented_under_the_summary_stays_a_block_a_quoted_list_a_list()
     # A docstring whose lines after the first are indented alike is prose throughout.
     uneven = parse("Python", "Take a block\n    of text.\n\n    Return it.")
     assert uneven.description == "Return it."
+
+
+def test_an_inherited_member_is_asked_for_only_when_a_doc_names_it() -> None:
+    asked: list[tuple[str, str]] = []
+
+    def inherited(owner: str, member: str) -> str | None:
+        asked.append((owner, member))
+        return f"app.App.{member}" if owner == "app.Flask" and member == "route" else None
+
+    linker = Linker(["app.App", "app.App.route", "app.Flask", "app.routing"], None, inherited)
+    assert linker.resolve("route", "app", ("app.Flask",)) == "app.App.route"  # the class first
+    assert linker.resolve("Flask.route", "other") == "app.App.route"  # by the class's name
+    assert linker.resolve("Flask.nothing", "other") is None
+    assert linker.resolve("app.routing", "app", ("app.Flask",)) == "app.routing"
+    assert ("app.Flask", "routing") not in asked  # documented as written: nothing asked

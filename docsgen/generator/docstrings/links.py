@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from docsgen.generator.docstrings.model import REF_OPEN, REF_SHOWN
 from docsgen.generator.markdown import code
@@ -26,11 +26,19 @@ class Linker:
     by its last parts when only one documented declaration ends that way; a name written
     by another of the declaration's names (an alias) leads to where it is documented."""
 
-    def __init__(self, names: Iterable[str], aliases: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        names: Iterable[str],
+        aliases: Mapping[str, str] | None = None,
+        inherited: Callable[[str, str], str | None] | None = None,
+    ) -> None:
+        # ``inherited(owner, member)``: where a member a documented class inherits is
+        # documented (``flask.Flask``, ``add_url_rule``: ``flask.sansio.app.App.add_url_rule``),
+        # asked only when a doc names one, never worked out for every class beforehand.
+        self.inherited = inherited
         documented = frozenset(names)
         # Other names of documented declarations, each to the documented one: another
-        # public name (``itsdangerous.signer.Signer``, documented as ``itsdangerous.Signer``),
-        # or a member by the class inheriting it (``flask.Flask.add_url_rule``).
+        # public name (``itsdangerous.signer.Signer``, documented as ``itsdangerous.Signer``).
         self.aliases = {
             alias: to
             for alias, to in (aliases or {}).items()
@@ -53,18 +61,30 @@ class Linker:
         aliased = self._aliased(target)
         if aliased is not None:
             return aliased
+        inherited = self.inherited
         for scope in (*scopes, module):
             for sep in (".", "::", "/"):
                 if f"{scope}{sep}{target}" in self.names:
                     found = f"{scope}{sep}{target}"
                     return self.aliases.get(found, found)
+            # A class's doc naming a member it inherits, before any outer scope's name.
+            member = inherited(self.aliases.get(scope, scope), target) if inherited else None
+            if member is not None:
+                return member
         wanted = _parts(target)
         ending = {
             self.aliases.get(n, n)
             for n in self._by_last.get(wanted[-1], ())
             if _parts(n)[-len(wanted) :] == wanted
         }
-        return ending.pop() if len(ending) == 1 else None
+        if len(ending) == 1:
+            return ending.pop()
+        owner, dot, member = target.rpartition(".")
+        if inherited is None or not dot:
+            return None
+        # ``Flask.add_url_rule``: the class as written, then the member it inherits.
+        resolved = self.resolve(owner, module, scopes)
+        return inherited(resolved, member) if resolved is not None else None
 
     def _aliased(self, target: str) -> str | None:
         """The documented name of a member of a declaration written by another name

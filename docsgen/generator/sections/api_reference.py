@@ -98,8 +98,7 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     aliases = {n.qualified: n.canonical for m, _ in modules for n in m.names
                if n.canonical and n.qualified != n.canonical}  # fmt: skip
     inheritance = Inheritance(surfaces)
-    aliases.update(_inherited_members(model, surfaces, inheritance))
-    linker = Linker(documented, aliases)
+    linker = Linker(documented, aliases, _InheritedMembers(model, surfaces, inheritance))
     # What each file's doc comments refer to, read once (a file is used by several modules).
     refs = {path: summary.refs for path, summary in model.summaries.items()}
     return [
@@ -114,40 +113,47 @@ def plan_pieces(model: RepositoryModel) -> list[PlannedPiece]:
     ]
 
 
-def _inherited_members(
-    model: RepositoryModel, surfaces: Sequence[Surface], inheritance: Inheritance
-) -> dict[str, str]:
-    """Each Python class's inherited members by the class's name (``flask.Flask.add_url_rule``),
-    to where they are documented (``flask.sansio.app.App.add_url_rule``): a doc names
-    them so, and Python finds the nearest base's.  Read from the files' outlines, as the
-    documented names are: no file's entries are decoded to plan the section."""
-    members: dict[str, dict[str, set[str]]] = {}
+class _InheritedMembers:
+    """Where a member a Python class inherits is documented, by the class's documented name
+    (``flask.Flask``, ``add_url_rule``: ``flask.sansio.app.App.add_url_rule``): a doc names
+    it so, and Python finds the nearest base's.  Read from the files' outlines, as the
+    documented names are (no file's entries are decoded to plan the section), and only
+    for the members docs name: a large repository's classes inherit tens of thousands."""
 
-    def public_members(path: str | None, qualname: str | None) -> set[str]:
-        if path not in members:
-            by_parent: dict[str, set[str]] = defaultdict(set)
-            analysis = model.analyses.get(path or "")
+    def __init__(
+        self, model: RepositoryModel, surfaces: Sequence[Surface], inheritance: Inheritance
+    ) -> None:
+        self.model = model
+        self.inheritance = inheritance
+        self.classes = {
+            canonical: key
+            for surface in surfaces
+            if surface.modules and surface.modules[0].language == "Python"
+            for key, canonical in surface.canonical.items()
+            if key in inheritance.bases
+        }
+        self._members: dict[str, dict[str, set[str]]] = {}
+
+    def __call__(self, owner: str, member: str) -> str | None:
+        key = self.classes.get(owner)
+        if key is None or member in self._public(*key):
+            return None  # not a class deriving from the repository's, or its own member
+        for base in self.inheritance.ancestors(*key):
+            where, sep = self.inheritance.documented_at(base)
+            if where and member in self._public(base.path, base.qualname):
+                return f"{where}{sep}{member}"
+        return None
+
+    def _public(self, path: str | None, qualname: str | None) -> set[str]:
+        """The public members ``qualname`` declares in ``path``."""
+        by_parent = self._members.get(path or "")
+        if by_parent is None:
+            by_parent = self._members[path or ""] = defaultdict(set)
+            analysis = self.model.analyses.get(path or "")
             for symbol in analysis.symbols if analysis is not None else ():
                 if symbol.parent is not None and symbol.public:
                     by_parent[symbol.parent].add(symbol.name)
-            members[path or ""] = by_parent
-        return members[path or ""].get(qualname or "", set())
-
-    found: dict[str, str] = {}
-    for surface in surfaces:
-        if not surface.modules or surface.modules[0].language != "Python":
-            continue
-        for (path, qualname), canonical in surface.canonical.items():
-            if (path, qualname) not in inheritance.bases:
-                continue
-            own = public_members(path, qualname)
-            for base in inheritance.ancestors(path, qualname):
-                where, sep = inheritance.documented_at(base)
-                if not where:
-                    continue
-                for member in sorted(public_members(base.path, base.qualname) - own):
-                    found.setdefault(f"{canonical}.{member}", f"{where}{sep}{member}")
-    return found
+        return by_parent.get(qualname or "", set())
 
 
 def _documented_names(model: RepositoryModel, surfaces: Sequence[Surface]) -> list[str]:
