@@ -102,8 +102,6 @@ def public_api(loaded: Any) -> dict[tuple[str, str], Expected]:
                 continue
             if not member.is_public or (exports and name not in exports):
                 continue
-            if name in ("__getattr__", "__dir__") and not member.is_alias:
-                continue  # hooks of the import system, which users do not call
             target = member
             if member.is_alias:
                 try:

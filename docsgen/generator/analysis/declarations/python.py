@@ -458,10 +458,7 @@ class _Reader:
                 returns=returns,
                 doc=docstring(node),
                 decorators=_decorators(node),
-                # A module's ``__getattr__`` and ``__dir__`` are hooks of the import
-                # system, not functions its users call.
-                public=not is_private(node.name)
-                and not (scope.qualname is None and node.name in MODULE_HOOKS),
+                public=not is_private(node.name),
                 parent=scope.qualname,
             )
         ]
@@ -725,9 +722,6 @@ MODULE_ATTRIBUTES = frozenset(
      "__builtins__", "__cached__", "__dict__"}
 )  # fmt: skip
 MAX_NAMES_SHOWN = 8  # of the names a warning lists; the rest are counted
-
-
-MODULE_HOOKS = frozenset({"__getattr__", "__dir__"})
 
 
 def _names_shown(names: list[str] | tuple[str, ...]) -> str:
