@@ -186,3 +186,10 @@ def test_an_undocumented_override_links_to_the_documentation_it_overrides(
     )
     assert "*Overrides" not in jinja2["BaseLoader.get_source"].doc
     assert "*Overrides" not in jinja2["FileSystemLoader.__init__"].doc
+    # Documented there, it is no undocumented name of the module's coverage line.
+    coverage = next(
+        line
+        for line in module_blocks(reference("jinja2", pool))["jinja2"].splitlines()
+        if line.startswith("**Documentation:**")
+    )
+    assert "`ChoiceLoader.get_source`" not in coverage

@@ -541,7 +541,9 @@ class _ModulePart:
         texts = [self._block(ref, top, name.name)]
         own = ref.members_of(top.qualname)
         for member in own:
-            texts.append(self._block(ref, member, name.name) + self._overrides(ref, top, member))
+            # An override linking to its base's documentation counts as documented.
+            overrides = self._overrides(ref, top, member)
+            texts.append(self._block(ref, member, name.name, bool(overrides)) + overrides)
         for extra in name.members:
             other = self.references.get(extra.path or "")
             block = other.block(extra.qualname or "") if other else None
@@ -595,10 +597,12 @@ class _ModulePart:
             lines.append(f"*Inherited from {listed.origin}:* {names}\n")
         return lines
 
-    def _block(self, ref: FileReference, block: Block, public: str) -> str:
+    def _block(
+        self, ref: FileReference, block: Block, public: str, documented_by_base: bool = False
+    ) -> str:
         if block.counted:
             self.counted += 1
-            if block.documented:
+            if block.documented or documented_by_base:
                 self.documented += 1
             else:
                 relative = public + block.qualname[len(block.qualname.split(".")[0]) :]
