@@ -177,6 +177,16 @@ def chain_tree(index: Callees, root: Definition) -> tuple[Hop, ...]:
     return tuple(c.frozen() for c in top.children)
 
 
+def tree_size(hops: tuple[Hop, ...]) -> int:
+    """How many calls the tree shows: how far an entry point leads."""
+    return sum(1 + tree_size(h.children) for h in hops)
+
+
+def tree_names(hops: tuple[Hop, ...]) -> set[str]:
+    """Every function the tree shows."""
+    return {n for h in hops for n in (h.callee.name, *tree_names(h.children))}
+
+
 def main_chain(hops: tuple[Hop, ...]) -> list[Hop]:
     """The longest path down the tree, the first call winning a tie: the headline."""
     best: list[Hop] = []

@@ -15,9 +15,10 @@ from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.call_chains import (
     Definition,
     EntryPoint,
-    Hop,
     chain_tree,
     resolved_callees,
+    tree_names,
+    tree_size,
 )
 from docsgen.generator.markdown import code
 
@@ -101,7 +102,7 @@ def entry_points(
         if folder == top and all(part[:1].isupper() for part in name.split(".")):
             hops = chain_tree(index, definition)
             if hops:
-                exported.append((_size(hops), name, definition, hops))
+                exported.append((tree_size(hops), name, definition, hops))
     exported.sort(key=lambda e: (_implements(e[2]), -e[0], e[1]))
     shown: set[str] = set()  # what the trees chosen so far show
     for _, name, definition, hops in exported:
@@ -109,7 +110,7 @@ def entry_points(
             break
         if definition.name in shown:
             continue  # ``Execute`` calls ``ExecuteC``: its tree shows the other's
-        shown |= _names(hops)
+        shown |= tree_names(hops)
         what = "a function" if definition.kind == "function" else "a method of a type"
         title = f"{code(package + '.' + name)}, {what} the package exports"
         found.append(EntryPoint(title, definition, None, hops))
@@ -121,11 +122,3 @@ def _implements(definition: Definition) -> bool:
     return definition.kind != "function" and definition.name.rpartition(".")[2] in (
         _INTERFACE_METHODS
     )
-
-
-def _size(hops: tuple[Hop, ...]) -> int:
-    return sum(1 + _size(h.children) for h in hops)
-
-
-def _names(hops: tuple[Hop, ...]) -> set[str]:
-    return {n for h in hops for n in (h.callee.name, *_names(h.children))}

@@ -18,10 +18,11 @@ from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.call_chains import (
     Definition,
     EntryPoint,
-    Hop,
     chain_tree,
     main_chain,
     resolved_callees,
+    tree_names,
+    tree_size,
 )
 from docsgen.generator.markdown import code
 
@@ -130,7 +131,7 @@ def entry_points(
             continue
         hops = chain_tree(index, definition)
         if hops:
-            exported.append((_size(hops), local, definition, hops))
+            exported.append((tree_size(hops), local, definition, hops))
     used = index.times_called()
     exported.sort(key=lambda e: (-e[0], -used.get(e[2].name, 0), e[1]))
     shown: set[str] = set()  # every function of the trees shown
@@ -138,7 +139,7 @@ def entry_points(
         road = main_chain(hops)[0].callee.name
         if {road, definition.name} & shown or len(found) >= MAX_EXPORTED:
             continue  # the way of one shown (``from_slice`` after ``from_str``), or in it
-        shown |= {definition.name, *_names(hops)}
+        shown |= {definition.name, *tree_names(hops)}
         title = f"{code(name + '::' + local)}, a function the crate exports"
         found.append(EntryPoint(title, definition, None, hops))
     return found
@@ -150,11 +151,3 @@ def _crate_name(texts: Mapping[str, str], crate: str) -> str:
     found = _CRATE_NAME.search(texts.get(manifest, ""))
     name = found.group(1) if found else posixpath.basename(crate if crate != "." else "crate")
     return name.replace("-", "_")
-
-
-def _names(hops: tuple[Hop, ...]) -> set[str]:
-    return {n for h in hops for n in (h.callee.name, *_names(h.children))}
-
-
-def _size(hops: tuple[Hop, ...]) -> int:
-    return sum(1 + _size(h.children) for h in hops)
