@@ -18,7 +18,13 @@ from types import ModuleType
 from typing import Any, Literal
 
 from docsgen.generator.docstrings.model import DocComment, Field
-from docsgen.generator.docstrings.rest import Converted, inline, link_targets, to_markdown
+from docsgen.generator.docstrings.rest import (
+    Converted,
+    indentation,
+    inline,
+    link_targets,
+    to_markdown,
+)
 
 _SPHINX = re.compile(
     r"^\s*:(param|parameter|arg|argument|key|keyword|type|raises?|except|exception|returns?|"
@@ -152,16 +158,13 @@ _BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
 def _quoted(summary: str, rest: str) -> bool:
     """Whether the text after the summary opens with a block indented deeper than the
     summary's last line (Django's ``Case``: its SQL), which stays a block as written; a
     quoted list reads as a list, and a docstring indented unevenly as prose."""
     opening = rest.partition("\n")[0]
-    return _indent(opening) > _indent(summary.rpartition("\n")[2]) and not _LIST_ITEM.match(opening)
+    deeper = indentation(opening) > indentation(summary.rpartition("\n")[2])
+    return deeper and not _LIST_ITEM.match(opening)
 
 
 def _prose(converted: Converted, into: DocComment | None = None) -> DocComment:

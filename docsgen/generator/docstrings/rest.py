@@ -109,7 +109,7 @@ def to_markdown(text: str) -> Converted:
             _directive(name.lower(), argument.strip(), body, out, converted)
             continue
         if line.rstrip().endswith("::") and not line.strip().startswith(".."):
-            body, after = _indented_block(lines, i + 1, len(line) - len(line.lstrip()))
+            body, after = _indented_block(lines, i + 1, indentation(line))
             if body.strip():
                 head = line.rstrip()[:-2].rstrip()
                 if head:
@@ -127,7 +127,7 @@ def to_markdown(text: str) -> Converted:
             i += 2
             continue
         if _is_definition_term(lines, i) and not _in_fence(out):
-            body, after = _indented_block(lines, i + 1, _depth(line))
+            body, after = _indented_block(lines, i + 1, indentation(line))
             # A definition ends at a blank line; Django's ``Case`` has SQL, laid out as code.
             if (after < len(lines) and lines[after - 1].strip()) or _laid_out(body):
                 out.append(line)
@@ -230,7 +230,7 @@ def _indented_block(lines: list[str], start: int, indent: int) -> tuple[str, int
     i = start
     while i < len(lines):
         line = lines[i]
-        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+        if line.strip() and indentation(line) <= indent:
             break
         block.append(line)
         i += 1
@@ -253,7 +253,8 @@ def _is_definition_term(lines: list[str], i: int) -> bool:
     # A docstring's first line is not indented as the lines after it are.
     if i == 0 or lines[i - 1].strip():
         return False
-    return _depth(lines[i + 1]) > _depth(line) and not _NOT_TERM.search(_ROLE.sub("x", line))
+    deeper = indentation(lines[i + 1]) > indentation(line)
+    return deeper and not _NOT_TERM.search(_ROLE.sub("x", line))
 
 
 # What opens a list item, a field, a doctest, a table or a quote, and what ends a line of
@@ -287,14 +288,15 @@ def _laid_out(body: str) -> bool:
     return any(
         above.strip()
         and line.strip()
-        and _depth(line) > _depth(above)
+        and indentation(line) > indentation(above)
         and not above.rstrip().endswith("::")
         and not _DIRECTIVE.match(above)
         for above, line in pairwise(lines)
     )
 
 
-def _depth(line: str) -> int:
+def indentation(line: str) -> int:
+    """How many whitespace characters open ``line``."""
     return len(line) - len(line.lstrip())
 
 
