@@ -215,3 +215,54 @@ def test_anyhows_first_example_is_shown_without_its_list_items_indentation(
     _citations_hold(
         "anyhow", next(s for s in docs.sections if s.title == "Getting Started").citations
     )
+
+
+SPHINX_DOCTEST = """\
+Widget
+======
+
+.. testsetup:: *
+
+    import widget
+
+.. testcode::
+
+    print(widget.draw())
+
+.. testoutput::
+
+    a widget
+
+.. doctest:: drawing
+
+    >>> widget.draw()
+    'a widget'
+"""
+
+
+def test_sphinx_doctest_directives_are_code_in_the_language_they_run() -> None:
+    # ``testsetup`` is set-up the reader does not see run: no example.
+    found = [(b.line, b.info, b.text) for b in code_blocks(SPHINX_DOCTEST, "README.rst")]
+    assert found == [
+        (10, "python", "print(widget.draw())"),
+        (14, "output", "a widget"),
+        (18, "pycon", ">>> widget.draw()\n'a widget'"),
+    ]
+
+
+def test_tenacitys_first_screens_show_its_description_and_first_example(
+    pool: ProcessPoolExecutor,
+) -> None:
+    docs = documented("tenacity", pool)
+    # README.rst opens with "Please refer to the tenacity documentation": no description.
+    overview = section(docs, "Overview")
+    assert "(`README.rst:15`):\n\n> Tenacity is an Apache 2.0 licensed general-purpose" in (
+        overview
+    )
+    # Its first example is a ``.. testcode::`` block, long before the first ``code-block``.
+    example = section(docs, "Getting Started").split("### First example from the README")[1]
+    assert example.startswith(
+        "\n\n**Tenacity** (`README.rst:28`):\n\n```python\nimport random\nfrom tenacity import retry\n"
+    )
+    for title in ("Getting Started", "Overview"):
+        _citations_hold("tenacity", next(s for s in docs.sections if s.title == title).citations)

@@ -8,8 +8,11 @@ purpose ("Installing", "Running the tests").
 
 A README whose path ends in ``.rst`` is reStructuredText: its blocks are the
 ``code-block``, ``code`` and ``sourcecode`` directives (options such as
-``:linenos:`` skipped) and literal blocks (a paragraph ending in ``::``, then
-an indented block; their language is unknown, ``""``); its headings are titles
+``:linenos:`` skipped), Sphinx's directives of code that runs (``testcode``
+and ``jupyter-execute`` are Python, ``doctest`` a Python session, ``ipython``
+an IPython one; ``testoutput`` is what such code prints) and literal blocks (a
+paragraph ending in ``::``, then an indented block; their language is unknown,
+``""``); its headings are titles
 underlined, or over- and underlined, with any punctuation character, a style's
 level being the order in which it is first met; its inline code is
 ``double-backquoted``.  Any other README is Markdown: fenced blocks, a fence
@@ -51,7 +54,19 @@ _MD_INLINE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 _RST_INLINE = re.compile(r"(?<!`)``([^`]+)``(?!`)")
 # A line of one punctuation character repeated: a reST title's underline or overline.
 _RST_RULE = re.compile(r"^([!-/:-@\[-`{-~])\1* *$")
-_RST_CODE = re.compile(r"^( *)\.\.\s+(?:code-block|code|sourcecode)::\s*(\S*)", re.IGNORECASE)
+_RST_CODE = re.compile(
+    r"^( *)\.\.\s+(code-block|code|sourcecode|testcode|doctest|testoutput|ipython|"
+    r"jupyter-execute)::\s*(\S*)",
+    re.IGNORECASE,
+)
+# The language of a directive that names none by its argument: what it runs, or prints.
+_RST_DIRECTIVE_LANGUAGES = {
+    "testcode": "python",
+    "jupyter-execute": "python",
+    "doctest": "pycon",
+    "ipython": "ipython",
+    "testoutput": "output",
+}
 _RST_OPTION = re.compile(r"^ +:[^:\s][^:]*:(\s|$)")
 _RST_MARKUP = re.compile(r"^( *)\.\.(\s|$)")
 _RST_COMMENT = re.compile(r"^( *)\.\.(\s*$|\s+(?!\[|_|\|)(?![\w.+:-]+::))")
@@ -185,7 +200,7 @@ def _rst(lines: list[str]) -> Iterator[CodeBlock | InlineCode]:
             while j < len(lines) and _RST_OPTION.match(lines[j]) and _indent(lines[j]) > indent:
                 j += 1
             end = _indented_end(lines, j, indent)
-            block = _block(_dedent(lines[j:end]), j + 1, directive.group(2), headings)
+            block = _block(_dedent(lines[j:end]), j + 1, _language(directive), headings)
             if block is not None:
                 yield block
             i = end
@@ -202,6 +217,13 @@ def _rst(lines: list[str]) -> Iterator[CodeBlock | InlineCode]:
                 yield block
                 continue
         i += 1
+
+
+def _language(directive: re.Match[str]) -> str:
+    """A code directive's language: ``code-block``'s argument; for Sphinx's directives of
+    code that runs, the language they run (their argument is a group's name)."""
+    name = directive.group(2).lower()
+    return _RST_DIRECTIVE_LANGUAGES.get(name) or directive.group(3)
 
 
 def _rst_title(lines: list[str], i: int) -> tuple[tuple[str, bool], str, int] | None:

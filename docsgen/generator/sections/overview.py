@@ -118,12 +118,15 @@ def _naming_paragraph(text: str, name: str) -> Paragraph | None:
     """The first paragraph of prose that names the project among the first few (serde_json's
     README opens about Serde); else the first that ends a sentence (not a motto: "... so
     better sign this"), else the first.  A paragraph under a heading asking for money or
-    setting terms (itsdangerous's "Donate") describes no project."""
+    setting terms (itsdangerous's "Donate"), or one pointing elsewhere for the documentation
+    (tenacity's "Please refer to the tenacity documentation"), describes no project."""
     wanted = _letters(name)
     first = sentence = None
     shown = (p for p in paragraphs(text) if not _ASIDE.search(p.heading))
     for count, paragraph in enumerate(shown):
         plain = plain_text(paragraph.lines)
+        if _POINTER.match(plain) and len(plain.split()) <= POINTER_WORDS:
+            continue
         if wanted and wanted in _letters(plain):
             return paragraph
         first = first or paragraph
@@ -139,6 +142,15 @@ _ASIDE = re.compile(
     r"donat|sponsor|fund|backer|licen[cs]e|contribut|code of conduct|security|acknowledg",
     re.IGNORECASE,
 )
+
+
+# A paragraph that sends the reader elsewhere ("See the docs", "You can find more ... on").
+_POINTER = re.compile(
+    r"^\W*(?:please\s+)?(?:refer\s+to|see|visit|read|check\s+out|you\s+(?:can|will)\s+find|"
+    r"for\s+(?:more|further|the\s+full|detailed|full))\b",
+    re.IGNORECASE,
+)
+POINTER_WORDS = 30  # longer than this, a paragraph opening so says more than where to look
 
 
 def _letters(text: str) -> str:
