@@ -243,3 +243,14 @@ def test_an_inherited_member_is_asked_for_only_when_a_doc_names_it() -> None:
     assert linker.resolve("Flask.nothing", "other") is None
     assert linker.resolve("app.routing", "app", ("app.Flask",)) == "app.routing"
     assert ("app.Flask", "routing") not in asked  # documented as written: nothing asked
+
+
+def test_a_role_written_with_double_backquotes_is_the_role_meant() -> None:
+    # werkzeug's Client: "``response_wrapper`` is always a subclass of :class:``TestResponse``."
+    doc = parse("Python", "Wrap it.\n\nAlways a subclass of :class:``TestResponse``.\n")
+    assert doc.description == "Always a subclass of " + ref("TestResponse", "TestResponse") + "."
+    # Single backquotes, and a literal beside a role, read as before.
+    doc = parse("Python", "Use :func:`get` with ``timeout=3`` and :meth:`~a.B.c`.\n")
+    assert doc.summary == (
+        "Use " + ref("get", "get") + " with `timeout=3` and " + ref("a.B.c", "c") + "."
+    )

@@ -30,7 +30,7 @@ from docsgen.generator.docstrings.render import render as render_doc
 from docsgen.generator.markdown import Citation, code, escape, fence, printable
 
 # Bump when the rendering below changes: stored renderings of older versions are ignored.
-REFERENCE_VERSION = 14
+REFERENCE_VERSION = 15
 
 WRAP_AT = 88  # a signature longer than this is laid out one parameter per line
 # Kinds that should carry documentation; fields, constants and the like read

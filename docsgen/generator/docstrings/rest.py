@@ -22,7 +22,9 @@ _OBJECT_ROLES = frozenset(
     {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "const", "type",
      "function", "method", "attribute", "module", "exception"}
 )  # fmt: skip
-_ROLE = re.compile(r":(?:py:)?([\w-]+):`([^`]+)`")
+# A role, its content in backquotes; doubled ones (``:class:``Table````, a slip Sphinx
+# shows raw) are read as the role the author meant.
+_ROLE = re.compile(r":(?:py:)?([\w-]+):(``?)([^`]+)\2(?!`)")
 _LITERAL = re.compile(r"``(.+?)``")
 _LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
 _NAMED = re.compile(r"`([^`]+)`__?(?=\W|$)")
@@ -67,7 +69,7 @@ def inline(text: str) -> str:
         text = _ESCAPE_AFTER_MARKUP.sub("", text)
 
     def role(match: re.Match[str]) -> str:
-        name, content = match.group(1), match.group(2)
+        name, content = match.group(1), match.group(3)
         if name in _OBJECT_ROLES:
             shown, _, target = content.partition("<")
             if target:  # :class:`the table <rich.table.Table>`
