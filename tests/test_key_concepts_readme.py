@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 
-from docsgen.generator.orientation.key_concepts import _mentions
+from docsgen.generator.orientation.key_concepts import _STRINGS, _mentions
 from tests.support.generation import pool, section
 from tests.support.orientation import documented
 
@@ -69,3 +69,25 @@ def test_a_readmes_import_names_the_project_in_all_its_code() -> None:
         (1, "object"),
         (1, "string"),
     ]
+
+
+def test_a_name_in_a_string_is_text_not_a_use() -> None:
+    python = 'logger.log(loglevel, \'Retrying %s: attempt\', Retrying)\nprint("Flask \\" app")'
+    assert [(line, w) for line, w in shown(python) if w in ("Retrying", "Flask")] == [
+        (0, "Retrying")
+    ]
+    # Rust's single quote opens a lifetime as often as a character: only "…" is a string.
+    rust = "fn f<'a>(v: &'a Value) -> &'a str { \"Value\" }"
+    found = [m.word for m in _mentions(rust, HEADS, _STRINGS["rust"]) if m.word == "Value"]
+    assert found == ["Value"]
+
+
+def test_tenacitys_concepts_are_shown_by_its_testcode_blocks(pool: ProcessPoolExecutor) -> None:
+    overview = section(documented("tenacity", pool), "Overview")
+    concepts, uses = overview.split("#### Where they are used", 1)
+    # ``@retry`` fills the README's testcode blocks: the first concept.
+    assert concepts.split("|---|---|---|---|\n", 1)[1].startswith("| [`retry`](#tenacity.retry) |")
+    assert "- [`retry`](#tenacity.retry): `from tenacity import retry` (`README.rst:29`)" in uses
+    # A log message naming ``Retrying`` is no use of the class.
+    assert "'Retrying %s" not in uses
+    assert "- [`Retrying`](#tenacity.Retrying): `retryer = Retrying(" in uses

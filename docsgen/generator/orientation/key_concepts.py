@@ -416,7 +416,7 @@ def _count_readmes(
         own = heads.union(*(_bindings(code, heads)[0] for _, _, code in blocks))
         for block, original, code in blocks:
             seen: set[int] = set()
-            for mention in _mentions(code, own):
+            for mention in _mentions(code, own, _STRINGS.get(block.info, _STRING)):
                 for concept in by_name.get(mention.word, ()):
                     if id(concept) in seen or not mention.names(concept.kind):
                         continue
@@ -450,6 +450,10 @@ def _code_of(block: CodeBlock) -> tuple[list[str], str]:
 # A comment line of the README's code: its words are prose, no use of a name
 # (chalk's "// Use RGB colors in terminal emulators" is no use of ``colors``).
 _COMMENT = re.compile(r"^\s*(?://|#\s|/\*|\*\s|--\s)")
+# A string literal on one line: its words are text, no use of a name.  In Rust a single
+# quote opens a lifetime (``&'a str``) as often as a character: only double quotes count.
+_STRING = re.compile(r"([\"'])(?:\\.|(?!\1)[^\\\n])*\1")
+_STRINGS = dict.fromkeys(("rust", "rs"), re.compile(r'"(?:\\.|[^"\\\n])*"'))
 # What a name of the README's code may be, by the text around it (see the module's
 # documentation).
 _WORD = re.compile(r"(?<![\w$])[A-Za-z_]\w*")
@@ -521,14 +525,19 @@ def _bindings(code: str, heads: set[str]) -> tuple[set[str], set[str], list[_Gro
     return own, foreign, groups
 
 
-def _mentions(code: str, heads: set[str]) -> list[_Mention]:
+def _mentions(code: str, heads: set[str], strings: re.Pattern[str] = _STRING) -> list[_Mention]:
     """The names of ``code`` that may be the project's: not qualified by another package's
-    path, nor bound in ``code`` by an import from another package."""
+    path, nor bound in ``code`` by an import from another package, nor written in a string
+    (``strings`` finds them: tenacity's ``'Retrying %s: attempt %s'`` is a message)."""
     _, foreign, groups = _bindings(code, heads)
     newlines = [i for i, c in enumerate(code) if c == "\n"]
+    quoted = [i for m in strings.finditer(code) for i in m.span()] if "'" in code or '"' in code \
+        else []  # fmt: skip
     found = []
     for m in _WORD.finditer(code):
         start, end, word = m.start(), m.end(), m.group()
+        if quoted and bisect.bisect(quoted, start) % 2:
+            continue  # inside a string
         own = next((o for (a, b), o in groups if a <= start < b), None)
         if own is None:
             qualifier = _QUALIFIER.search(code, max(0, start - _QUALIFIER_SPAN), start)
