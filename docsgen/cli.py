@@ -279,7 +279,9 @@ def _save(output: Output, origin: Origin, docs: GeneratedDocs) -> None:
         title = docs_title(origin)
         if output.fmt == "html":
             site = Site(title, docs.commit_sha, docs.pages)
-            write_folder(output.path, site_files(site, page_html))
+            from docsgen.api.routes.pages import mermaid_library  # the vendored web files
+
+            write_folder(output.path, site_files(site, page_html, mermaid_library()))
         else:
             write_folder(output.path, markdown_files(title, docs.pages))
 

@@ -7,6 +7,9 @@ pointing at their files.  The site's CSS and script are its own files in
 ``assets/``; the sidebar and the search index are scripts too (``toc.js``,
 ``search-index.js``), since a browser refuses ``fetch`` over ``file://``.  Every
 page forbids, by its Content-Security-Policy, anything but the folder's own files.
+The diagram library, when the caller has it, is one more file of the folder
+(``assets/mermaid.min.js``, its classic build: a browser refuses modules over
+``file://`` too), loaded only by the pages that hold a diagram.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from docsgen.publish.toc import Entry, tree, walk
 
 INDEX = "index.html"  # the page template links to it by this name
 ASSETS = ("docsgen.css", "docsgen.js")
+DIAGRAM_LIBRARY = "assets/mermaid.min.js"
+_DIAGRAM_FENCE = "```mermaid\n"  # how a page's Markdown opens a diagram
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
@@ -102,8 +107,11 @@ def contents_html(entries: Sequence[Entry]) -> str:
     return f"<ul>{items}</ul>"
 
 
-def page_document(site: Site, index: int, body_html: str, *, with_contents: bool) -> str:
-    """One HTML file of the site; ``body_html`` is the page's sanitized HTML."""
+def page_document(
+    site: Site, index: int, body_html: str, *, with_contents: bool, diagrams: bool = False
+) -> str:
+    """One HTML file of the site; ``body_html`` is the page's sanitized HTML.  With
+    ``diagrams``, the page loads the diagram library (``DIAGRAM_LIBRARY``)."""
     page = site.pages[index]
     article = rewrite_html(body_html, site.slugs, html_file)
     if not article.lstrip().startswith("<h1"):
@@ -130,6 +138,7 @@ def page_document(site: Site, index: int, body_html: str, *, with_contents: bool
         contents=contents,
         pager=_pager(site, index),
         commit=commit,
+        scripts=f'<script src="{DIAGRAM_LIBRARY}" defer></script>\n' if diagrams else "",
     )
 
 
@@ -158,16 +167,25 @@ def asset(name: str) -> bytes:
     return (resources.files("docsgen.publish") / "assets" / name).read_bytes()
 
 
-def site_files(site: Site, html_of: Callable[[Page], str]) -> dict[str, str | bytes]:
-    """File name → content of the whole site; ``html_of`` renders a page (sanitized)."""
+def site_files(
+    site: Site, html_of: Callable[[Page], str], diagram_library: bytes | None = None
+) -> dict[str, str | bytes]:
+    """File name → content of the whole site; ``html_of`` renders a page (sanitized).
+    ``diagram_library`` is Mermaid's classic build: without it, diagrams show as their
+    source."""
     if not site.pages:
         raise ValueError("a site needs at least one page")
     files: dict[str, str | bytes] = {}
     for i, page in enumerate(site.pages):
         body = html_of(page)
-        files[html_file(page.slug)] = page_document(site, i, body, with_contents=False)
+        drawn = diagram_library is not None and _DIAGRAM_FENCE in page.markdown
+        if drawn:
+            files[DIAGRAM_LIBRARY] = diagram_library or b""
+        files[html_file(page.slug)] = page_document(
+            site, i, body, with_contents=False, diagrams=drawn
+        )
         if i == 0:
-            files[INDEX] = page_document(site, i, body, with_contents=True)
+            files[INDEX] = page_document(site, i, body, with_contents=True, diagrams=drawn)
     markdown = markdown_files(site.title, site.pages)
     files.update(markdown)
     line = summary(site.title, site.pages[0])

@@ -125,3 +125,34 @@ async def test_search_with_the_keyboard_lands_on_the_symbols_anchor(
     await watch.assert_clean()
     assert outside(site, requests) == []
     assert any(url.endswith("/assets/search-index.js") for url in requests)
+
+
+@pytest.mark.needs("diagrams")
+async def test_diagrams_are_drawn_from_file_and_only_their_pages_load_the_library(
+    context: Context, site: Path
+) -> None:
+    # The service's page loads the library as a module, which a browser refuses over
+    # file://: the site carries its classic build, loaded by the pages with a diagram.
+    assert (site / "assets" / "mermaid.min.js").is_file()
+    assert "mermaid.min.js" in (site / "how-it-works.html").read_text()
+    assert "mermaid.min.js" not in (site / "api-flask.html").read_text()
+    requests: list[str] = []
+    page = await new_page(context)
+    page.on("request", lambda request: requests.append(request.url))
+    await page.goto((site / "how-it-works.html").as_uri())
+    figures = page.locator("article.docs figure.diagram")
+    await expect(figures.first).to_have_attribute("data-diagram", "drawn")
+    count = await figures.count()
+    assert count == len((site / "how-it-works.md").read_text().split("```mermaid\n")) - 1
+    for n in range(count):
+        await expect(figures.nth(n)).to_have_attribute("data-diagram", "drawn")
+        await expect(figures.nth(n).locator(".diagram-svg svg")).to_be_visible()
+    # The source stays below each drawing, folded.
+    source = figures.first.locator("details.diagram-source")
+    await expect(source.locator("summary")).to_have_text("Diagram source")
+    assert "flowchart" in str(await source.locator("code").text_content())
+    await screenshot(page, "static-site-diagram.png")
+
+    _, watch = context
+    await watch.assert_clean()
+    assert outside(site, requests) == []

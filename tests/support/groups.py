@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from docsgen.api.routes.pages import mermaid_url
+from docsgen.api.routes.pages import mermaid_library, mermaid_url
 
 BROWSER_TESTS = Path(__file__).resolve().parents[1] / "browser"
 NEEDS = "needs"
@@ -77,7 +77,7 @@ GROUPS = {
             (
                 Need(
                     "the page's diagram library in web/vendor",
-                    lambda: mermaid_url() is not None,
+                    lambda: mermaid_url() is not None and mermaid_library() is not None,
                     _vendor_command,
                 ),
             ),

@@ -28,6 +28,7 @@ routes = web.RouteTableDef()
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web"
 MERMAID_MODULE = "vendor/mermaid/mermaid.esm.min.mjs"
+MERMAID_CLASSIC = "vendor/mermaid/mermaid.min.js"  # the same library as a classic script
 EVENTS_ROUTE = "/api/repositories/{id}/docs/events"
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -104,6 +105,12 @@ async def asset(request: web.Request) -> web.FileResponse:
     ):
         raise NotFound("Not found")
     return web.FileResponse(target, headers={**_PAGE_HEADERS, "Content-Type": content_type})
+
+
+def mermaid_library(web_dir: Path = WEB_DIR) -> bytes | None:
+    """The diagram library's classic script, for a static site (None if not fetched)."""
+    path = web_dir / MERMAID_CLASSIC
+    return path.read_bytes() if path.is_file() else None
 
 
 def mermaid_url(web_dir: Path = WEB_DIR) -> str | None:

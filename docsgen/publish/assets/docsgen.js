@@ -1,9 +1,11 @@
-/* The static documentation site's script: the sidebar tree, permalinks, and search.
+/* The static documentation site's script: the sidebar tree, permalinks, search, diagrams.
  *
  * A classic script (no module, no fetch): pages are opened from file:// as well as
  * from a web host, and a browser refuses modules and fetch over file://.  The
  * table of contents (assets/toc.js) and the search index (assets/search-index.js)
  * are scripts that set a global; the index is loaded on first use of the search box.
+ * Diagrams are drawn by the library's classic script (window.mermaid) on the pages
+ * that load it; without it they stay as their source.
  * Text from the repository is only ever set as textContent.
  */
 (function () {
@@ -287,7 +289,67 @@
     });
   }
 
+  /* --- diagrams: Mermaid's source drawn as SVG, the source kept below it --- */
+
+  /* The library's SVG, parsed inert and stripped of anything active. */
+  function inertSvg(svgText) {
+    var template = document.createElement("template");
+    template.innerHTML = svgText;
+    template.content.querySelectorAll("*").forEach(function (el) {
+      if (el.localName === "script" || el.localName === "iframe") {
+        el.remove();
+        return;
+      }
+      Array.prototype.slice.call(el.attributes).forEach(function (attr) {
+        var name = attr.name.toLowerCase();
+        if (name.indexOf("on") === 0) el.removeAttribute(attr.name);
+        if ((name === "href" || name === "xlink:href") && !/^(#|https?:)/i.test(attr.value.trim())) {
+          el.removeAttribute(attr.name);
+        }
+      });
+    });
+    return template.content;
+  }
+
+  function drawDiagrams() {
+    var mermaid = window.mermaid;
+    var sources = document.querySelectorAll("article.docs pre > code.language-mermaid");
+    if (!mermaid || !sources.length) return;
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: "strict",
+      theme: "neutral",
+      suppressErrorRendering: true,
+      fontFamily: "inherit",
+    });
+    Array.prototype.forEach.call(sources, function (code, index) {
+      var pre = code.parentElement;
+      var figure = element("figure", { class: "diagram", "data-diagram": "pending" });
+      pre.replaceWith(figure);
+      figure.append(pre);
+      mermaid.render("docsgen-diagram-" + (index + 1), code.textContent).then(
+        function (result) {
+          var drawing = element("div", { class: "diagram-svg" });
+          drawing.append(inertSvg(result.svg));
+          var details = element("details", { class: "diagram-source" });
+          details.append(element("summary", {}, "Diagram source"));
+          pre.replaceWith(drawing);
+          details.append(pre);
+          figure.append(details);
+          figure.setAttribute("data-diagram", "drawn");
+        },
+        function (error) {
+          var message = String((error && error.message) || error).split("\n")[0];
+          figure.append(element("figcaption", { class: "diagram-note" },
+            "This diagram could not be drawn: " + message));
+          figure.setAttribute("data-diagram", "error");
+        }
+      );
+    });
+  }
+
   buildSidebar();
   addPermalinks();
   setUpSearch();
+  drawDiagrams();
 })();
