@@ -94,8 +94,16 @@ def _compare_with_typedoc(
         ("ky", "", "ky", "distribution/index.d.ts"),
         ("immer", "", "immer", "dist/immer.d.ts"),
         ("immer", "dist", "immer", "src/immer.ts"),
+        # ``"types": {"require": "./index.d.cts", "default": "./index.d.ts"}``: the ES
+        # module's declarations are documented.
+        ("axios", "", "axios", "index.d.ts"),
     ],
-    ids=["ky-declarations", "immer-bundled-declarations", "immer-typescript-sources"],
+    ids=[
+        "ky-declarations",
+        "immer-bundled-declarations",
+        "immer-typescript-sources",
+        "axios-es-module-declarations",
+    ],
 )
 def test_every_name_typedoc_lists_is_ours_resolved_to_the_same_declaration(
     project: str, without: str, module: str, entry: str

@@ -83,11 +83,13 @@ def declaration(language: str | None, s: Symbol) -> str:
     if language == "Rust":  # what it needs to be compiled in: ``#[cfg(feature = "std")]``
         conditions = "".join(f"{d}\n" for d in s.decorators if d.startswith("#[cfg"))
         return conditions + wrap(" ".join((s.signature or s.name).split()))
+    if language in ("TypeScript", "JavaScript"):
+        # Doc comments inside a type's body are left out; overloads are one a line.
+        lines = [" ".join(line.split()) for line in _DOC_COMMENT.sub(" ", s.signature or s.name)
+                 .split("\n")]  # fmt: skip
+        return " ".join(lines) if s.kind in VALUE_KINDS else "\n".join(map(wrap, lines))
     if language != "Python":
-        text = s.signature or s.name
-        if language in ("TypeScript", "JavaScript"):  # doc comments inside a type's body
-            text = _DOC_COMMENT.sub(" ", text)
-        text = " ".join(text.split())
+        text = " ".join((s.signature or s.name).split())
         return text if s.kind in VALUE_KINDS else wrap(text)
     sig = s.signature or ""
     decorators = "".join(f"{d if d.startswith('@') else '@' + d}\n" for d in s.decorators[:3])

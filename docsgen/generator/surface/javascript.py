@@ -12,7 +12,8 @@ from "ky"`` or ``require("express")`` gives is a fact about the package:
 - an entry point is documented from its TypeScript when it has some (a
   source, else a declaration file, the manifest's ``types`` or the one
   beside a JavaScript entry: what TypeScript users see and TypeDoc
-  documents), else from its JavaScript;
+  documents), else from its JavaScript; an ES module's files before CommonJS
+  ones (``index.d.ts`` before the ``require`` condition's ``index.d.cts``);
 - a module's names are what that file exports: its declarations, its
   re-exports (``export { x as y } from``, ``exports.x = require(…)``)
   resolved through any number of files to the declaration they name, and what
@@ -55,6 +56,7 @@ MAX_DEPTH = 32  # re-export chains (and star exports) followed at most this deep
 _TS_SOURCES = (".ts", ".tsx", ".mts", ".cts")
 _TS_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 _JS = (".js", ".mjs", ".cjs", ".jsx")
+_COMMONJS = (".cts", ".d.cts", ".cjs")
 # What ``./x.js`` names, in order, when TypeScript resolves it (a source, its declarations).
 _TS_FOR = {
     ".js": (".ts", ".tsx", ".d.ts"),
@@ -80,10 +82,13 @@ def is_typescript(path: str) -> bool:
     return _stem(path)[1] in _TS_SOURCES + _TS_DECLARATIONS
 
 
-def _rank(path: str) -> int:
-    """Which file of an entry point documents it: TypeScript sources, declarations, JS."""
+def _rank(path: str) -> tuple[int, int]:
+    """Which file of an entry point documents it: TypeScript sources, declarations, JS;
+    of each, an ES module's before a CommonJS one's (``index.d.ts`` before
+    ``index.d.cts``), as TypeScript resolves the package for ES module users."""
     ext = _stem(path)[1]
-    return 0 if ext in _TS_SOURCES else 1 if ext in _TS_DECLARATIONS else 2
+    language = 0 if ext in _TS_SOURCES else 1 if ext in _TS_DECLARATIONS else 2
+    return language, 1 if ext in _COMMONJS else 0
 
 
 def file_module(path: str) -> str:

@@ -15,10 +15,21 @@ function …``, ``Route.prototype.dispatch = …``, ``Object.defineProperty(req,
 "ip", …)``) are members of it, as TypeScript reads JavaScript; assignments
 whose names are computed (``app[method] = …``) cannot be listed and are kept
 as ``dynamic_members``.  Class members are public unless ``private``/
-``protected`` or ``#private``.  When a name has overloads, the first
-signature is listed (the implementation's own signature is not callable from
-outside in TypeScript).  A declaration's doc comment is the last ``/** */``
-block before it, blank lines between allowed, as TypeScript attaches it.
+``protected`` or ``#private``.  In an ambient namespace (``declare
+namespace``, or any namespace of a ``.d.ts``) every declaration is exported,
+``export`` or not, as TypeScript reads it.  A namespace merged with a
+function, class, enum or variable of its name (``declare function dayjs``
+with ``declare namespace dayjs { class Dayjs … }``) is listed as that one,
+its declarations members of it (``dayjs.Dayjs``), as TypeScript merges them.
+
+When a name has overloads, every overload signature is listed, one a line in
+source order (the implementation's own signature is not callable from outside
+in TypeScript); its parameters are those of all of them, each under its first
+declaration, and its doc comment the first an overload has (TypeDoc shows
+each signature's own; an entry has one documentation, and an undocumented
+first overload must not leave it without).  A declaration's doc comment is
+the last ``/** */`` block before it, blank lines between allowed, as
+TypeScript attaches it.
 """
 
 from __future__ import annotations
@@ -45,6 +56,13 @@ _FUNCTIONS = {"function_declaration", "generator_function_declaration", "functio
 _CLASSES = {"class_declaration", "abstract_class_declaration", "class"}
 _VARIABLES = {"lexical_declaration", "variable_declaration"}
 _NAMESPACES = {"internal_module", "module"}
+# What a namespace of the same name merges into (TypeScript's declaration merging).
+_VALUES = _FUNCTIONS | _CLASSES | _VARIABLES | {"enum_declaration"}
+_TYPES = {"interface_declaration", "type_alias_declaration"}
+_DECLARATION_STATEMENTS = _VALUES | _NAMESPACES | _TYPES | {"ambient_declaration"}
+# Overload signatures: when a name has some, they are what callers see.
+_SIGNATURES = {"function_signature", "method_signature", "abstract_method_signature"}
+_METHODS = {"method_definition", "method_signature", "abstract_method_signature"}
 _FUNCTION_VALUES = {"arrow_function", "function_expression", "function", "generator_function"}
 _SCOPES = _FUNCTION_VALUES | {
     "function_declaration",
@@ -53,6 +71,7 @@ _SCOPES = _FUNCTION_VALUES | {
 }
 _FILE_TAGS = ("@packageDocumentation", "@module", "@file", "@fileoverview")
 _MODULE_OBJECTS = ("exports", "module.exports")
+_DECLARATION_FILES = (".d.ts", ".d.mts", ".d.cts")
 MODULE = ""  # the module's own exports, as the object of a dynamic member
 
 
@@ -97,6 +116,14 @@ def jsdoc(src: Source, node: Node) -> str | None:
             return None if _is_file_doc(src, sibling) else clean_block_doc(text)
         sibling = sibling.prev_sibling
     return None
+
+
+def _overloads(declarations: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
+    """The declarations of one function callers see: its overload signatures when it has
+    some (the implementation's own signature is not callable from outside), else the
+    first (a getter and its setter are listed once)."""
+    signatures = [pair for pair in declarations if pair[0].type in _SIGNATURES]
+    return signatures or declarations[:1]
 
 
 def _type_text(src: Source, node: Node | None) -> str | None:
@@ -234,6 +261,12 @@ class _Reader:
     top: dict[str, str] = field(default_factory=dict)  # top-level name -> qualname listed
     # Top-level functions that define properties (``defineGetter(obj, name, fn)``).
     definers: set[str] = field(default_factory=set)
+    # Every declaration of each name in a scope (the qualname of the namespace, or None
+    # for the file), exported or not, in source order: (declaration, its statement).
+    scopes: dict[str | None, dict[str, list[tuple[Node, Node]]]] = field(default_factory=dict)
+    # Scopes whose declarations are all exported: ambient namespaces.
+    ambient: set[str] = field(default_factory=set)
+    declaration_file: bool = False  # a ``.d.ts``: its namespaces are ambient
 
     # --- collecting declarations and exports ----------------------------------------
 
@@ -241,6 +274,7 @@ class _Reader:
         """Read a program or namespace body: its declarations, then emit what it exports."""
         local: dict[str, tuple[Node, Node]] = {}
         exported: list[tuple[str, str, Node]] = []  # (exported as, local name, where)
+        self.scopes[parent] = self.scope(body)
         for node in named_children(body):
             if node.type == "export_statement":
                 self.export_statement(node, exported, parent, depth)
@@ -248,6 +282,8 @@ class _Reader:
                 self.imports(node)
             elif node.type == "expression_statement" and parent is None:
                 self.expression(node, exported)
+            elif parent in self.ambient and node.type in _DECLARATION_STATEMENTS:
+                self.declaration(node, node, parent, depth)  # exported without ``export``
             else:
                 if parent is None and node.type in _VARIABLES:
                     self.variable_exports(node, exported)
@@ -272,6 +308,55 @@ class _Reader:
             elif name in self.bindings:
                 spec, imported = self.bindings[name]
                 self.reexport(exported_as, where, parent, f"{spec}.{imported}")
+
+    def scope(self, body: Node) -> dict[str, list[tuple[Node, Node]]]:
+        """Every declaration of each name in a body, exported or not, in source order:
+        overloads, and a namespace merged with the function, class or value of its name."""
+        found: dict[str, list[tuple[Node, Node]]] = {}
+        for node in named_children(body):
+            inner: Node | None = node
+            if node.type == "export_statement":
+                if any(child.type == "default" for child in node.children):
+                    continue  # ``export default function f``: named ``default``
+                inner = node.child_by_field_name("declaration")
+            if inner is None or inner.type not in _DECLARATION_STATEMENTS:
+                continue
+            for name, decl in self.declared(inner):
+                found.setdefault(name, []).append((decl, node))
+        return found
+
+    def merged_value(self, parent: str | None, name: str) -> tuple[Node, Node] | None:
+        """The function, class, enum or variable a namespace of this name merges into."""
+        return next(
+            (pair for pair in self.scopes.get(parent, {}).get(name, ()) if pair[0].type in _VALUES),
+            None,
+        )
+
+    def merge_namespaces(
+        self, parent: str | None, name: str, owner: str, primary: Node, depth: int
+    ) -> None:
+        """The declarations of the other namespaces of ``name`` (``primary`` is the one
+        listed as ``owner``) are members of ``owner``, as TypeScript merges them: ``export
+        = dayjs`` with ``declare function dayjs`` and ``declare namespace dayjs { class
+        Dayjs … }`` exports the function with ``dayjs.Dayjs``."""
+        for decl, _ in self.scopes.get(parent, {}).get(name, ()):
+            if decl.type in _NAMESPACES and decl.start_byte != primary.start_byte:
+                self.namespace_body(decl, owner, parent, depth)
+
+    def namespace_body(self, decl: Node, owner: str, scope: str | None, depth: int) -> None:
+        """A namespace's declarations, as members of ``owner``; in an ambient namespace
+        (``declare namespace``, any in a ``.d.ts`` or in an ambient one) all of them are
+        exported."""
+        outer = decl.parent
+        if (
+            self.declaration_file
+            or (outer is not None and outer.type == "ambient_declaration")
+            or scope in self.ambient
+        ):
+            self.ambient.add(owner)
+        body = decl.child_by_field_name("body")
+        if body is not None and depth < MAX_DEPTH:
+            self.statements(body, owner, depth + 1)
 
     def declared(self, node: Node) -> list[tuple[str, Node]]:
         if node.type == "ambient_declaration":
@@ -609,13 +694,23 @@ class _Reader:
         if default:
             name_node, name = name_node or decl, "default"
         if decl.type in _VARIABLES:
-            self.variables(decl, doc, parent, only)
+            self.variables(decl, doc, parent, only, depth)
             return
-        if name_node is None or self.seen(parent, name or src.text(name_node)):
+        if name_node is None:
+            return
+        written = src.text(name_node)
+        if not default and decl.type in _NAMESPACES:
+            value = self.merged_value(parent, written)
+            if value is not None:  # listed as the value it merges into, with its members
+                self.declaration(value[0], value[1], parent, depth, only=written)
+                return
+        if self.seen(parent, name or written):
             return
         if decl.type in _FUNCTIONS | _FUNCTION_VALUES:
-            qualname = _DECLARATIONS.function(
-                c, "function", decl, name_node, name=name, parent=parent, doc_node=outer
+            group = [] if default else self.scopes.get(parent, {}).get(written, [])
+            overloads = _overloads([pair for pair in group if pair[0].type in _FUNCTIONS])
+            qualname = self.function(
+                "function", overloads or [(decl, outer)], name_node, name=name, parent=parent
             )
         elif decl.type in _CLASSES:
             body = decl.child_by_field_name("body")
@@ -667,13 +762,13 @@ class _Reader:
                 doc=doc,
                 signature=header(src, decl, decl.child_by_field_name("body")),
             )
-            body = decl.child_by_field_name("body")
-            if body is not None and depth < MAX_DEPTH:
-                self.statements(body, qualname, depth + 1)
+            self.namespace_body(decl, qualname, parent, depth)
         else:
             return
+        if not default:
+            self.merge_namespaces(parent, written, qualname, decl, depth)
         if parent is None and not default:
-            self.assigned_members(src.text(name_node), qualname)
+            self.assigned_members(written, qualname)
 
     def seen(self, parent: str | None, name: str) -> bool:
         key = f"{parent}.{name}"
@@ -682,7 +777,45 @@ class _Reader:
         self.emitted.add(key)
         return False
 
-    def variables(self, decl: Node, doc: str | None, parent: str | None, only: str | None) -> None:
+    def function(
+        self,
+        kind: str,
+        overloads: list[tuple[Node, Node]],
+        name_node: Node,
+        *,
+        name: str | None = None,
+        parent: str | None = None,
+        member: bool = False,
+    ) -> str:
+        """A function or method and its overloads ((declaration, where its doc comment
+        stands), in source order): each one's signature on a line of its own, the
+        parameters of all of them, the first doc comment one has (TypeDoc shows each
+        signature's own; an entry has one documentation) and the first's return type."""
+        src = self.src
+        signatures = [
+            header(src, decl, decl.child_by_field_name("body"),
+                   _after_decorators(decl) if member else None)
+            for decl, _ in overloads
+        ]  # fmt: skip
+        taken: dict[str, Parameter] = {}
+        for decl, _ in overloads:
+            for parameter in parameters(src, decl.child_by_field_name("parameters")):
+                taken.setdefault(parameter.name, parameter)
+        first = overloads[0][0]
+        return self.c.add(
+            kind,
+            name_node,
+            name=name,
+            parent=parent,
+            doc=next((d for _, at in overloads if (d := jsdoc(src, at)) is not None), None),
+            signature="\n".join(dict.fromkeys(signatures)),
+            parameters=tuple(taken.values()),
+            returns=_returns(src, first),
+        )
+
+    def variables(
+        self, decl: Node, doc: str | None, parent: str | None, only: str | None, depth: int
+    ) -> None:
         src = self.src
         is_const = any(child.type == "const" for child in decl.children)
         for declarator in named_children(decl):
@@ -716,6 +849,7 @@ class _Reader:
                     doc=doc,
                     signature=squash(src.text(declarator), 120),
                 )
+            self.merge_namespaces(parent, name, qualname, decl, depth)
             if parent is None and (value is None or value.type != "array"):
                 self.assigned_members(name, qualname)  # an array's items are no members
 
@@ -747,6 +881,11 @@ class _Reader:
 
     def class_body(self, body: Node, owner: str) -> None:
         src = self.src
+        methods: dict[str, list[tuple[Node, Node]]] = {}  # name -> its overloads
+        for member in named_children(body):
+            name_node = member.child_by_field_name("name")
+            if member.type in _METHODS and name_node is not None:
+                methods.setdefault(src.text(name_node), []).append((member, member))
         for member in named_children(body):
             name_node = member.child_by_field_name("name") or member.child_by_field_name("property")
             if name_node is None or name_node.type == "private_property_identifier":
@@ -755,21 +894,11 @@ class _Reader:
                 continue
             name = src.text(name_node)
             doc = jsdoc(src, member)
-            if member.type in (
-                "method_definition",
-                "method_signature",
-                "abstract_method_signature",
-            ):
+            if member.type in _METHODS:
                 if self.seen(owner, name):
                     continue
-                _DECLARATIONS.function(
-                    self.c,
-                    "method",
-                    member,
-                    name_node,
-                    parent=owner,
-                    start=_after_decorators(member),
-                )
+                overloads = _overloads(methods.get(name, [])) or [(member, member)]
+                self.function("method", overloads, name_node, parent=owner, member=True)
             elif member.type in (
                 "public_field_definition",
                 "field_definition",
@@ -930,7 +1059,7 @@ def analyse(path: str, text: str, language: str) -> FileAnalysis:
         grammar = "javascript"
     src, root = _parse(grammar, text)
     collector = Collector(path, language, src)
-    reader = _Reader(collector, src)
+    reader = _Reader(collector, src, declaration_file=path.endswith(_DECLARATION_FILES))
     reader.statements(root, None, 0)
     doc, doc_line = _file_doc(src, root)
     exports = tuple(dict.fromkeys(reader.exports))
