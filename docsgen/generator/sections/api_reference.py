@@ -17,18 +17,21 @@ from __future__ import annotations
 import marshal
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 from docsgen.generator.analysis.file_analysis import FileAnalysis
 from docsgen.generator.api_entries import (
     PUBLIC_NAME,
     Block,
+    Constructor,
     FileReference,
     ReferenceSummary,
     public_name,
 )
 from docsgen.generator.digest import hexdigest
 from docsgen.generator.docstrings.links import Linker
+from docsgen.generator.docstrings.render import parameters_table
 from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
 from docsgen.generator.languages import NOT_API
 from docsgen.generator.markdown import (
@@ -538,7 +541,7 @@ class _ModulePart:
         if top is None:  # the declaration is not in the stored entries: say so, do not guess
             missing = f"Its declaration could not be found in {code(target.path or '')}."
             return f"#### {code(name.name)}\n\n{self.w.warn(missing)}\n"
-        texts = [self._block(ref, top, name.name)]
+        texts = [self._block(ref, self._constructed_as_base(ref, top), name.name)]
         own = ref.members_of(top.qualname)
         for member in own:
             # An override linking to its base's documentation counts as documented.
@@ -579,6 +582,54 @@ class _ModulePart:
             shown = code(f"{where.rpartition(sep)[2]}.{member.name}")
             return f"\n*Overrides [{shown}](#{target}), documented there.*\n"
         return ""
+
+    def _constructed_as_base(self, ref: FileReference, top: Block) -> Block:
+        """A class that defines no ``__init__`` and describes parameters, with its parameters
+        table made from the ``__init__`` it inherits, as griffe's ``merge_init_into_class``
+        shows it: the class is called with that signature (werkzeug's ``TooManyRequests``,
+        with its private base's).  Said where it comes from; the block as it is when no base
+        of the repository says."""
+        made = top.constructor
+        if made is None or made.parameters is not None:
+            return top
+        found = self._base_init(ref, top)
+        if found is None:
+            return top
+        base_ref, base, init, origin = found
+        assert init.parameters is not None
+        before = parameters_table(made.described, ()).markdown
+        table = parameters_table(made.described, init.parameters, init.described)
+        head, _, rows = table.markdown.partition("\n\n")
+        said = f"*Parameters of {origin}* · {self._citation(base_ref, base)}"
+        text = top.text.replace(before, f"{head}\n\n{said}\n\n{rows}", 1)
+        warnings = tuple(f"{code(top.qualname)}: {w}" for w in table.warnings)
+        return replace(top, text=text, warnings=warnings)
+
+    def _base_init(
+        self, ref: FileReference, top: Block
+    ) -> tuple[FileReference, Block, Constructor, str] | None:
+        """The ``__init__`` a class inherits from the nearest class of the repository that
+        defines one (its file's reference, its block, what its table is made of, and its
+        name as shown); None when that class is not known well enough to say."""
+        for base in self.inheritance.ancestors(ref.path, top.qualname):
+            base_ref = self.references.get(base.path or "")
+            block = base_ref.block(base.qualname or "") if base_ref is not None else None
+            if base_ref is None or block is None:
+                return None  # a class not rendered here: whether it has one is not known
+            where, sep = self.inheritance.documented_at(base)
+            name = where.rpartition(sep)[2] if where else block.qualname
+            init = base_ref.block(f"{block.qualname}.__init__")
+            if init is not None:
+                if init.constructor is None or init.constructor.parameters is None:
+                    return None  # ``__init__ = ...``: no signature to show
+                shown = code(f"{name}.__init__")
+                origin = f"[{shown}](#{where}{sep}__init__)" if where else shown
+                return base_ref, init, init.constructor, origin
+            made = block.constructor
+            if made is not None and made.parameters is not None:  # made from its fields
+                origin = f"[{code(name)}](#{where})" if where else code(name)
+                return base_ref, block, made, f"the generated `__init__` of {origin}"
+        return None
 
     def _inherited(self, ref: FileReference, top: Block, own: Sequence[Block]) -> list[str]:
         """The public members a class inherits from classes of the repository, by origin
