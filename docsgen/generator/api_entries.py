@@ -26,6 +26,7 @@ from typing import Any
 from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter, Symbol
 from docsgen.generator.docstrings import parse
 from docsgen.generator.docstrings.links import referenced
+from docsgen.generator.docstrings.model import Field
 from docsgen.generator.docstrings.render import render as render_doc
 from docsgen.generator.markdown import Citation, code, escape, fence, printable
 
@@ -147,6 +148,30 @@ def wrap(text: str, width: int = WRAP_AT) -> str:
 
 
 @dataclass(frozen=True)
+class Constructor:
+    """What a Python class's parameters table is made of, kept for the classes of other
+    files that are constructed with it: on an ``__init__`` (or a class whose fields make
+    one), its parameters and the ones its doc describes; on a class that defines none and
+    describes parameters, ``parameters`` is None: they are its base's, which the section
+    finds."""
+
+    parameters: tuple[Parameter, ...] | None
+    described: tuple[Field, ...]
+
+    def to_json(self) -> list[Any]:
+        params = None if self.parameters is None else [
+            [p.name, p.kind, p.annotation, p.default] for p in self.parameters
+        ]  # fmt: skip
+        return [params, [[f.name, f.type, f.description] for f in self.described]]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Constructor:
+        params, described = data
+        parameters = None if params is None else tuple(Parameter(*p) for p in params)
+        return cls(parameters, tuple(Field(*f) for f in described))
+
+
+@dataclass(frozen=True)
 class Block:
     """One declaration's documentation, its members in blocks of their own."""
 
@@ -159,16 +184,19 @@ class Block:
     documented: bool
     counted: bool  # counts in the module's documentation coverage
     warnings: tuple[str, ...] = ()  # what its documentation gets wrong, as Markdown
+    constructor: Constructor | None = None  # Python: what its parameters table is made of
 
     def to_json(self) -> list[Any]:
+        made = self.constructor.to_json() if self.constructor is not None else None
         return [self.qualname, self.parent, self.kind, self.name, self.text, self.citation,
-                self.documented, self.counted, list(self.warnings)]  # fmt: skip
+                self.documented, self.counted, list(self.warnings), made]  # fmt: skip
 
     @classmethod
     def from_json(cls, data: list[Any]) -> Block:
-        qualname, parent, kind, name, text, citation, documented, counted, warnings = data
+        qualname, parent, kind, name, text, citation, documented, counted, warnings, made = data
+        constructor = Constructor.from_json(made) if made is not None else None
         return cls(qualname, parent, kind, name, text, citation, documented, counted,
-                   tuple(warnings))  # fmt: skip
+                   tuple(warnings), constructor)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -282,11 +310,12 @@ class ReferenceSummary:
 
 
 def _block(
-    a: FileAnalysis, s: Symbol, top: str, depth: int, index: int, init: tuple[Parameter, ...],
-    generated: bool = False,
+    a: FileAnalysis, s: Symbol, top: str, depth: int, index: int,
+    init: tuple[Parameter, ...] | None, generated: bool = False,
 ) -> Block:  # fmt: skip
     """A declaration's block; ``top`` is the qualname of its top-level declaration;
-    ``generated``: its ``__init__`` (whose parameters are ``init``) is made from its fields."""
+    ``init``: a class's ``__init__`` parameters, None when it defines none;
+    ``generated``: its ``__init__`` is made from its fields."""
     sep = separator(a.language)
     member = printable(s.qualname[len(top) :].replace(".", sep)).replace("`", "'")
     heading = "#" * min(4 + depth, 6)
@@ -299,7 +328,7 @@ def _block(
     else:
         parts.append(fence(text, _FENCE_LANGUAGES.get(a.language or "", "")) + "\n\n")
         if generated:
-            parts.append(f"*Generated `__init__`:*\n\n{_init_code(init)}\n\n")
+            parts.append(f"*Generated `__init__`:*\n\n{_init_code(init or ())}\n\n")
         # The kind is said once: not after code that says it already (``class Foo(Base)``).
         parts.append("" if _says_kind(text, s.name, label) else f"*{label}* · ")
     parts.append(f"\x00{index}\x00\n")
@@ -308,13 +337,33 @@ def _block(
     if doc is not None and not doc.empty:
         # A class's documentation describes what constructing it takes.
         loose = a.language == "JavaScript"
-        rendered = render_doc(doc, init if s.kind == "class" else s.parameters, loose)
+        rendered = render_doc(doc, (init or ()) if s.kind == "class" else s.parameters, loose)
         parts.append("\n" + rendered.markdown + "\n")
         warnings = tuple(f"{code(shown_name(a, s))}: {w}" for w in rendered.warnings)
     counted = counts_for_coverage(s)
     documented = (doc is not None and not doc.empty) or not counted
+    made = _constructor(a, s, doc.parameters if doc is not None else (), init, generated)
     return Block(s.qualname, s.parent, s.kind, s.name, "".join(parts), index, documented,
-                 counted, warnings)  # fmt: skip
+                 counted, warnings, made)  # fmt: skip
+
+
+def _constructor(
+    a: FileAnalysis, s: Symbol, described: tuple[Field, ...], init: tuple[Parameter, ...] | None,
+    generated: bool,
+) -> Constructor | None:  # fmt: skip
+    """What a Python class's parameters table is made of, where a class of another file
+    may need it (``Constructor``)."""
+    if a.language != "Python":
+        return None
+    if s.name == "__init__" and s.kind == "method":
+        return Constructor(s.parameters, described)
+    if s.kind != "class":
+        return None
+    if generated:
+        return Constructor(init, described)
+    if init is None and described and s.bases:
+        return Constructor(None, described)  # its base's parameters, found by the section
+    return None
 
 
 def public_name(name: str) -> str:
@@ -438,7 +487,7 @@ def render(a: FileAnalysis) -> FileReference:
             level = 0
             top[s.qualname] = s.qualname
         depth[s.qualname] = level
-        init = inits.get(s.qualname, ())
+        init = inits.get(s.qualname)
         made = s.qualname in generated
         blocks.append(_block(a, s, top[s.qualname], level, len(cited), init, made))
         # ``module.exports = function query()`` is the module's ``default``: the line has

@@ -67,20 +67,33 @@ def render(doc: DocComment, parameters: Sequence[Parameter] = (), loose: bool = 
     return out
 
 
+def parameters_table(
+    documented: Sequence[Field], declared: Sequence[Parameter], also: Sequence[Field] = ()
+) -> Rendered:
+    """The parameters table alone, as ``render`` makes it; ``also``: descriptions of the
+    declared parameters ``documented`` leaves out (a base ``__init__``'s, for a class
+    constructed with it)."""
+    out = Rendered("")
+    out.markdown = _parameters(documented, declared, out, False, also)
+    return out
+
+
 def _parameters(
-    documented: Sequence[Field], declared: Sequence[Parameter], out: Rendered, loose: bool
-) -> str:
+    documented: Sequence[Field], declared: Sequence[Parameter], out: Rendered, loose: bool,
+    also: Sequence[Field] = (),
+) -> str:  # fmt: skip
     """The parameters table, when the documentation describes any parameter."""
     if not documented:
         return ""
     # ``\\*\\*kwargs`` (reST escapes its stars), ``**kwargs``, ``kwargs`` and JSDoc's
     # ``...rest`` and ``rest...`` name one parameter.
     described = {_plain_name(f.name): f for f in documented}
+    elsewhere = {_plain_name(f.name): f for f in also}
     rows = []
     for p in declared:
         if p.name in _SKIPPED_PARAMETERS:
             continue
-        doc = described.pop(p.name, None)
+        doc = described.pop(p.name, None) or elsewhere.get(p.name)
         shown = {"var-positional": "*", "var-keyword": "**"}.get(p.kind, "") + p.name
         kind = p.annotation or (doc.type if doc else None)
         rows.append((cell_code(shown), _type_cell(kind),

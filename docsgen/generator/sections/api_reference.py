@@ -17,9 +17,10 @@ from __future__ import annotations
 import marshal
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
-from docsgen.generator.analysis.file_analysis import FileAnalysis
+from docsgen.generator.analysis.file_analysis import FileAnalysis, Parameter
 from docsgen.generator.api_entries import (
     PUBLIC_NAME,
     Block,
@@ -29,6 +30,8 @@ from docsgen.generator.api_entries import (
 )
 from docsgen.generator.digest import hexdigest
 from docsgen.generator.docstrings.links import Linker
+from docsgen.generator.docstrings.model import Field
+from docsgen.generator.docstrings.render import parameters_table
 from docsgen.generator.inputs import PATHS, REFERENCES, TEXTS, analyses
 from docsgen.generator.languages import NOT_API
 from docsgen.generator.markdown import (
@@ -432,6 +435,18 @@ class Listed(NamedTuple):
     members: tuple[tuple[str, str], ...]
 
 
+class _BaseInit(NamedTuple):
+    """The ``__init__`` a class inherits: where it is declared (the block of the method, or
+    of the class whose fields make it), its parameters and those its doc describes, and
+    its name as the class's entry shows it."""
+
+    ref: FileReference
+    block: Block
+    parameters: tuple[Parameter, ...]
+    described: tuple[Field, ...]
+    shown: str
+
+
 class _ModulePart:
     """One public module's part of the section."""
 
@@ -538,7 +553,7 @@ class _ModulePart:
         if top is None:  # the declaration is not in the stored entries: say so, do not guess
             missing = f"Its declaration could not be found in {code(target.path or '')}."
             return f"#### {code(name.name)}\n\n{self.w.warn(missing)}\n"
-        texts = [self._block(ref, top, name.name)]
+        texts = [self._block(ref, self._with_inherited_init(ref, top), name.name)]
         own = ref.members_of(top.qualname)
         for member in own:
             # An override linking to its base's documentation counts as documented.
@@ -579,6 +594,51 @@ class _ModulePart:
             shown = code(f"{where.rpartition(sep)[2]}.{member.name}")
             return f"\n*Overrides [{shown}](#{target}), documented there.*\n"
         return ""
+
+    def _with_inherited_init(self, ref: FileReference, top: Block) -> Block:
+        """A class that defines no ``__init__`` and describes parameters, its parameters
+        table made from the ``__init__`` it inherits, as griffe's ``merge_init_into_class``
+        shows it: the class is called with that signature (werkzeug's ``TooManyRequests``,
+        with its private base's), and its table says where it comes from.  The block as
+        it is when no class of the repository it derives from says."""
+        made = top.constructor
+        if made is None or made.parameters is not None:
+            return top
+        init = self._base_init(ref, top)
+        if init is None:
+            return top
+        before = parameters_table(made.described, ()).markdown
+        table = parameters_table(made.described, init.parameters, init.described)
+        head, _, rows = table.markdown.partition("\n\n")
+        said = f"*Parameters of {init.shown}* · {self._citation(init.ref, init.block)}"
+        text = top.text.replace(before, f"{head}\n\n{said}\n\n{rows}", 1)
+        warnings = tuple(f"{code(top.qualname)}: {w}" for w in table.warnings)
+        return replace(top, text=text, warnings=warnings)
+
+    def _base_init(self, ref: FileReference, top: Block) -> _BaseInit | None:
+        """The ``__init__`` a class inherits from the nearest class of the repository that
+        defines one; None when that class is not known well enough to say."""
+        for base in self.inheritance.ancestors(ref.path, top.qualname):
+            base_ref = self.references.get(base.path or "")
+            block = base_ref.block(base.qualname or "") if base_ref is not None else None
+            if base_ref is None or block is None:
+                return None  # a class not rendered here: whether it has one is not known
+            where, sep = self.inheritance.documented_at(base)
+            name = where.rpartition(sep)[2] if where else block.qualname
+            init = base_ref.block(f"{block.qualname}.__init__")
+            if init is not None:
+                made = init.constructor
+                if made is None or made.parameters is None:
+                    return None  # ``__init__ = ...``: no signature to show
+                shown = code(f"{name}.__init__")
+                shown = f"[{shown}](#{where}{sep}__init__)" if where else shown
+                return _BaseInit(base_ref, init, made.parameters, made.described, shown)
+            made = block.constructor
+            if made is not None and made.parameters is not None:  # made from its fields
+                shown = f"[{code(name)}](#{where})" if where else code(name)
+                return _BaseInit(base_ref, block, made.parameters, made.described,
+                                 f"the generated `__init__` of {shown}")  # fmt: skip
+        return None
 
     def _inherited(self, ref: FileReference, top: Block, own: Sequence[Block]) -> list[str]:
         """The public members a class inherits from classes of the repository, by origin

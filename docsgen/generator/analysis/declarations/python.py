@@ -4,8 +4,10 @@ What counts as public follows the conventions documentation tools share (and
 griffe implements): a module's ``__all__`` decides for its top-level names when
 it is non-empty; otherwise a leading underscore makes a name private, except
 ``__dunder__`` names; imported names are private unless ``__all__`` lists them
-(they are then re-exports).  Private classes are not entered.  When a name is
-defined twice at one level the later definition wins, as at run time.
+(they are then re-exports).  A private class at the top of a module is kept,
+marked private, with its public members: the classes deriving from it inherit
+them, and its ``__init__``.  When a name is defined twice at one level the
+later definition wins, as at run time.
 """
 
 from __future__ import annotations
@@ -673,9 +675,10 @@ def _finish(
         public = (name in (exports or ())) if decides else head.public
         if public:
             symbols.append(head if head.public else replace(head, public=True))
-        elif decides and head.public:
+        elif (decides and head.public) or head.kind == "class":
             # Left out of ``__all__`` but not private by name: another module may still
-            # re-export it (aiohttp's ``FlowControlDataQueue``), so it is kept, marked.
+            # re-export it (aiohttp's ``FlowControlDataQueue``), so it is kept, marked.  So
+            # is a private class: public classes derive from it (werkzeug's ``_RetryAfter``).
             symbols.append(replace(head, public=False))
         else:
             continue
